@@ -1,0 +1,6 @@
+"""The desk's storage: SQLite connection, numbered migrations, the outbox.
+
+The desk talks to SQLite through the standard library's sqlite3 (start-up
+matters on a thin terminal); `db.models` declares the same tables as SQLModel
+classes for typed use and the server, and a test keeps the two in step.
+"""

@@ -1,0 +1,51 @@
+"""Opening the desk's SQLite database with the settings DESIGN.md asks for."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Connection:
+    """A connection in WAL mode with foreign keys and a busy timeout.
+
+    `synchronous=FULL` so a committed contact survives a power cut; WAL so that
+    several desk processes on one thin-terminal host read while one writes.
+    Transactions are explicit (`isolation_level=None` plus BEGIN IMMEDIATE in
+    `transaction`), so a writer takes the lock up front instead of failing late.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(
+        str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=5.0
+    )
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+class transaction:
+    """`with transaction(conn):` runs a BEGIN IMMEDIATE ... COMMIT, rolling back on error."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def data_version(conn: sqlite3.Connection) -> int:
+    """Changes when another connection commits: a cheap 'did anything change?'."""
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])

@@ -1,0 +1,256 @@
+"""The schema as SQLModel classes: typed rows for the server and tools.
+
+The numbered SQL migrations are the source of truth for the desk's database;
+tests/unit/test_schema.py checks that these classes and the migrated schema
+name the same tables and columns. Imported only where typed rows are wanted:
+SQLModel costs half a second of start-up that the desk does not pay.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class Synced(SQLModel):
+    """Columns every mutable, synced row carries."""
+
+    version: int = 1
+    deleted: bool = False
+    created_at: str
+    updated_at: str
+
+
+class Municipality(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name_fi: str
+    name_sv: str
+    population: int
+    population_75plus: int
+    in_agreement: bool = True
+
+
+class Line(SQLModel, table=True):
+    code: str = Field(primary_key=True)
+    name_fi: str
+    name_sv: str
+    name_en: str
+    phone: str
+    hours: str
+
+
+class Worker(Synced, table=True):
+    id: str = Field(primary_key=True)
+    name: str = Field(unique=True)
+    roles: str = '["guidance"]'
+    lines: str = "[]"
+    language: str = "fi"
+
+
+class Client(Synced, table=True):
+    id: str = Field(primary_key=True)
+    hetu: str | None = Field(default=None, unique=True)
+    hetu_temporary: bool = False
+    birth_date: str | None = None
+    last_name: str
+    first_names: str
+    language: str = "fi"
+    municipality_code: str | None = Field(default=None, foreign_key="municipality.code")
+    email: str | None = None
+    address: str | None = None
+    alerts: str = ""
+    is_training: bool = False
+
+
+class ClientPhone(Synced, table=True):
+    __tablename__ = "client_phone"
+    id: str = Field(primary_key=True)
+    client_id: str = Field(foreign_key="client.id")
+    e164: str
+    kind: str = "mobile"
+
+
+class Relative(Synced, table=True):
+    id: str = Field(primary_key=True)
+    client_id: str = Field(foreign_key="client.id")
+    name: str
+    relation: str
+    phone_e164: str | None = None
+
+
+class Contact(Synced, table=True):
+    id: str = Field(primary_key=True)
+    channel: str
+    line_code: str = Field(foreign_key="line.code")
+    original_line_code: str | None = Field(default=None, foreign_key="line.code")
+    municipality_code: str | None = Field(default=None, foreign_key="municipality.code")
+    language: str = "fi"
+    caller_phone: str | None = None
+    caller_kind: str | None = None
+    caller_name: str | None = None
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    priority: int = 3
+    status: str = "waiting"
+    via_queue: bool = True
+    received_at: str
+    taken_at: str | None = None
+    closed_at: str | None = None
+    taken_by: str | None = Field(default=None, foreign_key="worker.id")
+    claim_state: str | None = None
+    reasons: str = "[]"
+    note: str = ""
+    outcome: str | None = None
+    callback_at: str | None = None
+    is_training: bool = False
+
+
+class ContactEvent(SQLModel, table=True):
+    __tablename__ = "contact_event"
+    id: str = Field(primary_key=True)
+    contact_id: str = Field(foreign_key="contact.id")
+    kind: str
+    at: str
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    data: str = "{}"
+
+
+class Draft(SQLModel, table=True):
+    contact_id: str = Field(primary_key=True, foreign_key="contact.id")
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    text: str
+    form: str = "{}"
+    updated_at: str
+
+
+class Organization(Synced, table=True):
+    id: str = Field(primary_key=True)
+    name: str
+    description: str = "{}"
+    sector: str = "public"
+    website: str | None = None
+    email: str | None = None
+
+
+class Service(Synced, table=True):
+    id: str = Field(primary_key=True)
+    organization_id: str = Field(foreign_key="organization.id")
+    name: str
+    description: str = "{}"
+    eligibility_description: str = "{}"
+    fees_description: str = "{}"
+    application_process: str = "{}"
+    status: str = "active"
+    client_groups: str = "[]"
+    languages: str = '["fi"]'
+    service_areas: str = "[]"
+    free: bool = True
+    last_verified_at: str | None = None
+
+
+class Location(Synced, table=True):
+    id: str = Field(primary_key=True)
+    organization_id: str | None = Field(default=None, foreign_key="organization.id")
+    name: str = "{}"
+    address: str | None = None
+    municipality_code: str | None = Field(default=None, foreign_key="municipality.code")
+
+
+class ServiceAtLocation(Synced, table=True):
+    __tablename__ = "service_at_location"
+    id: str = Field(primary_key=True)
+    service_id: str = Field(foreign_key="service.id")
+    location_id: str = Field(foreign_key="location.id")
+
+
+class CataloguePhone(Synced, table=True):
+    __tablename__ = "catalogue_phone"
+    id: str = Field(primary_key=True)
+    service_id: str | None = Field(default=None, foreign_key="service.id")
+    organization_id: str | None = Field(default=None, foreign_key="organization.id")
+    location_id: str | None = Field(default=None, foreign_key="location.id")
+    number: str
+    description: str = "{}"
+
+
+class Schedule(Synced, table=True):
+    id: str = Field(primary_key=True)
+    service_id: str | None = Field(default=None, foreign_key="service.id")
+    service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id")
+    freq: str | None = None
+    byday: str | None = None
+    opens_at: str | None = None
+    closes_at: str | None = None
+    description: str = "{}"
+
+
+class Offer(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    contact_id: str = Field(foreign_key="contact.id")
+    service_id: str | None = Field(default=None, foreign_key="service.id")
+    unmet_need: str | None = None
+    created_at: str
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")
+
+
+class Handover(Synced, table=True):
+    id: str = Field(primary_key=True)
+    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    from_worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    to_worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    to_team: str | None = None
+    situation: str = ""
+    background: str = ""
+    assessment: str = ""
+    recommendation: str = ""
+    note: str
+    urgency: str = "normal"
+    due_at: str | None = None
+    warm: bool = False
+    state: str = "sent"
+    is_training: bool = False
+
+
+class HandoverEvent(SQLModel, table=True):
+    __tablename__ = "handover_event"
+    id: str = Field(primary_key=True)
+    handover_id: str = Field(foreign_key="handover.id")
+    kind: str
+    at: str
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    reason: str | None = None
+
+
+class Notification(Synced, table=True):
+    id: str = Field(primary_key=True)
+    kind: str
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    contact_id: str | None = Field(default=None, foreign_key="contact.id")
+    municipality_code: str | None = Field(default=None, foreign_key="municipality.code")
+    routed_to: str | None = None
+    fields: str = "{}"
+    notifier_worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    is_training: bool = False
+
+
+class Audit(SQLModel, table=True):
+    id: str = Field(primary_key=True)
+    at: str
+    worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    client_id: str | None = Field(default=None, foreign_key="client.id")
+    action: str
+    reason: str | None = None
+    detail: str = "{}"
+
+
+class Outbox(SQLModel, table=True):
+    seq: int | None = Field(default=None, primary_key=True)
+    mutation_id: str = Field(unique=True)
+    name: str
+    args: str
+    created_at: str
+    acked_at: str | None = None
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str

@@ -1,0 +1,61 @@
+"""The SQLModel declaration and the numbered migrations describe one schema."""
+
+from db.engine import connect
+from db.migrate import current_version, latest_version, migrate
+
+
+def _migrated_columns() -> dict[str, set[str]]:
+    conn = connect(":memory:")
+    migrate(conn)
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {t: {row[1] for row in conn.execute(f"PRAGMA table_info({t})")} for t in tables}
+
+
+def test_models_match_migrations() -> None:
+    from sqlmodel import SQLModel
+
+    import db.models  # noqa: F401  (registers the tables)
+
+    declared = {
+        name: {column.name for column in table.columns}
+        for name, table in SQLModel.metadata.tables.items()
+    }
+    assert declared == _migrated_columns()
+
+
+def test_migrate_is_idempotent_and_numbered(tmp_path) -> None:
+    conn = connect(tmp_path / "desk.sqlite")
+    assert migrate(conn) == latest_version()
+    assert migrate(conn) == latest_version()
+    assert current_version(conn) == latest_version()
+
+
+def test_newer_database_is_refused(tmp_path) -> None:
+    conn = connect(tmp_path / "desk.sqlite")
+    migrate(conn)
+    conn.execute(f"PRAGMA user_version = {latest_version() + 1}")
+    try:
+        migrate(conn)
+    except RuntimeError as exc:
+        assert "newer" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("a newer schema must be refused")
+
+
+def test_audit_log_is_append_only() -> None:
+    import sqlite3
+
+    import pytest
+
+    conn = connect(":memory:")
+    migrate(conn)
+    conn.execute("INSERT INTO audit (id, at, action) VALUES ('a', '2026-01-01T00:00:00Z', 'view')")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit SET action = 'x'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit")
