@@ -32,7 +32,11 @@ CHECK_CHARS = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 
 class IdentityCodeError(ValueError):
-    """An identity code that is not valid; the message says why."""
+    """An identity code that is not valid; `key` names the reason for translation."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 @dataclass(frozen=True)
@@ -47,19 +51,23 @@ def parse_identity_code(text: str) -> IdentityCode:
     """Validate an identity code and read what it says; raise IdentityCodeError."""
     code = _hetu.compact(text)
     if len(code) != 11:
-        raise IdentityCodeError("an identity code has 11 characters, like 131052-308T")
+        raise IdentityCodeError(
+            "error.hetu.length", "an identity code has 11 characters, like 131052-308T"
+        )
     if code[6] not in CENTURY_SIGNS:
-        raise IdentityCodeError(f"'{code[6]}' is not a century sign")
+        raise IdentityCodeError("error.hetu.sign", f"'{code[6]}' is not a century sign")
     try:
         _hetu.validate(code, allow_temporary=True)
     except InvalidChecksum as exc:
-        raise IdentityCodeError("the check character does not match") from exc
+        raise IdentityCodeError("error.hetu.check", "the check character does not match") from exc
     except InvalidComponent as exc:
-        raise IdentityCodeError("the birth date or individual number is impossible") from exc
+        raise IdentityCodeError(
+            "error.hetu.impossible", "the birth date or individual number is impossible"
+        ) from exc
     except InvalidFormat as exc:
-        raise IdentityCodeError("the format is not DDMMYYCZZZQ") from exc
+        raise IdentityCodeError("error.hetu.format", "the format is not DDMMYYCZZZQ") from exc
     except ValidationError as exc:  # pragma: no cover - stdnum's other errors
-        raise IdentityCodeError(str(exc)) from exc
+        raise IdentityCodeError("error.hetu.format", str(exc)) from exc
     individual = int(code[7:10])
     year = CENTURY_SIGNS[code[6]] + int(code[4:6])
     return IdentityCode(

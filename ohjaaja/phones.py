@@ -9,7 +9,11 @@ REGION = "FI"
 
 
 class PhoneError(ValueError):
-    """A phone number that cannot be used; the message says why."""
+    """A phone number that cannot be used; `key` names the reason for translation."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def normalise_phone(text: str) -> str:
@@ -17,9 +21,9 @@ def normalise_phone(text: str) -> str:
     try:
         number = phonenumbers.parse(text, REGION)
     except NumberParseException as exc:
-        raise PhoneError("not a phone number") from exc
+        raise PhoneError("error.phone.parse", "not a phone number") from exc
     if not phonenumbers.is_valid_number(number):
-        raise PhoneError("not a valid number for its country")
+        raise PhoneError("error.phone.invalid", "not a valid number for its country")
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 

@@ -1,0 +1,108 @@
+"""Clients, their phones and relatives in the database.
+
+Lookup here is the contact screen's quick identification; the full regional
+search (folded names, ranking, paging) is issue 4's.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+CLIENT_SUMMARY = (
+    "c.id, c.last_name, c.first_names, c.hetu, c.birth_date, c.municipality_code, c.language"
+)
+
+
+def insert_client(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    conn.execute(f"INSERT INTO client ({columns}) VALUES ({marks})", values)
+
+
+def insert_phone(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    conn.execute(
+        "INSERT INTO client_phone (id, client_id, e164, kind, created_at, updated_at) "
+        "VALUES (:id, :client_id, :e164, :kind, :created_at, :updated_at)",
+        values,
+    )
+
+
+def hetu_exists(conn: sqlite3.Connection, hetu: str) -> bool:
+    return conn.execute("SELECT 1 FROM client WHERE hetu = ?", (hetu,)).fetchone() is not None
+
+
+def by_phone(conn: sqlite3.Connection, e164: str, limit: int = 20) -> list[sqlite3.Row]:
+    """Clients with this number, and clients whose relative has it ('via' says which)."""
+    return conn.execute(
+        f"SELECT {CLIENT_SUMMARY}, 'client' AS via, NULL AS relative_name "
+        "FROM client_phone p JOIN client c ON c.id = p.client_id "
+        "WHERE p.e164 = ? AND p.deleted = 0 AND c.deleted = 0 "
+        f"UNION ALL SELECT {CLIENT_SUMMARY}, 'relative' AS via, r.name AS relative_name "
+        "FROM relative r JOIN client c ON c.id = r.client_id "
+        "WHERE r.phone_e164 = ? AND r.deleted = 0 AND c.deleted = 0 LIMIT ?",
+        (e164, e164, limit),
+    ).fetchall()
+
+
+def by_hetu_prefix(conn: sqlite3.Connection, prefix: str, limit: int = 20) -> list[sqlite3.Row]:
+    # hetu is UNIQUE, so its index serves a range scan for the prefix.
+    return conn.execute(
+        f"SELECT {CLIENT_SUMMARY}, 'hetu' AS via, NULL AS relative_name FROM client c "
+        "WHERE c.hetu >= ? AND c.hetu < ? AND c.deleted = 0 ORDER BY c.hetu LIMIT ?",
+        (prefix, prefix + "\uffff", limit),
+    ).fetchall()
+
+
+def by_name(
+    conn: sqlite3.Connection, first: str, second: str | None, limit: int = 20
+) -> list[sqlite3.Row]:
+    """Last name starting with `first` (and a first name starting with `second`), or
+    the two the other way round."""
+    if second is None:
+        return conn.execute(
+            f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
+            "WHERE c.last_name LIKE ? AND c.deleted = 0 "
+            "ORDER BY c.last_name, c.first_names LIMIT ?",
+            (first + "%", limit),
+        ).fetchall()
+    return conn.execute(
+        f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
+        "WHERE c.deleted = 0 AND ((c.last_name LIKE ? AND c.first_names LIKE ?) "
+        "OR (c.last_name LIKE ? AND c.first_names LIKE ?)) "
+        "ORDER BY c.last_name, c.first_names LIMIT ?",
+        (first + "%", second + "%", second + "%", first + "%", limit),
+    ).fetchall()
+
+
+def get_summary(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
+    return conn.execute(
+        f"SELECT {CLIENT_SUMMARY}, 'id' AS via, NULL AS relative_name FROM client c WHERE c.id = ?",
+        (client_id,),
+    ).fetchone()
+
+
+def phones_of(conn: sqlite3.Connection, client_id: str) -> list[str]:
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT e164 FROM client_phone WHERE client_id = ? AND deleted = 0", (client_id,)
+        )
+    ]
+
+
+def add_audit(
+    conn: sqlite3.Connection,
+    audit_id: str,
+    at: str,
+    worker_id: str | None,
+    client_id: str | None,
+    action: str,
+    reason: str | None,
+    detail: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO audit (id, at, worker_id, client_id, action, reason, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (audit_id, at, worker_id, client_id, action, reason, detail),
+    )

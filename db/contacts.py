@@ -1,0 +1,131 @@
+"""Contacts in the database: intake, the waiting queue, claims, closing.
+
+Every function here runs inside the caller's transaction; the use cases in
+ohjaaja.desk decide the transaction and write the outbox entry with it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from db.ids import new_id
+
+QUEUE_COLUMNS = (
+    "id, channel, line_code, original_line_code, municipality_code, language, "
+    "received_at, priority, caller_phone"
+)
+
+
+def insert_contact(conn: sqlite3.Connection, values: dict[str, Any]) -> str:
+    """Insert a contact row; `values` holds the columns (id and timestamps included)."""
+    columns = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    conn.execute(f"INSERT INTO contact ({columns}) VALUES ({marks})", values)
+    return str(values["id"])
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    contact_id: str,
+    kind: str,
+    at: str,
+    worker_id: str | None,
+    data: dict[str, Any] | None = None,
+) -> str:
+    event_id = new_id()
+    conn.execute(
+        "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (event_id, contact_id, kind, at, worker_id, json.dumps(data or {}, ensure_ascii=False)),
+    )
+    return event_id
+
+
+def waiting(
+    conn: sqlite3.Connection, lines: Sequence[str] | None = None, limit: int = 500
+) -> list[sqlite3.Row]:
+    """Waiting contacts in queue order (ohjaaja.queue.order_key), optionally by line."""
+    sql = f"SELECT {QUEUE_COLUMNS} FROM contact WHERE status = 'waiting' AND deleted = 0"
+    params: list[Any] = []
+    if lines:
+        sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
+        params.extend(lines)
+    sql += " ORDER BY priority, received_at, id LIMIT ?"
+    params.append(limit)
+    return conn.execute(sql, params).fetchall()
+
+
+def waiting_since(conn: sqlite3.Connection, lines: Sequence[str] | None = None) -> list[str]:
+    sql = "SELECT received_at FROM contact WHERE status = 'waiting' AND deleted = 0"
+    params: list[Any] = []
+    if lines:
+        sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
+        params.extend(lines)
+    return [row[0] for row in conn.execute(sql, params)]
+
+
+def answered_since(conn: sqlite3.Connection, since: str) -> list[tuple[str, str]]:
+    """(received_at, taken_at) of queue contacts taken since `since`."""
+    return [
+        (row[0], row[1])
+        for row in conn.execute(
+            "SELECT received_at, taken_at FROM contact WHERE taken_at >= ? AND via_queue = 1 "
+            "AND deleted = 0",
+            (since,),
+        )
+    ]
+
+
+def outcomes_since(conn: sqlite3.Connection, since: str) -> list[str]:
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT outcome FROM contact WHERE closed_at >= ? AND deleted = 0", (since,)
+        )
+    ]
+
+
+def claim(conn: sqlite3.Connection, contact_id: str, worker_id: str, at: str) -> int | None:
+    """Compare-and-set: take a waiting contact. The new version, or None if it was
+    no longer waiting (another desk process got it first)."""
+    row = conn.execute(
+        "UPDATE contact SET status = 'taken', taken_by = ?, taken_at = ?, claim_state = "
+        "'pending', version = version + 1, updated_at = ? "
+        "WHERE id = ? AND status = 'waiting' RETURNING version",
+        (worker_id, at, at, contact_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
+def next_waiting_id(conn: sqlite3.Connection, lines: Sequence[str] | None) -> str | None:
+    rows = waiting(conn, lines, limit=1)
+    return str(rows[0]["id"]) if rows else None
+
+
+def get(conn: sqlite3.Connection, contact_id: str) -> sqlite3.Row | None:
+    return conn.execute("SELECT * FROM contact WHERE id = ?", (contact_id,)).fetchone()
+
+
+def open_for_worker(conn: sqlite3.Connection, worker_id: str) -> list[sqlite3.Row]:
+    """Contacts this worker has taken and not closed, newest first."""
+    return conn.execute(
+        "SELECT * FROM contact WHERE status = 'taken' AND taken_by = ? AND deleted = 0 "
+        "ORDER BY taken_at DESC",
+        (worker_id,),
+    ).fetchall()
+
+
+def update(conn: sqlite3.Connection, contact_id: str, values: dict[str, Any]) -> int:
+    """Set columns and bump the version; returns the new version."""
+    assignments = ", ".join(f"{name} = :{name}" for name in values)
+    row = conn.execute(
+        f"UPDATE contact SET {assignments}, version = version + 1 WHERE id = :_id "
+        "RETURNING version",
+        {**values, "_id": contact_id},
+    ).fetchone()
+    if row is None:
+        raise KeyError(contact_id)
+    return int(row[0])

@@ -1,0 +1,27 @@
+"""Drafts: what a worker has typed on a contact, saved as it is typed."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def save(
+    conn: sqlite3.Connection, contact_id: str, worker_id: str, text: str, form: str, at: str
+) -> None:
+    conn.execute(
+        "INSERT INTO draft (contact_id, worker_id, text, form, updated_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(contact_id) DO UPDATE SET "
+        "worker_id = excluded.worker_id, text = excluded.text, form = excluded.form, "
+        "updated_at = excluded.updated_at",
+        (contact_id, worker_id, text, form, at),
+    )
+
+
+def load(conn: sqlite3.Connection, contact_id: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT text, form, updated_at FROM draft WHERE contact_id = ?", (contact_id,)
+    ).fetchone()
+
+
+def discard(conn: sqlite3.Connection, contact_id: str) -> None:
+    conn.execute("DELETE FROM draft WHERE contact_id = ?", (contact_id,))

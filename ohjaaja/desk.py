@@ -1,0 +1,546 @@
+"""The desk's use cases: what a worker does, each in one transaction.
+
+Every change writes its outbox mutation in the same transaction; reading or
+changing a client's data writes an audit row the same way. Screens call these
+from Textual thread workers, so each method holds the desk's lock for the
+length of its transaction and returns plain values.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
+
+from db import clients as client_rows
+from db import contacts as contact_rows
+from db import drafts as draft_rows
+from db import outbox
+from db.engine import connect, data_version, transaction
+from db.ids import new_id
+from db.migrate import migrate
+from db.reference import upsert_lines, upsert_municipalities
+from db.workers import ensure_worker
+from ohjaaja import reference
+from ohjaaja.clients import FieldError, validate_client
+from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
+from ohjaaja.queue import (
+    CALLER_KINDS,
+    CHANNELS,
+    OUTCOMES,
+    DayFigures,
+    QueueEntry,
+    day_figures,
+    default_priority,
+    route_line,
+)
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    id: str
+    last_name: str
+    first_names: str
+    hetu: str | None
+    birth_date: str | None
+    municipality_code: str | None
+    language: str
+    via: str  # client, relative, hetu, name, id
+    relative_name: str | None = None
+
+    @property
+    def name(self) -> str:
+        return f"{self.last_name} {self.first_names}"
+
+
+@dataclass(frozen=True)
+class ContactView:
+    id: str
+    channel: str
+    line_code: str
+    original_line_code: str | None
+    municipality_code: str | None
+    language: str
+    caller_phone: str | None
+    caller_kind: str | None
+    client_id: str | None
+    status: str
+    received_at: datetime
+    taken_at: datetime | None
+    via_queue: bool
+    reasons: tuple[str, ...]
+    note: str
+    outcome: str | None
+
+
+@dataclass
+class ContactForm:
+    """What the worker fills in on the contact screen; saved with the draft."""
+
+    caller_kind: str | None = None
+    client_id: str | None = None
+    reasons: list[str] = field(default_factory=list)
+    outcome: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> ContactForm:
+        data = json.loads(text or "{}")
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+class Desk:
+    """One worker's desk on one database file (shared with other desk processes)."""
+
+    def __init__(
+        self,
+        database: str | Path,
+        clock: Clock,
+        worker_name: str,
+        roles: Sequence[str] = ("guidance",),
+    ) -> None:
+        self.database = database
+        self.clock = clock
+        self._lock = threading.RLock()
+        self._draft_revisions: dict[str, int] = {}
+        self.conn = connect(database)
+        with self._lock:
+            migrate(self.conn)
+            with transaction(self.conn) as conn:
+                if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
+                    seed_reference(conn)
+                self.worker_id, _ = ensure_worker(conn, worker_name, list(roles), self._now())
+        self.worker_name = worker_name
+        self._seen_version = -1
+
+    def close(self) -> None:
+        with self._lock:
+            self.conn.close()
+
+    # -- time -------------------------------------------------------------
+    def _now(self) -> str:
+        return to_iso(self.clock.now())
+
+    def _start_of_day(self) -> str:
+        today = local(self.clock.now()).date()
+        return to_iso(datetime.combine(today, time(0, 0), tzinfo=HELSINKI))
+
+    # -- reading the queue -----------------------------------------------
+    def has_changed(self) -> bool:
+        """True once after any process commits to the database (PRAGMA data_version)."""
+        with self._lock:
+            version = data_version(self.conn)
+            changed = version != self._seen_version
+            self._seen_version = version
+            return changed
+
+    def queue(self, lines: Sequence[str] | None = None, limit: int = 500) -> list[QueueEntry]:
+        with self._lock:
+            rows = contact_rows.waiting(self.conn, lines, limit)
+        return [
+            QueueEntry(
+                id=row["id"],
+                channel=row["channel"],
+                line_code=row["line_code"],
+                municipality_code=row["municipality_code"],
+                language=row["language"],
+                received_at=from_iso(row["received_at"]),
+                priority=row["priority"],
+                caller_phone=row["caller_phone"],
+                original_line_code=row["original_line_code"],
+            )
+            for row in rows
+        ]
+
+    def figures(self, lines: Sequence[str] | None = None) -> DayFigures:
+        since = self._start_of_day()
+        with self._lock:
+            waiting = contact_rows.waiting_since(self.conn, lines)
+            answered = contact_rows.answered_since(self.conn, since)
+            outcomes = contact_rows.outcomes_since(self.conn, since)
+        return day_figures(
+            self.clock.now(),
+            (from_iso(at) for at in waiting),
+            ((from_iso(r), from_iso(t)) for r, t in answered),
+            outcomes,
+        )
+
+    def lines_open(self) -> dict[str, bool]:
+        now = self.clock.now()
+        return {code: line.hours.is_open(now) for code, line in reference.lines().items()}
+
+    # -- intake -------------------------------------------------------------
+    def receive(
+        self,
+        channel: str,
+        line: str,
+        municipality_code: str | None,
+        language: str = "fi",
+        caller_phone: str | None = None,
+        received_at: datetime | None = None,
+        priority: int | None = None,
+    ) -> str:
+        """A new contact into the queue, routed to the emergency line after hours."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        at = received_at or self.clock.now()
+        hours = {code: item.hours for code, item in reference.lines().items()}
+        routed = route_line(line, at, hours)
+        now = self._now()
+        values = {
+            "id": new_id(),
+            "channel": channel,
+            "line_code": routed,
+            "original_line_code": line if routed != line else None,
+            "municipality_code": municipality_code,
+            "language": language,
+            "caller_phone": caller_phone,
+            "priority": priority if priority is not None else default_priority(channel, routed),
+            "status": "waiting",
+            "received_at": to_iso(at),
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self._lock, transaction(self.conn) as conn:
+            contact_rows.insert_contact(conn, values)
+            contact_rows.add_event(conn, values["id"], "received", values["received_at"], None)
+            outbox.record(conn, "contact.receive", values, now)
+        return str(values["id"])
+
+    def log_contact(
+        self,
+        channel: str,
+        line: str,
+        municipality_code: str | None,
+        language: str = "fi",
+        caller_phone: str | None = None,
+    ) -> str:
+        """A contact that did not come through the queue, taken by this worker at once."""
+        if channel not in CHANNELS:
+            raise ValueError(f"unknown channel {channel!r}")
+        now = self._now()
+        values = {
+            "id": new_id(),
+            "channel": channel,
+            "line_code": line,
+            "municipality_code": municipality_code,
+            "language": language,
+            "caller_phone": caller_phone,
+            "priority": default_priority(channel, line),
+            "status": "taken",
+            "via_queue": 0,
+            "received_at": now,
+            "taken_at": now,
+            "taken_by": self.worker_id,
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self._lock, transaction(self.conn) as conn:
+            contact_rows.insert_contact(conn, values)
+            contact_rows.add_event(conn, values["id"], "logged", now, self.worker_id)
+            outbox.record(conn, "contact.log", values, now)
+        return str(values["id"])
+
+    # -- claiming -------------------------------------------------------------
+    def take(self, contact_id: str) -> ContactView | None:
+        """Claim a waiting contact; None when another desk took it first."""
+        now = self._now()
+        with self._lock, transaction(self.conn) as conn:
+            version = contact_rows.claim(conn, contact_id, self.worker_id, now)
+            if version is None:
+                return None
+            contact_rows.add_event(conn, contact_id, "taken", now, self.worker_id)
+            outbox.record(
+                conn,
+                "contact.claim",
+                {"id": contact_id, "worker_id": self.worker_id, "at": now, "version": version},
+                now,
+            )
+            return _contact_view(contact_rows.get(conn, contact_id))
+
+    def take_next(self, lines: Sequence[str] | None = None) -> ContactView | None:
+        """The first contact in queue order; if another desk wins it, the next one."""
+        while True:
+            with self._lock:
+                contact_id = contact_rows.next_waiting_id(self.conn, lines)
+            if contact_id is None:
+                return None
+            taken = self.take(contact_id)
+            if taken is not None:
+                return taken
+
+    def release(self, contact_id: str) -> None:
+        """Put a taken contact back in the queue (its draft stays on this desk)."""
+        now = self._now()
+        with self._lock, transaction(self.conn) as conn:
+            version = contact_rows.update(
+                conn,
+                contact_id,
+                {"status": "waiting", "taken_by": None, "taken_at": None, "updated_at": now},
+            )
+            contact_rows.add_event(conn, contact_id, "released", now, self.worker_id)
+            outbox.record(conn, "contact.release", {"id": contact_id, "version": version}, now)
+
+    def contact(self, contact_id: str) -> ContactView:
+        with self._lock:
+            row = contact_rows.get(self.conn, contact_id)
+        if row is None:
+            raise KeyError(contact_id)
+        return _contact_view(row)
+
+    def my_open_contacts(self) -> list[ContactView]:
+        with self._lock:
+            rows = contact_rows.open_for_worker(self.conn, self.worker_id)
+        return [_contact_view(row) for row in rows]
+
+    # -- identifying the client -------------------------------------------
+    def find_clients(self, text: str) -> list[ClientMatch]:
+        """Phone number, identity code (or its birth-date part) or name."""
+        from ohjaaja.search import classify
+
+        kind, value = classify(text)
+        with self._lock:
+            if kind == "phone":
+                rows = client_rows.by_phone(self.conn, value[0])
+            elif kind == "hetu":
+                rows = client_rows.by_hetu_prefix(self.conn, value[0])
+            elif kind == "name":
+                rows = client_rows.by_name(
+                    self.conn, value[0], value[1] if len(value) > 1 else None
+                )
+            else:
+                rows = []
+        return [_client_match(row) for row in rows]
+
+    def client(self, client_id: str, reason: str) -> ClientMatch:
+        """A client's summary; the look is written to the access log with its reason."""
+        now = self._now()
+        with self._lock, transaction(self.conn) as conn:
+            row = client_rows.get_summary(conn, client_id)
+            if row is None:
+                raise KeyError(client_id)
+            self._audit(conn, client_id, "view", reason, {}, now)
+        return _client_match(row)
+
+    def attach_client(self, contact_id: str, client_id: str | None) -> None:
+        now = self._now()
+        with self._lock, transaction(self.conn) as conn:
+            version = contact_rows.update(
+                conn, contact_id, {"client_id": client_id, "updated_at": now}
+            )
+            contact_rows.add_event(conn, contact_id, "identified", now, self.worker_id)
+            if client_id:
+                self._audit(conn, client_id, "view", f"contact:{contact_id}", {}, now)
+            outbox.record(
+                conn,
+                "contact.identify",
+                {"id": contact_id, "client_id": client_id, "version": version},
+                now,
+            )
+
+    def create_client(self, fields: dict[str, str]) -> tuple[str | None, list[FieldError]]:
+        """Validate and store a new client; (client id, []) or (None, errors)."""
+        known = set(reference.municipalities())
+        clean, errors = validate_client(fields, known)
+        if clean is None:
+            return None, errors
+        now = self._now()
+        client_id = new_id()
+        values = {
+            "id": client_id,
+            "hetu": clean.hetu,
+            "hetu_temporary": int(clean.hetu_temporary),
+            "birth_date": clean.birth_date.isoformat() if clean.birth_date else None,
+            "last_name": clean.last_name,
+            "first_names": clean.first_names,
+            "language": clean.language,
+            "municipality_code": clean.municipality_code,
+            "created_at": now,
+            "updated_at": now,
+        }
+        with self._lock, transaction(self.conn) as conn:
+            if clean.hetu and client_rows.hetu_exists(conn, clean.hetu):
+                return None, [
+                    FieldError("hetu", "error.hetu_taken", "a client with this code exists")
+                ]
+            client_rows.insert_client(conn, values)
+            phone = None
+            if clean.phone:
+                from ohjaaja.phones import phone_kind
+
+                phone = {
+                    "id": new_id(),
+                    "client_id": client_id,
+                    "e164": clean.phone,
+                    "kind": phone_kind(clean.phone),
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                client_rows.insert_phone(conn, phone)
+            self._audit(conn, client_id, "create", None, {}, now)
+            outbox.record(conn, "client.create", {"client": values, "phone": phone}, now)
+        return client_id, []
+
+    # -- drafts and closing ---------------------------------------------------
+    def save_draft(self, contact_id: str, text: str, form: ContactForm, revision: int) -> bool:
+        """Save what is being typed. Saves arrive from worker threads in any order,
+        so an older revision than one already saved is ignored."""
+        with self._lock:
+            if revision <= self._draft_revisions.get(contact_id, -1):
+                return False
+            with transaction(self.conn) as conn:
+                draft_rows.save(conn, contact_id, self.worker_id, text, form.to_json(), self._now())
+            self._draft_revisions[contact_id] = revision
+            return True
+
+    def load_draft(self, contact_id: str) -> tuple[str, ContactForm] | None:
+        with self._lock:
+            row = draft_rows.load(self.conn, contact_id)
+        if row is None:
+            return None
+        return row["text"], ContactForm.from_json(row["form"])
+
+    def close_contact(self, contact_id: str, note: str, form: ContactForm) -> list[FieldError]:
+        """Store the outcome; handling time is taken_at to closed_at."""
+        errors = []
+        if form.caller_kind not in CALLER_KINDS:
+            errors.append(FieldError("caller_kind", "error.choose", "choose who is calling"))
+        if form.outcome not in OUTCOMES:
+            errors.append(FieldError("outcome", "error.choose", "choose an outcome"))
+        known = set(reference.reasons().get(self.contact(contact_id).line_code, {}))
+        unknown = [code for code in form.reasons if code not in known]
+        if unknown:
+            errors.append(FieldError("reasons", "error.reason", f"unknown: {', '.join(unknown)}"))
+        if errors:
+            return errors
+        now = self._now()
+        values = {
+            "status": "closed",
+            "closed_at": now,
+            "caller_kind": form.caller_kind,
+            "client_id": form.client_id,
+            "reasons": json.dumps(form.reasons),
+            "note": note,
+            "outcome": form.outcome,
+            "updated_at": now,
+        }
+        with self._lock, transaction(self.conn) as conn:
+            version = contact_rows.update(conn, contact_id, values)
+            contact_rows.add_event(
+                conn, contact_id, "closed", now, self.worker_id, {"outcome": form.outcome}
+            )
+            if form.client_id:
+                self._audit(conn, form.client_id, "update", f"contact:{contact_id}", {}, now)
+            draft_rows.discard(conn, contact_id)
+            outbox.record(
+                conn, "contact.close", {"id": contact_id, "version": version, **values}, now
+            )
+        self._draft_revisions.pop(contact_id, None)
+        return []
+
+    def pending_changes(self) -> int:
+        with self._lock:
+            return outbox.pending_count(self.conn)
+
+    # -- helpers ----------------------------------------------------------
+    def _audit(
+        self,
+        conn: sqlite3.Connection,
+        client_id: str,
+        action: str,
+        reason: str | None,
+        detail: dict[str, Any],
+        at: str,
+    ) -> None:
+        audit_id = new_id()
+        detail_json = json.dumps(detail, ensure_ascii=False)
+        client_rows.add_audit(
+            conn, audit_id, at, self.worker_id, client_id, action, reason, detail_json
+        )
+        outbox.record(
+            conn,
+            "audit.append",
+            {
+                "id": audit_id,
+                "at": at,
+                "worker_id": self.worker_id,
+                "client_id": client_id,
+                "action": action,
+                "reason": reason,
+            },
+            at,
+        )
+
+
+def seed_reference(conn: sqlite3.Connection) -> None:
+    """Municipalities and lines from fixtures/ into a new database."""
+    upsert_municipalities(
+        conn,
+        (
+            {
+                "code": m.code,
+                "name_fi": m.name_fi,
+                "name_sv": m.name_sv,
+                "population": m.population,
+                "population_75plus": m.population_75plus,
+                "in_agreement": int(m.in_agreement),
+            }
+            for m in reference.municipalities().values()
+        ),
+    )
+    upsert_lines(
+        conn,
+        (
+            {
+                "code": line.code,
+                "name_fi": line.names["fi"],
+                "name_sv": line.names["sv"],
+                "name_en": line.names["en"],
+                "phone": line.phone,
+                "hours": line.hours_spec,
+            }
+            for line in reference.lines().values()
+        ),
+    )
+
+
+def _contact_view(row: sqlite3.Row) -> ContactView:
+    return ContactView(
+        id=row["id"],
+        channel=row["channel"],
+        line_code=row["line_code"],
+        original_line_code=row["original_line_code"],
+        municipality_code=row["municipality_code"],
+        language=row["language"],
+        caller_phone=row["caller_phone"],
+        caller_kind=row["caller_kind"],
+        client_id=row["client_id"],
+        status=row["status"],
+        received_at=from_iso(row["received_at"]),
+        taken_at=from_iso(row["taken_at"]) if row["taken_at"] else None,
+        via_queue=bool(row["via_queue"]),
+        reasons=tuple(json.loads(row["reasons"])),
+        note=row["note"],
+        outcome=row["outcome"],
+    )
+
+
+def _client_match(row: sqlite3.Row) -> ClientMatch:
+    return ClientMatch(
+        id=row["id"],
+        last_name=row["last_name"],
+        first_names=row["first_names"],
+        hetu=row["hetu"],
+        birth_date=row["birth_date"],
+        municipality_code=row["municipality_code"],
+        language=row["language"],
+        via=row["via"],
+        relative_name=row["relative_name"],
+    )

@@ -1,0 +1,45 @@
+"""The one translation function for UI text: Finnish (default), Swedish, English.
+
+Messages live in ohjaaja/locales/messages.json, one entry per key with all
+three languages side by side, so a missing translation shows in review and a
+test fails on it. A missing key falls back to English, then to the key itself.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANGUAGE = "fi"
+_current = DEFAULT_LANGUAGE
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    path = Path(__file__).parent / "locales" / "messages.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def set_language(language: str) -> None:
+    global _current
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    _current = language
+
+
+def get_language() -> str:
+    return _current
+
+
+def t(key: str, /, **params: object) -> str:
+    """Translate a message key into the current language, filling {params}."""
+    entry = messages().get(key)
+    text = key if entry is None else entry.get(_current) or entry.get("en") or key
+    return text.format(**params) if params else text
+
+
+def localized(names: dict[str, str]) -> str:
+    """Pick the current language from a {"fi": .., "sv": .., "en": ..} dict of data."""
+    return names.get(_current) or names.get("fi") or next(iter(names.values()), "")
