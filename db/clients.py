@@ -106,3 +106,7 @@ def add_audit(
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (audit_id, at, worker_id, client_id, action, reason, detail),
     )
+
+
+def some_phones(conn: sqlite3.Connection, limit: int) -> list[str]:
+    return [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT ?", (limit,))]

@@ -445,6 +445,11 @@ class Desk:
         self._draft_revisions.pop(contact_id, None)
         return []
 
+    def known_phones(self, limit: int) -> list[str]:
+        """Some clients' numbers, for the demo's callers to be recognisable."""
+        with self._lock:
+            return client_rows.some_phones(self.conn, limit)
+
     def pending_changes(self) -> int:
         with self._lock:
             return outbox.pending_count(self.conn)

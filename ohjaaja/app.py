@@ -1,0 +1,146 @@
+"""The app shell: the only module of the core that imports Textual.
+
+`make_app` receives its services (the desk with its database and clock, the
+settings, and for the demo an arrival simulator), so tests and the demo inject
+their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from ohjaaja.desk import Desk
+from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
+from ohjaaja.settings import Settings
+from ohjaaja.simulator import ArrivalSimulator
+from screens.bindings import action, help_text, translate_bindings
+
+CSS = Path(__file__).resolve().parent.parent / "screens" / "ohjaaja.tcss"
+
+
+class OhjaajaApp(App[None]):
+    CSS_PATH = CSS
+    TITLE = "ohjaaja"
+    BINDINGS = [
+        action("help", "f1", "help", priority=True),
+        action("language", "f2", "cycle_language", priority=True),
+        action("palette", "ctrl+p", "command_palette"),
+        action("quit", "ctrl+q", "quit", priority=True),
+    ]
+
+    def __init__(
+        self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+    ) -> None:
+        super().__init__(ansi_color=settings.ansi)
+        self.desk = desk
+        self.settings = settings
+        self.simulator = simulator
+        set_language(settings.language)
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    def on_mount(self) -> None:
+        from screens.queue import QueueScreen
+
+        translate_bindings(self)
+        self.push_screen(QueueScreen(self.desk, self.settings.lines))
+        self.resume_open_contact()
+        if self.simulator is not None:
+            self._schedule_arrival()
+
+    # -- navigation used by the screens ----------------------------------------
+    def open_contact(self, contact_id: str) -> None:
+        self._open_contact(contact_id)
+
+    @work(thread=True, group="open-contact")
+    def _open_contact(self, contact_id: str) -> None:
+        contact = self.desk.contact(contact_id)
+        self.call_from_thread(self._push_contact, contact)
+
+    def _push_contact(self, contact: object) -> None:
+        from screens.contact import ContactScreen
+
+        self.push_screen(ContactScreen(self.desk, contact))  # type: ignore[arg-type]
+
+    @work(thread=True, group="open-contact")
+    def resume_open_contact(self) -> None:
+        """After a restart (or with 'o'): back to the contact this worker left open."""
+        open_contacts = self.desk.my_open_contacts()
+        if open_contacts:
+            self.call_from_thread(self._push_contact, open_contacts[0])
+
+    def log_contact(self) -> None:
+        from screens.log_contact import LogContactScreen
+
+        def opened(contact_id: str | None) -> None:
+            if contact_id:
+                self.open_contact(contact_id)
+
+        self.push_screen(LogContactScreen(self.desk, self.settings.lines), opened)
+
+    # -- app-wide actions --------------------------------------------------
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_cycle_language(self) -> None:
+        following = LANGUAGES[(LANGUAGES.index(get_language()) + 1) % len(LANGUAGES)]
+        self.switch_language(following)
+
+    def switch_language(self, language: str) -> None:
+        set_language(language)
+        translate_bindings(self)
+        for screen in self.screen_stack:
+            retranslate = getattr(screen, "retranslate", None)
+            if retranslate is not None:
+                retranslate()
+        self.notify(t("language.switched"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action with an id in the command palette, in the current language."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id is None or binding.id in seen or binding.id == "palette":
+                continue
+            seen.add(binding.id)
+            node = active.node
+            yield SystemCommand(
+                t(f"action.{binding.id}"),
+                help_text(binding),
+                lambda node=node, name=binding.action: self.run_action(name, node),
+            )
+
+    # -- the demo's arrivals ---------------------------------------------------
+    def _schedule_arrival(self) -> None:
+        assert self.simulator is not None
+        gap = self.simulator.gap_after(self.desk.clock.now())
+        self.set_timer(gap.total_seconds(), self._arrive)
+
+    @work(thread=True, group="simulator")
+    def _arrive(self) -> None:
+        assert self.simulator is not None
+        arrival = self.simulator.arrival(self.desk.clock.now())
+        self.desk.receive(
+            arrival.channel,
+            arrival.line,
+            arrival.municipality_code,
+            arrival.language,
+            arrival.caller_phone,
+        )
+        self.call_from_thread(self._schedule_arrival)
+
+
+def make_app(
+    desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+) -> OhjaajaApp:
+    return OhjaajaApp(desk, settings, simulator)

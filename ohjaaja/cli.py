@@ -1,0 +1,144 @@
+"""The `ohjaaja` command: the desk, the demo, and headless views for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ohjaaja.clock import SystemClock, to_iso
+from ohjaaja.i18n import LANGUAGES
+from ohjaaja.queue import LINES
+from ohjaaja.settings import Settings, default_database, default_worker, load_keymap
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    codes = tuple(code.strip() for code in text.split(",") if code.strip())
+    unknown = [code for code in codes if code not in LINES]
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown line {', '.join(unknown)}; lines are {', '.join(LINES)}"
+        )
+    return codes
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database", type=Path, help="SQLite file (default: $OHJAAJA_DATABASE or user data dir)"
+    )
+    desk = argparse.ArgumentParser(add_help=False)
+    desk.add_argument("--worker", default=None, help="worker name (default: $OHJAAJA_WORKER)")
+    desk.add_argument("--language", choices=LANGUAGES, default="fi", help="interface language")
+    desk.add_argument("--lines", type=_lines, default=(), help="lines served, comma separated")
+    desk.add_argument("--ansi", action="store_true", help="use the terminal's 16 colours")
+
+    parser = argparse.ArgumentParser(
+        prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
+        parents=[common, desk],
+    )  # fmt: skip
+    sub = parser.add_subparsers(dest="command")
+    demo = sub.add_parser("demo", parents=[common, desk], help="build and run a demo database")
+    demo.add_argument("--clients", type=int, default=2000, help="synthetic clients to make")
+    demo.add_argument("--no-arrivals", action="store_true", help="no simulated new contacts")
+    queue = sub.add_parser("queue", parents=[common], help="print the waiting queue")
+    queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
+    queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "queue":
+        return print_queue(args)
+    if args.command == "demo":
+        return run_demo(args)
+    return run_desk(args, args.database or default_database(), simulate=False)
+
+
+def _settings(args: argparse.Namespace, database: Path) -> Settings:
+    try:
+        keymap = load_keymap()
+    except ValueError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        keymap = {}
+    return Settings(
+        database=database,
+        worker_name=args.worker or default_worker(),
+        language=args.language,
+        lines=args.lines,
+        keymap=keymap,
+        ansi=args.ansi,
+    )
+
+
+def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
+    from ohjaaja.app import make_app
+    from ohjaaja.desk import Desk
+
+    settings = _settings(args, database)
+    desk = Desk(database, SystemClock(), settings.worker_name)
+    simulator = None
+    if simulate:
+        from ohjaaja.simulator import ArrivalSimulator
+
+        phones = desk.known_phones(1500)
+        simulator = ArrivalSimulator(seed=None, known_phones=phones)
+    try:
+        make_app(desk, settings, simulator).run()
+    finally:
+        desk.close()
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from ohjaaja.demo import build_demo
+
+    database = args.database or default_database(demo=True)
+    if build_demo(database, SystemClock(), clients=args.clients):
+        print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
+    if args.worker is None:
+        args.worker = "Demo"
+    return run_desk(args, database, simulate=not args.no_arrivals)
+
+
+def print_queue(args: argparse.Namespace) -> int:
+    from ohjaaja.desk import Desk
+
+    database = args.database or default_database()
+    if not database.exists():
+        print(f"ohjaaja: no database at {database}", file=sys.stderr)
+        return 2
+    desk = Desk(database, SystemClock(), default_worker())
+    try:
+        entries = desk.queue(args.lines or None, limit=100_000)
+    finally:
+        desk.close()
+    rows = [
+        {
+            "id": e.id,
+            "channel": e.channel,
+            "line": e.line_code,
+            "municipality_code": e.municipality_code,
+            "language": e.language,
+            "received_at": to_iso(e.received_at),
+            "priority": e.priority,
+        }
+        for e in entries
+    ]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for row in rows:
+            print(
+                f"{row['priority']}  {row['received_at']}  {row['line']:<17} "
+                f"{row['channel']:<8} {row['municipality_code'] or '—':<4} {row['language']}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

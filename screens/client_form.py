@@ -1,0 +1,101 @@
+"""A new client, made on the spot; every bad field says what is wrong with it."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from ohjaaja.clients import CLIENT_FIELDS, FieldError
+from ohjaaja.desk import Desk
+from ohjaaja.i18n import LANGUAGES, get_language, t
+from ohjaaja.reference import municipalities
+from screens.bindings import action, translate_bindings
+from screens.widgets import T, desk_footer
+
+TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone")
+
+
+class ClientFormScreen(ModalScreen[str | None]):
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, prefill: dict[str, str]) -> None:
+        super().__init__()
+        self.desk = desk
+        self.prefill = prefill
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T("title.new_client", classes="dialog-title")
+            for name in TEXT_FIELDS:
+                with Horizontal(classes="field"):
+                    yield T(f"field.{name}", classes="label")
+                    yield Input(self.prefill.get(name, ""), id=name, compact=True)
+                    yield Static("", id=f"error-{name}", classes="error")
+            language = get_language()
+            places = sorted(municipalities().values(), key=lambda m: m.name(language))
+            with Horizontal(classes="field"):
+                yield T("field.municipality_code", classes="label")
+                yield Select(
+                    [(m.name(language), m.code) for m in places],
+                    value=self.prefill.get("municipality_code") or Select.NULL,
+                    id="municipality_code",
+                    compact=True,
+                    prompt="—",
+                )
+                yield Static("", id="error-municipality_code", classes="error")
+            with Horizontal(classes="field"):
+                yield T("field.language", classes="label")
+                yield Select(
+                    [(t(f"language.{code}"), code) for code in LANGUAGES],
+                    value=self.prefill.get("language") or "fi",
+                    id="language",
+                    compact=True,
+                    allow_blank=False,
+                )
+                yield Static("", id="error-language", classes="error")
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#last_name", Input).focus()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+
+    def values(self) -> dict[str, str]:
+        values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        for name in ("municipality_code", "language"):
+            selected = self.query_one(f"#{name}", Select).value
+            values[name] = "" if selected is Select.NULL else str(selected)
+        return values
+
+    def action_save(self) -> None:
+        self._save(self.values())
+
+    @work(thread=True, exclusive=True, group="client-save")
+    def _save(self, values: dict[str, str]) -> None:
+        client_id, errors = self.desk.create_client(values)
+        self.app.call_from_thread(self._after_save, client_id, errors)
+
+    def _after_save(self, client_id: str | None, errors: list[FieldError]) -> None:
+        by_field = {e.field: e for e in errors}
+        for name in CLIENT_FIELDS:
+            error = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
+        if errors:
+            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one(f"#{errors[0].field}").focus()
+            return
+        self.dismiss(client_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
