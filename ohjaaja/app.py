@@ -37,6 +37,8 @@ class OhjaajaApp(App[None]):
         self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
     ) -> None:
         super().__init__(ansi_color=settings.ansi)
+        # No animations: a thin terminal's SSH link pays for every frame.
+        self.animation_level = "none"
         self.desk = desk
         self.settings = settings
         self.simulator = simulator

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _HETU_PREFIX = re.compile(r"^\d{6}([-+A-FU-Y]\w{0,4})?$", re.IGNORECASE)
-_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]{6,}$")
+_PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
 
 
 def classify(text: str) -> tuple[str, list[str]]:
@@ -16,6 +16,7 @@ def classify(text: str) -> tuple[str, list[str]]:
     if _HETU_PREFIX.match(query):
         return "hetu", [query.upper()]
     if _PHONE_CHARS.match(query):
+        # Digits only: a phone number, or not yet enough of one to look up.
         from ohjaaja.phones import PhoneError, normalise_phone
 
         try:

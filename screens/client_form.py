@@ -13,7 +13,7 @@ from ohjaaja.desk import Desk
 from ohjaaja.i18n import LANGUAGES, get_language, t
 from ohjaaja.reference import municipalities
 from screens.bindings import action, translate_bindings
-from screens.widgets import T, desk_footer
+from screens.widgets import T, desk_footer, steady_cursors
 
 TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone")
 
@@ -64,6 +64,7 @@ class ClientFormScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        steady_cursors(self)
         self.query_one("#last_name", Input).focus()
 
     def retranslate(self) -> None:

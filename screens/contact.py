@@ -24,7 +24,7 @@ from ohjaaja.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.reference import reasons
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, line_short, municipality_name
-from screens.widgets import T, TitleBar, desk_footer
+from screens.widgets import T, TitleBar, desk_footer, steady_cursors
 
 
 def client_label(match: ClientMatch, today: date) -> str:
@@ -96,6 +96,7 @@ class ContactScreen(Screen):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        steady_cursors(self)
         self.show_info()
         self.set_interval(1.0, self.show_info)
         self.load_state()

@@ -15,7 +15,7 @@ from ohjaaja.queue import CHANNELS, LINES
 from ohjaaja.reference import municipalities
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name
-from screens.widgets import T, desk_footer
+from screens.widgets import T, desk_footer, steady_cursors
 
 
 class LogContactScreen(ModalScreen[str | None]):
@@ -79,6 +79,7 @@ class LogContactScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        steady_cursors(self)
         self.query_one("#channel", Select).focus()
 
     def retranslate(self) -> None:

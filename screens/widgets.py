@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Footer, Label, Static
 
 from ohjaaja.clock import local
@@ -62,3 +63,9 @@ class TitleBar(Static):
 def desk_footer() -> Footer:
     """The footer at 80 columns: compact, the palette key listed with the others."""
     return Footer(compact=True, show_command_palette=False)
+
+
+def steady_cursors(node: Widget) -> None:
+    """No blinking cursors: on a slow SSH link every blink is a screen update."""
+    for widget in node.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]

@@ -1,0 +1,49 @@
+"""Shared fixtures: a fixed clock on an ordinary Monday morning and a desk on a temp file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from ohjaaja.i18n import set_language
+
+MONDAY_MORNING = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Helsinki
+
+
+@pytest.fixture(autouse=True)
+def finnish() -> Iterator[None]:
+    set_language("fi")
+    yield
+    set_language("fi")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "desk.sqlite"
+
+
+@pytest.fixture
+def desk(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
+    desk = Desk(db_path, clock, "Testi Työntekijä")
+    yield desk
+    desk.close()
+
+
+AINO = {
+    "last_name": "Mäkinen",
+    "first_names": "Aino Maria",
+    "hetu": "131052-308T",
+    "phone": "040 548 5906",
+    "municipality_code": "853",
+    "language": "fi",
+}

@@ -1,0 +1,67 @@
+"""The console script, run as a user runs it."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.demo import build_demo
+from ohjaaja.desk import Desk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def ohjaaja(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    script = shutil.which("ohjaaja", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "ohjaaja.cli"]
+    return subprocess.run(
+        [*command, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+
+
+def test_queue_json_for_wallboards(db_path: Path, clock: FixedClock) -> None:
+    desk = Desk(db_path, clock, "Testi")
+    first = desk.receive("phone", "ikaihmiset", "853", "sv", "+358405485906")
+    urgent = desk.receive("chat", "sosiaalipaivystys", "202")
+    desk.close()
+    result = ohjaaja("queue", "--json", "--database", str(db_path))
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert [r["id"] for r in rows] == [urgent, first]
+    assert set(rows[0]) == {
+        "id", "channel", "line", "municipality_code", "language", "received_at", "priority",
+    }  # fmt: skip
+    assert rows[1]["language"] == "sv" and rows[1]["line"] == "ikaihmiset"
+    assert rows[1]["received_at"] == "2026-11-23T08:00:00.000000Z"
+
+
+def test_database_from_the_environment_and_line_filter(db_path: Path, clock: FixedClock) -> None:
+    desk = Desk(db_path, clock, "Testi")
+    desk.receive("phone", "ikaihmiset", "853")
+    desk.receive("phone", "mipa", "853")
+    desk.close()
+    result = ohjaaja("queue", "--json", "--lines", "mipa", env={"OHJAAJA_DATABASE": str(db_path)})
+    assert [r["line"] for r in json.loads(result.stdout)] == ["mipa"]
+
+
+def test_bad_arguments_are_named(db_path: Path) -> None:
+    result = ohjaaja("queue", "--lines", "nonsense", "--database", str(db_path))
+    assert result.returncode == 2
+    assert "unknown line nonsense" in result.stderr
+    missing = ohjaaja("queue", "--database", str(db_path.parent / "nope.sqlite"))
+    assert missing.returncode == 2 and "no database" in missing.stderr
+
+
+def test_demo_database_is_built_once(db_path: Path, clock: FixedClock) -> None:
+    assert build_demo(db_path, clock, clients=300)
+    assert not build_demo(db_path, clock, clients=300)
+    desk = Desk(db_path, clock, "Demo")
+    assert desk.conn.execute("SELECT count(*) FROM client").fetchone()[0] == 300
+    assert desk.conn.execute("SELECT count(*) FROM municipality").fetchone()[0] == 27
+    assert len(desk.queue()) == 9
+    figures = desk.figures()
+    assert figures.answered > 10 and figures.first_contact_resolution is not None
+    desk.close()

@@ -1,0 +1,21 @@
+import pytest
+
+from ohjaaja.search import classify
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("040 548 5906", ("phone", ["+358405485906"])),
+        ("+358 40 548 5906", ("phone", ["+358405485906"])),
+        ("131052", ("hetu", ["131052"])),
+        ("131052-308t", ("hetu", ["131052-308T"])),
+        ("131052Y3", ("hetu", ["131052Y3"])),
+        ("Mäkinen", ("name", ["Mäkinen"])),
+        ("Aino Mäkinen", ("name", ["Aino", "Mäkinen"])),
+        ("  ", ("none", [])),
+        ("040 5", ("none", [])),
+    ],
+)
+def test_classify(text: str, expected: tuple[str, list[str]]) -> None:
+    assert classify(text) == expected
