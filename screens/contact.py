@@ -111,9 +111,7 @@ class ContactScreen(Screen):
         caller.set_options(self._caller_options())
         outcome = self.query_one("#outcome", Select)
         outcome.set_options(self._outcome_options())
-        reasons_list = self.query_one("#reasons", SelectionList)
-        reasons_list.clear_options()
-        reasons_list.add_options(self._reason_options())
+        self._fill_reasons()
         self._show_form()
         self._show_client()
         self._show_matches()
@@ -169,15 +167,20 @@ class ContactScreen(Screen):
         self.client = client
         self.matches = matches
         self.query_one("#note", TextArea).load_text(note)
-        reasons_list = self.query_one("#reasons", SelectionList)
-        reasons_list.clear_options()
-        reasons_list.add_options(self._reason_options())
+        self._fill_reasons()
         self._show_form()
         self._show_client()
         self._show_matches()
         self.query_one("#note" if client else "#search").focus()
         # Change events from filling the widgets arrive after this; let them pass.
         self.call_after_refresh(self._done_restoring)
+
+    def _fill_reasons(self) -> None:
+        reasons_list = self.query_one("#reasons", SelectionList)
+        reasons_list.clear_options()
+        reasons_list.add_options(self._reason_options())
+        if reasons_list.option_count:
+            reasons_list.highlighted = 0  # space ticks a reason as soon as the list has focus
 
     def _done_restoring(self) -> None:
         self._restoring = False
@@ -200,6 +203,8 @@ class ContactScreen(Screen):
         results.clear_options()
         today = local(self.desk.clock.now()).date()
         results.add_options(Option(client_label(m, today), id=m.id) for m in self.matches)
+        if self.matches:
+            results.highlighted = 0
 
     # -- form changes: each one saves the draft -------------------------------
     @on(Select.Changed, "#caller_kind")

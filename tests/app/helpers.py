@@ -1,0 +1,39 @@
+"""Driving the app in tests: wait for workers by their events, never by sleeping."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Select
+
+from ohjaaja.app import OhjaajaApp, make_app
+from ohjaaja.desk import Desk
+from ohjaaja.settings import Settings
+
+
+def app_for(desk: Desk, language: str = "fi") -> OhjaajaApp:
+    return make_app(
+        desk, Settings(database=desk.database, worker_name=desk.worker_name, language=language)
+    )  # type: ignore[arg-type]
+
+
+async def settle(pilot: Pilot) -> None:
+    """Until no worker is running and the message queues are drained."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def choose(pilot: Pilot, selector: str, value: str) -> None:
+    """Pick a Select option with the keyboard, as a worker would."""
+    select = pilot.app.screen.query_one(selector, Select)
+    select.focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    values = [v for _, v in select._options]  # noqa: SLF001 - the option order shown
+    current = values.index(select.value) if select.value in values else 0
+    target = values.index(value)
+    step = "down" if target > current else "up"
+    await pilot.press(*[step] * abs(target - current), "enter")
+    await settle(pilot)
+    assert select.value == value

@@ -1,0 +1,231 @@
+"""Pilot tests: what a guidance worker does, key by key."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from screens.client_form import ClientFormScreen
+from screens.contact import ContactScreen
+from screens.help import HelpScreen
+from screens.log_contact import LogContactScreen
+from screens.queue import QueueScreen
+from tests.app.helpers import app_for, choose, settle
+from tests.conftest import AINO
+
+
+def _contact_row(desk: Desk, contact_id: str):
+    return desk.conn.execute("SELECT * FROM contact WHERE id = ?", (contact_id,)).fetchone()
+
+
+async def test_take_next_identify_by_phone_note_outcome_close(
+    desk: Desk, clock: FixedClock
+) -> None:
+    client_id, _ = desk.create_client(AINO)
+    older = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    clock.advance(seconds=20)
+    desk.receive("email", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        assert table.row_count == 2
+        clock.advance(seconds=15)
+        await pilot.press("n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen) and screen.contact.id == older
+        # Identified from the caller's number, without a keystroke.
+        assert "Mäkinen Aino Maria" in str(screen.query_one("#client", Static).render())
+        assert screen.form.client_id == client_id and screen.form.caller_kind == "client"
+        await pilot.press(*"Kysyi kotihoidosta.")
+        await settle(pilot)
+        assert desk.load_draft(older)[0] == "Kysyi kotihoidosta."
+        await choose(pilot, "#outcome", "resolved")
+        reasons = screen.query_one("#reasons")
+        reasons.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        clock.advance(minutes=3)
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    row = _contact_row(desk, older)
+    assert row["status"] == "closed" and row["outcome"] == "resolved"
+    assert row["note"] == "Kysyi kotihoidosta." and row["client_id"] == client_id
+    assert row["reasons"] == '["kotihoito"]'
+    assert row["taken_at"] == "2026-11-23T08:00:35.000000Z"
+    assert row["closed_at"] == "2026-11-23T08:03:35.000000Z"
+    assert desk.load_draft(older) is None
+
+
+async def test_close_without_outcome_names_the_field(desk: Desk) -> None:
+    desk.receive("chat", "mipa", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("f10")
+        await settle(pilot)
+        errors = str(app.screen.query_one("#errors", Static).render())
+        assert "Soittaja: valitse" in errors and "Tulos: valitse" in errors
+        assert isinstance(app.screen, ContactScreen)
+
+
+async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
+    contact_id = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ClientFormScreen)
+        # The caller's number and municipality are filled in already.
+        assert form.query_one("#phone", Input).value == "040 5485906"
+        await pilot.press(*"Virtanen", "tab", "tab")
+        await pilot.press(*"131052-308X")
+        form.query_one("#phone", Input).value = "040 548"
+        await pilot.press("f10")
+        await settle(pilot)
+        assert isinstance(app.screen, ClientFormScreen)
+        error_text = {
+            name: str(form.query_one(f"#error-{name}", Static).render())
+            for name in ("first_names", "hetu", "phone", "last_name")
+        }
+        assert "pakollinen" in error_text["first_names"]
+        assert "tarkistusmerkki" in error_text["hetu"]
+        assert "ei ole kelvollinen" in error_text["phone"]
+        assert error_text["last_name"] == ""
+        assert desk.conn.execute("SELECT count(*) FROM client").fetchone()[0] == 0
+        # Fix the fields and save again.
+        form.query_one("#first_names", Input).value = "Ville"
+        form.query_one("#hetu", Input).value = "131052-308T"
+        form.query_one("#phone", Input).value = "040 548 5906"
+        await pilot.press("f10")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        assert "Virtanen Ville" in str(screen.query_one("#client", Static).render())
+    row = desk.conn.execute("SELECT id, last_name, municipality_code FROM client").fetchone()
+    assert tuple(row)[1:] == ("Virtanen", "853")
+    assert _contact_row(desk, contact_id)["client_id"] == row["id"]
+
+
+async def test_find_a_client_by_name(desk: Desk) -> None:
+    client_id, _ = desk.create_client(AINO)
+    contact_id = desk.receive("chat", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("f3", *"mäkinen ai")
+        await settle(pilot)
+        await pilot.press("enter")  # to the results
+        await pilot.press("enter")  # choose the first
+        await settle(pilot)
+        assert app.screen.form.client_id == client_id
+    assert _contact_row(desk, contact_id)["client_id"] == client_id
+
+
+async def test_a_draft_survives_a_restart(db_path, clock: FixedClock) -> None:
+    desk = Desk(db_path, clock, "Testi")
+    contact_id = desk.receive("phone", "lapsiperheet", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await choose(pilot, "#caller_kind", "relative")
+        app.screen.query_one("#note", TextArea).focus()
+        await pilot.press(*"Isä soitti, huoli lapsesta")
+        await settle(pilot)
+    desk.close()  # the process ends without closing the contact
+
+    again = Desk(db_path, clock, "Testi")
+    app = app_for(again)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen) and screen.contact.id == contact_id
+        assert screen.query_one("#note", TextArea).text == "Isä soitti, huoli lapsesta"
+        assert screen.form.caller_kind == "relative"
+    again.close()
+
+
+async def test_log_a_contact_outside_the_queue(desk: Desk) -> None:
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LogContactScreen)
+        app.screen.query_one("#phone", Input).value = "0405485906"
+        await pilot.press("f10")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        assert screen.contact.channel == "walk_in" and not screen.contact.via_queue
+        assert screen.contact.caller_phone == "+358405485906"
+
+
+async def test_contact_taken_elsewhere_is_told(db_path, clock: FixedClock) -> None:
+    desk = Desk(db_path, clock, "Eka")
+    other = Desk(db_path, clock, "Toka")
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        other.take(contact_id)  # another desk process on the same host
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert any("toinen ehti" in n.message for n in app._notifications)
+        assert app.screen.query_one("#queue", DataTable).row_count == 0
+    desk.close()
+    other.close()
+
+
+async def test_line_filter_keys(desk: Desk) -> None:
+    desk.receive("phone", "ikaihmiset", "853")
+    desk.receive("phone", "lapsiperheet", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("1")
+        await settle(pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        assert table.row_count == 1
+        await pilot.press("0")
+        await settle(pilot)
+        assert table.row_count == 2
+
+
+async def test_language_switch_help_and_palette(desk: Desk) -> None:
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        footer_text = " ".join(b.binding.description for b in app.screen.active_bindings.values())
+        assert "Nästa" in footer_text
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "Next" in " ".join(
+            b.binding.description for b in app.screen.active_bindings.values()
+        )
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        help_text = str(app.screen.query_one("#help-keys", Static).render())
+        assert "Next" in help_text and "Take the next contact" in help_text
+        assert "[take_next]" not in help_text  # ids are for keymaps, shown in the README
+        await pilot.press("escape")
+        await settle(pilot)
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Next" in titles and "Log" in titles and "Help" in titles
