@@ -30,7 +30,8 @@ class OhjaajaApp(App[None]):
         action("help", "f1", "help", priority=True),
         action("language", "f2", "cycle_language", priority=True),
         action("palette", "ctrl+p", "command_palette"),
-        action("quit", "ctrl+q", "quit", priority=True),
+        # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
+        action("quit", "ctrl+q", "quit", priority=True, show=False),
     ]
 
     def __init__(

@@ -24,7 +24,7 @@ from ohjaaja.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.reference import reasons
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, line_short, municipality_name
-from screens.widgets import T, TitleBar, desk_footer, steady_cursors
+from screens.widgets import T, TickList, TitleBar, desk_footer, steady_cursors
 
 
 def client_label(match: ClientMatch, today: date) -> str:
@@ -73,7 +73,7 @@ class ContactScreen(Screen):
         yield OptionList(id="results")
         with Horizontal(classes="field tall"):
             yield T("field.reasons", classes="label")
-            yield SelectionList[str](*self._reason_options(), id="reasons")
+            yield TickList(*self._reason_options(), id="reasons")
         with Horizontal(classes="field note"):
             yield T("field.note", classes="label")
             yield TextArea(id="note", compact=True, soft_wrap=True, tab_behavior="focus")

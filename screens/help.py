@@ -34,10 +34,9 @@ class HelpScreen(ModalScreen[None]):
     def on_mount(self) -> None:
         translate_bindings(self)
 
-    def _keys(self) -> Table:
-        table = Table.grid(padding=(0, 1))
-        table.add_column(justify="right", style="bold", no_wrap=True)
-        table.add_column(ratio=1)
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """(key, title, help text, binding id) for each action of the screen beneath."""
+        rows = []
         seen: set[str] = set()
         for active in self.beneath.active_bindings.values():
             binding = active.binding
@@ -45,9 +44,18 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.id)
             shown = binding.key_display or self.app.get_key_display(binding)
-            text = Text(t(f"action.{binding.id}"), style="bold")
-            text.append(f"  {help_text(binding)}", style="")
-            table.add_row(shown, text)
+            rows.append((shown, t(f"action.{binding.id}"), help_text(binding), binding.id))
+        return rows
+
+    def _keys(self) -> Table:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        for key, title, explanation, binding_id in self.rows():
+            text = Text(title, style="bold")
+            text.append(f"  {explanation}")
+            text.append(f" ({binding_id})", style="dim")
+            table.add_row(key, text)
         return table
 
     def action_close(self) -> None:

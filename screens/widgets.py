@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Footer, Label, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
 
 from ohjaaja.clock import local
 from ohjaaja.i18n import t
@@ -54,6 +59,9 @@ class TitleBar(Static):
             moment = local(self.now)
             right += f" · {t(WEEKDAYS[moment.weekday()])} {moment:%d.%m. %H.%M} "
         width = max(self.size.width, 80)
+        room = width - len(right) - 1
+        if len(left) > room:
+            left = left[: room - 1] + "…"
         text = Text(left)
         text.append(" " * max(1, width - len(left) - len(right)))
         text.append(right)
@@ -69,3 +77,23 @@ def steady_cursors(node: Widget) -> None:
     """No blinking cursors: on a slow SSH link every blink is a screen update."""
     for widget in node.query("Input, TextArea"):
         widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+class TickList(SelectionList[str]):
+    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        plain = segments[3].style if len(segments) > 3 else segments[0].style
+        mark = "x" if option.value in self._selected else " "
+        segments[0] = Segment("[", plain)
+        segments[1] = Segment(mark, (plain or Style()) + Style(bold=True))
+        segments[2] = Segment("]", plain)
+        return Strip(segments, strip.cell_length)

@@ -30,7 +30,7 @@ async def choose(pilot: Pilot, selector: str, value: str) -> None:
     await pilot.pause()
     await pilot.press("enter")
     await pilot.pause()
-    values = [v for _, v in select._options]  # noqa: SLF001 - the option order shown
+    values = [v for _, v in select._options]
     current = values.index(select.value) if select.value in values else 0
     target = values.index(value)
     step = "down" if target > current else "up"

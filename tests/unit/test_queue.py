@@ -1,3 +1,4 @@
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -102,5 +103,5 @@ def test_ordering_is_a_total_order_on_random_queues() -> None:
     rng = random.Random(3)
     entries = [entry(f"{i:03d}", rng.randint(1, 5), rng.randint(0, 60)) for i in range(200)]
     result = ordered(entries)
-    for first, second in zip(result, result[1:], strict=False):
+    for first, second in itertools.pairwise(result):
         assert (first.priority, first.received_at) <= (second.priority, second.received_at)

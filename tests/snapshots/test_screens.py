@@ -1,0 +1,96 @@
+"""Every screen at 80x24 with fixed data and a fixed clock. Review changes as pictures:
+`pytest tests/snapshots --snapshot-update`, then open snapshot_report.html or the SVGs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from tests.app.helpers import app_for, choose, settle
+from tests.conftest import AINO
+
+
+def busy_morning(desk: Desk, clock: FixedClock) -> None:
+    """A fixed queue: every channel, several lines and municipalities, one after hours."""
+    desk.create_client(AINO)
+    start = clock.now()
+    arrivals = [
+        ("phone", "ikaihmiset", "853", "fi", "+358405485906"),
+        ("chat", "lapsiperheet", "202", "fi", None),
+        ("callback", "ikaihmiset", "445", "sv", "+358401112233"),
+        ("email", "tyoikaiset", "529", "fi", None),
+        ("walk_in", "ikaihmiset", "853", "fi", None),
+        ("eform", "mipa", "680", "en", None),
+        ("phone", "sosiaalipaivystys", "734", "fi", "+358449876543"),
+    ]
+    for minutes, (channel, line, place, language, phone) in zip(
+        (14, 12, 9, 7, 3, 2, 1), arrivals, strict=True
+    ):
+        desk.receive(
+            channel, line, place, language, phone, received_at=start - timedelta(minutes=minutes)
+        )
+    clock.advance(seconds=5)
+
+
+def test_queue(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=settle)
+
+
+def test_queue_in_swedish_filtered(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+
+    async def filtered(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("3")
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk, "sv"), terminal_size=(80, 24), run_before=filtered)
+
+
+def test_contact(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+
+    async def handling(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        clock.advance(seconds=95)
+        pilot.app.screen.query_one("#note", TextArea).focus()
+        await pilot.press(*"Tytär soitti äidin puolesta; kotihoidon tarve kasvanut.")
+        await choose(pilot, "#outcome", "assessment")
+        pilot.app.screen.query_one("#note", TextArea).focus()
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=handling)
+
+
+def test_new_client_with_errors(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+
+    async def bad_form(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # a chat: nobody identified
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"Virtanen", "tab", "tab", *"131052-308X", "tab", "tab", *"040 12")
+        await pilot.press("f10")
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=bad_form)
+
+
+def test_help(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+
+    async def help_open(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f1")
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk, "en"), terminal_size=(80, 24), run_before=help_open)
