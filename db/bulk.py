@@ -1,26 +1,34 @@
-"""Bulk loading of generated rows (demo and benchmark registers) with sqlite-utils.
+"""Bulk loading of generated rows (demo and benchmark registers).
 
-Fixture loads are not desk changes, so they bypass the outbox on purpose.
+Plain executemany in one transaction: measured at 500,000 clients it is several
+times faster than sqlite-utils' insert_all, whose per-value type checks dominate
+a load of this size. Fixture loads are not desk changes, so they bypass the outbox.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-import sqlite_utils
+from db.engine import transaction
+
+BULK_CACHE_KIB = -262144  # negative: KiB, so 256 MiB
 
 
-def insert_rows(
-    conn: sqlite3.Connection, table: str, rows: Iterable[dict[str, Any]], batch_size: int = 5000
-) -> None:
-    """Insert many rows into an existing table inside one transaction."""
-    db = sqlite_utils.Database(conn)
-    conn.execute("BEGIN")
+def insert_rows(conn: sqlite3.Connection, table: str, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows into an existing table, all or nothing; a key some rows lack is NULL
+    in those rows."""
+    if not rows:
+        return
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    # A bigger page cache while loading: the secondary indexes (identity code,
+    # name, phone) take keys in random order and would otherwise thrash it.
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     try:
-        db.table(table).insert_all(rows, batch_size=batch_size)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+        with transaction(conn):
+            conn.executemany(sql, ([row.get(c) for c in columns] for row in rows))
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache}")

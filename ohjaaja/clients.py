@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from ohjaaja.i18n import LANGUAGES
-from ohjaaja.identity import IdentityCodeError, parse_identity_code
-from ohjaaja.phones import PhoneError, normalise_phone
 
 CLIENT_FIELDS = (
     "last_name",
@@ -54,6 +52,10 @@ def validate_client(
     fields: dict[str, str], known_municipalities: set[str]
 ) -> tuple[ClientInput | None, list[FieldError]]:
     """Check a client form; return the clean input or every field's error."""
+    # stdnum and phonenumbers load on the first form, not at the desk's start-up.
+    from ohjaaja.identity import IdentityCodeError, parse_identity_code
+    from ohjaaja.phones import PhoneError, normalise_phone
+
     values = {name: (fields.get(name) or "").strip() for name in CLIENT_FIELDS}
     errors: list[FieldError] = []
     for name in ("last_name", "first_names"):

@@ -16,7 +16,7 @@ from typing import Any
 
 from db.bulk import insert_rows
 from db.engine import connect, transaction
-from db.ids import new_id
+from db.ids import new_id, sequential_ids
 from db.migrate import migrate
 from db.reference import get_meta, set_meta
 from db.workers import ensure_worker
@@ -60,9 +60,20 @@ def build_demo(
         conn.close()
 
 
-def load_clients(conn: sqlite3.Connection, people: Iterator[SyntheticClient]) -> int:
-    """Bulk-load a synthetic register (client, client_phone, relative)."""
+def load_clients(
+    conn: sqlite3.Connection, people: Iterator[SyntheticClient], seed: int = 2026
+) -> int:
+    """Bulk-load a synthetic register (client, client_phone, relative).
+
+    Ids are v7 with a counter from one fixed instant: the same register gets the
+    same ids every time, and ascending keys load several times faster.
+    """
     now = "2026-01-01T00:00:00.000000Z"
+    ids = sequential_ids(1_767_225_600_000 + seed)  # 2026-01-01 UTC, per seed
+
+    def new_id() -> str:
+        return next(ids)
+
     client_rows: list[dict[str, Any]] = []
     phone_rows: list[dict[str, Any]] = []
     relative_rows: list[dict[str, Any]] = []

@@ -32,6 +32,7 @@ from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
 from ohjaaja.queue import (
     CALLER_KINDS,
     CHANNELS,
+    LINES,
     OUTCOMES,
     DayFigures,
     QueueEntry,
@@ -190,6 +191,8 @@ class Desk:
         """A new contact into the queue, routed to the emergency line after hours."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
+        if line not in LINES:
+            raise ValueError(f"unknown line {line!r}")
         at = received_at or self.clock.now()
         hours = {code: item.hours for code, item in reference.lines().items()}
         routed = route_line(line, at, hours)

@@ -26,7 +26,6 @@ COLUMNS = ("col.priority", "col.channel", "col.line", "col.municipality", "col.l
 class QueueData:
     entries: list[QueueEntry]
     figures: DayFigures
-    lines_open: dict[str, bool]
     my_open: int
 
 
@@ -52,6 +51,7 @@ class QueueScreen(Screen):
         self.desk = desk
         self.lines: set[str] = set(lines)
         self.data: QueueData | None = None
+        self.lines_open: dict[str, bool] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.queue", self.desk.worker_name, id="title")
@@ -66,6 +66,8 @@ class QueueScreen(Screen):
         self._add_columns()
         self.refresh_queue(force=True)
         self.set_interval(1.0, self.tick)
+        self.call_after_refresh(self.refresh_lines_open)
+        self.set_interval(60.0, self.refresh_lines_open)
 
     def _add_columns(self) -> None:
         table = self.query_one("#queue", DataTable)
@@ -94,10 +96,20 @@ class QueueScreen(Screen):
         data = QueueData(
             entries=self.desk.queue(lines, PAGE),
             figures=self.desk.figures(lines),
-            lines_open=self.desk.lines_open(),
             my_open=len(self.desk.my_open_contacts()),
         )
         self.app.call_from_thread(self._apply, data)
+
+    @work(thread=True, exclusive=True, group="lines-open")
+    def refresh_lines_open(self) -> None:
+        """Which lines are open: after the first draw, since it loads the holiday
+        calendar, and then once a minute (hours change on the minute)."""
+        lines_open = self.desk.lines_open()
+        self.app.call_from_thread(self._apply_lines_open, lines_open)
+
+    def _apply_lines_open(self, lines_open: dict[str, bool]) -> None:
+        self.lines_open = lines_open
+        self.show_data()
 
     def _apply(self, data: QueueData) -> None:
         self.data = data
@@ -109,7 +121,7 @@ class QueueScreen(Screen):
         if self.data is None:
             return
         self.query_one("#figures", Static).update(self._figures_text(self.data.figures))
-        self.query_one("#lines", Static).update(self._lines_text(self.data.lines_open))
+        self.query_one("#lines", Static).update(self._lines_text(self.lines_open))
         self._fill_table(self.data.entries, now)
         status = t("queue.my_open", count=self.data.my_open) if self.data.my_open else ""
         shown = len(self.data.entries)
@@ -140,7 +152,8 @@ class QueueScreen(Screen):
         text = Text(" ")
         for index, code in enumerate(LINES, start=1):
             selected = not self.lines or code in self.lines
-            mark = "●" if lines_open.get(code) else "○"
+            state = lines_open.get(code)  # unknown until the first hours check
+            mark = " " if state is None else ("●" if state else "○")
             style = "bold reverse" if self.lines and code in self.lines else ""
             text.append(f"{index} ", style="dim")
             text.append(f"{line_short(code)} {mark}", style=style if selected else "dim")

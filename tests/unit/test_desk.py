@@ -32,7 +32,9 @@ def test_outbox_sequence_is_gapless(desk: Desk) -> None:
 
 def test_a_failed_change_leaves_no_outbox_row(desk: Desk) -> None:
     before = desk.pending_changes()
-    with pytest.raises(sqlite3.IntegrityError):  # the foreign key refuses an unknown line
+    with pytest.raises(sqlite3.IntegrityError):  # the foreign key refuses municipality 999
+        desk.receive("phone", "ikaihmiset", "999")
+    with pytest.raises(ValueError, match="unknown line"):
         desk.receive("phone", "no-such-line", "853")
     assert desk.pending_changes() == before
     assert desk.queue() == []

@@ -1,0 +1,1 @@
+"""Benchmarks: `python3 dev.py bench`. They print figures; they never pass or fail."""
