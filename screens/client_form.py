@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from ohjaaja.clients import CLIENT_FIELDS, FieldError
 from ohjaaja.desk import Desk
-from ohjaaja.i18n import LANGUAGES, get_language, t
-from ohjaaja.reference import municipalities
+from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
-from screens.widgets import T, desk_footer, steady_cursors
+from screens.labels import language_options, municipality_options
+from screens.widgets import T, choice, desk_footer, field_row, steady_cursors
 
 TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone")
 
@@ -33,32 +33,14 @@ class ClientFormScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield T("title.new_client", classes="dialog-title")
             for name in TEXT_FIELDS:
-                with Horizontal(classes="field"):
-                    yield T(f"field.{name}", classes="label")
-                    yield Input(self.prefill.get(name, ""), id=name, compact=True)
-                    yield Static("", id=f"error-{name}", classes="error")
-            language = get_language()
-            places = sorted(municipalities().values(), key=lambda m: m.name(language))
-            with Horizontal(classes="field"):
-                yield T("field.municipality_code", classes="label")
-                yield Select(
-                    [(m.name(language), m.code) for m in places],
-                    value=self.prefill.get("municipality_code") or Select.NULL,
-                    id="municipality_code",
-                    compact=True,
-                    prompt="—",
-                )
-                yield Static("", id="error-municipality_code", classes="error")
-            with Horizontal(classes="field"):
-                yield T("field.language", classes="label")
-                yield Select(
-                    [(t(f"language.{code}"), code) for code in LANGUAGES],
-                    value=self.prefill.get("language") or "fi",
-                    id="language",
-                    compact=True,
-                    allow_blank=False,
-                )
-                yield Static("", id="error-language", classes="error")
+                text = Input(self.prefill.get(name, ""), id=name, compact=True)
+                yield field_row(f"field.{name}", text, f"error-{name}")
+            municipality = choice(
+                municipality_options(), "municipality_code", self.prefill.get("municipality_code")
+            )
+            yield field_row("field.municipality_code", municipality, "error-municipality_code")
+            language = choice(language_options(), "language", self.prefill.get("language") or "fi")
+            yield field_row("field.language", language, "error-language")
             yield Static("", id="form-status")
         yield desk_footer()
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ohjaaja.i18n import get_language, t
+from ohjaaja.i18n import LANGUAGES, get_language, t
 from ohjaaja.reference import municipalities
 
 
@@ -23,3 +23,14 @@ def municipality_name(code: str | None) -> str:
         return "—"
     place = municipalities().get(code)
     return place.name(get_language()) if place else code
+
+
+def municipality_options() -> list[tuple[str, str]]:
+    """The region's municipalities by name in the interface language."""
+    language = get_language()
+    places = sorted(municipalities().values(), key=lambda m: m.name(language))
+    return [(m.name(language), m.code) for m in places]
+
+
+def language_options() -> list[tuple[str, str]]:
+    return [(t(f"language.{code}"), code) for code in LANGUAGES]

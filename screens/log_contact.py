@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from ohjaaja.desk import Desk
-from ohjaaja.i18n import LANGUAGES, get_language, t
+from ohjaaja.i18n import t
 from ohjaaja.phones import PhoneError, normalise_phone
 from ohjaaja.queue import CHANNELS, LINES
-from ohjaaja.reference import municipalities
 from screens.bindings import action, translate_bindings
-from screens.labels import channel_name, line_name
-from screens.widgets import T, desk_footer, steady_cursors
+from screens.labels import channel_name, language_options, line_name, municipality_options
+from screens.widgets import T, choice, desk_footer, field_row, steady_cursors
 
 
 class LogContactScreen(ModalScreen[str | None]):
@@ -32,49 +31,17 @@ class LogContactScreen(ModalScreen[str | None]):
         self.default_line = lines[0] if len(lines) == 1 else "ikaihmiset"
 
     def compose(self) -> ComposeResult:
-        language = get_language()
-        places = sorted(municipalities().values(), key=lambda m: m.name(language))
         with Vertical(id="dialog"):
             yield T("title.log_contact", classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield T("field.channel", classes="label")
-                yield Select(
-                    [(channel_name(c), c) for c in CHANNELS],
-                    value="walk_in",
-                    id="channel",
-                    compact=True,
-                    allow_blank=False,
-                )
-            with Horizontal(classes="field"):
-                yield T("field.line", classes="label")
-                yield Select(
-                    [(line_name(code), code) for code in LINES],
-                    value=self.default_line,
-                    id="line",
-                    compact=True,
-                    allow_blank=False,
-                )
-            with Horizontal(classes="field"):
-                yield T("field.municipality_code", classes="label")
-                yield Select(
-                    [(m.name(language), m.code) for m in places],
-                    id="municipality_code",
-                    compact=True,
-                    prompt="—",
-                )
-            with Horizontal(classes="field"):
-                yield T("field.language", classes="label")
-                yield Select(
-                    [(t(f"language.{code}"), code) for code in LANGUAGES],
-                    value="fi",
-                    id="language",
-                    compact=True,
-                    allow_blank=False,
-                )
-            with Horizontal(classes="field"):
-                yield T("field.phone", classes="label")
-                yield Input(id="phone", compact=True)
-                yield Static("", id="error-phone", classes="error")
+            channels = [(channel_name(c), c) for c in CHANNELS]
+            yield field_row("field.channel", choice(channels, "channel", "walk_in"))
+            lines = [(line_name(code), code) for code in LINES]
+            yield field_row("field.line", choice(lines, "line", self.default_line))
+            yield field_row(
+                "field.municipality_code", choice(municipality_options(), "municipality_code")
+            )
+            yield field_row("field.language", choice(language_options(), "language", "fi"))
+            yield field_row("field.phone", Input(id="phone", compact=True), "error-phone")
         yield desk_footer()
 
     def on_mount(self) -> None:

@@ -40,7 +40,7 @@ def _line_bindings() -> list:
 class QueueScreen(Screen):
     BINDINGS = [
         action("take_next", "n", "take_next"),
-        action("take_selected", "enter", "take_selected", key_display="⏎"),
+        action("take_selected", "t", "take_selected"),  # Enter on a row does the same
         action("log_contact", "l", "log_contact"),
         action("my_open", "o", "my_open"),
         *_line_bindings(),

@@ -7,9 +7,10 @@ from datetime import datetime
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Label, SelectionList, Static
+from textual.widgets import Footer, Label, Select, SelectionList, Static
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -97,3 +98,23 @@ class TickList(SelectionList[str]):
         segments[1] = Segment(mark, (plain or Style()) + Style(bold=True))
         segments[2] = Segment("]", plain)
         return Strip(segments, strip.cell_length)
+
+
+def field_row(label_key: str, widget: Widget, error_id: str | None = None) -> Horizontal:
+    """One form line: a translated label, the input, and where its error is shown."""
+    children: list[Widget] = [T(label_key, classes="label"), widget]
+    if error_id is not None:
+        children.append(Static("", id=error_id, classes="error"))
+    return Horizontal(*children, classes="field")
+
+
+def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
+    """A compact Select; with a value it cannot be left blank."""
+    return Select(
+        options,
+        value=value if value else Select.NULL,
+        id=widget_id,
+        compact=True,
+        allow_blank=value is None,
+        prompt="—",
+    )
