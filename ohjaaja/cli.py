@@ -46,7 +46,54 @@ def build_parser() -> argparse.ArgumentParser:
     queue = sub.add_parser("queue", parents=[common], help="print the waiting queue")
     queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
     queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
+    _server_parser(sub)
     return parser
+
+
+def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    store = argparse.ArgumentParser(add_help=False)
+    where = store.add_mutually_exclusive_group()
+    where.add_argument("--database", type=Path, help="SQLite file of the server's store")
+    where.add_argument("--database-url", help="postgresql://... for a PostgreSQL store")
+    server = sub.add_parser("server", parents=[store], help="run the shared server")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8750)
+    tokens = server.add_subparsers(dest="server_command")
+    token = tokens.add_parser("token", help="create or revoke access tokens")
+    token_sub = token.add_subparsers(dest="token_command", required=True)
+    create = token_sub.add_parser("create", parents=[store], help="print a new token")
+    create.add_argument("--role", required=True, choices=("desk", "worker", "integration", "admin"))
+    create.add_argument("--name", required=True, help="the desk id, worker or integration")
+    revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
+    revoke.add_argument("--name", required=True)
+
+
+def _store_url(args: argparse.Namespace) -> str:
+    if args.database_url:
+        return str(args.database_url)
+    path = args.database or Path(default_database()).with_name("server.sqlite")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+def run_server(args: argparse.Namespace) -> int:
+    from db.server_store import Store
+
+    store = Store(_store_url(args))
+    if args.server_command == "token":
+        if args.token_command == "create":
+            print(f"token for {args.name} ({args.role}):", file=sys.stderr)
+            print(store.create_token(args.name, args.role))
+            return 0
+        revoked = store.revoke_token(args.name)
+        print(f"revoked {revoked} token(s) of {args.name}")
+        return 0 if revoked else 1
+    import uvicorn
+
+    from ohjaaja.server import create_app
+
+    uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return print_queue(args)
     if args.command == "demo":
         return run_demo(args)
+    if args.command == "server":
+        return run_server(args)
     return run_desk(args, args.database or default_database(), simulate=False)
 
 

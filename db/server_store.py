@@ -1,0 +1,272 @@
+"""The shared server's store: SQLite or PostgreSQL through SQLAlchemy Core.
+
+Synced rows are documents keyed by (table, id) with a version and the region-wide
+sequence number of the change that last wrote them. The sequence comes from a
+counter row updated inside the writing transaction: the row lock orders writers,
+so sequence order is commit order and a pull cursor never skips a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+    update,
+)
+from sqlalchemy.engine import Connection, Engine
+
+from db.ids import new_id
+
+metadata = MetaData()
+
+server_meta = Table(
+    "server_meta", metadata, Column("key", String, primary_key=True), Column("value", String)
+)
+counter = Table(
+    "counter", metadata, Column("name", String, primary_key=True), Column("value", BigInteger)
+)
+token = Table(
+    "token",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("secret_hash", String, nullable=False, unique=True),
+    Column("created_at", String, nullable=False),
+    Column("revoked_at", String),
+)
+row_state = Table(
+    "row_state",
+    metadata,
+    Column("tbl", String, primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("data", JSON, nullable=False),
+)
+desk_cursor = Table(
+    "desk_cursor",
+    metadata,
+    Column("desk", String, primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+)
+mutation_log = Table(
+    "mutation_log",
+    metadata,
+    Column("desk", String, primary_key=True),
+    Column("seq", BigInteger, primary_key=True),
+    Column("mutation_id", String, nullable=False),
+    Column("name", String, nullable=False),
+    Column("status", String, nullable=False),  # applied, rejected
+    Column("result", JSON, nullable=False),
+    UniqueConstraint("desk", "mutation_id"),
+)
+
+ROLES = ("desk", "worker", "integration", "admin")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            if (
+                conn.execute(
+                    select(server_meta.c.value).where(server_meta.c.key == "epoch")
+                ).first()
+                is None
+            ):
+                conn.execute(server_meta.insert().values(key="epoch", value=new_id()))
+                conn.execute(counter.insert().values(name="seq", value=0))
+
+    @property
+    def epoch(self) -> str:
+        with self.engine.connect() as conn:
+            return str(
+                conn.execute(
+                    select(server_meta.c.value).where(server_meta.c.key == "epoch")
+                ).scalar_one()
+            )
+
+    def head(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(select(counter.c.value).where(counter.c.name == "seq")).scalar_one()
+            )
+
+    # -- tokens --------------------------------------------------------------
+    def create_token(self, name: str, role: str) -> str:
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        secret = secrets.token_urlsafe(32)
+        with self.engine.begin() as conn:
+            conn.execute(
+                token.insert().values(
+                    id=new_id(), name=name, role=role, secret_hash=_hash(secret), created_at=_now()
+                )
+            )
+        return secret
+
+    def revoke_token(self, name: str) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(token)
+                .where(token.c.name == name, token.c.revoked_at.is_(None))
+                .values(revoked_at=_now())
+            )
+            return int(result.rowcount)
+
+    def authenticate(self, secret: str) -> tuple[str, str] | None:
+        """(name, role) of a live token, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(token.c.name, token.c.role).where(
+                    token.c.secret_hash == _hash(secret), token.c.revoked_at.is_(None)
+                )
+            ).first()
+        return None if row is None else (str(row[0]), str(row[1]))
+
+    # -- writing ---------------------------------------------------------------
+    def transaction(self, work: Callable[[Writer], Any]) -> Any:
+        with self.engine.begin() as conn:
+            return work(Writer(conn))
+
+    # -- reading -----------------------------------------------------------
+    def changes(self, cursor: int, limit: int) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    row_state.c.seq,
+                    row_state.c.tbl,
+                    row_state.c.id,
+                    row_state.c.version,
+                    row_state.c.data,
+                )
+                .where(row_state.c.seq > cursor)
+                .order_by(row_state.c.seq)
+                .limit(limit)
+            ).all()
+        return [
+            {"seq": int(r[0]), "table": r[1], "id": r[2], "version": int(r[3]), "data": r[4]}
+            for r in rows
+        ]
+
+
+class Writer:
+    """Operations inside one server transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def next_seq(self) -> int:
+        """The next region-wide sequence number. The counter row stays locked until
+        this transaction ends, so numbers are handed out in commit order."""
+        return int(
+            self.conn.execute(
+                update(counter)
+                .where(counter.c.name == "seq")
+                .values(value=counter.c.value + 1)
+                .returning(counter.c.value)
+            ).scalar_one()
+        )
+
+    def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(row_state.c.data).where(row_state.c.tbl == table, row_state.c.id == row_id)
+        ).first()
+        return None if row is None else dict(row[0])
+
+    def put(self, table: str, row_id: str, data: dict[str, Any]) -> None:
+        seq = self.next_seq()
+        version = int(data.get("version", 1))
+        exists = self.conn.execute(
+            update(row_state)
+            .where(row_state.c.tbl == table, row_state.c.id == row_id)
+            .values(data=data, version=version, seq=seq)
+        ).rowcount
+        if not exists:
+            self.conn.execute(
+                row_state.insert().values(tbl=table, id=row_id, data=data, version=version, seq=seq)
+            )
+
+    def last_seq(self, desk: str) -> int:
+        row = self.conn.execute(
+            select(desk_cursor.c.last_seq).where(desk_cursor.c.desk == desk).with_for_update()
+        ).first()
+        if row is None:
+            self.conn.execute(desk_cursor.insert().values(desk=desk, last_seq=0))
+            return 0
+        return int(row[0])
+
+    def set_last_seq(self, desk: str, seq: int) -> None:
+        self.conn.execute(
+            update(desk_cursor).where(desk_cursor.c.desk == desk).values(last_seq=seq)
+        )
+
+    def logged(self, desk: str, seq: int) -> dict[str, Any] | None:
+        row = self.conn.execute(
+            select(mutation_log.c.mutation_id, mutation_log.c.status, mutation_log.c.result).where(
+                mutation_log.c.desk == desk, mutation_log.c.seq == seq
+            )
+        ).first()
+        if row is None:
+            return None
+        return {"mutation_id": row[0], "status": row[1], "result": row[2]}
+
+    def log(
+        self, desk: str, seq: int, mutation_id: str, name: str, status: str, result: Any
+    ) -> None:
+        self.conn.execute(
+            mutation_log.insert().values(
+                desk=desk, seq=seq, mutation_id=mutation_id, name=name, status=status,
+                result=json.loads(json.dumps(result)),
+            )
+        )  # fmt: skip
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

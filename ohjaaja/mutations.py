@@ -1,0 +1,137 @@
+"""What each outbox mutation does to the shared state, as pure functions.
+
+The server keeps each synced row as a document (table, id) -> data with a
+version. A handler reads the rows it needs through `get`, and returns the rows
+to write, or a Rejection with the reason (a lost claim, a duplicate identity
+code). The store runs handlers inside its transaction; nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+Row = dict[str, Any]
+Getter = Callable[[str, str], Row | None]
+
+
+@dataclass(frozen=True)
+class Write:
+    table: str
+    id: str
+    data: Row
+
+
+@dataclass(frozen=True)
+class Rejection:
+    reason: str
+    detail: Row = field(default_factory=dict)
+
+
+class BadArguments(ValueError):
+    """The mutation's arguments are malformed; the message names the field."""
+
+
+def _require(args: Row, *names: str) -> None:
+    for name in names:
+        if name not in args or args[name] in (None, ""):
+            raise BadArguments(f"{name}: required")
+
+
+def _versioned(row: Row, changes: Row) -> Row:
+    return {**row, **changes, "version": int(row.get("version", 1)) + 1}
+
+
+def insert_contact(args: Row, get: Getter) -> list[Write] | Rejection:
+    _require(args, "id", "channel", "line_code", "received_at")
+    row = {k: v for k, v in args.items() if k != "v"}
+    if get("contact", row["id"]) is not None:
+        return Rejection("exists", {"id": row["id"]})
+    return [Write("contact", row["id"], {**row, "version": 1})]
+
+
+def claim_contact(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Compare-and-set: only a waiting contact can be claimed; the loser is told who won."""
+    _require(args, "id", "worker_id", "at")
+    row = get("contact", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    if row.get("status") != "waiting":
+        return Rejection("taken", {"id": args["id"], "taken_by": row.get("taken_by")})
+    changes = {"status": "taken", "taken_by": args["worker_id"], "taken_at": args["at"]}
+    return [Write("contact", args["id"], _versioned(row, {**changes, "claim_state": "confirmed"}))]
+
+
+def release_contact(args: Row, get: Getter) -> list[Write] | Rejection:
+    _require(args, "id")
+    row = get("contact", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    changes = {"status": "waiting", "taken_by": None, "taken_at": None, "claim_state": None}
+    return [Write("contact", args["id"], _versioned(row, changes))]
+
+
+def update_contact(allowed: frozenset[str]) -> Callable[[Row, Getter], list[Write] | Rejection]:
+    def handler(args: Row, get: Getter) -> list[Write] | Rejection:
+        _require(args, "id")
+        row = get("contact", args["id"])
+        if row is None:
+            return Rejection("unknown", {"id": args["id"]})
+        changes = {k: v for k, v in args.items() if k in allowed}
+        return [Write("contact", args["id"], _versioned(row, changes))]
+
+    return handler
+
+
+def create_client(args: Row, get: Getter) -> list[Write] | Rejection:
+    client = args.get("client")
+    if not isinstance(client, dict):
+        raise BadArguments("client: required")
+    _require(client, "id", "last_name", "first_names")
+    if get("client", client["id"]) is not None:
+        return Rejection("exists", {"id": client["id"]})
+    hetu = client.get("hetu")
+    if hetu and get("client_hetu", hetu) is not None:
+        return Rejection("hetu_taken", {"hetu": hetu})
+    writes = [Write("client", client["id"], {**client, "version": 1})]
+    if hetu:  # an index row, so the unique check is one lookup on any store
+        writes.append(Write("client_hetu", hetu, {"client_id": client["id"]}))
+    phone = args.get("phone")
+    if isinstance(phone, dict):
+        _require(phone, "id", "e164")
+        writes.append(Write("client_phone", phone["id"], {**phone, "version": 1}))
+    return writes
+
+
+def append_audit(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Append-only: the same id again is the same record (merge by id)."""
+    _require(args, "id", "at", "action")
+    row = {k: v for k, v in args.items() if k != "v"}
+    if get("audit", row["id"]) is not None:
+        return []
+    return [Write("audit", row["id"], row)]
+
+
+HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
+    "contact.receive": insert_contact,
+    "contact.log": insert_contact,
+    "contact.claim": claim_contact,
+    "contact.release": release_contact,
+    "contact.identify": update_contact(frozenset({"client_id"})),
+    "contact.close": update_contact(
+        frozenset({"status", "closed_at", "caller_kind", "client_id", "reasons", "note", "outcome"})
+    ),
+    "client.create": create_client,
+    "audit.append": append_audit,
+}
+
+
+def apply(name: str, args: Row, get: Getter) -> list[Write] | Rejection:
+    """Run the named mutation; BadArguments for malformed args or an unknown name."""
+    handler = HANDLERS.get(name)
+    if handler is None:
+        raise BadArguments(f"name: unknown mutation {name!r}")
+    if not isinstance(args, dict):
+        raise BadArguments("args: must be an object")
+    return handler(args, get)

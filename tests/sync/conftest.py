@@ -1,0 +1,93 @@
+"""Real server processes on both stores: SQLite always, PostgreSQL from the URL in
+OHJAAJA_TEST_POSTGRES_URL (set by .ci/run; under CI a missing URL is a failure,
+never a skip). Each PostgreSQL test gets a database of its own."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+
+PG_ENV = "OHJAAJA_TEST_POSTGRES_URL"
+
+
+@dataclass
+class Server:
+    url: str
+    store_args: list[str]
+    process: subprocess.Popen[str]
+
+    def token(self, role: str, name: str) -> str:
+        return cli("server", "token", "create", *self.store_args, "--role", role, "--name", name)
+
+    def client(self, token: str | None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+
+def cli(*args: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "ohjaaja.cli", *args], capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def start_server(store_args: list[str]) -> Server:
+    """Start `ohjaaja server` on a free port; wait for uvicorn's own 'running' line."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ohjaaja.cli", "server", *store_args, "--port", "0"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        match = re.search(r"Uvicorn running on (http://\S+)", line)
+        if match:
+            # Keep reading its log, so a full pipe never stalls the server.
+            threading.Thread(target=process.stderr.read, daemon=True).start()
+            return Server(match.group(1), store_args, process)
+    raise RuntimeError(f"the server did not start (exit {process.wait()})")
+
+
+def stop(server: Server) -> None:
+    server.process.terminate()
+    server.process.wait(timeout=30)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get(PG_ENV)
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"{PG_ENV} is required under CI")
+        pytest.skip(f"{PG_ENV} not set")
+    name = f"ohjaaja_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield base.rsplit("/", 1)[0] + "/" + name
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_args(request: pytest.FixtureRequest, tmp_path: Path) -> list[str]:
+    if request.param == "sqlite":
+        return ["--database", str(tmp_path / "server.sqlite")]
+    return ["--database-url", request.getfixturevalue("postgres_url")]
+
+
+@pytest.fixture
+def server(store_args: list[str]) -> Iterator[Server]:
+    running = start_server(store_args)
+    yield running
+    stop(running)
