@@ -12,7 +12,6 @@ import hashlib
 import json
 import secrets
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -105,10 +104,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
 class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
@@ -139,24 +134,24 @@ class Store:
             )
 
     # -- tokens --------------------------------------------------------------
-    def create_token(self, name: str, role: str) -> str:
+    def create_token(self, name: str, role: str, at: str) -> str:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         secret = secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
             conn.execute(
                 token.insert().values(
-                    id=new_id(), name=name, role=role, secret_hash=_hash(secret), created_at=_now()
+                    id=new_id(), name=name, role=role, secret_hash=_hash(secret), created_at=at
                 )
             )
         return secret
 
-    def revoke_token(self, name: str) -> int:
+    def revoke_token(self, name: str, at: str) -> int:
         with self.engine.begin() as conn:
             result = conn.execute(
                 update(token)
                 .where(token.c.name == name, token.c.revoked_at.is_(None))
-                .values(revoked_at=_now())
+                .values(revoked_at=at)
             )
             return int(result.rowcount)
 

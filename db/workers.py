@@ -21,3 +21,8 @@ def ensure_worker(
         (worker_id, name, json.dumps(roles), at, at),
     )
     return worker_id, True
+
+
+def worker_row(conn: sqlite3.Connection, worker_id: str) -> dict[str, object]:
+    row = conn.execute("SELECT * FROM worker WHERE id = ?", (worker_id,)).fetchone()
+    return dict(row)

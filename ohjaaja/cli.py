@@ -83,9 +83,9 @@ def run_server(args: argparse.Namespace) -> int:
     if args.server_command == "token":
         if args.token_command == "create":
             print(f"token for {args.name} ({args.role}):", file=sys.stderr)
-            print(store.create_token(args.name, args.role))
+            print(store.create_token(args.name, args.role, to_iso(SystemClock().now())))
             return 0
-        revoked = store.revoke_token(args.name)
+        revoked = store.revoke_token(args.name, to_iso(SystemClock().now()))
         print(f"revoked {revoked} token(s) of {args.name}")
         return 0 if revoked else 1
     import uvicorn

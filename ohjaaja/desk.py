@@ -25,7 +25,7 @@ from db.engine import connect, data_version, transaction
 from db.ids import new_id
 from db.migrate import migrate
 from db.reference import upsert_lines, upsert_municipalities
-from db.workers import ensure_worker
+from db.workers import ensure_worker, worker_row
 from ohjaaja import reference
 from ohjaaja.clients import FieldError, validate_client
 from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
@@ -117,7 +117,11 @@ class Desk:
             with transaction(self.conn) as conn:
                 if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
                     seed_reference(conn)
-                self.worker_id, _ = ensure_worker(conn, worker_name, list(roles), self._now())
+                self.worker_id, created = ensure_worker(conn, worker_name, list(roles), self._now())
+                if created:  # other desks must know whom taken_by points to
+                    outbox.record(
+                        conn, "worker.create", worker_row(conn, self.worker_id), self._now()
+                    )
         self.worker_name = worker_name
         self._seen_version = -1
 

@@ -113,6 +113,14 @@ def append_audit(args: Row, get: Getter) -> list[Write] | Rejection:
     return [Write("audit", row["id"], row)]
 
 
+def create_worker(args: Row, get: Getter) -> list[Write] | Rejection:
+    _require(args, "id", "name")
+    row = {k: v for k, v in args.items() if k != "v"}
+    if get("worker", row["id"]) is not None:
+        return []
+    return [Write("worker", row["id"], row)]
+
+
 HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "contact.receive": insert_contact,
     "contact.log": insert_contact,
@@ -124,6 +132,7 @@ HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     ),
     "client.create": create_client,
     "audit.append": append_audit,
+    "worker.create": create_worker,
 }
 
 

@@ -53,7 +53,7 @@ class ContactOut(BaseModel):
 
 class MutationIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seq: int = Field(ge=1, description="gapless per desk, from 1")
+    seq: int = Field(ge=1, le=2**63 - 1, description="gapless per desk, from 1")
     mutation_id: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=64)
     args: dict[str, Any]
@@ -62,7 +62,7 @@ class MutationIn(BaseModel):
 class PushIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     desk_id: str = Field(min_length=1, max_length=200)
-    schema_version: int
+    schema_version: int = Field(ge=0, le=2**31)
     mutations: list[MutationIn] = Field(max_length=MAX_BATCH)
 
 
@@ -197,7 +197,7 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
     @app.get("/v1/changes", response_model=ChangesOut)
     def changes(
         who: Auth,
-        cursor: Annotated[int, Query(ge=0)] = 0,
+        cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
         limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     ) -> ChangesOut:
         if who.role not in ("desk", "worker", "admin"):

@@ -19,8 +19,10 @@ TOKENS: dict[str, str] = {}
 def api(tmp_path_factory: pytest.TempPathFactory) -> schemathesis.Schema:
     path: Path = tmp_path_factory.mktemp("fuzz") / "server.sqlite"
     store = Store(f"sqlite:///{path}")
-    TOKENS["desk"] = store.create_token("desk-1", "desk")
-    TOKENS["integration"] = store.create_token("phone-system", "integration")
+    TOKENS["desk"] = store.create_token("desk-1", "desk", "2026-11-23T08:00:00Z")
+    TOKENS["integration"] = store.create_token(
+        "phone-system", "integration", "2026-11-23T08:00:00Z"
+    )
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(store))
 
 
