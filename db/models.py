@@ -249,6 +249,8 @@ class Outbox(SQLModel, table=True):
     args: str
     created_at: str
     acked_at: str | None = None
+    status: str | None = None
+    result: str | None = None
 
 
 class Meta(SQLModel, table=True):

@@ -127,6 +127,16 @@ class Store:
                 ).scalar_one()
             )
 
+    def new_epoch(self) -> str:
+        """After restoring a backup: desks see the new epoch and send again what
+        the restored store may lack."""
+        epoch = new_id()
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(server_meta).where(server_meta.c.key == "epoch").values(value=epoch)
+            )
+        return epoch
+
     def head(self) -> int:
         with self.engine.connect() as conn:
             return int(
@@ -137,7 +147,7 @@ class Store:
     def create_token(self, name: str, role: str, at: str) -> str:
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        secret = secrets.token_urlsafe(32)
+        secret = "ohj_" + secrets.token_urlsafe(32)  # a prefix: never read as an option
         with self.engine.begin() as conn:
             conn.execute(
                 token.insert().values(

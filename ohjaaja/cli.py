@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
     queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
     _server_parser(sub)
+    sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
+    sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
+    sync.add_argument("--server", default=os.environ.get("OHJAAJA_SERVER"))
+    sync.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"))
     return parser
 
 
@@ -66,6 +71,9 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     create.add_argument("--name", required=True, help="the desk id, worker or integration")
     revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
     revoke.add_argument("--name", required=True)
+    tokens.add_parser(
+        "new-epoch", parents=[store], help="after restoring a backup: desks will resend"
+    )
 
 
 def _store_url(args: argparse.Namespace) -> str:
@@ -80,6 +88,9 @@ def run_server(args: argparse.Namespace) -> int:
     from db.server_store import Store
 
     store = Store(_store_url(args))
+    if args.server_command == "new-epoch":
+        print(store.new_epoch())
+        return 0
     if args.server_command == "token":
         if args.token_command == "create":
             print(f"token for {args.name} ({args.role}):", file=sys.stderr)
@@ -104,6 +115,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_demo(args)
     if args.command == "server":
         return run_server(args)
+    if args.command == "sync":
+        return run_sync(args)
     return run_desk(args, args.database or default_database(), simulate=False)
 
 
@@ -151,6 +164,33 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.worker is None:
         args.worker = "Demo"
     return run_desk(args, database, simulate=not args.no_arrivals)
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    import httpx
+
+    from ohjaaja.desk import open_database
+    from ohjaaja.sync_client import SyncClient, SyncError
+
+    if not args.server or not args.token:
+        print("ohjaaja: sync needs --server and --token (or OHJAAJA_*)", file=sys.stderr)
+        return 2
+    database = args.database or default_database()
+    open_database(database).close()  # migrated and seeded before the client opens it
+    client = SyncClient(database, args.server, args.token, SystemClock())
+    try:
+        report = client.sync_once()
+    except (SyncError, httpx.HTTPError) as exc:
+        print(f"ohjaaja: sync failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    print(
+        f"pushed {report.pushed}, rejected {report.rejected}, pulled {report.pulled}"
+        + (", server restored: sent again" if report.epoch_changed else "")
+        + (f", lost claims {len(report.lost_claims)}" if report.lost_claims else "")
+    )
+    return 0
 
 
 def print_queue(args: argparse.Namespace) -> int:

@@ -111,17 +111,11 @@ class Desk:
         self.clock = clock
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
-        self.conn = connect(database)
-        with self._lock:
-            migrate(self.conn)
-            with transaction(self.conn) as conn:
-                if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
-                    seed_reference(conn)
-                self.worker_id, created = ensure_worker(conn, worker_name, list(roles), self._now())
-                if created:  # other desks must know whom taken_by points to
-                    outbox.record(
-                        conn, "worker.create", worker_row(conn, self.worker_id), self._now()
-                    )
+        self.conn = open_database(database)
+        with self._lock, transaction(self.conn) as conn:
+            self.worker_id, created = ensure_worker(conn, worker_name, list(roles), self._now())
+            if created:  # other desks must know whom taken_by points to
+                outbox.record(conn, "worker.create", worker_row(conn, self.worker_id), self._now())
         self.worker_name = worker_name
         self._seen_version = -1
 
@@ -447,7 +441,10 @@ class Desk:
                 self._audit(conn, form.client_id, "update", f"contact:{contact_id}", {}, now)
             draft_rows.discard(conn, contact_id)
             outbox.record(
-                conn, "contact.close", {"id": contact_id, "version": version, **values}, now
+                conn,
+                "contact.close",
+                {"id": contact_id, "version": version, "worker_id": self.worker_id, **values},
+                now,
             )
         self._draft_revisions.pop(contact_id, None)
         return []
@@ -489,6 +486,16 @@ class Desk:
             },
             at,
         )
+
+
+def open_database(database: str | Path) -> sqlite3.Connection:
+    """Connect, migrate to the current schema, and seed the reference data once."""
+    conn = connect(database)
+    migrate(conn)
+    with transaction(conn):
+        if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
+            seed_reference(conn)
+    return conn
 
 
 def seed_reference(conn: sqlite3.Connection) -> None:

@@ -72,12 +72,19 @@ def release_contact(args: Row, get: Getter) -> list[Write] | Rejection:
     return [Write("contact", args["id"], _versioned(row, changes))]
 
 
-def update_contact(allowed: frozenset[str]) -> Callable[[Row, Getter], list[Write] | Rejection]:
+def update_contact(
+    allowed: frozenset[str], owner_only: bool = False
+) -> Callable[[Row, Getter], list[Write] | Rejection]:
     def handler(args: Row, get: Getter) -> list[Write] | Rejection:
         _require(args, "id")
         row = get("contact", args["id"])
         if row is None:
             return Rejection("unknown", {"id": args["id"]})
+        if owner_only:
+            _require(args, "worker_id")
+            if row.get("taken_by") not in (None, args["worker_id"]):
+                # Another desk won the claim: the loser's work stays in its outbox.
+                return Rejection("not_yours", {"id": args["id"], "taken_by": row.get("taken_by")})
         changes = {k: v for k, v in args.items() if k in allowed}
         return [Write("contact", args["id"], _versioned(row, changes))]
 

@@ -127,6 +127,10 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
             return JSONResponse({"detail": "body too large"}, status_code=413)
         return await call_next(request)
 
+    @app.get("/v1/whoami", response_model=Principal)
+    def whoami(who: Auth) -> Principal:
+        return who
+
     @app.get("/v1/health", response_model=Health)
     def health() -> Health:
         return Health(epoch=store.epoch, head=store.head())

@@ -1,0 +1,148 @@
+"""Desks syncing through a real server process, on both stores."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import ContactForm, Desk
+from ohjaaja.sync_client import SyncClient
+from tests.sync.conftest import Server, start_server, stop
+
+
+class Site:
+    """One desk: its own database file, its own token, its sync client."""
+
+    def __init__(self, server: Server, tmp: Path, name: str, clock: FixedClock) -> None:
+        self.path = tmp / f"{name}.sqlite"
+        self.token = server.token("desk", name)
+        self.desk = Desk(self.path, clock, f"worker-{name}")
+        self.sync = SyncClient(self.path, server.url, self.token, clock)
+
+    def close(self) -> None:
+        self.sync.close()
+        self.desk.close()
+
+
+def checksum(desk: Desk) -> list[tuple]:
+    return [
+        tuple(row)
+        for row in desk.conn.execute(
+            "SELECT id, status, taken_by, client_id, outcome, note, version "
+            "FROM contact ORDER BY id"
+        )
+    ]
+
+
+def test_a_contact_reaches_the_other_desk_and_one_claim_wins(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
+    contact_id = a.desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    assert a.sync.sync_once().pushed >= 2
+    b.sync.sync_once()
+    assert [e.id for e in b.desk.queue()] == [contact_id]
+    # Both take it while neither has synced: each local claim is pending.
+    assert a.desk.take(contact_id) is not None
+    assert b.desk.take(contact_id) is not None
+    b.desk.save_draft(contact_id, "b:n muistiinpano", ContactForm(), 1)
+    assert a.sync.sync_once().lost_claims == ()
+    report = b.sync.sync_once()
+    assert report.lost_claims == (contact_id,)
+    # The loser is told, and keeps its draft; the server's winner shows on both desks.
+    assert b.desk.load_draft(contact_id)[0] == "b:n muistiinpano"
+    claim_state = b.desk.conn.execute(
+        "SELECT status, result FROM outbox WHERE name = 'contact.claim'"
+    ).fetchone()
+    assert claim_state["status"] == "rejected" and "taken" in claim_state["result"]
+    a.sync.sync_once()
+    b.sync.sync_once()
+    assert checksum(a.desk) == checksum(b.desk)
+    assert b.desk.contact(contact_id).status == "taken"
+    a.close()
+    b.close()
+
+
+def test_offline_work_on_both_sides_converges(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
+    for _ in range(300):
+        a.desk.receive("chat", "mipa", "853")
+        b.desk.receive("email", "tyoikaiset", "202")
+    taken = a.desk.take_next()
+    assert taken is not None
+    a.desk.close_contact(taken.id, "hoidettu", ContactForm("client", None, [], "resolved"))
+    for site in (a, b, a, b):
+        site.sync.sync_once()
+    assert len(checksum(a.desk)) == 600
+    assert checksum(a.desk) == checksum(b.desk)
+    assert a.desk.pending_changes() == 0 and b.desk.pending_changes() == 0
+    a.close()
+    b.close()
+
+
+def test_replayed_rounds_push_nothing_twice(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    a = Site(server, tmp_path, "a", clock)
+    a.desk.receive("phone", "ikaihmiset", "853")
+    first = a.sync.sync_once()
+    a.desk.conn.execute("UPDATE outbox SET acked_at = NULL")  # as if the answer was lost
+    again = a.sync.sync_once()
+    assert first.pushed == 2 and again.pushed == 2  # the server's stored answers
+    head = server.client(a.token).get("/v1/changes").json()["head"]
+    assert head == 2  # the worker and the contact, once each
+    a.close()
+
+
+def test_cli_sync_once(server: Server, tmp_path: Path, clock: FixedClock) -> None:
+    path = tmp_path / "cli.sqlite"
+    desk = Desk(path, clock, "cli-worker")
+    desk.receive("walk_in", "ikaihmiset", "853")
+    desk.close()
+    token = server.token("desk", "cli-desk")
+    result = subprocess.run(
+        [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(path),
+         "--server", server.url, "--token", token],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("pushed 2, rejected 0, pulled")
+
+
+def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedClock) -> None:
+    store = tmp_path / "server.sqlite"
+    server = start_server(["--database", str(store)])
+    a = Site(server, tmp_path, "a", clock)
+    a.desk.receive("phone", "ikaihmiset", "853")
+    a.sync.sync_once()
+    stop(server)
+    backup = tmp_path / "backup.sqlite"
+    with sqlite3.connect(store) as source, sqlite3.connect(backup) as target:
+        source.backup(target)  # SQLite's online backup: the WAL's contents included
+    server = start_server(["--database", str(store)])
+    a.sync.http.base_url = server.url  # a restarted server listens on a new port here
+    later = a.desk.receive("chat", "mipa", "853")
+    a.sync.sync_once()
+    stop(server)
+    for suffix in ("-wal", "-shm"):  # the disk failed; restored from last night's backup
+        Path(str(store) + suffix).unlink(missing_ok=True)
+    shutil.copy(backup, store)
+    subprocess.run(  # the restore procedure's last step
+        [sys.executable, "-m", "ohjaaja.cli", "server", "new-epoch", "--database", str(store)],
+        check=True,
+        capture_output=True,
+    )
+    server = start_server(["--database", str(store)])
+    a.sync.http.base_url = server.url
+    report = a.sync.sync_once()
+    assert report.epoch_changed
+    ids = [c["id"] for c in server.client(a.token).get("/v1/changes").json()["changes"]]
+    assert later in ids
+    stop(server)
+    a.close()
