@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,6 +20,18 @@ from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.settings import Settings
 from ohjaaja.simulator import ArrivalSimulator
 from screens.bindings import action, help_text, translate_bindings
+
+SYNC_EVERY_SECONDS = 2.0
+
+if TYPE_CHECKING:
+    from ohjaaja.sync_client import SyncClient, SyncStatus
+
+
+def httpx_errors() -> type[Exception]:
+    import httpx
+
+    return httpx.HTTPError
+
 
 CSS = Path(__file__).resolve().parent.parent / "screens" / "ohjaaja.tcss"
 
@@ -43,6 +56,8 @@ class OhjaajaApp(App[None]):
         self.desk = desk
         self.settings = settings
         self.simulator = simulator
+        self.sync_status: SyncStatus | None = None
+        self._sync: SyncClient | None = None
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -55,6 +70,9 @@ class OhjaajaApp(App[None]):
         self.resume_open_contact()
         if self.simulator is not None:
             self._schedule_arrival()
+        if self.settings.server and self.settings.token:
+            self.sync_round()
+            self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
 
     # -- navigation used by the screens ----------------------------------------
     def open_contact(self, contact_id: str) -> None:
@@ -122,6 +140,41 @@ class OhjaajaApp(App[None]):
                 help_text(binding),
                 lambda node=node, name=binding.action: self.run_action(name, node),
             )
+
+    # -- sync with the shared server -----------------------------------------
+    @work(thread=True, exclusive=True, group="sync")
+    def sync_round(self) -> None:
+        """Push and pull in the background; offline is a state, not an error."""
+        from ohjaaja.sync_client import SyncClient, SyncError, SyncStatus
+
+        assert self.settings.server and self.settings.token
+        if self._sync is None:
+            self._sync = SyncClient(
+                self.desk.database, self.settings.server, self.settings.token, self.desk.clock
+            )
+        previous = self.sync_status
+        try:
+            report = self._sync.sync_once()
+        except (SyncError, OSError, httpx_errors()) as exc:
+            status = SyncStatus(
+                online=False,
+                last_ok=previous.last_ok if previous else None,
+                pending=self.desk.pending_changes(),
+                error=str(exc),
+            )
+            lost: tuple[str, ...] = ()
+        else:
+            status = SyncStatus(True, self.desk.clock.now(), self.desk.pending_changes())
+            lost = report.lost_claims
+        self.call_from_thread(self._sync_done, status, lost)
+
+    def _sync_done(self, status: object, lost: tuple[str, ...]) -> None:
+        self.sync_status = status  # type: ignore[assignment]
+        for _ in lost:
+            self.notify(t("sync.claim_lost"), severity="warning", timeout=15)
+        refresh = getattr(self.screen, "show_data", None)
+        if refresh is not None:
+            refresh()
 
     # -- the demo's arrivals ---------------------------------------------------
     def _schedule_arrival(self) -> None:

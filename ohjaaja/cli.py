@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     desk.add_argument("--language", choices=LANGUAGES, default="fi", help="interface language")
     desk.add_argument("--lines", type=_lines, default=(), help="lines served, comma separated")
     desk.add_argument("--ansi", action="store_true", help="use the terminal's 16 colours")
+    desk.add_argument(
+        "--server", default=os.environ.get("OHJAAJA_SERVER"), help="shared server URL"
+    )
+    desk.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"), help="this desk's token")
 
     parser = argparse.ArgumentParser(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
@@ -133,6 +137,8 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
         lines=args.lines,
         keymap=keymap,
         ansi=args.ansi,
+        server=args.server,
+        token=args.token,
     )
 
 

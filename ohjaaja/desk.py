@@ -77,6 +77,7 @@ class ContactView:
     reasons: tuple[str, ...]
     note: str
     outcome: str | None
+    claim_state: str | None = None  # pending until the server confirms; lost if another won
 
 
 @dataclass
@@ -548,6 +549,7 @@ def _contact_view(row: sqlite3.Row) -> ContactView:
         reasons=tuple(json.loads(row["reasons"])),
         note=row["note"],
         outcome=row["outcome"],
+        claim_state=row["claim_state"],
     )
 
 

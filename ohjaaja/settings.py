@@ -21,6 +21,8 @@ class Settings:
     lines: tuple[str, ...] = ()  # the lines this worker serves; () = all
     keymap: dict[str, str] = field(default_factory=dict)
     ansi: bool = False  # 16-colour terminals: use the terminal's own palette
+    server: str | None = None  # the shared server's URL; None works alone
+    token: str | None = None
 
 
 def default_database(demo: bool = False) -> Path:

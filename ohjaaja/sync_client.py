@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,16 @@ class SyncReport:
     lost_claims: tuple[str, ...] = ()
     epoch_changed: bool = False
     skipped: bool = False  # another process on this host was syncing
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status line shows: online or not, the last good sync, what waits."""
+
+    online: bool
+    last_ok: datetime | None
+    pending: int
+    error: str = ""
 
 
 class SyncClient:

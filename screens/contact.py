@@ -125,6 +125,8 @@ class ContactScreen(Screen):
         parts = [channel_name(c.channel), municipality_name(c.municipality_code), c.language]
         if c.caller_phone:
             parts.append(display_phone(c.caller_phone))
+        if c.claim_state in ("pending", "lost") and getattr(self.app, "sync_status", None):
+            parts.append(t(f"contact.claim_{c.claim_state}"))
         if c.original_line_code:
             parts.append(t("contact.routed_from", line=line_short(c.original_line_code)))
         if c.taken_at is not None:

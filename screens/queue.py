@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from ohjaaja.clock import local
 from ohjaaja.desk import ContactView, Desk
 from ohjaaja.i18n import t
 from ohjaaja.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
@@ -35,6 +36,16 @@ def _line_bindings() -> list:
         for i, code in enumerate(LINES, start=1)
     ]
     return [*bindings, action("all_lines", "0", "all_lines", show=False)]
+
+
+def sync_text(app: object) -> str:
+    """'● online 13.05.02 · 0 to send' or '○ offline since ... · 12 to send'."""
+    status = getattr(app, "sync_status", None)
+    if status is None:
+        return ""
+    when = local(status.last_ok).strftime("%H.%M.%S") if status.last_ok else "—"
+    key = "sync.online" if status.online else "sync.offline"
+    return t(key, time=when, pending=status.pending)
 
 
 class QueueScreen(Screen):
@@ -127,7 +138,7 @@ class QueueScreen(Screen):
         shown = len(self.data.entries)
         if self.data.figures.waiting > shown:
             status = f"{t('queue.shown', shown=shown, total=self.data.figures.waiting)}  {status}"
-        self.query_one("#status", Static).update(status)
+        self.query_one("#status", Static).update(f"{status}  {sync_text(self.app)}".strip())
 
     def _figures_text(self, f: DayFigures) -> Text:
         def pct(share: float | None) -> str:
