@@ -220,8 +220,13 @@ class Writer:
         )
 
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        """Read a row and lock it until commit (FOR UPDATE on PostgreSQL; SQLite's
+        BEGIN IMMEDIATE already serialises writers): a compare-and-set decided on
+        this read cannot be overtaken by another server process."""
         row = self.conn.execute(
-            select(row_state.c.data).where(row_state.c.tbl == table, row_state.c.id == row_id)
+            select(row_state.c.data)
+            .where(row_state.c.tbl == table, row_state.c.id == row_id)
+            .with_for_update()
         ).first()
         return None if row is None else dict(row[0])
 

@@ -1,0 +1,60 @@
+"""Many desks claiming the same contacts at once through two server processes on
+one PostgreSQL: every contact is claimed exactly once."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.sync.conftest import start_server, stop
+
+DESKS = 12
+CONTACTS = 30
+
+
+def test_no_double_claims_across_server_processes(postgres_url: str) -> None:
+    store = ["--database-url", postgres_url]
+    servers = [start_server(store), start_server(store)]
+    try:
+        intake = servers[0].client(servers[0].token("integration", "phone-system"))
+        ids = [
+            intake.post(
+                "/v1/contacts",
+                json={"channel": "phone", "line": "sosiaalipaivystys", "municipality_code": "853"},
+            ).json()["id"]
+            for _ in range(CONTACTS)
+        ]
+        tokens = [servers[0].token("desk", f"desk-{n}") for n in range(DESKS)]
+
+        def claim_all(n: int) -> list[str]:
+            server = servers[n % 2]
+            client = server.client(tokens[n])
+            order = ids[n % CONTACTS :] + ids[: n % CONTACTS]  # desks start at different contacts
+            won = []
+            for seq, contact_id in enumerate(order, start=1):
+                body = {
+                    "desk_id": f"desk-{n}",
+                    "schema_version": 1,
+                    "mutations": [
+                        {
+                            "seq": seq,
+                            "mutation_id": f"d{n}-{seq}",
+                            "name": "contact.claim",
+                            "args": {"id": contact_id, "worker_id": f"w{n}", "at": "2026-11-23"},
+                        }
+                    ],
+                }
+                result = client.post("/v1/push", json=body).json()["results"][0]
+                if result["status"] == "applied":
+                    won.append(contact_id)
+            return won
+
+        with ThreadPoolExecutor(DESKS) as pool:
+            wins = [c for won in pool.map(claim_all, range(DESKS)) for c in won]
+        assert sorted(wins) == sorted(ids)  # each contact won once, none twice
+        reader = servers[1].client(tokens[0])
+        rows = reader.get("/v1/changes", params={"limit": 5000}).json()["changes"]
+        final = {r["id"]: r["data"]["taken_by"] for r in rows if r["table"] == "contact"}
+        assert len(final) == CONTACTS and all(final.values())
+    finally:
+        for server in servers:
+            stop(server)
