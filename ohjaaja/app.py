@@ -7,6 +7,8 @@ their own.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +23,8 @@ from ohjaaja.settings import Settings
 from ohjaaja.simulator import ArrivalSimulator
 from screens.bindings import action, help_text, translate_bindings
 
-SYNC_EVERY_SECONDS = 2.0
+SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
+FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
     from ohjaaja.sync_client import SyncClient, SyncStatus
@@ -73,6 +76,7 @@ class OhjaajaApp(App[None]):
         if self.settings.server and self.settings.token:
             self.sync_round()
             self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
+            self.follow_server()
 
     # -- navigation used by the screens ----------------------------------------
     def open_contact(self, contact_id: str) -> None:
@@ -167,6 +171,27 @@ class OhjaajaApp(App[None]):
             status = SyncStatus(True, self.desk.clock.now(), self.desk.pending_changes())
             lost = report.lost_claims
         self.call_from_thread(self._sync_done, status, lost)
+
+    def follow_server(self) -> None:
+        """Live pokes: a sync round as soon as the server's head moves. The stream
+        is read in a daemon thread (not a worker), so quitting never waits on it."""
+        threading.Thread(target=self._follow, name="ohjaaja-follow", daemon=True).start()
+
+    def _follow(self) -> None:
+        from ohjaaja.sync_client import SyncClient, SyncError
+
+        assert self.settings.server and self.settings.token
+        client = SyncClient(
+            self.desk.database, self.settings.server, self.settings.token, self.desk.clock
+        )
+        try:
+            client.follow(lambda _head: self.call_from_thread(self.sync_round), lambda: False)
+        except (SyncError, RuntimeError, httpx_errors()):
+            pass  # offline, or the app is closing: the periodic round covers the gap
+        finally:
+            client.close()
+        with contextlib.suppress(RuntimeError):  # the app may be gone
+            self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
 
     def _sync_done(self, status: object, lost: tuple[str, ...]) -> None:
         self.sync_status = status  # type: ignore[assignment]

@@ -7,10 +7,13 @@ authorised by the token's role.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from db.ids import new_id
@@ -23,6 +26,7 @@ from ohjaaja.reference import lines, municipalities
 MAX_BODY_BYTES = 4 * 1024 * 1024
 MAX_BATCH = 1000
 SCHEMA_VERSION = 1
+KEEPALIVE_SECONDS = 15.0
 
 
 class Principal(BaseModel):
@@ -115,10 +119,45 @@ def principal(request: Request) -> Principal:
 Auth = Annotated[Principal, Depends(principal)]
 
 
+class HeadWatch:
+    """One watcher per server process: it reads the store's head every
+    POLL_SECONDS and wakes every live stream when it moves. Reading the counter
+    row sees commits from every server process on the same store, SQLite or
+    PostgreSQL, at one cheap query per process (not per desk)."""
+
+    POLL_SECONDS = 0.1
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.head = store.head()
+        self.changed = asyncio.Condition()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            head = await asyncio.to_thread(self.store.head)
+            if head != self.head:
+                self.head = head
+                async with self.changed:
+                    self.changed.notify_all()
+            await asyncio.sleep(self.POLL_SECONDS)
+
+    async def wait_past(self, seen: int, timeout: float) -> int:
+        async with self.changed:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.changed.wait_for(lambda: self.head != seen), timeout)
+        return self.head
+
+
 def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
     clock = clock or SystemClock()
     app = FastAPI(title="ohjaaja server", version="1")
     app.state.store = store
+    watch = HeadWatch(store)
 
     @app.middleware("http")
     async def limit_body(request: Request, call_next: Any) -> Any:
@@ -126,6 +165,26 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY_BYTES):
             return JSONResponse({"detail": "body too large"}, status_code=413)
         return await call_next(request)
+
+    @app.get("/v1/events")
+    async def events(who: Auth, request: Request) -> StreamingResponse:
+        """Server-sent events: `head` whenever the store's head moves, and a
+        comment every KEEPALIVE seconds so proxies keep the stream open."""
+        if who.role not in ("desk", "worker", "admin"):
+            raise HTTPException(403, "this token may not follow changes")
+        watch.start()
+
+        async def stream() -> AsyncIterator[str]:
+            seen = -1
+            while not await request.is_disconnected():
+                head = await watch.wait_past(seen, KEEPALIVE_SECONDS)
+                if head != seen:
+                    seen = head
+                    yield f"event: head\ndata: {head}\n\n"
+                else:
+                    yield ": keepalive\n\n"
+
+        return StreamingResponse(stream(), media_type="text/event-stream")
 
     @app.get("/v1/whoami", response_model=Principal)
     def whoami(who: Auth) -> Principal:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import fcntl
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +27,7 @@ from db.reference import get_meta, set_meta
 from db.sync_state import acknowledge, apply_rows, mark_claim, unacknowledge_all
 from ohjaaja.clock import Clock, to_iso
 
+FOLLOW_READ_TIMEOUT = 20.0  # the server sends a keepalive every 15 s
 PUSH_BATCH = 500
 PULL_PAGE = 1000
 SCHEMA_VERSION = 1
@@ -161,6 +162,23 @@ class SyncClient:
                 set_meta(self.conn, "pull_cursor", str(cursor))
             if cursor >= int(page["head"]):
                 break
+
+    # -- live pokes ---------------------------------------------------------
+    def follow(self, on_head: Callable[[int], None], stopped: Callable[[], bool]) -> None:
+        """Read the server's event stream, calling on_head(head) on each move, until
+        stopped() or the connection fails (the caller reconnects later)."""
+        timeout = httpx.Timeout(30, read=FOLLOW_READ_TIMEOUT)
+        with self.http.stream("GET", "/v1/events", timeout=timeout) as response:
+            if response.status_code >= 400:
+                raise SyncError(f"GET /v1/events: {response.status_code}")
+            event = None
+            for line in response.iter_lines():
+                if stopped():
+                    return
+                if line.startswith("event:"):
+                    event = line.partition(":")[2].strip()
+                elif line.startswith("data:") and event == "head":
+                    on_head(int(line.partition(":")[2]))
 
     # -- plumbing -------------------------------------------------------------
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
