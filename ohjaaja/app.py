@@ -61,6 +61,8 @@ class OhjaajaApp(App[None]):
         self.simulator = simulator
         self.sync_status: SyncStatus | None = None
         self._sync: SyncClient | None = None
+        self._sync_running = False
+        self._sync_again = False
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -77,6 +79,10 @@ class OhjaajaApp(App[None]):
             self.sync_round()
             self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
             self.follow_server()
+
+    def on_unmount(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
 
     # -- navigation used by the screens ----------------------------------------
     def open_contact(self, contact_id: str) -> None:
@@ -146,8 +152,17 @@ class OhjaajaApp(App[None]):
             )
 
     # -- sync with the shared server -----------------------------------------
-    @work(thread=True, exclusive=True, group="sync")
     def sync_round(self) -> None:
+        """Start a round, or, if one is running, one more right after it: a poke
+        that arrives mid-round is never lost and rounds never overlap."""
+        if self._sync_running:
+            self._sync_again = True
+            return
+        self._sync_running = True
+        self._sync_in_thread()
+
+    @work(thread=True, group="sync")
+    def _sync_in_thread(self) -> None:
         """Push and pull in the background; offline is a state, not an error."""
         from ohjaaja.sync_client import SyncClient, SyncError, SyncStatus
 
@@ -195,6 +210,10 @@ class OhjaajaApp(App[None]):
 
     def _sync_done(self, status: object, lost: tuple[str, ...]) -> None:
         self.sync_status = status  # type: ignore[assignment]
+        self._sync_running = False
+        if self._sync_again:
+            self._sync_again = False
+            self.sync_round()
         for _ in lost:
             self.notify(t("sync.claim_lost"), severity="warning", timeout=15)
         refresh = getattr(self.screen, "show_data", None)

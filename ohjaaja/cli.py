@@ -107,7 +107,14 @@ def run_server(args: argparse.Namespace) -> int:
 
     from ohjaaja.server import create_app
 
-    uvicorn.run(create_app(store), host=args.host, port=args.port, log_level="info")
+    # Live event streams never end by themselves: give them 3 s at shutdown, then close.
+    uvicorn.run(
+        create_app(store),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        timeout_graceful_shutdown=3,
+    )
     return 0
 
 
