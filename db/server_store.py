@@ -178,7 +178,10 @@ class Store:
     # -- writing ---------------------------------------------------------------
     def transaction(self, work: Callable[[Writer], Any]) -> Any:
         with self.engine.begin() as conn:
-            return work(Writer(conn))
+            writer = Writer(conn)
+            result = work(writer)
+            writer.finish()
+            return result
 
     # -- reading -----------------------------------------------------------
     def changes(self, cursor: int, limit: int) -> list[dict[str, Any]]:
@@ -206,18 +209,27 @@ class Writer:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+        self._seq: int | None = None  # the last number handed out in this transaction
 
     def next_seq(self) -> int:
-        """The next region-wide sequence number. The counter row stays locked until
-        this transaction ends, so numbers are handed out in commit order."""
-        return int(
+        """The next region-wide sequence number. The first call locks the counter
+        row until this transaction ends, so numbers are handed out in commit order;
+        later calls count on from it and finish() stores the last one."""
+        if self._seq is None:
+            self._seq = int(
+                self.conn.execute(
+                    select(counter.c.value).where(counter.c.name == "seq").with_for_update()
+                ).scalar_one()
+            )
+            # SQLite has no FOR UPDATE; BEGIN IMMEDIATE already holds its write lock.
+        self._seq += 1
+        return self._seq
+
+    def finish(self) -> None:
+        if self._seq is not None:
             self.conn.execute(
-                update(counter)
-                .where(counter.c.name == "seq")
-                .values(value=counter.c.value + 1)
-                .returning(counter.c.value)
-            ).scalar_one()
-        )
+                update(counter).where(counter.c.name == "seq").values(value=self._seq)
+            )
 
     def get(self, table: str, row_id: str) -> dict[str, Any] | None:
         """Read a row and lock it until commit (FOR UPDATE on PostgreSQL; SQLite's

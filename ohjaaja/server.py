@@ -285,9 +285,10 @@ class BadBatch(ValueError):
 def apply_batch(writer: Writer, body: PushIn) -> tuple[list[MutationResult], int, int | None]:
     """Apply in order: skip what was seen (its stored result again), stop at a gap.
 
-    A mutation the rules refuse (a lost claim) is recorded as rejected in a
-    savepoint; a malformed one (unknown name, missing field) raises BadBatch, which
-    rolls the whole transaction back.
+    A mutation the rules refuse (a lost claim) is recorded as rejected; a
+    malformed one (unknown name, missing field) raises BadBatch, which rolls the
+    whole transaction back. Handlers decide before they write, so a refused
+    mutation has written nothing.
     """
     last = writer.last_seq(body.desk_id)
     results: list[MutationResult] = []
@@ -314,16 +315,12 @@ def apply_batch(writer: Writer, body: PushIn) -> tuple[list[MutationResult], int
 def _apply_one(
     writer: Writer, item: MutationIn
 ) -> tuple[Literal["applied", "rejected"], dict[str, Any]]:
-    nested = writer.conn.begin_nested()
     try:
         outcome = mutations.apply(item.name, item.args, writer.get)
-        if isinstance(outcome, mutations.Rejection):
-            nested.rollback()
-            return "rejected", {"reason": outcome.reason, **outcome.detail}
-        for write in outcome:
-            writer.put(write.table, write.id, write.data)
-        nested.commit()
-        return "applied", {"rows": [[w.table, w.id] for w in outcome]}
     except mutations.BadArguments as exc:
-        nested.rollback()
         raise BadBatch(f"mutations[seq={item.seq}].{exc}") from exc
+    if isinstance(outcome, mutations.Rejection):
+        return "rejected", {"reason": outcome.reason, **outcome.detail}
+    for write in outcome:
+        writer.put(write.table, write.id, write.data)
+    return "applied", {"rows": [[w.table, w.id] for w in outcome]}

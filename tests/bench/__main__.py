@@ -129,6 +129,11 @@ def bench_generator(workdir: Path) -> None:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["sync"]:
+        from tests.bench.sync import main as sync_main
+
+        sync_main()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bench_startup(workdir)
