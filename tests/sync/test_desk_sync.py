@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from ohjaaja.clock import FixedClock
@@ -144,5 +146,52 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
     assert report.epoch_changed
     ids = [c["id"] for c in server.client(a.token).get("/v1/changes").json()["changes"]]
     assert later in ids
+    stop(server)
+    a.close()
+
+
+def test_processes_sharing_one_desk_database_take_turns(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    a = Site(server, tmp_path, "a", clock)
+    a.desk.receive("phone", "ikaihmiset", "853")
+    other_process = SyncClient(a.path, server.url, a.token, clock)
+    with a.sync._turn() as mine:  # one process is in the middle of a round
+        assert mine
+        assert other_process.sync_once().skipped
+    assert a.sync.sync_once().pushed == 2
+    assert other_process.sync_once().pushed == 0  # nothing left to send, nothing twice
+    assert server.client(a.token).get("/v1/changes").json()["head"] == 2
+    other_process.close()
+    a.close()
+
+
+def test_server_killed_during_a_push_loses_and_doubles_nothing(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    store = ["--database", str(tmp_path / "server.sqlite")]
+    server = start_server(store)
+    a = Site(server, tmp_path, "a", clock)
+    ids = {a.desk.receive("chat", "mipa", "853") for _ in range(2000)}
+
+    def push() -> None:
+        with contextlib.suppress(Exception):  # the server dies under it
+            a.sync.sync_once()
+
+    pusher = threading.Thread(target=push)
+    pusher.start()
+    health = server.client(None)
+    for _ in range(10_000):  # until the first of the four batches has committed
+        if health.get("/v1/health").json()["head"] > 0:
+            break
+    server.process.kill()  # SIGKILL in the middle of the push
+    pusher.join()
+    server = start_server(store)
+    a.sync.http.base_url = server.url
+    a.sync.sync_once()
+    rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
+    contact_ids = [r["id"] for r in rows if r["table"] == "contact"]
+    assert sorted(contact_ids) == sorted(ids)  # none lost, none twice
+    assert a.desk.pending_changes() == 0
     stop(server)
     a.close()
