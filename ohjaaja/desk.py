@@ -554,14 +554,4 @@ def _contact_view(row: sqlite3.Row) -> ContactView:
 
 
 def _client_match(row: sqlite3.Row) -> ClientMatch:
-    return ClientMatch(
-        id=row["id"],
-        last_name=row["last_name"],
-        first_names=row["first_names"],
-        hetu=row["hetu"],
-        birth_date=row["birth_date"],
-        municipality_code=row["municipality_code"],
-        language=row["language"],
-        via=row["via"],
-        relative_name=row["relative_name"],
-    )
+    return ClientMatch(**{name: row[name] for name in ClientMatch.__dataclass_fields__})

@@ -2,16 +2,10 @@ from datetime import date
 
 from ohjaaja.clients import age_on, parse_date, validate_client
 from ohjaaja.reference import municipalities
+from tests.conftest import AINO
 
 KNOWN = set(municipalities())
-GOOD = {
-    "last_name": "Mäkinen",
-    "first_names": "Aino Maria",
-    "hetu": "131052-308T",
-    "phone": "040 548 5906",
-    "municipality_code": "853",
-    "language": "fi",
-}
+GOOD = AINO
 
 
 def errors_of(fields: dict[str, str]) -> dict[str, str]:
