@@ -104,19 +104,29 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+class StoreModeError(RuntimeError):
+    """A training store opened as production, or the other way round."""
+
+
 class Store:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, training: bool | None = None) -> None:
+        """Open (creating if new) a store. `training` fixes a new store's mode;
+        for an existing one it must agree, so training data and client data
+        never share a store. None: whatever the store already is."""
         self.engine = make_engine(url)
         metadata.create_all(self.engine)
         with self.engine.begin() as conn:
-            if (
-                conn.execute(
-                    select(server_meta.c.value).where(server_meta.c.key == "epoch")
-                ).first()
-                is None
-            ):
+            mode = conn.execute(
+                select(server_meta.c.value).where(server_meta.c.key == "mode")
+            ).scalar()
+            if mode is None:
+                mode = "training" if training else "production"
+                conn.execute(server_meta.insert().values(key="mode", value=mode))
                 conn.execute(server_meta.insert().values(key="epoch", value=new_id()))
                 conn.execute(counter.insert().values(name="seq", value=0))
+        self.training = mode == "training"
+        if training is not None and training != self.training:
+            raise StoreModeError(f"this is a {mode} store")
 
     @property
     def epoch(self) -> str:

@@ -67,6 +67,9 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     server = sub.add_parser("server", parents=[store], help="run the shared server")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8750)
+    server.add_argument(
+        "--training", action="store_true", help="a store for simulated shifts (fixed when created)"
+    )
     tokens = server.add_subparsers(dest="server_command")
     token = tokens.add_parser("token", help="create or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
@@ -89,9 +92,13 @@ def _store_url(args: argparse.Namespace) -> str:
 
 
 def run_server(args: argparse.Namespace) -> int:
-    from db.server_store import Store
+    from db.server_store import Store, StoreModeError
 
-    store = Store(_store_url(args))
+    try:
+        store = Store(_store_url(args), training=getattr(args, "training", False) or None)
+    except StoreModeError as exc:
+        print(f"ohjaaja: {exc}; refusing to mix training and client data", file=sys.stderr)
+        return 2
     if args.server_command == "new-epoch":
         print(store.new_epoch())
         return 0
@@ -146,15 +153,20 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
         ansi=args.ansi,
         server=args.server,
         token=args.token,
+        training=args.training,
     )
 
 
 def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
     from ohjaaja.app import make_app
-    from ohjaaja.desk import Desk
+    from ohjaaja.desk import Desk, DeskModeError
 
     settings = _settings(args, database)
-    desk = Desk(database, SystemClock(), settings.worker_name)
+    try:
+        desk = Desk(database, SystemClock(), settings.worker_name, training=settings.training)
+    except DeskModeError as exc:
+        print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
+        return 2
     simulator = None
     if simulate:
         from ohjaaja.simulator import ArrivalSimulator

@@ -24,7 +24,7 @@ from db import outbox
 from db.engine import connect, data_version, transaction
 from db.ids import new_id
 from db.migrate import migrate
-from db.reference import upsert_lines, upsert_municipalities
+from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
 from db.workers import ensure_worker, worker_row
 from ohjaaja import reference
 from ohjaaja.clients import FieldError, validate_client
@@ -107,12 +107,14 @@ class Desk:
         clock: Clock,
         worker_name: str,
         roles: Sequence[str] = ("guidance",),
+        training: bool = False,
     ) -> None:
         self.database = database
         self.clock = clock
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
         self.conn = open_database(database)
+        self.training = _check_mode(self.conn, training)
         with self._lock, transaction(self.conn) as conn:
             self.worker_id, created = ensure_worker(conn, worker_name, list(roles), self._now())
             if created:  # other desks must know whom taken_by points to
@@ -497,6 +499,23 @@ def open_database(database: str | Path) -> sqlite3.Connection:
         if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
             seed_reference(conn)
     return conn
+
+
+class DeskModeError(RuntimeError):
+    """A training desk on a client-data database, or the other way round."""
+
+
+def _check_mode(conn: sqlite3.Connection, training: bool) -> bool:
+    """A database is for training or for client data from its first use on."""
+    wanted = "training" if training else "production"
+    with transaction(conn):
+        mode = get_meta(conn, "mode")
+        if mode is None:
+            set_meta(conn, "mode", wanted)
+            mode = wanted
+    if mode != wanted:
+        raise DeskModeError(f"{mode} database: training and client data never mix")
+    return training
 
 
 def seed_reference(conn: sqlite3.Connection) -> None:

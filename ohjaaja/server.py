@@ -67,6 +67,7 @@ class PushIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     desk_id: str = Field(min_length=1, max_length=200)
     schema_version: int = Field(ge=0, le=2**31)
+    training: bool = Field(default=False, description="pushed by a training desk")
     mutations: list[MutationIn] = Field(max_length=MAX_BATCH)
 
 
@@ -249,6 +250,10 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
             raise HTTPException(403, "only desk tokens may push")
         if who.role == "desk" and body.desk_id != who.name:
             raise HTTPException(403, "desk_id: this token belongs to another desk")
+        if body.training != store.training or (
+            not store.training and any(m.args.get("is_training") for m in body.mutations)
+        ):
+            raise HTTPException(403, "training: training data and client data never share a store")
         if body.schema_version != SCHEMA_VERSION:
             raise HTTPException(409, f"schema_version: the server speaks {SCHEMA_VERSION}")
         try:

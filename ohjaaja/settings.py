@@ -23,6 +23,7 @@ class Settings:
     ansi: bool = False  # 16-colour terminals: use the terminal's own palette
     server: str | None = None  # the shared server's URL; None works alone
     token: str | None = None
+    training: bool = False  # a simulated-shift database; never syncs with client data
 
 
 def default_database(demo: bool = False) -> Path:

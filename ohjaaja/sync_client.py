@@ -120,6 +120,7 @@ class SyncClient:
             body = {
                 "desk_id": self.desk_id,
                 "schema_version": SCHEMA_VERSION,
+                "training": get_meta(self.conn, "mode") == "training",
                 "mutations": [
                     {
                         "seq": row["seq"],

@@ -195,3 +195,26 @@ def test_server_killed_during_a_push_loses_and_doubles_nothing(
     assert a.desk.pending_changes() == 0
     stop(server)
     a.close()
+
+
+def test_a_desk_killed_between_its_commit_and_its_push(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    path = tmp_path / "desk.sqlite"
+    script = (
+        "import os, signal, sys\n"
+        "from ohjaaja.clock import SystemClock\n"
+        "from ohjaaja.desk import Desk\n"
+        f"desk = Desk({str(path)!r}, SystemClock(), 'Anna')\n"
+        "print(desk.receive('phone', 'sosiaalipaivystys', '853'), flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)  # before any push\n"
+    )
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert killed.returncode == -9
+    contact_id = killed.stdout.strip()
+    token = server.token("desk", "desk-a")
+    again = SyncClient(path, server.url, token, clock)
+    assert again.sync_once().pushed == 2
+    rows = server.client(token).get("/v1/changes").json()["changes"]
+    assert contact_id in [r["id"] for r in rows]
+    again.close()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from tests.sync.conftest import Server, cli
 
 CONTACT = {
@@ -170,3 +173,23 @@ def test_pull_pages_in_sequence_order(server: Server) -> None:
         cursor = page["next_cursor"]
     assert seen == [f"c{i}" for i in range(1, 8)]
     assert cursor == page["head"]
+
+
+def test_training_data_never_reaches_a_production_store(server: Server) -> None:
+    client = server.client(server.token("desk", "trainer-desk"))
+    from_training = {
+        **batch("trainer-desk", (1, "contact.receive", contact_args("t1"))),
+        "training": True,
+    }
+    response = client.post("/v1/push", json=from_training)
+    assert response.status_code == 403 and "training" in response.text
+    flagged = batch(
+        "trainer-desk", (1, "contact.receive", {**contact_args("t2"), "is_training": 1})
+    )
+    assert client.post("/v1/push", json=flagged).status_code == 403
+    assert head(server, server.token("desk", "reader")) == 0
+    refused = subprocess.run(
+        [sys.executable, "-m", "ohjaaja.cli", "server", *server.store_args, "--training"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "production store" in refused.stderr

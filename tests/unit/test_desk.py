@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from ohjaaja.desk import ContactForm, Desk
+from ohjaaja.desk import ContactForm, Desk, DeskModeError
 from ohjaaja.queue import ordered
 from tests.conftest import AINO
 
@@ -210,3 +210,9 @@ def test_has_changed_sees_other_processes(db_path, clock) -> None:
     assert reader.has_changed()
     reader.close()
     writer.close()
+
+
+def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
+    Desk(db_path, clock, "Eka").close()
+    with pytest.raises(DeskModeError):
+        Desk(db_path, clock, "Kouluttaja", training=True)
