@@ -3,8 +3,14 @@ one PostgreSQL: every contact is claimed exactly once."""
 
 from __future__ import annotations
 
+import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+from ohjaaja.clock import SystemClock
+from ohjaaja.desk import Desk
+from ohjaaja.sync_client import SyncClient
 from tests.sync.conftest import start_server, stop
 
 DESKS = 12
@@ -57,4 +63,36 @@ def test_no_double_claims_across_server_processes(postgres_url: str) -> None:
         assert len(final) == CONTACTS and all(final.values())
     finally:
         for server in servers:
+            stop(server)
+
+
+def test_a_change_through_one_process_pokes_desks_on_the_other(postgres_url: str) -> None:
+
+    store = ["--database-url", postgres_url]
+    first, second = start_server(store), start_server(store)
+    try:
+        token = first.token("desk", "listener")
+        poked = threading.Event()
+        heads: list[int] = []
+
+        def on_head(head: int) -> None:
+            heads.append(head)
+            if head > 0:
+                poked.set()
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "desk.sqlite"
+            Desk(path, SystemClock(), "Anna").close()
+            listener = SyncClient(path, second.url, token, SystemClock())
+            thread = threading.Thread(
+                target=lambda: listener.follow(on_head, poked.is_set), daemon=True
+            )
+            thread.start()
+            intake = first.client(first.token("integration", "pbx"))
+            body = {"channel": "chat", "line": "sosiaalipaivystys", "municipality_code": "853"}
+            assert intake.post("/v1/contacts", json=body).status_code == 201
+            assert poked.wait(timeout=10), f"no poke through the other process: {heads}"
+            listener.close()
+    finally:
+        for server in (first, second):
             stop(server)

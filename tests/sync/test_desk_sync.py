@@ -84,6 +84,14 @@ def test_offline_work_on_both_sides_converges(
     assert len(checksum(a.desk)) == 600
     assert checksum(a.desk) == checksum(b.desk)
     assert a.desk.pending_changes() == 0 and b.desk.pending_changes() == 0
+    rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
+    on_server = sorted(
+        (r["id"], r["data"]["status"], r["data"].get("taken_by"), r["version"])
+        for r in rows
+        if r["table"] == "contact"
+    )
+    on_desk = [(cid, status, by, version) for cid, status, by, _, _, _, version in checksum(a.desk)]
+    assert on_server == on_desk  # every desk equal to the server once quiet
     a.close()
     b.close()
 
