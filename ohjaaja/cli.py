@@ -116,7 +116,7 @@ def run_server(args: argparse.Namespace) -> int:
 
     # Live event streams never end by themselves: give them 3 s at shutdown, then close.
     uvicorn.run(
-        create_app(store),
+        create_app(store, fault=os.environ.get("OHJAAJA_FAULT")),
         host=args.host,
         port=args.port,
         log_level="info",

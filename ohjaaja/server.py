@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -154,7 +155,9 @@ class HeadWatch:
         return self.head
 
 
-def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
+def create_app(store: Store, clock: Clock | None = None, fault: str | None = None) -> FastAPI:
+    """`fault` (tests only, from OHJAAJA_FAULT): 'push-before-commit' or
+    'push-after-commit' kills the process at that point of the first push."""
     clock = clock or SystemClock()
     app = FastAPI(title="ohjaaja server", version="1")
     app.state.store = store
@@ -257,7 +260,10 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
         if body.schema_version != SCHEMA_VERSION:
             raise HTTPException(409, f"schema_version: the server speaks {SCHEMA_VERSION}")
         try:
-            results, last, gap = store.transaction(lambda w: apply_batch(w, body))
+            results, last, gap = store.transaction(
+                lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body))
+            )
+            _die_if(fault, "push-after-commit", None)
         except BadBatch as exc:
             raise HTTPException(422, str(exc)) from exc
         return PushOut(epoch=store.epoch, results=results, last_seq=last, gap_at=gap)
@@ -281,6 +287,13 @@ def create_app(store: Store, clock: Clock | None = None) -> FastAPI:
         )
 
     return app
+
+
+def _die_if(fault: str | None, point: str, value: Any) -> Any:
+    """Fault injection for the sync tests: die like a power cut, no cleanup."""
+    if fault == point:
+        os._exit(9)
+    return value
 
 
 class BadBatch(ValueError):

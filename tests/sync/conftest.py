@@ -42,12 +42,17 @@ def cli(*args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def start_server(store_args: list[str]) -> Server:
-    """Start `ohjaaja server` on a free port; wait for uvicorn's own 'running' line."""
+def start_server(store_args: list[str], fault: str | None = None) -> Server:
+    """Start `ohjaaja server` on a free port; wait for uvicorn's own 'running' line.
+    `fault` makes it die at that point of its first push (OHJAAJA_FAULT)."""
+    env = {k: v for k, v in os.environ.items() if k != "OHJAAJA_FAULT"}
+    if fault:
+        env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
         [sys.executable, "-m", "ohjaaja.cli", "server", *store_args, "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
+        env=env,
     )
     assert process.stderr is not None
     for line in process.stderr:

@@ -10,6 +10,9 @@ import sys
 import threading
 from pathlib import Path
 
+import httpx
+import pytest
+
 from ohjaaja.clock import FixedClock
 from ohjaaja.desk import ContactForm, Desk
 from ohjaaja.sync_client import SyncClient
@@ -226,3 +229,26 @@ def test_a_desk_killed_between_its_commit_and_its_push(
     rows = server.client(token).get("/v1/changes").json()["changes"]
     assert contact_id in [r["id"] for r in rows]
     again.close()
+
+
+@pytest.mark.parametrize("fault", ["push-before-commit", "push-after-commit"])
+def test_server_dies_before_or_after_its_commit(
+    fault: str, store_args: list[str], tmp_path: Path, clock: FixedClock
+) -> None:
+    server = start_server(store_args, fault=fault)
+    a = Site(server, tmp_path, "a", clock)
+    ids = {a.desk.receive("phone", "ikaihmiset", "853") for _ in range(50)}
+    with pytest.raises(httpx.HTTPError):  # the connection drops: no answer at all
+        a.sync.sync_once()
+    assert server.process.wait(timeout=30) == 9
+    assert a.desk.pending_changes() == 51  # nothing acknowledged, nothing lost
+    server = start_server(store_args)
+    a.sync.http.base_url = server.url
+    report = a.sync.sync_once()
+    assert report.pushed == 51 and a.desk.pending_changes() == 0
+    rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
+    assert sorted(r["id"] for r in rows if r["table"] == "contact") == sorted(ids)
+    expected_head = 51  # each row once, whether the first try committed or not
+    assert max(r["seq"] for r in rows) == expected_head
+    stop(server)
+    a.close()
