@@ -20,13 +20,13 @@ from textual.screen import Screen
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.settings import Settings
-from ohjaaja.simulator import ArrivalSimulator
 from screens.bindings import action, help_text, translate_bindings
 
 SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
 FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
+    from ohjaaja.simulator import ArrivalSimulator
     from ohjaaja.sync_client import SyncClient, SyncStatus
 
 
