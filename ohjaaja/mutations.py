@@ -135,7 +135,10 @@ HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "contact.release": release_contact,
     "contact.identify": update_contact(frozenset({"client_id"})),
     "contact.close": update_contact(
-        frozenset({"status", "closed_at", "caller_kind", "client_id", "reasons", "note", "outcome"})
+        frozenset(
+            {"status", "closed_at", "caller_kind", "client_id", "reasons", "note", "outcome"}
+        ),
+        owner_only=True,
     ),
     "client.create": create_client,
     "audit.append": append_audit,
