@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--server", default=os.environ.get("OHJAAJA_SERVER"), help="shared server URL"
     )
     desk.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"), help="this desk's token")
+    desk.add_argument("--training", action="store_true", help="a training database")
 
     parser = argparse.ArgumentParser(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",

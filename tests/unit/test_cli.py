@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from ohjaaja.cli import _settings, build_parser, main
 from ohjaaja.clock import FixedClock
 from ohjaaja.demo import build_demo
 from ohjaaja.desk import Desk
+from ohjaaja.settings import default_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +69,31 @@ def test_demo_database_is_built_once(db_path: Path, clock: FixedClock) -> None:
     figures = desk.figures()
     assert figures.answered > 10 and figures.first_contact_resolution is not None
     desk.close()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["demo"], ["--training", "--worker", "Anna"], ["demo", "--no-arrivals", "--ansi"]],
+)
+def test_every_desk_command_line_makes_settings(argv: list[str], tmp_path: Path) -> None:
+    """What `ohjaaja` and `ohjaaja demo` hand to the app (the app itself is Pilot-tested)."""
+    args = build_parser().parse_args(argv)
+    settings = _settings(args, tmp_path / "x.sqlite")
+    assert settings.training == ("--training" in argv)
+    assert settings.worker_name == (args.worker or default_worker())
+
+
+def test_the_demo_command_starts_the_desk(tmp_path: Path, monkeypatch) -> None:
+    """`ohjaaja demo` builds the database and runs the app; here the app's run is
+    replaced by a check that it was made with a desk on the demo database."""
+    from ohjaaja import app as app_module
+
+    started = []
+
+    def fake_run(self) -> None:
+        started.append((self.desk.database, self.simulator is not None))
+
+    monkeypatch.setattr(app_module.OhjaajaApp, "run", fake_run)
+    database = tmp_path / "demo.sqlite"
+    assert main(["demo", "--database", str(database), "--clients", "50"]) == 0
+    assert started == [(database, True)]
