@@ -57,21 +57,31 @@ def by_hetu_prefix(conn: sqlite3.Connection, prefix: str, limit: int = 20) -> li
 def by_name(
     conn: sqlite3.Connection, first: str, second: str | None, limit: int = 20
 ) -> list[sqlite3.Row]:
-    """Last name starting with `first` (and a first name starting with `second`), or
-    the two the other way round."""
+    """Folded words (db.text.fold): a last-name prefix, and with a second word a
+    first-name prefix, in either order. Exact last names come first. Each order
+    is an index range on search_name ('last first names')."""
     if second is None:
         return conn.execute(
             f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
-            "WHERE c.last_name LIKE ? AND c.deleted = 0 "
-            "ORDER BY c.last_name, c.first_names LIMIT ?",
-            (first + "%", limit),
+            "WHERE c.search_name >= ? AND c.search_name < ? AND c.deleted = 0 "
+            "ORDER BY c.search_name >= ? AND c.search_name < ? DESC, c.search_name LIMIT ?",
+            (first, first + "\uffff", first + " ", first + "!", limit),
         ).fetchall()
     return conn.execute(
         f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
-        "WHERE c.deleted = 0 AND ((c.last_name LIKE ? AND c.first_names LIKE ?) "
-        "OR (c.last_name LIKE ? AND c.first_names LIKE ?)) "
-        "ORDER BY c.last_name, c.first_names LIMIT ?",
-        (first + "%", second + "%", second + "%", first + "%", limit),
+        "WHERE c.deleted = 0 AND ("
+        "(c.search_name >= :a AND c.search_name < :a_end AND c.search_name LIKE :b_first) OR "
+        "(c.search_name >= :b AND c.search_name < :b_end AND c.search_name LIKE :a_first)) "
+        "ORDER BY c.search_name LIMIT :limit",
+        {
+            "a": first,
+            "a_end": first + "\uffff",
+            "b_first": f"% {second}%",
+            "b": second,
+            "b_end": second + "\uffff",
+            "a_first": f"% {first}%",
+            "limit": limit,
+        },
     ).fetchall()
 
 

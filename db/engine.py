@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from db.text import fold
+
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -22,6 +24,7 @@ def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Con
         str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=5.0
     )
     conn.row_factory = sqlite3.Row
+    conn.create_function("fold", 1, fold, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

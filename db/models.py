@@ -59,6 +59,7 @@ class Client(Synced, table=True):
     address: str | None = None
     alerts: str = ""
     is_training: bool = False
+    search_name: str = ""  # folded last and first names, kept by a trigger
 
 
 class ClientPhone(Synced, table=True):

@@ -19,6 +19,7 @@ from db.engine import connect, transaction
 from db.ids import new_id, sequential_ids
 from db.migrate import migrate
 from db.reference import get_meta, set_meta
+from db.text import fold
 from db.workers import ensure_worker
 from ohjaaja.clock import HELSINKI, Clock, local, to_iso
 from ohjaaja.desk import seed_reference
@@ -88,6 +89,7 @@ def load_clients(
                 "birth_date": person.birth_date.isoformat(),
                 "last_name": person.last_name,
                 "first_names": person.first_names,
+                "search_name": fold(f"{person.last_name} {person.first_names}"),
                 "language": person.language,
                 "municipality_code": person.municipality_code,
                 **stamp,

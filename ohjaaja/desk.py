@@ -25,6 +25,7 @@ from db.engine import connect, data_version, transaction
 from db.ids import new_id
 from db.migrate import migrate
 from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
+from db.text import fold
 from db.workers import ensure_worker, worker_row
 from ohjaaja import reference
 from ohjaaja.clients import FieldError, validate_client
@@ -316,8 +317,9 @@ class Desk:
             elif kind == "hetu":
                 rows = client_rows.by_hetu_prefix(self.conn, value[0])
             elif kind == "name":
+                words = [fold(word) for word in value]
                 rows = client_rows.by_name(
-                    self.conn, value[0], value[1] if len(value) > 1 else None
+                    self.conn, words[0], words[1] if len(words) > 1 else None
                 )
             else:
                 rows = []

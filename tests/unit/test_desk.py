@@ -216,3 +216,15 @@ def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
     Desk(db_path, clock, "Eka").close()
     with pytest.raises(DeskModeError):
         Desk(db_path, clock, "Kouluttaja", training=True)
+
+
+def test_names_fold_case_and_diacritics_and_rank_exact_first(desk: Desk) -> None:
+    exact, _ = desk.create_client(AINO)
+    longer, _ = desk.create_client(
+        {**AINO, "last_name": "Mäkinenkö", "first_names": "Åsa", "hetu": "010150-123A"}
+    )
+    assert [m.id for m in desk.find_clients("Makinen")] == [exact, longer]
+    assert [m.id for m in desk.find_clients("MAKINEN asa")] == [longer]
+    assert [m.id for m in desk.find_clients("asa makinen")] == [longer]
+    assert [m.id for m in desk.find_clients("mäki mar")] == [exact]  # a later first name
+    assert desk.find_clients("Aino") == []  # one word is a last name

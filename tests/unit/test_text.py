@@ -1,0 +1,7 @@
+from db.text import fold
+
+
+def test_fold() -> None:
+    assert fold("Mäkinen  Åsa-Öhman") == "makinen asa-ohman"
+    assert fold("STRAẞE") == "strasse"
+    assert fold(None) == ""
