@@ -180,8 +180,14 @@ def main() -> None:
         )  # fmt: skip
         base = os.environ.get("OHJAAJA_TEST_POSTGRES_URL")
         if base:
-            url = pg_database(base)
-            throughput("PostgreSQL", ["--database-url", url], url, pg_database(base))
+            url, floor = pg_database(base), pg_database(base)
+            try:
+                throughput("PostgreSQL", ["--database-url", url], url, floor)
+            finally:
+                with psycopg.connect(base, autocommit=True) as admin:
+                    for made in (url, floor):
+                        name = made.rsplit("/", 1)[1]
+                        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         else:
             print("push throughput, PostgreSQL: set OHJAAJA_TEST_POSTGRES_URL to measure")
 
