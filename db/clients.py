@@ -92,15 +92,6 @@ def get_summary(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
     ).fetchone()
 
 
-def phones_of(conn: sqlite3.Connection, client_id: str) -> list[str]:
-    return [
-        row[0]
-        for row in conn.execute(
-            "SELECT e164 FROM client_phone WHERE client_id = ? AND deleted = 0", (client_id,)
-        )
-    ]
-
-
 def add_audit(
     conn: sqlite3.Connection,
     audit_id: str,

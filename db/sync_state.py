@@ -38,9 +38,8 @@ def pending_row_ids(conn: sqlite3.Connection) -> set[str]:
     ids = set()
     for (args,) in conn.execute("SELECT args FROM outbox WHERE acked_at IS NULL"):
         data = json.loads(args)
-        for key in ("id",):
-            if isinstance(data.get(key), str):
-                ids.add(data[key])
+        if isinstance(data.get("id"), str):
+            ids.add(data["id"])
         client = data.get("client")
         if isinstance(client, dict) and isinstance(client.get("id"), str):
             ids.add(client["id"])

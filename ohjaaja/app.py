@@ -17,7 +17,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from ohjaaja.desk import Desk
+from ohjaaja.desk import ContactView, Desk
 from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.settings import Settings
 from screens.bindings import action, help_text, translate_bindings
@@ -93,10 +93,10 @@ class OhjaajaApp(App[None]):
         contact = self.desk.contact(contact_id)
         self.call_from_thread(self._push_contact, contact)
 
-    def _push_contact(self, contact: object) -> None:
+    def _push_contact(self, contact: ContactView) -> None:
         from screens.contact import ContactScreen
 
-        self.push_screen(ContactScreen(self.desk, contact))  # type: ignore[arg-type]
+        self.push_screen(ContactScreen(self.desk, contact))
 
     @work(thread=True, group="open-contact")
     def resume_open_contact(self) -> None:

@@ -71,15 +71,15 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     server.add_argument(
         "--training", action="store_true", help="a store for simulated shifts (fixed when created)"
     )
-    tokens = server.add_subparsers(dest="server_command")
-    token = tokens.add_parser("token", help="create or revoke access tokens")
+    commands = server.add_subparsers(dest="server_command")
+    token = commands.add_parser("token", help="create or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", parents=[store], help="print a new token")
     create.add_argument("--role", required=True, choices=("desk", "worker", "integration", "admin"))
     create.add_argument("--name", required=True, help="the desk id, worker or integration")
     revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
     revoke.add_argument("--name", required=True)
-    tokens.add_parser(
+    commands.add_parser(
         "new-epoch", parents=[store], help="after restoring a backup: desks will resend"
     )
 

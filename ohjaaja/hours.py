@@ -103,10 +103,6 @@ def is_holiday(day: date) -> bool:
     return day in _finland(day.year)
 
 
-def holiday_name(day: date) -> str | None:
-    return _finland(day.year).get(day)
-
-
 def _is_eve_holiday(day: date) -> bool:
     """Christmas Eve and Midsummer Eve: days off themselves, not the day before them."""
     midsummer_eve = day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4

@@ -11,7 +11,6 @@ from pathlib import Path
 from ohjaaja.hours import OpeningHours
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-EMERGENCY_LINE = "sosiaalipaivystys"
 
 
 @dataclass(frozen=True)

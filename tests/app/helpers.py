@@ -37,3 +37,9 @@ async def choose(pilot: Pilot, selector: str, value: str) -> None:
     await pilot.press(*[step] * abs(target - current), "enter")
     await settle(pilot)
     assert select.value == value
+
+
+async def keys(pilot: Pilot, *pressed: str) -> None:
+    """Press keys as a worker would, then wait until the app has done their work."""
+    await pilot.press(*pressed)
+    await settle(pilot)

@@ -11,7 +11,7 @@ from screens.contact import ContactScreen
 from screens.help import HelpScreen
 from screens.log_contact import LogContactScreen
 from screens.queue import QueueScreen
-from tests.app.helpers import app_for, choose, settle
+from tests.app.helpers import app_for, choose, keys, settle
 from tests.conftest import AINO
 
 
@@ -32,24 +32,20 @@ async def test_take_next_identify_by_phone_note_outcome_close(
         table = app.screen.query_one("#queue", DataTable)
         assert table.row_count == 2
         clock.advance(seconds=15)
-        await pilot.press("n")
-        await settle(pilot)
+        await keys(pilot, "n")
         screen = app.screen
         assert isinstance(screen, ContactScreen) and screen.contact.id == older
         # Identified from the caller's number, without a keystroke.
         assert "Mäkinen Aino Maria" in str(screen.query_one("#client", Static).render())
         assert screen.form.client_id == client_id and screen.form.caller_kind == "client"
-        await pilot.press(*"Kysyi kotihoidosta.")
-        await settle(pilot)
+        await keys(pilot, *"Kysyi kotihoidosta.")
         assert desk.load_draft(older)[0] == "Kysyi kotihoidosta."
         await choose(pilot, "#outcome", "resolved")
         reasons = screen.query_one("#reasons")
         reasons.focus()
-        await pilot.press("space")
-        await settle(pilot)
+        await keys(pilot, "space")
         clock.advance(minutes=3)
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "f10")
         assert isinstance(app.screen, QueueScreen)
     row = _contact_row(desk, older)
     assert row["status"] == "closed" and row["outcome"] == "resolved"
@@ -65,10 +61,8 @@ async def test_close_without_outcome_names_the_field(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "n")
+        await keys(pilot, "f10")
         errors = str(app.screen.query_one("#errors", Static).render())
         assert "Soittaja: valitse" in errors and "Tulos: valitse" in errors
         assert isinstance(app.screen, ContactScreen)
@@ -79,10 +73,8 @@ async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
+        await keys(pilot, "n")
+        await keys(pilot, "f4")
         form = app.screen
         assert isinstance(form, ClientFormScreen)
         # The caller's number and municipality are filled in already.
@@ -90,8 +82,7 @@ async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
         await pilot.press(*"Virtanen", "tab", "tab")
         await pilot.press(*"131052-308X")
         form.query_one("#phone", Input).value = "040 548"
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "f10")
         assert isinstance(app.screen, ClientFormScreen)
         error_text = {
             name: str(form.query_one(f"#error-{name}", Static).render())
@@ -106,8 +97,7 @@ async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
         form.query_one("#first_names", Input).value = "Ville"
         form.query_one("#hetu", Input).value = "131052-308T"
         form.query_one("#phone", Input).value = "040 548 5906"
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "f10")
         screen = app.screen
         assert isinstance(screen, ContactScreen)
         assert "Virtanen Ville" in str(screen.query_one("#client", Static).render())
@@ -122,10 +112,8 @@ async def test_find_a_client_by_name(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        await pilot.press("f3", *"mäkinen ai")
-        await settle(pilot)
+        await keys(pilot, "n")
+        await keys(pilot, "f3", *"mäkinen ai")
         await pilot.press("enter")  # to the results
         await pilot.press("enter")  # choose the first
         await settle(pilot)
@@ -139,12 +127,10 @@ async def test_a_draft_survives_a_restart(db_path, clock: FixedClock) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await keys(pilot, "n")
         await choose(pilot, "#caller_kind", "relative")
         app.screen.query_one("#note", TextArea).focus()
-        await pilot.press(*"Isä soitti, huoli lapsesta")
-        await settle(pilot)
+        await keys(pilot, *"Isä soitti, huoli lapsesta")
     desk.close()  # the process ends without closing the contact
 
     again = Desk(db_path, clock, "Testi")
@@ -162,12 +148,10 @@ async def test_log_a_contact_outside_the_queue(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("l")
-        await settle(pilot)
+        await keys(pilot, "l")
         assert isinstance(app.screen, LogContactScreen)
         app.screen.query_one("#phone", Input).value = "0405485906"
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "f10")
         screen = app.screen
         assert isinstance(screen, ContactScreen)
         assert screen.contact.channel == "walk_in" and not screen.contact.via_queue
@@ -182,8 +166,7 @@ async def test_contact_taken_elsewhere_is_told(db_path, clock: FixedClock) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         other.take(contact_id)  # another desk process on the same host
-        await pilot.press("enter")
-        await settle(pilot)
+        await keys(pilot, "enter")
         assert isinstance(app.screen, QueueScreen)
         assert any("toinen ehti" in n.message for n in app._notifications)
         assert app.screen.query_one("#queue", DataTable).row_count == 0
@@ -197,12 +180,10 @@ async def test_line_filter_keys(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("1")
-        await settle(pilot)
+        await keys(pilot, "1")
         table = app.screen.query_one("#queue", DataTable)
         assert table.row_count == 1
-        await pilot.press("0")
-        await settle(pilot)
+        await keys(pilot, "0")
         assert table.row_count == 2
 
 
@@ -210,23 +191,19 @@ async def test_language_switch_help_and_palette(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("f2")
-        await settle(pilot)
+        await keys(pilot, "f2")
         footer_text = " ".join(b.binding.description for b in app.screen.active_bindings.values())
         assert "Nästa" in footer_text
-        await pilot.press("f2")
-        await settle(pilot)
+        await keys(pilot, "f2")
         assert "Next" in " ".join(
             b.binding.description for b in app.screen.active_bindings.values()
         )
-        await pilot.press("f1")
-        await settle(pilot)
+        await keys(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
         rows = {row[3]: row for row in app.screen.rows()}
         assert rows["take_next"][:2] == ("n", "Next")
         assert rows["take_next"][2].startswith("Take the next contact")
         assert {"log_contact", "line_1", "help", "language", "quit"} <= set(rows)
-        await pilot.press("escape")
-        await settle(pilot)
+        await keys(pilot, "escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Next" in titles and "Log" in titles and "Help" in titles

@@ -98,7 +98,7 @@ def propagation(server: Server, workdir: Path) -> None:
     writer.close()
 
 
-def throughput(label: str, store_args: list[str], url: str, floor_url: str) -> None:
+def throughput(label: str, store_args: list[str], floor_url: str) -> None:
     server = start_server(store_args)
     try:
         client = server.client(server.token("desk", "bench"))
@@ -133,7 +133,6 @@ def throughput(label: str, store_args: list[str], url: str, floor_url: str) -> N
         f"push throughput, {label:10}: {pushed:8.0f} mutations/s over HTTP; bulk insert floor "
         f"{floor:8.0f} rows/s; ratio {floor / pushed:5.1f}x slower than the floor"
     )
-    del url
 
 
 def catch_up(server: Server, workdir: Path) -> None:
@@ -174,15 +173,13 @@ def main() -> None:
         finally:
             stop(server)
         sqlite_push = workdir / "push.sqlite"
-        throughput(
-            "SQLite", ["--database", str(sqlite_push)], "",
-            f"sqlite:///{workdir / 'floor.sqlite'}",
-        )  # fmt: skip
+        floor_sqlite = f"sqlite:///{workdir / 'floor.sqlite'}"
+        throughput("SQLite", ["--database", str(sqlite_push)], floor_sqlite)
         base = os.environ.get("OHJAAJA_TEST_POSTGRES_URL")
         if base:
             url, floor = pg_database(base), pg_database(base)
             try:
-                throughput("PostgreSQL", ["--database-url", url], url, floor)
+                throughput("PostgreSQL", ["--database-url", url], floor)
             finally:
                 with psycopg.connect(base, autocommit=True) as admin:
                     for made in (url, floor):

@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 
 from ohjaaja.clock import FixedClock
 from ohjaaja.desk import Desk
-from tests.app.helpers import app_for, choose, settle
+from tests.app.helpers import app_for, choose, keys, settle
 from tests.conftest import AINO
 
 
@@ -46,8 +46,7 @@ def test_queue_in_swedish_filtered(snap_compare, desk: Desk, clock: FixedClock) 
 
     async def filtered(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("3")
-        await settle(pilot)
+        await keys(pilot, "3")
 
     assert snap_compare(app_for(desk, "sv"), terminal_size=(80, 24), run_before=filtered)
 
@@ -57,8 +56,7 @@ def test_contact(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
     async def handling(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("n")
-        await settle(pilot)
+        await keys(pilot, "n")
         clock.advance(seconds=95)
         pilot.app.screen.query_one("#note", TextArea).focus()
         await pilot.press(*"Tytär soitti äidin puolesta; kotihoidon tarve kasvanut.")
@@ -76,11 +74,9 @@ def test_new_client_with_errors(snap_compare, desk: Desk, clock: FixedClock) -> 
         await settle(pilot)
         await pilot.press("down", "enter")  # a chat: nobody identified
         await settle(pilot)
-        await pilot.press("f4")
-        await settle(pilot)
+        await keys(pilot, "f4")
         await pilot.press(*"Virtanen", "tab", "tab", *"131052-308X", "tab", "tab", *"040 12")
-        await pilot.press("f10")
-        await settle(pilot)
+        await keys(pilot, "f10")
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=bad_form)
 
@@ -90,7 +86,6 @@ def test_help(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
     async def help_open(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("f1")
-        await settle(pilot)
+        await keys(pilot, "f1")
 
     assert snap_compare(app_for(desk, "en"), terminal_size=(80, 24), run_before=help_open)

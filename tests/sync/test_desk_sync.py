@@ -28,6 +28,10 @@ class Site:
         self.desk = Desk(self.path, clock, f"worker-{name}")
         self.sync = SyncClient(self.path, server.url, self.token, clock)
 
+    def use(self, server: Server) -> None:
+        """After a restart: the server is back, on a new port of this machine."""
+        self.sync.http.base_url = server.url
+
     def close(self) -> None:
         self.sync.close()
         self.desk.close()
@@ -139,7 +143,7 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
     with sqlite3.connect(store) as source, sqlite3.connect(backup) as target:
         source.backup(target)  # SQLite's online backup: the WAL's contents included
     server = start_server(["--database", str(store)])
-    a.sync.http.base_url = server.url  # a restarted server listens on a new port here
+    a.use(server)
     later = a.desk.receive("chat", "mipa", "853")
     a.sync.sync_once()
     stop(server)
@@ -152,7 +156,7 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
         capture_output=True,
     )
     server = start_server(["--database", str(store)])
-    a.sync.http.base_url = server.url
+    a.use(server)
     report = a.sync.sync_once()
     assert report.epoch_changed
     ids = [c["id"] for c in server.client(a.token).get("/v1/changes").json()["changes"]]
@@ -198,7 +202,7 @@ def test_server_killed_during_a_push_loses_and_doubles_nothing(
     server.process.kill()  # SIGKILL in the middle of the push
     pusher.join()
     server = start_server(store)
-    a.sync.http.base_url = server.url
+    a.use(server)
     a.sync.sync_once()
     rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
     contact_ids = [r["id"] for r in rows if r["table"] == "contact"]
@@ -243,7 +247,7 @@ def test_server_dies_before_or_after_its_commit(
     assert server.process.wait(timeout=30) == 9
     assert a.desk.pending_changes() == 51  # nothing acknowledged, nothing lost
     server = start_server(store_args)
-    a.sync.http.base_url = server.url
+    a.use(server)
     report = a.sync.sync_once()
     assert report.pushed == 51 and a.desk.pending_changes() == 0
     rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
