@@ -1,7 +1,6 @@
-"""Clients, their phones and relatives in the database.
+"""Clients, their phones and relatives, and their access log, in the database.
 
-Lookup here is the contact screen's quick identification; the full regional
-search (folded names, ranking, paging) is issue 4's.
+Search is in db.client_search; this module reads and writes single clients.
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+# What a search result shows (the identity code is masked before it reaches a screen).
 CLIENT_SUMMARY = (
     "c.id, c.last_name, c.first_names, c.hetu, c.birth_date, c.municipality_code, c.language"
 )
@@ -28,66 +28,130 @@ def insert_phone(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
     )
 
 
-def hetu_exists(conn: sqlite3.Connection, hetu: str) -> bool:
-    return conn.execute("SELECT 1 FROM client WHERE hetu = ?", (hetu,)).fetchone() is not None
-
-
-def by_phone(conn: sqlite3.Connection, e164: str, limit: int = 20) -> list[sqlite3.Row]:
-    """Clients with this number, and clients whose relative has it ('via' says which)."""
+def get(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
     return conn.execute(
-        f"SELECT {CLIENT_SUMMARY}, 'client' AS via, NULL AS relative_name "
-        "FROM client_phone p JOIN client c ON c.id = p.client_id "
-        "WHERE p.e164 = ? AND p.deleted = 0 AND c.deleted = 0 "
-        f"UNION ALL SELECT {CLIENT_SUMMARY}, 'relative' AS via, r.name AS relative_name "
-        "FROM relative r JOIN client c ON c.id = r.client_id "
-        "WHERE r.phone_e164 = ? AND r.deleted = 0 AND c.deleted = 0 LIMIT ?",
-        (e164, e164, limit),
+        "SELECT * FROM client WHERE id = ? AND deleted = 0", (client_id,)
+    ).fetchone()
+
+
+def update_client(conn: sqlite3.Connection, client_id: str, changes: dict[str, Any]) -> int:
+    """Change some fields; returns the new version."""
+    sets = ", ".join(f"{name} = :{name}" for name in changes)
+    conn.execute(
+        f"UPDATE client SET {sets}, version = version + 1 WHERE id = :client_id",
+        {**changes, "client_id": client_id},
+    )
+    return int(conn.execute("SELECT version FROM client WHERE id = ?", (client_id,)).fetchone()[0])
+
+
+def phones(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM client_phone WHERE client_id = ? AND deleted = 0 ORDER BY created_at, id",
+        (client_id,),
     ).fetchall()
 
 
-def by_hetu_prefix(conn: sqlite3.Connection, prefix: str, limit: int = 20) -> list[sqlite3.Row]:
-    # hetu is UNIQUE, so its index serves a range scan for the prefix.
+def delete_phone(conn: sqlite3.Connection, phone_id: str, at: str) -> dict[str, Any]:
+    """A tombstone (rows are never removed, so the deletion syncs); returns the row."""
+    conn.execute(
+        "UPDATE client_phone SET deleted = 1, version = version + 1, updated_at = ? WHERE id = ?",
+        (at, phone_id),
+    )
+    return row_dict(conn, "client_phone", phone_id)
+
+
+def relatives(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
     return conn.execute(
-        f"SELECT {CLIENT_SUMMARY}, 'hetu' AS via, NULL AS relative_name FROM client c "
-        "WHERE c.hetu >= ? AND c.hetu < ? AND c.deleted = 0 ORDER BY c.hetu LIMIT ?",
-        (prefix, prefix + "\uffff", limit),
+        "SELECT * FROM relative WHERE client_id = ? AND deleted = 0 ORDER BY created_at, id",
+        (client_id,),
     ).fetchall()
 
 
-def by_name(
-    conn: sqlite3.Connection, first: str, second: str | None, limit: int = 20
-) -> list[sqlite3.Row]:
-    """Folded words (db.text.fold): a last-name prefix, and with a second word a
-    first-name prefix, in either order. Exact last names come first. Each order
-    is an index range on search_name ('last first names')."""
-    if second is None:
-        return conn.execute(
-            f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
-            "WHERE c.search_name >= ? AND c.search_name < ? AND c.deleted = 0 "
-            "ORDER BY c.search_name >= ? AND c.search_name < ? DESC, c.search_name LIMIT ?",
-            (first, first + "\uffff", first + " ", first + "!", limit),
-        ).fetchall()
+def put_relative(conn: sqlite3.Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """Insert a relative, or replace one (a new version); returns the stored row."""
+    conn.execute(
+        "INSERT INTO relative (id, client_id, name, relation, phone_e164, deleted, "
+        "created_at, updated_at) VALUES (:id, :client_id, :name, :relation, :phone_e164, "
+        ":deleted, :created_at, :updated_at) ON CONFLICT(id) DO UPDATE SET "
+        "name = excluded.name, relation = excluded.relation, phone_e164 = excluded.phone_e164, "
+        "deleted = excluded.deleted, updated_at = excluded.updated_at, version = version + 1",
+        {"deleted": 0, **values},
+    )
+    return row_dict(conn, "relative", values["id"])
+
+
+def row_dict(conn: sqlite3.Connection, table: str, row_id: str) -> dict[str, Any]:
+    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return dict(row)
+
+
+def contacts(conn: sqlite3.Connection, client_id: str, limit: int = 200) -> list[sqlite3.Row]:
+    """The client's contacts, newest first, with the worker who took each."""
     return conn.execute(
-        f"SELECT {CLIENT_SUMMARY}, 'name' AS via, NULL AS relative_name FROM client c "
-        "WHERE c.deleted = 0 AND ("
-        "(c.search_name >= :a AND c.search_name < :a_end AND c.search_name LIKE :b_first) OR "
-        "(c.search_name >= :b AND c.search_name < :b_end AND c.search_name LIKE :a_first)) "
-        "ORDER BY c.search_name LIMIT :limit",
-        {
-            "a": first,
-            "a_end": first + "\uffff",
-            "b_first": f"% {second}%",
-            "b": second,
-            "b_end": second + "\uffff",
-            "a_first": f"% {first}%",
-            "limit": limit,
-        },
+        "SELECT c.*, w.name AS worker_name FROM contact c "
+        "LEFT JOIN worker w ON w.id = c.taken_by "
+        "WHERE c.client_id = ? AND c.deleted = 0 ORDER BY c.received_at DESC LIMIT ?",
+        (client_id, limit),
     ).fetchall()
+
+
+def missed_callbacks(conn: sqlite3.Connection, client_id: str, since: str) -> list[str]:
+    """When callbacks to this client went unanswered (events the callback list records)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT e.at FROM contact_event e JOIN contact c ON c.id = e.contact_id "
+            "WHERE c.client_id = ? AND e.kind = 'callback_missed' AND e.at >= ?",
+            (client_id, since),
+        )
+    ]
+
+
+def open_handovers(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM handover WHERE client_id = ? AND deleted = 0 "
+        "AND state IN ('sent', 'accepted', 'returned') ORDER BY created_at DESC",
+        (client_id,),
+    ).fetchall()
+
+
+def notifications(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT * FROM notification WHERE client_id = ? AND deleted = 0 ORDER BY created_at DESC",
+        (client_id,),
+    ).fetchall()
+
+
+def access_log(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
+    """Every recorded use of the client's data, oldest first, with the worker's name."""
+    return conn.execute(
+        "SELECT a.*, w.name AS worker_name FROM audit a LEFT JOIN worker w ON w.id = a.worker_id "
+        "WHERE a.client_id = ? ORDER BY a.at, a.id",
+        (client_id,),
+    ).fetchall()
+
+
+def hetu_owner(conn: sqlite3.Connection, hetu: str) -> str | None:
+    row = conn.execute("SELECT id FROM client WHERE hetu = ?", (hetu,)).fetchone()
+    return row[0] if row else None
+
+
+def same_name_and_birth(
+    conn: sqlite3.Connection, search_name: str, birth_date: str, other_than: str | None
+) -> str | None:
+    """Another client with this folded name and birth date (a likely duplicate)."""
+    row = conn.execute(
+        "SELECT id FROM client WHERE search_name = ? AND birth_date = ? AND deleted = 0 "
+        "AND id IS NOT ? LIMIT 1",
+        (search_name, birth_date, other_than),
+    ).fetchone()
+    return row[0] if row else None
 
 
 def get_summary(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
     return conn.execute(
-        f"SELECT {CLIENT_SUMMARY}, 'id' AS via, NULL AS relative_name FROM client c WHERE c.id = ?",
+        f"SELECT {CLIENT_SUMMARY}, 'id' AS via, NULL AS relative_name, NULL AS relation "
+        "FROM client c WHERE c.id = ?",
         (client_id,),
     ).fetchone()
 

@@ -35,14 +35,18 @@ def unacknowledge_all(conn: sqlite3.Connection) -> int:
 
 def pending_row_ids(conn: sqlite3.Connection) -> set[str]:
     """Ids of rows with local changes not yet acknowledged: a pull must not overwrite them."""
-    ids = set()
+    ids: set[str] = set()
     for (args,) in conn.execute("SELECT args FROM outbox WHERE acked_at IS NULL"):
         data = json.loads(args)
-        if isinstance(data.get("id"), str):
-            ids.add(data["id"])
-        client = data.get("client")
-        if isinstance(client, dict) and isinstance(client.get("id"), str):
-            ids.add(client["id"])
+        # A mutation names its rows at the top, or in nested rows and lists of rows
+        # (client.create's client and phones, client.update's phones).
+        found = [data]
+        for value in data.values():
+            if isinstance(value, dict):
+                found.append(value)
+            elif isinstance(value, list):
+                found += [item for item in value if isinstance(item, dict)]
+        ids.update(row["id"] for row in found if isinstance(row.get("id"), str))
     return ids
 
 

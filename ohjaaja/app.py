@@ -45,6 +45,7 @@ class OhjaajaApp(App[None]):
     BINDINGS = [
         action("help", "f1", "help", priority=True),
         action("language", "f2", "cycle_language", priority=True),
+        action("client_search", "f5", "client_search", priority=True),
         action("palette", "ctrl+p", "command_palette"),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         action("quit", "ctrl+q", "quit", priority=True, show=False),
@@ -122,6 +123,16 @@ class OhjaajaApp(App[None]):
             self.screen.dismiss(None)
         else:
             self.push_screen(HelpScreen(self.screen))
+
+    def action_client_search(self) -> None:
+        """F5 from anywhere; a screen with a better idea (the contact) overrides it."""
+        from screens.client_search import ClientSearchScreen
+
+        handler = getattr(self.screen, "action_client_search", None)
+        if handler is not None:
+            handler()
+        elif not isinstance(self.screen, ClientSearchScreen):
+            self.push_screen(ClientSearchScreen(self.desk))
 
     def action_cycle_language(self) -> None:
         following = LANGUAGES[(LANGUAGES.index(get_language()) + 1) % len(LANGUAGES)]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from ohjaaja.i18n import LANGUAGES
 
@@ -14,9 +15,17 @@ CLIENT_FIELDS = (
     "hetu",
     "birth_date",
     "phone",
+    "email",
+    "address",
     "municipality_code",
     "language",
+    "alerts",
 )
+# The phone field holds one number or several: "040 548 5906, 02 262 6000".
+_PHONE_SEPARATORS = re.compile(r"[,;]")
+FREQUENT_CONTACTS = 10  # a year: the seeds' trigger for spotting a joint client
+MISSED_CALLBACKS = 2  # in 30 days: "repeated"
+RECENT_NOTIFICATION_DAYS = 30
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
@@ -27,9 +36,12 @@ class ClientInput:
     hetu: str | None
     hetu_temporary: bool
     birth_date: date | None
-    phone: str | None  # E.164
+    phones: tuple[str, ...]  # E.164, in the order given
+    email: str | None
+    address: str | None
     municipality_code: str | None
     language: str
+    alerts: str
 
 
 @dataclass(frozen=True)
@@ -84,12 +96,22 @@ def validate_client(
             FieldError("hetu", "error.hetu_or_birth", "give an identity code or a birth date")
         )
 
-    phone = None
-    if values["phone"]:
+    phones: list[str] = []
+    for number in filter(None, (n.strip() for n in _PHONE_SEPARATORS.split(values["phone"]))):
         try:
-            phone = normalise_phone(values["phone"])
+            phones.append(normalise_phone(number))
         except PhoneError as exc:
-            errors.append(FieldError("phone", exc.key, str(exc)))
+            errors.append(FieldError("phone", exc.key, f"{number}: {exc}"))
+            break
+
+    email = values["email"] or None
+    if email:
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            errors.append(FieldError("email", "error.email", str(exc)))
 
     municipality = values["municipality_code"] or None
     if municipality and municipality not in known_municipalities:
@@ -109,13 +131,54 @@ def validate_client(
             hetu=identity.code if identity else None,
             hetu_temporary=bool(identity and identity.temporary),
             birth_date=identity.birth_date if identity else birth,
-            phone=phone,
+            phones=tuple(dict.fromkeys(phones)),
+            email=email,
+            address=values["address"] or None,
             municipality_code=municipality,
             language=language,
+            alerts=values["alerts"],
         ),
         [],
     )
 
 
+def reason_text(reason: str | None) -> str:
+    """A logged reason as the access log shows it: the desk's own codes in words."""
+    from ohjaaja.i18n import t
+
+    if not reason:
+        return ""
+    if reason == "search":
+        return t("reason.search")
+    if reason.startswith("contact:"):
+        return t("reason.contact", id=reason.removeprefix("contact:")[-8:])
+    if reason.startswith("import:"):
+        return t("reason.import", file=reason.removeprefix("import:"))
+    return reason
+
+
+def finnish_date(day: date) -> str:
+    """13.10.1952, as dates are written in Finland (and on the desk in every language)."""
+    return f"{day.day}.{day.month}.{day.year}"
+
+
 def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def client_flags(
+    contacts: Sequence[datetime],
+    missed_callbacks: Sequence[datetime],
+    notifications: Sequence[datetime],
+    now: datetime,
+) -> list[str]:
+    """Flags the card shows, computed from the client's history (keys flag.*)."""
+    flags = []
+    if sum(1 for at in contacts if now - at <= timedelta(days=365)) >= FREQUENT_CONTACTS:
+        flags.append("flag.frequent_contact")
+    if sum(1 for at in missed_callbacks if now - at <= timedelta(days=30)) >= MISSED_CALLBACKS:
+        flags.append("flag.missed_callbacks")
+    recent = timedelta(days=RECENT_NOTIFICATION_DAYS)
+    if any(now - at <= recent for at in notifications):
+        flags.append("flag.recent_notification")
+    return flags

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Any
 
 from db import clients as client_rows
 from db import contacts as contact_rows
@@ -25,10 +24,10 @@ from db.engine import connect, data_version, transaction
 from db.ids import new_id
 from db.migrate import migrate
 from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
-from db.text import fold
 from db.workers import ensure_worker, worker_row
 from ohjaaja import reference
-from ohjaaja.clients import FieldError, validate_client
+from ohjaaja.client_desk import ClientUseCases
+from ohjaaja.clients import FieldError
 from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
 from ohjaaja.queue import (
     CALLER_KINDS,
@@ -41,23 +40,6 @@ from ohjaaja.queue import (
     default_priority,
     route_line,
 )
-
-
-@dataclass(frozen=True)
-class ClientMatch:
-    id: str
-    last_name: str
-    first_names: str
-    hetu: str | None
-    birth_date: str | None
-    municipality_code: str | None
-    language: str
-    via: str  # client, relative, hetu, name, id
-    relative_name: str | None = None
-
-    @property
-    def name(self) -> str:
-        return f"{self.last_name} {self.first_names}"
 
 
 @dataclass(frozen=True)
@@ -99,7 +81,7 @@ class ContactForm:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-class Desk:
+class Desk(ClientUseCases):
     """One worker's desk on one database file (shared with other desk processes)."""
 
     def __init__(
@@ -128,9 +110,6 @@ class Desk:
             self.conn.close()
 
     # -- time -------------------------------------------------------------
-    def _now(self) -> str:
-        return to_iso(self.clock.now())
-
     def _start_of_day(self) -> str:
         today = local(self.clock.now()).date()
         return to_iso(datetime.combine(today, time(0, 0), tzinfo=HELSINKI))
@@ -306,35 +285,6 @@ class Desk:
         return [_contact_view(row) for row in rows]
 
     # -- identifying the client -------------------------------------------
-    def find_clients(self, text: str) -> list[ClientMatch]:
-        """Phone number, identity code (or its birth-date part) or name."""
-        from ohjaaja.search import classify
-
-        kind, value = classify(text)
-        with self._lock:
-            if kind == "phone":
-                rows = client_rows.by_phone(self.conn, value[0])
-            elif kind == "hetu":
-                rows = client_rows.by_hetu_prefix(self.conn, value[0])
-            elif kind == "name":
-                words = [fold(word) for word in value]
-                rows = client_rows.by_name(
-                    self.conn, words[0], words[1] if len(words) > 1 else None
-                )
-            else:
-                rows = []
-        return [_client_match(row) for row in rows]
-
-    def client(self, client_id: str, reason: str) -> ClientMatch:
-        """A client's summary; the look is written to the access log with its reason."""
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
-            row = client_rows.get_summary(conn, client_id)
-            if row is None:
-                raise KeyError(client_id)
-            self._audit(conn, client_id, "view", reason, {}, now)
-        return _client_match(row)
-
     def attach_client(self, contact_id: str, client_id: str | None) -> None:
         now = self._now()
         with self._lock, transaction(self.conn) as conn:
@@ -350,49 +300,6 @@ class Desk:
                 {"id": contact_id, "client_id": client_id, "version": version},
                 now,
             )
-
-    def create_client(self, fields: dict[str, str]) -> tuple[str | None, list[FieldError]]:
-        """Validate and store a new client; (client id, []) or (None, errors)."""
-        known = set(reference.municipalities())
-        clean, errors = validate_client(fields, known)
-        if clean is None:
-            return None, errors
-        now = self._now()
-        client_id = new_id()
-        values = {
-            "id": client_id,
-            "hetu": clean.hetu,
-            "hetu_temporary": int(clean.hetu_temporary),
-            "birth_date": clean.birth_date.isoformat() if clean.birth_date else None,
-            "last_name": clean.last_name,
-            "first_names": clean.first_names,
-            "language": clean.language,
-            "municipality_code": clean.municipality_code,
-            "created_at": now,
-            "updated_at": now,
-        }
-        with self._lock, transaction(self.conn) as conn:
-            if clean.hetu and client_rows.hetu_exists(conn, clean.hetu):
-                return None, [
-                    FieldError("hetu", "error.hetu_taken", "a client with this code exists")
-                ]
-            client_rows.insert_client(conn, values)
-            phone = None
-            if clean.phone:
-                from ohjaaja.phones import phone_kind
-
-                phone = {
-                    "id": new_id(),
-                    "client_id": client_id,
-                    "e164": clean.phone,
-                    "kind": phone_kind(clean.phone),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                client_rows.insert_phone(conn, phone)
-            self._audit(conn, client_id, "create", None, {}, now)
-            outbox.record(conn, "client.create", {"client": values, "phone": phone}, now)
-        return client_id, []
 
     # -- drafts and closing ---------------------------------------------------
     def save_draft(self, contact_id: str, text: str, form: ContactForm, revision: int) -> bool:
@@ -462,35 +369,6 @@ class Desk:
     def pending_changes(self) -> int:
         with self._lock:
             return outbox.pending_count(self.conn)
-
-    # -- helpers ----------------------------------------------------------
-    def _audit(
-        self,
-        conn: sqlite3.Connection,
-        client_id: str,
-        action: str,
-        reason: str | None,
-        detail: dict[str, Any],
-        at: str,
-    ) -> None:
-        audit_id = new_id()
-        detail_json = json.dumps(detail, ensure_ascii=False)
-        client_rows.add_audit(
-            conn, audit_id, at, self.worker_id, client_id, action, reason, detail_json
-        )
-        outbox.record(
-            conn,
-            "audit.append",
-            {
-                "id": audit_id,
-                "at": at,
-                "worker_id": self.worker_id,
-                "client_id": client_id,
-                "action": action,
-                "reason": reason,
-            },
-            at,
-        )
 
 
 def open_database(database: str | Path) -> sqlite3.Connection:
@@ -572,7 +450,3 @@ def _contact_view(row: sqlite3.Row) -> ContactView:
         outcome=row["outcome"],
         claim_state=row["claim_state"],
     )
-
-
-def _client_match(row: sqlite3.Row) -> ClientMatch:
-    return ClientMatch(**{name: row[name] for name in ClientMatch.__dataclass_fields__})

@@ -89,3 +89,8 @@ def make_identity_code(birth: date, individual: int, sign: str | None = None) ->
     number = f"{individual:03d}"
     check = CHECK_CHARS[int(body + number) % 31]
     return f"{body}{sign}{number}{check}"
+
+
+def mask_identity_code(code: str) -> str:
+    """'131052-308T' -> '131052-****': the birth date and century stay readable."""
+    return code[:7] + "*" * (len(code) - 7)

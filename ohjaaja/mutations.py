@@ -99,16 +99,85 @@ def create_client(args: Row, get: Getter) -> list[Write] | Rejection:
     if get("client", client["id"]) is not None:
         return Rejection("exists", {"id": client["id"]})
     hetu = client.get("hetu")
-    if hetu and get("client_hetu", hetu) is not None:
+    owner = get("client_hetu", hetu) if hetu else None
+    if owner is not None and owner.get("client_id") is not None:
         return Rejection("hetu_taken", {"hetu": hetu})
     writes = [Write("client", client["id"], {**client, "version": 1})]
     if hetu:  # an index row, so the unique check is one lookup on any store
         writes.append(Write("client_hetu", hetu, {"client_id": client["id"]}))
-    phone = args.get("phone")
-    if isinstance(phone, dict):
-        _require(phone, "id", "e164")
-        writes.append(Write("client_phone", phone["id"], {**phone, "version": 1}))
+    phones = [args.get("phone"), *(args.get("phones") or [])]
+    for phone in phones:
+        if isinstance(phone, dict):
+            _require(phone, "id", "e164")
+            writes.append(Write("client_phone", phone["id"], {**phone, "version": 1}))
     return writes
+
+
+CLIENT_FIELDS = frozenset(
+    {
+        "hetu",
+        "hetu_temporary",
+        "birth_date",
+        "last_name",
+        "first_names",
+        "email",
+        "address",
+        "language",
+        "municipality_code",
+        "alerts",
+        "updated_at",
+    }
+)
+
+
+def update_client(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Field by field onto the shared row: two desks editing different fields both
+    keep their change; the same field, the later push wins."""
+    _require(args, "id")
+    row = get("client", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    changes = args.get("changes") or {}
+    if not isinstance(changes, dict):
+        raise BadArguments("changes: must be an object")
+    unknown = set(changes) - CLIENT_FIELDS
+    if unknown:
+        raise BadArguments(f"changes: unknown field {sorted(unknown)[0]!r}")
+    writes = []
+    hetu = changes.get("hetu")
+    if "hetu" in changes and hetu != row.get("hetu"):
+        if hetu:
+            owner = get("client_hetu", hetu)
+            if owner is not None and owner.get("client_id") not in (None, args["id"]):
+                return Rejection("hetu_taken", {"hetu": hetu})
+            writes.append(Write("client_hetu", hetu, {"client_id": args["id"]}))
+        if row.get("hetu"):  # the old code is free again
+            writes.append(Write("client_hetu", row["hetu"], {"client_id": None}))
+    if changes:
+        writes.append(Write("client", args["id"], _versioned(row, changes)))
+    for phone in args.get("phones") or []:
+        if not isinstance(phone, dict):
+            raise BadArguments("phones: must be objects")
+        _require(phone, "id", "client_id", "e164")
+        if phone["client_id"] != args["id"]:
+            raise BadArguments("phones: a phone of another client")
+        writes.append(Write("client_phone", phone["id"], _stored_version(phone, get)))
+    return writes
+
+
+def put_relative(args: Row, get: Getter) -> list[Write] | Rejection:
+    """A relative added, changed or removed (deleted = 1): the whole row."""
+    _require(args, "id", "client_id", "name", "relation")
+    if get("client", args["client_id"]) is None:
+        return Rejection("unknown", {"id": args["client_id"]})
+    row = {k: v for k, v in args.items() if k != "v"}
+    return [Write("relative", row["id"], _stored_version(row, get, "relative"))]
+
+
+def _stored_version(row: Row, get: Getter, table: str = "client_phone") -> Row:
+    """The row with the version after the server's copy (if any)."""
+    current = get(table, row["id"])
+    return {**row, "version": int(current.get("version", 1)) + 1 if current else 1}
 
 
 def append_audit(args: Row, get: Getter) -> list[Write] | Rejection:
@@ -141,6 +210,8 @@ HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
         owner_only=True,
     ),
     "client.create": create_client,
+    "client.update": update_client,
+    "relative.put": put_relative,
     "audit.append": append_audit,
     "worker.create": create_worker,
 }

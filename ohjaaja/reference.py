@@ -77,3 +77,17 @@ def reasons() -> dict[str, dict[str, dict[str, str]]]:
     """line code -> reason code -> names by language."""
     data = json.loads((FIXTURES / "reasons.json").read_text(encoding="utf-8"))
     return data["reasons"]
+
+
+@cache
+def municipality_names() -> dict[str, str]:
+    """Folded Finnish and Swedish names, and the codes, to municipality codes (for search)."""
+    from db.text import fold
+
+    names: dict[str, str] = {}
+    for code, item in municipalities().items():
+        names[code] = code
+        names[fold(item.name_fi)] = code
+        if item.name_sv:
+            names[fold(item.name_sv)] = code
+    return names

@@ -15,9 +15,10 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from ohjaaja.client_desk import ClientMatch
 from ohjaaja.clients import age_on
 from ohjaaja.clock import local
-from ohjaaja.desk import ClientMatch, ContactForm, ContactView, Desk
+from ohjaaja.desk import ContactForm, ContactView, Desk
 from ohjaaja.i18n import localized, t
 from ohjaaja.phones import display_phone
 from ohjaaja.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
@@ -43,6 +44,7 @@ class ContactScreen(Screen):
         action("close_contact", "f10", "close_contact", priority=True),
         action("find_client", "f3", "find_client", priority=True),
         action("new_client", "f4", "new_client", priority=True),
+        action("client_card", "f6", "client_card", priority=True),
         action("release", "f9", "release", priority=True),
         action("back", "escape", "back", key_display="Esc"),
     ]
@@ -293,6 +295,27 @@ class ContactScreen(Screen):
     def action_find_client(self) -> None:
         self.query_one("#search", Input).focus()
 
+    def action_client_search(self) -> None:
+        """F5 here searches for this contact: a client picked (F10) is attached."""
+        from screens.client_search import ClientSearchScreen
+
+        search = ClientSearchScreen(self.desk, f"contact:{self.contact.id}", pickable=True)
+        self.app.push_screen(search, self._client_chosen)
+
+    def action_client_card(self) -> None:
+        """The card of the client attached, or of the highlighted search result."""
+        from screens.client_card import ClientCardScreen
+
+        client_id = self.form.client_id
+        results = self.query_one("#results", OptionList)
+        if results.has_focus and results.highlighted is not None:
+            client_id = results.get_option_at_index(results.highlighted).id
+        if client_id:
+            card = ClientCardScreen(
+                self.desk, client_id, f"contact:{self.contact.id}", pickable=True
+            )
+            self.app.push_screen(card, self._client_chosen)
+
     def action_new_client(self) -> None:
         from screens.client_form import ClientFormScreen
 
@@ -301,9 +324,9 @@ class ContactScreen(Screen):
             "municipality_code": self.contact.municipality_code or "",
             "language": self.contact.language,
         }
-        self.app.push_screen(ClientFormScreen(self.desk, prefill), self._client_created)
+        self.app.push_screen(ClientFormScreen(self.desk, prefill), self._client_chosen)
 
-    def _client_created(self, client_id: str | None) -> None:
+    def _client_chosen(self, client_id: str | None) -> None:
         if client_id:
             self._load_created(client_id)
 

@@ -34,3 +34,9 @@ def municipality_options() -> list[tuple[str, str]]:
 
 def language_options() -> list[tuple[str, str]]:
     return [(t(f"language.{code}"), code) for code in LANGUAGES]
+
+
+def relation_options() -> list[tuple[str, str]]:
+    from ohjaaja.client_desk import RELATIONS
+
+    return [(t(f"relation.{code}"), code) for code in RELATIONS]

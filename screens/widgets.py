@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widget import Widget
@@ -16,6 +17,13 @@ from textual.widgets.option_list import OptionDoesNotExist
 
 from ohjaaja.clock import local
 from ohjaaja.i18n import t
+
+# Forms: up and down move between fields as in the web forms workers know (a
+# list, once opened, keeps its own up and down).
+FORM_KEYS = [
+    Binding("down", "app.focus_next", show=False),
+    Binding("up", "app.focus_previous", show=False),
+]
 
 WEEKDAYS = ("day.mon", "day.tue", "day.wed", "day.thu", "day.fri", "day.sat", "day.sun")
 

@@ -22,7 +22,7 @@ def _contact_row(desk: Desk, contact_id: str):
 async def test_take_next_identify_by_phone_note_outcome_close(
     desk: Desk, clock: FixedClock
 ) -> None:
-    client_id, _ = desk.create_client(AINO)
+    client_id = desk.create_client(AINO).client_id
     older = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     clock.advance(seconds=20)
     desk.receive("email", "ikaihmiset", "853")
@@ -107,7 +107,7 @@ async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
 
 
 async def test_find_a_client_by_name(desk: Desk) -> None:
-    client_id, _ = desk.create_client(AINO)
+    client_id = desk.create_client(AINO).client_id
     contact_id = desk.receive("chat", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -17,7 +17,7 @@ def test_a_good_client() -> None:
     clean, errors = validate_client(GOOD, KNOWN)
     assert errors == []
     assert clean is not None
-    assert clean.phone == "+358405485906"
+    assert clean.phones == ("+358405485906",)
     assert clean.birth_date == date(1952, 10, 13)
 
 

@@ -146,22 +146,25 @@ def test_drafts_survive_a_new_desk_process(db_path, clock) -> None:
 
 
 def test_creating_a_client_validates_and_audits(desk: Desk) -> None:
-    client_id, errors = desk.create_client(AINO)
-    assert errors == [] and client_id
-    duplicate_id, errors = desk.create_client(AINO)
-    assert duplicate_id is None and [e.key for e in errors] == ["error.hetu_taken"]
+    saved = desk.create_client(AINO)
+    assert saved.errors == [] and saved.client_id
+    again = desk.create_client(AINO, allow_duplicate=True)
+    assert again.client_id is None and [e.key for e in again.errors] == ["error.hetu_taken"]
     actions = [row[0] for row in desk.conn.execute("SELECT action FROM audit")]
     assert actions == ["create"]
     assert "client.create" in outbox_names(desk)
 
 
 def test_same_digits_other_century_letter_is_another_person(desk: Desk) -> None:
-    assert desk.create_client(AINO)[1] == []
-    assert desk.create_client({**AINO, "hetu": "131052Y308T"})[1] == []
+    first = desk.create_client(AINO).client_id
+    other = {**AINO, "hetu": "131052Y308T"}
+    offered = desk.create_client(other)  # same name and birth date: offered, not saved
+    assert offered.client_id is None and offered.duplicate and offered.duplicate.id == first
+    assert desk.create_client(other, allow_duplicate=True).client_id
 
 
 def test_identify_by_phone_and_relative(desk: Desk) -> None:
-    client_id, _ = desk.create_client(AINO)
+    client_id = desk.create_client(AINO).client_id
     desk.conn.execute(
         "INSERT INTO relative (id, client_id, name, relation, phone_e164, created_at, updated_at)"
         " VALUES ('r1', ?, 'Mäkinen Pekka', 'child', '+358501234567', 'x', 'x')",
@@ -177,7 +180,7 @@ def test_identify_by_phone_and_relative(desk: Desk) -> None:
 
 
 def test_attaching_a_client_is_on_the_access_log(desk: Desk) -> None:
-    client_id, _ = desk.create_client(AINO)
+    client_id = desk.create_client(AINO).client_id
     contact_id = desk.receive("phone", "ikaihmiset", "853")
     desk.take(contact_id)
     desk.attach_client(contact_id, client_id)
@@ -219,10 +222,10 @@ def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
 
 
 def test_names_fold_case_and_diacritics_and_rank_exact_first(desk: Desk) -> None:
-    exact, _ = desk.create_client(AINO)
-    longer, _ = desk.create_client(
+    exact = desk.create_client(AINO).client_id
+    longer = desk.create_client(
         {**AINO, "last_name": "Mäkinenkö", "first_names": "Åsa", "hetu": "010150-123A"}
-    )
+    ).client_id
     assert [m.id for m in desk.find_clients("Makinen")] == [exact, longer]
     assert [m.id for m in desk.find_clients("MAKINEN asa")] == [longer]
     assert [m.id for m in desk.find_clients("asa makinen")] == [longer]

@@ -1,0 +1,94 @@
+"""A client's access log: who viewed or changed what, when and why; exported to
+a CSV file for the client's information request (the export is logged too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from ohjaaja.client_desk import AccessEntry
+from ohjaaja.clients import reason_text
+from ohjaaja.clock import local
+from ohjaaja.desk import Desk
+from ohjaaja.i18n import t
+from screens.bindings import action, translate_bindings
+from screens.widgets import TitleBar, desk_footer
+
+
+def export_path(desk: Desk, client_id: str) -> Path:
+    """Beside the desk's database, so every session on a shared host finds its own."""
+    moment = local(desk.clock.now())
+    folder = Path(desk.database).resolve().parent / "exports"
+    return folder / f"access-log-{client_id}-{moment:%Y%m%d-%H%M%S}.csv"
+
+
+class AccessLogScreen(Screen[None]):
+    BINDINGS = [
+        action("export_log", "x", "export"),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, client_id: str, name: str) -> None:
+        super().__init__()
+        self.desk = desk
+        self.client_id = client_id
+        self.client_name = name
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.access_log", self.desk.worker_name, id="title")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.client_name)
+        self.query_one("#log", DataTable).focus()
+        self.load()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="access-log")
+    def load(self) -> None:
+        entries = self.desk.access_log(self.client_id)
+        self.app.call_from_thread(self._show, entries)
+
+    def _show(self, entries: list[AccessEntry]) -> None:
+        table = self.query_one("#log", DataTable)
+        table.clear(columns=True)
+        for key in ("log.at", "log.worker", "log.action", "log.reason"):
+            table.add_column(t(key))
+        for entry in reversed(entries):  # newest first
+            moment = local(entry.at)
+            what = t(f"audit.{entry.action}")
+            fields = entry.detail.get("fields")
+            if fields:
+                what += ": " + ", ".join(t(f"field.{name}") for name in fields)
+            table.add_row(
+                f"{moment:%d.%m.%Y %H.%M}", entry.worker or "—", what, reason_text(entry.reason)
+            )
+        self.query_one("#status", Static).update(t("log.count", count=len(entries)))
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, exclusive=True, group="access-log")
+    def _export(self) -> None:
+        text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
+        path = export_path(self.desk, self.client_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        self.app.call_from_thread(self._exported, path)
+
+    def _exported(self, path: Path) -> None:
+        self.query_one("#status", Static).update(t("log.exported", path=str(path)))
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
