@@ -18,12 +18,22 @@ MUTATION_VERSION = 1
 def record(conn: sqlite3.Connection, name: str, args: dict[str, Any], at: str) -> str:
     """Append a mutation; the caller holds the transaction. Returns its mutation id."""
     mutation_id = new_id()
-    payload = json.dumps({"v": MUTATION_VERSION, **args}, ensure_ascii=False, sort_keys=True)
-    conn.execute(
-        "INSERT INTO outbox (mutation_id, name, args, created_at) VALUES (?, ?, ?, ?)",
-        (mutation_id, name, payload, at),
-    )
+    conn.execute(_INSERT, (mutation_id, name, _payload(args), at))
     return mutation_id
+
+
+def record_many(
+    conn: sqlite3.Connection, mutations: list[tuple[str, dict[str, Any]]], at: str
+) -> None:
+    """Append many mutations in order (a bulk import); the caller holds the transaction."""
+    conn.executemany(_INSERT, ((new_id(), name, _payload(args), at) for name, args in mutations))
+
+
+_INSERT = "INSERT INTO outbox (mutation_id, name, args, created_at) VALUES (?, ?, ?, ?)"
+
+
+def _payload(args: dict[str, Any]) -> str:
+    return json.dumps({"v": MUTATION_VERSION, **args}, ensure_ascii=False, sort_keys=True)
 
 
 def pending(conn: sqlite3.Connection, limit: int = 500) -> list[sqlite3.Row]:

@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
     queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
     _server_parser(sub)
+    _clients_parser(sub, common)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
     sync.add_argument("--server", default=os.environ.get("OHJAAJA_SERVER"))
@@ -82,6 +83,28 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     commands.add_parser(
         "new-epoch", parents=[store], help="after restoring a backup: desks will resend"
     )
+
+
+def _clients_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: argparse.ArgumentParser,
+) -> None:
+    who = argparse.ArgumentParser(add_help=False, parents=[common])
+    who.add_argument("--worker", default=None, help="who is on the access log")
+    who.add_argument("--training", action="store_true", help="a training database")
+    clients = sub.add_parser("clients", help="the client register from the shell")
+    commands = clients.add_subparsers(dest="clients_command", required=True)
+    load = commands.add_parser("import", parents=[who], help="import a legacy register (CSV)")
+    load.add_argument("file", type=Path)
+    find = commands.add_parser("find", parents=[who], help="search as the desk's search does")
+    find.add_argument("query", nargs="?", default="")
+    find.add_argument("--municipality", help="only clients of this municipality (code)")
+    find.add_argument("--page", type=int, default=1)
+    find.add_argument("--json", action="store_true", help="as JSON")
+    log = commands.add_parser("access-log", parents=[who], help="export a client's access log")
+    log.add_argument("client_id")
+    log.add_argument("--reason", default="information request", help="why (logged)")
+    log.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
 def _store_url(args: argparse.Namespace) -> str:
@@ -136,6 +159,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_server(args)
     if args.command == "sync":
         return run_sync(args)
+    if args.command == "clients":
+        from ohjaaja.client_cli import run_clients
+
+        return run_clients(args, args.database or default_database())
     return run_desk(args, args.database or default_database(), simulate=False)
 
 
