@@ -44,6 +44,7 @@ COLUMNS = (
     "address",
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a tab or a quoted line break may stay
 CHUNK = 500  # identity codes looked up per query
 
 
@@ -163,7 +164,11 @@ def import_clients(desk: Desk, register: Register) -> ImportReport:
 
 def _check(values: dict[str, str], municipalities: set[str]) -> list[FieldError]:
     """The file's rules beyond the form's (which accepts 13.10.1952 and a blank language)."""
-    errors = []
+    errors = [
+        FieldError(name, "error.control", "contains a control character")
+        for name, value in values.items()
+        if _CONTROL.search(value)
+    ]
     born = values.get("birth_date", "").strip()
     if born:
         try:

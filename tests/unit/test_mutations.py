@@ -54,6 +54,42 @@ def test_audit_rows_merge_by_id() -> None:
     assert apply("audit.append", row, getter(store(("audit", "a1", row)))) == []
 
 
+def test_client_edits_merge_field_by_field_and_keep_codes_unique() -> None:
+    client = {"id": "k1", "last_name": "M", "first_names": "A", "hetu": "131052-308T"}
+    state = {
+        (w.table, w.id): w.data for w in apply("client.create", {"client": client}, getter({}))
+    }
+    state[("client", "k2")] = {"id": "k2", "last_name": "K", "first_names": "B", "version": 1}
+    email = apply("client.update", {"id": "k1", "changes": {"email": "a@b.fi"}}, getter(state))
+    assert [(w.table, w.data["email"], w.data["version"]) for w in email] == [
+        ("client", "a@b.fi", 2)
+    ]
+    taken = apply("client.update", {"id": "k2", "changes": {"hetu": "131052-308T"}}, getter(state))
+    assert taken == Rejection("hetu_taken", {"hetu": "131052-308T"})
+    # k1 gives its code up: the index row is freed, and k2 may then take it.
+    moved = apply("client.update", {"id": "k1", "changes": {"hetu": None}}, getter(state))
+    state.update({(w.table, w.id): w.data for w in moved})
+    assert state[("client_hetu", "131052-308T")] == {"client_id": None}
+    assert apply("client.update", {"id": "k2", "changes": {"hetu": "131052-308T"}}, getter(state))
+    with pytest.raises(BadArguments, match="unknown field"):
+        apply("client.update", {"id": "k1", "changes": {"version": 99}}, getter(state))
+
+
+def test_relatives_and_phones_carry_the_next_version() -> None:
+    state = store(("client", "k1", {"id": "k1"}))
+    relative = {"id": "r1", "client_id": "k1", "name": "P", "relation": "child"}
+    (write,) = apply("relative.put", relative, getter(state))
+    assert write.data["version"] == 1
+    state[("relative", "r1")] = write.data
+    (again,) = apply("relative.put", {**relative, "deleted": 1}, getter(state))
+    assert (again.data["version"], again.data["deleted"]) == (2, 1)
+    orphan = apply("relative.put", {**relative, "client_id": "nobody"}, getter(state))
+    assert orphan.reason == "unknown"
+    phone = {"id": "p1", "client_id": "k2", "e164": "+358405485906"}
+    with pytest.raises(BadArguments, match="another client"):
+        apply("client.update", {"id": "k1", "phones": [phone]}, getter(state))
+
+
 @pytest.mark.parametrize(
     ("name", "args", "message"),
     [

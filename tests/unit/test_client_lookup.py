@@ -1,0 +1,119 @@
+"""Client search at the desk: every way of writing a query, ranking, paging."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ohjaaja.desk import Desk
+from ohjaaja.identity import make_identity_code
+from ohjaaja.reference import municipality_names
+from ohjaaja.search import lookups
+from tests.conftest import AINO
+
+
+def make(desk: Desk, **fields: str) -> str:
+    saved = desk.create_client({**AINO, **fields}, allow_duplicate=True)
+    assert saved.client_id, saved.errors
+    return saved.client_id
+
+
+@pytest.fixture
+def aino(desk: Desk) -> str:
+    return make(desk)
+
+
+@pytest.mark.parametrize(
+    "written", ["040 548 5906", "0405485906", "+358 40 548 5906", "040-548 5906", "+358405485906"]
+)
+def test_a_phone_number_written_any_way(desk: Desk, aino: str, written: str) -> None:
+    (match,) = desk.find_clients(written)
+    assert (match.id, match.via) == (aino, "client")
+
+
+def test_part_of_a_number_finds_as_one_types(desk: Desk, aino: str) -> None:
+    assert [m.id for m in desk.find_clients("040 548")] == [aino]
+    assert desk.find_clients("040 549") == []
+
+
+def test_a_relatives_number_finds_the_relative_and_whom_they_are_related_to(
+    desk: Desk, aino: str
+) -> None:
+    assert desk.save_relative(aino, "Mäkinen Pekka", "child", "050 123 4567") == []
+    (match,) = desk.find_clients("050 123 4567")
+    assert (match.id, match.via, match.relative_name, match.relation) == (
+        aino,
+        "relative",
+        "Mäkinen Pekka",
+        "child",
+    )
+
+
+def test_identity_code_whole_or_its_birth_date_part(desk: Desk, aino: str) -> None:
+    other = make(desk, last_name="Koski", hetu=make_identity_code(date(1952, 10, 13), 2))
+    assert [m.id for m in desk.find_clients("131052-308t")] == [aino]
+    assert {m.id for m in desk.find_clients("131052")} == {aino, other}
+    assert [m.id for m in desk.find_clients("13.10.1952")] == sorted(
+        [aino, other], key=lambda i: desk.client(i, "test").name
+    )
+
+
+def test_ambiguous_digits_are_both_an_identity_code_and_a_phone(desk: Desk, aino: str) -> None:
+    found = [item.kind for item in lookups("040548", municipality_names())]
+    assert found == ["hetu", "phone_prefix"]
+    assert [m.via for m in desk.find_clients("040548")] == ["client"]
+
+
+def test_names_either_order_prefixes_folded_exact_first(desk: Desk) -> None:
+    exact = make(desk)
+    longer = make(desk, last_name="Mäkinenkö", first_names="Åsa", hetu="010150-123A")
+    hyphen = make(
+        desk,
+        last_name="Mäkinen-Virta",
+        first_names="Aino",
+        hetu=make_identity_code(date(1960, 1, 1), 123),
+    )
+    assert [m.id for m in desk.find_clients("Makinen")] == [exact, hyphen, longer]
+    assert [m.id for m in desk.find_clients("MAKINEN asa")] == [longer]
+    assert [m.id for m in desk.find_clients("asa makinen")] == [longer]
+    assert [m.id for m in desk.find_clients("aino mäkinen")] == [exact, hyphen]
+    assert [m.id for m in desk.find_clients("mäki mar")] == [exact]  # a later first name
+    assert desk.find_clients("Aino") == []  # one word is a last name
+    assert desk.find_clients("mäkinen 100%") == []  # wildcards are letters here
+
+
+def test_a_municipality_by_name_or_as_a_filter(desk: Desk) -> None:
+    turku = make(desk, last_name="Salo", hetu="010150-123A", municipality_code="853")
+    in_salo = make(
+        desk,
+        last_name="Aalto",
+        hetu=make_identity_code(date(1960, 1, 1), 123),
+        municipality_code="734",
+    )
+    # "Salo" is a surname first, then the town.
+    assert [m.id for m in desk.find_clients("Salo")] == [turku, in_salo]
+    assert [m.via for m in desk.find_clients("Salo")] == ["name", "municipality"]
+    assert [m.id for m in desk.search_clients("Salo", municipality="734").matches] == [in_salo]
+    assert [m.id for m in desk.search_clients("", municipality="734").matches] == [in_salo]
+
+
+def test_pages_cover_every_match_once_in_rank_order(desk: Desk) -> None:
+    ids = [
+        make(desk, first_names=f"Aino {i:02d}", hetu="", birth_date="1.1.1950") for i in range(25)
+    ]
+    seen = []
+    page = desk.search_clients("mäkinen", offset=0, limit=10)
+    while True:
+        seen += [m.id for m in page.matches]
+        if not page.has_more:
+            break
+        page = desk.search_clients("mäkinen", offset=page.offset + 10, limit=10)
+    assert seen == ids  # first names in order, each once
+    assert desk.search_clients("mäkinen", offset=20, limit=10).has_more is False
+
+
+def test_results_show_no_identity_code(desk: Desk, aino: str) -> None:
+    (match,) = desk.find_clients("Mäkinen")
+    assert not hasattr(match, "hetu")
+    assert match.birth_date == "1952-10-13" and match.municipality_code == "853"
