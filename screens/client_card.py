@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ohjaaja.client_desk import ClientCard
-from ohjaaja.clients import age_on
+from ohjaaja.clients import age_on, finnish_date
 from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from ohjaaja.phones import display_phone
 from screens.bindings import action, translate_bindings
-from screens.labels import channel_name, finnish_date, line_short, municipality_name
+from screens.labels import channel_name, line_short, municipality_name
 from screens.widgets import TitleBar, desk_footer
 
 TIMELINE_NOTE = 70  # characters of a contact's note shown on the card
@@ -43,7 +43,8 @@ def card_body(card: ClientCard, today: date, hetu: str | None) -> Group:
         if card.hetu_temporary:
             shown.append(f" ({t('client.temporary')})")
         if hetu is None:
-            shown.append(f"  {t('client.reveal_hint')}", style="dim")
+            shown.append(" · ")
+            shown.append(t("client.reveal_hint"), style="dim")
         facts.add_row(t("field.hetu"), shown)
     if card.birth_date:
         born = date.fromisoformat(card.birth_date)

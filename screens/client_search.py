@@ -16,12 +16,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Select, Static
 
 from ohjaaja.client_desk import ClientMatch, SearchPage
-from ohjaaja.clients import age_on
+from ohjaaja.clients import age_on, finnish_date
 from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
-from screens.labels import finnish_date, municipality_name, municipality_options
+from screens.labels import municipality_name, municipality_options
 from screens.widgets import T, TitleBar, choice, desk_footer, steady_cursors
 
 PAGE_ROWS = 18  # what the table shows at 80x24 under the title, search line and header
@@ -99,7 +99,7 @@ class ClientSearchScreen(Screen[str | None]):
     def _columns(self) -> None:
         table = self.query_one("#found", DataTable)
         table.clear(columns=True)
-        widths = (24, 10, 3, 12, 5, 18)
+        widths = (22, 10, 3, 12, 5, 14)  # with cell padding, 78 columns
         keys = ("name", "born", "age", "municipality", "language", "found")
         for key, width in zip(keys, widths, strict=True):
             table.add_column(t(f"search.col.{key}"), width=width)

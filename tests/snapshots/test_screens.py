@@ -89,3 +89,42 @@ def test_help(snap_compare, desk: Desk, clock: FixedClock) -> None:
         await keys(pilot, "f1")
 
     assert snap_compare(app_for(desk, "en"), terminal_size=(80, 24), run_before=help_open)
+
+
+def client_with_history(desk: Desk, clock: FixedClock) -> str:
+    """Aino with a relative, an alert, eleven contacts this year and namesakes."""
+    from ohjaaja.desk import ContactForm
+
+    client_id = desk.create_client({**AINO, "alerts": "Kuulee huonosti: puhu hitaasti"}).client_id
+    assert client_id
+    desk.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567")
+    for first, code in (("Aarne", "010150-123A"), ("Eino Ilmari", "050345-1237")):
+        desk.create_client({**AINO, "first_names": first, "hetu": code, "phone": ""})
+    notes = ("Kysyi kotihoidon maksuista.", "Omainen huolissaan, ohjattu arviointiin.")
+    for day in range(11):
+        contact_id = desk.log_contact("phone", "ikaihmiset", "853")
+        desk.attach_client(contact_id, client_id)
+        form = ContactForm("client", client_id, ["kotihoito"], "resolved")
+        desk.close_contact(contact_id, notes[day % 2], form)
+        clock.advance(hours=20)
+    return client_id
+
+
+def test_client_search(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    client_with_history(desk, clock)
+
+    async def searched(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f5", *"makinen")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=searched)
+
+
+def test_client_card(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    client_with_history(desk, clock)
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f5", *"050 123 4567", "enter", "enter")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)

@@ -1,0 +1,128 @@
+"""Pilot tests: finding a client, the card, revealing the code, editing, the log."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import DataTable, Input, Static
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from screens.access_log import AccessLogScreen
+from screens.client_card import ClientCardScreen
+from screens.client_form import ClientFormScreen
+from screens.client_search import ClientSearchScreen
+from screens.contact import ContactScreen
+from screens.reveal import RevealScreen
+from tests.app.helpers import app_for, keys, settle
+from tests.conftest import AINO
+
+
+def rendered(screen, selector: str) -> str:
+    """The text a widget shows, as a worker would read it."""
+    console = Console(width=78, record=True, file=io.StringIO())
+    console.print(screen.query_one(selector, Static).content)
+    return console.export_text()
+
+
+async def test_search_from_anywhere_then_the_card(desk: Desk) -> None:
+    client_id = desk.create_client(AINO).client_id
+    desk.create_client({**AINO, "last_name": "Mäkelä", "hetu": "010150-123A"})
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f5")
+        screen = app.screen
+        assert isinstance(screen, ClientSearchScreen)
+        await keys(pilot, *"makinen")
+        table = screen.query_one("#found", DataTable)
+        assert table.row_count == 1
+        assert table.get_row_at(0)[:3] == ["Mäkinen Aino Maria", "13.10.1952", "74"]
+        await keys(pilot, "enter", "enter")  # to the results, then open the card
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card.client_id == client_id
+        text = rendered(card, "#card")
+        assert "131052-****" in text and "040 5485906" in text
+        assert "308T" not in text
+        assert desk.access_log(client_id)[-1].action == "view"
+
+
+async def test_reveal_asks_why_and_logs_it(desk: Desk) -> None:
+    client_id = desk.create_client(AINO).client_id
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        await keys(pilot, "r")
+        assert isinstance(app.screen, RevealScreen)
+        await keys(pilot, "enter")  # no reason: asked again
+        assert "⚠" in rendered(app.screen, "#form-status")
+        await keys(pilot, *"Kela", "enter")
+        assert isinstance(app.screen, ClientCardScreen)
+        assert "131052-308T" in rendered(app.screen, "#card")
+        entry = desk.access_log(client_id)[-1]
+        assert (entry.action, entry.reason) == ("reveal", "Kela")
+        await keys(pilot, "k")
+        log = app.screen
+        assert isinstance(log, AccessLogScreen)
+        assert log.query_one("#log", DataTable).row_count == 3  # create, view, reveal
+        await keys(pilot, "x")
+        exported = list((desk.database.parent / "exports").glob("access-log-*.csv"))
+        assert len(exported) == 1 and "Kela" in exported[0].read_text(encoding="utf-8")
+
+
+async def test_edit_with_a_bad_field_then_fixed(desk: Desk) -> None:
+    client_id = desk.create_client(AINO).client_id
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        await keys(pilot, "e")
+        form = app.screen
+        assert isinstance(form, ClientFormScreen)
+        await keys(pilot, "down", "down", "down", "down", "down")  # down moves between fields
+        assert form.focused is form.query_one("#email", Input)
+        await keys(pilot, *"aino@", "f10")
+        assert "⚠" in rendered(form, "#error-email")
+        assert form.focused is form.query_one("#email", Input)
+        await keys(pilot, *"example.fi", "f10")
+        assert isinstance(app.screen, ClientCardScreen)
+        assert "aino@example.fi" in rendered(app.screen, "#card")
+
+
+async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> None:
+    client_id = desk.create_client(AINO).client_id
+    contact_id = desk.receive("chat", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        contact = app.screen
+        assert isinstance(contact, ContactScreen) and contact.form.client_id is None
+        await keys(pilot, "f5")
+        assert isinstance(app.screen, ClientSearchScreen) and app.screen.pickable
+        await keys(pilot, *"131052", "enter", "f10")
+        assert app.screen is contact and contact.form.client_id == client_id
+        reasons = [e.reason for e in desk.access_log(client_id)]
+        assert f"contact:{contact_id}" in reasons
+
+
+async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
+    client_id = desk.create_client(AINO).client_id
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f5", "f4")
+        form = app.screen
+        assert isinstance(form, ClientFormScreen)
+        for name, value in (("last_name", "Mäkinen"), ("first_names", "Aino Maria")):
+            form.query_one(f"#{name}", Input).value = value
+        form.query_one("#birth_date", Input).value = "13.10.1952"
+        await keys(pilot, "f10")
+        assert "Mäkinen Aino Maria" in rendered(form, "#form-status")
+        await keys(pilot, "f6")  # the existing client instead
+        card = app.screen
+        assert isinstance(card, ClientCardScreen) and card.client_id == client_id
