@@ -90,33 +90,26 @@ def name_ranges(words: Sequence[str]) -> list[Range]:
     return ranges
 
 
-def phone_ranges(e164: str, complete: bool) -> list[Range]:
-    """A whole number: clients with it, then clients whose relative has it.
-    Part of one (as it is typed): the same, for numbers that start with it."""
-    relative = "r.name AS relative_name, r.relation AS relation"
-    if complete:
-        own = "p.e164 = :n"
-        theirs = "r.phone_e164 = :n"
-        params: dict[str, Any] = {"n": e164}
-    else:
-        own = "p.e164 >= :n AND p.e164 < :n_end"
-        theirs = "r.phone_e164 >= :n AND r.phone_e164 < :n_end"
-        params = {"n": e164, "n_end": e164 + HIGH}
+def phone_ranges(e164: str) -> list[Range]:
+    """Clients with numbers that start with these digits, then clients whose
+    relative's number does. A whole number sorts first in its own range, so an
+    exact match leads without a query of its own."""
+    params: dict[str, Any] = {"n": e164, "n_end": e164 + HIGH}
     return [
         Range(
             "client",
             "client_phone p JOIN client c ON c.id = p.client_id",
-            f"{own} AND p.deleted = 0",
+            "p.e164 >= :n AND p.e164 < :n_end AND p.deleted = 0",
             "p.e164, c.search_name",
             params,
         ),
         Range(
             "relative",
             "relative r JOIN client c ON c.id = r.client_id",
-            f"{theirs} AND r.deleted = 0",
+            "r.phone_e164 >= :n AND r.phone_e164 < :n_end AND r.deleted = 0",
             "r.phone_e164, c.search_name",
             params,
-            relative,
+            "r.name AS relative_name, r.relation AS relation",
         ),
     ]
 

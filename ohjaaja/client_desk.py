@@ -525,10 +525,8 @@ class ClientUseCases:
 def _ranges(found: list[Lookup]) -> list[client_search.Range]:
     ranges: list[client_search.Range] = []
     for item in found:
-        if item.kind == "phone":
-            ranges += client_search.phone_ranges(item.values[0], complete=True)
-        elif item.kind == "phone_prefix":
-            ranges += client_search.phone_ranges(item.values[0], complete=False)
+        if item.kind in ("phone", "phone_prefix"):
+            ranges += client_search.phone_ranges(item.values[0])
         elif item.kind == "hetu":
             ranges.append(client_search.hetu_range(item.values[0]))
         elif item.kind == "birth":

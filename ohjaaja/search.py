@@ -17,9 +17,10 @@ from db.text import fold
 _HETU_PREFIX = re.compile(r"^\d{6}([-+A-FU-Y]\w{0,4})?$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-MIN_PHONE_PREFIX = (
-    8  # digits after "+": +358 and five more ("040 548") before a partial number is looked up
-)
+# Digits after "+": +358 and five more ("040 548") before a partial number is
+# looked up; from ten on, the number is taken as written out.
+MIN_PHONE_PREFIX = 8
+WHOLE_NUMBER = 10
 
 
 @dataclass(frozen=True)
@@ -63,14 +64,10 @@ def lookups(text: str, municipality_names: Mapping[str, str]) -> list[Lookup]:
 
 
 def _phone_lookup(query: str) -> Lookup | None:
-    """A whole number in E.164, or, while it is being typed, the start of one."""
-    from ohjaaja.phones import PhoneError, normalise_phone
-
-    try:
-        return Lookup("phone", (normalise_phone(query),))
-    except PhoneError:
-        pass
-    digits = re.sub(r"[^\d+]", "", query)
+    """A number as the E.164 it is stored as, or, while it is being typed, the start
+    of one. Stored numbers were checked with phonenumbers when saved; finding them
+    needs only the same canonical form (no parse, which costs more than the look-up)."""
+    digits = re.sub(r"[^\d+]", "", query.replace("(0)", ""))
     if digits.startswith("00"):
         digits = "+" + digits[2:]
     elif digits.startswith("0"):
@@ -79,4 +76,5 @@ def _phone_lookup(query: str) -> Lookup | None:
         return None
     if len(digits) - 1 < MIN_PHONE_PREFIX:
         return None
-    return Lookup("phone_prefix", (digits,))
+    kind = "phone" if len(digits) - 1 >= WHOLE_NUMBER else "phone_prefix"
+    return Lookup(kind, (digits,))

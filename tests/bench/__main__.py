@@ -134,6 +134,11 @@ def main() -> None:
 
         sync_main()
         return
+    if sys.argv[1:] == ["clients"]:
+        from tests.bench.clients import main as clients_main
+
+        clients_main()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bench_startup(workdir)
