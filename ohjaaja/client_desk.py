@@ -291,7 +291,7 @@ class ClientUseCases:
             return SaveResult(None, errors)
         now = self._now()
         client_id = new_id()
-        values = {"id": client_id, **_client_values(clean), "created_at": now, "updated_at": now}
+        values = {"id": client_id, **clean.columns(), "created_at": now, "updated_at": now}
         with self._lock, transaction(self.conn) as conn:
             problem = self._conflicts(conn, clean, None, allow_duplicate)
             if problem is not None:
@@ -323,7 +323,7 @@ class ClientUseCases:
         if clean is None:
             return SaveResult(None, errors)
         now = self._now()
-        wanted = _client_values(clean)
+        wanted = clean.columns()
         with self._lock, transaction(self.conn) as conn:
             problem = self._conflicts(conn, clean, client_id, allow_duplicate)
             if problem is not None:
@@ -374,16 +374,7 @@ class ClientUseCases:
     def _new_phone(
         self, conn: sqlite3.Connection, client_id: str, e164: str, now: str
     ) -> dict[str, Any]:
-        from ohjaaja.phones import phone_kind
-
-        phone = {
-            "id": new_id(),
-            "client_id": client_id,
-            "e164": e164,
-            "kind": phone_kind(e164),
-            "created_at": now,
-            "updated_at": now,
-        }
+        phone = phone_row(client_id, e164, now)
         client_rows.insert_phone(conn, phone)
         return phone
 
@@ -538,18 +529,16 @@ def _ranges(found: list[Lookup]) -> list[client_search.Range]:
     return ranges
 
 
-def _client_values(clean: ClientInput) -> dict[str, Any]:
+def phone_row(client_id: str, e164: str, now: str) -> dict[str, Any]:
+    from ohjaaja.phones import phone_kind
+
     return {
-        "hetu": clean.hetu,
-        "hetu_temporary": int(clean.hetu_temporary),
-        "birth_date": clean.birth_date.isoformat() if clean.birth_date else None,
-        "last_name": clean.last_name,
-        "first_names": clean.first_names,
-        "email": clean.email,
-        "address": clean.address,
-        "language": clean.language,
-        "municipality_code": clean.municipality_code,
-        "alerts": clean.alerts,
+        "id": new_id(),
+        "client_id": client_id,
+        "e164": e164,
+        "kind": phone_kind(e164),
+        "created_at": now,
+        "updated_at": now,
     }
 
 

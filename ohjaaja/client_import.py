@@ -187,7 +187,7 @@ def _check(values: dict[str, str], municipalities: set[str]) -> list[FieldError]
 
 def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: ImportReport) -> None:
     """Insert the new people in one transaction; count the ones already there."""
-    from ohjaaja.phones import phone_kind
+    from ohjaaja.client_desk import phone_row
 
     now = to_iso(desk.clock.now())
     reason = f"import:{path.name}"
@@ -215,32 +215,8 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
                 report.unchanged += 1
                 continue
             seen_people.add((name, born))
-            client = {
-                "id": new_id(),
-                "hetu": clean.hetu,
-                "hetu_temporary": int(clean.hetu_temporary),
-                "birth_date": born,
-                "last_name": clean.last_name,
-                "first_names": clean.first_names,
-                "email": clean.email,
-                "address": clean.address,
-                "language": clean.language,
-                "municipality_code": clean.municipality_code,
-                "alerts": "",
-                "created_at": now,
-                "updated_at": now,
-            }
-            own_phones = [
-                {
-                    "id": new_id(),
-                    "client_id": client["id"],
-                    "e164": e164,
-                    "kind": phone_kind(e164),
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for e164 in clean.phones
-            ]
+            client = {"id": new_id(), **clean.columns(), "created_at": now, "updated_at": now}
+            own_phones = [phone_row(client["id"], e164, now) for e164 in clean.phones]
             audit = {
                 "id": new_id(),
                 "at": now,

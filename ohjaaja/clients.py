@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from ohjaaja.i18n import LANGUAGES
 
@@ -42,6 +43,21 @@ class ClientInput:
     municipality_code: str | None
     language: str
     alerts: str
+
+    def columns(self) -> dict[str, Any]:
+        """The client table's columns for this input."""
+        return {
+            "hetu": self.hetu,
+            "hetu_temporary": int(self.hetu_temporary),
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "last_name": self.last_name,
+            "first_names": self.first_names,
+            "email": self.email,
+            "address": self.address,
+            "language": self.language,
+            "municipality_code": self.municipality_code,
+            "alerts": self.alerts,
+        }
 
 
 @dataclass(frozen=True)
