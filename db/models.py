@@ -145,6 +145,11 @@ class Service(Synced, table=True):
     service_areas: str = "[]"
     free: bool = True
     last_verified_at: str | None = None
+    channels: str = "[]"
+    url: str | None = None
+    email: str | None = None
+    holidays: str = "closed"
+    eve_closes_at: str | None = None
 
 
 class Location(Synced, table=True):
@@ -153,6 +158,8 @@ class Location(Synced, table=True):
     name: str = "{}"
     address: str | None = None
     municipality_code: str | None = Field(default=None, foreign_key="municipality.code")
+    postal_code: str | None = None
+    city: str | None = None
 
 
 class ServiceAtLocation(Synced, table=True):
@@ -190,6 +197,7 @@ class Offer(SQLModel, table=True):
     unmet_need: str | None = None
     created_at: str
     worker_id: str | None = Field(default=None, foreign_key="worker.id")
+    language: str | None = None
 
 
 class Handover(Synced, table=True):

@@ -11,7 +11,22 @@ from typing import Any
 from db.engine import transaction
 
 # Tables a pulled row may land in; server-only tables (the identity-code index) are skipped.
-SYNCED_TABLES = ("worker", "client", "client_phone", "relative", "contact", "audit")
+SYNCED_TABLES = (
+    "worker",
+    "client",
+    "client_phone",
+    "relative",
+    "contact",
+    "audit",
+    "organization",
+    "service",
+    "location",
+    "service_at_location",
+    "catalogue_phone",
+    "schedule",
+    "offer",
+)
+APPEND_ONLY = ("audit", "offer")
 
 
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -39,15 +54,20 @@ def pending_row_ids(conn: sqlite3.Connection) -> set[str]:
     for (args,) in conn.execute("SELECT args FROM outbox WHERE acked_at IS NULL"):
         data = json.loads(args)
         # A mutation names its rows at the top, or in nested rows and lists of rows
-        # (client.create's client and phones, client.update's phones).
-        found = [data]
-        for value in data.values():
-            if isinstance(value, dict):
-                found.append(value)
-            elif isinstance(value, list):
-                found += [item for item in value if isinstance(item, dict)]
-        ids.update(row["id"] for row in found if isinstance(row.get("id"), str))
+        # (client.create's client and phones, catalogue.put's tables of rows).
+        ids.update(_row_ids(data, depth=3))
     return ids
+
+
+def _row_ids(value: Any, depth: int) -> set[str]:
+    if depth < 0:
+        return set()
+    if isinstance(value, list):
+        return set().union(*(_row_ids(item, depth - 1) for item in value))
+    if not isinstance(value, dict):
+        return set()
+    found = {value["id"]} if isinstance(value.get("id"), str) else set()
+    return found.union(*(_row_ids(item, depth - 1) for item in value.values()))
 
 
 def apply_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> int:
@@ -63,7 +83,7 @@ def apply_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> int:
             if table not in known or change["id"] in skip:
                 continue
             values = {k: _sql_value(v) for k, v in data.items() if k in known[table]}
-            if table == "audit":  # append-only: never updated
+            if table in APPEND_ONLY:  # never updated
                 _insert(conn, table, values, "OR IGNORE")
             elif table == "worker":
                 _upsert_worker(conn, values)

@@ -52,7 +52,7 @@ class OpeningHours:
                 eve_closes = Interval.parse(str(value)).closes
                 continue
             intervals = tuple(Interval.parse(part) for part in str(value).split(","))
-            for day in _expand_days(key):
+            for day in expand_days(key):
                 weekly[day] = intervals
         return cls(weekly=weekly, eve_closes=eve_closes)
 
@@ -85,7 +85,7 @@ class OpeningHours:
         return ", ".join(str(i) for i in self.intervals_on(day))
 
 
-def _expand_days(key: str) -> list[int]:
+def expand_days(key: str) -> list[int]:
     if "-" in key:
         first, last = (DAY_NAMES.index(part) for part in key.split("-"))
         return list(range(first, last + 1))

@@ -197,6 +197,39 @@ def create_worker(args: Row, get: Getter) -> list[Write] | Rejection:
     return [Write("worker", row["id"], row)]
 
 
+CATALOGUE_TABLES = frozenset(
+    {"organization", "service", "location", "service_at_location", "catalogue_phone", "schedule"}
+)
+
+
+def put_catalogue(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Whole catalogue rows by table (an edit, an import, a tombstone): the later push wins."""
+    tables = args.get("rows")
+    if not isinstance(tables, dict) or not tables:
+        raise BadArguments("rows: required, an object of tables")
+    writes = []
+    for table, rows in tables.items():
+        if table not in CATALOGUE_TABLES:
+            raise BadArguments(f"rows: not a catalogue table {table!r}")
+        if not isinstance(rows, list):
+            raise BadArguments(f"rows.{table}: must be a list")
+        for row in rows:
+            if not isinstance(row, dict) or not row.get("id"):
+                raise BadArguments(f"rows.{table}: each row needs an id")
+            writes.append(Write(table, row["id"], _stored_version(row, get, table)))
+    return writes
+
+
+def create_offer(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Append-only: a service offered in a contact, or an unmet need."""
+    _require(args, "id", "contact_id", "created_at")
+    if not args.get("service_id") and not args.get("unmet_need"):
+        raise BadArguments("service_id: a service or an unmet need is required")
+    if get("offer", args["id"]) is not None:
+        return []
+    return [Write("offer", args["id"], {k: v for k, v in args.items() if k != "v"})]
+
+
 HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "contact.receive": insert_contact,
     "contact.log": insert_contact,
@@ -214,6 +247,8 @@ HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "relative.put": put_relative,
     "audit.append": append_audit,
     "worker.create": create_worker,
+    "catalogue.put": put_catalogue,
+    "offer.create": create_offer,
 }
 
 

@@ -7,11 +7,15 @@ from db.migrate import current_version, latest_version, migrate
 def _migrated_columns() -> dict[str, set[str]]:
     conn = connect(":memory:")
     migrate(conn)
+    rows = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+    # A full-text index is a virtual table with shadow tables (name_data, ...): not a model.
+    virtual = [name for name, sql in rows if sql.startswith("CREATE VIRTUAL TABLE")]
     tables = [
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        )
+        name
+        for name, _ in rows
+        if name not in virtual and not any(name.startswith(f"{v}_") for v in virtual)
     ]
     return {t: {row[1] for row in conn.execute(f"PRAGMA table_info({t})")} for t in tables}
 
