@@ -22,6 +22,7 @@ from db.reference import get_meta, set_meta
 from db.text import fold
 from db.workers import ensure_worker
 from ohjaaja.clock import HELSINKI, Clock, local, to_iso
+from ohjaaja.demo_catalogue import load_demo_catalogue
 from ohjaaja.desk import seed_reference
 from ohjaaja.queue import default_priority, route_line
 from ohjaaja.reference import lines
@@ -47,10 +48,16 @@ def build_demo(
     conn = connect(path)
     try:
         migrate(conn)
-        if get_meta(conn, "demo_built_at"):
+        built = get_meta(conn, "demo_built_at")
+        if not built:
+            with transaction(conn):
+                seed_reference(conn)
+        if not get_meta(conn, "demo_catalogue_at"):  # also into demos built before it existed
+            with transaction(conn):
+                load_demo_catalogue(conn, to_iso(clock.now()))
+                set_meta(conn, "demo_catalogue_at", to_iso(clock.now()))
+        if built:
             return False
-        with transaction(conn):
-            seed_reference(conn)
         load_clients(conn, generate_clients(clients, seed=seed))
         phones = [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT 1500")]
         load_today(conn, clock, ArrivalSimulator(seed=seed, known_phones=phones))

@@ -26,6 +26,7 @@ from db.migrate import migrate
 from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
 from db.workers import ensure_worker, worker_row
 from ohjaaja import reference
+from ohjaaja.catalogue_desk import CatalogueUseCases
 from ohjaaja.client_desk import ClientUseCases
 from ohjaaja.clients import FieldError
 from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
@@ -81,7 +82,7 @@ class ContactForm:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-class Desk(ClientUseCases):
+class Desk(ClientUseCases, CatalogueUseCases):
     """One worker's desk on one database file (shared with other desk processes)."""
 
     def __init__(
@@ -94,6 +95,7 @@ class Desk(ClientUseCases):
     ) -> None:
         self.database = database
         self.clock = clock
+        self.roles = tuple(roles)
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
         self.conn = open_database(database)

@@ -35,8 +35,13 @@ def get_language() -> str:
 
 def t(key: str, /, **params: object) -> str:
     """Translate a message key into the current language, filling {params}."""
+    return t_in(_current, key, **params)
+
+
+def t_in(language: str, key: str, /, **params: object) -> str:
+    """Translate into a given language: a summary goes out in the client's language."""
     entry = messages().get(key)
-    text = key if entry is None else entry.get(_current) or entry.get("en") or key
+    text = key if entry is None else entry.get(language) or entry.get("en") or key
     return text.format(**params) if params else text
 
 
