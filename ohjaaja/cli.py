@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     desk.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"), help="this desk's token")
     desk.add_argument("--training", action="store_true", help="a training database")
+    desk.add_argument(
+        "--admin", action="store_true", help="may edit the service catalogue (admin role)"
+    )
 
     parser = argparse.ArgumentParser(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
@@ -54,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
     _server_parser(sub)
     _clients_parser(sub, common)
+    _catalogue_parser(sub, common)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
     sync.add_argument("--server", default=os.environ.get("OHJAAJA_SERVER"))
@@ -105,6 +109,23 @@ def _clients_parser(
     log.add_argument("client_id")
     log.add_argument("--reason", default="information request", help="why (logged)")
     log.add_argument("--output", type=Path, help="file to write (default: standard output)")
+
+
+def _catalogue_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    who = argparse.ArgumentParser(add_help=False, parents=[common])
+    who.add_argument("--worker", default=None, help="who made the change")
+    who.add_argument("--training", action="store_true", help="a training database")
+    catalogue = sub.add_parser("catalogue", help="the service-offering catalogue (HSDS 3.0)")
+    commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
+    load = commands.add_parser("import", parents=[who], help="import HSDS 3.0 JSON or datapackage")
+    load.add_argument("path", type=Path, help="a .json file or a datapackage folder")
+    load.add_argument(
+        "--language", default="fi", choices=("fi", "sv", "en"),
+        help="the language of plain HSDS texts (default fi)",
+    )  # fmt: skip
+    out = commands.add_parser("export", parents=[who], help="write HSDS 3.0 files")
+    out.add_argument("directory", type=Path)
+    out.add_argument("--format", choices=("json", "csv"), default="json")
 
 
 def _store_url(args: argparse.Namespace) -> str:
@@ -159,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_server(args)
     if args.command == "sync":
         return run_sync(args)
+    if args.command == "catalogue":
+        from ohjaaja.catalogue_cli import run_catalogue
+
+        return run_catalogue(args, args.database or default_database())
     if args.command == "clients":
         from ohjaaja.client_cli import run_clients
 
@@ -182,6 +207,7 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
         server=args.server,
         token=args.token,
         training=args.training,
+        admin=args.admin,
     )
 
 
@@ -191,7 +217,10 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
 
     settings = _settings(args, database)
     try:
-        desk = Desk(database, SystemClock(), settings.worker_name, training=settings.training)
+        roles = ("guidance", "admin") if settings.admin else ("guidance",)
+        desk = Desk(
+            database, SystemClock(), settings.worker_name, roles, training=settings.training
+        )
     except DeskModeError as exc:
         print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
         return 2

@@ -24,6 +24,7 @@ class Settings:
     server: str | None = None  # the shared server's URL; None works alone
     token: str | None = None
     training: bool = False  # a simulated-shift database; never syncs with client data
+    admin: bool = False  # may edit the service catalogue
 
 
 def default_database(demo: bool = False) -> Path:
