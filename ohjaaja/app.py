@@ -46,6 +46,7 @@ class OhjaajaApp(App[None]):
         action("help", "f1", "help", priority=True),
         action("language", "f2", "cycle_language", priority=True),
         action("client_search", "f5", "client_search", priority=True),
+        action("catalogue", "f7", "catalogue", priority=True),
         action("palette", "ctrl+p", "command_palette"),
         # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
         action("quit", "ctrl+q", "quit", priority=True, show=False),
@@ -133,6 +134,16 @@ class OhjaajaApp(App[None]):
             handler()
         elif not isinstance(self.screen, ClientSearchScreen):
             self.push_screen(ClientSearchScreen(self.desk))
+
+    def action_catalogue(self) -> None:
+        """F7 from anywhere; from a contact, the catalogue offers to that contact."""
+        from screens.catalogue import CatalogueScreen
+
+        handler = getattr(self.screen, "action_catalogue", None)
+        if handler is not None:
+            handler()
+        elif not isinstance(self.screen, CatalogueScreen):
+            self.push_screen(CatalogueScreen(self.desk))
 
     def action_cycle_language(self) -> None:
         following = LANGUAGES[(LANGUAGES.index(get_language()) + 1) % len(LANGUAGES)]

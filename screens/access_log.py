@@ -19,11 +19,12 @@ from screens.bindings import action, translate_bindings
 from screens.widgets import TitleBar, desk_footer
 
 
-def export_path(desk: Desk, client_id: str) -> Path:
-    """Beside the desk's database, so every session on a shared host finds its own."""
+def export_path(desk: Desk, name: str, suffix: str) -> Path:
+    """exports/ beside the desk's database, so every session on a shared host finds
+    its own; the name gets the local time."""
     moment = local(desk.clock.now())
     folder = Path(desk.database).resolve().parent / "exports"
-    return folder / f"access-log-{client_id}-{moment:%Y%m%d-%H%M%S}.csv"
+    return folder / f"{name}-{moment:%Y%m%d-%H%M%S}.{suffix}"
 
 
 class AccessLogScreen(Screen[None]):
@@ -81,7 +82,7 @@ class AccessLogScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="access-log")
     def _export(self) -> None:
         text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
-        path = export_path(self.desk, self.client_id)
+        path = export_path(self.desk, f"access-log-{self.client_id}", "csv")
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         self.app.call_from_thread(self._exported, path)

@@ -302,6 +302,20 @@ class ContactScreen(Screen):
         search = ClientSearchScreen(self.desk, f"contact:{self.contact.id}", pickable=True)
         self.app.push_screen(search, self._client_chosen)
 
+    def action_catalogue(self) -> None:
+        """F7: services for this contact's client, in their municipality and language."""
+        from screens.catalogue import CatalogueScreen, OfferContext
+
+        c, client = self.contact, self.client
+        who = client.name if client else display_phone(c.caller_phone) if c.caller_phone else ""
+        context = OfferContext(
+            contact_id=c.id,
+            who=who or t("catalogue.no_client"),
+            municipality_code=(client.municipality_code if client else None) or c.municipality_code,
+            language=client.language if client else c.language,
+        )
+        self.app.push_screen(CatalogueScreen(self.desk, context))
+
     def action_client_card(self) -> None:
         """The card of the client attached, or of the highlighted search result."""
         from screens.client_card import ClientCardScreen
