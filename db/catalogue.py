@@ -72,16 +72,16 @@ def children(conn: sqlite3.Connection, service_ids: Sequence[str]) -> dict[str, 
     where = _where_in("service_id", service_ids)
     return {
         "catalogue_phone": conn.execute(
-            f"SELECT * FROM catalogue_phone WHERE {where} ORDER BY created_at, id", service_ids
+            f"SELECT * FROM catalogue_phone WHERE {where} ORDER BY position, id", service_ids
         ).fetchall(),
         "schedule": conn.execute(
-            f"SELECT * FROM schedule WHERE {where} ORDER BY created_at, id", service_ids
+            f"SELECT * FROM schedule WHERE {where} ORDER BY position, id", service_ids
         ).fetchall(),
         "location": conn.execute(
             "SELECT l.*, sal.id AS link_id, sal.service_id FROM service_at_location AS sal "
             "JOIN location AS l ON l.id = sal.location_id "
             f"WHERE {_where_in('service_id', service_ids, 'sal')} AND l.deleted = 0 "
-            "ORDER BY sal.created_at, sal.id",
+            "ORDER BY sal.position, sal.id",
             service_ids,
         ).fetchall(),
     }
@@ -115,7 +115,7 @@ def organizations(conn: sqlite3.Connection, ids: Sequence[str] | None = None) ->
 def organization_phones(conn: sqlite3.Connection, organization_id: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT * FROM catalogue_phone WHERE organization_id = ? AND service_id IS NULL "
-        "AND deleted = 0 ORDER BY created_at, id",
+        "AND deleted = 0 ORDER BY position, id",
         (organization_id,),
     ).fetchall()
 
@@ -177,29 +177,33 @@ def search(
     language: str,
     limit: int,
 ) -> list[str]:
-    """Service ids, best first. With a query: names in the wanted language that begin
-    with the first word typed, then bm25 with that language's names weighted up.
-    Without: by name in that language."""
+    """Service ids, best first: names in the wanted language that begin with the first
+    word typed, then (with a match) bm25 with that language's names weighted up,
+    else by name."""
     where, params = filters.sql()
-    named = dict(enumerate(params))
     where = _numbered(where)
-    values = {**{f"p{i}": v for i, v in named.items()}, "language": language, "limit": limit}
+    escaped = name_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    values = {
+        **{f"p{i}": value for i, value in enumerate(params)},
+        "language": language,
+        "limit": limit,
+        "prefix": escaped + "%",
+    }
+    first = f"{_NAME} LIKE :prefix ESCAPE '\\' DESC"
     if match:
         fi, sv, en = name_weights
-        prefix = name_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        values |= {"match": match, "prefix": prefix + "%", "fi": fi, "sv": sv, "en": en}
+        values |= {"match": match, "fi": fi, "sv": sv, "en": en}
         sql = (
             "SELECT s.id FROM service_fts AS f "
             "JOIN service AS s ON s.rowid = f.rowid "
             "JOIN organization AS o ON o.id = s.organization_id "
             f"WHERE service_fts MATCH :match AND {where} "
-            f"ORDER BY {_NAME} LIKE :prefix ESCAPE '\\' DESC, "
-            "bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit"
+            f"ORDER BY {first}, bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit"
         )
-    else:
+    else:  # nothing to match (or words too short for trigrams): by name
         sql = (
             "SELECT s.id FROM service AS s JOIN organization AS o ON o.id = s.organization_id "
-            f"WHERE {where} ORDER BY {_NAME} LIMIT :limit"
+            f"WHERE {where} ORDER BY {first}, {_NAME} LIMIT :limit"
         )
     return [row[0] for row in conn.execute(sql, values)]
 

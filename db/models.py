@@ -167,6 +167,7 @@ class ServiceAtLocation(Synced, table=True):
     id: str = Field(primary_key=True)
     service_id: str = Field(foreign_key="service.id")
     location_id: str = Field(foreign_key="location.id")
+    position: int = 0
 
 
 class CataloguePhone(Synced, table=True):
@@ -177,6 +178,7 @@ class CataloguePhone(Synced, table=True):
     location_id: str | None = Field(default=None, foreign_key="location.id")
     number: str
     description: str = "{}"
+    position: int = 0
 
 
 class Schedule(Synced, table=True):
@@ -188,6 +190,7 @@ class Schedule(Synced, table=True):
     opens_at: str | None = None
     closes_at: str | None = None
     description: str = "{}"
+    position: int = 0
 
 
 class Offer(SQLModel, table=True):

@@ -188,8 +188,8 @@ def phone_number(text: str) -> str:
     try:
         return normalise_phone(text)
     except PhoneError:
-        digits = "".join(ch for ch in text if ch.isdigit())
-        if 3 <= len(digits) <= 6 and digits == text.replace(" ", ""):
+        digits = text.replace(" ", "")
+        if digits.isdigit() and digits.startswith("1") and 3 <= len(digits) <= 6:
             return digits  # a short national service number (112, 116 117)
         raise
 

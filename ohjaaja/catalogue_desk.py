@@ -85,8 +85,10 @@ def folded_words(text: str) -> list[str]:
 
 
 def match_expression(text: str) -> str | None:
-    """Folded words as FTS5 prefix terms, all required: 'koti hoi' -> '"koti"* "hoi"*'."""
-    return " ".join(f'"{word}"*' for word in folded_words(text)) or None
+    """Folded words of three letters or more as trigram strings, all required:
+    'koti hoi' -> '"koti" "hoi"' (each found anywhere in a word). Shorter words
+    cannot be matched by trigrams; the name-prefix ordering still uses them."""
+    return " ".join(f'"{word}"' for word in folded_words(text) if len(word) >= 3) or None
 
 
 def name_weights(language: str) -> tuple[float, float, float]:

@@ -40,7 +40,8 @@ def organization_rows(organization: Organization, now: str) -> dict[str, list[Ro
         now,
     )
     phones = [
-        _phone_row(phone, now, organization_id=organization.id) for phone in organization.phones
+        _phone_row(phone, now, position, organization_id=organization.id)
+        for position, phone in enumerate(organization.phones)
     ]
     return {"organization": [org], "catalogue_phone": phones}
 
@@ -81,10 +82,11 @@ def service_rows(service: Service, now: str) -> dict[str, list[Row]]:
                 "opens_at": f"{rule.opens:%H:%M}",
                 "closes_at": f"{rule.closes:%H:%M}",
                 "description": _json(rule.description),
+                "position": position,
             },
             now,
         )
-        for rule in service.schedules
+        for position, rule in enumerate(service.schedules)
     ]
     locations = [
         _stamp(
@@ -102,20 +104,35 @@ def service_rows(service: Service, now: str) -> dict[str, list[Row]]:
         for place in service.locations
     ]
     links = [
-        _stamp({"id": place.link_id, "service_id": service.id, "location_id": place.id}, now)
-        for place in service.locations
+        _stamp(
+            {
+                "id": place.link_id,
+                "service_id": service.id,
+                "location_id": place.id,
+                "position": position,
+            },
+            now,
+        )
+        for position, place in enumerate(service.locations)
     ]
     return {
         "service": [row],
         "location": locations,
         "service_at_location": links,
-        "catalogue_phone": [_phone_row(p, now, service_id=service.id) for p in service.phones],
+        "catalogue_phone": [
+            _phone_row(phone, now, position, service_id=service.id)
+            for position, phone in enumerate(service.phones)
+        ],
         "schedule": schedules,
     }
 
 
 def _phone_row(
-    phone: Phone, now: str, service_id: str | None = None, organization_id: str | None = None
+    phone: Phone,
+    now: str,
+    position: int,
+    service_id: str | None = None,
+    organization_id: str | None = None,
 ) -> Row:
     return _stamp(
         {
@@ -124,6 +141,7 @@ def _phone_row(
             "organization_id": organization_id,
             "number": phone.number,
             "description": _json(phone.description),
+            "position": position,
         },
         now,
     )

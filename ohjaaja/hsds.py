@@ -460,7 +460,9 @@ class Reading:
         for address in addresses:
             self._count("address", address, inner)
         first = addresses[0] if addresses else {}
-        code = _str(place, "external_identifier", inner)
+        code = None  # an external identifier is a municipality code only when typed so
+        if _str(place, "external_identifier_type", inner) == "municipality_code":
+            code = _str(place, "external_identifier", inner)
         if code and code not in reference.municipalities():
             raise RecordError(f"{inner}external_identifier", f"unknown municipality code {code!r}")
         attrs = _attributes(place, inner, self)

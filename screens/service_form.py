@@ -73,7 +73,9 @@ class ServiceFormScreen(Screen[str | None]):
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
             yield self._select("status", [(t(f"status.{s}"), s) for s in STATUSES])
             yield self._select("holidays", [(t(f"holidays.{h}"), h) for h in HOLIDAY_RULES])
-            free = Checkbox(t("catalogue.free"), bool(self.prefill.get("free")), id="free")
+            free = Checkbox(
+                t("catalogue.free"), bool(self.prefill.get("free")), id="free", compact=True
+            )
             yield field_row("service_form.free", free, "error-free")
             groups = [(line_short(code), code) for code in lines()]
             yield self._ticks("client_groups", groups)
@@ -133,7 +135,10 @@ class ServiceFormScreen(Screen[str | None]):
             reason = by_field.get(name)
             self.query_one(f"#error-{name}", Static).update(f"⚠ {reason}" if reason else "")
         if problems:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(problems)))
+            name, reason = problems[0]
+            self.query_one("#form-status", Static).update(
+                f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
+            )
             first = next(name for name in ALL_FIELDS if name in by_field)
             self.query_one(f"#{first}").focus()
             return

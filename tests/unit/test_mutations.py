@@ -102,3 +102,39 @@ def test_relatives_and_phones_carry_the_next_version() -> None:
 def test_malformed_mutations_name_the_field(name: str, args, message: str) -> None:
     with pytest.raises(BadArguments, match=message):
         apply(name, args, getter({}))
+
+
+def test_catalogue_rows_are_put_whole_with_the_next_version() -> None:
+    state = store(("service", "s1", {"id": "s1", "name": "{}", "version": 3}))
+    rows = {
+        "service": [{"id": "s1", "name": '{"fi": "Uusi"}', "version": 1}],
+        "catalogue_phone": [{"id": "p1", "service_id": "s1", "number": "+35822626000"}],
+    }
+    writes = apply("catalogue.put", {"rows": rows}, getter(state))
+    assert [(w.table, w.id, w.data["version"]) for w in writes] == [
+        ("service", "s1", 4),
+        ("catalogue_phone", "p1", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        ({}, "rows: required"),
+        ({"rows": {"client": [{"id": "c1"}]}}, "not a catalogue table"),
+        ({"rows": {"service": {"id": "s1"}}}, "must be a list"),
+        ({"rows": {"service": [{"name": "x"}]}}, "needs an id"),
+    ],
+)
+def test_bad_catalogue_rows_are_refused_whole(args: dict, says: str) -> None:
+    with pytest.raises(BadArguments, match=says):
+        apply("catalogue.put", args, getter({}))
+
+
+def test_an_offer_is_appended_once_and_needs_a_service_or_a_need() -> None:
+    offer = {"id": "o1", "contact_id": "c1", "service_id": "s1", "created_at": "t"}
+    (write,) = apply("offer.create", offer, getter({}))
+    assert write == Write("offer", "o1", offer)
+    assert apply("offer.create", offer, getter(store(("offer", "o1", offer)))) == []
+    with pytest.raises(BadArguments, match="unmet need"):
+        apply("offer.create", {**offer, "service_id": None}, getter({}))

@@ -1,0 +1,227 @@
+"""The catalogue at the desk: search and ranking, filters, open now, offers and the
+client's summary, and admin edits."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from db.engine import transaction
+from ohjaaja.catalogue_desk import Filters, match_expression
+from ohjaaja.clock import FixedClock, to_iso
+from ohjaaja.demo_catalogue import demo_catalogue, load_demo_catalogue
+from ohjaaja.desk import Desk
+
+TURKU, PARAINEN = "853", "445"
+
+
+@pytest.fixture
+def admin(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
+    desk = Desk(db_path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
+    with transaction(desk.conn) as conn:
+        load_demo_catalogue(conn, to_iso(clock.now()))
+    yield desk
+    desk.close()
+
+
+def names(desk: Desk, text: str, **kwargs: object) -> list[str]:
+    return [hit.name for hit in desk.search_services(text, **kwargs)]  # type: ignore[arg-type]
+
+
+def test_the_demo_catalogue_covers_every_group_and_sector_in_finnish_and_swedish() -> None:
+    from ohjaaja.reference import lines
+
+    organizations, services = demo_catalogue()
+    assert len(services) >= 150
+    assert {o.sector for o in organizations} == {"public", "private", "third"}
+    assert set(lines()) <= {g for s in services for g in s.client_groups}
+    assert all(s.name.get("fi") and s.name.get("sv") for s in services)
+    assert all(s.description.get("fi") and s.description.get("sv") for s in services)
+
+
+def test_words_are_folded_prefixes_all_required() -> None:
+    assert match_expression("Päihde  PÄIV") == '"paihde" "paiv"'
+    assert match_expression("  ,. ") is None
+    assert match_expression("ka") is None  # too short for trigrams: listed by name instead
+    assert match_expression('koti" OR x') == '"koti"'  # no FTS syntax gets through
+
+
+def test_search_folds_letters_and_ranks_names_beginning_with_the_word_first(admin: Desk) -> None:
+    found = names(admin, "paihde")
+    assert found[0] == "Päihdepäivystys"
+    assert "Päihde- ja mielenterveysvertaisryhmät" in found
+    first = names(admin, "koti")[:27]
+    assert all(name.startswith("Kotihoito") for name in first)
+
+
+def test_the_clients_language_ranks_its_names_first(admin: Desk) -> None:
+    swedish = admin.search_services("hem", language="sv")
+    assert swedish[0].name.startswith("Hem")  # Hemvård – ..., in Swedish
+    # Found by their Finnish names, shown in Swedish.
+    shown = [hit.name for hit in admin.search_services("kotihoito", language="sv")]
+    assert "Hemvård – Åbo" in shown and "Privat hemvård" in shown
+
+
+def test_a_word_is_found_inside_compounds(admin: Desk) -> None:
+    assert names(admin, "toimeentulotuki")[0] == "Perustoimeentulotuki"
+    assert "Sosiaali- ja kriisipäivystys" in names(admin, "kriisi")
+    assert names(admin, "ka")[0].startswith("Kasvatus")  # a name beginning with it first
+
+
+def test_the_description_and_the_provider_are_searched_too(admin: Desk) -> None:
+    assert "Talous- ja velkaneuvonta" in names(admin, "velkojen")  # description
+    kela = names(admin, "kela")  # the organisation's name
+    assert "Perustoimeentulotuki" in kela and "Yleinen asumistuki" in kela
+
+
+def test_municipality_keeps_its_own_and_region_wide_services(admin: Desk) -> None:
+    found = names(admin, "kotihoito", filters=Filters(municipality_code=PARAINEN))
+    assert found == ["Kotihoito – Parainen", "Yksityinen kotihoito"]  # the private one: anywhere
+    swedish = names(admin, "", filters=Filters(municipality_code=PARAINEN, language="sv"))
+    assert "Familjerådgivning på svenska" not in swedish  # named in fi here: the UI language
+    assert "Ruotsinkielinen perheneuvonta" in swedish
+    assert "Ruotsinkielinen perheneuvonta" not in names(
+        admin, "", filters=Filters(municipality_code="019")
+    )  # not offered in Aura
+
+
+def test_filters_narrow_by_group_sector_language_channel_and_cost(admin: Desk) -> None:
+    third = admin.search_services("", filters=Filters(sector="third"))
+    assert third and all(hit.sector == "third" for hit in third)
+    paid = admin.search_services("", filters=Filters(free=False, client_group="ikaihmiset"))
+    assert paid and all(not hit.free for hit in paid)
+    assert "Yksityinen kotihoito" in [hit.name for hit in paid]
+    chat = admin.search_services("", filters=Filters(channel="chat"))
+    assert chat and all("chat" in hit.channels for hit in chat)
+    arabic = names(admin, "", filters=Filters(language="ar"))
+    assert arabic == ["Maahan muuttaneiden sosiaaliohjaus"]
+
+
+def test_open_now_follows_the_clock_and_holidays(admin: Desk, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 11, 23, 21, 0, tzinfo=UTC))  # Monday 23:00 in Helsinki
+    open_late = names(admin, "", open_now=True)
+    assert "Päihdepäivystys" in open_late and "Sosiaali- ja kriisipäivystys" in open_late
+    assert not any(name.startswith("Kotihoito") for name in open_late)
+    clock.set(datetime(2026, 12, 25, 9, 0, tzinfo=UTC))  # Christmas Day 11:00
+    christmas = names(admin, "", open_now=True)
+    assert "Lastensuojelun päivystys" in christmas  # Sunday's hours on holidays
+    assert "Klubitalo Aallokko" not in christmas
+
+
+def test_an_offer_and_an_unmet_need_are_kept_with_the_contact(admin: Desk) -> None:
+    contact = admin.log_contact("phone", "ikaihmiset", TURKU)
+    service = admin.search_services("kotihoito", filters=Filters(municipality_code=TURKU))[0]
+    admin.offer_service(contact, service.id, "sv")
+    admin.record_unmet_need(contact, "Vertaisryhmä ruotsiksi Turussa", "sv")
+    with pytest.raises(ValueError):
+        admin.record_unmet_need(contact, "  ", "sv")
+    offers = admin.offers(contact, "sv")
+    assert [(o.name, o.unmet_need) for o in offers] == [
+        ("Hemvård – Åbo", False),
+        ("Vertaisryhmä ruotsiksi Turussa", True),
+    ]
+    sent = [
+        json.loads(args) for name, args in admin.conn.execute("SELECT name, args FROM outbox")
+        if name == "offer.create"
+    ]  # fmt: skip
+    assert [m["service_id"] is None for m in sent] == [False, True]
+
+
+def test_the_summary_is_in_the_clients_language(admin: Desk) -> None:
+    contact = admin.log_contact("phone", "tyoikaiset", TURKU)
+    assert "Inga tjänster" in admin.offer_summary(contact, "sv")
+    for text in ("velkaneuvonta", "toimeentulotuki"):
+        admin.offer_service(contact, admin.search_services(text)[0].id, "sv")
+    summary = admin.offer_summary(contact, "sv")
+    assert summary.startswith("Tjänster som vi talade om:")
+    assert "1. Ekonomi- och skuldrådgivning (Sydvästra Finlands rättshjälpsbyrå)" in summary
+    assert "Tfn 029 5660100" in summary  # the organisation's number: the service has none
+    assert "mån-tor 09:00-15:00" in summary
+    assert "2. Grundläggande utkomststöd" in summary and "Tfn 020 692207" in summary
+    assert "Palvelut, joista puhuimme:" in admin.offer_summary(contact, "fi")
+
+
+def test_the_summary_names_this_weeks_exceptions(admin: Desk, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 12, 21, 8, 0, tzinfo=UTC))  # the Monday before Christmas
+    contact = admin.log_contact("phone", "tyoikaiset", TURKU)
+    admin.offer_service(contact, admin.search_services("velkaneuvonta")[0].id, "fi")
+    summary = admin.offer_summary(contact, "fi")
+    assert "poikkeus 24.12. kiinni" in summary and "poikkeus 25.12. kiinni" in summary
+
+
+def test_only_an_admin_changes_the_catalogue(desk: Desk, admin: Desk) -> None:
+    service, _ = admin.service(admin.search_services("velkaneuvonta")[0].id)  # type: ignore[misc]
+    errors = desk.save_service(replace(service, name={"fi": "Muu"}))
+    assert [e.field for e in errors] == ["role"]
+
+
+def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> None:
+    hit = admin.search_services("kotihoito", filters=Filters(municipality_code=TURKU))[0]
+    service, _ = admin.service(hit.id)  # type: ignore[misc]
+    values = {
+        "organization_id": service.organization_id, "name_fi": "Kotihoito – Turku",
+        "name_sv": "Hemvård – Åbo", "name_en": "", "description_fi": "Uusi kuvaus",
+        "description_sv": "", "languages": "fi, sv", "areas": "Turku", "fees_fi": "",
+        "phones": "02 262 6000, 040 548 5906", "hours": "mon-thu 08:00-15:00",
+        "eve_closes": "", "status": "active", "holidays": "closed",
+        "client_groups": ["ikaihmiset"], "channels": ["phone"], "free": False,
+    }  # fmt: skip
+    saved, problems = admin.save_service_form(values, service)
+    assert (saved, problems) == (service.id, [])
+    edited, _ = admin.service(service.id)  # type: ignore[misc]
+    assert edited.description == {"fi": "Uusi kuvaus"}
+    assert [p.number for p in edited.phones] == ["+35822626000", "+358405485906"]
+    assert edited.schedules[0].id == service.schedules[0].id  # the rule kept its id
+    assert edited.service_areas == (TURKU,)
+    version = admin.conn.execute("SELECT version FROM service WHERE id = ?", (service.id,))
+    assert version.fetchone()[0] == 2
+    bad = {**values, "phones": "040 12", "hours": "mon-fri 8-16", "areas": "Tukholma"}
+    saved, problems = admin.save_service_form(bad, edited)
+    assert saved is None and {name for name, _ in problems} == {"phones", "hours", "areas"}
+    no_name = {**values, "name_fi": "", "name_sv": "", "client_groups": ["nobody"]}
+    saved, problems = admin.save_service_form(no_name, edited)
+    assert saved is None and {name for name, _ in problems} == {"name", "client_groups"}
+    # Dropping the second phone tombstones it, in the database and in the outbox.
+    admin.save_service_form({**values, "phones": "02 262 6000"}, edited)
+    dropped = edited.phones[1].id
+    assert (
+        admin.conn.execute(
+            "SELECT deleted FROM catalogue_phone WHERE id = ?", (dropped,)
+        ).fetchone()[0]
+        == 1
+    )
+    last = json.loads(admin.conn.execute("SELECT args FROM outbox ORDER BY seq DESC").fetchone()[0])
+    assert {row["id"]: row["deleted"] for row in last["rows"]["catalogue_phone"]}[dropped] == 1
+
+
+def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedClock) -> None:
+    assert admin.stale_services() == []
+    clock.set(clock.now() + timedelta(days=400))
+    stale = admin.stale_services()
+    assert len(stale) == 173
+    assert all(hit.stale for hit in admin.search_services("kela"))
+    assert admin.mark_verified(stale[0]) == []
+    assert stale[0] not in admin.stale_services()
+
+
+def test_organisations_are_edited_with_their_phones(admin: Desk) -> None:
+    saved, problems = admin.save_organization_form(
+        {"name_fi": "Uusi yhdistys ry", "name_sv": "", "name_en": "", "description_fi": "",
+         "description_sv": "", "website": "", "email": "", "phones": "02 262 6000",
+         "sector": "third"},
+        None,
+    )  # fmt: skip
+    assert problems == [] and saved
+    found = [o for o in admin.organizations() if o.id == saved]
+    assert found[0].sector == "third" and found[0].phones[0].number == "+35822626000"
+    saved, problems = admin.save_organization_form(
+        {"name_fi": "", "name_sv": "", "name_en": "", "description_fi": "",
+         "description_sv": "", "website": "", "email": "", "phones": "", "sector": "fourth"},
+        None,
+    )  # fmt: skip
+    assert saved is None and {n for n, _ in problems} == {"name", "sector"}
