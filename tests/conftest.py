@@ -47,3 +47,17 @@ AINO = {
     "municipality_code": "853",
     "language": "fi",
 }
+
+
+@pytest.fixture
+def admin(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
+    """A desk with the admin role on a database holding the demo catalogue."""
+    from db.engine import transaction
+    from ohjaaja.clock import to_iso
+    from ohjaaja.demo_catalogue import load_demo_catalogue
+
+    desk = Desk(db_path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
+    with transaction(desk.conn) as conn:
+        load_demo_catalogue(conn, to_iso(clock.now()))
+    yield desk
+    desk.close()

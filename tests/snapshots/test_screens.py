@@ -128,3 +128,33 @@ def test_client_card(snap_compare, desk: Desk, clock: FixedClock) -> None:
         await keys(pilot, "f5", *"050 123 4567", "enter", "enter")
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)
+
+
+def test_catalogue_for_a_contact(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    admin.create_client({**AINO, "municipality_code": "853"})
+    admin.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+
+    async def searching(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "f7", *"koti")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=searching)
+
+
+def test_service_detail(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f7", *"velkaneuvonta", "enter", "enter")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=opened)
+
+
+def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    admin.create_client({**AINO, "municipality_code": "445", "language": "sv"})
+    admin.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
+
+    async def offered(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "f7", *"hemv", "enter", "f10", "down", "f10", "f6")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=offered)

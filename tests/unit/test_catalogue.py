@@ -4,29 +4,17 @@ client's summary, and admin edits."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from db.engine import transaction
 from ohjaaja.catalogue_desk import Filters, match_expression
-from ohjaaja.clock import FixedClock, to_iso
-from ohjaaja.demo_catalogue import demo_catalogue, load_demo_catalogue
+from ohjaaja.clock import FixedClock
+from ohjaaja.demo_catalogue import demo_catalogue
 from ohjaaja.desk import Desk
 
 TURKU, PARAINEN = "853", "445"
-
-
-@pytest.fixture
-def admin(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
-    desk = Desk(db_path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
-    with transaction(desk.conn) as conn:
-        load_demo_catalogue(conn, to_iso(clock.now()))
-    yield desk
-    desk.close()
 
 
 def names(desk: Desk, text: str, **kwargs: object) -> list[str]:

@@ -1,0 +1,143 @@
+"""Pilot tests: the catalogue from anywhere and from a contact, filters, a service's
+detail, offering, an unmet need, the summary, and the admin's edit."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from screens.catalogue import CatalogueScreen
+from screens.contact import ContactScreen
+from screens.offer_summary import OfferSummaryScreen
+from screens.service_detail import ServiceDetailScreen
+from screens.service_form import ServiceFormScreen
+from screens.unmet_need import UnmetNeedScreen
+from tests.app.helpers import app_for, choose, keys, settle
+from tests.app.test_client_screens import rendered
+from tests.conftest import AINO
+
+
+def names(screen: CatalogueScreen) -> list[str]:
+    table = screen.query_one("#services", DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        assert len(names(screen)) == 100  # the first hundred by name; narrowing beats paging
+        await keys(pilot, *"kotih")
+        assert names(screen)[0].startswith("Kotihoito")
+        await choose(pilot, "#municipality", "445")  # Parainen
+        assert names(screen) == ["Kotihoito – Parainen", "Yksityinen kotihoito"]
+        await choose(pilot, "#sector", "private")
+        assert names(screen) == ["Yksityinen kotihoito"]
+        assert "Palveluja: 1" in rendered(screen, "#status")
+        await choose(pilot, "#cost", "free")
+        assert names(screen) == []
+        assert "Ei palveluja" in rendered(screen, "#status")
+
+
+async def test_open_now_on_a_holiday_night(admin: Desk, clock: FixedClock) -> None:
+    from datetime import UTC, datetime
+
+    clock.set(datetime(2026, 12, 24, 20, 0, tzinfo=UTC))  # Christmas Eve, 22:00
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7")
+        screen = app.screen
+        screen.query_one("#open_now", Checkbox).focus()
+        await keys(pilot, "space")
+        open_now = names(screen)
+        assert "Sosiaali- ja kriisipäivystys" in open_now and "Päihdepäivystys" in open_now
+        assert "Kasvatus- ja perheneuvola" not in open_now
+
+
+async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: Desk) -> None:
+    admin.create_client({**AINO, "language": "sv", "municipality_code": "445"})
+    contact = admin.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        assert isinstance(app.screen, ContactScreen)
+        await keys(pilot, "f7")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        assert screen.context is not None and screen.context.language == "sv"
+        # Opened for the client: her municipality, names in her language.
+        await keys(pilot, *"hemv")
+        assert names(screen)[:2] == ["Hemvård – Pargas", "Privat hemvård"]
+        await keys(pilot, "enter", "f10")  # to the list; offer the first
+        # The screen speaks the worker's language; the service is named in the client's.
+        assert "tarjottu: Hemvård – Pargas" in rendered(screen, "#status")
+        await keys(pilot, "down", "enter")  # open the second one
+        detail = app.screen
+        assert isinstance(detail, ServiceDetailScreen)
+        text = rendered(detail, "#card")
+        assert "Privat hemvård" in text and "Från 45 €/h" in text
+        await keys(pilot, "f10")  # offered from the detail; back to the list
+        assert app.screen is screen
+        await keys(pilot, "f8")
+        assert isinstance(app.screen, UnmetNeedScreen)
+        await keys(pilot, "enter")  # nothing written: asked again
+        assert "⚠" in rendered(app.screen, "#form-status")
+        await keys(pilot, *"Kamratgrupp i Pargas", "enter")
+        assert app.screen is screen
+        await keys(pilot, "f6")
+        summary = app.screen
+        assert isinstance(summary, OfferSummaryScreen)
+        text = summary.query_one("#summary", TextArea).text
+        assert text.startswith("Tjänster som vi talade om:")
+        assert "1. Hemvård – Pargas" in text and "2. Privat hemvård" in text
+        assert "Kamratgrupp i Pargas" in rendered(summary, "#offers")
+        await keys(pilot, "l")  # the same summary in English, then save it to send
+        assert summary.query_one("#summary", TextArea).text.startswith("Services we talked")
+        await keys(pilot, "x")
+        saved = list((admin.database.parent / "exports").glob("summary-*.txt"))
+        assert len(saved) == 1 and "Services we talked about" in saved[0].read_text("utf-8")
+    offers = admin.offers(contact, "fi")
+    assert [(o.name, o.unmet_need) for o in offers] == [
+        ("Kotihoito – Parainen", False),
+        ("Yksityinen kotihoito", False),
+        ("Kamratgrupp i Pargas", True),
+    ]
+
+
+async def test_admin_edits_a_service_and_a_bad_field_is_named(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter")
+        detail = app.screen
+        assert isinstance(detail, ServiceDetailScreen)
+        await keys(pilot, "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        hours = form.query_one("#hours", Input)
+        assert hours.value == "mon-fri 08:30-15:30"
+        hours.value = "mon-fri 08:30-15:30; sat 25:00-14:00"
+        await keys(pilot, "f10")
+        assert app.screen is form
+        assert "⚠" in rendered(form, "#error-hours")
+        hours.value = "mon-fri 08:30-15:30; sat 10:00-14:00"
+        await keys(pilot, "f10")
+        assert app.screen is detail
+        assert "10:00-14:00" in rendered(detail, "#card")
+
+
+async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> None:
+    app = app_for(desk)  # the same database, without the admin role
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e", "f4")
+        assert isinstance(app.screen, ServiceDetailScreen)
+        assert not isinstance(app.screen, ServiceFormScreen)
+        footer = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Muokkaa" not in footer
