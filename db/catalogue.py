@@ -193,12 +193,18 @@ def search(
     if match:
         fi, sv, en = name_weights
         values |= {"match": match, "fi": fi, "sv": sv, "en": en}
+        # The index holds the names already folded: no fold() call per match.
+        indexed = (
+            "coalesce(nullif(CASE :language WHEN 'sv' THEN f.name_sv WHEN 'en' THEN f.name_en "
+            "ELSE f.name_fi END, ''), f.name_fi, f.name_sv)"
+        )
         sql = (
             "SELECT s.id FROM service_fts AS f "
             "JOIN service AS s ON s.rowid = f.rowid "
             "JOIN organization AS o ON o.id = s.organization_id "
             f"WHERE service_fts MATCH :match AND {where} "
-            f"ORDER BY {first}, bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit"
+            f"ORDER BY {indexed} LIKE :prefix ESCAPE '\\' DESC, "
+            "bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit"
         )
     else:  # nothing to match (or words too short for trigrams): by name
         sql = (

@@ -184,30 +184,7 @@ class CatalogueUseCases:
 
     def _load_services(self, ids: Sequence[str]) -> list[Service]:
         """Services by id, in the order given; the caller holds the lock."""
-        if len(ids) > CHUNK:  # SQLite's limit on bound parameters
-            return [
-                s
-                for i in range(0, len(ids), CHUNK)
-                for s in self._load_services(ids[i : i + CHUNK])
-            ]
-        rows = {row["id"]: row for row in store.services(self.conn, list(ids))}
-        kids = store.children(self.conn, list(rows))
-        grouped: dict[str, dict[str, list[sqlite3.Row]]] = {
-            sid: {table: [] for table in kids} for sid in rows
-        }
-        for table, children in kids.items():
-            for child in children:
-                grouped[child["service_id"]][table].append(child)
-        return [
-            service_from_row(
-                rows[sid],
-                grouped[sid]["catalogue_phone"],
-                grouped[sid]["schedule"],
-                grouped[sid]["location"],
-            )
-            for sid in ids
-            if sid in rows
-        ]
+        return load_services(self.conn, ids)
 
     def _organizations(self, ids: Iterable[str]) -> dict[str, Organization]:
         return {
@@ -339,6 +316,31 @@ class CatalogueUseCases:
         return report, []
 
 
+def load_services(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Service]:
+    """Services by id with their phones, hours and places, in the order given."""
+    if len(ids) > CHUNK:  # SQLite's limit on bound parameters
+        return [
+            s for i in range(0, len(ids), CHUNK) for s in load_services(conn, ids[i : i + CHUNK])
+        ]
+    rows = {row["id"]: row for row in store.services(conn, list(ids))}
+    grouped: dict[str, dict[str, list[sqlite3.Row]]] = {
+        sid: {"catalogue_phone": [], "schedule": [], "location": []} for sid in rows
+    }
+    for table, children in store.children(conn, list(rows)).items():
+        for child in children:
+            grouped[child["service_id"]][table].append(child)
+    return [
+        service_from_row(
+            rows[sid],
+            grouped[sid]["catalogue_phone"],
+            grouped[sid]["schedule"],
+            grouped[sid]["location"],
+        )
+        for sid in ids
+        if sid in rows
+    ]
+
+
 def check_all(
     organizations: Sequence[Organization], services: Sequence[Service], known: set[str]
 ) -> list[CatalogueError]:
@@ -372,17 +374,11 @@ def write_catalogue(
     }
     changed_orgs = [o for o in organizations if existing_orgs.get(o.id) != o]
     mutations = [_put(conn, organization_rows(o, now), now) for o in changed_orgs]
-    ids = [s.id for s in services]
-    rows = {row["id"]: row for row in store.services(conn, ids)}
-    kids = store.children(conn, list(rows))
+    stored = {s.id: s for s in load_services(conn, [s.id for s in services])}
     created = updated = 0
     for service in services:
-        if service.id in rows:
-            mine = {t: [c for c in kids[t] if c["service_id"] == service.id] for t in kids}
-            current = service_from_row(
-                rows[service.id], mine["catalogue_phone"], mine["schedule"], mine["location"]
-            )
-            if current == service:
+        if service.id in stored:
+            if stored[service.id] == service:
                 continue
             updated += 1
         else:

@@ -134,6 +134,11 @@ def main() -> None:
 
         sync_main()
         return
+    if sys.argv[1:] == ["catalogue"]:
+        from tests.bench.catalogue import main as catalogue_main
+
+        catalogue_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

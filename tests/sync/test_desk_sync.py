@@ -22,10 +22,17 @@ from tests.sync.conftest import Server, start_server, stop
 class Site:
     """One desk: its own database file, its own token, its sync client."""
 
-    def __init__(self, server: Server, tmp: Path, name: str, clock: FixedClock) -> None:
+    def __init__(
+        self,
+        server: Server,
+        tmp: Path,
+        name: str,
+        clock: FixedClock,
+        roles: tuple[str, ...] = ("guidance",),
+    ) -> None:
         self.path = tmp / f"{name}.sqlite"
         self.token = server.token("desk", name)
-        self.desk = Desk(self.path, clock, f"worker-{name}")
+        self.desk = Desk(self.path, clock, f"worker-{name}", roles)
         self.sync = SyncClient(self.path, server.url, self.token, clock)
 
     def use(self, server: Server) -> None:
