@@ -44,27 +44,54 @@ def add_event(
     return event_id
 
 
+# A callback scheduled for later is waiting, but not in the queue until its time.
+_DUE = "(callback_at IS NULL OR callback_at <= ?)"
+
+
 def waiting(
-    conn: sqlite3.Connection, lines: Sequence[str] | None = None, limit: int = 500
+    conn: sqlite3.Connection,
+    lines: Sequence[str] | None = None,
+    limit: int = 500,
+    now: str = "9999",
+    first_line: str | None = None,
 ) -> list[sqlite3.Row]:
-    """Waiting contacts in queue order (ohjaaja.queue.order_key), optionally by line."""
-    sql = f"SELECT {QUEUE_COLUMNS} FROM contact WHERE status = 'waiting' AND deleted = 0"
-    params: list[Any] = []
+    """Waiting contacts in queue order (ohjaaja.queue.order_key), optionally by line;
+    first_line's contacts before the rest (the emergency staff's own queue)."""
+    sql = (
+        f"SELECT {QUEUE_COLUMNS}, callback_at FROM contact "
+        f"WHERE status = 'waiting' AND deleted = 0 AND {_DUE}"
+    )
+    params: list[Any] = [now]
     if lines:
         sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
         params.extend(lines)
-    sql += " ORDER BY priority, received_at, id LIMIT ?"
+    order = "priority, received_at, id"
+    if first_line:
+        order = "line_code = ? DESC, " + order
+        params.append(first_line)
+    sql += f" ORDER BY {order} LIMIT ?"
     params.append(limit)
     return conn.execute(sql, params).fetchall()
 
 
-def waiting_since(conn: sqlite3.Connection, lines: Sequence[str] | None = None) -> list[str]:
-    sql = "SELECT received_at FROM contact WHERE status = 'waiting' AND deleted = 0"
-    params: list[Any] = []
+def waiting_since(
+    conn: sqlite3.Connection, lines: Sequence[str] | None = None, now: str = "9999"
+) -> list[str]:
+    sql = f"SELECT received_at FROM contact WHERE status = 'waiting' AND deleted = 0 AND {_DUE}"
+    params: list[Any] = [now]
     if lines:
         sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
         params.extend(lines)
     return [row[0] for row in conn.execute(sql, params)]
+
+
+def scheduled_callbacks(conn: sqlite3.Connection, until: str) -> list[sqlite3.Row]:
+    """Callbacks waiting for their time, up to `until`, soonest first."""
+    return conn.execute(
+        "SELECT * FROM contact WHERE status = 'waiting' AND deleted = 0 "
+        "AND callback_at IS NOT NULL AND callback_at <= ? ORDER BY callback_at",
+        (until,),
+    ).fetchall()
 
 
 def answered_since(conn: sqlite3.Connection, since: str) -> list[tuple[str, str]]:
@@ -100,8 +127,10 @@ def claim(conn: sqlite3.Connection, contact_id: str, worker_id: str, at: str) ->
     return None if row is None else int(row[0])
 
 
-def next_waiting_id(conn: sqlite3.Connection, lines: Sequence[str] | None) -> str | None:
-    rows = waiting(conn, lines, limit=1)
+def next_waiting_id(
+    conn: sqlite3.Connection, lines: Sequence[str] | None, now: str, first_line: str | None
+) -> str | None:
+    rows = waiting(conn, lines, limit=1, now=now, first_line=first_line)
     return str(rows[0]["id"]) if rows else None
 
 

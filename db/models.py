@@ -220,6 +220,8 @@ class Handover(Synced, table=True):
     warm: bool = False
     state: str = "sent"
     is_training: bool = False
+    accepted_by: str | None = Field(default=None, foreign_key="worker.id")
+    notification_id: str | None = Field(default=None, foreign_key="notification.id")
 
 
 class HandoverEvent(SQLModel, table=True):
@@ -242,6 +244,17 @@ class Notification(Synced, table=True):
     fields: str = "{}"
     notifier_worker_id: str | None = Field(default=None, foreign_key="worker.id")
     is_training: bool = False
+    received_at: str | None = None
+
+
+class ShiftHandover(Synced, table=True):
+    __tablename__ = "shift_handover"
+    id: str = Field(primary_key=True)
+    from_worker_id: str = Field(foreign_key="worker.id")
+    note: str
+    items: str = "[]"
+    acknowledged_by: str | None = Field(default=None, foreign_key="worker.id")
+    acknowledged_at: str | None = None
 
 
 class Audit(SQLModel, table=True):

@@ -25,8 +25,13 @@ SYNCED_TABLES = (
     "catalogue_phone",
     "schedule",
     "offer",
+    "contact_event",
+    "notification",
+    "handover",
+    "handover_event",
+    "shift_handover",
 )
-APPEND_ONLY = ("audit", "offer")
+APPEND_ONLY = ("audit", "offer", "contact_event", "handover_event")
 
 
 def columns(conn: sqlite3.Connection, table: str) -> list[str]:

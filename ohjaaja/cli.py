@@ -12,7 +12,13 @@ from pathlib import Path
 from ohjaaja.clock import SystemClock, to_iso
 from ohjaaja.i18n import LANGUAGES
 from ohjaaja.queue import LINES
-from ohjaaja.settings import Settings, default_database, default_worker, load_keymap
+from ohjaaja.settings import (
+    Settings,
+    default_database,
+    default_teams,
+    default_worker,
+    load_keymap,
+)
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -42,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     desk.add_argument("--training", action="store_true", help="a training database")
     desk.add_argument(
         "--admin", action="store_true", help="may edit the service catalogue (admin role)"
+    )
+    desk.add_argument(
+        "--teams",
+        type=_teams,
+        default=_teams(os.environ.get("OHJAAJA_TEAMS", "")),
+        help="teams whose handovers this worker takes: emergency,assessment:853,...",
     )
 
     parser = argparse.ArgumentParser(
@@ -128,6 +140,19 @@ def _catalogue_parser(sub: argparse._SubParsersAction, common: argparse.Argument
     out.add_argument("--format", choices=("json", "csv"), default="json")
 
 
+def _teams(text: str) -> tuple[str, ...]:
+    from ohjaaja.teams import is_valid
+
+    codes = tuple(code.strip() for code in text.split(",") if code.strip())
+    bad = [code for code in codes if not is_valid(code)]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"unknown team {bad[0]!r} (kinds: assessment, home_care, child_welfare, "
+            "adult_social_work as KIND:MUNICIPALITY_CODE, or emergency)"
+        )
+    return codes
+
+
 def _store_url(args: argparse.Namespace) -> str:
     if args.database_url:
         return str(args.database_url)
@@ -208,6 +233,7 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
         token=args.token,
         training=args.training,
         admin=args.admin,
+        teams=args.teams,
     )
 
 
@@ -219,8 +245,9 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
     try:
         roles = ("guidance", "admin") if settings.admin else ("guidance",)
         desk = Desk(
-            database, SystemClock(), settings.worker_name, roles, training=settings.training
-        )
+            database, SystemClock(), settings.worker_name, roles, settings.training,
+            teams=settings.teams or default_teams(settings.lines),
+        )  # fmt: skip
     except DeskModeError as exc:
         print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
         return 2
@@ -245,6 +272,9 @@ def run_demo(args: argparse.Namespace) -> int:
         print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
     if args.worker is None:
         args.worker = "Demo"
+    if not args.teams:  # the demo worker sees every flow: Turku's teams and the emergency
+        args.teams = ("emergency", "assessment:853", "home_care:853", "child_welfare:853",
+                      "adult_social_work:853")  # fmt: skip
     return run_desk(args, database, simulate=not args.no_arrivals)
 
 

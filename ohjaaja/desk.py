@@ -30,6 +30,7 @@ from ohjaaja.catalogue_desk import CatalogueUseCases
 from ohjaaja.client_desk import ClientUseCases
 from ohjaaja.clients import FieldError
 from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
+from ohjaaja.handover_desk import HandoverUseCases
 from ohjaaja.queue import (
     CALLER_KINDS,
     CHANNELS,
@@ -62,6 +63,7 @@ class ContactView:
     note: str
     outcome: str | None
     claim_state: str | None = None  # pending until the server confirms; lost if another won
+    callback_at: datetime | None = None  # set when the contact is (or was) a scheduled callback
 
 
 @dataclass
@@ -82,7 +84,7 @@ class ContactForm:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-class Desk(ClientUseCases, CatalogueUseCases):
+class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases):
     """One worker's desk on one database file (shared with other desk processes)."""
 
     def __init__(
@@ -92,10 +94,14 @@ class Desk(ClientUseCases, CatalogueUseCases):
         worker_name: str,
         roles: Sequence[str] = ("guidance",),
         training: bool = False,
+        teams: Sequence[str] = (),
     ) -> None:
         self.database = database
         self.clock = clock
         self.roles = tuple(roles)
+        self.teams = tuple(teams)
+        # The social emergency's staff see their own line's contacts first.
+        self.first_line = "sosiaalipaivystys" if "emergency" in self.teams else None
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
         self.conn = open_database(database)
@@ -127,7 +133,7 @@ class Desk(ClientUseCases, CatalogueUseCases):
 
     def queue(self, lines: Sequence[str] | None = None, limit: int = 500) -> list[QueueEntry]:
         with self._lock:
-            rows = contact_rows.waiting(self.conn, lines, limit)
+            rows = contact_rows.waiting(self.conn, lines, limit, self._now(), self.first_line)
         return [
             QueueEntry(
                 id=row["id"],
@@ -135,7 +141,8 @@ class Desk(ClientUseCases, CatalogueUseCases):
                 line_code=row["line_code"],
                 municipality_code=row["municipality_code"],
                 language=row["language"],
-                received_at=from_iso(row["received_at"]),
+                # A due callback waits from its time, not from the first call.
+                received_at=from_iso(row["callback_at"] or row["received_at"]),
                 priority=row["priority"],
                 caller_phone=row["caller_phone"],
                 original_line_code=row["original_line_code"],
@@ -146,7 +153,7 @@ class Desk(ClientUseCases, CatalogueUseCases):
     def figures(self, lines: Sequence[str] | None = None) -> DayFigures:
         since = self._start_of_day()
         with self._lock:
-            waiting = contact_rows.waiting_since(self.conn, lines)
+            waiting = contact_rows.waiting_since(self.conn, lines, self._now())
             answered = contact_rows.answered_since(self.conn, since)
             outcomes = contact_rows.outcomes_since(self.conn, since)
         return day_figures(
@@ -255,7 +262,9 @@ class Desk(ClientUseCases, CatalogueUseCases):
         """The first contact in queue order; if another desk wins it, the next one."""
         while True:
             with self._lock:
-                contact_id = contact_rows.next_waiting_id(self.conn, lines)
+                contact_id = contact_rows.next_waiting_id(
+                    self.conn, lines, self._now(), self.first_line
+                )
             if contact_id is None:
                 return None
             taken = self.take(contact_id)
@@ -451,4 +460,5 @@ def _contact_view(row: sqlite3.Row) -> ContactView:
         note=row["note"],
         outcome=row["outcome"],
         claim_state=row["claim_state"],
+        callback_at=from_iso(row["callback_at"]) if row["callback_at"] else None,
     )

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ohjaaja.handovers import IllegalMove, Parties, next_state
+
 Row = dict[str, Any]
 Getter = Callable[[str, str], Row | None]
 
@@ -230,6 +232,102 @@ def create_offer(args: Row, get: Getter) -> list[Write] | Rejection:
     return [Write("offer", args["id"], {k: v for k, v in args.items() if k != "v"})]
 
 
+def schedule_callback(args: Row, get: Getter) -> list[Write] | Rejection:
+    """The contact goes back to the queue, to be taken again at callback_at; a missed
+    attempt comes with its contact_event row (the card counts them)."""
+    _require(args, "id", "worker_id", "callback_at")
+    row = get("contact", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    if row.get("taken_by") not in (None, args["worker_id"]):
+        return Rejection("not_yours", {"id": args["id"], "taken_by": row.get("taken_by")})
+    changes = {
+        "status": "waiting", "taken_by": None, "taken_at": None, "claim_state": None,
+        "callback_at": args["callback_at"],
+    }  # fmt: skip
+    writes = [Write("contact", args["id"], _versioned(row, changes))]
+    event = args.get("event")
+    if isinstance(event, dict):
+        _require(event, "id", "contact_id", "kind", "at")
+        writes.append(Write("contact_event", event["id"], event))
+    return writes
+
+
+def create_handover(args: Row, get: Getter) -> list[Write] | Rejection:
+    _require(args, "id", "note", "from_worker_id")
+    if not args.get("to_worker_id") and not args.get("to_team"):
+        raise BadArguments("to_worker_id: a worker or a team is required")
+    if get("handover", args["id"]) is not None:
+        return []
+    row = {k: v for k, v in args.items() if k not in ("v", "event")}
+    writes = [Write("handover", row["id"], {**row, "state": "sent", "version": 1})]
+    return writes + _event(args)
+
+
+def move_handover(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Compare-and-set on the state: of two desks accepting at once, one wins and the
+    other is told who; every other illegal move is refused the same way."""
+    _require(args, "id", "action", "worker_id", "at")
+    row = get("handover", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    parties = Parties(row.get("to_worker_id"), row.get("to_team"), row.get("accepted_by"))
+    try:
+        state = next_state(row["state"], args["action"], parties, args["worker_id"], None)
+    except IllegalMove as exc:
+        detail = {"id": args["id"], "state": row["state"], "accepted_by": row.get("accepted_by")}
+        return Rejection(exc.key, detail)
+    changes: Row = {"state": state, "updated_at": args["at"]}
+    if args["action"] == "accept":
+        changes["accepted_by"] = args["worker_id"]
+    return [Write("handover", args["id"], _versioned(row, changes)), *_event(args)]
+
+
+def _event(args: Row) -> list[Write]:
+    event = args.get("event")
+    if not isinstance(event, dict):
+        raise BadArguments("event: required")
+    _require(event, "id", "handover_id", "kind", "at")
+    return [Write("handover_event", event["id"], event)]
+
+
+def create_notification(args: Row, get: Getter) -> list[Write] | Rejection:
+    notification = args.get("notification")
+    if not isinstance(notification, dict):
+        raise BadArguments("notification: required")
+    _require(notification, "id", "kind", "routed_to")
+    if get("notification", notification["id"]) is not None:
+        return []
+    writes = [Write("notification", notification["id"], {**notification, "version": 1})]
+    handover = args.get("handover")
+    if isinstance(handover, dict):
+        made = create_handover(handover, get)
+        if isinstance(made, Rejection):
+            return made
+        writes += made
+    return writes
+
+
+def create_shift_handover(args: Row, get: Getter) -> list[Write] | Rejection:
+    _require(args, "id", "from_worker_id", "note")
+    if get("shift_handover", args["id"]) is not None:
+        return []
+    row = {k: v for k, v in args.items() if k != "v"}
+    return [Write("shift_handover", row["id"], {**row, "version": 1})]
+
+
+def acknowledge_shift(args: Row, get: Getter) -> list[Write] | Rejection:
+    """Once: the first to acknowledge is on record; a second is told who was first."""
+    _require(args, "id", "worker_id", "at")
+    row = get("shift_handover", args["id"])
+    if row is None:
+        return Rejection("unknown", {"id": args["id"]})
+    if row.get("acknowledged_by"):
+        return Rejection("acknowledged", {"id": args["id"], "by": row["acknowledged_by"]})
+    changes = {"acknowledged_by": args["worker_id"], "acknowledged_at": args["at"]}
+    return [Write("shift_handover", args["id"], _versioned(row, changes))]
+
+
 HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "contact.receive": insert_contact,
     "contact.log": insert_contact,
@@ -249,6 +347,12 @@ HANDLERS: dict[str, Callable[[Row, Getter], list[Write] | Rejection]] = {
     "worker.create": create_worker,
     "catalogue.put": put_catalogue,
     "offer.create": create_offer,
+    "contact.callback": schedule_callback,
+    "handover.create": create_handover,
+    "handover.move": move_handover,
+    "notification.create": create_notification,
+    "shift.create": create_shift_handover,
+    "shift.acknowledge": acknowledge_shift,
 }
 
 

@@ -25,6 +25,7 @@ class Settings:
     token: str | None = None
     training: bool = False  # a simulated-shift database; never syncs with client data
     admin: bool = False  # may edit the service catalogue
+    teams: tuple[str, ...] = ()  # teams whose handovers this worker takes (ohjaaja.teams)
 
 
 def default_database(demo: bool = False) -> Path:
@@ -52,3 +53,8 @@ def load_keymap() -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path}: a keymap is a JSON object of binding id -> keys")
     return {str(k): v for k, v in data.items()}
+
+
+def default_teams(lines: tuple[str, ...]) -> tuple[str, ...]:
+    """A worker of the social emergency line takes the emergency team's handovers."""
+    return ("emergency",) if "sosiaalipaivystys" in lines else ()

@@ -119,6 +119,8 @@ class ClientCardScreen(Screen[str | None]):
         action("edit_client", "e", "edit"),
         action("add_relative", "n", "add_relative"),
         action("access_log", "k", "access_log"),
+        action("handover", "h", "handover"),
+        action("notification", "i", "notification"),
         action("pick_client", "f10", "pick", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
@@ -225,6 +227,28 @@ class ClientCardScreen(Screen[str | None]):
 
         if self.card is not None:
             self.app.push_screen(AccessLogScreen(self.desk, self.client_id, self.card.name))
+
+    def action_handover(self) -> None:
+        from screens.handover_form import HandoverFormScreen
+
+        if self.card is not None:
+            form = HandoverFormScreen(
+                self.desk, None, self.client_id, self.card.name, self.card.municipality_code
+            )
+            self.app.push_screen(form, self._made)
+
+    def action_notification(self) -> None:
+        from screens.notification_form import NotificationFormScreen
+
+        if self.card is not None:
+            form = NotificationFormScreen(
+                self.desk, None, self.client_id, self.card.name, self.card.municipality_code
+            )
+            self.app.push_screen(form, self._made)
+
+    def _made(self, made: str | None) -> None:
+        if made:
+            self.load()
 
     def action_pick(self) -> None:
         self.dismiss(self.client_id)

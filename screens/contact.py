@@ -46,6 +46,9 @@ class ContactScreen(Screen):
         action("new_client", "f4", "new_client", priority=True),
         action("client_card", "f6", "client_card", priority=True),
         action("release", "f9", "release", priority=True),
+        action("callback", "f8", "callback", priority=True),
+        action("handover", "ctrl+t", "handover", priority=True),
+        action("notification", "ctrl+n", "notification", priority=True),
         action("back", "escape", "back", key_display="Esc"),
     ]
 
@@ -368,6 +371,46 @@ class ContactScreen(Screen):
             return
         self.notify(t("contact.closed"))
         self.dismiss(None)
+
+    def action_callback(self) -> None:
+        from screens.callback import CallbackScreen
+
+        def scheduled(at: object) -> None:
+            if at is not None:
+                self.dismiss(None)  # back to the queue; the contact returns at its time
+
+        self.app.push_screen(CallbackScreen(self.desk, self.contact), scheduled)
+
+    def _about(self) -> tuple[str | None, str, str | None]:
+        """The client's id, name (or the caller's number) and municipality."""
+        c, client = self.contact, self.client
+        if client is not None:
+            return client.id, client.name, client.municipality_code or c.municipality_code
+        return None, display_phone(c.caller_phone) if c.caller_phone else "", c.municipality_code
+
+    def action_handover(self) -> None:
+        from screens.handover_form import HandoverFormScreen
+
+        client_id, name, municipality = self._about()
+        form = HandoverFormScreen(self.desk, self.contact.id, client_id, name or None, municipality)
+        self.app.push_screen(form, self._handed_over)
+
+    def _handed_over(self, made: str | None) -> None:
+        if made:
+            self.notify(t("handover.sent_notice"))
+
+    def action_notification(self) -> None:
+        from screens.notification_form import NotificationFormScreen
+
+        client_id, name, municipality = self._about()
+        form = NotificationFormScreen(
+            self.desk, self.contact.id, client_id, name if client_id else "", municipality
+        )
+        self.app.push_screen(form, self._notified)
+
+    def _notified(self, made: str | None) -> None:
+        if made:
+            self.notify(t("notification.sent"))
 
     def action_release(self) -> None:
         self._release()

@@ -54,6 +54,8 @@ class QueueScreen(Screen):
         action("take_selected", "t", "take_selected"),  # Enter on a row does the same
         action("log_contact", "l", "log_contact"),
         action("my_open", "o", "my_open"),
+        action("handovers", "h", "handovers"),
+        action("shift", "s", "shift"),
         *_line_bindings(),
     ]
 
@@ -240,3 +242,13 @@ class QueueScreen(Screen):
 
     def action_my_open(self) -> None:
         self.app.resume_open_contact()  # type: ignore[attr-defined]
+
+    def action_handovers(self) -> None:
+        from screens.handovers import HandoversScreen
+
+        self.app.push_screen(HandoversScreen(self.desk))
+
+    def action_shift(self) -> None:
+        from screens.shift import ShiftScreen
+
+        self.app.push_screen(ShiftScreen(self.desk))
