@@ -29,10 +29,11 @@ class Site:
         name: str,
         clock: FixedClock,
         roles: tuple[str, ...] = ("guidance",),
+        teams: tuple[str, ...] = (),
     ) -> None:
         self.path = tmp / f"{name}.sqlite"
         self.token = server.token("desk", name)
-        self.desk = Desk(self.path, clock, f"worker-{name}", roles)
+        self.desk = Desk(self.path, clock, f"worker-{name}", roles, teams=teams)
         self.sync = SyncClient(self.path, server.url, self.token, clock)
 
     def use(self, server: Server) -> None:

@@ -138,3 +138,68 @@ def test_an_offer_is_appended_once_and_needs_a_service_or_a_need() -> None:
     assert apply("offer.create", offer, getter(store(("offer", "o1", offer)))) == []
     with pytest.raises(BadArguments, match="unmet need"):
         apply("offer.create", {**offer, "service_id": None}, getter({}))
+
+
+def _handover(state: str = "sent", accepted_by: str | None = None) -> dict:
+    return {"id": "h1", "to_team": "assessment:853", "state": state, "version": 1,
+            "accepted_by": accepted_by}  # fmt: skip
+
+
+def _move(action: str, worker: str, event_id: str = "e1") -> dict:
+    event = {"id": event_id, "handover_id": "h1", "kind": action, "at": "t"}
+    return {"id": "h1", "action": action, "worker_id": worker, "at": "t", "event": event}
+
+
+def test_of_two_accepts_the_server_takes_one() -> None:
+    state = store(("handover", "h1", _handover()))
+    writes = apply("handover.move", _move("accept", "w1"), getter(state))
+    assert isinstance(writes, list)
+    handover, event = writes
+    assert handover.data["state"] == "accepted" and handover.data["accepted_by"] == "w1"
+    assert event.table == "handover_event"
+    state[("handover", "h1")] = handover.data
+    lost = apply("handover.move", _move("accept", "w2", "e2"), getter(state))
+    assert lost == Rejection(
+        "handover.illegal", {"id": "h1", "state": "accepted", "accepted_by": "w1"}
+    )
+    assert apply("handover.move", _move("complete", "w2", "e3"), getter(state)) == Rejection(
+        "handover.not_yours", {"id": "h1", "state": "accepted", "accepted_by": "w1"}
+    )
+
+
+@pytest.mark.parametrize("state", ["returned", "completed"])
+def test_an_ended_handover_does_not_move(state: str) -> None:
+    ended = store(("handover", "h1", _handover(state, "w1")))
+    for action in ("accept", "return", "complete"):
+        refused = apply("handover.move", _move(action, "w1"), getter(ended))
+        assert isinstance(refused, Rejection) and refused.reason == "handover.illegal"
+
+
+def test_a_handover_needs_a_receiver_and_an_event() -> None:
+    base = {"id": "h1", "note": "n", "from_worker_id": "w1"}
+    with pytest.raises(BadArguments, match="worker or a team"):
+        apply("handover.create", base, getter({}))
+    with pytest.raises(BadArguments, match="event"):
+        apply("handover.create", {**base, "to_team": "emergency"}, getter({}))
+
+
+def test_a_shift_handover_is_acknowledged_once() -> None:
+    row = {"id": "s1", "from_worker_id": "w1", "note": "n", "version": 1}
+    state = store(("shift_handover", "s1", row))
+    (write,) = apply("shift.acknowledge", {"id": "s1", "worker_id": "w2", "at": "t"}, getter(state))
+    state[("shift_handover", "s1")] = write.data
+    again = apply("shift.acknowledge", {"id": "s1", "worker_id": "w3", "at": "t"}, getter(state))
+    assert again == Rejection("acknowledged", {"id": "s1", "by": "w2"})
+
+
+def test_a_callback_puts_the_contact_back_with_its_missed_attempt() -> None:
+    taken = {**WAITING, "status": "taken", "taken_by": "w1"}
+    state = store(("contact", "c1", taken))
+    event = {"id": "ev", "contact_id": "c1", "kind": "callback_missed", "at": "t"}
+    args = {"id": "c1", "worker_id": "w1", "callback_at": "later", "event": event}
+    contact, missed = apply("contact.callback", args, getter(state))  # type: ignore[misc]
+    assert contact.data["status"] == "waiting" and contact.data["callback_at"] == "later"
+    assert missed.table == "contact_event"
+    assert apply("contact.callback", {**args, "worker_id": "w2"}, getter(state)) == Rejection(
+        "not_yours", {"id": "c1", "taken_by": "w1"}
+    )
