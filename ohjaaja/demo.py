@@ -61,11 +61,63 @@ def build_demo(
         load_clients(conn, generate_clients(clients, seed=seed))
         phones = [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT 1500")]
         load_today(conn, clock, ArrivalSimulator(seed=seed, known_phones=phones))
+        if not get_meta(conn, "demo_handovers_at"):
+            load_handovers(path, clock)
         with transaction(conn):
             set_meta(conn, "demo_built_at", to_iso(clock.now()))
+            set_meta(conn, "demo_handovers_at", to_iso(clock.now()))
         return True
     finally:
         conn.close()
+
+
+def load_handovers(path: str | Path, clock: Clock) -> None:
+    """A colleague's handovers to Turku's teams (one overdue, one warm), an Elderly
+    Services Act notification, and the night shift's handover to acknowledge."""
+    from datetime import timedelta
+
+    from ohjaaja.desk import Desk
+    from ohjaaja.handover_desk import HandoverForm
+
+    colleague = Desk(path, clock, "Virtanen Liisa")
+    try:
+        someone = colleague.conn.execute(
+            "SELECT id, last_name || ' ' || first_names FROM client WHERE municipality_code = "
+            "'853' ORDER BY id LIMIT 3"
+        ).fetchall()
+        now = clock.now()
+        wanted = [
+            (
+                "assessment:853",
+                "Kotihoidon tarpeen arvio, kaatuillut kotona",
+                "same_day",
+                -1,
+                False,
+            ),
+            ("home_care:853", "Kotihoito aloitettava kotiutuessa", "normal", 30, True),
+            ("emergency", "Yöksi: asiakas ilman ruokaa, soita illalla", "immediate", 3, False),
+        ]
+        for (client_id, _), (team, note, urgency, hours, warm) in zip(
+            someone, wanted, strict=False
+        ):
+            colleague.create_handover(
+                HandoverForm(
+                    client_id=client_id, to_team=team, note=note, urgency=urgency, warm=warm,
+                    situation=note, due_at=now + timedelta(hours=hours),
+                )
+            )  # fmt: skip
+        if someone:
+            colleague.create_notification(
+                "elderly_services",
+                {"subject": someone[0][1], "concern": "Naapuri huolissaan, ei ole nähty ulkona",
+                 "observed": ["food", "cannot_cope"]},
+                None, someone[0][0], "853",
+            )  # fmt: skip
+        colleague.hand_over_shift(
+            "Yöllä kaksi päivystyskäyntiä, molemmat hoidettu; yksi siirto odottaa."
+        )
+    finally:
+        colleague.close()
 
 
 def load_clients(

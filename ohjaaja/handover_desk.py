@@ -27,9 +27,11 @@ from ohjaaja.handovers import (
     URGENCIES,
     IllegalMove,
     Parties,
+    default_due,
     is_overdue,
     next_state,
 )
+from ohjaaja.i18n import t
 
 NEXT_SHIFT = timedelta(hours=12)  # "callbacks due in the next shift"
 
@@ -333,8 +335,9 @@ class HandoverUseCases:
             client_id=client_id,
             to_team=routed,
             situation=str(fields.get("concern", "")),
-            note=f"{kind}: {fields.get('subject', '')}",
+            note=f"{t(f'notification.kind.{kind}')}: {fields.get('subject', '')}",
             urgency=notifications.urgency(kind, fields),
+            due_at=default_due(notifications.urgency(kind, fields), self.clock.now()),
         )
         handover = {**self._handover_values(form, now), "notification_id": notification["id"]}
         with self._lock, transaction(self.conn) as conn:

@@ -172,7 +172,7 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         table = self.query_one("#handovers", DataTable)
         table.clear(columns=True)
         who = "from" if self.mode == "inbox" else "to"
-        widths = (13, 5, 16, 14, 10, 12)
+        widths = (14, 5, 13, 13, 11, 10)  # with cell padding, 78 columns
         keys = ("due", "urgency", who, "client", "state", "note")
         for key, width in zip(keys, widths, strict=True):
             table.add_column(t(f"handover.col.{key}"), width=width)

@@ -158,3 +158,61 @@ def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) 
         await keys(pilot, "n", "f7", *"hemv", "enter", "f10", "down", "f10", "f6")
 
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=offered)
+
+
+def test_handover_inbox(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    from ohjaaja.handover_desk import HandoverForm
+
+    client_id = desk.create_client(AINO).client_id
+    desk.create_handover(
+        HandoverForm(client_id=client_id, to_team="assessment:853", note="Kotihoidon arvio",
+                     urgency="same_day", due_at=clock.now() + timedelta(hours=1))
+    )  # fmt: skip
+    desk.create_handover(
+        HandoverForm(to_team="assessment:853", note="Omaishoidon tuki", warm=True,
+                     due_at=clock.now() + timedelta(days=2))
+    )  # fmt: skip
+    desk.create_notification(
+        "elderly_services",
+        {"subject": "Mäkinen Aino", "concern": "Ei syö", "observed": ["food"]},
+        None, client_id, "853",
+    )  # fmt: skip
+    clock.advance(seconds=2 * 3600)  # the first is overdue now
+    team = Desk(desk.database, clock, "Tiimiläinen", teams=("assessment:853",))
+
+    async def inbox(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "h")
+
+    assert snap_compare(app_for(team), terminal_size=(80, 24), run_before=inbox)
+
+
+def test_notification_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    desk.create_client(AINO)
+    desk.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        pilot.app.screen.query_one("#concern").value = "Lapsi jäi yksin kotiin"
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)
+
+
+def test_shift_handover(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    from ohjaaja.handover_desk import HandoverForm
+
+    desk.take(desk.receive("phone", "ikaihmiset", "853"))
+    callback = desk.receive("callback", "lapsiperheet", "202")
+    desk.take(callback)
+    desk.schedule_callback(callback, clock.now() + timedelta(hours=3))
+    desk.create_handover(HandoverForm(to_team="emergency", note="Yöksi päivystykselle"))
+    evening = Desk(desk.database, clock, "Iltavuoro")
+    evening.hand_over_shift("Kaksi soittopyyntöä, yksi siirto odottaa")
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "escape", "s")
+        await keys(pilot, *"Puhelu kesken")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)

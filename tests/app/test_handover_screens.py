@@ -1,0 +1,159 @@
+"""Pilot tests: a handover from a contact, the inbox (accept, return with a reason,
+complete), a notification, a callback, and the shift handover."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from textual.widgets import DataTable, Input, TextArea
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from ohjaaja.handover_desk import HandoverForm
+from screens.callback import CallbackScreen
+from screens.contact import ContactScreen
+from screens.handover_form import HandoverFormScreen
+from screens.handovers import HandoverDetailScreen, HandoversScreen
+from screens.notification_form import NotificationFormScreen
+from screens.queue import QueueScreen
+from screens.reason import ReasonScreen
+from screens.shift import ShiftScreen
+from tests.app.helpers import app_for, choose, keys, settle
+from tests.app.test_client_screens import rendered
+from tests.conftest import AINO
+
+TEAMS = ("assessment:853", "child_welfare:853")
+
+
+def team_desk(desk: Desk, name: str = "Tiimi") -> Desk:
+    return Desk(desk.database, desk.clock, name, teams=TEAMS)
+
+
+async def test_a_handover_from_a_contact(desk: Desk) -> None:
+    desk.create_client(AINO)
+    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+t")
+        form = app.screen
+        assert isinstance(form, HandoverFormScreen)
+        await keys(pilot, "f10")  # nothing filled: the receiver and the note are named
+        assert "⚠" in rendered(form, "#error-to") and "⚠" in rendered(form, "#error-note")
+        await choose(pilot, "#to", "team:assessment:853")
+        await choose(pilot, "#urgency", "same_day")
+        form.query_one("#situation", Input).value = "Kaatuillut"
+        form.query_one("#note", Input).value = "Pyytää kotihoidon arviota"
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, ContactScreen)
+    team = team_desk(desk)
+    (view,) = team.inbox()
+    assert (view.note, view.urgency, view.client_name) == (
+        "Pyytää kotihoidon arviota", "same_day", "Mäkinen Aino Maria"
+    )  # fmt: skip
+    team.close()
+
+
+async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedClock) -> None:
+    first, _ = desk.create_handover(HandoverForm(to_team="assessment:853", note="Ensimmäinen"))
+    desk.create_handover(HandoverForm(to_team="assessment:853", note="Toinen"))
+    team = team_desk(desk)
+    app = app_for(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h")
+        screen = app.screen
+        assert isinstance(screen, HandoversScreen)
+        table = screen.query_one("#handovers", DataTable)
+        assert table.row_count == 2
+        await keys(pilot, "a")
+        assert team.handover(first).state == "accepted"  # type: ignore[union-attr]
+        await keys(pilot, "down", "r")
+        assert isinstance(app.screen, ReasonScreen)
+        await keys(pilot, *"Ei kuulu meille", "enter")
+        assert table.row_count == 1  # the returned one left the inbox
+        await keys(pilot, "enter")
+        detail = app.screen
+        assert isinstance(detail, HandoverDetailScreen)
+        text = rendered(detail, "#card")
+        assert "Ensimmäinen" in text and "otettu (Tiimi)" in text
+        await keys(pilot, "c")
+        assert "valmis" in rendered(detail, "#card")
+        await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
+        assert screen.query_one("#handovers", DataTable).row_count == 0
+    returned = [v for v in desk.outbox() if v.state == "returned"]
+    assert [e.reason for e in desk.handover_events(returned[0].id)][-1] == "Ei kuulu meille"
+    team.close()
+
+
+async def test_a_child_welfare_notification(desk: Desk) -> None:
+    desk.create_client(AINO)
+    desk.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen)
+        assert "Lastensuojelu, Turku" in rendered(form, "#route")  # Monday 10:00: open
+        assert not form.query_one("#consent").parent.display  # not this kind's field
+        form.query_one("#subject", Input).value = "Lapsi Mäkinen"
+        await keys(pilot, "f10")
+        assert "⚠" in rendered(form, "#error-concern")
+        form.query_one("#concern", Input).value = "Jäi yksin kotiin yöksi"
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, ContactScreen)
+    team = team_desk(desk)
+    (view,) = team.inbox()
+    notification = team.notification(view.notification_id)  # type: ignore[arg-type]
+    assert notification is not None and notification.fields["concern"] == "Jäi yksin kotiin yöksi"
+    team.close()
+
+
+async def test_a_callback_leaves_the_queue_until_its_time(desk: Desk, clock: FixedClock) -> None:
+    contact = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "f8")
+        dialog = app.screen
+        assert isinstance(dialog, CallbackScreen)
+        await choose(pilot, "#when", "at")
+        dialog.query_one("#at", Input).value = "9.00"  # earlier today: refused
+        await keys(pilot, "f10")
+        assert "⚠" in rendered(dialog, "#form-status")
+        dialog.query_one("#at", Input).value = "13.30"
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, QueueScreen)
+    row = desk.contact(contact)
+    assert row.status == "waiting" and row.callback_at == datetime(2026, 11, 23, 11, 30, tzinfo=UTC)
+    assert desk.queue() == []
+
+
+async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
+    desk.take(desk.receive("phone", "ikaihmiset", "853"))
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "escape")  # from the contact left open, back to the queue
+        await keys(pilot, "s")
+        screen = app.screen
+        assert isinstance(screen, ShiftScreen)
+        assert "kesken oleva yhteydenotto" in rendered(screen, "#matters")
+        await keys(pilot, "f10")
+        assert "⚠" in rendered(screen, "#status")
+        screen.query_one("#note", TextArea).load_text("Yksi puhelu kesken")
+        await keys(pilot, "f10")
+        assert "Luovutettu" in rendered(screen, "#status")
+    night = Desk(desk.database, desk.clock, "Yövuoro")
+    app = app_for(night)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "s")
+        screen = app.screen
+        assert screen.query_one("#pending", DataTable).row_count == 1
+        await keys(pilot, "f9")
+        assert "Kuitattu" in rendered(screen, "#status")
+        assert screen.query_one("#pending", DataTable).row_count == 0
+    assert desk.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
+    night.close()
