@@ -1,4 +1,4 @@
-"""Drafts: what a worker has typed on a contact, saved as it is typed."""
+"""Drafts: what a worker has typed on a contact or a longer form, saved as it is typed."""
 
 from __future__ import annotations
 
@@ -25,3 +25,21 @@ def load(conn: sqlite3.Connection, contact_id: str) -> sqlite3.Row | None:
 
 def discard(conn: sqlite3.Connection, contact_id: str) -> None:
     conn.execute("DELETE FROM draft WHERE contact_id = ?", (contact_id,))
+
+
+def save_form(conn: sqlite3.Connection, key: str, worker_id: str, fields: str, at: str) -> None:
+    conn.execute(
+        "INSERT INTO form_draft (key, worker_id, fields, updated_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(key) DO UPDATE SET fields = excluded.fields, updated_at = excluded.updated_at",
+        (key, worker_id, fields, at),
+    )
+
+
+def load_form(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
+    return conn.execute(
+        "SELECT fields, updated_at FROM form_draft WHERE key = ?", (key,)
+    ).fetchone()
+
+
+def discard_form(conn: sqlite3.Connection, key: str) -> None:
+    conn.execute("DELETE FROM form_draft WHERE key = ?", (key,))

@@ -30,6 +30,7 @@ from ohjaaja.catalogue_desk import CatalogueUseCases
 from ohjaaja.client_desk import ClientUseCases
 from ohjaaja.clients import FieldError
 from ohjaaja.clock import HELSINKI, Clock, from_iso, local, to_iso
+from ohjaaja.form_drafts import FormDraftUseCases
 from ohjaaja.handover_desk import HandoverUseCases
 from ohjaaja.queue import (
     CALLER_KINDS,
@@ -84,7 +85,7 @@ class ContactForm:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 
-class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases):
+class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCases):
     """One worker's desk on one database file (shared with other desk processes)."""
 
     def __init__(

@@ -22,6 +22,7 @@ from db.engine import transaction
 from db.ids import new_id
 from ohjaaja import notifications, teams
 from ohjaaja.clock import Clock, from_iso, to_iso
+from ohjaaja.form_drafts import about
 from ohjaaja.handovers import (
     OPEN_STATES,
     URGENCIES,
@@ -132,6 +133,7 @@ class HandoverUseCases:
     _lock: threading.RLock
     _now: Callable[[], str]
     _audit: Callable[..., None]
+    _discard_form_draft: Callable[[sqlite3.Connection, str, str], None]
 
     # -- handovers ------------------------------------------------------------
     def workers(self) -> list[tuple[str, str]]:
@@ -147,6 +149,7 @@ class HandoverUseCases:
         values = self._handover_values(form, now)
         with self._lock, transaction(self.conn) as conn:
             self._insert_handover(conn, values, now)
+            self._discard_form_draft(conn, "handover", about(form.contact_id, form.client_id))
         return values["id"], []
 
     def _check_handover(self, form: HandoverForm) -> list[tuple[str, str]]:
@@ -354,6 +357,7 @@ class HandoverUseCases:
                 {"notification": notification, "handover": {**handover, "event": event}},
                 now,
             )
+            self._discard_form_draft(conn, "notification", about(contact_id, client_id))
         return notification["id"], []
 
     def notification(self, notification_id: str) -> NotificationView | None:
@@ -412,6 +416,7 @@ class HandoverUseCases:
         with self._lock, transaction(self.conn) as conn:
             rows.insert(conn, "shift_handover", values)
             outbox.record(conn, "shift.create", values, now)
+            self._discard_form_draft(conn, "shift", "")
         return values["id"], []
 
     def pending_shift_handovers(self) -> list[ShiftView]:

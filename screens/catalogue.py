@@ -22,7 +22,7 @@ from ohjaaja.i18n import t
 from ohjaaja.reference import lines
 from screens.bindings import action, translate_bindings
 from screens.labels import line_short, municipality_options
-from screens.widgets import T, TitleBar, desk_footer, steady_cursors
+from screens.widgets import SearchBox, T, TitleBar, desk_footer, steady_cursors
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class CatalogueScreen(Screen[None]):
         yield TitleBar("title.catalogue", self.desk.worker_name, id="title")
         with Horizontal(classes="field"):
             yield T("field.search", classes="label")
-            yield Input(placeholder=t("catalogue.hint"), id="query", compact=True)
+            yield SearchBox("services", placeholder=t("catalogue.hint"), id="query")
         with Horizontal(classes="field", id="filters1"):
             municipality = self.context.municipality_code if self.context else None
             yield _select(municipality_options(), "municipality", municipality)

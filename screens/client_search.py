@@ -22,7 +22,7 @@ from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.labels import municipality_name, municipality_options
-from screens.widgets import T, TitleBar, choice, desk_footer, steady_cursors
+from screens.widgets import SearchBox, T, TitleBar, choice, desk_footer, steady_cursors
 
 PAGE_ROWS = 18  # what the table shows at 80x24 under the title, search line and header
 
@@ -69,7 +69,7 @@ class ClientSearchScreen(Screen[str | None]):
         yield TitleBar("title.client_search", self.desk.worker_name, id="title")
         with Horizontal(classes="field"):
             yield T("field.search", classes="label")
-            yield Input(placeholder=t("search.hint"), id="query", compact=True)
+            yield SearchBox("found", placeholder=t("search.hint"), id="query")
             yield choice(municipality_options(), "municipality")
         yield DataTable(id="found", cursor_type="row", zebra_stripes=False)
         yield Static("", id="status")

@@ -25,7 +25,7 @@ from ohjaaja.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.reference import reasons
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, line_short, municipality_name
-from screens.widgets import T, TickList, TitleBar, desk_footer, steady_cursors
+from screens.widgets import SearchBox, T, TickList, TitleBar, desk_footer, steady_cursors
 
 
 def client_label(match: ClientMatch, today: date) -> str:
@@ -74,7 +74,7 @@ class ContactScreen(Screen):
             yield Static(t("client.none"), id="client")
         with Horizontal(classes="field"):
             yield T("field.search", classes="label")
-            yield Input(placeholder=t("client.search_hint"), id="search", compact=True)
+            yield SearchBox("results", placeholder=t("client.search_hint"), id="search")
         yield OptionList(id="results")
         with Horizontal(classes="field tall"):
             yield T("field.reasons", classes="label")

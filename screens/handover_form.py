@@ -1,11 +1,12 @@
 """A new handover, from a contact or a client card: to whom (a team of the client's
-municipality, the social emergency, or a named worker), the structured summary
+municipality or another one, the social emergency, or a named worker), the structured summary
 (situation, background, assessment, recommendation), urgency, due time, warm or
 not, and a note (required)."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,13 +16,24 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from ohjaaja.clock import HELSINKI, local
 from ohjaaja.desk import Desk
+from ohjaaja.form_drafts import about
 from ohjaaja.handover_desk import HandoverForm
 from ohjaaja.handovers import URGENCIES, default_due
 from ohjaaja.i18n import get_language, t
 from ohjaaja.teams import team_name, team_options
 from ohjaaja.workdays import add_working_days
 from screens.bindings import action, translate_bindings
-from screens.widgets import FORM_KEYS, T, TitleBar, desk_footer, field_row, steady_cursors
+from screens.form_draft import KeepsDraft
+from screens.labels import municipality_options
+from screens.widgets import (
+    FORM_KEYS,
+    T,
+    TitleBar,
+    choice,
+    desk_footer,
+    field_row,
+    steady_cursors,
+)
 
 TEXTS = ("situation", "background", "assessment", "recommendation", "note")
 DUE_CHOICES = ("default", "1h", "4h", "tomorrow", "3days")
@@ -40,7 +52,7 @@ def due_time(choice: str, urgency: str, now: datetime) -> datetime:
     return default_due(urgency, now)
 
 
-class HandoverFormScreen(Screen[str | None]):
+class HandoverFormScreen(KeepsDraft, Screen[str | None]):
     """Dismissed with the new handover's id, or None."""
 
     BINDINGS = [
@@ -63,12 +75,18 @@ class HandoverFormScreen(Screen[str | None]):
         self.client_id = client_id
         self.client_name = client_name
         self.municipality_code = municipality_code
+        self.team_municipality = municipality_code
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.new_handover", self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
+            # Teams are a municipality's: the client's to begin with, any on request.
+            place = choice(municipality_options(), "team_municipality", self.municipality_code)
+            yield field_row("handover.team_municipality", place)
             yield field_row(
-                "handover.to", Select(self._targets(), id="to", compact=True), "error-to"
+                "handover.to",
+                Select(self._targets(), id="to", compact=True, prompt="—"),
+                "error-to",
             )
             urgency = Select(
                 [(t(f"urgency.{u}"), u) for u in URGENCIES], value="normal", id="urgency",
@@ -91,7 +109,7 @@ class HandoverFormScreen(Screen[str | None]):
         language = get_language()
         teams = [
             (team_name(code, language), f"team:{code}")
-            for code in team_options(self.municipality_code)
+            for code in team_options(self.team_municipality)
         ]
         people = [
             (f"{t('handover.worker')}: {name}", f"worker:{worker_id}")
@@ -107,6 +125,27 @@ class HandoverFormScreen(Screen[str | None]):
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
         self.query_one("#to", Select).focus()
         self._show_due()
+        self.restore_draft("handover", about(self.contact_id, self.client_id))
+
+    @on(Select.Changed, "#team_municipality")
+    def _municipality_chosen(self) -> None:
+        # The list's value now, not the event's: a restored draft may have moved it on.
+        value = self.query_one("#team_municipality", Select).value
+        self._offer_teams_of(None if value is Select.NULL else str(value))
+
+    def before_restore(self, fields: dict[str, Any]) -> None:
+        # The receiver is one of the teams of the municipality chosen in the draft.
+        self._offer_teams_of(fields.get("team_municipality") or self.municipality_code)
+
+    def _offer_teams_of(self, municipality_code: str | None) -> None:
+        if municipality_code == self.team_municipality:
+            return
+        self.team_municipality = municipality_code
+        receiver = self.query_one("#to", Select)
+        kept = receiver.value if str(receiver.value).startswith("worker:") else None
+        receiver.set_options(self._targets())
+        if kept is not None:
+            receiver.value = kept
 
     def retranslate(self) -> None:
         translate_bindings(self)

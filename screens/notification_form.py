@@ -15,14 +15,16 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, Static
 
 from ohjaaja import notifications, teams
 from ohjaaja.desk import Desk
+from ohjaaja.form_drafts import about
 from ohjaaja.i18n import get_language, t
 from screens.bindings import action, translate_bindings
+from screens.form_draft import KeepsDraft
 from screens.widgets import FORM_KEYS, T, TickList, TitleBar, desk_footer, field_row, steady_cursors
 
 TEXTS = ("subject", "birth_date", "guardians", "concern")
 
 
-class NotificationFormScreen(Screen[str | None]):
+class NotificationFormScreen(KeepsDraft, Screen[str | None]):
     """Dismissed with the notification's id, or None."""
 
     BINDINGS = [
@@ -85,6 +87,7 @@ class NotificationFormScreen(Screen[str | None]):
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.subject or None)
         self._fit_kind()
         self.query_one("#kind", Select).focus()
+        self.restore_draft("notification", about(self.contact_id, self.client_id))
 
     def retranslate(self) -> None:
         translate_bindings(self)

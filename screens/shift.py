@@ -15,6 +15,7 @@ from ohjaaja.desk import Desk
 from ohjaaja.handover_desk import OpenMatters, ShiftView
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
+from screens.form_draft import KeepsDraft
 from screens.handovers import when
 from screens.labels import line_short
 from screens.widgets import T, TitleBar, desk_footer, steady_cursors
@@ -29,7 +30,8 @@ def matter_line(item: dict[str, str]) -> str:
     return f"{t('shift.item.' + kind)}: {line_short(item['line'])} {at}"
 
 
-class ShiftScreen(Screen[None]):
+class ShiftScreen(KeepsDraft, Screen[None]):
+    draft_status = "#status"
     BINDINGS = [
         action("hand_over_shift", "f10", "hand_over", priority=True),
         action("acknowledge_shift", "f9", "acknowledge", priority=True),
@@ -62,6 +64,7 @@ class ShiftScreen(Screen[None]):
             table.add_column(t(f"shift.col.{key}"), width=width)
         self.query_one("#note", TextArea).focus()
         self.load()
+        self.restore_draft("shift", "")
 
     def retranslate(self) -> None:
         translate_bindings(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -11,7 +12,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Select, SelectionList, Static
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    OptionList,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
@@ -75,6 +85,25 @@ class TitleBar(Static):
         text.append(" " * max(1, width - len(left) - len(right)))
         text.append(right)
         self.update(text)
+
+
+class SearchBox(Input):
+    """A search-as-you-type box: Down (like Enter) moves into its results, so the
+    arrows alone walk from typing to choosing."""
+
+    BINDINGS = [Binding("down", "to_results", show=False)]
+
+    def __init__(self, results: str, **kwargs: Any) -> None:
+        super().__init__(compact=True, **kwargs)
+        self.results = results
+
+    def action_to_results(self) -> None:
+        target = self.screen.query_one(f"#{self.results}")
+        rows = target.row_count if isinstance(target, DataTable) else None
+        if isinstance(target, OptionList):
+            rows = target.option_count
+        if rows:
+            target.focus()
 
 
 def desk_footer() -> Footer:

@@ -33,6 +33,9 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         assert len(names(screen)) == 100  # the first hundred by name; narrowing beats paging
         await keys(pilot, *"kotih")
         assert names(screen)[0].startswith("Kotihoito")
+        await keys(pilot, "down")  # from the box into the results, as Enter does
+        assert screen.focused is screen.query_one("#services", DataTable)
+        screen.query_one("#query", Input).focus()
         await choose(pilot, "#municipality", "445")  # Parainen
         assert names(screen) == ["Kotihoito – Parainen", "Yksityinen kotihoito"]
         await choose(pilot, "#sector", "private")

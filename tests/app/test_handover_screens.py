@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from textual.widgets import DataTable, Input, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
 from ohjaaja.clock import FixedClock
 from ohjaaja.desk import Desk
@@ -157,3 +157,49 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         assert screen.query_one("#pending", DataTable).row_count == 0
     assert desk.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
     night.close()
+
+
+async def test_a_handover_being_written_survives_a_restart_and_is_sent_once(
+    desk: Desk, clock: FixedClock
+) -> None:
+    contact = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+t")
+        form = app.screen
+        assert isinstance(form, HandoverFormScreen)
+        assert rendered(form, "#form-status").strip() == ""  # nothing to restore yet
+        await choose(pilot, "#team_municipality", "202")  # moving to Kaarina: her team
+        await choose(pilot, "#to", "team:assessment:202")
+        form.query_one("#situation", Input).focus()
+        await keys(pilot, *"Kaatuillut kotona")
+        form.query_one("#warm", Checkbox).focus()
+        await keys(pilot, "space")
+    desk.close()  # the session is lost before F10
+
+    again = Desk(desk.database, clock, desk.worker_name)
+    app = app_for(again)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)  # the open contact comes back
+        await keys(pilot, "ctrl+t")
+        form = app.screen
+        assert isinstance(form, HandoverFormScreen)
+        assert "Luonnos" in rendered(form, "#form-status")
+        assert form.query_one("#to", Select).value == "team:assessment:202"
+        assert form.query_one("#situation", Input).value == "Kaatuillut kotona"
+        assert form.query_one("#warm", Checkbox).value is True
+        form.query_one("#note", Input).focus()
+        await keys(pilot, *"Arvio tarpeen", "f10")
+        assert isinstance(app.screen, ContactScreen)
+        await keys(pilot, "ctrl+t")  # sent: the next handover starts blank
+        form = app.screen
+        assert isinstance(form, HandoverFormScreen)
+        assert form.query_one("#situation", Input).value == ""
+        assert rendered(form, "#form-status").strip() == ""
+    (sent,) = again.outbox()
+    assert (sent.contact_id, sent.to_team, sent.situation, sent.warm) == (
+        contact, "assessment:202", "Kaatuillut kotona", True
+    )  # fmt: skip
+    again.close()
