@@ -85,16 +85,18 @@ class KeepsDraft(_Base):
     _draft_subject = ""
     _pristine: dict[str, Any] | None = None
 
-    def restore_draft(self, form: str, subject: str) -> None:
+    def restore_draft(self, form: str, subject: str) -> bool:
+        """Fill the form from its draft, if it has one; whether it had."""
         self._draft_form, self._draft_subject = form, subject
         self._pristine = read_fields(self)
         draft = self.desk.form_draft(form, subject)
         if draft is None:
-            return
+            return False
         self.before_restore(draft.fields)
         write_fields(self, draft.fields)
         when = f"{local(draft.updated_at):%d.%m. %H.%M}"
         self.query_one(self.draft_status, Static).update(t("form.draft_restored", at=when))
+        return True
 
     def before_restore(self, fields: dict[str, Any]) -> None:
         """Ready the form for the saved values (a list whose options depend on another)."""

@@ -23,7 +23,7 @@ from ohjaaja.i18n import get_language, t
 from ohjaaja.teams import team_name, team_options
 from ohjaaja.workdays import add_working_days
 from screens.bindings import action, translate_bindings
-from screens.form_draft import KeepsDraft
+from screens.form_draft import KeepsDraft, write_fields
 from screens.labels import municipality_options
 from screens.widgets import (
     FORM_KEYS,
@@ -68,8 +68,10 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
         client_id: str | None,
         client_name: str | None,
         municipality_code: str | None,
+        prefill: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
+        self.prefill = prefill or {}
         self.desk = desk
         self.contact_id = contact_id
         self.client_id = client_id
@@ -125,7 +127,9 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
         self.query_one("#to", Select).focus()
         self._show_due()
-        self.restore_draft("handover", about(self.contact_id, self.client_id))
+        restored = self.restore_draft("handover", about(self.contact_id, self.client_id))
+        if not restored and self.prefill:
+            write_fields(self, self.prefill)  # a returned handover being sent on
 
     @on(Select.Changed, "#team_municipality")
     def _municipality_chosen(self) -> None:

@@ -1,7 +1,8 @@
 """The handover screen: the inbox (to me and my teams) and the outbox (what I sent).
 
 a accepts, r returns with a reason, c completes, Enter shows the whole handover
-with its steps. Overdue ones are marked with '!' and sort first by due time.
+with its steps; in the outbox, f sends a returned one on elsewhere. Overdue ones
+are marked with '!' and sort first by due time.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.handover_desk import HandoverEvent, HandoverView, NotificationView
 from ohjaaja.i18n import get_language, t
-from ohjaaja.teams import team_name
+from ohjaaja.teams import split, team_name
 from screens.bindings import action, translate_bindings
 from screens.widgets import TitleBar, desk_footer
 
@@ -141,6 +142,7 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         action("accept", "a", "accept"),
         action("return_handover", "r", "return_handover"),
         action("complete", "c", "complete"),
+        action("resend", "f", "resend"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
@@ -182,11 +184,14 @@ class HandoversScreen(HandoverMoves, Screen[None]):
     def action_show(self, mode: str) -> None:
         self.mode = mode
         self._columns()
+        self.refresh_bindings()  # the footer shows what this list's keys do
         self.load()
 
     def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
         if action_name in ("accept", "return_handover", "complete"):
             return self.mode == "inbox"
+        if action_name == "resend":
+            return self.mode == "outbox"
         return True
 
     @work(thread=True, exclusive=True, group="handovers-load")
@@ -219,6 +224,23 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         self.load()
         if error:
             self.query_one("#status", Static).update(f"⚠ {t(error)}")
+
+    def action_resend(self) -> None:
+        """A returned handover sent on elsewhere: a new one, its texts filled in."""
+        from screens.handover_form import HandoverFormScreen
+
+        view = self.current()
+        if view is None or view.state != "returned":
+            self.query_one("#status", Static).update(f"⚠ {t('handover.resend_returned_only')}")
+            return
+        texts = ("situation", "background", "assessment", "recommendation", "note")
+        prefill = {name: getattr(view, name) for name in texts}
+        prefill |= {"urgency": view.urgency, "warm": view.warm}
+        place = split(view.to_team)[1] if view.to_team else None
+        form = HandoverFormScreen(
+            self.desk, view.contact_id, view.client_id, view.client_name, place, prefill
+        )
+        self.app.push_screen(form, lambda _: self.load())
 
     @on(DataTable.RowSelected, "#handovers")
     def _open(self) -> None:

@@ -203,3 +203,32 @@ async def test_a_handover_being_written_survives_a_restart_and_is_sent_once(
         contact, "assessment:202", "Kaatuillut kotona", True
     )  # fmt: skip
     again.close()
+
+
+async def test_a_returned_handover_is_sent_on_elsewhere(desk: Desk) -> None:
+    first, _ = desk.create_handover(
+        HandoverForm(
+            to_team="assessment:853", situation="Kaatuillut", note="Arvio", urgency="same_day"
+        )
+    )
+    team = team_desk(desk)
+    assert team.move_handover(first, "return", "Kotihoidon asia") is None  # type: ignore[arg-type]
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h", "f")  # in the inbox, f does nothing
+        assert isinstance(app.screen, HandoversScreen)
+        await keys(pilot, "u", "f")
+        form = app.screen
+        assert isinstance(form, HandoverFormScreen)
+        assert form.query_one("#situation", Input).value == "Kaatuillut"
+        assert form.query_one("#urgency", Select).value == "same_day"
+        assert form.query_one("#team_municipality", Select).value == "853"
+        await choose(pilot, "#to", "team:home_care:853")
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, HandoversScreen)
+    states = sorted((v.to_team, v.state, v.situation) for v in desk.outbox())
+    assert states == [
+        ("assessment:853", "returned", "Kaatuillut"), ("home_care:853", "sent", "Kaatuillut")
+    ]  # fmt: skip
+    team.close()
