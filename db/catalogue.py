@@ -134,6 +134,7 @@ class Filters:
     language: str | None = None
     channel: str | None = None
     free: bool | None = None
+    verified_before: str | None = None  # ISO date: only services not verified since
 
     def sql(self) -> tuple[str, list[Any]]:
         clauses = ["s.deleted = 0", "s.status = 'active'"]
@@ -158,6 +159,9 @@ class Filters:
         if self.free is not None:
             clauses.append("s.free = ?")
             params.append(int(self.free))
+        if self.verified_before is not None:
+            clauses.append("(s.last_verified_at IS NULL OR s.last_verified_at < ?)")
+            params.append(self.verified_before)
         return " AND ".join(clauses), params
 
 

@@ -23,6 +23,7 @@ from db.engine import transaction
 from db.ids import new_id
 from db.text import fold
 from ohjaaja.catalogue import (
+    STALE_AFTER,
     CatalogueError,
     Organization,
     Service,
@@ -174,6 +175,11 @@ class CatalogueUseCases:
     def all_services(self) -> list[Service]:
         with self._lock:
             return self._load_services(store.all_service_ids(self.conn))
+
+    def unverified_filter(self, filters: Filters) -> Filters:
+        """The same filters, narrowed to services not verified for 12 months."""
+        cutoff = local(self.clock.now()).date() - STALE_AFTER
+        return replace(filters, verified_before=cutoff.isoformat())
 
     def stale_services(self) -> list[str]:
         """Ids of active services not verified for 12 months (admins see them flagged)."""

@@ -58,6 +58,7 @@ class CatalogueScreen(Screen[None]):
         action("unmet_need", "f8", "unmet_need", priority=True),
         action("summary", "f6", "summary", priority=True),
         action("new_service", "f4", "new_service", priority=True),
+        action("unverified", "f9", "unverified", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
@@ -67,6 +68,7 @@ class CatalogueScreen(Screen[None]):
         self.context = context
         self.hits: list[ServiceHit] = []
         self.offered = 0
+        self.unverified_only = False  # admins: services not verified for 12 months
 
     @property
     def language(self) -> str:
@@ -137,6 +139,8 @@ class CatalogueScreen(Screen[None]):
             return self.context is not None
         if action_name == "new_service":
             return self.desk.is_admin
+        if action_name == "unverified":  # curating, not mid-call: keeps the footer short
+            return self.desk.is_admin and self.context is None
         return True
 
     def retranslate(self) -> None:
@@ -176,7 +180,7 @@ class CatalogueScreen(Screen[None]):
             return None if selected is Select.NULL else str(selected)
 
         cost = value("cost")
-        return Filters(
+        chosen = Filters(
             municipality_code=value("municipality"),
             client_group=value("group"),
             sector=value("sector"),
@@ -184,6 +188,7 @@ class CatalogueScreen(Screen[None]):
             channel=value("channel"),
             free=None if cost is None else cost == "free",
         )
+        return self.desk.unverified_filter(chosen) if self.unverified_only else chosen
 
     def search(self) -> None:
         text = self.query_one("#query", Input).value
@@ -207,6 +212,8 @@ class CatalogueScreen(Screen[None]):
         parts = [t("catalogue.count", count=len(self.hits)) if self.hits else t("catalogue.none")]
         if self.context is not None:
             parts.append(t("catalogue.offered", count=self.offered))
+        if self.unverified_only:
+            parts.append(t("catalogue.unverified_only"))
         if extra:
             parts.append(extra)
         self.query_one("#status", Static).update(" · ".join(parts))
@@ -265,6 +272,10 @@ class CatalogueScreen(Screen[None]):
         from screens.offer_summary import OfferSummaryScreen
 
         self.app.push_screen(OfferSummaryScreen(self.desk, self.context))
+
+    def action_unverified(self) -> None:
+        self.unverified_only = not self.unverified_only
+        self.search()
 
     def action_new_service(self) -> None:
         if not self.desk.is_admin:

@@ -144,3 +144,27 @@ async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> N
         assert not isinstance(app.screen, ServiceFormScreen)
         footer = " ".join(str(w.render()) for w in app.screen.query(Static))
         assert "Muokkaa" not in footer
+
+
+async def test_the_admin_lists_services_not_verified_for_a_year(
+    admin: Desk, clock: FixedClock
+) -> None:
+    from datetime import timedelta
+
+    (klubitalo,) = [hit.id for hit in admin.search_services("klubitalo")]
+    clock.set(clock.now() + timedelta(days=400))
+    assert admin.mark_verified(klubitalo) == []
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        assert names(screen) == ["Klubitalo Aallokko"]
+        await keys(pilot, "f9")  # only those to check: this one was just checked
+        assert names(screen) == [] and "tarkistamatta" in rendered(screen, "#status")
+        screen.query_one("#query", Input).value = ""
+        await settle(pilot)
+        assert names(screen) and all(name.startswith("! ") for name in names(screen))
+        await keys(pilot, "f9")
+        assert "Klubitalo Aallokko" in names(screen)

@@ -195,6 +195,11 @@ def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedC
     assert all(hit.stale for hit in admin.search_services("kela"))
     assert admin.mark_verified(stale[0]) == []
     assert stale[0] not in admin.stale_services()
+    # The admin's list of those to check: the filters narrowed to the unverified.
+    unverified = admin.unverified_filter(Filters(municipality_code="853"))
+    listed = {hit.id for hit in admin.search_services("", unverified, limit=500)}
+    everywhere = {hit.id for hit in admin.search_services("", Filters("853"), limit=500)}
+    assert listed == everywhere - {stale[0]} and listed <= set(stale)
 
 
 def test_organisations_are_edited_with_their_phones(admin: Desk) -> None:
