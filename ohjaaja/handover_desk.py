@@ -123,6 +123,16 @@ class OpenMatters:
         return [*self.contacts, *self.handovers, *self.callbacks]
 
 
+@dataclass(frozen=True)
+class Attention:
+    """What the queue reminds a worker of: handovers to take on, overdue ones, and
+    colleagues' shift handovers nobody has acknowledged."""
+
+    new_handovers: int = 0
+    overdue_handovers: int = 0
+    shifts: int = 0
+
+
 class HandoverUseCases:
     """Needs the desk's connection, lock, clock, worker, teams, _now and _audit."""
 
@@ -206,6 +216,14 @@ class HandoverUseCases:
         with self._lock:
             found = rows.inbox(self.conn, self.worker_id, self.teams)
         return [self._view(row) for row in found]
+
+    def attention(self) -> Attention:
+        inbox = self.inbox()
+        return Attention(
+            new_handovers=sum(1 for view in inbox if view.state == "sent"),
+            overdue_handovers=sum(1 for view in inbox if view.overdue),
+            shifts=len(self.pending_shift_handovers()),
+        )
 
     def outbox(self, days: int = 7) -> list[HandoverView]:
         since = to_iso(self.clock.now() - timedelta(days=days))

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 
 from ohjaaja.clock import local
 from ohjaaja.desk import ContactView, Desk
+from ohjaaja.handover_desk import Attention
 from ohjaaja.i18n import t
 from ohjaaja.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
 from screens.bindings import action, group, translate_bindings
@@ -28,6 +29,7 @@ class QueueData:
     entries: list[QueueEntry]
     figures: DayFigures
     my_open: int
+    attention: Attention
 
 
 def _line_bindings() -> list:
@@ -46,6 +48,30 @@ def sync_text(app: object) -> str:
     when = local(status.last_ok).strftime("%H.%M.%S") if status.last_ok else "—"
     key = "sync.online" if status.online else "sync.offline"
     return t(key, time=when, pending=status.pending)
+
+
+def attention_texts(attention: Attention) -> list[str]:
+    """'Siirtoja 2, myöhässä 1 (h)', 'Vuoronvaihto kuittaamatta: 1 (s)'."""
+    texts = []
+    if attention.new_handovers or attention.overdue_handovers:
+        text = t("queue.handovers", count=attention.new_handovers)
+        if attention.overdue_handovers:
+            text += ", " + t("handover.overdue_count", count=attention.overdue_handovers)
+        texts.append(text + " (h)")
+    if attention.shifts:
+        texts.append(t("queue.shifts", count=attention.shifts))
+    return texts
+
+
+def join_fitting(parts: list[str], width: int) -> str:
+    """Parts two spaces apart, a new line started between parts rather than inside one."""
+    lines = [""]
+    for part in parts:
+        if lines[-1] and len(lines[-1]) + 2 + len(part) > width:
+            lines.append(part)
+        else:
+            lines[-1] = f"{lines[-1]}  {part}" if lines[-1] else part
+    return "\n".join(lines)
 
 
 class QueueScreen(Screen):
@@ -110,6 +136,7 @@ class QueueScreen(Screen):
             entries=self.desk.queue(lines, PAGE),
             figures=self.desk.figures(lines),
             my_open=len(self.desk.my_open_contacts()),
+            attention=self.desk.attention(),
         )
         self.app.call_from_thread(self._apply, data)
 
@@ -136,11 +163,15 @@ class QueueScreen(Screen):
         self.query_one("#figures", Static).update(self._figures_text(self.data.figures))
         self.query_one("#lines", Static).update(self._lines_text(self.lines_open))
         self._fill_table(self.data.entries, now)
-        status = t("queue.my_open", count=self.data.my_open) if self.data.my_open else ""
+        parts = attention_texts(self.data.attention)
+        if self.data.my_open:
+            parts.append(t("queue.my_open", count=self.data.my_open))
         shown = len(self.data.entries)
         if self.data.figures.waiting > shown:
-            status = f"{t('queue.shown', shown=shown, total=self.data.figures.waiting)}  {status}"
-        self.query_one("#status", Static).update(f"{status}  {sync_text(self.app)}".strip())
+            parts.insert(0, t("queue.shown", shown=shown, total=self.data.figures.waiting))
+        parts.append(sync_text(self.app))
+        status = self.query_one("#status", Static)
+        status.update(join_fitting([p for p in parts if p], max(status.size.width, 80)))
 
     def _figures_text(self, f: DayFigures) -> Text:
         def pct(share: float | None) -> str:

@@ -15,7 +15,7 @@ from screens.contact import ContactScreen
 from screens.handover_form import HandoverFormScreen
 from screens.handovers import HandoverDetailScreen, HandoversScreen
 from screens.notification_form import NotificationFormScreen
-from screens.queue import QueueScreen
+from screens.queue import QueueScreen, join_fitting
 from screens.reason import ReasonScreen
 from screens.shift import ShiftScreen
 from tests.app.helpers import app_for, choose, keys, settle
@@ -61,6 +61,7 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
     app = app_for(team)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
+        assert "Uusia siirtoja: 2 (h)" in rendered(app.screen, "#status")  # the queue reminds
         await keys(pilot, "h")
         screen = app.screen
         assert isinstance(screen, HandoversScreen)
@@ -232,3 +233,11 @@ async def test_a_returned_handover_is_sent_on_elsewhere(desk: Desk) -> None:
         ("assessment:853", "returned", "Kaatuillut"), ("home_care:853", "sent", "Kaatuillut")
     ]  # fmt: skip
     team.close()
+
+
+def test_the_queue_status_breaks_between_its_parts() -> None:
+    parts = ["Uusia siirtoja: 4, myöhässä 1 (h)", "Kuittaamattomia vuoronvaihtoja: 1 (s)"]
+    assert join_fitting(parts, 80) == "  ".join(parts)
+    assert join_fitting([*parts, "Omia avoimia yhteydenottoja: 1 (o)"], 80).split("\n") == [
+        "  ".join(parts), "Omia avoimia yhteydenottoja: 1 (o)"
+    ]  # fmt: skip

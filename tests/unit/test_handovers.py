@@ -11,7 +11,7 @@ import pytest
 from ohjaaja import notifications, teams
 from ohjaaja.clock import HELSINKI, FixedClock
 from ohjaaja.desk import ContactForm, Desk
-from ohjaaja.handover_desk import HandoverForm
+from ohjaaja.handover_desk import Attention, HandoverForm
 from ohjaaja.handovers import (
     ACTIONS,
     MOVES,
@@ -201,9 +201,14 @@ def test_overdue_ones_sort_first_and_are_marked(desk: Desk, turku: Desk, clock: 
     desk.create_handover(
         HandoverForm(to_team="assessment:853", note="Pian", due_at=clock.now() + timedelta(hours=1))
     )
+    assert turku.attention() == Attention(new_handovers=2)
     clock.advance(seconds=2 * 3600)
     inbox = turku.inbox()
     assert [(v.note, v.overdue) for v in inbox] == [("Pian", True), ("Myöhemmin", False)]
+    turku.move_handover(inbox[1].id, "accept")
+    assert turku.attention() == Attention(new_handovers=1, overdue_handovers=1)
+    desk.hand_over_shift("Iltavuoro")  # a colleague's shift handover, not the sender's own
+    assert turku.attention().shifts == 1 and desk.attention().shifts == 0
 
 
 def test_a_notification_goes_to_the_open_team_or_the_emergency(
