@@ -8,11 +8,13 @@ code). The store runs handlers inside its transaction; nothing here does I/O.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ohjaaja.handovers import IllegalMove, Parties, next_state
+from ohjaaja import notifications, teams
+from ohjaaja.handovers import URGENCIES, IllegalMove, Parties, next_state
 
 Row = dict[str, Any]
 Getter = Callable[[str, str], Row | None]
@@ -257,6 +259,10 @@ def create_handover(args: Row, get: Getter) -> list[Write] | Rejection:
     _require(args, "id", "note", "from_worker_id")
     if not args.get("to_worker_id") and not args.get("to_team"):
         raise BadArguments("to_worker_id: a worker or a team is required")
+    if args.get("to_team") and not teams.is_valid(str(args["to_team"])):
+        raise BadArguments(f"to_team: not a team {args['to_team']!r}")
+    if args.get("urgency", "normal") not in URGENCIES:
+        raise BadArguments(f"urgency: one of {', '.join(URGENCIES)}")
     if get("handover", args["id"]) is not None:
         return []
     row = {k: v for k, v in args.items() if k not in ("v", "event")}
@@ -296,6 +302,7 @@ def create_notification(args: Row, get: Getter) -> list[Write] | Rejection:
     if not isinstance(notification, dict):
         raise BadArguments("notification: required")
     _require(notification, "id", "kind", "routed_to")
+    _check_notification(notification)
     if get("notification", notification["id"]) is not None:
         return []
     writes = [Write("notification", notification["id"], {**notification, "version": 1})]
@@ -306,6 +313,22 @@ def create_notification(args: Row, get: Getter) -> list[Write] | Rejection:
             return made
         writes += made
     return writes
+
+
+def _check_notification(notification: Row) -> None:
+    """The same checks as the form's: the kind's required fields, known choices."""
+    try:
+        fields = json.loads(notification.get("fields") or "{}")
+    except (TypeError, ValueError) as exc:
+        raise BadArguments("notification.fields: not a JSON object") from exc
+    if not isinstance(fields, dict):
+        raise BadArguments("notification.fields: not a JSON object")
+    problems = notifications.check(str(notification["kind"]), fields)
+    if problems:
+        named = ", ".join(f"{name} ({key})" for name, key in problems)
+        raise BadArguments(f"notification.fields: {named}")
+    if not teams.is_valid(str(notification["routed_to"])):
+        raise BadArguments(f"notification.routed_to: not a team {notification['routed_to']!r}")
 
 
 def create_shift_handover(args: Row, get: Getter) -> list[Write] | Rejection:

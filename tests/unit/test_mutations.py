@@ -1,5 +1,8 @@
 """The server's mutation rules, without a server."""
 
+import json
+import re
+
 import pytest
 
 from ohjaaja.mutations import BadArguments, Rejection, Write, apply
@@ -181,6 +184,28 @@ def test_a_handover_needs_a_receiver_and_an_event() -> None:
         apply("handover.create", base, getter({}))
     with pytest.raises(BadArguments, match="event"):
         apply("handover.create", {**base, "to_team": "emergency"}, getter({}))
+    with pytest.raises(BadArguments, match="to_team: not a team"):
+        apply("handover.create", {**base, "to_team": "assessment:999"}, getter({}))
+    with pytest.raises(BadArguments, match="urgency"):
+        apply("handover.create", {**base, "to_team": "emergency", "urgency": "asap"}, getter({}))
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "says"),
+    [
+        ("child_welfare", {"subject": "Lapsi"}, "concern (error.required)"),
+        ("gossip", {"subject": "x", "concern": "y"}, "kind"),
+        ("social_care_need", {"subject": "x", "concern": "y", "consent": "maybe"}, "consent"),
+        ("child_welfare", "[1, 2]", "not a JSON object"),
+    ],
+)
+def test_the_server_checks_a_notification_as_the_form_does(
+    kind: str, fields: object, says: str
+) -> None:
+    text = fields if isinstance(fields, str) else json.dumps(fields)
+    notification = {"id": "n1", "kind": kind, "routed_to": "emergency", "fields": text}
+    with pytest.raises(BadArguments, match=re.escape(says)):
+        apply("notification.create", {"notification": notification}, getter({}))
 
 
 def test_a_shift_handover_is_acknowledged_once() -> None:
