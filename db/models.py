@@ -122,6 +122,14 @@ class Draft(SQLModel, table=True):
     updated_at: str
 
 
+class FormDraft(SQLModel, table=True):
+    __tablename__ = "form_draft"
+    key: str = Field(primary_key=True)  # worker:form:what it is about
+    worker_id: str | None = None
+    fields: str  # JSON: widget id -> value
+    updated_at: str
+
+
 class Organization(Synced, table=True):
     id: str = Field(primary_key=True)
     name: str
