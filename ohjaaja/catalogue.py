@@ -7,7 +7,7 @@ Texts are {"fi": .., "sv": .., "en": ..}; ohjaaja/hsds.py maps them to HSDS 3.0.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, time, timedelta
 from typing import Any
@@ -198,6 +198,27 @@ def with_verified(service: Service, day: date) -> Service:
     return replace(service, last_verified=day)
 
 
+def _phones_from_form(
+    text: str,
+    old_phones: Sequence[Phone],
+    new_id: Callable[[], str],
+    errors: list[tuple[str, str]],
+) -> list[Phone]:
+    """'02 123 4567, 116 123' as Phones; the n-th keeps the n-th old one's id and
+    description, so an edit does not make new rows; each unreadable one is an error."""
+    phones = []
+    written = [part for part in text.replace(";", ",").split(",") if part.strip()]
+    for number, part in enumerate(written):
+        try:
+            e164 = phone_number(part)
+        except PhoneError as exc:
+            errors.append(("phones", f"{part.strip()!r}: {exc}"))
+            continue
+        kept = old_phones[number] if number < len(old_phones) else None
+        phones.append(Phone(kept.id if kept else new_id(), e164, kept.description if kept else {}))
+    return phones
+
+
 def service_from_form(
     values: dict[str, Any], existing: Service | None, new_id: Callable[[], str]
 ) -> tuple[Service | None, list[tuple[str, str]]]:
@@ -217,18 +238,7 @@ def service_from_form(
             eve = parse_time(values["eve_closes"])
         except ValueError as exc:
             errors.append(("eve_closes", str(exc)))
-    phones: list[Phone] = []
-    old_phones = list(old.phones) if old else []
-    for number, text in enumerate(
-        p for p in values["phones"].replace(";", ",").split(",") if p.strip()
-    ):
-        try:
-            e164 = phone_number(text)
-        except PhoneError as exc:
-            errors.append(("phones", f"{text.strip()!r}: {exc}"))
-            continue
-        kept = old_phones[number] if number < len(old_phones) else None
-        phones.append(Phone(kept.id if kept else new_id(), e164, kept.description if kept else {}))
+    phones = _phones_from_form(values["phones"], old.phones if old else (), new_id, errors)
     areas = tuple(_municipality_codes(values["areas"], errors))
     languages = tuple(
         code.strip().lower() for code in values["languages"].split(",") if code.strip()
@@ -298,17 +308,8 @@ def organization_from_form(
     values: dict[str, str], existing: Organization | None, new_id: Callable[[], str]
 ) -> tuple[Organization | None, list[tuple[str, str]]]:
     errors: list[tuple[str, str]] = []
-    phones = []
-    old_phones = list(existing.phones) if existing else []
-    texts = [p for p in values["phones"].replace(";", ",").split(",") if p.strip()]
-    for number, text in enumerate(texts):
-        try:
-            e164 = phone_number(text)
-        except PhoneError as exc:
-            errors.append(("phones", f"{text.strip()!r}: {exc}"))
-            continue
-        kept = old_phones[number] if number < len(old_phones) else None
-        phones.append(Phone(kept.id if kept else new_id(), e164, kept.description if kept else {}))
+    old_phones = existing.phones if existing else ()
+    phones = _phones_from_form(values["phones"], old_phones, new_id, errors)
     if errors:
         return None, errors
     base = existing or Organization(id=new_id(), name={})

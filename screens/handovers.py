@@ -14,7 +14,6 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
@@ -25,6 +24,7 @@ from ohjaaja.handover_desk import HandoverEvent, HandoverView, NotificationView
 from ohjaaja.i18n import get_language, t
 from ohjaaja.teams import split, team_name
 from screens.bindings import action, translate_bindings
+from screens.card_screen import CardScreen
 from screens.widgets import TitleBar, desk_footer
 
 
@@ -252,7 +252,8 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         self.dismiss(None)
 
 
-class HandoverDetailScreen(HandoverMoves, Screen[None]):
+class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
+    TITLE_KEY = "title.handover"
     BINDINGS = [
         action("accept", "a", "accept"),
         action("return_handover", "r", "return_handover"),
@@ -265,19 +266,6 @@ class HandoverDetailScreen(HandoverMoves, Screen[None]):
         self.desk = desk
         self.handover_id = handover_id
         self.view: HandoverView | None = None
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar("title.handover", self.desk.worker_name, id="title")
-        with VerticalScroll(id="card-scroll"):
-            yield Static("", id="card")
-        yield Static("", id="status")
-        yield desk_footer()
-
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        self.query_one("#title", TitleBar).show(self.desk.clock.now())
-        self.query_one("#card-scroll").focus()
-        self.load()
 
     def retranslate(self) -> None:
         translate_bindings(self)

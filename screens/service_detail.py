@@ -9,9 +9,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ohjaaja.catalogue import Organization, Service, text_in
@@ -21,9 +18,10 @@ from ohjaaja.desk import Desk
 from ohjaaja.i18n import get_language, t
 from ohjaaja.phones import display_phone
 from screens.bindings import action, translate_bindings
+from screens.card_screen import CardScreen
 from screens.catalogue import OfferContext
 from screens.labels import line_name, municipality_name
-from screens.widgets import WEEKDAYS, TitleBar, desk_footer
+from screens.widgets import WEEKDAYS, TitleBar
 
 
 def service_body(service: Service, organization: Organization, today: date, language: str) -> Group:
@@ -80,8 +78,10 @@ def service_body(service: Service, organization: Organization, today: date, lang
     return Group(title, facts, Text(f"\n{t('service.hours')}", style="bold"), hours)
 
 
-class ServiceDetailScreen(Screen[bool]):
+class ServiceDetailScreen(CardScreen[bool]):
     """Dismissed with True when the service was offered from here."""
+
+    TITLE_KEY = "title.service"
 
     BINDINGS = [
         action("offer", "f10", "offer", priority=True),
@@ -97,19 +97,6 @@ class ServiceDetailScreen(Screen[bool]):
         self.context = context
         self.found: tuple[Service, Organization] | None = None
         self.offered = False
-
-    def compose(self) -> ComposeResult:
-        yield TitleBar("title.service", self.desk.worker_name, id="title")
-        with VerticalScroll(id="card-scroll"):
-            yield Static("", id="card")
-        yield Static("", id="status")
-        yield desk_footer()
-
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        self.query_one("#title", TitleBar).show(self.desk.clock.now())
-        self.query_one("#card-scroll").focus()
-        self.load()
 
     def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
         if action_name == "offer":
