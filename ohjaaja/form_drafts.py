@@ -69,11 +69,8 @@ class FormDraftUseCases:
             return None
         return FormDraft(json.loads(row["fields"]), from_iso(row["updated_at"]))
 
-    def discard_form_draft(self, form: str, subject: str) -> None:
-        with self._lock, transaction(self.conn) as conn:
-            self._discard_form_draft(conn, form, subject)
-
     def _discard_form_draft(self, conn: sqlite3.Connection, form: str, subject: str) -> None:
+        """In the transaction of the use case that sends the form."""
         key = self._form_key(form, subject)
         draft_rows.discard_form(conn, key)
         # A save of a change made before this, still in flight, cannot bring it back.

@@ -1,7 +1,7 @@
 """A new handover, from a contact or a client card: to whom (a team of the client's
-municipality or another one, the social emergency, or a named worker), the structured summary
-(situation, background, assessment, recommendation), urgency, due time, warm or
-not, and a note (required)."""
+municipality or another one, the social emergency, or a named worker), the
+structured summary (situation, background, assessment, recommendation), urgency,
+due time, warm or not, and a note (required)."""
 
 from __future__ import annotations
 

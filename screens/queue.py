@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from rich.text import Text
 from textual import on, work
@@ -107,6 +108,8 @@ class QueueScreen(Screen):
         self.set_interval(1.0, self.tick)
         self.call_after_refresh(self.refresh_lines_open)
         self.set_interval(60.0, self.refresh_lines_open)
+        # Handovers fall overdue by the clock alone, with nothing written.
+        self.set_interval(60.0, partial(self.refresh_queue, True))
 
     def _add_columns(self) -> None:
         table = self.query_one("#queue", DataTable)
