@@ -20,6 +20,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from ohjaaja.clock import local
 from ohjaaja.desk import Desk
+from ohjaaja.form_drafts import FormDraft
 from ohjaaja.i18n import t
 
 if TYPE_CHECKING:
@@ -85,21 +86,31 @@ class KeepsDraft(_Base):
     _draft_subject = ""
     _pristine: dict[str, Any] | None = None
 
-    def restore_draft(self, form: str, subject: str) -> bool:
-        """Fill the form from its draft, if it has one; whether it had."""
+    def restore_draft(self, form: str, subject: str) -> None:
+        """Fill the form from its draft, if it has one (read in a thread worker, as
+        every screen reads the database); then after_restore says whether it had."""
         self._draft_form, self._draft_subject = form, subject
         self._pristine = read_fields(self)
-        draft = self.desk.form_draft(form, subject)
-        if draft is None:
-            return False
-        self.before_restore(draft.fields)
-        write_fields(self, draft.fields)
-        when = f"{local(draft.updated_at):%d.%m. %H.%M}"
-        self.query_one(self.draft_status, Static).update(t("form.draft_restored", at=when))
-        return True
+        self._load_draft()
+
+    @work(thread=True, exclusive=True, group="form-draft-load")
+    def _load_draft(self) -> None:
+        draft = self.desk.form_draft(self._draft_form, self._draft_subject)
+        self.app.call_from_thread(self._apply_draft, draft)
+
+    def _apply_draft(self, draft: FormDraft | None) -> None:
+        if draft is not None:
+            self.before_restore(draft.fields)
+            write_fields(self, draft.fields)
+            when = f"{local(draft.updated_at):%d.%m. %H.%M}"
+            self.query_one(self.draft_status, Static).update(t("form.draft_restored", at=when))
+        self.after_restore(draft is not None)
 
     def before_restore(self, fields: dict[str, Any]) -> None:
         """Ready the form for the saved values (a list whose options depend on another)."""
+
+    def after_restore(self, restored: bool) -> None:
+        """The draft, if any, is in the form."""
 
     def on_input_changed(self) -> None:
         self._changed()

@@ -127,7 +127,9 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
         self.query_one("#to", Select).focus()
         self._show_due()
-        restored = self.restore_draft("handover", about(self.contact_id, self.client_id))
+        self.restore_draft("handover", about(self.contact_id, self.client_id))
+
+    def after_restore(self, restored: bool) -> None:
         if not restored and self.prefill:
             write_fields(self, self.prefill)  # a returned handover being sent on
 
