@@ -44,8 +44,16 @@ class transaction:
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
+            try:
+                self.conn.execute("COMMIT")
+            except sqlite3.Error:
+                # A failed COMMIT (a deferred foreign key, a full disk) leaves the
+                # transaction open; end it, or every later BEGIN on this
+                # connection fails and its write lock blocks the other processes.
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+        elif self.conn.in_transaction:
             self.conn.execute("ROLLBACK")
 
 

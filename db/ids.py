@@ -23,3 +23,13 @@ def sequential_ids(unix_ms: int) -> Iterator[str]:
         high = (counter >> 62) & 0xFFF
         yield str(uuid.UUID(int=base | high << 64 | low))
         counter += 1
+
+
+# Workers are named (a login); every desk and the server derive the same id from
+# the name, so a desk that has never reached the server already uses the id the
+# server's register knows.
+_WORKER_NAMESPACE = uuid.UUID("6f1a3c52-0b7e-5d43-9a21-6f68616a6161")
+
+
+def worker_id(name: str) -> str:
+    return str(uuid.uuid5(_WORKER_NAMESPACE, name))

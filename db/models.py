@@ -44,6 +44,7 @@ class Worker(Synced, table=True):
     roles: str = '["guidance"]'
     lines: str = "[]"
     language: str = "fi"
+    teams: str = "[]"
 
 
 class Client(Synced, table=True):
@@ -284,6 +285,35 @@ class Outbox(SQLModel, table=True):
     acked_at: str | None = None
     status: str | None = None
     result: str | None = None
+    worker_id: str | None = None
+
+
+class SyncRow(SQLModel, table=True):
+    __tablename__ = "sync_row"
+    tbl: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    seq: int
+    sig: str
+
+
+class SyncQuarantine(SQLModel, table=True):
+    __tablename__ = "sync_quarantine"
+    tbl: str = Field(primary_key=True)
+    id: str = Field(primary_key=True)
+    seq: int
+    reason: str
+    change: str
+    first_at: str
+    last_at: str
+    attempts: int = 1
+
+
+class ClientMerge(SQLModel, table=True):
+    __tablename__ = "client_merge"
+    from_id: str = Field(primary_key=True)
+    to_id: str
+    at: str
+    done: bool = False
 
 
 class Meta(SQLModel, table=True):

@@ -1,66 +1,34 @@
-"""The desk side of sync in the database: acknowledging pushed mutations and
-applying pulled rows."""
+"""The desk's side of sync in its database: writing pulled rows, the signatures of
+rows as the server served them, the quarantine, and merged clients.
+
+These run inside the caller's transaction; ohjaaja.sync decides what to write.
+"""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from db.engine import transaction
-
-# Tables a pulled row may land in; server-only tables (the identity-code index) are skipped.
-SYNCED_TABLES = (
-    "worker",
-    "client",
-    "client_phone",
-    "relative",
-    "contact",
-    "audit",
-    "organization",
-    "service",
-    "location",
-    "service_at_location",
-    "catalogue_phone",
-    "schedule",
-    "offer",
-    "contact_event",
-    "notification",
-    "handover",
-    "handover_event",
-    "shift_handover",
+# Where a client id is kept, for moving rows to the client it was merged into.
+CLIENT_REFERENCES = (
+    ("contact", "client_id"),
+    ("handover", "client_id"),
+    ("notification", "client_id"),
+    ("relative", "client_id"),
+    ("client_phone", "client_id"),
+    ("audit", "client_id"),
 )
-APPEND_ONLY = ("audit", "offer", "contact_event", "handover_event")
-
-
-def columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
-
-
-def acknowledge(
-    conn: sqlite3.Connection, results: Iterable[tuple[int, str, dict[str, Any]]], at: str
-) -> None:
-    """Record the server's (seq, status, result) for pushed mutations."""
-    conn.executemany(
-        "UPDATE outbox SET acked_at = ?, status = ?, result = ? WHERE seq = ?",
-        [(at, status, json.dumps(result), seq) for seq, status, result in results],
-    )
-
-
-def unacknowledge_all(conn: sqlite3.Connection) -> int:
-    """After the server's epoch changed: everything may have to be sent again."""
-    return conn.execute("UPDATE outbox SET acked_at = NULL WHERE acked_at IS NOT NULL").rowcount
 
 
 def pending_row_ids(conn: sqlite3.Connection) -> set[str]:
     """Ids of rows with local changes not yet acknowledged: a pull must not overwrite them."""
     ids: set[str] = set()
     for (args,) in conn.execute("SELECT args FROM outbox WHERE acked_at IS NULL"):
-        data = json.loads(args)
         # A mutation names its rows at the top, or in nested rows and lists of rows
         # (client.create's client and phones, catalogue.put's tables of rows).
-        ids.update(_row_ids(data, depth=3))
+        ids.update(_row_ids(json.loads(args), depth=3))
     return ids
 
 
@@ -75,40 +43,8 @@ def _row_ids(value: Any, depth: int) -> set[str]:
     return found.union(*(_row_ids(item, depth - 1) for item in value.values()))
 
 
-def apply_rows(conn: sqlite3.Connection, rows: list[dict[str, Any]]) -> int:
-    """Apply one pulled page in one transaction; foreign keys are checked at commit,
-    so rows of one page may arrive in any order. Returns how many rows were written."""
-    written = 0
-    with transaction(conn):
-        conn.execute("PRAGMA defer_foreign_keys = ON")
-        skip = pending_row_ids(conn)
-        known = {table: set(columns(conn, table)) for table in SYNCED_TABLES}
-        for change in rows:
-            table, data = change["table"], change["data"]
-            if table not in known or change["id"] in skip:
-                continue
-            values = {k: _sql_value(v) for k, v in data.items() if k in known[table]}
-            if table in APPEND_ONLY:  # never updated
-                _insert(conn, table, values, "OR IGNORE")
-            elif table == "worker":
-                _upsert_worker(conn, values)
-            else:
-                _upsert(conn, table, values)
-            written += 1
-    return written
-
-
-def _sql_value(value: Any) -> Any:
-    return json.dumps(value) if isinstance(value, list | dict) else value
-
-
-def _insert(conn: sqlite3.Connection, table: str, values: dict[str, Any], verb: str = "") -> None:
-    names = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    conn.execute(f"INSERT {verb} INTO {table} ({names}) VALUES ({marks})", values)
-
-
-def _upsert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
+def upsert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
+    """Insert or update the synced columns; the desk's own columns are left alone."""
     names = ", ".join(values)
     marks = ", ".join(f":{k}" for k in values)
     updates = ", ".join(f"{k} = excluded.{k}" for k in values if k != "id")
@@ -118,16 +54,131 @@ def _upsert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> Non
     )
 
 
-def _upsert_worker(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
-    """Two desks may each have made a worker of the same name: keep both, the second
-    with its id in the name, so contacts can still point at it."""
+def insert_once(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
+    """Append-only rows: what is here stays as it is."""
+    names = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    conn.execute(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", values)
+
+
+def upsert_worker(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
+    """A worker this desk already knows by the same name under an older id (made
+    before ids came from names) keeps that name; the new row is told apart."""
     clash = conn.execute(
         "SELECT 1 FROM worker WHERE name = ? AND id != ?", (values.get("name"), values["id"])
     ).fetchone()
     if clash:
         values = {**values, "name": f"{values['name']} · {values['id'][:8]}"}
-    _upsert(conn, "worker", values)
+    upsert(conn, "worker", values)
 
 
-def mark_claim(conn: sqlite3.Connection, contact_id: str, state: str) -> None:
+def row(conn: sqlite3.Connection, table: str, row_id: str) -> sqlite3.Row | None:
+    return conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+
+
+# -- signatures of pulled rows ---------------------------------------------------
+def remember_signed(conn: sqlite3.Connection, table: str, row_id: str, seq: int, sig: str) -> None:
+    conn.execute(
+        "INSERT INTO sync_row (tbl, id, seq, sig) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(tbl, id) DO UPDATE SET seq = excluded.seq, sig = excluded.sig",
+        (table, row_id, seq, sig),
+    )
+
+
+def signed_after(conn: sqlite3.Connection, seq: int) -> Iterator[sqlite3.Row]:
+    """Rows pulled with a sequence number after `seq`, in order."""
+    yield from conn.execute(
+        "SELECT tbl, id, seq, sig FROM sync_row WHERE seq > ? ORDER BY seq", (seq,)
+    )
+
+
+def signed_seq(conn: sqlite3.Connection, table: str, row_id: str) -> int | None:
+    found = conn.execute(
+        "SELECT seq FROM sync_row WHERE tbl = ? AND id = ?", (table, row_id)
+    ).fetchone()
+    return None if found is None else int(found[0])
+
+
+# -- the quarantine ------------------------------------------------------------
+def quarantine(conn: sqlite3.Connection, change: dict[str, Any], reason: str, at: str) -> None:
+    conn.execute(
+        "INSERT INTO sync_quarantine (tbl, id, seq, reason, change, first_at, last_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(tbl, id) DO UPDATE SET "
+        "seq = excluded.seq, reason = excluded.reason, change = excluded.change, "
+        "last_at = excluded.last_at, attempts = attempts + 1",
+        (str(change.get("table")), str(change.get("id")), int(change.get("seq") or 0), reason,
+         json.dumps(change, ensure_ascii=False, default=str), at, at),
+    )  # fmt: skip
+
+
+def quarantined(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The changes put aside, oldest first."""
+    return [
+        json.loads(found[0])
+        for found in conn.execute("SELECT change FROM sync_quarantine ORDER BY seq")
+    ]
+
+
+def quarantine_entries(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    return conn.execute(
+        "SELECT tbl, id, seq, reason, first_at, last_at, attempts FROM sync_quarantine ORDER BY seq"
+    ).fetchall()
+
+
+def release(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    conn.execute("DELETE FROM sync_quarantine WHERE tbl = ? AND id = ?", (table, row_id))
+
+
+def quarantine_count(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM sync_quarantine").fetchone()[0])
+
+
+# -- claims and merged clients ---------------------------------------------------------
+def mark_claim(conn: sqlite3.Connection, contact_id: str, state: str | None) -> None:
     conn.execute("UPDATE contact SET claim_state = ? WHERE id = ?", (state, contact_id))
+
+
+def add_merge(conn: sqlite3.Connection, from_id: str, to_id: str, at: str) -> None:
+    """The refused client gives its code up at once (so the holder can be pulled in)
+    and is kept as a tombstone until the rows pointing at it are moved."""
+    conn.execute(
+        "INSERT INTO client_merge (from_id, to_id, at) VALUES (?, ?, ?) "
+        "ON CONFLICT(from_id) DO NOTHING",
+        (from_id, to_id, at),
+    )
+    conn.execute(
+        "UPDATE client SET hetu = NULL, deleted = 1, updated_at = ? WHERE id = ?", (at, from_id)
+    )
+
+
+def open_merges(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Merges whose target is here now and whose rows are not yet moved."""
+    return [
+        (found[0], found[1])
+        for found in conn.execute(
+            "SELECT m.from_id, m.to_id FROM client_merge AS m JOIN client AS c ON c.id = m.to_id "
+            "WHERE m.done = 0"
+        )
+    ]
+
+
+def complete_merge(conn: sqlite3.Connection, from_id: str, to_id: str) -> None:
+    for table, column in CLIENT_REFERENCES:
+        conn.execute(f"UPDATE {table} SET {column} = ? WHERE {column} = ?", (to_id, from_id))
+    conn.execute("UPDATE client_merge SET done = 1 WHERE from_id = ?", (from_id,))
+
+
+def merged_into(conn: sqlite3.Connection, client_id: str) -> str | None:
+    found = conn.execute(
+        "SELECT to_id FROM client_merge WHERE from_id = ?", (client_id,)
+    ).fetchone()
+    return None if found is None else str(found[0])
+
+
+def columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [found[1] for found in conn.execute(f"PRAGMA table_info({table})")]
+
+
+def existing(conn: sqlite3.Connection, tables: Iterable[str]) -> set[str]:
+    names = {found[0] for found in conn.execute("SELECT name FROM sqlite_master")}
+    return {table for table in tables if table in names}

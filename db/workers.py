@@ -5,24 +5,20 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from db.ids import new_id
+from db.ids import worker_id
 
 
-def ensure_worker(
-    conn: sqlite3.Connection, name: str, roles: list[str], at: str
-) -> tuple[str, bool]:
-    """The id of the worker with this name, created if missing; (id, created)."""
+def ensure_worker(conn: sqlite3.Connection, name: str, roles: list[str], at: str) -> str:
+    """The id of the worker with this name, created if missing. A new worker's id
+    comes from the name, as in the server's register; a database made before that
+    keeps the id its worker already has."""
     row = conn.execute("SELECT id FROM worker WHERE name = ?", (name,)).fetchone()
     if row is not None:
-        return str(row[0]), False
-    worker_id = new_id()
+        return str(row[0])
+    key = worker_id(name)
     conn.execute(
-        "INSERT INTO worker (id, name, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
-        (worker_id, name, json.dumps(roles), at, at),
+        "INSERT INTO worker (id, name, roles, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT(id) DO NOTHING",
+        (key, name, json.dumps(roles), at, at),
     )
-    return worker_id, True
-
-
-def worker_row(conn: sqlite3.Connection, worker_id: str) -> dict[str, object]:
-    row = conn.execute("SELECT * FROM worker WHERE id = ?", (worker_id,)).fetchone()
-    return dict(row)
+    return key

@@ -27,7 +27,7 @@ FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
     from ohjaaja.simulator import ArrivalSimulator
-    from ohjaaja.sync_client import SyncClient, SyncStatus
+    from ohjaaja.sync.client import SyncClient, SyncReport, SyncStatus
 
 
 def httpx_errors() -> type[Exception]:
@@ -186,7 +186,7 @@ class OhjaajaApp(App[None]):
     @work(thread=True, group="sync")
     def _sync_in_thread(self) -> None:
         """Push and pull in the background; offline is a state, not an error."""
-        from ohjaaja.sync_client import SyncClient, SyncError, SyncStatus
+        from ohjaaja.sync.client import SyncClient, SyncError, SyncStatus
 
         assert self.settings.server and self.settings.token
         if self._sync is None:
@@ -194,6 +194,7 @@ class OhjaajaApp(App[None]):
                 self.desk.database, self.settings.server, self.settings.token, self.desk.clock
             )
         previous = self.sync_status
+        report = None
         try:
             report = self._sync.sync_once()
         except (SyncError, OSError, httpx_errors()) as exc:
@@ -202,12 +203,14 @@ class OhjaajaApp(App[None]):
                 last_ok=previous.last_ok if previous else None,
                 pending=self.desk.pending_changes(),
                 error=str(exc),
+                quarantined=previous.quarantined if previous else 0,
             )
-            lost: tuple[str, ...] = ()
         else:
-            status = SyncStatus(True, self.desk.clock.now(), self.desk.pending_changes())
-            lost = report.lost_claims
-        self.call_from_thread(self._sync_done, status, lost)
+            status = SyncStatus(
+                True, self.desk.clock.now(), self.desk.pending_changes(),
+                quarantined=report.quarantined,
+            )  # fmt: skip
+        self.call_from_thread(self._sync_done, status, report)
 
     def follow_server(self) -> None:
         """Live pokes: a sync round as soon as the server's head moves. The stream
@@ -215,7 +218,7 @@ class OhjaajaApp(App[None]):
         threading.Thread(target=self._follow, name="ohjaaja-follow", daemon=True).start()
 
     def _follow(self) -> None:
-        from ohjaaja.sync_client import SyncClient, SyncError
+        from ohjaaja.sync.client import SyncClient, SyncError
 
         assert self.settings.server and self.settings.token
         client = SyncClient(
@@ -230,14 +233,15 @@ class OhjaajaApp(App[None]):
         with contextlib.suppress(RuntimeError):  # the app may be gone
             self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
 
-    def _sync_done(self, status: object, lost: tuple[str, ...]) -> None:
-        self.sync_status = status  # type: ignore[assignment]
+    def _sync_done(self, status: SyncStatus, report: SyncReport | None) -> None:
+        self.sync_status = status
         self._sync_running = False
         if self._sync_again:
             self._sync_again = False
             self.sync_round()
-        for _ in lost:
-            self.notify(t("sync.claim_lost"), severity="warning", timeout=15)
+        if report is not None:
+            for message in sync_notices(report):
+                self.notify(message, severity="warning", timeout=15)
         refresh = getattr(self.screen, "show_data", None)
         if refresh is not None:
             refresh()
@@ -260,6 +264,23 @@ class OhjaajaApp(App[None]):
             arrival.caller_phone,
         )
         self.call_from_thread(self._schedule_arrival)
+
+
+def sync_notices(report: SyncReport) -> list[str]:
+    """What a worker is told after a round: each thing the server refused that
+    changed what they see."""
+    notices = [t("sync.claim_lost") for _ in report.lost_claims]
+    notices += [t("sync.note_kept") for _ in range(report.kept_notes)]
+    notices += [t("sync.client_merged") for _ in report.merged_clients]
+    handled = {"contact.claim"} | ({"contact.close"} if report.kept_notes else set())
+    notices += [
+        t("sync.refused", what=name, why=reason)
+        for name, reason in report.refusals
+        if name not in handled and reason != "hetu_taken"
+    ]
+    if report.epoch_changed:
+        notices.append(t("sync.server_restored", rows=report.restored))
+    return notices
 
 
 def make_app(

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ohjaaja.clock import SystemClock
-from ohjaaja.desk import Desk, DeskModeError
+from ohjaaja.desk import Desk, DeskOpenError
 from ohjaaja.hsds import Reading, RecordError, organization_object, service_object
 from ohjaaja.hsds_files import HsdsFileError, read_path, write_json, write_package
 from ohjaaja.settings import default_worker
@@ -30,8 +30,8 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
             database, SystemClock(), args.worker or default_worker(), roles=("admin",),
             training=args.training,
         )  # fmt: skip
-    except DeskModeError as exc:
-        print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
         return 2
     try:
         if reading is not None:

@@ -17,7 +17,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from db import catalogue as store
-from db import outbox
 from db.catalogue import Filters  # the screens filter through the use cases
 from db.engine import transaction
 from db.ids import new_id
@@ -43,6 +42,7 @@ from ohjaaja.clock import Clock, local
 from ohjaaja.i18n import t_in
 from ohjaaja.phones import display_phone
 from ohjaaja.schedules import ServiceHours, day_runs
+from ohjaaja.sync.outgoing import record, record_many
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
 
@@ -221,7 +221,7 @@ class CatalogueUseCases:
         }
         with self._lock, transaction(self.conn) as conn:
             store.insert_offer(conn, values)
-            outbox.record(conn, "offer.create", values, values["created_at"])
+            record(conn, "offer.create", values, values["created_at"], self.worker_id)
         return str(values["id"])
 
     def offers(self, contact_id: str, language: str = "fi") -> list[OfferView]:
@@ -318,7 +318,7 @@ class CatalogueUseCases:
             if errors:
                 return None, errors
             with transaction(self.conn) as conn:
-                report = write_catalogue(conn, organizations, services, self._now(), record=True)
+                report = write_catalogue(conn, organizations, services, self._now(), self.worker_id)
         return report, []
 
 
@@ -369,11 +369,11 @@ def write_catalogue(
     organizations: Sequence[Organization],
     services: Sequence[Service],
     now: str,
-    record: bool,
+    by: str | None,
 ) -> ImportReport:
     """Write records that changed, each with its version bumped, tombstone the child
-    rows an edit dropped, and (record) put each change in the outbox. The caller
-    holds the transaction."""
+    rows an edit dropped, and put each change in the outbox as worker `by`'s (None:
+    not at all, as the demo's own catalogue). The caller holds the transaction."""
     existing_orgs = {
         row["id"]: organization_from_row(row, store.organization_phones(conn, row["id"]))
         for row in store.organizations(conn, [o.id for o in organizations])
@@ -392,8 +392,9 @@ def write_catalogue(
         tables = service_rows(service, now)
         _tombstone_dropped(conn, service.id, tables, now)
         mutations.append(_put(conn, tables, now))
-    if record and mutations:
-        outbox.record_many(conn, [("catalogue.put", {"rows": m}) for m in mutations], now)
+    if by is not None and mutations:
+        puts = [("catalogue.put", {"rows": m, "worker_id": by}) for m in mutations]
+        record_many(conn, puts, now, by)
     return ImportReport(len(changed_orgs), created, updated, len(services) - created - updated)
 
 

@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from ohjaaja.clock import SystemClock, to_iso
 from ohjaaja.i18n import LANGUAGES
@@ -19,6 +20,7 @@ from ohjaaja.settings import (
     default_worker,
     load_keymap,
 )
+from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
 def _lines(text: str) -> tuple[str, ...]:
@@ -71,7 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     _clients_parser(sub, common)
     _catalogue_parser(sub, common)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
-    sync.add_argument("--once", action="store_true", required=True, help="one round, then exit")
+    what = sync.add_mutually_exclusive_group(required=True)
+    what.add_argument("--once", action="store_true", help="one round, then exit")
+    what.add_argument(
+        "--quarantine", action="store_true", help="list pulled rows this desk could not store"
+    )
     sync.add_argument("--server", default=os.environ.get("OHJAAJA_SERVER"))
     sync.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"))
     return parser
@@ -82,6 +88,11 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     where = store.add_mutually_exclusive_group()
     where.add_argument("--database", type=Path, help="SQLite file of the server's store")
     where.add_argument("--database-url", help="postgresql://... for a PostgreSQL store")
+    store.add_argument(
+        "--admin-log", type=Path,
+        help="the admin journal of token and worker changes, kept out of backups "
+        "(default: beside an SQLite store, else in the user data directory)",
+    )  # fmt: skip
     server = sub.add_parser("server", parents=[store], help="run the shared server")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8750)
@@ -92,13 +103,53 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     token = commands.add_parser("token", help="create or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", parents=[store], help="print a new token")
-    create.add_argument("--role", required=True, choices=("desk", "worker", "integration", "admin"))
-    create.add_argument("--name", required=True, help="the desk id, worker or integration")
+    create.add_argument("--role", required=True, choices=TOKEN_ROLES)
+    create.add_argument("--name", required=True, type=_desk_name, help="the desk id, or a name")
+    create.add_argument(
+        "--workers", type=_names, default=(),
+        help="registered workers a desk token acts for, comma separated",
+    )  # fmt: skip
     revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
     revoke.add_argument("--name", required=True)
-    commands.add_parser(
-        "new-epoch", parents=[store], help="after restoring a backup: desks will resend"
+    grant = token_sub.add_parser(
+        "workers", parents=[store], help="set the workers a desk token acts for"
     )
+    grant.add_argument("--name", required=True)
+    grant.add_argument("--workers", type=_names, required=True)
+    worker = commands.add_parser("worker", help="the register of workers")
+    worker_sub = worker.add_subparsers(dest="worker_command", required=True)
+    add = worker_sub.add_parser("add", parents=[store], help="add a worker, or change one")
+    add.add_argument("name")
+    add.add_argument("--roles", type=_roles, default=("guidance",), help="guidance,emergency,...")
+    add.add_argument("--teams", type=_teams, default=(), help="emergency,assessment:853,...")
+    remove = worker_sub.add_parser("remove", parents=[store], help="a worker leaves")
+    remove.add_argument("name")
+    worker_sub.add_parser("list", parents=[store], help="the register")
+    commands.add_parser(
+        "new-epoch", parents=[store], help="after restoring a backup: desks give back what it lacks"
+    )
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in text.split(",") if name.strip())
+
+
+def _roles(text: str) -> tuple[str, ...]:
+    roles = _names(text)
+    bad = [role for role in roles if role not in WORKER_ROLES]
+    if bad or not roles:
+        raise argparse.ArgumentTypeError(f"roles are {', '.join(WORKER_ROLES)}")
+    return roles
+
+
+def _desk_name(text: str) -> str:
+    import re
+
+    from ohjaaja.server.models import DESK_PATTERN
+
+    if not re.fullmatch(DESK_PATTERN, text):
+        raise argparse.ArgumentTypeError("letters, digits and _ . : @ - (at most 200)")
+    return text
 
 
 def _clients_parser(
@@ -153,33 +204,39 @@ def _teams(text: str) -> tuple[str, ...]:
     return codes
 
 
-def _store_url(args: argparse.Namespace) -> str:
+def _store_location(args: argparse.Namespace) -> tuple[str, Path]:
+    """The store's URL and its admin journal's path."""
     if args.database_url:
-        return str(args.database_url)
+        journal = args.admin_log or Path(default_database()).with_name("server-admin.log")
+        return str(args.database_url), journal
     path = args.database or Path(default_database()).with_name("server.sqlite")
     path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{path}", args.admin_log or path.with_name(path.name + ".admin-log")
 
 
 def run_server(args: argparse.Namespace) -> int:
-    from db.server_store import Store, StoreModeError
+    from db.server.journal import Journal
+    from db.server.store import Store, StoreFileError, StoreModeError
 
+    url, journal = _store_location(args)
     try:
-        store = Store(_store_url(args), training=getattr(args, "training", False) or None)
+        store = Store(
+            url, training=getattr(args, "training", False) or None, journal=Journal(journal)
+        )
     except StoreModeError as exc:
         print(f"ohjaaja: {exc}; refusing to mix training and client data", file=sys.stderr)
         return 2
-    if args.server_command == "new-epoch":
-        print(store.new_epoch())
-        return 0
-    if args.server_command == "token":
-        if args.token_command == "create":
-            print(f"token for {args.name} ({args.role}):", file=sys.stderr)
-            print(store.create_token(args.name, args.role, to_iso(SystemClock().now())))
-            return 0
-        revoked = store.revoke_token(args.name, to_iso(SystemClock().now()))
-        print(f"revoked {revoked} token(s) of {args.name}")
-        return 0 if revoked else 1
+    except StoreFileError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
+    if args.server_command:
+        try:
+            return _administer(store, args)
+        except KeyError as exc:
+            print(f"ohjaaja: {exc.args[0]}", file=sys.stderr)
+            return 1
+        finally:
+            store.close()
     import uvicorn
 
     from ohjaaja.server import create_app
@@ -193,6 +250,37 @@ def run_server(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=3,
     )
     return 0
+
+
+def _administer(store: Any, args: argparse.Namespace) -> int:
+    """The server's admin commands; each is also written to the admin journal."""
+    now = to_iso(SystemClock().now())
+    if args.server_command == "new-epoch":
+        print(store.new_epoch())
+        return 0
+    if args.server_command == "worker":
+        if args.worker_command == "add":
+            print(store.add_worker(args.name, args.roles, args.teams, now))
+            return 0
+        if args.worker_command == "remove":
+            removed = store.remove_worker(args.name, now)
+            print(f"removed {removed} worker(s) named {args.name}")
+            return 0 if removed else 1
+        for worker in store.workers():
+            state = "" if worker.active else "  (removed)"
+            print(f"{worker.name}\t{','.join(worker.roles)}\t{','.join(worker.teams)}{state}")
+        return 0
+    if args.token_command == "create":
+        print(f"token for {args.name} ({args.role}):", file=sys.stderr)
+        print(store.create_token(args.name, args.role, now, args.workers))
+        return 0
+    if args.token_command == "workers":
+        changed = store.set_token_workers(args.name, args.workers, now)
+        print(f"{changed} token(s) of {args.name} act for {', '.join(args.workers) or 'nobody'}")
+        return 0 if changed else 1
+    revoked = store.revoke_token(args.name, now)
+    print(f"revoked {revoked} token(s) of {args.name}")
+    return 0 if revoked else 1
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -239,7 +327,7 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
 
 def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
     from ohjaaja.app import make_app
-    from ohjaaja.desk import Desk, DeskModeError
+    from ohjaaja.desk import Desk, DeskOpenError
 
     settings = _settings(args, database)
     try:
@@ -248,8 +336,8 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
             database, SystemClock(), settings.worker_name, roles, settings.training,
             teams=settings.teams or default_teams(settings.lines),
         )  # fmt: skip
-    except DeskModeError as exc:
-        print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
         return 2
     simulator = None
     if simulate:
@@ -281,14 +369,20 @@ def run_demo(args: argparse.Namespace) -> int:
 def run_sync(args: argparse.Namespace) -> int:
     import httpx
 
-    from ohjaaja.desk import open_database
-    from ohjaaja.sync_client import SyncClient, SyncError
+    from ohjaaja.desk import DeskFileError, open_database
+    from ohjaaja.sync.client import SyncClient, SyncError
 
+    database = args.database or default_database()
+    if args.quarantine:
+        return print_quarantine(database)
     if not args.server or not args.token:
         print("ohjaaja: sync needs --server and --token (or OHJAAJA_*)", file=sys.stderr)
         return 2
-    database = args.database or default_database()
-    open_database(database).close()  # migrated and seeded before the client opens it
+    try:
+        open_database(database).close()  # migrated and seeded before the client opens it
+    except DeskFileError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
     client = SyncClient(database, args.server, args.token, SystemClock())
     try:
         report = client.sync_once()
@@ -297,22 +391,63 @@ def run_sync(args: argparse.Namespace) -> int:
         return 1
     finally:
         client.close()
-    print(
-        f"pushed {report.pushed}, rejected {report.rejected}, pulled {report.pulled}"
-        + (", server restored: sent again" if report.epoch_changed else "")
-        + (f", lost claims {len(report.lost_claims)}" if report.lost_claims else "")
-    )
+    print(describe(report))
+    for name, reason in report.refusals:
+        print(f"  refused: {name}: {reason}")
     return 0
 
 
+def print_quarantine(database: Path) -> int:
+    from db.engine import connect
+    from db.sync_state import quarantine_entries
+
+    if not database.exists():
+        print(f"ohjaaja: no database at {database}", file=sys.stderr)
+        return 2
+    conn = connect(database)
+    try:
+        entries = quarantine_entries(conn)
+    finally:
+        conn.close()
+    for entry in entries:
+        print(f"{entry['tbl']}\t{entry['id']}\tseq {entry['seq']}\t{entry['attempts']} tries\t"
+              f"{entry['reason']}")  # fmt: skip
+    print(f"{len(entries)} row(s) in quarantine")
+    return 0
+
+
+def describe(report: Any) -> str:
+    """One line of what a sync round did, for `sync --once`."""
+    parts = [f"pushed {report.pushed}, rejected {report.rejected}, pulled {report.pulled}"]
+    if report.epoch_changed:
+        parts.append(f"server restored: gave back {report.restored} row(s), sent again")
+    if report.new_incarnation:
+        parts.append("this database's numbering started again: sent as a new incarnation")
+    if report.lost_claims:
+        parts.append(f"lost claims {len(report.lost_claims)}")
+    if report.kept_notes:
+        parts.append(f"refused closes kept as notes {report.kept_notes}")
+    if report.merged_clients:
+        parts.append(
+            f"clients merged (identity code already registered) {len(report.merged_clients)}"
+        )
+    if report.quarantined:
+        parts.append(f"quarantined rows {report.quarantined} (see `ohjaaja sync --quarantine`)")
+    return ", ".join(parts)
+
+
 def print_queue(args: argparse.Namespace) -> int:
-    from ohjaaja.desk import Desk
+    from ohjaaja.desk import Desk, DeskOpenError
 
     database = args.database or default_database()
     if not database.exists():
         print(f"ohjaaja: no database at {database}", file=sys.stderr)
         return 2
-    desk = Desk(database, SystemClock(), default_worker())
+    try:
+        desk = Desk(database, SystemClock(), default_worker())
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
     try:
         entries = desk.queue(args.lines or None, limit=100_000)
     finally:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ohjaaja.clients import age_on
 from ohjaaja.clock import SystemClock, local
-from ohjaaja.desk import Desk, DeskModeError
+from ohjaaja.desk import Desk, DeskOpenError
 from ohjaaja.settings import default_worker
 
 if TYPE_CHECKING:
@@ -33,8 +33,8 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
         desk = Desk(
             database, SystemClock(), args.worker or default_worker(), training=args.training
         )
-    except DeskModeError as exc:
-        print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
         return 2
     try:
         if register is not None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from db import client_search, outbox
+from db import client_search
 from db import clients as client_rows
 from db.engine import transaction
 from db.ids import new_id
@@ -34,6 +34,7 @@ from ohjaaja.clients import (
 from ohjaaja.clock import Clock, from_iso, to_iso
 from ohjaaja.identity import mask_identity_code
 from ohjaaja.search import Lookup, lookups
+from ohjaaja.sync.outgoing import record
 
 PAGE_SIZE = 20
 RELATIONS = ("child", "spouse", "parent", "sibling", "other")
@@ -298,13 +299,14 @@ class ClientUseCases:
                 return problem
             client_rows.insert_client(conn, values)
             phones = [self._new_phone(conn, client_id, e164, now) for e164 in clean.phones]
-            self._audit(conn, client_id, "create", None, {}, now)
-            outbox.record(
+            record(
                 conn,
                 "client.create",
                 {"client": values, "phone": phones[0] if phones else None, "phones": phones[1:]},
                 now,
+                self.worker_id,
             )
+            self._audit(conn, client_id, "create", None, {}, now)  # after: it names the client
         return SaveResult(client_id)
 
     def update_client(
@@ -341,12 +343,14 @@ class ClientUseCases:
                 set(changes) - {"updated_at"} | ({"phone"} if written_phones else set())
             )
             self._audit(conn, client_id, "update", None, {"fields": changed}, now)
-            outbox.record(
+            record(
                 conn,
                 "client.update",
-                {"id": client_id, "version": version, "changes": changes, "phones": written_phones},
+                {"id": client_id, "worker_id": self.worker_id, "version": version,
+                 "changes": changes, "phones": written_phones},
                 now,
-            )
+                self.worker_id,
+            )  # fmt: skip
         return SaveResult(client_id)
 
     def _conflicts(
@@ -433,7 +437,7 @@ class ClientUseCases:
         with self._lock, transaction(self.conn) as conn:
             row = client_rows.put_relative(conn, values)
             self._audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
-            outbox.record(conn, "relative.put", row, now)
+            record(conn, "relative.put", {**row, "worker_id": self.worker_id}, now, self.worker_id)
         return []
 
     def remove_relative(self, client_id: str, relative_id: str) -> None:
@@ -442,7 +446,7 @@ class ClientUseCases:
             current = client_rows.row_dict(conn, "relative", relative_id)
             row = client_rows.put_relative(conn, {**current, "deleted": 1, "updated_at": now})
             self._audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
-            outbox.record(conn, "relative.put", row, now)
+            record(conn, "relative.put", {**row, "worker_id": self.worker_id}, now, self.worker_id)
 
     # -- the access log -----------------------------------------------------
     def access_log(self, client_id: str) -> list[AccessEntry]:
@@ -497,7 +501,7 @@ class ClientUseCases:
         client_rows.add_audit(
             conn, audit_id, at, self.worker_id, client_id, action, reason, detail_json
         )
-        outbox.record(
+        record(
             conn,
             "audit.append",
             {
@@ -510,6 +514,7 @@ class ClientUseCases:
                 "detail": detail_json,
             },
             at,
+            self.worker_id,
         )
 
 

@@ -22,12 +22,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from db import outbox
 from db.engine import transaction
 from db.ids import new_id
 from db.text import fold
 from ohjaaja.clients import FieldError, validate_client
 from ohjaaja.clock import to_iso
+from ohjaaja.sync.outgoing import record_many
 
 if TYPE_CHECKING:
     from ohjaaja.desk import Desk
@@ -237,7 +237,7 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
         _insert(conn, "client", clients)
         _insert(conn, "client_phone", phones)
         _insert(conn, "audit", audits)
-        outbox.record_many(conn, mutations, now)
+        record_many(conn, mutations, now, desk.worker_id)
     report.imported = len(clients)
     report.problems.sort(key=lambda problem: problem.line)
 

@@ -185,7 +185,7 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
     rng = random.Random(11)
     with transaction(conn):
         colleagues = [
-            ensure_worker(conn, name, ["guidance"], to_iso(start))[0]
+            ensure_worker(conn, name, ["guidance"], to_iso(start))
             for name in ("Kollega Laine", "Kollega Sjöberg")
         ]
     hours = {code: line.hours for code, line in lines().items()}

@@ -119,4 +119,4 @@ def _service(
 def load_demo_catalogue(conn: sqlite3.Connection, now: str) -> None:
     """Into a demo database, without the outbox: every demo desk has the same."""
     organizations, services = demo_catalogue()
-    write_catalogue(conn, organizations, services, now, record=False)
+    write_catalogue(conn, organizations, services, now, by=None)

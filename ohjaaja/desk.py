@@ -24,7 +24,7 @@ from db.engine import connect, data_version, transaction
 from db.ids import new_id
 from db.migrate import migrate
 from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
-from db.workers import ensure_worker, worker_row
+from db.workers import ensure_worker
 from ohjaaja import reference
 from ohjaaja.catalogue_desk import CatalogueUseCases
 from ohjaaja.client_desk import ClientUseCases
@@ -43,6 +43,7 @@ from ohjaaja.queue import (
     default_priority,
     route_line,
 )
+from ohjaaja.sync.outgoing import record
 
 
 @dataclass(frozen=True)
@@ -106,11 +107,11 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
         self.conn = open_database(database)
-        self.training = _check_mode(self.conn, training)
+        self.training = _check_mode(self.conn, training, database)
         with self._lock, transaction(self.conn) as conn:
-            self.worker_id, created = ensure_worker(conn, worker_name, list(roles), self._now())
-            if created:  # other desks must know whom taken_by points to
-                outbox.record(conn, "worker.create", worker_row(conn, self.worker_id), self._now())
+            # The id comes from the name, as in the server's register, which every
+            # desk pulls: no desk announces its worker.
+            self.worker_id = ensure_worker(conn, worker_name, list(roles), self._now())
         self.worker_name = worker_name
         self._seen_version = -1
 
@@ -205,7 +206,7 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         with self._lock, transaction(self.conn) as conn:
             contact_rows.insert_contact(conn, values)
             contact_rows.add_event(conn, values["id"], "received", values["received_at"], None)
-            outbox.record(conn, "contact.receive", values, now)
+            record(conn, "contact.receive", values, now, self.worker_id)
         return str(values["id"])
 
     def log_contact(
@@ -239,7 +240,7 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         with self._lock, transaction(self.conn) as conn:
             contact_rows.insert_contact(conn, values)
             contact_rows.add_event(conn, values["id"], "logged", now, self.worker_id)
-            outbox.record(conn, "contact.log", values, now)
+            record(conn, "contact.log", values, now, self.worker_id)
         return str(values["id"])
 
     # -- claiming -------------------------------------------------------------
@@ -251,11 +252,12 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             if version is None:
                 return None
             contact_rows.add_event(conn, contact_id, "taken", now, self.worker_id)
-            outbox.record(
+            record(
                 conn,
                 "contact.claim",
                 {"id": contact_id, "worker_id": self.worker_id, "at": now, "version": version},
                 now,
+                self.worker_id,
             )
             return _contact_view(contact_rows.get(conn, contact_id))
 
@@ -282,7 +284,8 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
                 {"status": "waiting", "taken_by": None, "taken_at": None, "updated_at": now},
             )
             contact_rows.add_event(conn, contact_id, "released", now, self.worker_id)
-            outbox.record(conn, "contact.release", {"id": contact_id, "version": version}, now)
+            args = {"id": contact_id, "worker_id": self.worker_id, "at": now, "version": version}
+            record(conn, "contact.release", args, now, self.worker_id)
 
     def contact(self, contact_id: str) -> ContactView:
         with self._lock:
@@ -306,12 +309,14 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             contact_rows.add_event(conn, contact_id, "identified", now, self.worker_id)
             if client_id:
                 self._audit(conn, client_id, "view", f"contact:{contact_id}", {}, now)
-            outbox.record(
+            record(
                 conn,
                 "contact.identify",
-                {"id": contact_id, "client_id": client_id, "version": version},
+                {"id": contact_id, "client_id": client_id, "worker_id": self.worker_id,
+                 "version": version},
                 now,
-            )
+                self.worker_id,
+            )  # fmt: skip
 
     # -- drafts and closing ---------------------------------------------------
     def save_draft(self, contact_id: str, text: str, form: ContactForm, revision: int) -> bool:
@@ -364,11 +369,12 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             if form.client_id:
                 self._audit(conn, form.client_id, "update", f"contact:{contact_id}", {}, now)
             draft_rows.discard(conn, contact_id)
-            outbox.record(
+            record(
                 conn,
                 "contact.close",
                 {"id": contact_id, "version": version, "worker_id": self.worker_id, **values},
                 now,
+                self.worker_id,
             )
         self._draft_revisions.pop(contact_id, None)
         return []
@@ -383,21 +389,54 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             return outbox.pending_count(self.conn)
 
 
-def open_database(database: str | Path) -> sqlite3.Connection:
-    """Connect, migrate to the current schema, and seed the reference data once."""
-    conn = connect(database)
-    migrate(conn)
-    with transaction(conn):
-        if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
-            seed_reference(conn)
-    return conn
+class DeskOpenError(RuntimeError):
+    """A database this desk must not open; the message says why and what to do."""
 
 
-class DeskModeError(RuntimeError):
+class DeskModeError(DeskOpenError):
     """A training desk on a client-data database, or the other way round."""
 
 
-def _check_mode(conn: sqlite3.Connection, training: bool) -> bool:
+class DeskFileError(DeskOpenError):
+    """A database file that is empty or not a database."""
+
+
+def open_database(database: str | Path) -> sqlite3.Connection:
+    """Connect, migrate to the current schema, and seed the reference data once.
+
+    A new database is made only where no file is. An existing file that is empty
+    (truncated) or not a database is refused, never made anew over: its
+    unsynced work would be gone without a word."""
+    _check_file(Path(database))
+    try:
+        conn = connect(database)
+        migrate(conn)
+        with transaction(conn):
+            if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
+                seed_reference(conn)
+    except sqlite3.DatabaseError as exc:
+        raise DeskFileError(
+            f"{database}: {exc}; restore the file from a backup, or move it aside to start "
+            "a new database"
+        ) from exc
+    return conn
+
+
+def _check_file(path: Path) -> None:
+    if str(path) == ":memory:" or not path.exists():
+        return
+    with path.open("rb") as handle:
+        header = handle.read(16)
+    if not header:
+        raise DeskFileError(
+            f"{path} is empty (truncated?): its work cannot be read. Restore it from a "
+            "backup, or move it aside to start a new database"
+        )
+    if header != b"SQLite format 3\x00":
+        raise DeskFileError(f"{path} is not an SQLite database: restore it from a backup")
+
+
+def _check_mode(conn: sqlite3.Connection, training: bool, database: str | Path) -> bool:
     """A database is for training or for client data from its first use on."""
     wanted = "training" if training else "production"
     with transaction(conn):
@@ -406,7 +445,7 @@ def _check_mode(conn: sqlite3.Connection, training: bool) -> bool:
             set_meta(conn, "mode", wanted)
             mode = wanted
     if mode != wanted:
-        raise DeskModeError(f"{mode} database: training and client data never mix")
+        raise DeskModeError(f"{database}: {mode} database: training and client data never mix")
     return training
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from db import contacts as contact_rows
 from db import handovers as rows
-from db import outbox
 from db.engine import transaction
 from db.ids import new_id
 from ohjaaja import notifications, teams
@@ -33,6 +32,7 @@ from ohjaaja.handovers import (
     next_state,
 )
 from ohjaaja.i18n import t
+from ohjaaja.sync.outgoing import record
 
 NEXT_SHIFT = timedelta(hours=12)  # "callbacks due in the next shift"
 
@@ -200,7 +200,7 @@ class HandoverUseCases:
             self._audit(
                 conn, values["client_id"], "handover", reason, {"handover": values["id"]}, now
             )
-        outbox.record(conn, "handover.create", {**values, "event": event}, now)
+        record(conn, "handover.create", {**values, "event": event}, now, self.worker_id)
 
     def _event(self, handover_id: str, kind: str, at: str, reason: str | None) -> dict[str, Any]:
         return {
@@ -293,12 +293,13 @@ class HandoverUseCases:
                 return "handover.illegal"  # another process on this file moved it first
             event = self._event(handover_id, action, now, reason.strip() or None)
             rows.insert(conn, "handover_event", event)
-            outbox.record(
+            record(
                 conn,
                 "handover.move",
                 {"id": handover_id, "action": action, "worker_id": self.worker_id, "at": now,
                  "reason": reason.strip() or None, "event": event},
                 now,
+                self.worker_id,
             )  # fmt: skip
         return None
 
@@ -326,7 +327,7 @@ class HandoverUseCases:
                     "id": event_id, "contact_id": contact_id, "kind": "callback_missed",
                     "at": now, "worker_id": self.worker_id, "data": "{}",
                 }  # fmt: skip
-            outbox.record(conn, "contact.callback", args, now)
+            record(conn, "contact.callback", args, now, self.worker_id)
 
     # -- notifications ------------------------------------------------------------
     def create_notification(
@@ -369,11 +370,12 @@ class HandoverUseCases:
             if client_id:
                 detail = {"notification": notification["id"], "kind": kind}
                 self._audit(conn, client_id, "notification", f"contact:{contact_id}", detail, now)
-            outbox.record(
+            record(
                 conn,
                 "notification.create",
                 {"notification": notification, "handover": {**handover, "event": event}},
                 now,
+                self.worker_id,
             )
             self._discard_form_draft(conn, "notification", about(contact_id, client_id))
         return notification["id"], []
@@ -433,7 +435,7 @@ class HandoverUseCases:
         }  # fmt: skip
         with self._lock, transaction(self.conn) as conn:
             rows.insert(conn, "shift_handover", values)
-            outbox.record(conn, "shift.create", values, now)
+            record(conn, "shift.create", values, now, self.worker_id)
             self._discard_form_draft(conn, "shift", "")
         return values["id"], []
 
@@ -454,7 +456,7 @@ class HandoverUseCases:
             if not rows.acknowledge_shift(conn, shift_id, self.worker_id, now):
                 return False
             args = {"id": shift_id, "worker_id": self.worker_id, "at": now}
-            outbox.record(conn, "shift.acknowledge", args, now)
+            record(conn, "shift.acknowledge", args, now, self.worker_id)
         return True
 
 

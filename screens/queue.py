@@ -48,7 +48,10 @@ def sync_text(app: object) -> str:
         return ""
     when = local(status.last_ok).strftime("%H.%M.%S") if status.last_ok else "—"
     key = "sync.online" if status.online else "sync.offline"
-    return t(key, time=when, pending=status.pending)
+    text = t(key, time=when, pending=status.pending)
+    if status.quarantined:
+        text += " · " + t("sync.quarantined", count=status.quarantined)
+    return text
 
 
 def attention_texts(attention: Attention) -> list[str]:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import psycopg
 
-from db.server_store import Store, row_state
+from db.server.store import Store
+from db.server.tables import row_state
 from ohjaaja.clock import SystemClock
 from ohjaaja.desk import Desk
-from ohjaaja.sync_client import SyncClient
+from ohjaaja.sync.client import SyncClient
 from tests.bench.__main__ import pct
 from tests.sync.conftest import Server, start_server, stop
 

@@ -11,12 +11,19 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 import psycopg
 import pytest
+
+from db.ids import worker_id
+from db.server.journal import Journal
+from db.server.store import Store
+from ohjaaja.sync.protocol import SCHEMA_VERSION
+
+AT = "2026-11-23T08:00:00.000000Z"
 
 PG_ENV = "OHJAAJA_TEST_POSTGRES_URL"
 
@@ -26,13 +33,48 @@ class Server:
     url: str
     store_args: list[str]
     process: subprocess.Popen[str]
+    registered: set[str] = field(default_factory=set)
 
-    def token(self, role: str, name: str) -> str:
-        return cli("server", "token", "create", *self.store_args, "--role", role, "--name", name)
+    def token(self, role: str, name: str, workers: tuple[str, ...] = ()) -> str:
+        """A new token; a desk token acts for `workers`, registered here if new."""
+        for worker in workers:
+            if worker not in self.registered:
+                self.worker(worker)
+        acts = ["--workers", ",".join(workers)] if workers else []
+        return cli(
+            "server", "token", "create", *self.store_args, "--role", role, "--name", name, *acts
+        )
+
+    def worker(
+        self, name: str, roles: tuple[str, ...] = ("guidance",), teams: tuple[str, ...] = ()
+    ) -> str:
+        """Add (or change) a worker in the server's register; their id."""
+        extra = ["--teams", ",".join(teams)] if teams else []
+        self.registered.add(name)
+        return cli(
+            "server", "worker", "add", name, *self.store_args, "--roles", ",".join(roles), *extra
+        )
+
+    def admin(self) -> Store:
+        """The server's store, opened here, for making many workers and tokens at once
+        (the CLI does the same, one process per call)."""
+        if self.store_args[0] == "--database":
+            path = Path(self.store_args[1])
+            return Store(f"sqlite:///{path}", journal=Journal(f"{path}.admin-log"))
+        return Store(self.store_args[1])
 
     def client(self, token: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+
+def push_body(desk: str, mutations: list[dict], incarnation: str = "") -> dict:
+    """A push as a desk sends it; each mutation names its acting worker by name."""
+    for mutation in mutations:
+        if "worker" in mutation:
+            mutation["worker_id"] = worker_id(mutation.pop("worker"))
+    return {"desk_id": desk, "incarnation": incarnation, "schema_version": SCHEMA_VERSION,
+            "mutations": mutations}  # fmt: skip
 
 
 def cli(*args: str) -> str:

@@ -20,7 +20,9 @@ async def test_status_line_online_then_offline(
     path = tmp_path / "desk.sqlite"
     desk = Desk(path, clock, "Anna")
     contact_id = desk.receive("phone", "ikaihmiset", "853")
-    settings = Settings(path, "Anna", server=server.url, token=server.token("desk", "desk-a"))
+    settings = Settings(
+        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
+    )
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

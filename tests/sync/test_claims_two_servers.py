@@ -8,10 +8,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from db.ids import worker_id
 from ohjaaja.clock import SystemClock
 from ohjaaja.desk import Desk
-from ohjaaja.sync_client import SyncClient
-from tests.sync.conftest import start_server, stop
+from ohjaaja.sync.client import SyncClient
+from tests.sync.conftest import AT, push_body, start_server, stop
 
 DESKS = 12
 CONTACTS = 30
@@ -29,7 +30,12 @@ def test_no_double_claims_across_server_processes(postgres_url: str) -> None:
             ).json()["id"]
             for _ in range(CONTACTS)
         ]
-        tokens = [servers[0].token("desk", f"desk-{n}") for n in range(DESKS)]
+        admin = servers[0].admin()
+        tokens = []
+        for n in range(DESKS):
+            admin.add_worker(f"w{n}", ["guidance"], [], AT)
+            tokens.append(admin.create_token(f"desk-{n}", "desk", AT, [f"w{n}"]))
+        admin.close()
 
         def claim_all(n: int) -> list[str]:
             server = servers[n % 2]
@@ -37,18 +43,11 @@ def test_no_double_claims_across_server_processes(postgres_url: str) -> None:
             order = ids[n % CONTACTS :] + ids[: n % CONTACTS]  # desks start at different contacts
             won = []
             for seq, contact_id in enumerate(order, start=1):
-                body = {
-                    "desk_id": f"desk-{n}",
-                    "schema_version": 1,
-                    "mutations": [
-                        {
-                            "seq": seq,
-                            "mutation_id": f"d{n}-{seq}",
-                            "name": "contact.claim",
-                            "args": {"id": contact_id, "worker_id": f"w{n}", "at": "2026-11-23"},
-                        }
-                    ],
-                }
+                claim = {"id": contact_id, "worker_id": worker_id(f"w{n}"), "at": AT}
+                body = push_body(f"desk-{n}", [{
+                    "seq": seq, "mutation_id": f"d{n}-{seq}", "name": "contact.claim",
+                    "worker": f"w{n}", "args": claim,
+                }])  # fmt: skip
                 result = client.post("/v1/push", json=body).json()["results"][0]
                 if result["status"] == "applied":
                     won.append(contact_id)
@@ -71,7 +70,7 @@ def test_a_change_through_one_process_pokes_desks_on_the_other(postgres_url: str
     store = ["--database-url", postgres_url]
     first, second = start_server(store), start_server(store)
     try:
-        token = first.token("desk", "listener")
+        token = first.token("desk", "listener", ("Anna",))
         poked = threading.Event()
         heads: list[int] = []
 

@@ -15,7 +15,7 @@ import pytest
 
 from ohjaaja.clock import FixedClock
 from ohjaaja.desk import ContactForm, Desk
-from ohjaaja.sync_client import SyncClient
+from ohjaaja.sync.client import SyncClient
 from tests.sync.conftest import Server, start_server, stop
 
 
@@ -32,7 +32,8 @@ class Site:
         teams: tuple[str, ...] = (),
     ) -> None:
         self.path = tmp / f"{name}.sqlite"
-        self.token = server.token("desk", name)
+        server.worker(f"worker-{name}", roles, teams)
+        self.token = server.token("desk", name, (f"worker-{name}",))
         self.desk = Desk(self.path, clock, f"worker-{name}", roles, teams=teams)
         self.sync = SyncClient(self.path, server.url, self.token, clock)
 
@@ -60,7 +61,7 @@ def test_a_contact_reaches_the_other_desk_and_one_claim_wins(
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
     contact_id = a.desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
-    assert a.sync.sync_once().pushed >= 2
+    assert a.sync.sync_once().pushed == 1  # the contact (workers come from the register)
     b.sync.sync_once()
     assert [e.id for e in b.desk.queue()] == [contact_id]
     # Both take it while neither has synced: each local claim is pending.
@@ -119,9 +120,9 @@ def test_replayed_rounds_push_nothing_twice(
     first = a.sync.sync_once()
     a.desk.conn.execute("UPDATE outbox SET acked_at = NULL")  # as if the answer was lost
     again = a.sync.sync_once()
-    assert first.pushed == 2 and again.pushed == 2  # the server's stored answers
+    assert first.pushed == 1 and again.pushed == 1  # the server's stored answers
     head = server.client(a.token).get("/v1/changes").json()["head"]
-    assert head == 2  # the worker and the contact, once each
+    assert head == 2  # the worker (from the register) and the contact, once each
     a.close()
 
 
@@ -130,14 +131,14 @@ def test_cli_sync_once(server: Server, tmp_path: Path, clock: FixedClock) -> Non
     desk = Desk(path, clock, "cli-worker")
     desk.receive("walk_in", "ikaihmiset", "853")
     desk.close()
-    token = server.token("desk", "cli-desk")
+    token = server.token("desk", "cli-desk", ("cli-worker",))
     result = subprocess.run(
         [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(path),
          "--server", server.url, "--token", token],
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().startswith("pushed 2, rejected 0, pulled")
+    assert result.stdout.strip().startswith("pushed 1, rejected 0, pulled")
 
 
 def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedClock) -> None:
@@ -182,7 +183,7 @@ def test_processes_sharing_one_desk_database_take_turns(
     with a.sync._turn() as mine:  # one process is in the middle of a round
         assert mine
         assert other_process.sync_once().skipped
-    assert a.sync.sync_once().pushed == 2
+    assert a.sync.sync_once().pushed == 1
     assert other_process.sync_once().pushed == 0  # nothing left to send, nothing twice
     assert server.client(a.token).get("/v1/changes").json()["head"] == 2
     other_process.close()
@@ -235,9 +236,9 @@ def test_a_desk_killed_between_its_commit_and_its_push(
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert killed.returncode == -9
     contact_id = killed.stdout.strip()
-    token = server.token("desk", "desk-a")
+    token = server.token("desk", "desk-a", ("Anna",))
     again = SyncClient(path, server.url, token, clock)
-    assert again.sync_once().pushed == 2
+    assert again.sync_once().pushed == 1
     rows = server.client(token).get("/v1/changes").json()["changes"]
     assert contact_id in [r["id"] for r in rows]
     again.close()
@@ -253,14 +254,14 @@ def test_server_dies_before_or_after_its_commit(
     with pytest.raises(httpx.HTTPError):  # the connection drops: no answer at all
         a.sync.sync_once()
     assert server.process.wait(timeout=30) == 9
-    assert a.desk.pending_changes() == 51  # nothing acknowledged, nothing lost
+    assert a.desk.pending_changes() == 50  # nothing acknowledged, nothing lost
     server = start_server(store_args)
     a.use(server)
     report = a.sync.sync_once()
-    assert report.pushed == 51 and a.desk.pending_changes() == 0
+    assert report.pushed == 50 and a.desk.pending_changes() == 0
     rows = server.client(a.token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
     assert sorted(r["id"] for r in rows if r["table"] == "contact") == sorted(ids)
-    expected_head = 51  # each row once, whether the first try committed or not
+    expected_head = 51  # the worker, then each contact once, committed on the first try or not
     assert max(r["seq"] for r in rows) == expected_head
     stop(server)
     a.close()

@@ -9,7 +9,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from db.server_store import Store
+from db.server.store import Store
 from ohjaaja.server import create_app
 
 TOKENS: dict[str, str] = {}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.sync.conftest import Server, cli
+from db.ids import worker_id
+from tests.sync.conftest import Server, cli, push_body
 
 CONTACT = {
     "channel": "phone",
@@ -90,19 +91,19 @@ def contact_args(contact_id: str) -> dict:
     }
 
 
-def batch(desk: str, *items: tuple[int, str, dict]) -> dict:
-    return {
-        "desk_id": desk,
-        "schema_version": 1,
-        "mutations": [
-            {"seq": seq, "mutation_id": f"{desk}-{seq}", "name": name, "args": args}
+def batch(desk: str, *items: tuple[int, str, dict], worker: str = "w1") -> dict:
+    return push_body(
+        desk,
+        [
+            {"seq": seq, "mutation_id": f"{desk}-{seq}", "name": name, "worker": worker,
+             "args": args}
             for seq, name, args in items
         ],
-    }
+    )  # fmt: skip
 
 
 def test_push_is_idempotent_and_stops_at_a_gap(server: Server) -> None:
-    client = server.client(server.token("desk", "desk-1"))
+    client = server.client(server.token("desk", "desk-1", ("w1",)))
     first = batch(
         "desk-1",
         (1, "contact.receive", contact_args("c1")),
@@ -125,42 +126,53 @@ def test_push_is_idempotent_and_stops_at_a_gap(server: Server) -> None:
     assert client.post("/v1/push", json=reordered).json()["last_seq"] == 4
 
 
-def test_bad_pushes_are_refused_whole(server: Server) -> None:
-    token = server.token("desk", "desk-1")
+def test_a_bad_mutation_is_refused_alone_with_its_field(server: Server) -> None:
+    token = server.token("desk", "desk-1", ("w1",))
     client = server.client(token)
-    unknown = batch(
-        "desk-1", (1, "contact.receive", contact_args("c1")), (2, "contact.explode", {})
+    pushed = batch(
+        "desk-1",
+        (1, "contact.explode", {}),
+        (2, "contact.claim", {"id": "c1"}),
+        (3, "contact.receive", contact_args("c3")),
     )
-    response = client.post("/v1/push", json=unknown)
-    assert response.status_code == 422 and "unknown mutation" in response.text
-    missing = batch("desk-1", (1, "contact.claim", {"id": "c1"}))
-    response = client.post("/v1/push", json=missing)
-    assert response.status_code == 422 and "worker_id" in response.text
+    answers = client.post("/v1/push", json=pushed).json()["results"]
+    assert [(a["status"], a["result"]["code"]) for a in answers[:2]] == [("rejected", 422)] * 2
+    assert "unknown mutation" in answers[0]["result"]["message"]
+    assert answers[1]["result"]["field"] == "args.worker_id"
+    assert answers[2]["status"] == "applied"  # what came after is not held up
     other = client.post("/v1/push", json=batch("desk-2", (1, "contact.receive", contact_args("x"))))
     assert other.status_code == 403
     wrong_type = client.post("/v1/push", json={**batch("desk-1"), "mutations": "no"})
     assert wrong_type.status_code == 422
-    assert head(server, token) == 0
+    assert head(server, token) == 2  # the worker and c3
 
 
 def test_exactly_one_desk_wins_a_claim(server: Server) -> None:
-    one = server.client(server.token("desk", "desk-1"))
-    two = server.client(server.token("desk", "desk-2"))
+    one = server.client(server.token("desk", "desk-1", ("w1",)))
+    two = server.client(server.token("desk", "desk-2", ("w2",)))
     one.post("/v1/push", json=batch("desk-1", (1, "contact.receive", contact_args("c1"))))
     claim = {"id": "c1", "at": "2026-11-23T08:00:10.000000Z", "version": 2}
     won = one.post(
-        "/v1/push", json=batch("desk-1", (2, "contact.claim", {**claim, "worker_id": "w1"}))
+        "/v1/push",
+        json=batch("desk-1", (2, "contact.claim", {**claim, "worker_id": worker_id("w1")})),
     )
     lost = two.post(
-        "/v1/push", json=batch("desk-2", (1, "contact.claim", {**claim, "worker_id": "w2"}))
+        "/v1/push",
+        json=batch(
+            "desk-2", (1, "contact.claim", {**claim, "worker_id": worker_id("w2")}), worker="w2"
+        ),
     )
     assert won.json()["results"][0]["status"] == "applied"
-    assert lost.json()["results"][0]["status"] == "rejected"
-    assert lost.json()["results"][0]["result"] == {"reason": "taken", "id": "c1", "taken_by": "w1"}
+    answer = lost.json()["results"][0]
+    assert answer["status"] == "rejected"
+    assert answer["result"]["reason"] == "taken"
+    assert answer["result"]["taken_by"] == worker_id("w1")
+    # The loser gets the server's row back, to return to.
+    assert [row["data"]["taken_by"] for row in answer["result"]["current"]] == [worker_id("w1")]
 
 
 def test_pull_pages_in_sequence_order(server: Server) -> None:
-    token = server.token("desk", "desk-1")
+    token = server.token("desk", "desk-1", ("w1",))
     client = server.client(token)
     items = [(i, "contact.receive", contact_args(f"c{i}")) for i in range(1, 8)]
     client.post("/v1/push", json=batch("desk-1", *items))
@@ -169,14 +181,14 @@ def test_pull_pages_in_sequence_order(server: Server) -> None:
         page = client.get("/v1/changes", params={"cursor": cursor, "limit": 3}).json()
         if not page["changes"]:
             break
-        seen += [c["id"] for c in page["changes"]]
+        seen += [c["data"].get("name") or c["id"] for c in page["changes"]]
         cursor = page["next_cursor"]
-    assert seen == [f"c{i}" for i in range(1, 8)]
+    assert seen == ["w1", *(f"c{i}" for i in range(1, 8))]
     assert cursor == page["head"]
 
 
 def test_training_data_never_reaches_a_production_store(server: Server) -> None:
-    client = server.client(server.token("desk", "trainer-desk"))
+    client = server.client(server.token("desk", "trainer-desk", ("w1",)))
     from_training = {
         **batch("trainer-desk", (1, "contact.receive", contact_args("t1"))),
         "training": True,
@@ -186,8 +198,9 @@ def test_training_data_never_reaches_a_production_store(server: Server) -> None:
     flagged = batch(
         "trainer-desk", (1, "contact.receive", {**contact_args("t2"), "is_training": 1})
     )
-    assert client.post("/v1/push", json=flagged).status_code == 403
-    assert head(server, server.token("desk", "reader")) == 0
+    (answer,) = client.post("/v1/push", json=flagged).json()["results"]
+    assert answer["status"] == "rejected" and answer["result"]["field"] == "args.is_training"
+    assert head(server, server.token("desk", "reader")) == 1  # the worker only
     refused = subprocess.run(
         [sys.executable, "-m", "ohjaaja.cli", "server", *server.store_args, "--training"],
         capture_output=True, text=True, timeout=60,

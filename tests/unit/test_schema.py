@@ -63,3 +63,23 @@ def test_audit_log_is_append_only() -> None:
         conn.execute("UPDATE audit SET action = 'x'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         conn.execute("DELETE FROM audit")
+
+
+def test_the_protocol_rows_are_the_desk_tables() -> None:
+    """Every synced column exists in the desk's table; every column the desk requires
+    without a default is required by the protocol; the desk's own columns are the
+    only ones it keeps apart."""
+    from ohjaaja.sync.rows import TABLES
+
+    conn = connect(":memory:")
+    migrate(conn)
+    local_only = {("client", "search_name"), ("contact", "claim_state")}
+    for table, columns in TABLES.items():
+        info = {row[1]: row for row in conn.execute(f"PRAGMA table_info({table})")}
+        synced = {column.name for column in columns}
+        assert synced <= set(info), (table, synced - set(info))
+        assert {(table, name) for name in set(info) - synced} <= local_only, table
+        for column in columns:
+            not_null, default = info[column.name][3], info[column.name][4]
+            if not_null and default is None and column.name != "id":
+                assert column.required, (table, column.name)

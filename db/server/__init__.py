@@ -1,0 +1,1 @@
+"""The shared server's store: SQLite or PostgreSQL through SQLAlchemy Core."""

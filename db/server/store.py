@@ -1,0 +1,555 @@
+"""The shared server's store: SQLite or PostgreSQL through SQLAlchemy Core.
+
+Every writing transaction first locks the counter row that hands out sequence
+numbers. That one lock orders all writers of the store, whichever server process
+they run in: sequence order is commit order (a pull cursor never skips a row),
+a compare-and-set decided on a read cannot be overtaken, and two writers never
+hold row locks in crossing orders (no deadlocks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, delete, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from db.ids import new_id, worker_id
+from db.server.journal import Journal
+from db.server.migrations import upgrade
+from db.server.tables import (
+    client_alias,
+    client_identity,
+    counter,
+    desk_incarnation,
+    pushed_mutation,
+    row_state,
+    server_meta,
+    token,
+    worker,
+)
+
+Row = dict[str, Any]
+# PostgreSQL's deadlock and serialization failures: the transaction is run again.
+_RETRY_STATES = ("40P01", "40001")
+_RETRIES = 5
+
+
+class StoreModeError(RuntimeError):
+    """A training store opened as production, or the other way round."""
+
+
+class StoreFileError(RuntimeError):
+    """A store file that is empty or not a database: never silently made anew."""
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    name: str
+    role: str
+    workers: frozenset[str]  # worker ids this token acts for
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    teams: tuple[str, ...]
+    active: bool
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite"):
+        _check_file(url.removeprefix("sqlite:///"))
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=FULL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(conn: Connection) -> None:
+            # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _check_file(path: str) -> None:
+    """A store file that exists must be a database: an empty or foreign file means a
+    failed copy or a truncation, and a new store made over it would lose it all."""
+    if path in ("", ":memory:"):
+        return
+    file = Path(path)
+    if not file.exists():
+        return
+    with file.open("rb") as handle:
+        header = handle.read(16)
+    if not header:
+        raise StoreFileError(
+            f"{file} is empty (truncated?): restore it from a backup, or move it aside "
+            "to start a new store"
+        )
+    if header != b"SQLite format 3\x00":
+        raise StoreFileError(f"{file} is not an SQLite database: restore it from a backup")
+
+
+class Store:
+    def __init__(
+        self, url: str, training: bool | None = None, journal: Journal | None = None
+    ) -> None:
+        """Open (creating if new, upgrading if old) a store. `training` fixes a new
+        store's mode; for an existing one it must agree, so training data and
+        client data never share a store. None: whatever the store already is."""
+        self.engine = make_engine(url)
+        self.journal = journal
+        upgrade(self.engine)
+        with self.engine.begin() as conn:
+            meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).all())
+            if "mode" not in meta:
+                meta["mode"] = "training" if training else "production"
+                for key in ("mode", "epoch", "epoch_head"):
+                    value = {"mode": meta["mode"], "epoch": new_id(), "epoch_head": "0"}[key]
+                    conn.execute(insert(server_meta).values(key=key, value=value))
+                conn.execute(insert(counter).values(name="seq", value=0))
+        self.training = meta["mode"] == "training"
+        if training is not None and training != self.training:
+            raise StoreModeError(f"this is a {meta['mode']} store")
+        self._row_key = bytes.fromhex(meta["row_key"])
+
+    def close(self) -> None:
+        """Checkpoint an SQLite store's WAL into its file, so a plain copy of the file
+        after shutdown holds every commit."""
+        if self.engine.dialect.name == "sqlite":
+            raw = self.engine.raw_connection()  # outside a transaction, as a checkpoint must be
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+        self.engine.dispose()
+
+    # -- epochs ---------------------------------------------------------------
+    def _meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                select(server_meta.c.value).where(server_meta.c.key == key)
+            ).scalar()
+            return None if found is None else str(found)
+
+    @property
+    def epoch(self) -> str:
+        return self._meta("epoch") or ""
+
+    @property
+    def epoch_head(self) -> int:
+        """The head when the current epoch began: rows a desk holds with a later
+        sequence number may be missing here after a restore."""
+        return int(self._meta("epoch_head") or 0)
+
+    def new_epoch(self) -> str:
+        """After restoring a backup: replay the admin journal, then start an epoch.
+        Desks see it, give back the signed rows and mutations this store lacks."""
+        if self.journal is not None:
+            for entry in self.journal.entries():
+                self._replay(entry)
+        epoch = new_id()
+        with self.engine.begin() as conn:
+            head = _lock_counter(conn)
+            for key, value in (("epoch", epoch), ("epoch_head", str(head))):
+                conn.execute(
+                    update(server_meta).where(server_meta.c.key == key).values(value=value)
+                )
+        return epoch
+
+    def heads(self) -> tuple[int, int]:
+        """(the sequence head, the token revision) in one read."""
+        with self.engine.connect() as conn:
+            found = dict(conn.execute(select(counter.c.name, counter.c.value)).all())
+        return int(found.get("seq", 0)), int(found.get("tokens", 0))
+
+    def head(self) -> int:
+        return self.heads()[0]
+
+    # -- tokens ----------------------------------------------------------------
+    def create_token(self, name: str, role: str, at: str, workers: Iterable[str] = ()) -> str:
+        """A new token; `workers` are names of registered workers it may act for."""
+        secret = "ohj_" + secrets.token_urlsafe(32)  # a prefix: never read as an option
+        entry = {
+            "op": "token.create", "at": at, "id": new_id(), "name": name, "role": role,
+            "secret_hash": _hash(secret), "workers": self._worker_ids(workers),
+        }  # fmt: skip
+        self._replay(entry)
+        self._journal(entry)
+        return secret
+
+    def revoke_token(self, name: str, at: str) -> int:
+        entry = {"op": "token.revoke", "at": at, "name": name}
+        revoked = self._replay(entry)
+        self._journal(entry)
+        return revoked
+
+    def set_token_workers(self, name: str, workers: Iterable[str], at: str) -> int:
+        entry = {"op": "token.workers", "at": at, "name": name,
+                 "workers": self._worker_ids(workers)}  # fmt: skip
+        changed = self._replay(entry)
+        self._journal(entry)
+        return changed
+
+    def authenticate(self, secret: str) -> TokenInfo | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(token.c.name, token.c.role, token.c.workers).where(
+                    token.c.secret_hash == _hash(secret), token.c.revoked_at.is_(None)
+                )
+            ).first()
+        if row is None:
+            return None
+        return TokenInfo(str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")))
+
+    # -- the worker register -------------------------------------------------------
+    def add_worker(self, name: str, roles: Iterable[str], teams: Iterable[str], at: str) -> str:
+        entry = {"op": "worker.add", "at": at, "name": name, "roles": sorted(roles),
+                 "teams": sorted(teams)}  # fmt: skip
+        self._replay(entry)
+        self._journal(entry)
+        return worker_id(name)
+
+    def remove_worker(self, name: str, at: str) -> int:
+        entry = {"op": "worker.remove", "at": at, "name": name}
+        removed = self._replay(entry)
+        self._journal(entry)
+        return removed
+
+    def workers(self) -> list[WorkerRecord]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(worker).order_by(worker.c.name)).all()
+        return [_worker_record(row) for row in rows]
+
+    def _worker_ids(self, names: Iterable[str]) -> list[str]:
+        known = {w.name: w.id for w in self.workers() if w.active}
+        missing = [name for name in names if name not in known]
+        if missing:
+            raise KeyError(f"not in the worker register: {', '.join(missing)}")
+        return sorted(known[name] for name in names)
+
+    def _journal(self, entry: Row) -> None:
+        if self.journal is not None:
+            self.journal.append(entry)
+
+    def _replay(self, entry: Row) -> int:
+        """Carry out one admin operation; done again (a journal replay) it changes
+        nothing that is already so. Returns how many rows it changed."""
+        op = entry["op"]
+        with self.engine.begin() as conn:
+            if op == "token.create":
+                exists = conn.execute(select(token.c.id).where(token.c.id == entry["id"])).first()
+                if exists:
+                    return 0
+                conn.execute(insert(token).values(
+                    id=entry["id"], name=entry["name"], role=entry["role"],
+                    secret_hash=entry["secret_hash"], created_at=entry["at"],
+                    workers=json.dumps(entry["workers"]),
+                ))  # fmt: skip
+                return 1
+            if op == "token.revoke":
+                changed = conn.execute(
+                    update(token)
+                    .where(token.c.name == entry["name"], token.c.revoked_at.is_(None))
+                    .values(revoked_at=entry["at"])
+                ).rowcount
+                conn.execute(
+                    update(counter)
+                    .where(counter.c.name == "tokens")
+                    .values(value=counter.c.value + 1)
+                )
+                return int(changed)
+            if op == "token.workers":
+                return int(conn.execute(
+                    update(token).where(token.c.name == entry["name"])
+                    .values(workers=json.dumps(entry["workers"]))
+                ).rowcount)  # fmt: skip
+            writer = Writer(conn, self._row_key, self.training)
+            if op == "worker.add":
+                return writer.register_worker(entry["name"], entry["roles"], entry["teams"],
+                                              entry["at"])  # fmt: skip
+            if op == "worker.remove":
+                return writer.unregister_worker(entry["name"], entry["at"])
+        raise ValueError(f"unknown admin operation {op!r}")
+
+    # -- writing ---------------------------------------------------------------
+    def transaction(self, work: Callable[[Writer], Any]) -> Any:
+        """Run `work` in one transaction that holds the counter lock; on PostgreSQL a
+        deadlock or serialization failure runs it again (work must be repeatable)."""
+        for attempt in range(_RETRIES):
+            try:
+                with self.engine.begin() as conn:
+                    writer = Writer(conn, self._row_key, self.training)
+                    writer.lock()
+                    result = work(writer)
+                    writer.finish()
+                    return result
+            except DBAPIError as exc:
+                state = getattr(exc.orig, "sqlstate", None)
+                if state not in _RETRY_STATES or attempt == _RETRIES - 1:
+                    raise
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    # -- reading -----------------------------------------------------------
+    def changes(self, cursor: int, limit: int) -> list[Row]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(row_state)
+                .where(row_state.c.seq > cursor)
+                .order_by(row_state.c.seq)
+                .limit(limit)
+            ).all()
+        return [_change(row, self._row_key) for row in rows]
+
+
+class Writer:
+    """Operations inside one server transaction (see Store.transaction)."""
+
+    def __init__(self, conn: Connection, row_key: bytes, training: bool) -> None:
+        self.conn = conn
+        self.row_key = row_key
+        self.training = training
+        self._seq: int | None = None  # the last number handed out in this transaction
+        self._start: int | None = None  # the counter as this transaction found it
+        self._workers: dict[str, WorkerRecord | None] = {}
+
+    def lock(self) -> None:
+        """Lock the counter row (SQLite's BEGIN IMMEDIATE already holds its write lock)."""
+        if self._seq is None:
+            self._seq = self._start = _lock_counter(self.conn)
+
+    def next_seq(self) -> int:
+        self.lock()
+        assert self._seq is not None
+        self._seq += 1
+        return self._seq
+
+    def finish(self) -> None:
+        """Store the last number handed out (once, at the end of the transaction)."""
+        if self._seq is not None and self._seq != self._start:
+            self.conn.execute(
+                update(counter).where(counter.c.name == "seq").values(value=self._seq)
+            )
+            self._start = self._seq
+
+    # -- synced rows --------------------------------------------------------------
+    def get(self, table: str, row_id: str) -> Row | None:
+        found = self.conn.execute(
+            select(row_state.c.data).where(row_state.c.tbl == table, row_state.c.id == row_id)
+        ).first()
+        return None if found is None else dict(found[0])
+
+    def change(self, table: str, row_id: str) -> Row | None:
+        """A row as a pull serves it (sequence number, version, data, signature)."""
+        found = self.conn.execute(
+            select(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
+        ).first()
+        return None if found is None else _change(found, self.row_key)
+
+    def put(self, table: str, row_id: str, data: Row) -> int:
+        """Write a row with the next sequence number; returns that number."""
+        seq = self.next_seq()
+        version = int(data.get("version", 1))
+        values = {"data": data, "version": version, "seq": seq,
+                  "sig": sign(self.row_key, table, row_id, version, data)}  # fmt: skip
+        exists = self.conn.execute(
+            update(row_state)
+            .where(row_state.c.tbl == table, row_state.c.id == row_id)
+            .values(**values)
+        ).rowcount
+        if not exists:
+            self.conn.execute(insert(row_state).values(tbl=table, id=row_id, **values))
+        return seq
+
+    def restore(self, table: str, row_id: str, version: int, data: Row, sig: str) -> bool:
+        """A row a desk gives back after a restore: taken only if this store signed it
+        and has no newer version of it. True if it was written."""
+        if not hmac.compare_digest(sig, sign(self.row_key, table, row_id, version, data)):
+            return False
+        current = self.conn.execute(
+            select(row_state.c.version).where(row_state.c.tbl == table, row_state.c.id == row_id)
+        ).scalar()
+        if current is not None and int(current) >= version:
+            return False
+        self.put(table, row_id, data)
+        return True
+
+    # -- the register, identity codes, merged clients -------------------------------
+    def worker(self, worker_key: str) -> WorkerRecord | None:
+        if worker_key not in self._workers:
+            row = self.conn.execute(select(worker).where(worker.c.id == worker_key)).first()
+            self._workers[worker_key] = None if row is None else _worker_record(row)
+        return self._workers[worker_key]
+
+    def register_worker(self, name: str, roles: list[str], teams: list[str], at: str) -> int:
+        key = worker_id(name)
+        values = {"roles": json.dumps(roles), "teams": json.dumps(teams), "removed_at": None}
+        existing = self.get("worker", key)
+        if (
+            self.conn.execute(update(worker).where(worker.c.id == key).values(**values)).rowcount
+            == 0
+        ):
+            self.conn.execute(insert(worker).values(id=key, name=name, created_at=at, **values))
+        row = {
+            "id": key, "name": name, "roles": json.dumps(roles), "lines": "[]",
+            "teams": json.dumps(teams), "language": "fi", "deleted": 0,
+            "version": int(existing["version"]) + 1 if existing else 1,
+            "created_at": existing["created_at"] if existing else at, "updated_at": at,
+        }  # fmt: skip
+        unchanged = existing is not None and all(
+            existing.get(k) == row[k] for k in ("name", "roles", "teams", "deleted")
+        )
+        if not unchanged:
+            self.put("worker", key, row)
+            self.finish()
+        return 1
+
+    def unregister_worker(self, name: str, at: str) -> int:
+        key = worker_id(name)
+        changed = self.conn.execute(
+            update(worker).where(worker.c.id == key, worker.c.removed_at.is_(None))
+            .values(removed_at=at)
+        ).rowcount  # fmt: skip
+        existing = self.get("worker", key)
+        if changed and existing:
+            self.put("worker", key, {**existing, "deleted": 1, "updated_at": at,
+                                     "version": int(existing["version"]) + 1})  # fmt: skip
+            self.finish()
+        return int(changed)
+
+    def claim_hetu(self, hetu: str, client_id: str) -> str:
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(
+            dialect.insert(client_identity)
+            .values(hetu=hetu, client_id=client_id)
+            .on_conflict_do_nothing()
+        )
+        holder = self.conn.execute(
+            select(client_identity.c.client_id).where(client_identity.c.hetu == hetu)
+        ).scalar_one()
+        return str(holder)
+
+    def free_hetu(self, hetu: str, client_id: str) -> None:
+        self.conn.execute(
+            delete(client_identity).where(
+                client_identity.c.hetu == hetu, client_identity.c.client_id == client_id
+            )
+        )
+
+    def client_alias(self, client_id: str) -> str | None:
+        found = self.conn.execute(
+            select(client_alias.c.client_id).where(client_alias.c.alias == client_id)
+        ).scalar()
+        return None if found is None else str(found)
+
+    def add_client_alias(self, alias: str, client_id: str) -> None:
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(
+            dialect.insert(client_alias).values(alias=alias, client_id=client_id)
+            .on_conflict_do_nothing()
+        )  # fmt: skip
+
+    # -- what desks pushed ---------------------------------------------------------
+    def pushed(self, desk: str, mutation_ids: list[str]) -> dict[str, Row]:
+        """The answers once given to these mutations of this desk, by mutation id."""
+        if not mutation_ids:
+            return {}
+        found = self.conn.execute(
+            select(pushed_mutation.c.mutation_id, pushed_mutation.c.status,
+                   pushed_mutation.c.result).where(
+                pushed_mutation.c.desk == desk, pushed_mutation.c.mutation_id.in_(mutation_ids)
+            )
+        ).all()  # fmt: skip
+        return {row[0]: {"status": row[1], "result": row[2]} for row in found}
+
+    def last_seq(self, desk: str, incarnation: str) -> int | None:
+        found = self.conn.execute(
+            select(desk_incarnation.c.last_seq).where(
+                desk_incarnation.c.desk == desk, desk_incarnation.c.incarnation == incarnation
+            )
+        ).scalar()
+        return None if found is None else int(found)
+
+    def set_last_seq(self, desk: str, incarnation: str, seq: int) -> None:
+        updated = self.conn.execute(
+            update(desk_incarnation)
+            .where(desk_incarnation.c.desk == desk, desk_incarnation.c.incarnation == incarnation)
+            .values(last_seq=seq)
+        ).rowcount
+        if not updated:
+            self.conn.execute(
+                insert(desk_incarnation).values(desk=desk, incarnation=incarnation, last_seq=seq)
+            )
+
+    def log(self, desk: str, incarnation: str, seq: int, entry: Row) -> None:
+        """entry: mutation_id, name, worker_id, status, result."""
+        self.conn.execute(
+            insert(pushed_mutation).values(
+                desk=desk, incarnation=incarnation, seq=seq, mutation_id=entry["mutation_id"],
+                name=entry["name"], worker_id=entry["worker_id"], status=entry["status"],
+                result=json.loads(json.dumps(entry["result"])),
+            )
+        )  # fmt: skip
+
+
+def sign(key: bytes, table: str, row_id: str, version: int, data: Row) -> str:
+    canonical = json.dumps(
+        [table, row_id, version, data], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    return hmac.new(key, canonical.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[
+        :32
+    ]
+
+
+def _lock_counter(conn: Connection) -> int:
+    return int(
+        conn.execute(
+            select(counter.c.value).where(counter.c.name == "seq").with_for_update()
+        ).scalar_one()
+    )
+
+
+def _change(row: Any, key: bytes) -> Row:
+    data = dict(row.data)
+    return {
+        "seq": int(row.seq), "table": row.tbl, "id": row.id, "version": int(row.version),
+        "data": data, "sig": row.sig or sign(key, row.tbl, row.id, int(row.version), data),
+    }  # fmt: skip
+
+
+def _worker_record(row: Any) -> WorkerRecord:
+    return WorkerRecord(
+        id=row.id,
+        name=row.name,
+        roles=tuple(json.loads(row.roles)),
+        teams=tuple(json.loads(row.teams)),
+        active=row.removed_at is None,
+    )
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

@@ -1,0 +1,92 @@
+"""The server store's tables at the current schema version (db.server.migrations
+builds them step by step; these are what the code reads and writes).
+
+Synced rows are documents keyed by (table, id) with a version, the region-wide
+sequence number of the change that last wrote them, and the server's signature
+(an HMAC with a key only the store holds), so a desk can give a row back after a
+restore and the server can tell it is its own.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, MetaData, String, Table
+
+metadata = MetaData()
+
+server_meta = Table(
+    "server_meta", metadata, Column("key", String, primary_key=True), Column("value", String)
+)
+# 'seq': the last sequence number handed out; 'tokens': bumped by every token
+# change, so live streams notice a revocation.
+counter = Table(
+    "counter", metadata, Column("name", String, primary_key=True), Column("value", BigInteger)
+)
+token = Table(
+    "token",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False),
+    Column("role", String, nullable=False),
+    Column("secret_hash", String, nullable=False, unique=True),
+    Column("created_at", String, nullable=False),
+    Column("revoked_at", String),
+    Column("workers", String, nullable=False, server_default="[]"),  # JSON ids it acts for
+)
+worker = Table(
+    "worker",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("name", String, nullable=False, unique=True),
+    Column("roles", String, nullable=False),  # JSON
+    Column("teams", String, nullable=False),  # JSON
+    Column("created_at", String, nullable=False),
+    Column("removed_at", String),
+)
+row_state = Table(
+    "row_state",
+    metadata,
+    Column("tbl", String, primary_key=True),
+    Column("id", String, primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("seq", BigInteger, nullable=False, index=True),
+    Column("data", JSON, nullable=False),
+    Column("sig", String),
+)
+# One row per (desk, mutation): the answer given, kept to answer a resend alike.
+pushed_mutation = Table(
+    "pushed_mutation",
+    metadata,
+    Column("desk", String, primary_key=True),
+    Column("mutation_id", String, primary_key=True),
+    Column("incarnation", String, nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("name", String, nullable=False),
+    Column("worker_id", String),
+    Column("status", String, nullable=False),  # applied, rejected
+    Column("result", JSON, nullable=False),
+    Index("pushed_mutation_seq", "desk", "incarnation", "seq", unique=True),
+)
+# A desk's numbering: one per incarnation (a desk restored from its own backup,
+# or re-created, numbers its mutations again and registers a new incarnation).
+desk_incarnation = Table(
+    "desk_incarnation",
+    metadata,
+    Column("desk", String, primary_key=True),
+    Column("incarnation", String, primary_key=True),
+    Column("last_seq", BigInteger, nullable=False),
+)
+# Identity codes under a unique constraint: the one place two servers racing to
+# register the same person are decided.
+client_identity = Table(
+    "client_identity",
+    metadata,
+    Column("hetu", String, primary_key=True),
+    Column("client_id", String, nullable=False),
+)
+# A client refused as a second holder of a code, and the client it was merged into.
+client_alias = Table(
+    "client_alias",
+    metadata,
+    Column("alias", String, primary_key=True),
+    Column("client_id", String, nullable=False),
+)

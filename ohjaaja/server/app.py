@@ -1,0 +1,56 @@
+"""Assembling the server: the store, the clock, the body limit, the routes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from db.server.store import Store
+from ohjaaja.clock import Clock, SystemClock
+from ohjaaja.server.limits import BodyLimit
+from ohjaaja.server.routes import events, intake, status, sync
+from ohjaaja.server.watch import HeadWatch
+from ohjaaja.sync import protocol
+
+
+def create_app(store: Store, clock: Clock | None = None, fault: str | None = None) -> FastAPI:
+    """`fault` (tests only, from OHJAAJA_FAULT): 'push-before-commit' or
+    'push-after-commit' kills the process at that point of the first push."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.watch.stop()
+        store.close()  # an SQLite store checkpoints its WAL: a copy of the file is whole
+
+    app = FastAPI(title="ohjaaja server", version=str(protocol.SCHEMA_VERSION), lifespan=lifespan)
+    app.state.store = store
+    app.state.clock = clock or SystemClock()
+    app.state.fault = fault
+    app.state.watch = HeadWatch(store)
+    app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
+    app.add_exception_handler(RequestValidationError, _unprocessable)
+    for routes in (status, intake, sync, events):
+        app.include_router(routes.router)
+    return app
+
+
+async def _unprocessable(request: Request, exc: Any) -> JSONResponse:
+    """422 naming each field and why, without echoing the input: an input with a NUL
+    or an unpaired surrogate cannot be written back as JSON."""
+    detail = [
+        {"loc": [_safe(part) for part in error.get("loc", ())], "msg": _safe(error.get("msg", ""))}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": detail}, status_code=422)
+
+
+def _safe(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value

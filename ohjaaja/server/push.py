@@ -1,0 +1,163 @@
+"""A desk's batch of mutations, applied in one transaction under the rules.
+
+Each mutation is answered on its own and recorded with its answer, so a bad one
+never blocks those after it:
+- applied: its rows were written (`rows`: table, id, sequence number);
+- rejected: a rule refused it (`reason`, and `code` as HTTP would say it: 409 a
+  lost race, 403 not this worker's to do, 404 unknown, 422 malformed with
+  `field` and `message`, 413 too large). `current` carries the server's rows the
+  desk should return to.
+
+A desk's mutations are numbered without gaps per incarnation of its database.
+One already answered (by mutation id) is answered alike; a gap stops the batch
+(`gap_at`); a number the incarnation already used for another mutation means the
+desk's numbering started again (a restored or re-created file): SeqReused, and
+the desk registers a new incarnation.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from db.server.store import TokenInfo, Writer
+from ohjaaja.server.models import MutationIn, MutationResult, PushIn
+from ohjaaja.sync import mutations, protocol
+from ohjaaja.sync.mutations import Actor, Rejection
+from ohjaaja.sync.rows import Invalid
+
+Status = Literal["applied", "rejected"]
+
+
+class SeqReused(Exception):
+    def __init__(self, seq: int) -> None:
+        super().__init__(
+            f"seq {seq} was already used by another mutation of this desk: its numbering "
+            "started again (a restored or re-created database); register a new incarnation"
+        )
+        self.seq = seq
+
+
+class RulesStore:
+    """The store as ohjaaja.sync.mutations sees it, over one transaction's Writer."""
+
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.training = writer.training
+        self.get = writer.get
+        self.claim_hetu = writer.claim_hetu
+        self.free_hetu = writer.free_hetu
+        self.client_alias = writer.client_alias
+        self.add_client_alias = writer.add_client_alias
+
+    def worker(self, worker_id: str) -> Actor | None:
+        record = self.writer.worker(worker_id)
+        if record is None:
+            return None
+        return Actor(record.id, record.name, frozenset(record.roles), record.teams, record.active)
+
+
+def apply_batch(
+    writer: Writer, body: PushIn, who: TokenInfo
+) -> tuple[list[MutationResult], int, int | None]:
+    desk, incarnation = body.desk_id, body.incarnation
+    items = sorted(body.mutations, key=lambda m: m.seq)
+    last = writer.last_seq(desk, incarnation)
+    if last is None:  # a new incarnation counts on from its first mutation
+        last = items[0].seq - 1 if items else 0
+    answered = writer.pushed(desk, [item.mutation_id for item in items])
+    for item in items:
+        if item.seq <= last and item.mutation_id not in answered:
+            raise SeqReused(item.seq)
+    store = RulesStore(writer)
+    results: list[MutationResult] = []
+    gap = None
+    for item in items:
+        seen = answered.get(item.mutation_id)
+        if seen is None:
+            if item.seq != last + 1:
+                gap = last + 1
+                break
+            status, result = _answer(item, store, who)
+            entry = {"mutation_id": item.mutation_id, "name": item.name,
+                     "worker_id": item.worker_id, "status": status, "result": result}  # fmt: skip
+            writer.log(desk, incarnation, item.seq, entry)
+            seen = {"status": status, "result": result}
+        if item.seq == last + 1:
+            last = item.seq
+        results.append(
+            MutationResult(
+                seq=item.seq,
+                mutation_id=item.mutation_id,
+                status=seen["status"],
+                result=_with_current(writer, seen["result"]),
+            )
+        )
+    writer.set_last_seq(desk, incarnation, last)
+    return results, last, gap
+
+
+def _answer(item: MutationIn, store: RulesStore, who: TokenInfo) -> tuple[Status, dict[str, Any]]:
+    """Apply one mutation; what to record as its answer."""
+    size = item.oversize or len(
+        json.dumps(item.args, ensure_ascii=False).encode("utf-8", "replace")
+    )
+    if size > protocol.MUTATION_MAX_BYTES:
+        why = f"{size:,} bytes; a mutation may be at most {protocol.MUTATION_MAX_BYTES:,}"
+        return "rejected", {"reason": "too_large", "code": 413, "message": why}
+    if item.replay is not None:
+        return item.replay.status, item.replay.result
+    try:
+        definition = mutations.definition(item.name)
+        parsed = definition.parse(item.args)
+        actor = _acting(item, definition, store, who)
+        if isinstance(actor, Rejection):
+            return _rejected(actor, store)
+        outcome = definition.apply(parsed, store, actor)
+    except Invalid as exc:
+        return "rejected", {"reason": "invalid", "code": 422, "field": exc.field,
+                            "message": exc.message}  # fmt: skip
+    if isinstance(outcome, Rejection):
+        return _rejected(outcome, store)
+    rows = [[w.table, w.id, store.writer.put(w.table, w.id, w.data)] for w in outcome]
+    return "applied", {"rows": rows}
+
+
+def _acting(
+    item: MutationIn, definition: mutations.Definition, store: RulesStore, who: TokenInfo
+) -> Actor | Rejection:
+    """The acting worker, if this token may act for them and the mutation names no
+    one else in their place; else why not (403)."""
+    if not item.worker_id:
+        raise Invalid("worker_id", "required: the worker who acted")
+    actor = store.worker(item.worker_id)
+    if actor is None or not actor.active:
+        return Rejection("unknown_worker", {"worker_id": item.worker_id}, code=403)
+    if who.role != "admin" and item.worker_id not in who.workers:
+        return Rejection("not_your_worker", {"worker_id": item.worker_id}, code=403)
+    if definition.role and definition.role not in actor.roles:
+        return Rejection("role", {"needs": definition.role}, code=403)
+    for path, value in mutations.acting_fields(item.name, item.args).items():
+        if value is not None and value != actor.id:
+            return Rejection("acts_for_another", {"field": f"args.{path}"}, code=403)
+    return actor
+
+
+def _rejected(rejection: Rejection, store: RulesStore) -> tuple[Status, dict[str, Any]]:
+    for write in rejection.writes:  # what was done instead
+        store.writer.put(write.table, write.id, write.data)
+    result: dict[str, Any] = {"reason": rejection.reason, "code": rejection.code,
+                              **rejection.detail}  # fmt: skip
+    if rejection.current:
+        result["current_rows"] = [list(key) for key in rejection.current]
+    return "rejected", result
+
+
+def _with_current(writer: Writer, result: dict[str, Any]) -> dict[str, Any]:
+    """A rejection's rows as the store has them now (not as they were when it was
+    first answered), for the desk to return to."""
+    keys = result.get("current_rows")
+    if not keys:
+        return result
+    current = [writer.change(table, row_id) for table, row_id in keys]
+    return {**result, "current": [row for row in current if row is not None]}

@@ -1,0 +1,79 @@
+"""A desk's push and pull, and its giving back of signed rows after a restore."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, Request
+
+from db.server.store import Writer
+from ohjaaja.server.auth import Desk, Reader, StoreDep
+from ohjaaja.server.models import Change, ChangesOut, PushIn, PushOut, RestoreIn, RestoreOut
+from ohjaaja.server.push import SeqReused, apply_batch
+from ohjaaja.sync import protocol
+from ohjaaja.sync.rows import TABLES
+
+router = APIRouter()
+
+
+@router.post("/v1/push", response_model=PushOut, responses={409: {}, 403: {}})
+def push(body: PushIn, who: Desk, store: StoreDep, request: Request) -> PushOut:
+    if who.role == "desk" and body.desk_id != who.name:
+        raise HTTPException(403, "desk_id: this token belongs to another desk")
+    if body.training != store.training:
+        raise HTTPException(403, "training: training data and client data never share a store")
+    if body.schema_version != protocol.SCHEMA_VERSION:
+        raise HTTPException(
+            409, f"schema_version: the server speaks {protocol.SCHEMA_VERSION}; upgrade the desk"
+        )
+    fault = request.app.state.fault
+    try:
+        results, last, gap = store.transaction(
+            lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body, who))
+        )
+    except SeqReused as exc:
+        detail = {"reason": "seq_reused", "seq": exc.seq, "message": str(exc)}
+        raise HTTPException(409, detail) from None
+    _die_if(fault, "push-after-commit", None)
+    return PushOut(epoch=store.epoch, results=results, last_seq=last, gap_at=gap)
+
+
+@router.get("/v1/changes", response_model=ChangesOut)
+def changes(
+    who: Reader,
+    store: StoreDep,
+    cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> ChangesOut:
+    rows = store.changes(cursor, limit)
+    head = store.head()
+    next_cursor = rows[-1]["seq"] if rows else max(cursor, 0)
+    return ChangesOut(
+        epoch=store.epoch, head=head, changes=[Change(**r) for r in rows], next_cursor=next_cursor
+    )
+
+
+@router.post("/v1/restore", response_model=RestoreOut)
+def restore(body: RestoreIn, who: Desk, store: StoreDep) -> RestoreOut:
+    """Rows a desk holds that a restored store may lack: each is taken only if this
+    store signed it (the HMAC key is in the store) and has no newer version."""
+
+    def write(writer: Writer) -> RestoreOut:
+        restored = 0
+        for row in body.rows:
+            if row.table in TABLES and writer.restore(
+                row.table, row.id, row.version, row.data, row.sig
+            ):
+                restored += 1
+        return RestoreOut(restored=restored, refused=len(body.rows) - restored)
+
+    result: RestoreOut = store.transaction(write)
+    return result
+
+
+def _die_if(fault: str | None, point: str, value: Any) -> Any:
+    """Fault injection for the sync tests: die like a power cut, no cleanup."""
+    if fault == point:
+        os._exit(9)
+    return value

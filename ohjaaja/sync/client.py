@@ -1,0 +1,376 @@
+"""The desk's sync with the shared server: push the outbox, pull changes.
+
+One round: push every unacknowledged mutation in order, in batches bounded in
+count and bytes (the server answers each one, and keeps the answer), then pull
+pages of changes since the desk's cursor, each applied with its cursor in one
+transaction. Several desk processes on one database take turns through a lock
+file, so a mutation is never pushed twice at once.
+
+What the server refuses is never dropped: the answer stays in the outbox, the
+desk returns to the server's state of the rows involved, a lost claim stays
+lost until the worker has seen it, the text of a refused close is kept on the
+contact as its worker's note, and a client refused because another holds its
+identity code is merged into that client.
+
+Two kinds of starting over are recognised. The server restored from a backup (a
+new epoch): the desk gives back the signed rows it pulled since the backup and
+sends again what the server no longer knows, with the answers it once got. The
+desk's own numbering started again (its file restored from a backup): the
+server refuses a number it has seen with another mutation, and the desk
+registers a new incarnation and sends its unacknowledged work under it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from db import outbox, sync_state
+from db.engine import connect, transaction
+from db.ids import new_id
+from db.reference import get_meta, set_meta
+from ohjaaja.clock import Clock, to_iso
+from ohjaaja.sync import protocol
+from ohjaaja.sync.incoming import apply_changes, signed_rows
+
+FOLLOW_READ_TIMEOUT = 20.0  # the server sends a keepalive every 15 s
+PULL_PAGE = 1000
+RESTORE_PAGE = 500
+
+
+class SyncError(RuntimeError):
+    """The server refused a request; the message has its reason."""
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    lost_claims: tuple[str, ...] = ()
+    refusals: list[tuple[str, str]] = field(default_factory=list)  # (mutation, reason)
+    merged_clients: list[tuple[str, str]] = field(default_factory=list)  # (refused, existing)
+    kept_notes: int = 0  # texts of refused closes kept as their worker's notes
+    quarantined: int = 0  # pulled rows this desk holds aside
+    restored: int = 0  # rows given back to a restored server
+    epoch_changed: bool = False
+    new_incarnation: bool = False
+    skipped: bool = False  # another process on this host was syncing
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    """What the status line shows: online or not, the last good sync, what waits."""
+
+    online: bool
+    last_ok: datetime | None
+    pending: int
+    error: str = ""
+    quarantined: int = 0
+    rejected: int = 0
+
+
+class SyncClient:
+    def __init__(
+        self,
+        database: str | Path,
+        server: str,
+        token: str,
+        clock: Clock,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.database = Path(database)
+        self.clock = clock
+        self.http = httpx.Client(
+            base_url=server.rstrip("/"),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+            transport=transport,
+        )
+        self.conn = connect(database)
+        self._desk_id: str | None = None
+
+    def close(self) -> None:
+        self.http.close()
+        self.conn.close()
+
+    @property
+    def desk_id(self) -> str:
+        """The desk id is the name of its token, asked from the server once."""
+        if self._desk_id is None:
+            self._desk_id = str(self._call("GET", "/v1/whoami")["name"])
+        return self._desk_id
+
+    def sync_once(self) -> SyncReport:
+        with self._turn() as mine:
+            if not mine:
+                return SyncReport(skipped=True)
+            report = SyncReport()
+            self._check_epoch(report)
+            self._push(report)
+            self._pull(report)
+            with transaction(self.conn):
+                for from_id, to_id in sync_state.open_merges(self.conn):
+                    sync_state.complete_merge(self.conn, from_id, to_id)
+            report.quarantined = sync_state.quarantine_count(self.conn)
+            return report
+
+    # -- a restored server --------------------------------------------------------
+    def _check_epoch(self, report: SyncReport) -> None:
+        health = self._call("GET", "/v1/health")
+        known = get_meta(self.conn, "server_epoch")
+        if known == health["epoch"]:
+            return
+        if known is None:  # the first sync of this database
+            with transaction(self.conn):
+                set_meta(self.conn, "server_epoch", health["epoch"])
+            return
+        report.epoch_changed = True
+        epoch_head = int(health.get("epoch_head") or 0)
+        rows = signed_rows(self.conn, epoch_head)
+        for start in range(0, len(rows), RESTORE_PAGE):
+            answer = self._call(
+                "POST", "/v1/restore", json={"rows": rows[start : start + RESTORE_PAGE]}
+            )
+            report.restored += int(answer["restored"])
+        known_seq = int(self._send([])["last_seq"])
+        with transaction(self.conn):
+            outbox.resend_after(self.conn, known_seq)
+            cursor = int(get_meta(self.conn, "pull_cursor") or 0)
+            set_meta(self.conn, "pull_cursor", str(min(cursor, epoch_head)))
+            set_meta(self.conn, "server_epoch_head", str(epoch_head))
+            set_meta(self.conn, "server_epoch", health["epoch"])
+
+    # -- push -------------------------------------------------------------------
+    def _incarnation(self) -> str:
+        found = get_meta(self.conn, "incarnation")
+        if found is None:
+            found = new_id()
+            with transaction(self.conn):
+                set_meta(self.conn, "incarnation", found)
+        return found
+
+    def _push(self, report: SyncReport) -> None:
+        lost: list[str] = []
+        renumbered = False
+        while True:
+            rows = outbox.pending(self.conn, protocol.PUSH_BATCH_COUNT)
+            if not rows:
+                break
+            batch = _fill(rows)
+            try:
+                answer = self._send([self._outgoing(row) for row in batch])
+            except SeqReusedError:
+                if renumbered:
+                    raise SyncError("the server refused this desk's numbering twice") from None
+                renumbered = report.new_incarnation = True
+                with transaction(self.conn):
+                    set_meta(self.conn, "incarnation", new_id())
+                continue
+            if not answer["results"]:
+                raise SyncError(f"the server expects mutation {answer.get('gap_at')} first")
+            by_seq = {row["seq"]: row for row in batch}
+            with transaction(self.conn):
+                self._record_answers(answer["results"], by_seq, report, lost)
+            if len(answer["results"]) < len(batch) and answer.get("gap_at") is not None:
+                raise SyncError(f"the server expects mutation {answer['gap_at']} first")
+        report.lost_claims = tuple(lost)
+
+    def _outgoing(self, row: Any) -> dict[str, Any]:
+        size = len(row["args"].encode("utf-8"))
+        item: dict[str, Any] = {
+            "seq": row["seq"],
+            "mutation_id": row["mutation_id"],
+            "name": row["name"],
+            "worker_id": row["worker_id"],
+            "args": json.loads(row["args"]) if size <= protocol.MUTATION_MAX_BYTES else {},
+        }
+        if size > protocol.MUTATION_MAX_BYTES:
+            item["oversize"] = size  # never sent whole; the server refuses it and we go on
+        replay = self._replay(row)
+        if replay is not None:
+            item["replay"] = replay
+        return item
+
+    def _replay(self, row: Any) -> dict[str, Any] | None:
+        """For an entry the server once answered and lost in a restore: that answer,
+        if it still holds. A refusal always does; an applied mutation does if the
+        rows it wrote are in the restored store or were given back (the desk holds
+        them signed at least as new); else it is applied again."""
+        if row["status"] is None:
+            return None
+        result = json.loads(row["result"] or "{}")
+        if row["status"] == "rejected":
+            return {"status": "rejected", "result": result}
+        epoch_head = int(get_meta(self.conn, "server_epoch_head") or 0)
+        for written in result.get("rows", []):
+            if len(written) < 3:
+                return None
+            table, row_id, seq = written
+            held = sync_state.signed_seq(self.conn, table, row_id)
+            if seq > epoch_head and (held is None or held < seq):
+                return None
+        return {"status": "applied", "result": result}
+
+    def _send(self, mutations: list[dict[str, Any]]) -> dict[str, Any]:
+        body = {
+            "desk_id": self.desk_id,
+            "incarnation": self._incarnation(),
+            "schema_version": protocol.SCHEMA_VERSION,
+            "training": get_meta(self.conn, "mode") == "training",
+            "mutations": mutations,
+        }
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        response = self.http.post(
+            "/v1/push", content=content, headers={"content-type": "application/json"}
+        )
+        if response.status_code == 409 and "seq_reused" in response.text:
+            raise SeqReusedError(response.text)
+        return self._answer("POST", "/v1/push", response)
+
+    def _record_answers(
+        self,
+        results: list[dict[str, Any]],
+        sent: dict[int, Any],
+        report: SyncReport,
+        lost: list[str],
+    ) -> None:
+        """The server's answers into the outbox, and the desk back to the server's state
+        wherever it refused something."""
+        now = to_iso(self.clock.now())
+        outbox.acknowledge(
+            self.conn,
+            [(r["seq"], r["status"], json.dumps(_without_rows(r["result"]))) for r in results],
+            now,
+        )
+        skip = sync_state.pending_row_ids(self.conn)
+        for answer in results:
+            row = sent.get(answer["seq"])
+            if row is None:
+                continue
+            name, args, result = row["name"], json.loads(row["args"]), answer["result"]
+            applied = answer["status"] == "applied"
+            report.pushed += applied
+            if row["status"] is not None:
+                continue  # answered before a restore and sent again: its work is done
+            if name == "contact.claim":
+                sync_state.mark_claim(self.conn, args["id"], "confirmed" if applied else "lost")
+            if applied:
+                continue
+            report.rejected += 1
+            report.refusals.append((name, str(result.get("reason"))))
+            apply_changes(self.conn, result.get("current", []), skip, now)
+            if name == "contact.claim":
+                sync_state.mark_claim(self.conn, args["id"], "lost")  # the row came back
+                lost.append(args["id"])
+            elif name == "contact.close" and args.get("note", "").strip():
+                self._keep_note(args, row["worker_id"], now)
+                report.kept_notes += 1
+            elif name == "client.create" and result.get("reason") == "hetu_taken":
+                sync_state.add_merge(self.conn, args["client"]["id"], result["existing"], now)
+                report.merged_clients.append((args["client"]["id"], result["existing"]))
+
+    def _keep_note(self, close: dict[str, Any], worker_id: str, now: str) -> None:
+        """A refused close's text becomes its worker's note on the contact (synced, so
+        the worker who holds the contact reads it too)."""
+        event = {"id": new_id(), "contact_id": close["id"], "worker_id": worker_id, "at": now,
+                 "text": close["note"], "why": "close_refused"}  # fmt: skip
+        data = json.dumps({"text": close["note"], "why": "close_refused"}, ensure_ascii=False,
+                          sort_keys=True)  # fmt: skip
+        self.conn.execute(
+            "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
+            "VALUES (?, ?, 'note', ?, ?, ?)",
+            (event["id"], close["id"], now, worker_id, data),
+        )
+        outbox.record(self.conn, "contact.note", event, now, worker_id)
+
+    # -- pull ---------------------------------------------------------------------
+    def _pull(self, report: SyncReport) -> None:
+        cursor = int(get_meta(self.conn, "pull_cursor") or 0)
+        while True:
+            page = self._call("GET", "/v1/changes", params={"cursor": cursor, "limit": PULL_PAGE})
+            if not page["changes"]:
+                break
+            cursor = int(page["next_cursor"])
+            with transaction(self.conn):
+                skip = sync_state.pending_row_ids(self.conn)
+                applied = apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
+                set_meta(self.conn, "pull_cursor", str(cursor))
+            report.pulled += applied.written
+            if cursor >= int(page["head"]):
+                break
+
+    # -- live pokes ---------------------------------------------------------
+    def follow(self, on_head: Callable[[int], None], stopped: Callable[[], bool]) -> None:
+        """Read the server's event stream, calling on_head(head) on each move, until
+        stopped() or the connection fails (the caller reconnects later)."""
+        timeout = httpx.Timeout(30, read=FOLLOW_READ_TIMEOUT)
+        with self.http.stream("GET", "/v1/events", timeout=timeout) as response:
+            if response.status_code >= 400:
+                raise SyncError(f"GET /v1/events: {response.status_code}")
+            event = None
+            for line in response.iter_lines():
+                if stopped():
+                    return
+                if line.startswith("event:"):
+                    event = line.partition(":")[2].strip()
+                    if event == "revoked":
+                        raise SyncError("this desk's token was revoked")
+                elif line.startswith("data:") and event == "head":
+                    on_head(int(line.partition(":")[2]))
+
+    # -- plumbing -------------------------------------------------------------
+    def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        return self._answer(method, path, self.http.request(method, path, **kwargs))
+
+    @staticmethod
+    def _answer(method: str, path: str, response: httpx.Response) -> dict[str, Any]:
+        if response.status_code >= 400:
+            raise SyncError(f"{method} {path}: {response.status_code} {response.text}")
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    @contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """A lock file beside the database: one syncing process per desk database."""
+        lock_path = self.database.with_name(self.database.name + ".sync-lock")
+        with lock_path.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class SeqReusedError(SyncError):
+    """The server has seen this desk's numbers with other mutations."""
+
+
+def _fill(rows: list[Any]) -> list[Any]:
+    """As many entries as fit in a batch's bytes (at least one: an entry over the
+    mutation limit goes alone, without its arguments)."""
+    batch, size = [], 0
+    for row in rows:
+        length = len(row["args"].encode("utf-8"))
+        if batch and size + length > protocol.PUSH_BATCH_BYTES:
+            break
+        batch.append(row)
+        size += min(length, protocol.MUTATION_MAX_BYTES)
+    return batch
+
+
+def _without_rows(result: dict[str, Any]) -> dict[str, Any]:
+    """What the outbox keeps of an answer: the current rows were applied, not kept."""
+    return {k: v for k, v in result.items() if k != "current"}

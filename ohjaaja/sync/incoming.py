@@ -1,0 +1,127 @@
+"""Writing what the server sends into the desk's database, defensively.
+
+A pulled row is checked against the protocol's definition of its table before it
+is written, and written inside a savepoint: a row that still cannot be stored (a
+parent that has not arrived, a code held by a client this desk has not pushed,
+a malformed row) goes to the quarantine with its reason and is tried again after
+every page, and the pull goes on. No single row can stop a desk.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from db import sync_state
+from ohjaaja.sync.rows import APPEND_ONLY, TABLES, Invalid, desk_row, normalise
+
+Change = dict[str, Any]
+
+
+@dataclass
+class Applied:
+    written: int = 0
+    quarantined: int = 0  # put aside in this page
+    released: int = 0  # earlier quarantined rows that went in now
+
+
+def apply_changes(
+    conn: sqlite3.Connection, changes: Iterable[Change], skip: set[str], at: str
+) -> Applied:
+    """Write changes inside the caller's transaction, then retry the quarantine.
+    `skip`: ids with local changes the server has not yet acknowledged."""
+    report = Applied()
+    for change in changes:
+        outcome = _apply_one(conn, change, skip, at)
+        if outcome == "written":
+            report.written += 1
+        elif outcome == "quarantined":
+            report.quarantined += 1
+    report.released = retry_quarantine(conn, skip, at)
+    return report
+
+
+def retry_quarantine(conn: sqlite3.Connection, skip: set[str], at: str) -> int:
+    """Rows put aside earlier, tried again until a round frees none (a child whose
+    parent was itself waiting goes in the round after its parent)."""
+    released = 0
+    while True:
+        freed = 0
+        for change in sync_state.quarantined(conn):
+            if _apply_one(conn, change, skip, at, retry=True) == "written":
+                sync_state.release(conn, change["table"], change["id"])
+                freed += 1
+        released += freed
+        if not freed:
+            return released
+
+
+def _apply_one(
+    conn: sqlite3.Connection, change: Change, skip: set[str], at: str, retry: bool = False
+) -> str:
+    table = change.get("table")
+    if table not in TABLES:
+        return "ignored"  # a table of a newer server; nothing of this desk's
+    if change.get("id") in skip:
+        return "skipped"
+    try:
+        values = _checked(table, change)
+    except Invalid as exc:
+        if not retry:
+            sync_state.quarantine(conn, change, f"malformed: {exc}", at)
+        return "quarantined"
+    conn.execute("SAVEPOINT pulled_row")
+    try:
+        if table in APPEND_ONLY:
+            sync_state.insert_once(conn, table, values)
+        elif table == "worker":
+            sync_state.upsert_worker(conn, values)
+        else:
+            sync_state.upsert(conn, table, values)
+        sync_state.remember_signed(conn, table, values["id"], int(change["seq"]), change["sig"])
+    except sqlite3.IntegrityError as exc:
+        conn.execute("ROLLBACK TO pulled_row")
+        conn.execute("RELEASE pulled_row")
+        sync_state.quarantine(conn, change, _reason(exc), at)
+        return "quarantined"
+    conn.execute("RELEASE pulled_row")
+    if not retry:
+        sync_state.release(conn, table, values["id"])  # a newer version made it in
+    return "written"
+
+
+def _checked(table: str, change: Change) -> dict[str, Any]:
+    values = normalise(table, change.get("data"), table)
+    if values["id"] != change.get("id"):
+        raise Invalid(f"{table}.id", "differs from the change's id")
+    if not isinstance(change.get("seq"), int) or not isinstance(change.get("sig"), str):
+        raise Invalid("change", "no sequence number or signature")
+    return values
+
+
+def _reason(exc: sqlite3.IntegrityError) -> str:
+    text = str(exc)
+    if "FOREIGN KEY" in text:
+        return "waiting for a row it refers to"
+    if "UNIQUE" in text:
+        return f"held by another row here: {text}"
+    return text
+
+
+def signed_rows(conn: sqlite3.Connection, after_seq: int) -> list[dict[str, Any]]:
+    """Rows this desk pulled after `after_seq`, as the server signed them: what a
+    restored server may lack. A row changed here since (or gone) no longer matches
+    its signature and is left out; the outbox carries that change."""
+    rows = []
+    for signed in sync_state.signed_after(conn, after_seq):
+        stored = sync_state.row(conn, signed["tbl"], signed["id"])
+        if stored is None or signed["tbl"] not in TABLES:
+            continue
+        data = desk_row(signed["tbl"], stored)
+        rows.append(
+            {"table": signed["tbl"], "id": signed["id"], "version": int(data.get("version") or 1),
+             "data": data, "sig": signed["sig"]}
+        )  # fmt: skip
+    return rows

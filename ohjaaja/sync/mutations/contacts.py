@@ -1,0 +1,207 @@
+"""Contacts: intake at a desk, claims, release, identifying the client, closing,
+callbacks and notes.
+
+A contact taken by a worker is that worker's until released, closed or called
+back: only they change it. Claiming is a compare-and-set on the server's row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from ohjaaja.sync import protocol
+from ohjaaja.sync.mutations.base import (
+    Actor,
+    Outcome,
+    Parsed,
+    Rejection,
+    Store,
+    Write,
+    an_id,
+    arguments,
+    bump,
+    insert_once,
+    resolve_refs,
+    row_of,
+)
+from ohjaaja.sync.rows import TIME, Invalid, check_text, partial
+
+_INTAKE = ("id", "channel", "line_code", "original_line_code", "municipality_code", "language",
+           "caller_phone", "priority", "status", "via_queue", "received_at", "created_at",
+           "updated_at")  # fmt: skip
+CLOSE_FIELDS = ("status", "closed_at", "caller_kind", "client_id", "reasons", "note", "outcome",
+                "updated_at")  # fmt: skip
+_NOT_YOURS = "not_yours"
+
+
+def parse_receive(args: Mapping[str, Any]) -> Parsed:
+    """A contact arriving at a desk: waiting in the queue, taken by nobody."""
+    row = row_of("contact", args, "args", _INTAKE)
+    if row["status"] != "waiting" or row["via_queue"] != 1:
+        raise Invalid("args.status", "a received contact arrives waiting in the queue")
+    return {"row": row}
+
+
+def parse_log(args: Mapping[str, Any]) -> Parsed:
+    """A contact that did not come through the queue: taken at once by its worker."""
+    row = row_of("contact", args, "args", (*_INTAKE, "taken_at", "taken_by"))
+    if row["status"] != "taken" or row["via_queue"] != 0 or not row["taken_by"]:
+        raise Invalid("args.status", "a logged contact is taken by its worker at once")
+    return {"row": row}
+
+
+def apply_insert(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    row = resolve_refs("contact", parsed["row"], store, "args")
+    if not store.training and row["is_training"]:
+        raise Invalid("args.is_training", "training rows never enter a client-data store")
+    return insert_once("contact", row, store)
+
+
+def parse_claim(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id", "at"))
+    return {"id": an_id(args, "id"), "at": TIME.check(args["at"], "args.at")}
+
+
+def _contact(store: Store, contact_id: str) -> dict[str, Any] | Rejection:
+    row = store.get("contact", contact_id)
+    if row is None:
+        return Rejection("unknown", {"id": contact_id}, code=404)
+    return row
+
+
+def _not_yours(row: Mapping[str, Any]) -> Rejection:
+    return Rejection(
+        _NOT_YOURS,
+        {"id": row["id"], "taken_by": row.get("taken_by")},
+        current=(("contact", row["id"]),),
+    )
+
+
+def apply_claim(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    """Compare-and-set: a waiting contact only; the loser is told who won."""
+    row = _contact(store, parsed["id"])
+    if isinstance(row, Rejection):
+        return row
+    if row["status"] == "taken" and row["taken_by"] == actor.id and row["taken_at"] == parsed["at"]:
+        return []  # this very claim, sent again
+    if row["status"] != "waiting":
+        return Rejection(
+            "taken",
+            {"id": row["id"], "taken_by": row["taken_by"]},
+            current=(("contact", row["id"]),),
+        )
+    changes = {"status": "taken", "taken_by": actor.id, "taken_at": parsed["at"]}
+    return [Write("contact", row["id"], bump(row, changes))]
+
+
+def _held(store: Store, contact_id: str, actor: Actor) -> dict[str, Any] | Rejection:
+    """The contact, if this worker holds it; else why not."""
+    row = _contact(store, contact_id)
+    if isinstance(row, Rejection):
+        return row
+    if row["status"] != "taken" or row["taken_by"] != actor.id:
+        return _not_yours(row)
+    return row
+
+
+def parse_release(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id"), ("at",))
+    return {"id": an_id(args, "id")}
+
+
+def apply_release(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    row = _held(store, parsed["id"], actor)
+    if isinstance(row, Rejection):
+        return row
+    changes = {"status": "waiting", "taken_by": None, "taken_at": None}
+    return [Write("contact", row["id"], bump(row, changes))]
+
+
+def parse_identify(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id"), ("client_id",))
+    client_id = args.get("client_id")
+    return {
+        "id": an_id(args, "id"),
+        "client_id": None if client_id is None else an_id(args, "client_id"),
+    }
+
+
+def apply_identify(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    row = _held(store, parsed["id"], actor)
+    if isinstance(row, Rejection):
+        return row
+    changes = resolve_refs("contact", {"client_id": parsed["client_id"]}, store, "args")
+    return [Write("contact", row["id"], bump(row, changes))]
+
+
+def parse_close(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id", "status", "closed_at"), CLOSE_FIELDS[2:])
+    changes = partial("contact", {k: args[k] for k in CLOSE_FIELDS if k in args}, "args")
+    if changes["status"] != "closed":
+        raise Invalid("args.status", "a close sets the status to closed")
+    return {"id": an_id(args, "id"), "changes": changes}
+
+
+def apply_close(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    row = store.get("contact", parsed["id"])
+    if row is not None and row["status"] == "closed" and row["taken_by"] == actor.id:
+        held: dict[str, Any] | Rejection = row  # closed again by its worker: a resend
+    else:
+        held = _held(store, parsed["id"], actor)
+    if isinstance(held, Rejection):
+        return held
+    changes = resolve_refs("contact", parsed["changes"], store, "args")
+    return [Write("contact", held["id"], bump(held, changes))]
+
+
+def parse_callback(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id", "callback_at"), ("event",))
+    parsed: Parsed = {
+        "id": an_id(args, "id"),
+        "callback_at": TIME.check(args["callback_at"], "args.callback_at"),
+        "event": None,
+    }
+    if args.get("event") is not None:
+        event = row_of("contact_event", args["event"], "args.event")
+        if event["contact_id"] != parsed["id"] or event["kind"] != "callback_missed":
+            raise Invalid("args.event", "a missed callback of this contact")
+        parsed["event"] = event
+    return parsed
+
+
+def apply_callback(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    """Back to the queue, to be taken again at its time; a missed attempt is an event."""
+    row = _held(store, parsed["id"], actor)
+    if isinstance(row, Rejection):
+        return row
+    writes: list[Write] = []
+    if parsed["event"] is not None:
+        event = insert_once("contact_event", parsed["event"], store)
+        if isinstance(event, Rejection):
+            return event
+        writes += event
+    changes = {"status": "waiting", "taken_by": None, "taken_at": None,
+               "callback_at": parsed["callback_at"]}  # fmt: skip
+    return [Write("contact", row["id"], bump(row, changes)), *writes]
+
+
+def parse_note(args: Mapping[str, Any]) -> Parsed:
+    """A worker's note on a contact they do not hold (a refused close keeps its text)."""
+    arguments(args, ("id", "contact_id", "worker_id", "at", "text"), ("why",))
+    text = check_text(args["text"], "args.text", protocol.NOTE_MAX)
+    why = check_text(args.get("why") or "", "args.why", 64)
+    event = row_of(
+        "contact_event",
+        {"id": args["id"], "contact_id": args["contact_id"], "kind": "note", "at": args["at"],
+         "worker_id": args["worker_id"],
+         "data": json.dumps({"text": text, "why": why}, ensure_ascii=False, sort_keys=True)},
+        "args",
+    )  # fmt: skip
+    return {"event": event}
+
+
+def apply_note(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    event = resolve_refs("contact_event", parsed["event"], store, "args")
+    return insert_once("contact_event", event, store)

@@ -1,0 +1,66 @@
+"""The sync protocol's fixed points, shared by the desk and the server.
+
+Everything both sides must agree on lives here: the schema version, mutation
+names, roles, channels and lines, and the limits on sizes. A desk and a server
+built from the same commit can never disagree about them.
+"""
+
+from __future__ import annotations
+
+from ohjaaja.handovers import ACTIONS, URGENCIES
+from ohjaaja.notifications import KINDS as NOTIFICATION_KINDS
+from ohjaaja.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
+
+# 2: the server decides (a worker register, acting workers, incarnations,
+# signed rows). A desk speaking 1 is told to upgrade.
+SCHEMA_VERSION = 2
+
+# Roles a token has (what kind of client it is) and roles a worker has (what the
+# person may do). A desk token acts for the workers listed on it.
+TOKEN_ROLES = ("desk", "worker", "integration", "admin")
+WORKER_ROLES = ("guidance", "emergency", "trainer", "admin")
+
+MUTATIONS = (
+    "worker.create",
+    "contact.receive",
+    "contact.log",
+    "contact.claim",
+    "contact.release",
+    "contact.identify",
+    "contact.close",
+    "contact.callback",
+    "contact.note",
+    "client.create",
+    "client.update",
+    "relative.put",
+    "audit.append",
+    "catalogue.put",
+    "offer.create",
+    "handover.create",
+    "handover.move",
+    "notification.create",
+    "shift.create",
+    "shift.acknowledge",
+)
+
+# Sizes. A text limit is the same in the form, the desk and the server. A
+# mutation is measured as compact UTF-8 JSON of its arguments; a desk fills a
+# batch up to PUSH_BATCH_BYTES and never sends one mutation over the limit.
+NOTE_MAX = 50_000
+TEXT_MAX = 10_000  # a handover's situation, background, assessment, recommendation
+SHORT_TEXT_MAX = 2_000  # alerts, reasons, an unmet need
+NAME_MAX = 200
+MUTATION_MAX_BYTES = 1024 * 1024
+PUSH_BATCH_BYTES = 1024 * 1024
+PUSH_BATCH_COUNT = 500
+BODY_MAX_BYTES = 4 * 1024 * 1024
+
+__all__ = [
+    "ACTIONS",
+    "CALLER_KINDS",
+    "CHANNELS",
+    "LINES",
+    "NOTIFICATION_KINDS",
+    "OUTCOMES",
+    "URGENCIES",
+]

@@ -1,0 +1,507 @@
+"""Every synced table's columns as the protocol carries them, and the check of a row.
+
+One definition serves three places: the desk checks a mutation before it goes
+into its outbox, the server checks it before it stores anything, and a desk
+checks a pulled row before it writes it. A row that passes `normalise` has every
+column the desk's table needs, each of the type the desk stores, within its
+length, so a row the server accepted is a row every desk can store.
+
+Columns the desk keeps for itself (a contact's claim state, a client's folded
+search name) are not here and never travel.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ohjaaja import teams
+from ohjaaja.sync import protocol as p
+
+Row = dict[str, Any]
+
+
+class Invalid(ValueError):
+    """A value a desk could not store; `field` names where, the message says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        if not (field.isascii() and field.isprintable()):  # a hostile key, written safely
+            field = field.encode("unicode_escape", "backslashreplace").decode("ascii")
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+# -- kinds of value ------------------------------------------------------------
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
+_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_CLOCK = re.compile(r"\d{2}:\d{2}")
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+INT64 = 2**63 - 1
+
+
+def text(value: Any, field: str, limit: int) -> str:
+    """A string a database and a terminal can hold: no NUL, no lone surrogate."""
+    if not isinstance(value, str):
+        raise Invalid(field, f"must be text, not {type(value).__name__}")
+    if _BAD_CHARS.search(value):
+        raise Invalid(field, "contains a NUL or an unpaired surrogate")
+    if len(value) > limit:
+        raise Invalid(field, f"at most {limit:,} characters ({len(value):,} given)")
+    return value
+
+
+def identifier(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not _ID.fullmatch(value):
+        raise Invalid(field, "an id is 1-64 letters, digits or _ . : - (a UUID)")
+    return value
+
+
+def integer(value: Any, field: str, low: int = -INT64, high: int = INT64) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(field, f"must be a whole number, not {type(value).__name__}")
+    if not low <= value <= high:
+        raise Invalid(field, f"must be between {low} and {high}")
+    return value
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How a column's value is checked; `check` returns the value to store."""
+
+    check: Callable[[Any, str], Any]
+
+
+def _text_kind(limit: int) -> Kind:
+    return Kind(lambda v, f: text(v, f, limit))
+
+
+def _choice(values: Iterable[str]) -> Kind:
+    allowed = tuple(values)
+
+    def check(value: Any, field: str) -> str:
+        if value not in allowed:
+            raise Invalid(field, f"one of {', '.join(allowed)}")
+        return str(value)
+
+    return Kind(check)
+
+
+def _time(value: Any, field: str) -> str:
+    """UTC ISO 8601 with a Z, as the desk writes and sorts times."""
+    if not isinstance(value, str) or not _TIME.fullmatch(value):
+        raise Invalid(field, "a UTC time like 2026-11-23T08:00:00.000000Z")
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Invalid(field, "not a real time") from exc
+    return value
+
+
+def _date(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not _DATE.fullmatch(value[:10]) or len(value) > 32:
+        raise Invalid(field, "a date like 2026-11-23")
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError as exc:
+        raise Invalid(field, "not a real date") from exc
+    return value
+
+
+def _clock(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not _CLOCK.fullmatch(value) or value > "24:00":
+        raise Invalid(field, "a time of day like 08:00")
+    return value
+
+
+def _flag(value: Any, field: str) -> int:
+    if value in (0, 1) and not isinstance(value, float):
+        return int(value)
+    raise Invalid(field, "0 or 1")
+
+
+def _json_text(shape: type, limit: int) -> Kind:
+    """A JSON text column (a list of codes, texts by language): the string as the
+    desk writes it, which must parse to the right shape."""
+
+    def check(value: Any, field: str) -> str:
+        value = text(value, field, limit)
+        try:
+            parsed = json.loads(value)
+        except ValueError as exc:
+            raise Invalid(field, f"not JSON: {exc.args[0]}") from exc
+        if not isinstance(parsed, shape):
+            raise Invalid(field, f"must be a JSON {'list' if shape is list else 'object'}")
+        return value
+
+    return Kind(check)
+
+
+def _hetu(value: Any, field: str) -> str:
+    from ohjaaja.identity import IdentityCodeError, parse_identity_code
+
+    value = text(value, field, 11)
+    try:
+        parsed = parse_identity_code(value)
+    except IdentityCodeError as exc:
+        raise Invalid(field, str(exc)) from exc
+    if parsed.code != value:
+        raise Invalid(field, f"written as {parsed.code}")
+    return value
+
+
+def _phone(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not _E164.fullmatch(value):
+        raise Invalid(field, "an E.164 number like +358405485906")
+    return value
+
+
+def _email(value: Any, field: str) -> str:
+    value = text(value, field, 254)
+    if "@" not in value or any(c.isspace() for c in value):
+        raise Invalid(field, "not an email address")
+    return value
+
+
+def _team(value: Any, field: str) -> str:
+    value = text(value, field, 64)
+    if not teams.is_valid(value):
+        raise Invalid(field, f"not a team {value!r}")
+    return value
+
+
+ID = Kind(identifier)
+TIME = Kind(_time)
+DATE = Kind(_date)
+CLOCK = Kind(_clock)
+FLAG = Kind(_flag)
+VERSION = Kind(lambda v, f: integer(v, f, 1))
+POSITION = Kind(lambda v, f: integer(v, f, 0, 100_000))
+PRIORITY = Kind(lambda v, f: integer(v, f, 1, 9))
+HETU = Kind(_hetu)
+PHONE = Kind(_phone)
+EMAIL = Kind(_email)
+TEAM = Kind(_team)
+NAME = _text_kind(p.NAME_MAX)
+SHORT = _text_kind(p.SHORT_TEXT_MAX)
+LONG = _text_kind(p.TEXT_MAX)
+NOTE = _text_kind(p.NOTE_MAX)
+CODE = _text_kind(64)
+URL = _text_kind(2_000)
+LANGUAGE = _choice(("fi", "sv", "en"))
+LIST = _json_text(list, p.SHORT_TEXT_MAX)
+TEXTS = _json_text(dict, p.TEXT_MAX * 3)  # {"fi": ..., "sv": ..., "en": ...}
+OBJECT = _json_text(dict, p.TEXT_MAX)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False  # present and not null in every row
+    default: Any = None  # what an absent column becomes (the desk table's default)
+    ref: str | None = None  # the table whose id this is (the server checks it exists)
+
+
+def _col(name: str, kind: Kind, *, req: bool = False, default: Any = None, ref: str = "") -> Column:
+    return Column(name, kind, req, default, ref or None)
+
+
+def _row_life() -> tuple[Column, ...]:
+    """version, tombstone and times: every mutable row has them."""
+    return (
+        _col("version", VERSION, req=True, default=1),
+        _col("deleted", FLAG, req=True, default=0),
+        _col("created_at", TIME, req=True),
+        _col("updated_at", TIME, req=True),
+    )
+
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "worker": (
+        _col("id", ID, req=True),
+        _col("name", NAME, req=True),
+        _col("roles", LIST, req=True, default='["guidance"]'),
+        _col("lines", LIST, req=True, default="[]"),
+        _col("teams", LIST, req=True, default="[]"),
+        _col("language", LANGUAGE, req=True, default="fi"),
+        *_row_life(),
+    ),
+    "client": (
+        _col("id", ID, req=True),
+        _col("hetu", HETU),
+        _col("hetu_temporary", FLAG, req=True, default=0),
+        _col("birth_date", DATE),
+        _col("last_name", NAME, req=True),
+        _col("first_names", NAME, req=True),
+        _col("language", LANGUAGE, req=True, default="fi"),
+        _col("municipality_code", CODE, ref="municipality"),
+        _col("email", EMAIL),
+        _col("address", _text_kind(500)),
+        _col("alerts", SHORT, req=True, default=""),
+        _col("is_training", FLAG, req=True, default=0),
+        *_row_life(),
+    ),
+    "client_phone": (
+        _col("id", ID, req=True),
+        _col("client_id", ID, req=True, ref="client"),
+        _col("e164", PHONE, req=True),
+        _col("kind", _choice(("mobile", "landline", "other")), req=True, default="mobile"),
+        *_row_life(),
+    ),
+    "relative": (
+        _col("id", ID, req=True),
+        _col("client_id", ID, req=True, ref="client"),
+        _col("name", NAME, req=True),
+        _col("relation", _choice(("child", "spouse", "parent", "sibling", "other")), req=True),
+        _col("phone_e164", PHONE),
+        *_row_life(),
+    ),
+    "contact": (
+        _col("id", ID, req=True),
+        _col("channel", _choice(p.CHANNELS), req=True),
+        _col("line_code", _choice(p.LINES), req=True),
+        _col("original_line_code", _choice(p.LINES)),
+        _col("municipality_code", CODE, ref="municipality"),
+        _col("language", LANGUAGE, req=True, default="fi"),
+        _col("caller_phone", PHONE),
+        _col("caller_kind", _choice(p.CALLER_KINDS)),
+        _col("caller_name", NAME),
+        _col("client_id", ID, ref="client"),
+        _col("priority", PRIORITY, req=True, default=3),
+        _col("status", _choice(("waiting", "taken", "closed")), req=True, default="waiting"),
+        _col("via_queue", FLAG, req=True, default=1),
+        _col("received_at", TIME, req=True),
+        _col("taken_at", TIME),
+        _col("closed_at", TIME),
+        _col("taken_by", ID, ref="worker"),
+        _col("reasons", LIST, req=True, default="[]"),
+        _col("note", NOTE, req=True, default=""),
+        _col("outcome", _choice(p.OUTCOMES)),
+        _col("callback_at", TIME),
+        _col("is_training", FLAG, req=True, default=0),
+        *_row_life(),
+    ),
+    "contact_event": (
+        _col("id", ID, req=True),
+        _col("contact_id", ID, req=True, ref="contact"),
+        _col("kind", CODE, req=True),
+        _col("at", TIME, req=True),
+        _col("worker_id", ID, ref="worker"),
+        _col("data", _json_text(dict, p.NOTE_MAX + 1_000), req=True, default="{}"),
+    ),
+    "audit": (
+        _col("id", ID, req=True),
+        _col("at", TIME, req=True),
+        _col("worker_id", ID, ref="worker"),
+        _col("client_id", ID, ref="client"),
+        _col("action", CODE, req=True),
+        _col("reason", SHORT),
+        _col("detail", OBJECT, req=True, default="{}"),
+    ),
+    "organization": (
+        _col("id", ID, req=True),
+        _col("name", TEXTS, req=True),
+        _col("description", TEXTS, req=True, default="{}"),
+        _col("sector", _choice(("public", "private", "third")), req=True, default="public"),
+        _col("website", URL),
+        _col("email", EMAIL),
+        *_row_life(),
+    ),
+    "service": (
+        _col("id", ID, req=True),
+        _col("organization_id", ID, req=True, ref="organization"),
+        _col("name", TEXTS, req=True),
+        _col("description", TEXTS, req=True, default="{}"),
+        _col("eligibility_description", TEXTS, req=True, default="{}"),
+        _col("fees_description", TEXTS, req=True, default="{}"),
+        _col("application_process", TEXTS, req=True, default="{}"),
+        _col("status", CODE, req=True, default="active"),
+        _col("client_groups", LIST, req=True, default="[]"),
+        _col("languages", LIST, req=True, default='["fi"]'),
+        _col("service_areas", LIST, req=True, default="[]"),
+        _col("channels", LIST, req=True, default="[]"),
+        _col("free", FLAG, req=True, default=1),
+        _col("url", URL),
+        _col("email", EMAIL),
+        _col("last_verified_at", DATE),
+        _col("holidays", _choice(("closed", "sunday", "open")), req=True, default="closed"),
+        _col("eve_closes_at", CLOCK),
+        *_row_life(),
+    ),
+    "location": (
+        _col("id", ID, req=True),
+        _col("organization_id", ID, ref="organization"),
+        _col("name", TEXTS, req=True, default="{}"),
+        _col("address", _text_kind(500)),
+        _col("postal_code", CODE),
+        _col("city", NAME),
+        _col("municipality_code", CODE, ref="municipality"),
+        *_row_life(),
+    ),
+    "service_at_location": (
+        _col("id", ID, req=True),
+        _col("service_id", ID, req=True, ref="service"),
+        _col("location_id", ID, req=True, ref="location"),
+        _col("position", POSITION, req=True, default=0),
+        *_row_life(),
+    ),
+    "catalogue_phone": (
+        _col("id", ID, req=True),
+        _col("service_id", ID, ref="service"),
+        _col("organization_id", ID, ref="organization"),
+        _col("location_id", ID, ref="location"),
+        _col("number", _text_kind(64), req=True),
+        _col("description", TEXTS, req=True, default="{}"),
+        _col("position", POSITION, req=True, default=0),
+        *_row_life(),
+    ),
+    "schedule": (
+        _col("id", ID, req=True),
+        _col("service_id", ID, ref="service"),
+        _col("service_at_location_id", ID, ref="service_at_location"),
+        _col("freq", CODE),
+        _col("byday", CODE),
+        _col("opens_at", CLOCK),
+        _col("closes_at", CLOCK),
+        _col("description", TEXTS, req=True, default="{}"),
+        _col("position", POSITION, req=True, default=0),
+        *_row_life(),
+    ),
+    "offer": (
+        _col("id", ID, req=True),
+        _col("contact_id", ID, req=True, ref="contact"),
+        _col("service_id", ID, ref="service"),
+        _col("unmet_need", SHORT),
+        _col("language", LANGUAGE),
+        _col("created_at", TIME, req=True),
+        _col("worker_id", ID, ref="worker"),
+    ),
+    "notification": (
+        _col("id", ID, req=True),
+        _col("kind", _choice(p.NOTIFICATION_KINDS), req=True),
+        _col("client_id", ID, ref="client"),
+        _col("contact_id", ID, ref="contact"),
+        _col("municipality_code", CODE, ref="municipality"),
+        _col("routed_to", TEAM, req=True),
+        _col("fields", OBJECT, req=True, default="{}"),
+        _col("notifier_worker_id", ID, ref="worker"),
+        _col("received_at", TIME),
+        _col("is_training", FLAG, req=True, default=0),
+        *_row_life(),
+    ),
+    "handover": (
+        _col("id", ID, req=True),
+        _col("contact_id", ID, ref="contact"),
+        _col("client_id", ID, ref="client"),
+        _col("from_worker_id", ID, ref="worker"),
+        _col("to_worker_id", ID, ref="worker"),
+        _col("to_team", TEAM),
+        _col("situation", LONG, req=True, default=""),
+        _col("background", LONG, req=True, default=""),
+        _col("assessment", LONG, req=True, default=""),
+        _col("recommendation", LONG, req=True, default=""),
+        _col("note", NOTE, req=True),
+        _col("urgency", _choice(p.URGENCIES), req=True, default="normal"),
+        _col("due_at", TIME),
+        _col("warm", FLAG, req=True, default=0),
+        _col("state", _choice(("sent", "accepted", "returned", "completed")), req=True),
+        _col("accepted_by", ID, ref="worker"),
+        _col("notification_id", ID, ref="notification"),
+        _col("is_training", FLAG, req=True, default=0),
+        *_row_life(),
+    ),
+    "handover_event": (
+        _col("id", ID, req=True),
+        _col("handover_id", ID, req=True, ref="handover"),
+        _col("kind", _choice(("sent", *p.ACTIONS)), req=True),
+        _col("at", TIME, req=True),
+        _col("worker_id", ID, ref="worker"),
+        _col("reason", SHORT),
+    ),
+    "shift_handover": (
+        _col("id", ID, req=True),
+        _col("from_worker_id", ID, req=True, ref="worker"),
+        _col("note", NOTE, req=True),
+        _col("items", _json_text(list, p.NOTE_MAX), req=True, default="[]"),
+        _col("acknowledged_by", ID, ref="worker"),
+        _col("acknowledged_at", TIME),
+        *_row_life(),
+    ),
+}
+COLUMNS: dict[str, dict[str, Column]] = {
+    table: {c.name: c for c in columns} for table, columns in TABLES.items()
+}
+# Rows that are written once and never changed: a second write of an id is refused.
+APPEND_ONLY = frozenset({"audit", "offer", "contact_event", "handover_event"})
+SERVER_MANAGED = frozenset({"version"})
+
+
+def normalise(table: str, data: Any, field: str, allowed: Iterable[str] | None = None) -> Row:
+    """The whole row as every desk stores it, or Invalid naming the first bad field.
+
+    `allowed`: the columns this mutation lets a desk set (the rest take their
+    defaults); None allows every column. Unknown keys are refused, so nothing a
+    desk invents is ever served to the others.
+    """
+    if not isinstance(data, Mapping):
+        raise Invalid(field, "must be an object")
+    columns = COLUMNS[table]
+    permitted = set(columns) if allowed is None else set(allowed)
+    for key in data:
+        if key not in columns:
+            raise Invalid(f"{field}.{key}" if isinstance(key, str) else field, "unknown field")
+        if key not in permitted and key not in SERVER_MANAGED:
+            raise Invalid(f"{field}.{key}", "may not be set here")
+    row: Row = {}
+    for name, column in columns.items():
+        value = data.get(name, column.default)
+        if value is None:
+            if column.required:
+                raise Invalid(f"{field}.{name}", "required")
+            row[name] = None
+            continue
+        row[name] = column.kind.check(value, f"{field}.{name}")
+    return row
+
+
+def partial(table: str, data: Mapping[str, Any], field: str) -> Row:
+    """Some columns of a row (the fields a change sets), each checked as in `normalise`."""
+    columns = COLUMNS[table]
+    row: Row = {}
+    for name, value in data.items():
+        column = columns.get(name)
+        if column is None:
+            raise Invalid(f"{field}.{name}", "unknown field")
+        if value is None:
+            if column.required:
+                raise Invalid(f"{field}.{name}", "required")
+            row[name] = None
+        else:
+            row[name] = column.kind.check(value, f"{field}.{name}")
+    return row
+
+
+def references(table: str, row: Mapping[str, Any]) -> Iterable[tuple[str, str, str]]:
+    """(column, referenced table, id) for each reference the row makes."""
+    for column in TABLES[table]:
+        if column.ref and row.get(column.name) is not None:
+            yield column.name, column.ref, row[column.name]
+
+
+def check_text(value: Any, field: str, limit: int) -> str:
+    """A free text argument of a mutation (a return's reason, a note)."""
+    return text(value, field, limit)
+
+
+def desk_row(table: str, stored: Mapping[str, Any]) -> Row:
+    """The protocol's view of a row the desk holds: exactly the synced columns, so a
+    desk can give back, byte for byte, a row the server once signed."""
+    return {name: stored[name] for name in COLUMNS[table]}
