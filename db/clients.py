@@ -175,3 +175,14 @@ def add_audit(
 
 def some_phones(conn: sqlite3.Connection, limit: int) -> list[str]:
     return [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT ?", (limit,))]
+
+
+def merged_target(conn: sqlite3.Connection, client_id: str) -> str | None:
+    """The client this one was merged into (the server found its identity code
+    already registered), once that client is here."""
+    row = conn.execute(
+        "SELECT m.to_id FROM client_merge AS m JOIN client AS c ON c.id = m.to_id "
+        "WHERE m.from_id = ?",
+        (client_id,),
+    ).fetchone()
+    return None if row is None else str(row[0])

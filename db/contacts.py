@@ -44,6 +44,17 @@ def add_event(
     return event_id
 
 
+def add_note(conn: sqlite3.Connection, note: dict[str, Any]) -> None:
+    """A worker's note on a contact: a contact event of kind 'note'."""
+    data = json.dumps({"text": note["text"], "why": note.get("why", "")}, ensure_ascii=False,
+                      sort_keys=True)  # fmt: skip
+    conn.execute(
+        "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
+        "VALUES (?, ?, 'note', ?, ?, ?)",
+        (note["id"], note["contact_id"], note["at"], note["worker_id"], data),
+    )
+
+
 # A callback scheduled for later is waiting, but not in the queue until its time.
 _DUE = "(callback_at IS NULL OR callback_at <= ?)"
 
@@ -158,3 +169,24 @@ def update(conn: sqlite3.Connection, contact_id: str, values: dict[str, Any]) ->
     if row is None:
         raise KeyError(contact_id)
     return int(row[0])
+
+
+def lost_claims(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+    """Contacts this desk claimed and the server gave to another, not yet seen."""
+    return conn.execute(
+        "SELECT c.*, w.name AS holder_name FROM contact AS c "
+        "LEFT JOIN worker AS w ON w.id = c.taken_by WHERE c.claim_state = 'lost' "
+        "ORDER BY c.received_at"
+    ).fetchall()
+
+
+def notes_by(conn: sqlite3.Connection, contact_id: str, worker_id: str) -> list[str]:
+    """The texts a worker kept as notes on a contact, oldest first."""
+    return [
+        json.loads(row[0]).get("text", "")
+        for row in conn.execute(
+            "SELECT data FROM contact_event WHERE contact_id = ? AND worker_id = ? "
+            "AND kind = 'note' ORDER BY at",
+            (contact_id, worker_id),
+        )
+    ]

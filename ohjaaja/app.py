@@ -17,7 +17,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from ohjaaja.desk import ContactView, Desk
+from ohjaaja.desk import ContactView, Desk, LostClaim
 from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.settings import Settings
 from screens.bindings import action, help_text, translate_bindings
@@ -102,10 +102,28 @@ class OhjaajaApp(App[None]):
 
     @work(thread=True, group="open-contact")
     def resume_open_contact(self) -> None:
-        """After a restart (or with 'o'): back to the contact this worker left open."""
+        """After a restart (or with 'o'): first a contact another desk won that this
+        worker has not yet seen, else back to the contact this worker left open."""
+        lost = self.desk.lost_claims()
+        if lost:
+            self.call_from_thread(self._push_lost, lost[0])
+            return
         open_contacts = self.desk.my_open_contacts()
         if open_contacts:
             self.call_from_thread(self._push_contact, open_contacts[0])
+
+    def _push_lost(self, lost: LostClaim) -> None:
+        from screens.contact import ContactScreen
+        from screens.lost_claim import LostClaimScreen
+
+        if isinstance(self.screen, ContactScreen) and self.screen.contact.id == lost.contact.id:
+            self.pop_screen()  # the contact is another worker's now
+        self.push_screen(LostClaimScreen(self.desk, lost), self._after_lost)
+
+    def _after_lost(self, _seen: None) -> None:
+        refresh = getattr(self.screen, "refresh_queue", None)
+        if refresh is not None:  # the count of lost claims went down
+            refresh(force=True)
 
     def log_contact(self) -> None:
         from screens.log_contact import LogContactScreen
@@ -242,6 +260,8 @@ class OhjaajaApp(App[None]):
         if report is not None:
             for message in sync_notices(report):
                 self.notify(message, severity="warning", timeout=15)
+            if report.lost_claims:
+                self.resume_open_contact()  # shown at once: the worker may be on it
         refresh = getattr(self.screen, "show_data", None)
         if refresh is not None:
             refresh()

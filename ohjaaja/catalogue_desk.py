@@ -43,6 +43,7 @@ from ohjaaja.i18n import t_in
 from ohjaaja.phones import display_phone
 from ohjaaja.schedules import ServiceHours, day_runs
 from ohjaaja.sync.outgoing import record, record_many
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
 
@@ -206,6 +207,8 @@ class CatalogueUseCases:
         """Nothing suitable exists: the need as the worker wrote it (the organiser's data)."""
         if not need.strip():
             raise ValueError("an unmet need needs a description")
+        if len(need) > SHORT_TEXT_MAX:
+            raise ValueError(f"an unmet need is at most {SHORT_TEXT_MAX} characters")
         return self._offer(contact_id, {"unmet_need": need.strip()}, language)
 
     def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str:

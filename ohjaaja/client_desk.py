@@ -199,6 +199,7 @@ class ClientUseCases:
         """A client's summary; the look is written to the access log with its reason."""
         now = self._now()
         with self._lock, transaction(self.conn) as conn:
+            client_id = client_rows.merged_target(conn, client_id) or client_id
             row = client_rows.get_summary(conn, client_id)
             if row is None:
                 raise KeyError(client_id)
@@ -212,6 +213,7 @@ class ClientUseCases:
         now = to_iso(now_dt)
         since = to_iso(now_dt - timedelta(days=365))
         with self._lock, transaction(self.conn) as conn:
+            client_id = client_rows.merged_target(conn, client_id) or client_id
             row = client_rows.get(conn, client_id)
             if row is None:
                 raise KeyError(client_id)

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from ohjaaja.i18n import LANGUAGES
+from ohjaaja.sync.protocol import NAME_MAX, SHORT_TEXT_MAX
 
 CLIENT_FIELDS = (
     "last_name",
@@ -89,6 +90,15 @@ def validate_client(
     for name in ("last_name", "first_names"):
         if not values[name]:
             errors.append(FieldError(name, "error.required", "required"))
+    # The protocol's limits (ohjaaja.sync.rows), so the server never refuses a saved client.
+    for name, limit, key in (
+        ("last_name", NAME_MAX, "error.name_too_long"),
+        ("first_names", NAME_MAX, "error.name_too_long"),
+        ("address", 500, "error.address_too_long"),
+        ("alerts", SHORT_TEXT_MAX, "error.short_too_long"),
+    ):
+        if len(values[name]) > limit:
+            errors.append(FieldError(name, key, f"at most {limit} characters"))
 
     identity = None
     if values["hetu"]:

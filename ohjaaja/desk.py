@@ -44,6 +44,7 @@ from ohjaaja.queue import (
     route_line,
 )
 from ohjaaja.sync.outgoing import record
+from ohjaaja.sync.protocol import NOTE_MAX
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,16 @@ class ContactView:
     outcome: str | None
     claim_state: str | None = None  # pending until the server confirms; lost if another won
     callback_at: datetime | None = None  # set when the contact is (or was) a scheduled callback
+
+
+@dataclass(frozen=True)
+class LostClaim:
+    """A contact this desk took offline that the server gave to another worker: shown
+    until the worker has seen it, with what they wrote kept."""
+
+    contact: ContactView
+    holder_name: str | None
+    kept: tuple[str, ...]  # notes kept on the contact, and a draft not yet kept
 
 
 @dataclass
@@ -294,6 +305,33 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             raise KeyError(contact_id)
         return _contact_view(row)
 
+    def lost_claims(self) -> list[LostClaim]:
+        with self._lock:
+            return [self._lost(row) for row in contact_rows.lost_claims(self.conn)]
+
+    def _lost(self, row: sqlite3.Row) -> LostClaim:
+        kept = contact_rows.notes_by(self.conn, row["id"], self.worker_id)
+        draft = draft_rows.load(self.conn, row["id"])
+        if draft is not None and draft["text"].strip():
+            kept.append(draft["text"])
+        return LostClaim(_contact_view(row), row["holder_name"], tuple(kept))
+
+    def acknowledge_lost(self, contact_id: str) -> None:
+        """The worker has seen that another worker has the contact: what they were
+        typing on it is kept as their note (synced, so the holder reads it too)."""
+        now = self._now()
+        with self._lock, transaction(self.conn) as conn:
+            draft = draft_rows.load(conn, contact_id)
+            if draft is not None and draft["text"].strip():
+                note = {"id": new_id(), "contact_id": contact_id, "worker_id": self.worker_id,
+                        "at": now, "text": draft["text"][:NOTE_MAX],
+                        "why": "claim_lost"}  # fmt: skip
+                contact_rows.add_note(conn, note)
+                record(conn, "contact.note", note, now, self.worker_id)
+            draft_rows.discard(conn, contact_id)
+            conn.execute("UPDATE contact SET claim_state = NULL WHERE id = ?", (contact_id,))
+        self._draft_revisions.pop(contact_id, None)
+
     def my_open_contacts(self) -> list[ContactView]:
         with self._lock:
             rows = contact_rows.open_for_worker(self.conn, self.worker_id)
@@ -348,6 +386,10 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         unknown = [code for code in form.reasons if code not in known]
         if unknown:
             errors.append(FieldError("reasons", "error.reason", f"unknown: {', '.join(unknown)}"))
+        if len(note) > NOTE_MAX:
+            errors.append(
+                FieldError("note", "error.note_too_long", f"at most {NOTE_MAX} characters")
+            )
         if errors:
             return errors
         now = self._now()

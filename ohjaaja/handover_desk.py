@@ -24,6 +24,7 @@ from ohjaaja.clock import Clock, from_iso, to_iso
 from ohjaaja.form_drafts import about
 from ohjaaja.handovers import (
     OPEN_STATES,
+    SUMMARY_FIELDS,
     URGENCIES,
     IllegalMove,
     Parties,
@@ -33,6 +34,7 @@ from ohjaaja.handovers import (
 )
 from ohjaaja.i18n import t
 from ohjaaja.sync.outgoing import record
+from ohjaaja.sync.protocol import NOTE_MAX, TEXT_MAX
 
 NEXT_SHIFT = timedelta(hours=12)  # "callbacks due in the next shift"
 
@@ -166,6 +168,13 @@ class HandoverUseCases:
         errors = []
         if not form.note.strip():
             errors.append(("note", "error.required"))
+        if len(form.note) > NOTE_MAX:
+            errors.append(("note", "error.note_too_long"))
+        errors += [
+            (name, "error.text_too_long")
+            for name in SUMMARY_FIELDS
+            if len(getattr(form, name)) > TEXT_MAX
+        ]
         if bool(form.to_worker_id) == bool(form.to_team):
             errors.append(("to", "handover.error.receiver"))
         if form.to_team and not teams.is_valid(form.to_team):
@@ -341,6 +350,11 @@ class HandoverUseCases:
         """Routed to the team of the municipality, or the social emergency when that team
         is closed; a handover to the team comes with it, so it lands in their inbox."""
         errors = notifications.check(kind, fields)
+        errors += [
+            (name, "error.text_too_long")
+            for name, value in fields.items()
+            if isinstance(value, str) and len(value) > TEXT_MAX
+        ]
         if errors:
             return None, errors
         now = self._now()
@@ -427,6 +441,8 @@ class HandoverUseCases:
     def hand_over_shift(self, note: str) -> tuple[str | None, list[tuple[str, str]]]:
         if not note.strip():
             return None, [("note", "error.required")]
+        if len(note) > NOTE_MAX:
+            return None, [("note", "error.note_too_long")]
         now = self._now()
         values = {
             "id": new_id(), "from_worker_id": self.worker_id, "note": note.strip(),

@@ -20,6 +20,7 @@ from ohjaaja.form_drafts import about
 from ohjaaja.handover_desk import HandoverForm
 from ohjaaja.handovers import URGENCIES, default_due
 from ohjaaja.i18n import get_language, t
+from ohjaaja.sync.protocol import NOTE_MAX, TEXT_MAX
 from ohjaaja.teams import team_name, team_options
 from ohjaaja.workdays import add_working_days
 from screens.bindings import action, translate_bindings
@@ -103,7 +104,9 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
             warm = Checkbox(t("handover.warm_hint"), id="warm", compact=True)
             yield field_row("handover.warm", warm, "error-warm")
             for name in TEXTS:
-                yield field_row(f"handover.{name}", Input(id=name, compact=True), f"error-{name}")
+                limit = NOTE_MAX if name == "note" else TEXT_MAX
+                text = Input(id=name, compact=True, max_length=limit)
+                yield field_row(f"handover.{name}", text, f"error-{name}")
         yield Static("", id="form-status")
         yield desk_footer()
 

@@ -17,6 +17,7 @@ from ohjaaja import notifications, teams
 from ohjaaja.desk import Desk
 from ohjaaja.form_drafts import about
 from ohjaaja.i18n import get_language, t
+from ohjaaja.sync.protocol import TEXT_MAX
 from screens.bindings import action, translate_bindings
 from screens.form_draft import KeepsDraft
 from screens.widgets import FORM_KEYS, T, TickList, TitleBar, desk_footer, field_row, steady_cursors
@@ -61,7 +62,9 @@ class NotificationFormScreen(KeepsDraft, Screen[str | None]):
             for name in TEXTS:
                 value = self.subject if name == "subject" else ""
                 yield field_row(
-                    f"notification.{name}", Input(value, id=name, compact=True), f"error-{name}"
+                    f"notification.{name}",
+                    Input(value, id=name, compact=True, max_length=TEXT_MAX),
+                    f"error-{name}",
                 )
             danger = Checkbox(t("notification.danger_hint"), id="danger_now", compact=True)
             yield field_row("notification.danger_now", danger, "error-danger_now")

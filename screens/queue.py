@@ -31,6 +31,7 @@ class QueueData:
     figures: DayFigures
     my_open: int
     attention: Attention
+    lost: int = 0  # contacts taken here offline that another desk won, not yet seen
 
 
 def _line_bindings() -> list:
@@ -143,6 +144,7 @@ class QueueScreen(Screen):
             figures=self.desk.figures(lines),
             my_open=len(self.desk.my_open_contacts()),
             attention=self.desk.attention(),
+            lost=len(self.desk.lost_claims()),
         )
         self.app.call_from_thread(self._apply, data)
 
@@ -170,6 +172,8 @@ class QueueScreen(Screen):
         self.query_one("#lines", Static).update(self._lines_text(self.lines_open))
         self._fill_table(self.data.entries, now)
         parts = attention_texts(self.data.attention)
+        if self.data.lost:
+            parts.insert(0, t("queue.lost", count=self.data.lost))
         if self.data.my_open:
             parts.append(t("queue.my_open", count=self.data.my_open))
         shown = len(self.data.entries)

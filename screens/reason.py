@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from ohjaaja.i18n import t
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 from screens.bindings import action, translate_bindings
 from screens.widgets import T, desk_footer, steady_cursors
 
@@ -30,7 +31,9 @@ class ReasonScreen(ModalScreen[str | None]):
             yield T(self.title_key, classes="dialog-title")
             yield T(self.question_key)
             placeholder = t(self.placeholder_key) if self.placeholder_key else ""
-            yield Input(id="reason", placeholder=placeholder, compact=True)
+            yield Input(
+                id="reason", placeholder=placeholder, compact=True, max_length=SHORT_TEXT_MAX
+            )
             yield Static("", id="form-status")
         yield desk_footer()
 

@@ -11,6 +11,7 @@ from textual.widgets import Input, Static
 
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 from screens.bindings import action, translate_bindings
 from screens.catalogue import OfferContext
 from screens.widgets import T, desk_footer, steady_cursors
@@ -30,7 +31,10 @@ class UnmetNeedScreen(ModalScreen[bool]):
         with Vertical(id="dialog"):
             yield T("title.unmet_need", classes="dialog-title")
             yield T("unmet_need.what")
-            yield Input(id="need", placeholder=t("unmet_need.placeholder"), compact=True)
+            yield Input(
+                id="need", placeholder=t("unmet_need.placeholder"), compact=True,
+                max_length=SHORT_TEXT_MAX,
+            )  # fmt: skip
             yield Static("", id="form-status")
         yield desk_footer()
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import httpx
 
+from db import contacts as contact_rows
 from db import outbox, sync_state
 from db.engine import connect, transaction
 from db.ids import new_id
@@ -40,6 +41,7 @@ from db.reference import get_meta, set_meta
 from ohjaaja.clock import Clock, to_iso
 from ohjaaja.sync import protocol
 from ohjaaja.sync.incoming import apply_changes, signed_rows
+from ohjaaja.sync.outgoing import record
 
 FOLLOW_READ_TIMEOUT = 20.0  # the server sends a keepalive every 15 s
 PULL_PAGE = 1000
@@ -281,16 +283,10 @@ class SyncClient:
     def _keep_note(self, close: dict[str, Any], worker_id: str, now: str) -> None:
         """A refused close's text becomes its worker's note on the contact (synced, so
         the worker who holds the contact reads it too)."""
-        event = {"id": new_id(), "contact_id": close["id"], "worker_id": worker_id, "at": now,
-                 "text": close["note"], "why": "close_refused"}  # fmt: skip
-        data = json.dumps({"text": close["note"], "why": "close_refused"}, ensure_ascii=False,
-                          sort_keys=True)  # fmt: skip
-        self.conn.execute(
-            "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
-            "VALUES (?, ?, 'note', ?, ?, ?)",
-            (event["id"], close["id"], now, worker_id, data),
-        )
-        outbox.record(self.conn, "contact.note", event, now, worker_id)
+        note = {"id": new_id(), "contact_id": close["id"], "worker_id": worker_id, "at": now,
+                "text": close["note"], "why": "close_refused"}  # fmt: skip
+        contact_rows.add_note(self.conn, note)
+        record(self.conn, "contact.note", note, now, worker_id)
 
     # -- pull ---------------------------------------------------------------------
     def _pull(self, report: SyncReport) -> None:

@@ -21,6 +21,9 @@ import pytest
 from db.ids import worker_id
 from db.server.journal import Journal
 from db.server.store import Store
+from ohjaaja.clock import FixedClock
+from ohjaaja.desk import Desk
+from ohjaaja.sync.client import SyncClient
 from ohjaaja.sync.protocol import SCHEMA_VERSION
 
 AT = "2026-11-23T08:00:00.000000Z"
@@ -66,6 +69,36 @@ class Server:
     def client(self, token: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)
+
+
+class Site:
+    """One desk: its own database file, its own token, its sync client."""
+
+    def __init__(
+        self,
+        server: Server,
+        tmp: Path,
+        name: str,
+        clock: FixedClock,
+        roles: tuple[str, ...] = ("guidance",),
+        teams: tuple[str, ...] = (),
+    ) -> None:
+        self.path = tmp / f"{name}.sqlite"
+        self.worker = f"worker-{name}"
+        admin = server.admin()
+        admin.add_worker(self.worker, roles, teams, AT)
+        self.token = admin.create_token(name, "desk", AT, [self.worker])
+        admin.close()
+        self.desk = Desk(self.path, clock, self.worker, roles, teams=teams)
+        self.sync = SyncClient(self.path, server.url, self.token, clock)
+
+    def use(self, server: Server) -> None:
+        """After a restart: the server is back, on a new port of this machine."""
+        self.sync.http.base_url = server.url
+
+    def close(self) -> None:
+        self.sync.close()
+        self.desk.close()
 
 
 def push_body(desk: str, mutations: list[dict], incarnation: str = "") -> dict:

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from ohjaaja.clock import FixedClock
 from ohjaaja.demo_catalogue import demo_catalogue
-from tests.sync.conftest import Server
-from tests.sync.test_desk_sync import Site
+from tests.sync.conftest import Server, Site
 
 
 def test_catalogue_changes_and_offers_sync(

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from ohjaaja.clock import FixedClock
 from tests.conftest import AINO
-from tests.sync.conftest import Server
-from tests.sync.test_desk_sync import Site
+from tests.sync.conftest import Server, Site
 
 
 def rows(site: Site, sql: str) -> list[tuple]:

@@ -16,34 +16,7 @@ import pytest
 from ohjaaja.clock import FixedClock
 from ohjaaja.desk import ContactForm, Desk
 from ohjaaja.sync.client import SyncClient
-from tests.sync.conftest import Server, start_server, stop
-
-
-class Site:
-    """One desk: its own database file, its own token, its sync client."""
-
-    def __init__(
-        self,
-        server: Server,
-        tmp: Path,
-        name: str,
-        clock: FixedClock,
-        roles: tuple[str, ...] = ("guidance",),
-        teams: tuple[str, ...] = (),
-    ) -> None:
-        self.path = tmp / f"{name}.sqlite"
-        server.worker(f"worker-{name}", roles, teams)
-        self.token = server.token("desk", name, (f"worker-{name}",))
-        self.desk = Desk(self.path, clock, f"worker-{name}", roles, teams=teams)
-        self.sync = SyncClient(self.path, server.url, self.token, clock)
-
-    def use(self, server: Server) -> None:
-        """After a restart: the server is back, on a new port of this machine."""
-        self.sync.http.base_url = server.url
-
-    def close(self) -> None:
-        self.sync.close()
-        self.desk.close()
+from tests.sync.conftest import Server, Site, start_server, stop
 
 
 def checksum(desk: Desk) -> list[tuple]:

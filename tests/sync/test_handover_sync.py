@@ -9,8 +9,7 @@ from pathlib import Path
 from ohjaaja.clock import FixedClock
 from ohjaaja.handover_desk import HandoverForm
 from tests.conftest import AINO
-from tests.sync.conftest import Server
-from tests.sync.test_desk_sync import Site
+from tests.sync.conftest import Server, Site
 
 TEAM = ("assessment:853",)
 

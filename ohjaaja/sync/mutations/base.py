@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ohjaaja.sync.rows import Invalid, Row, identifier, normalise, references
+from ohjaaja.sync.rows import Invalid, Row, identifier, integer, normalise, references
 
 # Keys every mutation may carry without meaning anything to the rules: the
 # outbox's format version, and the desk's idea of a row's version.
@@ -96,12 +96,17 @@ def arguments(args: Any, required: Iterable[str], optional: Iterable[str] = ()) 
     for key in args:
         if key not in known:
             raise Invalid(f"args.{key}", "unknown field")
+    without_informational(args)
     for key in required:
         if args.get(key) in (None, ""):
             raise Invalid(f"args.{key}", "required")
 
 
 def without_informational(args: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments without the informational keys, which must still be well formed."""
+    for key in INFORMATIONAL:
+        if key in args:
+            integer(args[key], f"args.{key}", 1)
     return {k: v for k, v in args.items() if k not in INFORMATIONAL}
 
 

@@ -1,0 +1,57 @@
+"""A contact this desk took while offline, which the server gave to another worker.
+
+Shown until the worker has seen it: who has the contact now, and what they wrote,
+kept as their note on it (the worker who holds the contact reads it too). Enter
+or Esc: seen.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ohjaaja.desk import Desk, LostClaim
+from ohjaaja.i18n import t
+from screens.bindings import action, translate_bindings
+from screens.labels import channel_name, line_name, municipality_name
+from screens.widgets import T, desk_footer
+
+
+class LostClaimScreen(ModalScreen[None]):
+    BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎")]
+
+    def __init__(self, desk: Desk, lost: LostClaim) -> None:
+        super().__init__()
+        self.desk = desk
+        self.lost = lost
+
+    def compose(self) -> ComposeResult:
+        c = self.lost.contact
+        holder = self.lost.holder_name or t("lost.someone")
+        with Vertical(id="dialog"):
+            yield T("lost.title", classes="dialog-title")
+            where = [line_name(c.line_code), channel_name(c.channel)]
+            yield Static(" · ".join([*where, municipality_name(c.municipality_code)]))
+            yield Static(t("lost.holder", name=holder))
+            with VerticalScroll(id="kept"):
+                if self.lost.kept:
+                    yield T("lost.kept")
+                    for text in self.lost.kept:
+                        yield Static(f"  {text}")
+                else:
+                    yield T("lost.nothing_kept")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+
+    def action_seen(self) -> None:
+        self._acknowledge()
+
+    @work(thread=True, exclusive=True, group="lost-claim")
+    def _acknowledge(self) -> None:
+        self.desk.acknowledge_lost(self.lost.contact.id)
+        self.app.call_from_thread(self.dismiss, None)

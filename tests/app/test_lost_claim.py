@@ -1,0 +1,73 @@
+"""Pilot: a contact this desk took offline and another desk won stays in view
+until its worker has seen it, with what they wrote kept."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from ohjaaja.desk import ContactForm, Desk
+from screens.contact import ContactScreen
+from screens.lost_claim import LostClaimScreen
+from screens.queue import QueueScreen
+from tests.app.helpers import app_for, keys, settle
+
+
+def lose(desk: Desk, contact_id: str) -> None:
+    """What a sync round does when the server gave the contact to Bertta."""
+    with desk.conn:
+        desk.conn.execute(
+            "INSERT INTO worker (id, name, created_at, updated_at) "
+            "VALUES ('wb', 'Bertta', 'x', 'x')"
+        )
+        desk.conn.execute(
+            "UPDATE contact SET status = 'taken', taken_by = 'wb', claim_state = 'lost' "
+            "WHERE id = ?",
+            (contact_id,),
+        )
+
+
+async def test_a_lost_claim_is_shown_until_seen_and_the_draft_kept(desk: Desk) -> None:
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    assert desk.take(contact_id)
+    desk.save_draft(contact_id, "Soittaja kysyi omaishoidosta", ContactForm(), 1)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ContactScreen)  # resumed after a restart
+        lose(desk, contact_id)
+        app.resume_open_contact()  # as after the sync round that found it lost
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LostClaimScreen)
+        text = " ".join(str(s.render()) for s in screen.query(Static))
+        assert "Bertta" in text and "Soittaja kysyi omaishoidosta" in text
+        await keys(pilot, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "Toinen ehti" not in status
+    assert desk.lost_claims() == []
+    notes = desk.conn.execute("SELECT data FROM contact_event WHERE kind = 'note'").fetchall()
+    assert len(notes) == 1 and "omaishoidosta" in notes[0][0]
+    assert desk.pending_changes() >= 1  # the kept note goes to the server
+
+
+async def test_the_queue_says_a_claim_was_lost_and_o_shows_it(desk: Desk) -> None:
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        lose(desk, contact_id)
+        queue.refresh_queue(force=True)
+        await settle(pilot)
+        assert "Toinen ehti ensin: 1 (o)" in str(queue.query_one("#status", Static).render())
+        await keys(pilot, "o")
+        await settle(pilot)
+        assert isinstance(app.screen, LostClaimScreen)
+        await keys(pilot, "escape")
+        await settle(pilot)
+        assert app.screen is queue
+        assert "Toinen ehti" not in str(queue.query_one("#status", Static).render())
+    assert desk.lost_claims() == []

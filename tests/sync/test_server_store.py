@@ -1,0 +1,105 @@
+"""The server's store: numbered migrations upgrade an old store in place, on both
+stores; admin changes are journalled and replayed after a restore."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from db.server.journal import Journal
+from db.server.migrations import LATEST, upgrade, version
+from db.server.store import Store, StoreFileError, make_engine
+from tests.sync.conftest import AT
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_store_made_at_version_1_is_upgraded_with_its_data(url: str) -> None:
+    engine = make_engine(url)
+    upgrade(engine, target=1)  # as the first server made it, with create_all
+    with engine.begin() as conn:
+        for key, value in (("mode", "production"), ("epoch", "e1")):
+            conn.execute(text("INSERT INTO server_meta VALUES (:k, :v)"), {"k": key, "v": value})
+        conn.execute(text("INSERT INTO counter VALUES ('seq', 3)"))
+        conn.execute(
+            text(
+                "INSERT INTO token (id, name, role, secret_hash, created_at) "
+                "VALUES ('t1', 'desk-1', 'desk', :h, :at)"
+            ),
+            {"h": hashlib.sha256(b"ohj_old").hexdigest(), "at": AT},
+        )
+        rows = [("client", "k1", {"id": "k1", "hetu": "131052-308T"}),
+                ("client_hetu", "131052-308T", {"client_id": "k1"}),
+                ("contact", "c1", {"id": "c1"})]  # fmt: skip
+        for seq, (table, row_id, data) in enumerate(rows, start=1):
+            conn.execute(
+                text("INSERT INTO row_state VALUES (:t, :i, 1, :s, :d)"),
+                {"t": table, "i": row_id, "s": seq, "d": json.dumps(data)},
+            )
+        conn.execute(text("INSERT INTO desk_cursor VALUES ('desk-1', 2)"))
+        conn.execute(
+            text(
+                "INSERT INTO mutation_log VALUES ('desk-1', 2, 'm2', 'contact.receive', "
+                "'applied', :r)"
+            ),
+            {"r": json.dumps({"rows": [["contact", "c1"]]})},
+        )
+    engine.dispose()
+
+    store = Store(url)
+    with store.engine.connect() as conn:
+        assert version(conn) == LATEST
+        assert conn.execute(text("SELECT client_id FROM client_identity")).scalar() == "k1"
+        tables = {r[0] for r in conn.execute(text("SELECT tbl FROM row_state"))}
+        assert tables == {"client", "contact"}  # codes are no longer served to desks
+        log = conn.execute(text("SELECT incarnation, seq, mutation_id FROM pushed_mutation"))
+        assert [tuple(r) for r in log] == [("", 2, "m2")]
+    assert store.authenticate("ohj_old") is not None
+    assert [c["id"] for c in store.changes(0, 10)] == ["k1", "c1"]
+    assert all(c["sig"] for c in store.changes(0, 10))  # old rows are signed when served
+    store.close()
+    assert Store(url).epoch == "e1"  # opening again changes nothing
+
+
+def test_a_restore_replays_the_admin_journal(tmp_path: Path) -> None:
+    """A token revoked or a worker removed after the backup stays so; a token issued
+    after it still works."""
+    path = tmp_path / "server.sqlite"
+    journal = Journal(tmp_path / "admin.log")
+    store = Store(f"sqlite:///{path}", journal=journal)
+    store.add_worker("Anna", ["guidance"], [], AT)
+    old = store.create_token("desk-1", "desk", AT, ["Anna"])
+    store.close()
+    backup = path.read_bytes()
+    store = Store(f"sqlite:///{path}", journal=journal)
+    store.revoke_token("desk-1", AT)
+    store.add_worker("Bertta", ["guidance"], [], AT)
+    new = store.create_token("desk-2", "desk", AT, ["Bertta"])
+    store.remove_worker("Anna", AT)
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(backup)
+    store = Store(f"sqlite:///{path}", journal=journal)
+    assert store.authenticate(old) is not None  # the backup's state, before the replay
+    store.new_epoch()
+    assert store.authenticate(old) is None
+    assert store.authenticate(new) is not None
+    assert {w.name: w.active for w in store.workers()} == {"Anna": False, "Bertta": True}
+    store.close()
+
+
+def test_an_empty_store_file_is_never_made_anew(tmp_path: Path) -> None:
+    path = tmp_path / "server.sqlite"
+    path.write_bytes(b"")
+    with pytest.raises(StoreFileError, match="empty"):
+        Store(f"sqlite:///{path}")
