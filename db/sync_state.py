@@ -138,6 +138,11 @@ def mark_claim(conn: sqlite3.Connection, contact_id: str, state: str | None) -> 
     conn.execute("UPDATE contact SET claim_state = ? WHERE id = ?", (state, contact_id))
 
 
+def forget_event(conn: sqlite3.Connection, table: str, event_id: str) -> None:
+    """An event of a change the server refused: it never happened."""
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (event_id,))
+
+
 def add_merge(conn: sqlite3.Connection, from_id: str, to_id: str, at: str) -> None:
     """The refused client gives its code up at once (so the holder can be pulled in)
     and is kept as a tombstone until the rows pointing at it are moved."""

@@ -276,6 +276,10 @@ class SyncClient:
             elif name == "contact.close" and args.get("note", "").strip():
                 self._keep_note(args, row["worker_id"], now)
                 report.kept_notes += 1
+            elif name in ("contact.callback", "handover.move") and args.get("event"):
+                # A refused move or callback did not happen: nor did its event.
+                table = "contact_event" if name == "contact.callback" else "handover_event"
+                sync_state.forget_event(self.conn, table, args["event"]["id"])
             elif name == "client.create" and result.get("reason") == "hetu_taken":
                 sync_state.add_merge(self.conn, args["client"]["id"], result["existing"], now)
                 report.merged_clients.append((args["client"]["id"], result["existing"]))

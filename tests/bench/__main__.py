@@ -79,6 +79,7 @@ def bench_refresh(workdir: Path, waiting: int = 1000, rounds: int = 60) -> None:
             entries=desk.queue(None, 200),
             figures=desk.figures(None),
             my_open=len(desk.my_open_contacts()),
+            attention=desk.attention(),
         )
 
     async def run() -> None:
@@ -138,6 +139,11 @@ def main() -> None:
         from tests.bench.catalogue import main as catalogue_main
 
         catalogue_main()
+        return
+    if sys.argv[1:2] == ["chaos"]:
+        from tests.bench.chaos import main as chaos_main
+
+        chaos_main(sys.argv[2:])
         return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
