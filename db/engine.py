@@ -57,6 +57,22 @@ class transaction:
             self.conn.execute("ROLLBACK")
 
 
+def file_problem(path: str | Path) -> str | None:
+    """Why an existing file cannot be a database to open (None: it can, or there is
+    none yet). An empty or foreign file means a truncation or a failed copy; a new
+    database made over it would lose what it held without a word."""
+    file = Path(path)
+    if str(path) in ("", ":memory:") or not file.exists():
+        return None
+    with file.open("rb") as handle:
+        header = handle.read(16)
+    if not header:
+        return f"{file} is empty (truncated?): its work cannot be read"
+    if header != b"SQLite format 3\x00":
+        return f"{file} is not an SQLite database"
+    return None
+
+
 def data_version(conn: sqlite3.Connection) -> int:
     """Changes when another connection commits: a cheap 'did anything change?'."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0])

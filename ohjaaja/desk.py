@@ -20,7 +20,7 @@ from db import clients as client_rows
 from db import contacts as contact_rows
 from db import drafts as draft_rows
 from db import outbox
-from db.engine import connect, data_version, transaction
+from db.engine import connect, data_version, file_problem, transaction
 from db.ids import new_id
 from db.migrate import migrate
 from db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
@@ -465,17 +465,11 @@ def open_database(database: str | Path) -> sqlite3.Connection:
 
 
 def _check_file(path: Path) -> None:
-    if str(path) == ":memory:" or not path.exists():
-        return
-    with path.open("rb") as handle:
-        header = handle.read(16)
-    if not header:
+    problem = file_problem(path)
+    if problem is not None:
         raise DeskFileError(
-            f"{path} is empty (truncated?): its work cannot be read. Restore it from a "
-            "backup, or move it aside to start a new database"
+            f"{problem}. Restore it from a backup, or move it aside to start a new database"
         )
-    if header != b"SQLite format 3\x00":
-        raise DeskFileError(f"{path} is not an SQLite database: restore it from a backup")
 
 
 def _check_mode(conn: sqlite3.Connection, training: bool, database: str | Path) -> bool:

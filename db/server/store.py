@@ -16,7 +16,6 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, delete, event, insert, select, update
@@ -24,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from db.engine import file_problem
 from db.ids import new_id, worker_id
 from db.server.journal import Journal
 from db.server.migrations import upgrade
@@ -95,22 +95,11 @@ def make_engine(url: str) -> Engine:
 
 
 def _check_file(path: str) -> None:
-    """A store file that exists must be a database: an empty or foreign file means a
-    failed copy or a truncation, and a new store made over it would lose it all."""
-    if path in ("", ":memory:"):
-        return
-    file = Path(path)
-    if not file.exists():
-        return
-    with file.open("rb") as handle:
-        header = handle.read(16)
-    if not header:
+    problem = file_problem(path)
+    if problem is not None:
         raise StoreFileError(
-            f"{file} is empty (truncated?): restore it from a backup, or move it aside "
-            "to start a new store"
+            f"{problem}: restore it from a backup, or move it aside to start a new store"
         )
-    if header != b"SQLite format 3\x00":
-        raise StoreFileError(f"{file} is not an SQLite database: restore it from a backup")
 
 
 class Store:

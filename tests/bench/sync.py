@@ -24,7 +24,7 @@ from ohjaaja.clock import SystemClock
 from ohjaaja.desk import Desk
 from ohjaaja.sync.client import SyncClient
 from tests.bench.__main__ import pct
-from tests.sync.conftest import Server, start_server, stop
+from tests.sync.conftest import AT, Server, push_body, start_server, stop
 
 DESKS = 20
 ROUNDS = 30
@@ -36,16 +36,24 @@ def contact(i: int) -> dict:
     return {
         "id": str(uuid.uuid4()), "channel": "phone", "line_code": "ikaihmiset",
         "municipality_code": "853", "language": "fi", "priority": 3, "status": "waiting",
-        "received_at": "2026-11-23T08:00:00Z", "created_at": "2026-11-23T08:00:00Z",
-        "updated_at": "2026-11-23T08:00:00Z", "n": i,
+        "received_at": AT, "created_at": AT, "updated_at": AT,
     }  # fmt: skip
+
+
+def desk_token(server: Server, name: str) -> str:
+    """A desk token acting for a worker of the same name, registered on the server."""
+    admin = server.admin()
+    admin.add_worker(name, ["guidance"], [], AT)
+    token = admin.create_token(name, "desk", AT, [name])
+    admin.close()
+    return token
 
 
 def propagation(server: Server, workdir: Path) -> None:
     clock = SystemClock()
     writer_path = workdir / "writer.sqlite"
     writer = Desk(writer_path, clock, "writer")
-    writer_sync = SyncClient(writer_path, server.url, server.token("desk", "writer"), clock)
+    writer_sync = SyncClient(writer_path, server.url, desk_token(server, "writer"), clock)
     writer_sync.sync_once()
     arrived: dict[tuple[int, str], float] = {}
     stop_flag = threading.Event()
@@ -53,7 +61,7 @@ def propagation(server: Server, workdir: Path) -> None:
     for n in range(DESKS - 1):
         path = workdir / f"reader-{n}.sqlite"
         Desk(path, clock, f"reader-{n}").close()
-        client = SyncClient(path, server.url, server.token("desk", f"reader-{n}"), clock)
+        client = SyncClient(path, server.url, desk_token(server, f"reader-{n}"), clock)
         client.sync_once()
         readers.append((n, client))
 
@@ -102,18 +110,15 @@ def propagation(server: Server, workdir: Path) -> None:
 def throughput(label: str, store_args: list[str], floor_url: str) -> None:
     server = start_server(store_args)
     try:
-        client = server.client(server.token("desk", "bench"))
+        client = server.client(desk_token(server, "bench"))
         rows = [contact(i) for i in range(PUSH_N)]
         t0 = time.perf_counter()
         for first in range(0, PUSH_N, 500):
-            body = {
-                "desk_id": "bench", "schema_version": 1,
-                "mutations": [
-                    {"seq": i + 1, "mutation_id": f"m{i}", "name": "contact.receive",
-                     "args": rows[i]}
-                    for i in range(first, min(first + 500, PUSH_N))
-                ],
-            }  # fmt: skip
+            body = push_body("bench", [
+                {"seq": i + 1, "mutation_id": f"m{i}", "name": "contact.receive",
+                 "worker": "bench", "args": rows[i]}
+                for i in range(first, min(first + 500, PUSH_N))
+            ])  # fmt: skip
             response = client.post("/v1/push", json=body)
             response.raise_for_status()
         pushed = PUSH_N / (time.perf_counter() - t0)
@@ -125,7 +130,7 @@ def throughput(label: str, store_args: list[str], floor_url: str) -> None:
         conn.execute(
             row_state.insert(),
             [
-                {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r}
+                {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r, "sig": ""}
                 for i, r in enumerate(rows)
             ],
         )
@@ -142,11 +147,11 @@ def catch_up(server: Server, workdir: Path) -> None:
     source = Desk(source_path, clock, "source")
     for _ in range(CATCH_UP):
         source.receive("chat", "mipa", "853")
-    source_sync = SyncClient(source_path, server.url, server.token("desk", "source"), clock)
+    source_sync = SyncClient(source_path, server.url, desk_token(server, "source"), clock)
     source_sync.sync_once()
     late_path = workdir / "late.sqlite"
     Desk(late_path, clock, "late").close()
-    late = SyncClient(late_path, server.url, server.token("desk", "late"), clock)
+    late = SyncClient(late_path, server.url, desk_token(server, "late"), clock)
     t0 = time.perf_counter()
     report = late.sync_once()
     seconds = time.perf_counter() - t0

@@ -66,6 +66,16 @@ class Server:
             return Store(f"sqlite:///{path}", journal=Journal(f"{path}.admin-log"))
         return Store(self.store_args[1])
 
+    def desk_tokens(self, count: int) -> list[str]:
+        """Tokens of desks desk-0..desk-N, each acting for its worker w0..wN."""
+        admin = self.admin()
+        tokens = []
+        for n in range(count):
+            admin.add_worker(f"w{n}", ["guidance"], [], AT)
+            tokens.append(admin.create_token(f"desk-{n}", "desk", AT, [f"w{n}"]))
+        admin.close()
+        return tokens
+
     def client(self, token: str | None) -> httpx.Client:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         return httpx.Client(base_url=self.url, headers=headers, timeout=30)

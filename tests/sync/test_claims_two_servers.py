@@ -30,12 +30,7 @@ def test_no_double_claims_across_server_processes(postgres_url: str) -> None:
             ).json()["id"]
             for _ in range(CONTACTS)
         ]
-        admin = servers[0].admin()
-        tokens = []
-        for n in range(DESKS):
-            admin.add_worker(f"w{n}", ["guidance"], [], AT)
-            tokens.append(admin.create_token(f"desk-{n}", "desk", AT, [f"w{n}"]))
-        admin.close()
+        tokens = servers[0].desk_tokens(DESKS)
 
         def claim_all(n: int) -> list[str]:
             server = servers[n % 2]

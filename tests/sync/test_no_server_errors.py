@@ -92,12 +92,7 @@ def test_crossing_claim_batches_never_deadlock(postgres_url: str) -> None:
     store = ["--database-url", postgres_url]
     servers = [start_server(store), start_server(store)]
     try:
-        admin = servers[0].admin()
-        tokens = []
-        for n in range(8):
-            admin.add_worker(f"w{n}", ["guidance"], [], AT)
-            tokens.append(admin.create_token(f"desk-{n}", "desk", AT, [f"w{n}"]))
-        admin.close()
+        tokens = servers[0].desk_tokens(8)
         intake = servers[0].client(servers[0].token("integration", "pbx"))
         pairs = [
             [intake.post("/v1/contacts", json=CONTACT).json()["id"] for _ in range(2)]
@@ -145,12 +140,7 @@ def test_one_identity_code_is_registered_once_across_processes(postgres_url: str
     store = ["--database-url", postgres_url]
     servers = [start_server(store), start_server(store)]
     try:
-        admin = servers[0].admin()
-        tokens = []
-        for n in range(2):
-            admin.add_worker(f"w{n}", ["guidance"], [], AT)
-            tokens.append(admin.create_token(f"desk-{n}", "desk", AT, [f"w{n}"]))
-        admin.close()
+        tokens = servers[0].desk_tokens(2)
         clients = [servers[n].client(tokens[n]) for n in range(2)]
         applied_per_round = []
         for round_ in range(40):
