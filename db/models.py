@@ -294,6 +294,7 @@ class SyncRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     seq: int
     sig: str
+    data: str | None = None
 
 
 class SyncQuarantine(SQLModel, table=True):

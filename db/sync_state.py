@@ -78,9 +78,11 @@ def row(conn: sqlite3.Connection, table: str, row_id: str) -> sqlite3.Row | None
 
 # -- signatures of pulled rows ---------------------------------------------------
 def remember_signed(conn: sqlite3.Connection, table: str, row_id: str, seq: int, sig: str) -> None:
+    """The row as just written is the one signed: no kept copy is needed (the
+    migration's triggers keep one at the first local change)."""
     conn.execute(
         "INSERT INTO sync_row (tbl, id, seq, sig) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(tbl, id) DO UPDATE SET seq = excluded.seq, sig = excluded.sig",
+        "ON CONFLICT(tbl, id) DO UPDATE SET seq = excluded.seq, sig = excluded.sig, data = NULL",
         (table, row_id, seq, sig),
     )
 
@@ -88,8 +90,12 @@ def remember_signed(conn: sqlite3.Connection, table: str, row_id: str, seq: int,
 def signed_after(conn: sqlite3.Connection, seq: int) -> Iterator[sqlite3.Row]:
     """Rows pulled with a sequence number after `seq`, in order."""
     yield from conn.execute(
-        "SELECT tbl, id, seq, sig FROM sync_row WHERE seq > ? ORDER BY seq", (seq,)
+        "SELECT tbl, id, seq, sig, data FROM sync_row WHERE seq > ? ORDER BY seq", (seq,)
     )
+
+
+def forget_signed(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    conn.execute("DELETE FROM sync_row WHERE tbl = ? AND id = ?", (table, row_id))
 
 
 def signed_seq(conn: sqlite3.Connection, table: str, row_id: str) -> int | None:
@@ -107,7 +113,7 @@ def quarantine(conn: sqlite3.Connection, change: dict[str, Any], reason: str, at
         "seq = excluded.seq, reason = excluded.reason, change = excluded.change, "
         "last_at = excluded.last_at, attempts = attempts + 1",
         (str(change.get("table")), str(change.get("id")), int(change.get("seq") or 0), reason,
-         json.dumps(change, ensure_ascii=False, default=str), at, at),
+         json.dumps(change, default=str), at, at),  # escaped: it may hold what UTF-8 cannot
     )  # fmt: skip
 
 

@@ -204,7 +204,7 @@ class OhjaajaApp(App[None]):
     @work(thread=True, group="sync")
     def _sync_in_thread(self) -> None:
         """Push and pull in the background; offline is a state, not an error."""
-        from ohjaaja.sync.client import SyncClient, SyncError, SyncStatus
+        from ohjaaja.sync.client import SyncClient, SyncStatus
 
         assert self.settings.server and self.settings.token
         if self._sync is None:
@@ -215,7 +215,7 @@ class OhjaajaApp(App[None]):
         report = None
         try:
             report = self._sync.sync_once()
-        except (SyncError, OSError, httpx_errors()) as exc:
+        except Exception as exc:  # offline, refused, or a fault: a state, never the desk's end
             status = SyncStatus(
                 online=False,
                 last_ok=previous.last_ok if previous else None,
@@ -259,7 +259,7 @@ class OhjaajaApp(App[None]):
             self.sync_round()
         if report is not None:
             for message in sync_notices(report):
-                self.notify(message, severity="warning", timeout=15)
+                self.notify(message, severity="warning", timeout=15, markup=False)
             if report.lost_claims:
                 self.resume_open_contact()  # shown at once: the worker may be on it
         refresh = getattr(self.screen, "show_data", None)

@@ -367,6 +367,8 @@ def run_demo(args: argparse.Namespace) -> int:
 
 
 def run_sync(args: argparse.Namespace) -> int:
+    import sqlite3
+
     import httpx
 
     from ohjaaja.desk import DeskFileError, open_database
@@ -386,7 +388,7 @@ def run_sync(args: argparse.Namespace) -> int:
     client = SyncClient(database, args.server, args.token, SystemClock())
     try:
         report = client.sync_once()
-    except (SyncError, httpx.HTTPError) as exc:
+    except (SyncError, httpx.HTTPError, sqlite3.Error) as exc:
         print(f"ohjaaja: sync failed: {exc}", file=sys.stderr)
         return 1
     finally:

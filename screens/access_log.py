@@ -8,7 +8,6 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
 
 from ohjaaja.client_desk import AccessEntry
 from ohjaaja.clients import reason_text
@@ -16,6 +15,7 @@ from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
+from screens.plain import DataTable, Static
 from screens.widgets import TitleBar, desk_footer
 
 

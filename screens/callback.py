@@ -10,13 +10,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.clock import HELSINKI, local
 from ohjaaja.desk import ContactView, Desk
 from ohjaaja.i18n import t
 from ohjaaja.workdays import add_working_days
 from screens.bindings import action, translate_bindings
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
 
 CHOICES = ("30min", "1h", "2h", "tomorrow", "at")

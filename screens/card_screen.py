@@ -8,10 +8,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen, ScreenResultType
-from textual.widgets import Static
 
 from ohjaaja.desk import Desk
 from screens.bindings import translate_bindings
+from screens.plain import Static
 from screens.widgets import TitleBar, desk_footer
 
 

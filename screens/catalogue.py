@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Checkbox, DataTable, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.catalogue import SECTORS, SERVICE_CHANNELS, SERVICE_LANGUAGES
 from ohjaaja.catalogue_desk import Filters, ServiceHit
@@ -22,6 +22,7 @@ from ohjaaja.i18n import t
 from ohjaaja.reference import lines
 from screens.bindings import action, translate_bindings
 from screens.labels import line_short, municipality_options
+from screens.plain import DataTable, Static
 from screens.widgets import SearchBox, T, TitleBar, desk_footer, steady_cursors
 
 

@@ -17,7 +17,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
 
 from ohjaaja.client_desk import ClientCard
 from ohjaaja.clients import age_on, finnish_date
@@ -27,6 +26,7 @@ from ohjaaja.i18n import t
 from ohjaaja.phones import display_phone
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_short, municipality_name
+from screens.plain import Static
 from screens.widgets import TitleBar, desk_footer
 
 TIMELINE_NOTE = 70  # characters of a contact's note shown on the card

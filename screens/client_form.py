@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ohjaaja.client_desk import SaveResult
 from ohjaaja.clients import CLIENT_FIELDS
@@ -19,6 +19,7 @@ from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.labels import language_options, municipality_options
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
 
 TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone", "email", "address")

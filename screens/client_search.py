@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select
 
 from ohjaaja.client_desk import ClientMatch, SearchPage
 from ohjaaja.clients import age_on, finnish_date
@@ -22,6 +22,7 @@ from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.labels import municipality_name, municipality_options
+from screens.plain import DataTable, Static
 from screens.widgets import SearchBox, T, TitleBar, choice, desk_footer, steady_cursors
 
 PAGE_ROWS = 18  # what the table shows at 80x24 under the title, search line and header

@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Select, SelectionList, Static, TextArea
+from textual.widgets import Input, Select, SelectionList, TextArea
 from textual.widgets.option_list import Option
 
 from ohjaaja.client_desk import ClientMatch
@@ -25,6 +25,7 @@ from ohjaaja.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.reference import reasons
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, line_short, municipality_name
+from screens.plain import OptionList, Static
 from screens.widgets import SearchBox, T, TickList, TitleBar, desk_footer, steady_cursors
 
 

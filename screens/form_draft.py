@@ -15,13 +15,14 @@ from textual import work
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static, TextArea
+from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.form_drafts import FormDraft
 from ohjaaja.i18n import t
+from screens.plain import Static
 
 if TYPE_CHECKING:
     _Base = Screen[Any]

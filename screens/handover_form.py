@@ -12,7 +12,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.clock import HELSINKI, local
 from ohjaaja.desk import Desk
@@ -26,6 +26,7 @@ from ohjaaja.workdays import add_working_days
 from screens.bindings import action, translate_bindings
 from screens.form_draft import KeepsDraft, write_fields
 from screens.labels import municipality_options
+from screens.plain import Static
 from screens.widgets import (
     FORM_KEYS,
     T,

@@ -15,7 +15,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
 
 from ohjaaja.clients import finnish_date
 from ohjaaja.clock import local
@@ -25,6 +24,7 @@ from ohjaaja.i18n import get_language, t
 from ohjaaja.teams import split, team_name
 from screens.bindings import action, translate_bindings
 from screens.card_screen import CardScreen
+from screens.plain import DataTable, Static
 from screens.widgets import TitleBar, desk_footer
 
 

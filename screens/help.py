@@ -7,10 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
 
 from ohjaaja.i18n import t
 from screens.bindings import action, help_text, translate_bindings
+from screens.plain import Static
 from screens.widgets import T, desk_footer
 
 

@@ -6,7 +6,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
@@ -14,6 +14,7 @@ from ohjaaja.phones import PhoneError, normalise_phone
 from ohjaaja.queue import CHANNELS, LINES
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, language_options, line_name, municipality_options
+from screens.plain import Static
 from screens.widgets import T, choice, desk_footer, field_row, steady_cursors
 
 

@@ -11,12 +11,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from ohjaaja.desk import Desk, LostClaim
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, municipality_name
+from screens.plain import Static
 from screens.widgets import T, desk_footer
 
 

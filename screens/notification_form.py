@@ -11,7 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja import notifications, teams
 from ohjaaja.desk import Desk
@@ -20,6 +20,7 @@ from ohjaaja.i18n import get_language, t
 from ohjaaja.sync.protocol import TEXT_MAX
 from screens.bindings import action, translate_bindings
 from screens.form_draft import KeepsDraft
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, TickList, TitleBar, desk_footer, field_row, steady_cursors
 
 TEXTS = ("subject", "birth_date", "guardians", "concern")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static, TextArea
+from textual.widgets import TextArea
 
 from ohjaaja.catalogue_desk import OfferView
 from ohjaaja.desk import Desk
@@ -14,6 +14,7 @@ from ohjaaja.i18n import LANGUAGES, t
 from screens.access_log import export_path
 from screens.bindings import action, translate_bindings
 from screens.catalogue import OfferContext
+from screens.plain import Static
 from screens.widgets import TitleBar, desk_footer
 
 

@@ -6,12 +6,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ohjaaja.catalogue import SECTORS, Organization, organization_form_values
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
 
 TEXT_FIELDS = (

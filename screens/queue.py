@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
 
 from ohjaaja.clock import local
 from ohjaaja.desk import ContactView, Desk
@@ -19,6 +18,7 @@ from ohjaaja.i18n import t
 from ohjaaja.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
 from screens.bindings import action, group, translate_bindings
 from screens.labels import channel_name, line_short, municipality_name
+from screens.plain import DataTable, Static
 from screens.widgets import TitleBar, desk_footer
 
 PAGE = 200  # rows drawn at once; the figures line tells how many wait in all

@@ -6,13 +6,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select
 
 from ohjaaja.clients import FieldError
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.labels import relation_options
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
 
 FIELDS = ("relative_name", "relation", "relative_phone")

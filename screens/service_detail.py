@@ -9,7 +9,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
-from textual.widgets import Static
 
 from ohjaaja.catalogue import Organization, Service, text_in
 from ohjaaja.clients import finnish_date
@@ -21,6 +20,7 @@ from screens.bindings import action, translate_bindings
 from screens.card_screen import CardScreen
 from screens.catalogue import OfferContext
 from screens.labels import line_name, municipality_name
+from screens.plain import Static
 from screens.widgets import WEEKDAYS, TitleBar
 
 

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Checkbox, Input, Select, SelectionList, Static
+from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.catalogue import (
     SERVICE_CHANNELS,
@@ -30,6 +30,7 @@ from ohjaaja.reference import lines
 from ohjaaja.schedules import HOLIDAY_RULES
 from screens.bindings import action, translate_bindings
 from screens.labels import line_short
+from screens.plain import Static
 from screens.widgets import FORM_KEYS, T, TickList, TitleBar, desk_footer, field_row, steady_cursors
 
 TEXT_FIELDS = (

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Static, TextArea
+from textual.widgets import TextArea
 
 from ohjaaja.clock import from_iso
 from ohjaaja.desk import Desk
@@ -18,6 +18,7 @@ from screens.bindings import action, translate_bindings
 from screens.form_draft import KeepsDraft
 from screens.handovers import when
 from screens.labels import line_short
+from screens.plain import DataTable, Static
 from screens.widgets import T, TitleBar, desk_footer, steady_cursors
 
 

@@ -7,13 +7,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from ohjaaja.desk import Desk
 from ohjaaja.i18n import t
 from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 from screens.bindings import action, translate_bindings
 from screens.catalogue import OfferContext
+from screens.plain import Static
 from screens.widgets import T, desk_footer, steady_cursors
 
 

@@ -12,21 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Input,
-    Label,
-    OptionList,
-    Select,
-    SelectionList,
-    Static,
-)
+from textual.widgets import Footer, Input, Select, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
 from ohjaaja.clock import local
 from ohjaaja.i18n import t
+from screens.plain import DataTable, Label, OptionList, Static
 
 # Forms: up and down move between fields as in the web forms workers know (a
 # list, once opened, keeps its own up and down).

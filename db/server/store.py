@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, insert, select, update
+from sqlalchemy import create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -163,10 +163,15 @@ class Store:
         epoch = new_id()
         with self.engine.begin() as conn:
             head = _lock_counter(conn)
-            for key, value in (("epoch", epoch), ("epoch_head", str(head))):
-                conn.execute(
+            previous = _epochs(conn)[0]
+            for key, value in (
+                ("epoch", epoch), ("epoch_head", str(head)), ("previous_epoch", previous)
+            ):  # fmt: skip
+                updated = conn.execute(
                     update(server_meta).where(server_meta.c.key == key).values(value=value)
-                )
+                ).rowcount
+                if not updated:
+                    conn.execute(insert(server_meta).values(key=key, value=value))
         return epoch
 
     def heads(self) -> tuple[int, int]:
@@ -305,6 +310,7 @@ class Store:
 
     # -- reading -----------------------------------------------------------
     def changes(self, cursor: int, limit: int) -> list[Row]:
+        """Rows changed after the cursor, in sequence order, each signed."""
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(row_state)
@@ -312,7 +318,8 @@ class Store:
                 .order_by(row_state.c.seq)
                 .limit(limit)
             ).all()
-        return [_change(row, self._row_key) for row in rows]
+        epoch = self.epoch
+        return [_change(row, self._row_key, epoch) for row in rows]
 
 
 class Writer:
@@ -325,6 +332,7 @@ class Writer:
         self._seq: int | None = None  # the last number handed out in this transaction
         self._start: int | None = None  # the counter as this transaction found it
         self._workers: dict[str, WorkerRecord | None] = {}
+        self._epochs: tuple[str, str | None, int] | None = None
 
     def lock(self) -> None:
         """Lock the counter row (SQLite's BEGIN IMMEDIATE already holds its write lock)."""
@@ -357,14 +365,24 @@ class Writer:
         found = self.conn.execute(
             select(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
         ).first()
-        return None if found is None else _change(found, self.row_key)
+        return None if found is None else _change(found, self.row_key, self.epoch)
+
+    def epochs(self) -> tuple[str, str | None, int]:
+        """(this epoch, the one before, the head it began at), read once a transaction."""
+        if self._epochs is None:
+            self._epochs = _epochs(self.conn)
+        return self._epochs
+
+    @property
+    def epoch(self) -> str:
+        return self.epochs()[0]
 
     def put(self, table: str, row_id: str, data: Row) -> int:
         """Write a row with the next sequence number; returns that number."""
         seq = self.next_seq()
         version = int(data.get("version", 1))
-        values = {"data": data, "version": version, "seq": seq,
-                  "sig": sign(self.row_key, table, row_id, version, data)}  # fmt: skip
+        sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)
+        values = {"data": data, "version": version, "seq": seq, "sig": sig}
         exists = self.conn.execute(
             update(row_state)
             .where(row_state.c.tbl == table, row_state.c.id == row_id)
@@ -374,17 +392,29 @@ class Writer:
             self.conn.execute(insert(row_state).values(tbl=table, id=row_id, **values))
         return seq
 
-    def restore(self, table: str, row_id: str, version: int, data: Row, sig: str) -> bool:
+    def restore(self, change: Row) -> bool:
         """A row a desk gives back after a restore: taken only if this store signed it
-        and has no newer version of it. True if it was written."""
-        if not hmac.compare_digest(sig, sign(self.row_key, table, row_id, version, data)):
+        in the epoch before this one, after the backup (its sequence number past the
+        head the restore began at), and the row here has not changed since (new work
+        wins over what comes back). True if it was written."""
+        _, previous, head = self.epochs()
+        table, row_id, version, seq = (change[k] for k in ("table", "id", "version", "seq"))
+        if previous is None or seq <= head:
+            return False
+        expected = sign_row(self.row_key, previous, table, row_id, version, seq, change["data"])
+        if not hmac.compare_digest(change["sig"], expected):
             return False
         current = self.conn.execute(
-            select(row_state.c.version).where(row_state.c.tbl == table, row_state.c.id == row_id)
-        ).scalar()
-        if current is not None and int(current) >= version:
+            select(row_state.c.version, row_state.c.seq).where(
+                row_state.c.tbl == table, row_state.c.id == row_id
+            )
+        ).first()
+        if current is not None and (int(current[1]) > head or int(current[0]) >= version):
             return False
-        self.put(table, row_id, data)
+        hetu = change["data"].get("hetu") if table == "client" else None
+        if hetu and self.claim_hetu(hetu, row_id) != row_id:
+            return False  # another client holds the code here: it stays the holder
+        self.put(table, row_id, change["data"])
         return True
 
     # -- the register, identity codes, merged clients -------------------------------
@@ -463,6 +493,12 @@ class Writer:
         )  # fmt: skip
 
     # -- what desks pushed ---------------------------------------------------------
+    def sign_answer(self, desk: str, item: Any, status: str, result: Row) -> str:
+        """The signature of an answer given to a desk's mutation: what a desk sends back
+        after a restore is logged again only if it carries one (db: no rules here)."""
+        return sign(self.row_key, "answer", desk, item.mutation_id, item.name, item.worker_id,
+                    status, {k: v for k, v in result.items() if k != "sig"})  # fmt: skip
+
     def pushed(self, desk: str, mutation_ids: list[str]) -> dict[str, Row]:
         """The answers once given to these mutations of this desk, by mutation id."""
         if not mutation_ids:
@@ -482,6 +518,15 @@ class Writer:
             )
         ).scalar()
         return None if found is None else int(found)
+
+    def incarnations(self, desk: str) -> int:
+        return int(
+            self.conn.execute(
+                select(func.count())
+                .select_from(desk_incarnation)
+                .where(desk_incarnation.c.desk == desk)
+            ).scalar_one()
+        )
 
     def set_last_seq(self, desk: str, incarnation: str, seq: int) -> None:
         updated = self.conn.execute(
@@ -505,13 +550,30 @@ class Writer:
         )  # fmt: skip
 
 
-def sign(key: bytes, table: str, row_id: str, version: int, data: Row) -> str:
-    canonical = json.dumps(
-        [table, row_id, version, data], ensure_ascii=False, sort_keys=True, separators=(",", ":")
+def sign(key: bytes, *parts: Any) -> str:
+    """An HMAC of the parts (as canonical JSON) with the store's key: only this store
+    can make one, so only it can tell its own rows and answers when they come back."""
+    canonical = json.dumps(parts, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    return hmac.new(key, canonical.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def sign_row(key: bytes, epoch: str, table: str, row_id: str, version: int, seq: int,
+             data: Row) -> str:  # fmt: skip
+    """A row as served in an epoch at a sequence number: after a restore the store
+    takes back only rows of the epoch before, written after the backup."""
+    return sign(key, "row", epoch, table, row_id, version, seq, data)
+
+
+def _epochs(conn: Connection) -> tuple[str, str | None, int]:
+    """(this epoch, the one before it, the head when this one began)."""
+    meta = dict(
+        conn.execute(
+            select(server_meta.c.key, server_meta.c.value).where(
+                server_meta.c.key.in_(("epoch", "previous_epoch", "epoch_head"))
+            )
+        ).all()
     )
-    return hmac.new(key, canonical.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[
-        :32
-    ]
+    return str(meta["epoch"]), meta.get("previous_epoch"), int(meta.get("epoch_head") or 0)
 
 
 def _lock_counter(conn: Connection) -> int:
@@ -522,12 +584,12 @@ def _lock_counter(conn: Connection) -> int:
     )
 
 
-def _change(row: Any, key: bytes) -> Row:
+def _change(row: Any, key: bytes, epoch: str) -> Row:
     data = dict(row.data)
-    return {
-        "seq": int(row.seq), "table": row.tbl, "id": row.id, "version": int(row.version),
-        "data": data, "sig": row.sig or sign(key, row.tbl, row.id, int(row.version), data),
-    }  # fmt: skip
+    version, seq = int(row.version), int(row.seq)
+    sig = row.sig or sign_row(key, epoch, row.tbl, row.id, version, seq, data)  # older rows
+    return {"seq": seq, "table": row.tbl, "id": row.id, "version": version, "data": data,
+            "sig": sig}  # fmt: skip
 
 
 def _worker_record(row: Any) -> WorkerRecord:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -28,7 +29,12 @@ def create_app(store: Store, clock: Clock | None = None, fault: str | None = Non
         await app.state.watch.stop()
         store.close()  # an SQLite store checkpoints its WAL: a copy of the file is whole
 
-    app = FastAPI(title="ohjaaja server", version=str(protocol.SCHEMA_VERSION), lifespan=lifespan)
+    app = FastAPI(
+        title="ohjaaja server",
+        version=str(protocol.SCHEMA_VERSION),
+        lifespan=lifespan,
+        default_response_class=SafeJSONResponse,
+    )
     app.state.store = store
     app.state.clock = clock or SystemClock()
     app.state.fault = fault
@@ -38,6 +44,18 @@ def create_app(store: Store, clock: Clock | None = None, fault: str | None = Non
     for routes in (status, intake, sync, events):
         app.include_router(routes.router)
     return app
+
+
+class SafeJSONResponse(JSONResponse):
+    """JSON in UTF-8, unless a string cannot be written so (an unpaired surrogate that
+    got in before the server checked for them): then escaped, so one such row never
+    makes a whole feed fail."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return super().render(content)
+        except UnicodeEncodeError:
+            return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 async def _unprocessable(request: Request, exc: Any) -> JSONResponse:

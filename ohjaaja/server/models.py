@@ -145,7 +145,8 @@ class SignedRow(BaseModel):
     id: SafeId
     version: int = Field(ge=1, le=2**63 - 1)
     data: dict[str, Any]
-    sig: str = Field(max_length=64)
+    seq: int = Field(ge=1, le=2**63 - 1, description="the sequence number it was pulled at")
+    sig: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
 class RestoreIn(BaseModel):
@@ -155,4 +156,6 @@ class RestoreIn(BaseModel):
 
 class RestoreOut(BaseModel):
     restored: int
-    refused: int
+    refused: list[tuple[str, str]] = Field(
+        description="(table, id) of rows not taken: not this store's, or changed here since"
+    )

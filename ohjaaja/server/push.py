@@ -17,6 +17,7 @@ the desk registers a new incarnation.
 
 from __future__ import annotations
 
+import hmac
 import json
 from typing import Any, Literal
 
@@ -24,7 +25,7 @@ from db.server.store import TokenInfo, Writer
 from ohjaaja.server.models import MutationIn, MutationResult, PushIn
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
-from ohjaaja.sync.rows import Invalid
+from ohjaaja.sync.rows import Invalid, check_values
 
 Status = Literal["applied", "rejected"]
 
@@ -36,6 +37,17 @@ class SeqReused(Exception):
             "started again (a restored or re-created database); register a new incarnation"
         )
         self.seq = seq
+
+
+MAX_INCARNATIONS = 100
+
+
+class TooManyIncarnations(Exception):
+    def __init__(self, desk: str) -> None:
+        super().__init__(
+            f"desk {desk} has started its numbering again {MAX_INCARNATIONS} times: an admin "
+            "should look at its database (and give it a token of its own)"
+        )
 
 
 class RulesStore:
@@ -64,6 +76,8 @@ def apply_batch(
     items = sorted(body.mutations, key=lambda m: m.seq)
     last = writer.last_seq(desk, incarnation)
     if last is None:  # a new incarnation counts on from its first mutation
+        if items and writer.incarnations(desk) >= MAX_INCARNATIONS:
+            raise TooManyIncarnations(desk)
         last = items[0].seq - 1 if items else 0
     answered = writer.pushed(desk, [item.mutation_id for item in items])
     for item in items:
@@ -78,7 +92,8 @@ def apply_batch(
             if item.seq != last + 1:
                 gap = last + 1
                 break
-            status, result = _answer(item, store, who)
+            status, result = _answer(item, store, who, desk)
+            result = {**result, "sig": writer.sign_answer(desk, item, status, result)}
             entry = {"mutation_id": item.mutation_id, "name": item.name,
                      "worker_id": item.worker_id, "status": status, "result": result}  # fmt: skip
             writer.log(desk, incarnation, item.seq, entry)
@@ -97,7 +112,9 @@ def apply_batch(
     return results, last, gap
 
 
-def _answer(item: MutationIn, store: RulesStore, who: TokenInfo) -> tuple[Status, dict[str, Any]]:
+def _answer(
+    item: MutationIn, store: RulesStore, who: TokenInfo, desk: str
+) -> tuple[Status, dict[str, Any]]:
     """Apply one mutation; what to record as its answer."""
     size = item.oversize or len(
         json.dumps(item.args, ensure_ascii=False).encode("utf-8", "replace")
@@ -106,8 +123,13 @@ def _answer(item: MutationIn, store: RulesStore, who: TokenInfo) -> tuple[Status
         why = f"{size:,} bytes; a mutation may be at most {protocol.MUTATION_MAX_BYTES:,}"
         return "rejected", {"reason": "too_large", "code": 413, "message": why}
     if item.replay is not None:
-        return item.replay.status, item.replay.result
+        replay = _verified_replay(item, store, desk)
+        if replay is not None:
+            _merge_again(item, store)
+            return replay
+        # Not an answer this server gave: the mutation is applied as any other.
     try:
+        check_values(item.args, "args")
         definition = mutations.definition(item.name)
         parsed = definition.parse(item.args)
         actor = _acting(item, definition, store, who)
@@ -121,6 +143,39 @@ def _answer(item: MutationIn, store: RulesStore, who: TokenInfo) -> tuple[Status
         return _rejected(outcome, store)
     rows = [[w.table, w.id, store.writer.put(w.table, w.id, w.data)] for w in outcome]
     return "applied", {"rows": rows}
+
+
+def _verified_replay(
+    item: MutationIn, store: RulesStore, desk: str
+) -> tuple[Status, dict[str, Any]] | None:
+    """The answer a desk sends back after a restore, if this server signed it for this
+    very mutation; None for anything else (a desk cannot write the log)."""
+    assert item.replay is not None
+    result = {k: v for k, v in item.replay.result.items() if k != "sig"}
+    status = item.replay.status
+    sig = item.replay.result.get("sig")
+    expected = store.writer.sign_answer(desk, item, status, result)
+    if not isinstance(sig, str) or not hmac.compare_digest(sig, expected):
+        return None
+    return status, result
+
+
+def _merge_again(item: MutationIn, store: RulesStore) -> None:
+    """A registration once merged into another client (its code was taken) is merged
+    again after a restore that lost the merge, so what points at it still lands there."""
+    assert item.replay is not None
+    result = item.replay.result
+    client = item.args.get("client")
+    if (
+        item.name == "client.create"
+        and result.get("reason") == "hetu_taken"
+        and isinstance(client, dict)
+        and isinstance(client.get("id"), str)
+        and isinstance(result.get("existing"), str)
+        and store.get("client", client["id"]) is None
+        and store.get("client", result["existing"]) is not None
+    ):
+        store.add_client_alias(client["id"], result["existing"])
 
 
 def _acting(
@@ -159,5 +214,9 @@ def _with_current(writer: Writer, result: dict[str, Any]) -> dict[str, Any]:
     keys = result.get("current_rows")
     if not keys:
         return result
-    current = [writer.change(table, row_id) for table, row_id in keys]
+    current = [
+        writer.change(key[0], key[1])
+        for key in keys
+        if isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)
+    ]
     return {**result, "current": [row for row in current if row is not None]}

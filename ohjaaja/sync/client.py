@@ -139,10 +139,14 @@ class SyncClient:
         epoch_head = int(health.get("epoch_head") or 0)
         rows = signed_rows(self.conn, epoch_head)
         for start in range(0, len(rows), RESTORE_PAGE):
-            answer = self._call(
-                "POST", "/v1/restore", json={"rows": rows[start : start + RESTORE_PAGE]}
-            )
+            page = rows[start : start + RESTORE_PAGE]
+            answer = self._call("POST", "/v1/restore", json={"rows": page})
             report.restored += int(answer["restored"])
+            with transaction(self.conn):
+                # Not taken back (changed there since): what this desk did to those
+                # rows is applied again rather than trusted to be there.
+                for table, row_id in answer["refused"]:
+                    sync_state.forget_signed(self.conn, table, row_id)
         known_seq = int(self._send([])["last_seq"])
         with transaction(self.conn):
             outbox.resend_after(self.conn, known_seq)
@@ -261,8 +265,8 @@ class SyncClient:
             name, args, result = row["name"], json.loads(row["args"]), answer["result"]
             applied = answer["status"] == "applied"
             report.pushed += applied
-            if row["status"] is not None:
-                continue  # answered before a restore and sent again: its work is done
+            if row["status"] == answer["status"]:
+                continue  # answered alike before a restore and sent again: nothing new
             if name == "contact.claim":
                 sync_state.mark_claim(self.conn, args["id"], "confirmed" if applied else "lost")
             if applied:

@@ -9,6 +9,7 @@ every page, and the pull goes on. No single row can stop a desk.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -81,7 +82,7 @@ def _apply_one(
         else:
             sync_state.upsert(conn, table, values)
         sync_state.remember_signed(conn, table, values["id"], int(change["seq"]), change["sig"])
-    except sqlite3.IntegrityError as exc:
+    except sqlite3.Error as exc:  # a constraint, or a trigger the row's contents break
         conn.execute("ROLLBACK TO pulled_row")
         conn.execute("RELEASE pulled_row")
         sync_state.quarantine(conn, change, _reason(exc), at)
@@ -101,7 +102,7 @@ def _checked(table: str, change: Change) -> dict[str, Any]:
     return values
 
 
-def _reason(exc: sqlite3.IntegrityError) -> str:
+def _reason(exc: sqlite3.Error) -> str:
     text = str(exc)
     if "FOREIGN KEY" in text:
         return "waiting for a row it refers to"
@@ -112,16 +113,21 @@ def _reason(exc: sqlite3.IntegrityError) -> str:
 
 def signed_rows(conn: sqlite3.Connection, after_seq: int) -> list[dict[str, Any]]:
     """Rows this desk pulled after `after_seq`, as the server signed them: what a
-    restored server may lack. A row changed here since (or gone) no longer matches
-    its signature and is left out; the outbox carries that change."""
+    restored server may lack. A row changed here since was kept as signed at its
+    first change (and the outbox carries the change itself)."""
     rows = []
     for signed in sync_state.signed_after(conn, after_seq):
-        stored = sync_state.row(conn, signed["tbl"], signed["id"])
-        if stored is None or signed["tbl"] not in TABLES:
+        if signed["tbl"] not in TABLES:
             continue
-        data = desk_row(signed["tbl"], stored)
+        if signed["data"] is not None:
+            data = json.loads(signed["data"])
+        else:
+            stored = sync_state.row(conn, signed["tbl"], signed["id"])
+            if stored is None:
+                continue
+            data = desk_row(signed["tbl"], stored)
         rows.append(
             {"table": signed["tbl"], "id": signed["id"], "version": int(data.get("version") or 1),
-             "data": data, "sig": signed["sig"]}
+             "seq": int(signed["seq"]), "data": data, "sig": signed["sig"]}
         )  # fmt: skip
     return rows

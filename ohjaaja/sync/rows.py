@@ -13,6 +13,7 @@ search name) are not here and never travel.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -38,11 +39,14 @@ class Invalid(ValueError):
 
 # -- kinds of value ------------------------------------------------------------
 
+# [0-9], not \d: \d matches every script's digits ('٥' among them).
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
-_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_CLOCK = re.compile(r"\d{2}:\d{2}")
-_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?Z")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_CLOCK = re.compile(r"[0-9]{2}:[0-9]{2}")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_LANGUAGE_KEY = re.compile(r"[a-z]{2,3}")
+JSON_DEPTH = 6
 _BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
 INT64 = 2**63 - 1
 
@@ -106,10 +110,10 @@ def _time(value: Any, field: str) -> str:
 
 
 def _date(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not _DATE.fullmatch(value[:10]) or len(value) > 32:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise Invalid(field, "a date like 2026-11-23")
     try:
-        date.fromisoformat(value[:10])
+        date.fromisoformat(value)
     except ValueError as exc:
         raise Invalid(field, "not a real date") from exc
     return value
@@ -127,21 +131,102 @@ def _flag(value: Any, field: str) -> int:
     raise Invalid(field, "0 or 1")
 
 
-def _json_text(shape: type, limit: int) -> Kind:
-    """A JSON text column (a list of codes, texts by language): the string as the
-    desk writes it, which must parse to the right shape."""
+def parse_json(value: str, field: str) -> Any:
+    """JSON as every desk's SQLite reads it: no NaN or Infinity, and every string
+    (keys too) one a database and a terminal can hold."""
 
-    def check(value: Any, field: str) -> str:
+    def refuse(constant: str) -> Any:
+        raise Invalid(field, f"{constant} is not JSON a desk can store")
+
+    try:
+        parsed = json.loads(value, parse_constant=refuse)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, Invalid):
+            raise
+        raise Invalid(field, f"not JSON: {exc.args[0] if exc.args else exc}") from None
+    _walk(parsed, field, 0)
+    return parsed
+
+
+def check_values(value: Any, field: str) -> None:
+    """Every string and number inside a mutation's arguments, before anything reads
+    them: a NUL, an unpaired surrogate or a NaN is refused wherever it hides."""
+    _walk(value, field, -2)  # arguments nest two levels deeper than a JSON column
+
+
+def _walk(value: Any, field: str, depth: int) -> None:
+    if depth > JSON_DEPTH:
+        raise Invalid(field, f"nested deeper than {JSON_DEPTH}")
+    if isinstance(value, str):
+        text(value, field, len(value))
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise Invalid(field, "a number a desk can store")
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            _walk(item, f"{field}[{n}]", depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            text(key, f"{field} (a key)", 200)
+            _walk(item, f"{field}.{key}", depth + 1)
+
+
+def _json_text(limit: int, check: Callable[[Any, str], None]) -> Kind:
+    """A JSON text column: the string as the desk writes it, which must parse to
+    what `check` accepts."""
+
+    def checked(value: Any, field: str) -> str:
         value = text(value, field, limit)
-        try:
-            parsed = json.loads(value)
-        except ValueError as exc:
-            raise Invalid(field, f"not JSON: {exc.args[0]}") from exc
-        if not isinstance(parsed, shape):
-            raise Invalid(field, f"must be a JSON {'list' if shape is list else 'object'}")
+        check(parse_json(value, field), field)
         return value
 
-    return Kind(check)
+    return Kind(checked)
+
+
+def _codes(value: Any, field: str) -> None:
+    if not isinstance(value, list) or not all(isinstance(v, str) and len(v) <= 64 for v in value):
+        raise Invalid(field, "a JSON list of codes")
+
+
+def _texts(value: Any, field: str) -> None:
+    if not isinstance(value, dict) or not all(
+        _LANGUAGE_KEY.fullmatch(k) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise Invalid(field, 'texts by language, like {"fi": "...", "sv": "..."}')
+
+
+def _object(value: Any, field: str) -> None:
+    if not isinstance(value, dict):
+        raise Invalid(field, "a JSON object")
+
+
+_MATTER_KEYS = frozenset({"kind", "id", "line", "at", "state", "note"})
+
+
+def _matters(value: Any, field: str) -> None:
+    """A shift handover's open matters: a contact, a handover or a callback each,
+    with a few known fields (the shift screen reads every one of them)."""
+    if not isinstance(value, list):
+        raise Invalid(field, "a list of open matters")
+    for n, item in enumerate(value):
+        where = f"{field}[{n}]"
+        if not isinstance(item, dict) or not set(item) <= _MATTER_KEYS:
+            raise Invalid(where, "an open matter: kind, id, line, at, state, note")
+        if item.get("kind") not in ("contact", "handover", "callback"):
+            raise Invalid(f"{where}.kind", "contact, handover or callback")
+        for key in ("id", "note"):
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise Invalid(f"{where}.{key}", "text")
+        if item.get("line") is not None and item["line"] not in p.LINES:
+            raise Invalid(f"{where}.line", "a line")
+        if item.get("at") is not None:
+            _time(item["at"], f"{where}.at")
+        if item.get("state") is not None and item["state"] not in (
+            "sent",
+            "accepted",
+            "returned",
+            "completed",
+        ):
+            raise Invalid(f"{where}.state", "a handover's state")
 
 
 def _hetu(value: Any, field: str) -> str:
@@ -196,9 +281,9 @@ NOTE = _text_kind(p.NOTE_MAX)
 CODE = _text_kind(64)
 URL = _text_kind(2_000)
 LANGUAGE = _choice(("fi", "sv", "en"))
-LIST = _json_text(list, p.SHORT_TEXT_MAX)
-TEXTS = _json_text(dict, p.TEXT_MAX * 3)  # {"fi": ..., "sv": ..., "en": ...}
-OBJECT = _json_text(dict, p.TEXT_MAX)
+LIST = _json_text(p.SHORT_TEXT_MAX, _codes)
+TEXTS = _json_text(p.TEXT_MAX * 3, _texts)  # {"fi": ..., "sv": ..., "en": ...}
+OBJECT = _json_text(p.TEXT_MAX, _object)
 
 
 @dataclass(frozen=True)
@@ -295,7 +380,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("kind", CODE, req=True),
         _col("at", TIME, req=True),
         _col("worker_id", ID, ref="worker"),
-        _col("data", _json_text(dict, p.NOTE_MAX + 1_000), req=True, default="{}"),
+        _col("data", _json_text(p.NOTE_MAX + 1_000, _object), req=True, default="{}"),
     ),
     "audit": (
         _col("id", ID, req=True),
@@ -391,7 +476,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("contact_id", ID, ref="contact"),
         _col("municipality_code", CODE, ref="municipality"),
         _col("routed_to", TEAM, req=True),
-        _col("fields", OBJECT, req=True, default="{}"),
+        _col("fields", _json_text(p.NOTE_MAX, _object), req=True, default="{}"),
         _col("notifier_worker_id", ID, ref="worker"),
         _col("received_at", TIME),
         _col("is_training", FLAG, req=True, default=0),
@@ -430,7 +515,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("id", ID, req=True),
         _col("from_worker_id", ID, req=True, ref="worker"),
         _col("note", NOTE, req=True),
-        _col("items", _json_text(list, p.NOTE_MAX), req=True, default="[]"),
+        _col("items", _json_text(p.NOTE_MAX, _matters), req=True, default="[]"),
         _col("acknowledged_by", ID, ref="worker"),
         _col("acknowledged_at", TIME),
         *_row_life(),

@@ -38,7 +38,11 @@ async def test_search_from_anywhere_then_the_card(desk: Desk) -> None:
         await keys(pilot, *"makinen")
         table = screen.query_one("#found", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[:3] == ["Mäkinen Aino Maria", "13.10.1952", "74"]
+        assert [str(cell) for cell in table.get_row_at(0)[:3]] == [
+            "Mäkinen Aino Maria",
+            "13.10.1952",
+            "74",
+        ]
         await keys(pilot, "enter", "enter")  # to the results, then open the card
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card.client_id == client_id

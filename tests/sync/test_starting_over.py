@@ -198,3 +198,42 @@ def test_a_revoked_tokens_open_stream_ends(
     assert ended.wait(timeout=10), "the stream stayed open after the revocation"
     assert failure and "revoked" in str(failure[0])
     a.close()
+
+
+def test_rows_given_back_never_undo_work_done_since_the_restore(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A closed a contact after the backup; the store is lost; in the new history B
+    takes the contact. A's closed version comes back refused (B's claim stands), A's
+    close is applied again and refused, and A's note is kept as A's note."""
+    store = tmp_path / "server.sqlite"
+    server = start_server(["--database", str(store)])
+    a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
+    contact_id = a.desk.receive("phone", "ikaihmiset", "853")
+    for site in (a, b):
+        site.sync.sync_once()
+    backup(store, tmp_path / "server-backup.sqlite")
+    assert a.desk.take(contact_id)
+    a.desk.close_contact(
+        contact_id, "a:n muistiinpano", ContactForm("client", None, [], "resolved")
+    )
+    a.sync.sync_once()
+    stop(server)
+    restore(tmp_path / "server-backup.sqlite", store)
+    cli("server", "new-epoch", "--database", str(store))
+    server = start_server(["--database", str(store)])
+    b.use(server)
+    b.sync.sync_once()  # b sees the restored (waiting) contact
+    assert b.desk.take(contact_id)
+    b.sync.sync_once()  # b's claim: new work in the new history
+    a.use(server)
+    report = a.sync.sync_once()
+    assert report.epoch_changed and report.kept_notes == 1
+    won = on_server(server, a.token)[contact_id]
+    assert (won["status"], won["taken_by"]) == ("taken", b.desk.worker_id)
+    notes = [c["data"] for c in server.client(a.token).get("/v1/changes").json()["changes"]
+             if c["table"] == "contact_event"]  # fmt: skip
+    assert any("a:n muistiinpano" in n["data"] for n in notes)
+    stop(server)
+    a.close()
+    b.close()

@@ -60,3 +60,16 @@ def test_nothing_calls_now_directly() -> None:
             if path.name == "clock.py":
                 continue
             assert "datetime.now(" not in text and "utcnow(" not in text, path
+
+
+def test_screens_show_text_as_written() -> None:
+    """Data may hold square brackets; Textual's text widgets would read them as markup
+    (and '[/b]' ends the app): screens use screens.plain's."""
+    plain = {"Static", "Label", "OptionList", "DataTable"}
+    for path in (ROOT / "screens").rglob("*.py"):
+        if path.name == "plain.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "textual.widgets":
+                used = {alias.name for alias in node.names} & plain
+                assert not used, f"{path.name} imports {used} from textual.widgets"

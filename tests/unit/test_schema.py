@@ -83,3 +83,21 @@ def test_the_protocol_rows_are_the_desk_tables() -> None:
             not_null, default = info[column.name][3], info[column.name][4]
             if not_null and default is None and column.name != "id":
                 assert column.required, (table, column.name)
+
+
+def test_a_pulled_row_changed_here_keeps_every_synced_column_as_signed() -> None:
+    """The triggers of migration 0009 copy each synced column; a column added to the
+    protocol needs them made again."""
+    from ohjaaja.sync.rows import APPEND_ONLY, TABLES
+
+    conn = connect(":memory:")
+    migrate(conn)
+    for table, columns in TABLES.items():
+        if table in APPEND_ONLY:
+            continue
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (f"{table}_keep_signed",),
+        ).fetchone()
+        for column in columns:
+            assert f"'{column.name}', OLD.{column.name}" in sql, (table, column.name)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from db.server.store import Writer
 from ohjaaja.server.auth import Desk, Reader, StoreDep
 from ohjaaja.server.models import Change, ChangesOut, PushIn, PushOut, RestoreIn, RestoreOut
-from ohjaaja.server.push import SeqReused, apply_batch
+from ohjaaja.server.push import SeqReused, TooManyIncarnations, apply_batch
 from ohjaaja.sync import protocol
 from ohjaaja.sync.rows import TABLES
 
@@ -35,6 +35,8 @@ def push(body: PushIn, who: Desk, store: StoreDep, request: Request) -> PushOut:
     except SeqReused as exc:
         detail = {"reason": "seq_reused", "seq": exc.seq, "message": str(exc)}
         raise HTTPException(409, detail) from None
+    except TooManyIncarnations as exc:
+        raise HTTPException(409, {"reason": "incarnations", "message": str(exc)}) from None
     _die_if(fault, "push-after-commit", None)
     return PushOut(epoch=store.epoch, results=results, last_seq=last, gap_at=gap)
 
@@ -57,16 +59,16 @@ def changes(
 @router.post("/v1/restore", response_model=RestoreOut)
 def restore(body: RestoreIn, who: Desk, store: StoreDep) -> RestoreOut:
     """Rows a desk holds that a restored store may lack: each is taken only if this
-    store signed it (the HMAC key is in the store) and has no newer version."""
+    store signed it in the epoch before this one, after the backup, and the row
+    here has not changed since (db.server.store.Writer.restore)."""
 
     def write(writer: Writer) -> RestoreOut:
-        restored = 0
-        for row in body.rows:
-            if row.table in TABLES and writer.restore(
-                row.table, row.id, row.version, row.data, row.sig
-            ):
-                restored += 1
-        return RestoreOut(restored=restored, refused=len(body.rows) - restored)
+        refused = [
+            (row.table, row.id)
+            for row in body.rows
+            if row.table not in TABLES or not writer.restore(row.model_dump())
+        ]
+        return RestoreOut(restored=len(body.rows) - len(refused), refused=refused)
 
     result: RestoreOut = store.transaction(write)
     return result

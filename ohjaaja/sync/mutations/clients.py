@@ -65,7 +65,12 @@ def apply_create(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
         return made  # the same client again
     if isinstance(made, Rejection):
         return made
-    phones = [Write("client_phone", p["id"], p) for p in parsed["phones"]]
+    phones: list[Write] = []
+    for phone in parsed["phones"]:  # new numbers of a new client: ids never seen
+        made_phone = insert_once("client_phone", phone, store)
+        if isinstance(made_phone, Rejection):
+            return made_phone
+        phones += made_phone
     if client["hetu"]:
         holder = store.claim_hetu(client["hetu"], client["id"])  # the constraint decides
         if holder != client["id"]:
@@ -125,8 +130,10 @@ def apply_update(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     if row["hetu"] and hetu != row["hetu"]:
         store.free_hetu(row["hetu"], client_id)
     writes = [Write("client", client_id, bump(row, changes))] if changes else []
-    for phone in parsed["phones"]:
+    for n, phone in enumerate(parsed["phones"]):
         stored = store.get("client_phone", phone["id"])
+        if stored is not None and stored["client_id"] != client_id:
+            raise Invalid(f"args.phones[{n}].id", "a number of another client")
         version = int(stored["version"]) + 1 if stored else 1
         writes.append(Write("client_phone", phone["id"], {**phone, "client_id": client_id,
                                                            "version": version}))  # fmt: skip

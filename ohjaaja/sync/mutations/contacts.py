@@ -146,13 +146,15 @@ def parse_close(args: Mapping[str, Any]) -> Parsed:
 
 def apply_close(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     row = store.get("contact", parsed["id"])
+    changes = resolve_refs("contact", parsed["changes"], store, "args")
     if row is not None and row["status"] == "closed" and row["taken_by"] == actor.id:
-        held: dict[str, Any] | Rejection = row  # closed again by its worker: a resend
-    else:
-        held = _held(store, parsed["id"], actor)
+        if all(row.get(k) == v for k, v in changes.items()):
+            return []  # this very close, sent again
+        # A closed contact is not rewritten (its note, its time, its client).
+        return Rejection("closed", {"id": row["id"]}, current=(("contact", row["id"]),))
+    held = _held(store, parsed["id"], actor)
     if isinstance(held, Rejection):
         return held
-    changes = resolve_refs("contact", parsed["changes"], store, "args")
     return [Write("contact", held["id"], bump(held, changes))]
 
 
@@ -167,6 +169,8 @@ def parse_callback(args: Mapping[str, Any]) -> Parsed:
         event = row_of("contact_event", args["event"], "args.event")
         if event["contact_id"] != parsed["id"] or event["kind"] != "callback_missed":
             raise Invalid("args.event", "a missed callback of this contact")
+        if not event["worker_id"]:
+            raise Invalid("args.event.worker_id", "required: who called")
         parsed["event"] = event
     return parsed
 

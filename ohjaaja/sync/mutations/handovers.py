@@ -60,6 +60,8 @@ def _event(data: Any, handover_id: str, kind: str) -> dict[str, Any]:
     event = row_of("handover_event", data, "args.event")
     if event["handover_id"] != handover_id or event["kind"] != kind:
         raise Invalid("args.event", f"the {kind} event of this handover")
+    if not event["worker_id"]:
+        raise Invalid("args.event.worker_id", "required: who moved it")
     return event
 
 
