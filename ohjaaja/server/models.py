@@ -34,8 +34,8 @@ SafeId = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_an_i
 
 class ContactIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    channel: Literal["phone", "callback", "chat", "email", "walk_in", "eform"]
-    line: Literal["lapsiperheet", "tyoikaiset", "ikaihmiset", "mipa", "sosiaalipaivystys"]
+    channel: Literal[protocol.CHANNELS]  # type: ignore[valid-type]
+    line: Literal[protocol.LINES]  # type: ignore[valid-type]
     municipality_code: str = Field(pattern=r"^[0-9]{3}$")
     phone: Annotated[SafeText, Field(max_length=40)] | None = None
     language: Literal["fi", "sv", "en"] = "fi"

@@ -365,7 +365,8 @@ class SeqReusedError(SyncError):
 def _fill(rows: list[Any]) -> list[Any]:
     """As many entries as fit in a batch's bytes (at least one: an entry over the
     mutation limit goes alone, without its arguments)."""
-    batch, size = [], 0
+    batch: list[Any] = []
+    size = 0
     for row in rows:
         length = len(row["args"].encode("utf-8"))
         if batch and size + length > protocol.PUSH_BATCH_BYTES:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -586,7 +587,7 @@ def check_text(value: Any, field: str, limit: int) -> str:
     return text(value, field, limit)
 
 
-def desk_row(table: str, stored: Mapping[str, Any]) -> Row:
+def desk_row(table: str, stored: Mapping[str, Any] | sqlite3.Row) -> Row:
     """The protocol's view of a row the desk holds: exactly the synced columns, so a
     desk can give back, byte for byte, a row the server once signed."""
     return {name: stored[name] for name in COLUMNS[table]}
