@@ -180,6 +180,17 @@ def lost_claims(conn: sqlite3.Connection) -> list[sqlite3.Row]:
     ).fetchall()
 
 
+def notes_of_others(conn: sqlite3.Connection, contact_id: str, worker_id: str) -> list[sqlite3.Row]:
+    """Notes other workers kept on a contact (a close or a claim another desk won),
+    newest first, with who wrote them."""
+    return conn.execute(
+        "SELECT e.at, e.data, w.name AS worker_name FROM contact_event AS e "
+        "LEFT JOIN worker AS w ON w.id = e.worker_id "
+        "WHERE e.contact_id = ? AND e.kind = 'note' AND e.worker_id IS NOT ? ORDER BY e.at DESC",
+        (contact_id, worker_id),
+    ).fetchall()
+
+
 def notes_by(conn: sqlite3.Connection, contact_id: str, worker_id: str) -> list[str]:
     """The texts a worker kept as notes on a contact, oldest first."""
     return [

@@ -140,6 +140,11 @@ def quarantine_count(conn: sqlite3.Connection) -> int:
 
 
 # -- claims and merged clients ---------------------------------------------------------
+def worker_name(conn: sqlite3.Connection, worker_id: str) -> str | None:
+    found = conn.execute("SELECT name FROM worker WHERE id = ?", (worker_id,)).fetchone()
+    return None if found is None else str(found[0])
+
+
 def mark_claim(conn: sqlite3.Connection, contact_id: str, state: str | None) -> None:
     conn.execute("UPDATE contact SET claim_state = ? WHERE id = ?", (state, contact_id))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -287,20 +288,29 @@ class OhjaajaApp(App[None]):
 
 
 def sync_notices(report: SyncReport) -> list[str]:
-    """What a worker is told after a round: each thing the server refused that
-    changed what they see."""
-    notices = [t("sync.claim_lost") for _ in report.lost_claims]
-    notices += [t("sync.note_kept") for _ in range(report.kept_notes)]
-    notices += [t("sync.client_merged") for _ in report.merged_clients]
-    handled = {"contact.claim"} | ({"contact.close"} if report.kept_notes else set())
+    """What a worker is told after a round: what the server refused that changed
+    what they see, once per kind. A lost claim opens its own dialog instead."""
+    notices = [t("sync.note_kept")] if report.kept_notes else []
+    notices += [t("sync.client_merged", name=name) for name in report.merged_names]
+    told = {("contact.claim", "taken"), ("client.create", "hetu_taken")}
+    if report.kept_notes:
+        told.add(("contact.close", "not_yours"))
+    counts = Counter(refusal for refusal in report.refusals if refusal not in told)
     notices += [
-        t("sync.refused", what=name, why=reason)
-        for name, reason in report.refusals
-        if name not in handled and reason != "hetu_taken"
-    ]
+        t("sync.refused", what=_known(f"mutation.{name}", name), count=count,
+          why=_known(f"refusal.{reason}", _known(reason, reason)))
+        for (name, reason), count in counts.items()
+    ]  # fmt: skip
     if report.epoch_changed:
         notices.append(t("sync.server_restored", rows=report.restored))
     return notices
+
+
+def _known(key: str, fallback: str) -> str:
+    """The message for a key, or the fallback where there is none (a code from a
+    newer server)."""
+    text = t(key)
+    return fallback if text == key else text
 
 
 def make_app(

@@ -33,34 +33,61 @@ def _lines(text: str) -> tuple[str, ...]:
     return codes
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options shared by the command and its subcommands, as parents. Given to a
+    subcommand they default to nothing (SUPPRESS), so `ohjaaja --database X queue`
+    keeps X instead of the subcommand's own default."""
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--database", type=Path, help="SQLite file (default: $OHJAAJA_DATABASE or user data dir)"
-    )
+        "--database", type=Path, default=default(None),
+        help="SQLite file (default: $OHJAAJA_DATABASE or user data dir)",
+    )  # fmt: skip
     desk = argparse.ArgumentParser(add_help=False)
-    desk.add_argument("--worker", default=None, help="worker name (default: $OHJAAJA_WORKER)")
-    desk.add_argument("--language", choices=LANGUAGES, default="fi", help="interface language")
-    desk.add_argument("--lines", type=_lines, default=(), help="lines served, comma separated")
-    desk.add_argument("--ansi", action="store_true", help="use the terminal's 16 colours")
     desk.add_argument(
-        "--server", default=os.environ.get("OHJAAJA_SERVER"), help="shared server URL"
+        "--worker", default=default(None), help="worker name (default: $OHJAAJA_WORKER)"
     )
-    desk.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"), help="this desk's token")
-    desk.add_argument("--training", action="store_true", help="a training database")
     desk.add_argument(
-        "--admin", action="store_true", help="may edit the service catalogue (admin role)"
+        "--language", choices=LANGUAGES, default=default("fi"), help="interface language"
     )
+    desk.add_argument(
+        "--lines", type=_lines, default=default(()), help="lines served, comma separated"
+    )
+    desk.add_argument(
+        "--ansi", action="store_true", default=default(False),
+        help="use the terminal's 16 colours",
+    )  # fmt: skip
+    desk.add_argument(
+        "--server", default=default(os.environ.get("OHJAAJA_SERVER")), help="shared server URL"
+    )
+    desk.add_argument(
+        "--token", default=default(os.environ.get("OHJAAJA_TOKEN")), help="this desk's token"
+    )
+    desk.add_argument(
+        "--training", action="store_true", default=default(False), help="a training database"
+    )
+    desk.add_argument(
+        "--admin", action="store_true", default=default(False),
+        help="may edit the service catalogue (admin role)",
+    )  # fmt: skip
     desk.add_argument(
         "--teams",
         type=_teams,
-        default=_teams(os.environ.get("OHJAAJA_TEAMS", "")),
+        default=default(_teams(os.environ.get("OHJAAJA_TEAMS", ""))),
         help="teams whose handovers this worker takes: emergency,assessment:853,...",
     )
+    return common, desk
 
+
+def build_parser() -> argparse.ArgumentParser:
+    top_common, top_desk = _options(top=True)
+    common, desk = _options(top=False)
     parser = argparse.ArgumentParser(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
-        parents=[common, desk],
+        parents=[top_common, top_desk],
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command")
     demo = sub.add_parser("demo", parents=[common, desk], help="build and run a demo database")
@@ -78,8 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument(
         "--quarantine", action="store_true", help="list pulled rows this desk could not store"
     )
-    sync.add_argument("--server", default=os.environ.get("OHJAAJA_SERVER"))
-    sync.add_argument("--token", default=os.environ.get("OHJAAJA_TOKEN"))
+    sync.add_argument("--server", default=argparse.SUPPRESS, help="shared server URL")
+    sync.add_argument("--token", default=argparse.SUPPRESS, help="this desk's token")
     return parser
 
 
@@ -111,6 +138,7 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     )  # fmt: skip
     revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
     revoke.add_argument("--name", required=True)
+    token_sub.add_parser("list", parents=[store], help="every token: name, role, workers")
     grant = token_sub.add_parser(
         "workers", parents=[store], help="set the workers a desk token acts for"
     )
@@ -120,8 +148,14 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     worker_sub = worker.add_subparsers(dest="worker_command", required=True)
     add = worker_sub.add_parser("add", parents=[store], help="add a worker, or change one")
     add.add_argument("name")
-    add.add_argument("--roles", type=_roles, default=("guidance",), help="guidance,emergency,...")
-    add.add_argument("--teams", type=_teams, default=(), help="emergency,assessment:853,...")
+    add.add_argument(
+        "--roles", type=_roles, default=None,
+        help="guidance,emergency,trainer,admin (a new worker: guidance; else unchanged)",
+    )  # fmt: skip
+    add.add_argument(
+        "--teams", type=_teams, default=None,
+        help="emergency,assessment:853,... (a new worker: none; else unchanged)",
+    )  # fmt: skip
     remove = worker_sub.add_parser("remove", parents=[store], help="a worker leaves")
     remove.add_argument("name")
     worker_sub.add_parser("list", parents=[store], help="the register")
@@ -219,6 +253,11 @@ def run_server(args: argparse.Namespace) -> int:
     from db.server.store import Store, StoreFileError, StoreModeError
 
     url, journal = _store_location(args)
+    if args.server_command and url.startswith("sqlite:///") and not Path(url[10:]).exists():
+        print(
+            f"ohjaaja: no store at {url[10:]} (start the server once to make it)", file=sys.stderr
+        )
+        return 2
     try:
         store = Store(
             url, training=getattr(args, "training", False) or None, journal=Journal(journal)
@@ -259,20 +298,16 @@ def _administer(store: Any, args: argparse.Namespace) -> int:
         print(store.new_epoch())
         return 0
     if args.server_command == "worker":
-        if args.worker_command == "add":
-            print(store.add_worker(args.name, args.roles, args.teams, now))
-            return 0
-        if args.worker_command == "remove":
-            removed = store.remove_worker(args.name, now)
-            print(f"removed {removed} worker(s) named {args.name}")
-            return 0 if removed else 1
-        for worker in store.workers():
-            state = "" if worker.active else "  (removed)"
-            print(f"{worker.name}\t{','.join(worker.roles)}\t{','.join(worker.teams)}{state}")
-        return 0
+        return _register(store, args, now)
     if args.token_command == "create":
         print(f"token for {args.name} ({args.role}):", file=sys.stderr)
         print(store.create_token(args.name, args.role, now, args.workers))
+        return 0
+    if args.token_command == "list":
+        print("name\trole\tacts for\tmade\trevoked")
+        for found in store.tokens():
+            print(f"{found.name}\t{found.role}\t{','.join(found.workers) or '-'}\t"
+                  f"{found.created_at[:16]}\t{(found.revoked_at or '-')[:16]}")  # fmt: skip
         return 0
     if args.token_command == "workers":
         changed = store.set_token_workers(args.name, args.workers, now)
@@ -281,6 +316,33 @@ def _administer(store: Any, args: argparse.Namespace) -> int:
     revoked = store.revoke_token(args.name, now)
     print(f"revoked {revoked} token(s) of {args.name}")
     return 0 if revoked else 1
+
+
+def _register(store: Any, args: argparse.Namespace, now: str) -> int:
+    """`server worker add|remove|list`."""
+    known = {w.name: w for w in store.workers()}
+    if args.worker_command == "add":
+        before = known.get(args.name)
+        store.add_worker(args.name, args.roles, args.teams, now)
+        after = {w.name: w for w in store.workers()}[args.name]
+        if before is None:
+            what = "added"
+        elif (before.roles, before.teams, before.active) == (after.roles, after.teams, True):
+            what = "unchanged"
+        else:
+            what = "changed"
+        print(f"{what}: {after.name}  roles {','.join(after.roles)}  "
+              f"teams {','.join(after.teams) or '-'}")  # fmt: skip
+        return 0
+    if args.worker_command == "remove":
+        removed = store.remove_worker(args.name, now)
+        print(f"removed {args.name}" if removed else f"no worker {args.name} to remove")
+        return 0 if removed else 1
+    print("name\troles\tteams\tin the register")
+    for worker in known.values():
+        print(f"{worker.name}\t{','.join(worker.roles)}\t{','.join(worker.teams) or '-'}\t"
+              f"{'yes' if worker.active else 'removed'}")  # fmt: skip
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -388,6 +450,9 @@ def run_sync(args: argparse.Namespace) -> int:
     client = SyncClient(database, args.server, args.token, SystemClock())
     try:
         report = client.sync_once()
+    except httpx.TransportError as exc:
+        print(f"ohjaaja: sync failed: cannot reach {args.server}: {exc}", file=sys.stderr)
+        return 1
     except (SyncError, httpx.HTTPError, sqlite3.Error) as exc:
         print(f"ohjaaja: sync failed: {exc}", file=sys.stderr)
         return 1
@@ -400,21 +465,32 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def print_quarantine(database: Path) -> int:
-    from db.engine import connect
+    """What this desk holds aside, read without writing a byte (an empty or broken
+    file stays as it is, for its owner to restore)."""
+    import sqlite3
+
+    from db.engine import file_problem
     from db.sync_state import quarantine_entries
 
-    if not database.exists():
-        print(f"ohjaaja: no database at {database}", file=sys.stderr)
+    problem = file_problem(database) if database.exists() else f"no database at {database}"
+    if problem is not None:
+        print(f"ohjaaja: {problem}", file=sys.stderr)
         return 2
-    conn = connect(database)
+    conn = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
     try:
         entries = quarantine_entries(conn)
+    except sqlite3.Error as exc:
+        print(f"ohjaaja: {database}: {exc}", file=sys.stderr)
+        return 2
     finally:
         conn.close()
     for entry in entries:
         print(f"{entry['tbl']}\t{entry['id']}\tseq {entry['seq']}\t{entry['attempts']} tries\t"
               f"{entry['reason']}")  # fmt: skip
-    print(f"{len(entries)} row(s) in quarantine")
+    print(f"{len(entries)} row(s) held aside.", end=" ")
+    print("Each is tried again at every sync; one that stays: tell the server's admin its "
+          "table and id." if entries else "")  # fmt: skip
     return 0
 
 

@@ -316,6 +316,15 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             kept.append(draft["text"])
         return LostClaim(_contact_view(row), row["holder_name"], tuple(kept))
 
+    def others_notes(self, contact_id: str) -> list[tuple[str, str]]:
+        """(who, text) of the notes other workers kept on this contact, newest first:
+        what a worker whose claim or close another desk refused had written."""
+        with self._lock:
+            found = contact_rows.notes_of_others(self.conn, contact_id, self.worker_id)
+        return [
+            (row["worker_name"] or "?", json.loads(row["data"]).get("text", "")) for row in found
+        ]
+
     def acknowledge_lost(self, contact_id: str) -> None:
         """The worker has seen that another worker has the contact: what they were
         typing on it is kept as their note (synced, so the holder reads it too)."""

@@ -67,6 +67,7 @@ class ContactScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar("title.contact", self.desk.worker_name, id="title")
         yield Static("", id="contact-info")
+        yield Static("", id="others-notes")
         with Horizontal(classes="field"):
             yield T("field.caller_kind", classes="label")
             yield Select(self._caller_options(), id="caller_kind", compact=True, prompt="—")
@@ -146,6 +147,7 @@ class ContactScreen(Screen):
     # -- restoring the draft and identifying by phone -------------------------
     @work(thread=True, exclusive=True, group="contact-load")
     def load_state(self) -> None:
+        self._load_others()
         draft = self.desk.load_draft(self.contact.id)
         client = None
         matches: list[ClientMatch] = []
@@ -166,6 +168,33 @@ class ContactScreen(Screen):
             elif matches and all(m.via == "relative" for m in matches):
                 form.caller_kind = form.caller_kind or "relative"
         self.app.call_from_thread(self._restore, note, form, client, matches)
+
+    def show_data(self) -> None:
+        """After a sync round: the contact's claim state and others' notes, as now."""
+        self._refresh_contact()
+
+    @work(thread=True, exclusive=True, group="contact-refresh")
+    def _refresh_contact(self) -> None:
+        contact = self.desk.contact(self.contact.id)
+        self.app.call_from_thread(self._apply_contact, contact)
+        self._load_others()
+
+    def _apply_contact(self, contact: ContactView) -> None:
+        self.contact = contact
+        self.show_info()
+
+    def _load_others(self) -> None:
+        notes = self.desk.others_notes(self.contact.id)
+        self.app.call_from_thread(self._show_others, notes)
+
+    def _show_others(self, notes: list[tuple[str, str]]) -> None:
+        """One line: the newest note another worker kept here, and how many more."""
+        line = self.query_one("#others-notes", Static)
+        line.display = bool(notes)
+        if notes:
+            who, text = notes[0]
+            more = f" (+{len(notes) - 1})" if len(notes) > 1 else ""
+            line.update(f" ✎ {who}: {' '.join(text.split())}{more}")
 
     def _restore(
         self, note: str, form: ContactForm, client: ClientMatch | None, matches: list[ClientMatch]

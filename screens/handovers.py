@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 
 from ohjaaja.clients import finnish_date
-from ohjaaja.clock import local
 from ohjaaja.desk import Desk
 from ohjaaja.handover_desk import HandoverEvent, HandoverView, NotificationView
 from ohjaaja.i18n import get_language, t
@@ -25,11 +24,7 @@ from ohjaaja.teams import split, team_name
 from screens.bindings import action, translate_bindings
 from screens.card_screen import CardScreen
 from screens.plain import DataTable, Static
-from screens.widgets import TitleBar, desk_footer
-
-
-def when(moment: datetime | None) -> str:
-    return "—" if moment is None else f"{local(moment):%d.%m. %H.%M}"
+from screens.widgets import TitleBar, desk_footer, when
 
 
 def receiver(view: HandoverView) -> str:

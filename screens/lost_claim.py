@@ -14,14 +14,15 @@ from textual.screen import ModalScreen
 
 from ohjaaja.desk import Desk, LostClaim
 from ohjaaja.i18n import t
+from ohjaaja.phones import display_phone
 from screens.bindings import action, translate_bindings
 from screens.labels import channel_name, line_name, municipality_name
 from screens.plain import Static
-from screens.widgets import T, desk_footer
+from screens.widgets import T, desk_footer, when
 
 
 class LostClaimScreen(ModalScreen[None]):
-    BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎")]
+    BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎/Esc")]
 
     def __init__(self, desk: Desk, lost: LostClaim) -> None:
         super().__init__()
@@ -33,14 +34,17 @@ class LostClaimScreen(ModalScreen[None]):
         holder = self.lost.holder_name or t("lost.someone")
         with Vertical(id="dialog"):
             yield T("lost.title", classes="dialog-title")
-            where = [line_name(c.line_code), channel_name(c.channel)]
-            yield Static(" · ".join([*where, municipality_name(c.municipality_code)]))
+            which = [line_name(c.line_code), channel_name(c.channel),
+                     municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
+            if c.caller_phone:
+                which.append(display_phone(c.caller_phone))
+            yield Static(" · ".join(which))
             yield Static(t("lost.holder", name=holder))
             with VerticalScroll(id="kept"):
                 if self.lost.kept:
                     yield T("lost.kept")
                     for text in self.lost.kept:
-                        yield Static(f"  {text}")
+                        yield Static(text, classes="kept")
                 else:
                     yield T("lost.nothing_kept")
         yield desk_footer()

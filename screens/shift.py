@@ -16,10 +16,9 @@ from ohjaaja.handover_desk import OpenMatters, ShiftView
 from ohjaaja.i18n import t
 from screens.bindings import action, translate_bindings
 from screens.form_draft import KeepsDraft
-from screens.handovers import when
 from screens.labels import line_short
 from screens.plain import DataTable, Static
-from screens.widgets import T, TitleBar, desk_footer, steady_cursors
+from screens.widgets import T, TitleBar, desk_footer, steady_cursors, when
 
 
 def matter_line(item: dict[str, str]) -> str:

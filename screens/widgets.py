@@ -98,6 +98,11 @@ class SearchBox(Input):
             target.focus()
 
 
+def when(moment: datetime | None) -> str:
+    """A moment as a worker reads it on a list: '23.11. 10.05'."""
+    return "—" if moment is None else f"{local(moment):%d.%m. %H.%M}"
+
+
 def desk_footer() -> Footer:
     """The footer at 80 columns: compact, the palette key listed with the others."""
     return Footer(compact=True, show_command_palette=False)

@@ -61,6 +61,19 @@ class TokenInfo:
 
 
 @dataclass(frozen=True)
+class TokenRecord:
+    name: str
+    role: str
+    workers: tuple[str, ...]  # names
+    created_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
 class WorkerRecord:
     id: str
     name: str
@@ -191,22 +204,35 @@ class Store:
             "op": "token.create", "at": at, "id": new_id(), "name": name, "role": role,
             "secret_hash": _hash(secret), "workers": self._worker_ids(workers),
         }  # fmt: skip
-        self._replay(entry)
-        self._journal(entry)
+        self._administer(entry)
         return secret
 
     def revoke_token(self, name: str, at: str) -> int:
-        entry = {"op": "token.revoke", "at": at, "name": name}
-        revoked = self._replay(entry)
-        self._journal(entry)
-        return revoked
+        return self._administer({"op": "token.revoke", "at": at, "name": name})
 
     def set_token_workers(self, name: str, workers: Iterable[str], at: str) -> int:
-        entry = {"op": "token.workers", "at": at, "name": name,
-                 "workers": self._worker_ids(workers)}  # fmt: skip
-        changed = self._replay(entry)
-        self._journal(entry)
-        return changed
+        roles = {t.role for t in self.tokens() if t.name == name and t.active}
+        if roles - {"desk"}:
+            raise KeyError(f"{name} is a {'/'.join(sorted(roles))} token: only desk tokens act "
+                           "for workers")  # fmt: skip
+        return self._administer({"op": "token.workers", "at": at, "name": name,
+                                 "workers": self._worker_ids(workers)})  # fmt: skip
+
+    def tokens(self) -> list[TokenRecord]:
+        """Every token (never its secret): name, role, workers, made and revoked when."""
+        names = {w.id: w.name for w in self.workers()}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(token).order_by(token.c.name, token.c.created_at)).all()
+        return [
+            TokenRecord(
+                row.name,
+                row.role,
+                tuple(names.get(w, w) for w in json.loads(row.workers)),
+                row.created_at,
+                row.revoked_at,
+            )
+            for row in rows
+        ]
 
     def authenticate(self, secret: str) -> TokenInfo | None:
         with self.engine.connect() as conn:
@@ -220,18 +246,23 @@ class Store:
         return TokenInfo(str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")))
 
     # -- the worker register -------------------------------------------------------
-    def add_worker(self, name: str, roles: Iterable[str], teams: Iterable[str], at: str) -> str:
-        entry = {"op": "worker.add", "at": at, "name": name, "roles": sorted(roles),
-                 "teams": sorted(teams)}  # fmt: skip
-        self._replay(entry)
-        self._journal(entry)
+    def add_worker(
+        self, name: str, roles: Iterable[str] | None, teams: Iterable[str] | None, at: str
+    ) -> str:
+        """Add a worker, or change one: roles or teams not given stay as they are (a
+        new worker: guidance, no teams)."""
+        known = {w.name: w for w in self.workers()}.get(name)
+        entry = {
+            "op": "worker.add", "at": at, "name": name,
+            "roles": sorted(roles) if roles is not None
+            else list(known.roles) if known else ["guidance"],
+            "teams": sorted(teams) if teams is not None else list(known.teams) if known else [],
+        }  # fmt: skip
+        self._administer(entry)
         return worker_id(name)
 
     def remove_worker(self, name: str, at: str) -> int:
-        entry = {"op": "worker.remove", "at": at, "name": name}
-        removed = self._replay(entry)
-        self._journal(entry)
-        return removed
+        return self._administer({"op": "worker.remove", "at": at, "name": name})
 
     def workers(self) -> list[WorkerRecord]:
         with self.engine.connect() as conn:
@@ -245,9 +276,12 @@ class Store:
             raise KeyError(f"not in the worker register: {', '.join(missing)}")
         return sorted(known[name] for name in names)
 
-    def _journal(self, entry: Row) -> None:
-        if self.journal is not None:
+    def _administer(self, entry: Row) -> int:
+        """Carry out an admin operation and journal it, if it changed anything."""
+        changed = self._replay(entry)
+        if changed and self.journal is not None:
             self.journal.append(entry)
+        return changed
 
     def _replay(self, entry: Row) -> int:
         """Carry out one admin operation; done again (a journal replay) it changes
@@ -442,9 +476,10 @@ class Writer:
         unchanged = existing is not None and all(
             existing.get(k) == row[k] for k in ("name", "roles", "teams", "deleted")
         )
-        if not unchanged:
-            self.put("worker", key, row)
-            self.finish()
+        if unchanged:
+            return 0
+        self.put("worker", key, row)
+        self.finish()
         return 1
 
     def unregister_worker(self, name: str, at: str) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hmac
 import json
+from dataclasses import replace
 from typing import Any, Literal
 
 from db.server.store import TokenInfo, Writer
@@ -134,6 +135,9 @@ def _answer(
         parsed = definition.parse(item.args)
         actor = _acting(item, definition, store, who)
         if isinstance(actor, Rejection):
+            if definition.row and store.get(definition.row, parsed.get("id", "")) is not None:
+                # The desk made the change locally before asking: it returns to this row.
+                actor = replace(actor, current=((definition.row, parsed["id"]),))
             return _rejected(actor, store)
         outcome = definition.apply(parsed, store, actor)
     except Invalid as exc:

@@ -60,6 +60,7 @@ class SyncReport:
     lost_claims: tuple[str, ...] = ()
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (mutation, reason)
     merged_clients: list[tuple[str, str]] = field(default_factory=list)  # (refused, existing)
+    merged_names: list[str] = field(default_factory=list)  # as this desk had them
     kept_notes: int = 0  # texts of refused closes kept as their worker's notes
     quarantined: int = 0  # pulled rows this desk holds aside
     restored: int = 0  # rows given back to a restored server
@@ -98,7 +99,7 @@ class SyncClient:
             transport=transport,
         )
         self.conn = connect(database)
-        self._desk_id: str | None = None
+        self._token_info: dict[str, Any] | None = None
 
     def close(self) -> None:
         self.http.close()
@@ -107,9 +108,30 @@ class SyncClient:
     @property
     def desk_id(self) -> str:
         """The desk id is the name of its token, asked from the server once."""
-        if self._desk_id is None:
-            self._desk_id = str(self._call("GET", "/v1/whoami")["name"])
-        return self._desk_id
+        return str(self._whoami()["name"])
+
+    def _whoami(self) -> dict[str, Any]:
+        if self._token_info is None:
+            self._token_info = self._call("GET", "/v1/whoami")
+        return self._token_info
+
+    def _actable(self, rows: list[Any]) -> list[Any]:
+        """The rows, up to the first whose worker this desk's token does not act for:
+        those wait (pushed, they would be refused, and their work lost) and the
+        status line says why until an admin adds the worker to the token."""
+        info = self._whoami()
+        if info["role"] != "desk":
+            return rows
+        for n, row in enumerate(rows):
+            if row["worker_id"] not in info["workers"]:
+                if n:
+                    return rows[:n]
+                name = sync_state.worker_name(self.conn, row["worker_id"]) or row["worker_id"]
+                raise SyncError(
+                    f"this desk's token ({info['name']}) does not act for worker {name}: "
+                    "their changes wait until an admin adds them to it"
+                )
+        return rows
 
     def sync_once(self) -> SyncReport:
         with self._turn() as mine:
@@ -171,7 +193,7 @@ class SyncClient:
             rows = outbox.pending(self.conn, protocol.PUSH_BATCH_COUNT)
             if not rows:
                 break
-            batch = _fill(rows)
+            batch = _fill(self._actable(rows))
             try:
                 answer = self._send([self._outgoing(row) for row in batch])
             except SeqReusedError:
@@ -267,16 +289,20 @@ class SyncClient:
             report.pushed += applied
             if row["status"] == answer["status"]:
                 continue  # answered alike before a restore and sent again: nothing new
-            if name == "contact.claim":
-                sync_state.mark_claim(self.conn, args["id"], "confirmed" if applied else "lost")
             if applied:
+                if name == "contact.claim":
+                    sync_state.mark_claim(self.conn, args["id"], "confirmed")
                 continue
             report.rejected += 1
             report.refusals.append((name, str(result.get("reason"))))
             apply_changes(self.conn, result.get("current", []), skip, now)
             if name == "contact.claim":
-                sync_state.mark_claim(self.conn, args["id"], "lost")  # the row came back
-                lost.append(args["id"])
+                # Lost to another desk only when another took it; any other refusal
+                # leaves the contact as the server has it, and no claim of ours.
+                taken = result.get("reason") == "taken"
+                sync_state.mark_claim(self.conn, args["id"], "lost" if taken else None)
+                if taken:
+                    lost.append(args["id"])
             elif name == "contact.close" and args.get("note", "").strip():
                 self._keep_note(args, row["worker_id"], now)
                 report.kept_notes += 1
@@ -285,6 +311,8 @@ class SyncClient:
                 table = "contact_event" if name == "contact.callback" else "handover_event"
                 sync_state.forget_event(self.conn, table, args["event"]["id"])
             elif name == "client.create" and result.get("reason") == "hetu_taken":
+                client = args["client"]
+                report.merged_names.append(f"{client['last_name']} {client['first_names']}")
                 sync_state.add_merge(self.conn, args["client"]["id"], result["existing"], now)
                 report.merged_clients.append((args["client"]["id"], result["existing"]))
 
@@ -306,9 +334,9 @@ class SyncClient:
             cursor = int(page["next_cursor"])
             with transaction(self.conn):
                 skip = sync_state.pending_row_ids(self.conn)
-                applied = apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
+                apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
                 set_meta(self.conn, "pull_cursor", str(cursor))
-            report.pulled += applied.written
+            report.pulled += len(page["changes"])
             if cursor >= int(page["head"]):
                 break
 
@@ -338,7 +366,13 @@ class SyncClient:
     @staticmethod
     def _answer(method: str, path: str, response: httpx.Response) -> dict[str, Any]:
         if response.status_code >= 400:
-            raise SyncError(f"{method} {path}: {response.status_code} {response.text}")
+            try:
+                detail = response.json().get("detail", response.text)
+            except ValueError:
+                detail = response.text
+            if isinstance(detail, dict):
+                detail = detail.get("message") or detail
+            raise SyncError(f"{response.status_code} from {method} {path}: {detail}")
         answer: dict[str, Any] = response.json()
         return answer
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from db import sync_state
@@ -21,27 +20,14 @@ from ohjaaja.sync.rows import APPEND_ONLY, TABLES, Invalid, desk_row, normalise
 Change = dict[str, Any]
 
 
-@dataclass
-class Applied:
-    written: int = 0
-    quarantined: int = 0  # put aside in this page
-    released: int = 0  # earlier quarantined rows that went in now
-
-
 def apply_changes(
     conn: sqlite3.Connection, changes: Iterable[Change], skip: set[str], at: str
-) -> Applied:
+) -> None:
     """Write changes inside the caller's transaction, then retry the quarantine.
     `skip`: ids with local changes the server has not yet acknowledged."""
-    report = Applied()
     for change in changes:
-        outcome = _apply_one(conn, change, skip, at)
-        if outcome == "written":
-            report.written += 1
-        elif outcome == "quarantined":
-            report.quarantined += 1
-    report.released = retry_quarantine(conn, skip, at)
-    return report
+        _apply_one(conn, change, skip, at)
+    retry_quarantine(conn, skip, at)
 
 
 def retry_quarantine(conn: sqlite3.Connection, skip: set[str], at: str) -> int:

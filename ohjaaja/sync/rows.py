@@ -527,6 +527,16 @@ COLUMNS: dict[str, dict[str, Column]] = {
 }
 # Rows that are written once and never changed: a second write of an id is refused.
 APPEND_ONLY = frozenset({"audit", "offer", "contact_event", "handover_event"})
+# What a mutable row is made with and keeps: a create sent again (its answer lost)
+# finds the row changed since (claimed, moved, edited) and is still the same create.
+CREATED_WITH: dict[str, tuple[str, ...]] = {
+    "contact": ("channel", "line_code", "received_at", "created_at"),
+    "client": ("created_at",),
+    "client_phone": ("client_id", "e164", "created_at"),
+    "handover": ("from_worker_id", "created_at"),
+    "notification": ("kind", "notifier_worker_id", "created_at"),
+    "shift_handover": ("from_worker_id", "created_at"),
+}
 SERVER_MANAGED = frozenset({"version"})
 
 

@@ -71,3 +71,25 @@ async def test_the_queue_says_a_claim_was_lost_and_o_shows_it(desk: Desk) -> Non
         assert app.screen is queue
         assert "Toinen ehti" not in str(queue.query_one("#status", Static).render())
     assert desk.lost_claims() == []
+
+
+async def test_the_holder_reads_what_the_other_worker_wrote(desk: Desk) -> None:
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    assert desk.take(contact_id)
+    with desk.conn:  # Bertta's close was refused; her text came as her note
+        desk.conn.execute(
+            "INSERT INTO worker (id, name, created_at, updated_at) "
+            "VALUES ('wb', 'Bertta', 'x', 'x')"
+        )
+        desk.conn.execute(
+            "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
+            "VALUES ('n1', ?, 'note', '2026-11-23T08:01:00Z', 'wb', ?)",
+            (contact_id, '{"text": "Soittaja pyysi\\nkotikäyntiä", "why": "close_refused"}'),
+        )
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        line = screen.query_one("#others-notes", Static)
+        assert line.display and "Bertta: Soittaja pyysi kotikäyntiä" in str(line.render())

@@ -4,13 +4,15 @@ enforces the rules itself."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 from db.ids import worker_id
 from ohjaaja.clock import FixedClock
 from tests.conftest import AINO
-from tests.sync.conftest import AT, Server, Site, push_body
+from tests.sync.conftest import AT, Server, Site, cli, push_body
 
 WA, WB = worker_id("worker-a"), worker_id("worker-b")
 
@@ -118,3 +120,55 @@ def test_tokens_act_only_for_the_workers_they_name(server: Server) -> None:
 def _rows(server: Server, token: str) -> list[tuple[str, str, int]]:
     changes = server.client(token).get("/v1/changes", params={"limit": 5000}).json()["changes"]
     return sorted((c["table"], c["id"], c["version"]) for c in changes)
+
+
+def test_a_token_that_does_not_act_for_the_worker_holds_the_work_back(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Anna's desk run with Bertta's token: her changes are not sent to be refused (and
+    lost, and shown as a lost claim); they wait, the desk says why, and go once an
+    admin adds her to the token."""
+    import pytest
+
+    from ohjaaja.desk import Desk
+    from ohjaaja.sync.client import SyncClient, SyncError
+
+    server.worker("anna")
+    token = server.token("desk", "desk-b", ("bertta",))
+    path = tmp_path / "anna.sqlite"
+    desk = Desk(path, clock, "anna")
+    taken = desk.take(desk.receive("phone", "mipa", "853"))
+    assert taken is not None
+    sync = SyncClient(path, server.url, token, clock)
+    with pytest.raises(SyncError, match="does not act for worker anna"):
+        sync.sync_once()
+    assert desk.pending_changes() == 2 and desk.lost_claims() == []
+    cli("server", "token", "workers", *server.store_args, "--name", "desk-b",
+        "--workers", "bertta,anna")  # fmt: skip
+    sync.close()
+    sync = SyncClient(path, server.url, token, clock)
+    assert sync.sync_once().pushed == 2 and desk.pending_changes() == 0
+    sync.close()
+    desk.close()
+
+
+def test_the_register_and_tokens_from_the_shell(server: Server) -> None:
+    store = server.store_args
+    assert cli("server", "worker", "add", "anna", *store, "--roles", "guidance,admin",
+               "--teams", "emergency").startswith("added: anna")  # fmt: skip
+    again = cli("server", "worker", "add", "anna", *store, "--teams", "assessment:853")
+    assert again == "changed: anna  roles admin,guidance  teams assessment:853"  # roles kept
+    assert cli("server", "worker", "add", "anna", *store).startswith("unchanged")
+    server.token("integration", "pbx")
+    refused = subprocess.run(
+        [sys.executable, "-m", "ohjaaja.cli", "server", "token", "workers", *store,
+         "--name", "pbx", "--workers", "anna"], capture_output=True, text=True,
+    )  # fmt: skip
+    assert refused.returncode == 1 and "only desk tokens act for workers" in refused.stderr
+    server.token("desk", "desk-1", ("anna",))
+    listed = subprocess.run(
+        [sys.executable, "-m", "ohjaaja.cli", "server", "token", "list", *store],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "desk-1\tdesk\tanna\t" in listed and "pbx\tintegration\t-\t" in listed
+    assert "ohj_" not in listed  # secrets are never shown again

@@ -97,3 +97,20 @@ def test_the_demo_command_starts_the_desk(tmp_path: Path, monkeypatch) -> None:
     database = tmp_path / "demo.sqlite"
     assert main(["demo", "--database", str(database), "--clients", "50"]) == 0
     assert started == [(database, True)]
+
+
+def test_options_before_the_subcommand_are_kept(tmp_path: Path) -> None:
+    """`ohjaaja --database X queue` once read the subcommand's default instead of X."""
+    from ohjaaja.cli import build_parser
+
+    args = build_parser().parse_args(["--database", str(tmp_path / "a.sqlite"), "queue"])
+    assert args.database == tmp_path / "a.sqlite"
+    args = build_parser().parse_args(["queue", "--database", str(tmp_path / "b.sqlite")])
+    assert args.database == tmp_path / "b.sqlite"
+
+
+def test_listing_the_quarantine_writes_nothing_into_an_empty_file(tmp_path: Path) -> None:
+    empty = tmp_path / "desk.sqlite"
+    empty.write_bytes(b"")
+    assert main(["sync", "--quarantine", "--database", str(empty)]) == 2
+    assert empty.stat().st_size == 0 and not Path(f"{empty}-wal").exists()

@@ -31,21 +31,38 @@ _ALL = (
     Definition("worker.create", clients.parse_worker, clients.apply_worker, ("id",)),
     Definition("contact.receive", contacts.parse_receive, contacts.apply_insert),
     Definition("contact.log", contacts.parse_log, contacts.apply_insert, ("taken_by",)),
-    Definition("contact.claim", contacts.parse_claim, contacts.apply_claim, ("worker_id",)),
-    Definition("contact.release", contacts.parse_release, contacts.apply_release, ("worker_id",)),
     Definition(
-        "contact.identify", contacts.parse_identify, contacts.apply_identify, ("worker_id",)
+        "contact.claim", contacts.parse_claim, contacts.apply_claim, ("worker_id",), row="contact"
     ),
-    Definition("contact.close", contacts.parse_close, contacts.apply_close, ("worker_id",)),
+    Definition(
+        "contact.release",
+        contacts.parse_release,
+        contacts.apply_release,
+        ("worker_id",),
+        row="contact",
+    ),
+    Definition(
+        "contact.identify",
+        contacts.parse_identify,
+        contacts.apply_identify,
+        ("worker_id",),
+        row="contact",
+    ),
+    Definition(
+        "contact.close", contacts.parse_close, contacts.apply_close, ("worker_id",), row="contact"
+    ),
     Definition(
         "contact.callback",
         contacts.parse_callback,
         contacts.apply_callback,
         ("worker_id", "event.worker_id"),
+        row="contact",
     ),
     Definition("contact.note", contacts.parse_note, contacts.apply_note, ("worker_id",)),
     Definition("client.create", clients.parse_create, clients.apply_create),
-    Definition("client.update", clients.parse_update, clients.apply_update, ("worker_id",)),
+    Definition(
+        "client.update", clients.parse_update, clients.apply_update, ("worker_id",), row="client"
+    ),
     Definition("relative.put", clients.parse_relative, clients.apply_relative, ("worker_id",)),
     Definition("audit.append", clients.parse_audit, clients.apply_audit, ("worker_id",)),
     Definition(
@@ -63,6 +80,7 @@ _ALL = (
         handovers.parse_move,
         handovers.apply_move,
         ("worker_id", "event.worker_id"),
+        row="handover",
     ),
     Definition(
         "notification.create",
@@ -80,6 +98,7 @@ _ALL = (
         handovers.parse_acknowledge,
         handovers.apply_acknowledge,
         ("worker_id",),
+        row="shift_handover",
     ),
 )
 DEFINITIONS: dict[str, Definition] = {d.name: d for d in _ALL}

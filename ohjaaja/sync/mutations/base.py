@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from ohjaaja.sync.rows import Invalid, Row, identifier, integer, normalise, references
+from ohjaaja.sync.rows import (
+    CREATED_WITH,
+    Invalid,
+    Row,
+    identifier,
+    integer,
+    normalise,
+    references,
+)
 
 # Keys every mutation may carry without meaning anything to the rules: the
 # outbox's format version, and the desk's idea of a row's version.
@@ -85,6 +93,7 @@ class Definition:
     apply: Callable[[Parsed, Store, Actor], Outcome]
     actor_fields: tuple[str, ...] = ()
     role: str | None = None
+    row: str | None = None  # the table of the row args.id names (returned to when refused)
 
 
 def arguments(args: Any, required: Iterable[str], optional: Iterable[str] = ()) -> None:
@@ -173,10 +182,12 @@ def bump(current: Row, changes: Mapping[str, Any]) -> Row:
 
 def insert_once(table: str, row: Row, store: Store) -> Outcome:
     """Append-only and create-once rows: a new id is written, the same row again is
-    nothing new (a resend), and a different row under an existing id is refused."""
+    nothing new (a resend, perhaps after the row has changed), and a different row
+    under an existing id is refused."""
     existing = store.get(table, row["id"])
     if existing is None:
         return [Write(table, row["id"], row)]
-    if existing == row:
+    same = CREATED_WITH.get(table)
+    if existing == row or (same and all(existing.get(k) == row[k] for k in same)):
         return []
     return Rejection("exists", {"table": table, "id": row["id"]}, current=((table, row["id"]),))
