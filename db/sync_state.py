@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from functools import cache
 from typing import Any
 
 # Where a client id is kept, for moving rows to the client it was merged into.
@@ -45,20 +46,25 @@ def _row_ids(value: Any, depth: int) -> set[str]:
 
 def upsert(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
     """Insert or update the synced columns; the desk's own columns are left alone."""
-    names = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    updates = ", ".join(f"{k} = excluded.{k}" for k in values if k != "id")
-    conn.execute(
-        f"INSERT INTO {table} ({names}) VALUES ({marks}) ON CONFLICT(id) DO UPDATE SET {updates}",
-        values,
-    )
+    conn.execute(_upsert_sql(table, tuple(values)), values)
 
 
 def insert_once(conn: sqlite3.Connection, table: str, values: dict[str, Any]) -> None:
     """Append-only rows: what is here stays as it is."""
-    names = ", ".join(values)
-    marks = ", ".join(f":{k}" for k in values)
-    conn.execute(f"INSERT OR IGNORE INTO {table} ({names}) VALUES ({marks})", values)
+    conn.execute(_insert_sql(table, tuple(values)), values)
+
+
+@cache
+def _upsert_sql(table: str, names: tuple[str, ...]) -> str:
+    updates = ", ".join(f"{k} = excluded.{k}" for k in names if k != "id")
+    insert = _insert_sql(table, names).replace(" OR IGNORE", "")
+    return f"{insert} ON CONFLICT(id) DO UPDATE SET {updates}"
+
+
+@cache
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    marks = ", ".join(f":{k}" for k in names)
+    return f"INSERT OR IGNORE INTO {table} ({', '.join(names)}) VALUES ({marks})"
 
 
 def upsert_worker(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
@@ -77,13 +83,13 @@ def row(conn: sqlite3.Connection, table: str, row_id: str) -> sqlite3.Row | None
 
 
 # -- signatures of pulled rows ---------------------------------------------------
-def remember_signed(conn: sqlite3.Connection, table: str, row_id: str, seq: int, sig: str) -> None:
-    """The row as just written is the one signed: no kept copy is needed (the
-    migration's triggers keep one at the first local change)."""
-    conn.execute(
+def remember_signed(conn: sqlite3.Connection, signed: list[tuple[str, str, int, str]]) -> None:
+    """(table, id, seq, sig) of rows as just written: the ones signed, so no kept copy
+    is needed (the migration's triggers keep one at the first local change)."""
+    conn.executemany(
         "INSERT INTO sync_row (tbl, id, seq, sig) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(tbl, id) DO UPDATE SET seq = excluded.seq, sig = excluded.sig, data = NULL",
-        (table, row_id, seq, sig),
+        signed,
     )
 
 

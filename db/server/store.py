@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import create_engine, delete, event, func, insert, select, update
+from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -389,9 +389,7 @@ class Writer:
 
     # -- synced rows --------------------------------------------------------------
     def get(self, table: str, row_id: str) -> Row | None:
-        found = self.conn.execute(
-            select(row_state.c.data).where(row_state.c.tbl == table, row_state.c.id == row_id)
-        ).first()
+        found = self.conn.execute(_GET, {"t": table, "i": row_id}).first()
         return None if found is None else dict(found[0])
 
     def change(self, table: str, row_id: str) -> Row | None:
@@ -411,19 +409,15 @@ class Writer:
     def epoch(self) -> str:
         return self.epochs()[0]
 
-    def put(self, table: str, row_id: str, data: Row) -> int:
-        """Write a row with the next sequence number; returns that number."""
+    def put(self, table: str, row_id: str, data: Row, new: bool = False) -> int:
+        """Write a row with the next sequence number; returns that number. `new`: the
+        caller has just seen that the row is not here."""
         seq = self.next_seq()
         version = int(data.get("version", 1))
         sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)
-        values = {"data": data, "version": version, "seq": seq, "sig": sig}
-        exists = self.conn.execute(
-            update(row_state)
-            .where(row_state.c.tbl == table, row_state.c.id == row_id)
-            .values(**values)
-        ).rowcount
-        if not exists:
-            self.conn.execute(insert(row_state).values(tbl=table, id=row_id, **values))
+        values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq, "sig": sig}
+        if new or not self.conn.execute(_UPDATE, values).rowcount:
+            self.conn.execute(_INSERT, values)
         return seq
 
     def restore(self, change: Row) -> bool:
@@ -577,12 +571,27 @@ class Writer:
     def log(self, desk: str, incarnation: str, seq: int, entry: Row) -> None:
         """entry: mutation_id, name, worker_id, status, result."""
         self.conn.execute(
-            insert(pushed_mutation).values(
-                desk=desk, incarnation=incarnation, seq=seq, mutation_id=entry["mutation_id"],
-                name=entry["name"], worker_id=entry["worker_id"], status=entry["status"],
-                result=json.loads(json.dumps(entry["result"])),
-            )
-        )  # fmt: skip
+            _LOG,
+            {"desk": desk, "incarnation": incarnation, "seq": seq, **entry},
+        )
+
+
+# The statements every push runs, built once (building and compiling a statement
+# per call cost more than running it).
+_GET = select(row_state.c.data).where(
+    row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i")
+)
+_UPDATE = (
+    update(row_state)
+    .where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
+    .values(data=bindparam("data"), version=bindparam("version"), seq=bindparam("seq"),
+            sig=bindparam("sig"))
+)  # fmt: skip
+_INSERT = insert(row_state).values(
+    tbl=bindparam("t"), id=bindparam("i"), data=bindparam("data"), version=bindparam("version"),
+    seq=bindparam("seq"), sig=bindparam("sig"),
+)  # fmt: skip
+_LOG = insert(pushed_mutation)
 
 
 def sign(key: bytes, *parts: Any) -> str:

@@ -71,8 +71,9 @@ class RulesStore:
 
 
 def apply_batch(
-    writer: Writer, body: PushIn, who: TokenInfo
+    writer: Writer, body: PushIn, who: TokenInfo, body_size: int = protocol.BODY_MAX_BYTES
 ) -> tuple[list[MutationResult], int, int | None]:
+    """`body_size`: the request's bytes (unknown for a chunked body: the limit)."""
     desk, incarnation = body.desk_id, body.incarnation
     items = sorted(body.mutations, key=lambda m: m.seq)
     last = writer.last_seq(desk, incarnation)
@@ -93,7 +94,7 @@ def apply_batch(
             if item.seq != last + 1:
                 gap = last + 1
                 break
-            status, result = _answer(item, store, who, desk)
+            status, result = _answer(item, store, who, desk, body_size)
             result = {**result, "sig": writer.sign_answer(desk, item, status, result)}
             entry = {"mutation_id": item.mutation_id, "name": item.name,
                      "worker_id": item.worker_id, "status": status, "result": result}  # fmt: skip
@@ -109,16 +110,19 @@ def apply_batch(
                 result=_with_current(writer, seen["result"]),
             )
         )
-    writer.set_last_seq(desk, incarnation, last)
+    if items:  # asking where the numbering stands (an empty push) registers nothing
+        writer.set_last_seq(desk, incarnation, last)
     return results, last, gap
 
 
 def _answer(
-    item: MutationIn, store: RulesStore, who: TokenInfo, desk: str
+    item: MutationIn, store: RulesStore, who: TokenInfo, desk: str, body_size: int
 ) -> tuple[Status, dict[str, Any]]:
     """Apply one mutation; what to record as its answer."""
-    size = item.oversize or len(
-        json.dumps(item.args, ensure_ascii=False).encode("utf-8", "replace")
+    size = item.oversize or (
+        len(json.dumps(item.args, ensure_ascii=False).encode("utf-8", "replace"))
+        if body_size > protocol.MUTATION_MAX_BYTES  # else no mutation in it can be
+        else 0
     )
     if size > protocol.MUTATION_MAX_BYTES:
         why = f"{size:,} bytes; a mutation may be at most {protocol.MUTATION_MAX_BYTES:,}"
@@ -145,7 +149,7 @@ def _answer(
                             "message": exc.message}  # fmt: skip
     if isinstance(outcome, Rejection):
         return _rejected(outcome, store)
-    rows = [[w.table, w.id, store.writer.put(w.table, w.id, w.data)] for w in outcome]
+    rows = [[w.table, w.id, store.writer.put(w.table, w.id, w.data, w.new)] for w in outcome]
     return "applied", {"rows": rows}
 
 

@@ -24,10 +24,47 @@ def apply_changes(
     conn: sqlite3.Connection, changes: Iterable[Change], skip: set[str], at: str
 ) -> None:
     """Write changes inside the caller's transaction, then retry the quarantine.
-    `skip`: ids with local changes the server has not yet acknowledged."""
-    for change in changes:
-        _apply_one(conn, change, skip, at)
+    `skip`: ids with local changes the server has not yet acknowledged.
+
+    A page is first written whole, in one savepoint; only if one of its rows fails
+    is it written again row by row, each in its own (most pages never pay for it)."""
+    changes = list(changes)
+    held = sync_state.quarantine_count(conn) > 0
+    conn.execute("SAVEPOINT pulled_page")
+    try:
+        signed = [s for s in (_write(conn, change, skip) for change in changes) if s]
+        sync_state.remember_signed(conn, signed)
+    except (Invalid, sqlite3.Error):
+        conn.execute("ROLLBACK TO pulled_page")
+        conn.execute("RELEASE pulled_page")
+        for change in changes:
+            _apply_one(conn, change, skip, at)
+    else:
+        conn.execute("RELEASE pulled_page")
+        if held:  # a newer version of a row held aside made it in
+            for change in changes:
+                sync_state.release(conn, str(change.get("table")), str(change.get("id")))
     retry_quarantine(conn, skip, at)
+
+
+Signed = tuple[str, str, int, str]
+
+
+def _write(conn: sqlite3.Connection, change: Change, skip: set[str]) -> Signed | None:
+    """Write one pulled row (no savepoint of its own): its (table, id, seq, sig) to
+    remember, or None if it is not written here (a newer server's table, or a row
+    with changes of this desk's waiting)."""
+    table = change.get("table")
+    if table not in TABLES or change.get("id") in skip:
+        return None
+    values = _checked(str(table), change)
+    if table in APPEND_ONLY:
+        sync_state.insert_once(conn, str(table), values)
+    elif table == "worker":
+        sync_state.upsert_worker(conn, values)
+    else:
+        sync_state.upsert(conn, str(table), values)
+    return str(table), values["id"], int(change["seq"]), change["sig"]
 
 
 def retry_quarantine(conn: sqlite3.Connection, skip: set[str], at: str) -> int:
@@ -48,34 +85,26 @@ def retry_quarantine(conn: sqlite3.Connection, skip: set[str], at: str) -> int:
 def _apply_one(
     conn: sqlite3.Connection, change: Change, skip: set[str], at: str, retry: bool = False
 ) -> str:
-    table = change.get("table")
-    if table not in TABLES:
-        return "ignored"  # a table of a newer server; nothing of this desk's
-    if change.get("id") in skip:
-        return "skipped"
+    conn.execute("SAVEPOINT pulled_row")
     try:
-        values = _checked(table, change)
+        written = _write(conn, change, skip)
+        if written:
+            sync_state.remember_signed(conn, [written])
     except Invalid as exc:
+        conn.execute("RELEASE pulled_row")
         if not retry:
             sync_state.quarantine(conn, change, f"malformed: {exc}", at)
         return "quarantined"
-    conn.execute("SAVEPOINT pulled_row")
-    try:
-        if table in APPEND_ONLY:
-            sync_state.insert_once(conn, table, values)
-        elif table == "worker":
-            sync_state.upsert_worker(conn, values)
-        else:
-            sync_state.upsert(conn, table, values)
-        sync_state.remember_signed(conn, table, values["id"], int(change["seq"]), change["sig"])
     except sqlite3.Error as exc:  # a constraint, or a trigger the row's contents break
         conn.execute("ROLLBACK TO pulled_row")
         conn.execute("RELEASE pulled_row")
         sync_state.quarantine(conn, change, _reason(exc), at)
         return "quarantined"
     conn.execute("RELEASE pulled_row")
+    if not written:
+        return "skipped"
     if not retry:
-        sync_state.release(conn, table, values["id"])  # a newer version made it in
+        sync_state.release(conn, str(change["table"]), str(change["id"]))  # a newer version
     return "written"
 
 

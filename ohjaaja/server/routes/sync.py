@@ -28,9 +28,11 @@ def push(body: PushIn, who: Desk, store: StoreDep, request: Request) -> PushOut:
             409, f"schema_version: the server speaks {protocol.SCHEMA_VERSION}; upgrade the desk"
         )
     fault = request.app.state.fault
+    length = request.headers.get("content-length", "")
+    size = int(length) if length.isdigit() else protocol.BODY_MAX_BYTES
     try:
         results, last, gap = store.transaction(
-            lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body, who))
+            lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body, who, size))
         )
     except SeqReused as exc:
         detail = {"reason": "seq_reused", "seq": exc.seq, "message": str(exc)}

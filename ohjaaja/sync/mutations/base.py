@@ -44,6 +44,7 @@ class Write:
     table: str
     id: str
     data: Row
+    new: bool = False  # known not to be in the store (one statement instead of two)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def insert_once(table: str, row: Row, store: Store) -> Outcome:
     under an existing id is refused."""
     existing = store.get(table, row["id"])
     if existing is None:
-        return [Write(table, row["id"], row)]
+        return [Write(table, row["id"], row, new=True)]
     same = CREATED_WITH.get(table)
     if existing == row or (same and all(existing.get(k) == row[k] for k in same)):
         return []
