@@ -23,8 +23,7 @@ CREATE TABLE sync_row (
     seq INTEGER NOT NULL,
     sig TEXT NOT NULL,
     PRIMARY KEY (tbl, id)
-) WITHOUT ROWID;
-CREATE INDEX sync_row_seq ON sync_row(seq);
+) WITHOUT ROWID;  -- read by seq only after a server restore: no index to keep on every pull
 
 -- Pulled rows this desk could not store (a row missing its parent, a code held by
 -- a client not yet pushed, a malformed row): kept aside with the reason, tried

@@ -141,9 +141,11 @@ class SyncClient:
             self._check_epoch(report)
             self._push(report)
             self._pull(report)
-            with transaction(self.conn):
-                for from_id, to_id in sync_state.open_merges(self.conn):
-                    sync_state.complete_merge(self.conn, from_id, to_id)
+            merges = sync_state.open_merges(self.conn)
+            if merges:  # no write lock taken on a round with nothing to move
+                with transaction(self.conn):
+                    for from_id, to_id in merges:
+                        sync_state.complete_merge(self.conn, from_id, to_id)
             report.quarantined = sync_state.quarantine_count(self.conn)
             return report
 

@@ -553,11 +553,11 @@ def normalise(table: str, data: Any, field: str, allowed: Iterable[str] | None =
     if not isinstance(data, Mapping):
         raise Invalid(field, "must be an object")
     columns = COLUMNS[table]
-    permitted = set(columns) if allowed is None else set(allowed)
+    permitted = columns.keys() if allowed is None else set(allowed) | SERVER_MANAGED
     for key in data:
         if key not in columns:
             raise Invalid(f"{field}.{key}" if isinstance(key, str) else field, "unknown field")
-        if key not in permitted and key not in SERVER_MANAGED:
+        if key not in permitted:
             raise Invalid(f"{field}.{key}", "may not be set here")
     row: Row = {}
     for name, column in columns.items():
@@ -566,8 +566,8 @@ def normalise(table: str, data: Any, field: str, allowed: Iterable[str] | None =
             if column.required:
                 raise Invalid(f"{field}.{name}", "required")
             row[name] = None
-            continue
-        row[name] = column.kind.check(value, f"{field}.{name}")
+        else:
+            row[name] = column.kind.check(value, field + "." + name)
     return row
 
 
