@@ -82,6 +82,46 @@ def row(conn: sqlite3.Connection, table: str, row_id: str) -> sqlite3.Row | None
     return conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
 
 
+# -- rows that left this desk's scope -------------------------------------------------
+def referring(conn: sqlite3.Connection, table: str, column: str, row_id: str) -> list[str]:
+    return [r[0] for r in conn.execute(f"SELECT id FROM {table} WHERE {column} = ?", (row_id,))]
+
+
+def all_ids(conn: sqlite3.Connection, table: str) -> list[str]:
+    return [r[0] for r in conn.execute(f"SELECT id FROM {table}")]
+
+
+def in_use(conn: sqlite3.Connection, contact_id: str) -> bool:
+    """A contact a worker here holds or is typing a note on: never taken away."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM contact WHERE id = ? AND status = 'taken' UNION ALL "
+            "SELECT 1 FROM draft WHERE contact_id = ?",
+            (contact_id, contact_id),
+        ).fetchone()
+        is not None
+    )
+
+
+def delete_row(conn: sqlite3.Connection, table: str, row_id: str) -> None:
+    forget_signed(conn, table, row_id)
+    release(conn, table, row_id)
+    conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+
+
+def blank_client(conn: sqlite3.Connection, client_id: str) -> None:
+    """A client this desk may hold no longer: what identifies them is erased; the row
+    stays, deleted, as the desk's own access-log rows (append-only) point at it."""
+    forget_signed(conn, "client", client_id)  # first: its trigger would keep a copy
+    release(conn, "client", client_id)
+    conn.execute(
+        "UPDATE client SET hetu = NULL, hetu_temporary = 0, birth_date = NULL, last_name = '', "
+        "first_names = '', municipality_code = NULL, email = NULL, address = NULL, alerts = '', "
+        "deleted = 1 WHERE id = ?",
+        (client_id,),
+    )
+
+
 # -- signatures of pulled rows ---------------------------------------------------
 def remember_signed(conn: sqlite3.Connection, signed: list[tuple[str, str, int, str]]) -> None:
     """(table, id, seq, sig) of rows as just written: the ones signed, so no kept copy

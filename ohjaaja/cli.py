@@ -497,6 +497,8 @@ def print_quarantine(database: Path) -> int:
 def describe(report: Any) -> str:
     """One line of what a sync round did, for `sync --once`."""
     parts = [f"pushed {report.pushed}, rejected {report.rejected}, pulled {report.pulled}"]
+    if report.removed:
+        parts.append(f"removed {report.removed} that left this desk's scope")
     if report.epoch_changed:
         parts.append(f"server restored: gave back {report.restored} row(s), sent again")
     if report.new_incarnation:

@@ -133,7 +133,45 @@ def _v2_authority(conn: Connection) -> None:
     conn.execute(text("INSERT INTO counter (name, value) VALUES ('tokens', 0)"))
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_authority)
+def _v3_scope(conn: Connection) -> None:
+    """Client data goes only where it must: a row's scope and subject, a token's
+    reach, the links a change of scope follows, the exits that remove a row from
+    desks, and the client trail (changes, disclosures, access-log reads)."""
+    meta = MetaData()
+    Table(
+        "row_link", meta,
+        Column("parent_tbl", String, primary_key=True),
+        Column("parent_id", String, primary_key=True),
+        Column("child_tbl", String, primary_key=True),
+        Column("child_id", String, primary_key=True),
+    )  # fmt: skip
+    Table(
+        "scope_exit", meta,
+        Column("seq", BigInteger, primary_key=True), Column("tbl", String, nullable=False),
+        Column("id", String, nullable=False), Column("munis", String), Column("lines", String),
+    )  # fmt: skip
+    Table(
+        "client_trail", meta,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("at", String, nullable=False), Column("client_id", String, nullable=False),
+        Column("event", String, nullable=False), Column("action", String, nullable=False),
+        Column("desk", String), Column("workers", String, nullable=False),
+        Column("role", String), Column("detail", JSON, nullable=False),
+        Index("client_trail_client", "client_id"),
+    )  # fmt: skip
+    meta.create_all(conn)
+    for column in ("kind VARCHAR NOT NULL DEFAULT 'shared'", "munis VARCHAR", "lines VARCHAR",
+                   "subject VARCHAR"):  # fmt: skip
+        conn.execute(text(f"ALTER TABLE row_state ADD COLUMN {column}"))
+    conn.execute(text("CREATE INDEX row_state_subject ON row_state (subject)"))
+    for column in ("munis VARCHAR", "lines VARCHAR", "identity_codes INTEGER NOT NULL DEFAULT 1"):
+        conn.execute(text(f"ALTER TABLE token ADD COLUMN {column}"))
+    # Rows written before scopes are scoped when the server first opens the store
+    # (the rules live above the store): until then none is served but the shared.
+    conn.execute(text("UPDATE row_state SET kind = 'unscoped'"))
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_authority, _v3_scope)
 LATEST = len(STEPS)
 
 

@@ -18,7 +18,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -30,10 +40,13 @@ from db.server.migrations import upgrade
 from db.server.tables import (
     client_alias,
     client_identity,
+    client_trail,
     counter,
     desk_incarnation,
     pushed_mutation,
+    row_link,
     row_state,
+    scope_exit,
     server_meta,
     token,
     worker,
@@ -58,6 +71,42 @@ class TokenInfo:
     name: str
     role: str
     workers: frozenset[str]  # worker ids this token acts for
+    munis: str | None = None  # its reach, as row_state keeps scopes ('|091|'; None: all)
+    lines: str | None = None
+    identity_codes: bool = True
+
+
+@dataclass(frozen=True)
+class RowScope:
+    """Who may be sent a row (see db.server.tables.row_state), the client it concerns,
+    and the rows of client data it refers to."""
+
+    kind: str = "shared"
+    munis: str | None = None
+    lines: str | None = None
+    subject: str | None = None
+    parents: tuple[tuple[str, str], ...] = ()
+
+
+# The rules of scope live above the store (ohjaaja.server.scoping); a store opened
+# without them (admin commands) writes only shared rows.
+Scoper = Callable[["Writer", str, str, dict[str, Any]], RowScope]
+
+
+def shared(_writer: Writer, _table: str, _row_id: str, _data: dict[str, Any]) -> RowScope:
+    return RowScope()
+
+
+@dataclass(frozen=True)
+class Exit:
+    """A row that left the scope it had at seq; its scope now (None: gone)."""
+
+    seq: int
+    table: str
+    id: str
+    munis: str | None
+    lines: str | None
+    now: RowScope | None
 
 
 @dataclass(frozen=True)
@@ -67,6 +116,9 @@ class TokenRecord:
     workers: tuple[str, ...]  # names
     created_at: str
     revoked_at: str | None
+    munis: str | None = None
+    lines: str | None = None
+    identity_codes: bool = True
 
     @property
     def active(self) -> bool:
@@ -117,13 +169,20 @@ def _check_file(path: str) -> None:
 
 class Store:
     def __init__(
-        self, url: str, training: bool | None = None, journal: Journal | None = None
+        self,
+        url: str,
+        training: bool | None = None,
+        journal: Journal | None = None,
+        scoper: Scoper | None = None,
     ) -> None:
         """Open (creating if new, upgrading if old) a store. `training` fixes a new
         store's mode; for an existing one it must agree, so training data and
-        client data never share a store. None: whatever the store already is."""
+        client data never share a store. None: whatever the store already is.
+        `scoper`: the rules of scope (a server has them; rows written before
+        scopes are scoped when a store is first opened with them)."""
         self.engine = make_engine(url)
         self.journal = journal
+        self.scoper: Scoper = shared
         upgrade(self.engine)
         with self.engine.begin() as conn:
             meta = dict(conn.execute(select(server_meta.c.key, server_meta.c.value)).all())
@@ -137,6 +196,32 @@ class Store:
         if training is not None and training != self.training:
             raise StoreModeError(f"this is a {meta['mode']} store")
         self._row_key = bytes.fromhex(meta["row_key"])
+        if scoper is not None:
+            self.use_scoper(scoper)
+
+    def use_scoper(self, scoper: Scoper) -> None:
+        """Write with these rules of scope from now on, and scope the rows written
+        before scopes, parents before children (no new sequence numbers: desks
+        that hold them keep them until they start over)."""
+        self.scoper = scoper
+        with self.engine.connect() as conn:
+            tables = [t for (t,) in conn.execute(
+                select(row_state.c.tbl).where(row_state.c.kind == "unscoped").distinct()
+            )]  # fmt: skip
+        order = ("client", "client_phone", "relative", "contact", "contact_event", "offer",
+                 "notification", "handover", "handover_event")  # fmt: skip
+        for table in sorted(tables, key=lambda t: order.index(t) if t in order else -1):
+
+            def scope_table(writer: Writer, table: str = table) -> None:
+                for row_id, data in writer.conn.execute(
+                    select(row_state.c.id, row_state.c.data).where(
+                        row_state.c.tbl == table, row_state.c.kind == "unscoped"
+                    )
+                ).all():
+                    found = self.scoper(writer, table, row_id, dict(data))
+                    writer.set_scope(table, row_id, found)
+
+            self.transaction(scope_table)
 
     def close(self) -> None:
         """Checkpoint an SQLite store's WAL into its file, so a plain copy of the file
@@ -197,12 +282,23 @@ class Store:
         return self.heads()[0]
 
     # -- tokens ----------------------------------------------------------------
-    def create_token(self, name: str, role: str, at: str, workers: Iterable[str] = ()) -> str:
-        """A new token; `workers` are names of registered workers it may act for."""
+    def create_token(
+        self,
+        name: str,
+        role: str,
+        at: str,
+        workers: Iterable[str] = (),
+        munis: str | None = None,
+        lines: str | None = None,
+        identity_codes: bool = True,
+    ) -> str:
+        """A new token; `workers` are names of registered workers it may act for;
+        munis, lines and identity_codes its reach (None: the whole region)."""
         secret = "ohj_" + secrets.token_urlsafe(32)  # a prefix: never read as an option
         entry = {
             "op": "token.create", "at": at, "id": new_id(), "name": name, "role": role,
             "secret_hash": _hash(secret), "workers": self._worker_ids(workers),
+            "munis": munis, "lines": lines, "identity_codes": identity_codes,
         }  # fmt: skip
         self._administer(entry)
         return secret
@@ -230,6 +326,9 @@ class Store:
                 tuple(names.get(w, w) for w in json.loads(row.workers)),
                 row.created_at,
                 row.revoked_at,
+                row.munis,
+                row.lines,
+                bool(row.identity_codes),
             )
             for row in rows
         ]
@@ -237,13 +336,21 @@ class Store:
     def authenticate(self, secret: str) -> TokenInfo | None:
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(token.c.name, token.c.role, token.c.workers).where(
-                    token.c.secret_hash == _hash(secret), token.c.revoked_at.is_(None)
-                )
+                select(
+                    token.c.name,
+                    token.c.role,
+                    token.c.workers,
+                    token.c.munis,
+                    token.c.lines,
+                    token.c.identity_codes,
+                ).where(token.c.secret_hash == _hash(secret), token.c.revoked_at.is_(None))
             ).first()
         if row is None:
             return None
-        return TokenInfo(str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")))
+        return TokenInfo(
+            str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")), row[3], row[4],
+            bool(row[5]),
+        )  # fmt: skip
 
     # -- the worker register -------------------------------------------------------
     def add_worker(
@@ -295,7 +402,8 @@ class Store:
                 conn.execute(insert(token).values(
                     id=entry["id"], name=entry["name"], role=entry["role"],
                     secret_hash=entry["secret_hash"], created_at=entry["at"],
-                    workers=json.dumps(entry["workers"]),
+                    workers=json.dumps(entry["workers"]), munis=entry.get("munis"),
+                    lines=entry.get("lines"), identity_codes=int(entry.get("identity_codes", 1)),
                 ))  # fmt: skip
                 return 1
             if op == "token.revoke":
@@ -315,7 +423,7 @@ class Store:
                     update(token).where(token.c.name == entry["name"])
                     .values(workers=json.dumps(entry["workers"]))
                 ).rowcount)  # fmt: skip
-            writer = Writer(conn, self._row_key, self.training)
+            writer = Writer(conn, self._row_key, self.training, self.scoper)
             if op == "worker.add":
                 return writer.register_worker(entry["name"], entry["roles"], entry["teams"],
                                               entry["at"])  # fmt: skip
@@ -330,7 +438,7 @@ class Store:
         for attempt in range(_RETRIES):
             try:
                 with self.engine.begin() as conn:
-                    writer = Writer(conn, self._row_key, self.training)
+                    writer = Writer(conn, self._row_key, self.training, self.scoper)
                     writer.lock()
                     result = work(writer)
                     writer.finish()
@@ -343,26 +451,92 @@ class Store:
         raise AssertionError("unreachable")
 
     # -- reading -----------------------------------------------------------
-    def changes(self, cursor: int, limit: int) -> list[Row]:
-        """Rows changed after the cursor, in sequence order, each signed."""
+    def changes(
+        self, cursor: int, limit: int, munis: Iterable[str] | None = None,
+        lines: Iterable[str] | None = None,
+    ) -> tuple[list[Row], list[Exit], int, int]:  # fmt: skip
+        """Rows a reach may be sent (munis, lines: None for all) changed after the
+        cursor, in sequence order, each signed; the rows that left some scope in
+        the same stretch (the caller decides whose); the cursor to ask from next;
+        the head. Audit rows are never among them."""
         with self.engine.connect() as conn:
+            head = int(
+                conn.execute(select(counter.c.value).where(counter.c.name == "seq")).scalar_one()
+            )  # read first: every row up to it is committed
+            where = [row_state.c.seq > cursor, row_state.c.seq <= head,
+                     row_state.c.kind.in_(("shared", "client"))]  # fmt: skip
+            for column, codes in ((row_state.c.munis, munis), (row_state.c.lines, lines)):
+                if codes is not None:
+                    where.append(or_(column.is_(None), *(
+                        column.contains(f"|{code}|", autoescape=True) for code in codes
+                    )))  # fmt: skip
             rows = conn.execute(
-                select(row_state)
-                .where(row_state.c.seq > cursor)
-                .order_by(row_state.c.seq)
-                .limit(limit)
+                select(row_state).where(*where).order_by(row_state.c.seq).limit(limit)
             ).all()
+            upto = int(rows[-1].seq) if len(rows) == limit else head
+            exits = [
+                Exit(int(e.seq), e.tbl, e.id, e.munis, e.lines,
+                     None if e.kind is None else RowScope(e.kind, e.now_munis, e.now_lines))
+                for e in conn.execute(
+                    select(scope_exit, row_state.c.kind, row_state.c.munis.label("now_munis"),
+                           row_state.c.lines.label("now_lines"))
+                    .outerjoin(row_state, (row_state.c.tbl == scope_exit.c.tbl)
+                               & (row_state.c.id == scope_exit.c.id))
+                    .where(scope_exit.c.seq > cursor, scope_exit.c.seq <= upto)
+                    .order_by(scope_exit.c.seq)
+                )
+            ] if munis is not None or lines is not None else []  # fmt: skip
         epoch = self.epoch
-        return [_change(row, self._row_key, epoch) for row in rows]
+        changes = [{**_change(row, self._row_key, epoch), "subject": row.subject} for row in rows]
+        return changes, exits, upto, head
+
+    def record(self, entries: list[Row]) -> None:
+        """Append entries to the client trail (see Writer.trail), in one transaction."""
+        if entries:
+            with self.engine.begin() as conn:
+                conn.execute(insert(client_trail), entries)
+
+    def trail(self, client_id: str) -> tuple[list[Row], list[Row]]:
+        """A client's record in the whole region: (the looks desks recorded as audit
+        rows, the trail of changes, disclosures and reads of this log), including
+        what was recorded under ids merged into this client."""
+        with self.engine.connect() as conn:
+            ids = [client_id, *conn.execute(
+                select(client_alias.c.alias).where(client_alias.c.client_id == client_id)
+            ).scalars()]  # fmt: skip
+            looks = [
+                dict(row.data)
+                for row in conn.execute(
+                    select(row_state.c.data).where(
+                        row_state.c.subject.in_(ids), row_state.c.tbl == "audit"
+                    )
+                )
+            ]
+            entries = [
+                dict(row._mapping)
+                for row in conn.execute(
+                    select(client_trail)
+                    .where(client_trail.c.client_id.in_(ids))
+                    .order_by(client_trail.c.id)
+                )
+            ]
+        return looks, entries
 
 
 class Writer:
     """Operations inside one server transaction (see Store.transaction)."""
 
-    def __init__(self, conn: Connection, row_key: bytes, training: bool) -> None:
+    def __init__(
+        self, conn: Connection, row_key: bytes, training: bool, scoper: Scoper = shared
+    ) -> None:
         self.conn = conn
         self.row_key = row_key
         self.training = training
+        self.scoper = scoper
+        self._scopes: dict[tuple[str, str], RowScope | None] = {}
+        # Who is writing (token name, acting worker, mutation, time): each change of
+        # client data is put on that client's trail with it. None: no trail (admin).
+        self.context: Row | None = None
         self._seq: int | None = None  # the last number handed out in this transaction
         self._start: int | None = None  # the counter as this transaction found it
         self._workers: dict[str, WorkerRecord | None] = {}
@@ -411,14 +585,83 @@ class Writer:
 
     def put(self, table: str, row_id: str, data: Row, new: bool = False) -> int:
         """Write a row with the next sequence number; returns that number. `new`: the
-        caller has just seen that the row is not here."""
+        caller has just seen that the row is not here. A row whose scope changes
+        leaves an exit behind, and the rows referring to it follow it."""
         seq = self.next_seq()
         version = int(data.get("version", 1))
+        scope = self.scoper(self, table, row_id, data)
+        before = None if new else self.scope_of(table, row_id)
         sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)
-        values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq, "sig": sig}
+        values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq,
+                  "sig": sig, "kind": scope.kind, "munis": scope.munis, "lines": scope.lines,
+                  "subject": scope.subject}  # fmt: skip
         if new or not self.conn.execute(_UPDATE, values).rowcount:
             self.conn.execute(_INSERT, values)
+        self._scopes[(table, row_id)] = scope
+        self._link(table, row_id, scope)
+        if scope.subject and scope.kind == "client" and self.context is not None:
+            self.trail(scope.subject, "change", self.context["action"],
+                       [self.context["worker"]], {"table": table, "id": row_id,
+                                                  "version": version})  # fmt: skip
+        if before is not None and (before.munis, before.lines) != (scope.munis, scope.lines):
+            self.conn.execute(insert(scope_exit).values(
+                seq=seq, tbl=table, id=row_id, munis=before.munis, lines=before.lines
+            ))  # fmt: skip
+            self._follow(table, row_id)
         return seq
+
+    def _follow(self, table: str, row_id: str) -> None:
+        """The rows referring to a row whose scope changed are written again (not on
+        anyone's trail: nothing in them changed)."""
+        context, self.context = self.context, None
+        try:
+            for child_table, child_id in self.conn.execute(
+                select(row_link.c.child_tbl, row_link.c.child_id).where(
+                    row_link.c.parent_tbl == table, row_link.c.parent_id == row_id
+                )
+            ).all():
+                data = self.get(child_table, child_id)
+                if data is not None:
+                    self.put(child_table, child_id, data)
+        finally:
+            self.context = context
+
+    def _link(self, table: str, row_id: str, scope: RowScope) -> None:
+        if not scope.parents:
+            return
+        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+        self.conn.execute(
+            dialect.insert(row_link).on_conflict_do_nothing(),
+            [{"parent_tbl": p[0], "parent_id": p[1], "child_tbl": table, "child_id": row_id}
+             for p in scope.parents],
+        )  # fmt: skip
+
+    def scope_of(self, table: str, row_id: str) -> RowScope | None:
+        """A stored row's scope (None: no such row), read once a transaction."""
+        key = (table, row_id)
+        if key not in self._scopes:
+            found = self.conn.execute(_SCOPE, {"t": table, "i": row_id}).first()
+            self._scopes[key] = None if found is None else RowScope(*found)
+        return self._scopes[key]
+
+    def set_scope(self, table: str, row_id: str, scope: RowScope) -> None:
+        """Scope a row without writing it again (a store upgraded to scopes)."""
+        self.conn.execute(
+            update(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
+            .values(kind=scope.kind, munis=scope.munis, lines=scope.lines, subject=scope.subject)
+        )  # fmt: skip
+        self._scopes[(table, row_id)] = scope
+        self._link(table, row_id, scope)
+
+    def trail(self, client_id: str, event: str, action: str, workers: Iterable[str],
+              detail: Row) -> None:  # fmt: skip
+        """Append to a client's trail (the context's token and time)."""
+        context = self.context or {}
+        self.conn.execute(insert(client_trail).values(
+            at=context.get("at") or "", client_id=client_id, event=event, action=action,
+            desk=context.get("desk"), workers=json.dumps(sorted(w for w in workers if w)),
+            role=context.get("role"), detail=detail,
+        ))  # fmt: skip
 
     def restore(self, change: Row) -> bool:
         """A row a desk gives back after a restore: taken only if this store signed it
@@ -585,12 +828,17 @@ _UPDATE = (
     update(row_state)
     .where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
     .values(data=bindparam("data"), version=bindparam("version"), seq=bindparam("seq"),
-            sig=bindparam("sig"))
+            sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
+            lines=bindparam("lines"), subject=bindparam("subject"))
 )  # fmt: skip
 _INSERT = insert(row_state).values(
     tbl=bindparam("t"), id=bindparam("i"), data=bindparam("data"), version=bindparam("version"),
-    seq=bindparam("seq"), sig=bindparam("sig"),
+    seq=bindparam("seq"), sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
+    lines=bindparam("lines"), subject=bindparam("subject"),
 )  # fmt: skip
+_SCOPE = select(row_state.c.kind, row_state.c.munis, row_state.c.lines, row_state.c.subject).where(
+    row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i")
+)
 _LOG = insert(pushed_mutation)
 
 

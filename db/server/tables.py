@@ -31,6 +31,10 @@ token = Table(
     Column("created_at", String, nullable=False),
     Column("revoked_at", String),
     Column("workers", String, nullable=False, server_default="[]"),  # JSON ids it acts for
+    # Its reach (ohjaaja.sync.scope): '|091|853|', NULL for all; identity codes or not.
+    Column("munis", String),
+    Column("lines", String),
+    Column("identity_codes", Integer, nullable=False, server_default="1"),
 )
 worker = Table(
     "worker",
@@ -51,6 +55,48 @@ row_state = Table(
     Column("seq", BigInteger, nullable=False, index=True),
     Column("data", JSON, nullable=False),
     Column("sig", String),
+    # Who may be sent it: 'shared' (everyone), 'client' (desks whose reach meets
+    # munis and lines; NULL: all), 'audit' (no desk), 'unscoped' (written before
+    # scopes, until the server scopes it). subject: the client it concerns.
+    Column("kind", String, nullable=False, server_default="shared"),
+    Column("munis", String),
+    Column("lines", String),
+    Column("subject", String),  # indexed: row_state_subject
+)
+# A row of client data and the rows of client data it refers to: when a row's
+# scope changes, the rows referring to it follow.
+row_link = Table(
+    "row_link",
+    metadata,
+    Column("parent_tbl", String, primary_key=True),
+    Column("parent_id", String, primary_key=True),
+    Column("child_tbl", String, primary_key=True),
+    Column("child_id", String, primary_key=True),
+)
+# A row left some desks' reach at seq: those desks are told to remove it.
+scope_exit = Table(
+    "scope_exit",
+    metadata,
+    Column("seq", BigInteger, primary_key=True),
+    Column("tbl", String, nullable=False),
+    Column("id", String, nullable=False),
+    Column("munis", String),  # the scope it left
+    Column("lines", String),
+)
+# Append-only: what happened to a client's data besides the looks the audit rows
+# record: changes, disclosures to desks, reads of the access log itself.
+client_trail = Table(
+    "client_trail",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", String, nullable=False),
+    Column("client_id", String, nullable=False),  # indexed: client_trail_client
+    Column("event", String, nullable=False),  # change, disclosure, access_log
+    Column("action", String, nullable=False),  # the mutation, 'pull', 'answer', 'read'
+    Column("desk", String),  # the token's name
+    Column("workers", String, nullable=False),  # JSON names
+    Column("role", String),
+    Column("detail", JSON, nullable=False),
 )
 # One row per (desk, mutation): the answer given, kept to answer a resend alike.
 pushed_mutation = Table(

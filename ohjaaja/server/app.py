@@ -15,6 +15,7 @@ from db.server.store import Store
 from ohjaaja.clock import Clock, SystemClock
 from ohjaaja.server.limits import BodyLimit
 from ohjaaja.server.routes import events, intake, status, sync
+from ohjaaja.server.scoping import scope_row
 from ohjaaja.server.watch import HeadWatch
 from ohjaaja.sync import protocol
 
@@ -35,6 +36,7 @@ def create_app(store: Store, clock: Clock | None = None, fault: str | None = Non
         lifespan=lifespan,
         default_response_class=SafeJSONResponse,
     )
+    store.use_scoper(scope_row)  # client data goes only where it must
     app.state.store = store
     app.state.clock = clock or SystemClock()
     app.state.fault = fault

@@ -114,9 +114,12 @@ class Change(BaseModel):
     seq: int
     table: str
     id: str
-    version: int
-    data: dict[str, Any]
-    sig: str
+    version: int = 0
+    data: dict[str, Any] | None = None
+    sig: str = ""
+    removed: bool = Field(
+        default=False, description="the row left this desk's scope: remove it (no data)"
+    )
 
 
 class ChangesOut(BaseModel):
@@ -124,6 +127,9 @@ class ChangesOut(BaseModel):
     head: int
     changes: list[Change]
     next_cursor: int
+    reach: str = Field(
+        default="", description="what this token is sent: when it changes, a desk pulls anew"
+    )
 
 
 class Health(BaseModel):

@@ -24,9 +24,11 @@ from typing import Any, Literal
 
 from db.server.store import TokenInfo, Writer
 from ohjaaja.server.models import MutationIn, MutationResult, PushIn
+from ohjaaja.server.scoping import disclosures, reach_of, sees
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
 from ohjaaja.sync.rows import Invalid, check_values
+from ohjaaja.sync.scope import redact
 
 Status = Literal["applied", "rejected"]
 
@@ -71,9 +73,14 @@ class RulesStore:
 
 
 def apply_batch(
-    writer: Writer, body: PushIn, who: TokenInfo, body_size: int = protocol.BODY_MAX_BYTES
+    writer: Writer,
+    body: PushIn,
+    who: TokenInfo,
+    body_size: int = protocol.BODY_MAX_BYTES,
+    at: str = "",
 ) -> tuple[list[MutationResult], int, int | None]:
-    """`body_size`: the request's bytes (unknown for a chunked body: the limit)."""
+    """`body_size`: the request's bytes (unknown for a chunked body: the limit); `at`:
+    the server's time, for the clients' trails."""
     desk, incarnation = body.desk_id, body.incarnation
     items = sorted(body.mutations, key=lambda m: m.seq)
     last = writer.last_seq(desk, incarnation)
@@ -94,7 +101,11 @@ def apply_batch(
             if item.seq != last + 1:
                 gap = last + 1
                 break
+            actor = writer.worker(item.worker_id) if item.worker_id else None
+            writer.context = {"at": at, "desk": who.name, "role": who.role, "action": item.name,
+                              "worker": actor.name if actor else item.worker_id}  # fmt: skip
             status, result = _answer(item, store, who, desk, body_size)
+            writer.context = None
             result = {**result, "sig": writer.sign_answer(desk, item, status, result)}
             entry = {"mutation_id": item.mutation_id, "name": item.name,
                      "worker_id": item.worker_id, "status": status, "result": result}  # fmt: skip
@@ -107,7 +118,7 @@ def apply_batch(
                 seq=item.seq,
                 mutation_id=item.mutation_id,
                 status=seen["status"],
-                result=_with_current(writer, seen["result"]),
+                result=_with_current(writer, seen["result"], who, at),
             )
         )
     if items:  # asking where the numbering stands (an empty push) registers nothing
@@ -216,15 +227,33 @@ def _rejected(rejection: Rejection, store: RulesStore) -> tuple[Status, dict[str
     return "rejected", result
 
 
-def _with_current(writer: Writer, result: dict[str, Any]) -> dict[str, Any]:
+def _with_current(
+    writer: Writer, result: dict[str, Any], who: TokenInfo, at: str
+) -> dict[str, Any]:
     """A rejection's rows as the store has them now (not as they were when it was
-    first answered), for the desk to return to."""
+    first answered), for the desk to return to: only those in the token's reach
+    (a refused registration must not show a desk a client outside it), put on
+    their clients' trails as disclosed."""
     keys = result.get("current_rows")
     if not keys:
         return result
-    current = [
-        writer.change(key[0], key[1])
-        for key in keys
-        if isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)
-    ]
-    return {**result, "current": [row for row in current if row is not None]}
+    reach = reach_of(who)
+    current = []
+    for key in keys:
+        if not (isinstance(key, list) and len(key) == 2 and all(isinstance(k, str) for k in key)):
+            continue
+        scope = writer.scope_of(key[0], key[1])
+        row = writer.change(key[0], key[1])
+        if row is None or scope is None or not sees(reach, scope):
+            continue
+        current.append({**row, "data": redact(key[0], row["data"], reach),
+                        "subject": scope.subject})  # fmt: skip
+    if current:
+        writer.context = {"at": at, "desk": who.name, "role": who.role}
+        names = {w: record.name for w in who.workers if (record := writer.worker(w))}
+        for entry in disclosures(who, names, current, at, "answer"):
+            writer.trail(entry["client_id"], "disclosure", "answer", json.loads(entry["workers"]),
+                         entry["detail"])  # fmt: skip
+        writer.context = None
+    return {**result, "current": [{k: v for k, v in row.items() if k != "subject"}
+                                  for row in current]}  # fmt: skip

@@ -40,7 +40,7 @@ from db.ids import new_id
 from db.reference import get_meta, set_meta
 from ohjaaja.clock import Clock, to_iso
 from ohjaaja.sync import protocol
-from ohjaaja.sync.incoming import apply_changes, signed_rows
+from ohjaaja.sync.incoming import apply_changes, forget_client_data, signed_rows
 from ohjaaja.sync.outgoing import record
 
 FOLLOW_READ_TIMEOUT = 20.0  # the server sends a keepalive every 15 s
@@ -57,6 +57,7 @@ class SyncReport:
     pushed: int = 0
     rejected: int = 0
     pulled: int = 0
+    removed: int = 0  # rows that left this desk's scope
     lost_claims: tuple[str, ...] = ()
     refusals: list[tuple[str, str]] = field(default_factory=list)  # (mutation, reason)
     merged_clients: list[tuple[str, str]] = field(default_factory=list)  # (refused, existing)
@@ -331,15 +332,30 @@ class SyncClient:
         cursor = int(get_meta(self.conn, "pull_cursor") or 0)
         while True:
             page = self._call("GET", "/v1/changes", params={"cursor": cursor, "limit": PULL_PAGE})
-            if not page["changes"]:
-                break
-            cursor = int(page["next_cursor"])
+            reach = str(page.get("reach", ""))
             with transaction(self.conn):
-                skip = sync_state.pending_row_ids(self.conn)
-                apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
+                known = get_meta(self.conn, "server_reach")
+                if known is None and cursor > 0:
+                    known = "everything"  # pulled before scopes: the whole region
+                if reach != (known or reach):
+                    # The token now reaches other municipalities or lines: what it may hold
+                    # is pulled anew (and what it no longer may is taken away).
+                    skip = sync_state.pending_row_ids(self.conn)
+                    forget_client_data(self.conn, skip)
+                    set_meta(self.conn, "server_reach", reach)
+                    set_meta(self.conn, "pull_cursor", "0")
+                    cursor = 0
+                    continue
+                set_meta(self.conn, "server_reach", reach)
+                # A page may carry nothing for this desk and still move its cursor on.
+                before, cursor = cursor, max(cursor, int(page["next_cursor"]))
+                if page["changes"]:
+                    skip = sync_state.pending_row_ids(self.conn)
+                    apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
                 set_meta(self.conn, "pull_cursor", str(cursor))
-            report.pulled += len(page["changes"])
-            if cursor >= int(page["head"]):
+            report.pulled += sum(1 for change in page["changes"] if not change.get("removed"))
+            report.removed += sum(1 for change in page["changes"] if change.get("removed"))
+            if cursor >= int(page["head"]) or (cursor == before and not page["changes"]):
                 break
 
     # -- live pokes ---------------------------------------------------------

@@ -16,6 +16,7 @@ from typing import Any
 
 from db import sync_state
 from ohjaaja.sync.rows import APPEND_ONLY, TABLES, Invalid, desk_row, normalise
+from ohjaaja.sync.scope import CHILDREN, CLIENT_DATA
 
 Change = dict[str, Any]
 
@@ -57,6 +58,10 @@ def _write(conn: sqlite3.Connection, change: Change, skip: set[str]) -> Signed |
     table = change.get("table")
     if table not in TABLES or change.get("id") in skip:
         return None
+    if change.get("removed") is True:
+        if table in CLIENT_DATA and isinstance(change.get("id"), str):
+            remove(conn, str(table), change["id"], skip)
+        return None
     values = _checked(str(table), change)
     if table in APPEND_ONLY:
         sync_state.insert_once(conn, str(table), values)
@@ -65,6 +70,34 @@ def _write(conn: sqlite3.Connection, change: Change, skip: set[str]) -> Signed |
     else:
         sync_state.upsert(conn, str(table), values)
     return str(table), values["id"], int(change["seq"]), change["sig"]
+
+
+def remove(conn: sqlite3.Connection, table: str, row_id: str, skip: set[str]) -> bool:
+    """Take away a row that left this desk's scope, and the rows referring to it;
+    True if it is gone. What a worker here is working on stays (a change not yet
+    pushed, a contact held or with a note being typed), and so does what it
+    refers to."""
+    if row_id in skip or (table == "contact" and sync_state.in_use(conn, row_id)):
+        return False
+    whole = True
+    for child, column in CHILDREN[table]:
+        for child_id in sync_state.referring(conn, child, column, row_id):
+            whole = remove(conn, child, child_id, skip) and whole
+    if not whole:
+        return False
+    if table == "client":
+        sync_state.blank_client(conn, row_id)
+    else:
+        sync_state.delete_row(conn, table, row_id)
+    return True
+
+
+def forget_client_data(conn: sqlite3.Connection, skip: set[str]) -> None:
+    """Take away every row of client data (but what a worker here is working on),
+    before pulling what a changed reach allows."""
+    for table in sorted(CLIENT_DATA):
+        for row_id in sync_state.all_ids(conn, table):
+            remove(conn, table, row_id, skip)
 
 
 def retry_quarantine(conn: sqlite3.Connection, skip: set[str], at: str) -> int:

@@ -25,6 +25,7 @@ from ohjaaja.clock import FixedClock
 from ohjaaja.desk import Desk
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.sync.protocol import SCHEMA_VERSION
+from ohjaaja.sync.scope import Reach, encode
 
 AT = "2026-11-23T08:00:00.000000Z"
 
@@ -92,12 +93,17 @@ class Site:
         clock: FixedClock,
         roles: tuple[str, ...] = ("guidance",),
         teams: tuple[str, ...] = (),
+        reach: Reach | None = None,
     ) -> None:
+        reach = reach or Reach()
         self.path = tmp / f"{name}.sqlite"
         self.worker = f"worker-{name}"
         admin = server.admin()
         admin.add_worker(self.worker, roles, teams, AT)
-        self.token = admin.create_token(name, "desk", AT, [self.worker])
+        self.token = admin.create_token(
+            name, "desk", AT, [self.worker], encode(reach.munis), encode(reach.lines),
+            reach.identity_codes,
+        )  # fmt: skip
         admin.close()
         self.desk = Desk(self.path, clock, self.worker, roles, teams=teams)
         self.sync = SyncClient(self.path, server.url, self.token, clock)

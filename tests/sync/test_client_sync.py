@@ -37,7 +37,13 @@ def test_client_edits_relatives_and_the_access_log_sync(
     relative_sql = "SELECT id, name, relation, phone_e164 FROM relative"
     assert rows(b, relative_sql) == rows(a, relative_sql)
     audit_sql = "SELECT id, worker_id, action, reason, detail FROM audit ORDER BY id"
-    assert rows(b, audit_sql) == rows(a, audit_sql) and len(rows(a, audit_sql)) == 5
+    looked = rows(a, audit_sql)
+    assert len(looked) == 5 and not set(looked) & set(rows(b, audit_sql))  # never to other desks
+    store = server.admin()
+    looks, trail = store.trail(client_id)  # they went up: the region-wide record has them
+    store.close()
+    assert sorted(look["id"] for look in looks) == sorted(r[0] for r in looked)
+    assert {e["event"] for e in trail} == {"change", "disclosure"}
     # The other desk finds the client by the new number and the relative's, not the old one.
     assert [m.id for m in b.desk.find_clients("02 262 6000")] == [client_id]
     assert [m.via for m in b.desk.find_clients("050 123 4567")] == ["relative"]

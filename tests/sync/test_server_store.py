@@ -13,6 +13,7 @@ from sqlalchemy import text
 from db.server.journal import Journal
 from db.server.migrations import LATEST, upgrade, version
 from db.server.store import Store, StoreFileError, make_engine
+from ohjaaja.server.scoping import scope_row
 from tests.sync.conftest import AT
 
 
@@ -64,8 +65,12 @@ def test_a_store_made_at_version_1_is_upgraded_with_its_data(url: str) -> None:
         log = conn.execute(text("SELECT incarnation, seq, mutation_id FROM pushed_mutation"))
         assert [tuple(r) for r in log] == [("", 2, "m2")]
     assert store.authenticate("ohj_old") is not None
-    assert [c["id"] for c in store.changes(0, 10)] == ["k1", "c1"]
-    assert all(c["sig"] for c in store.changes(0, 10))  # old rows are signed when served
+    assert store.changes(0, 10)[0] == []  # not served until scoped by the rules above the store
+    store.close()
+    store = Store(url, scoper=scope_row)
+    served = store.changes(0, 10)[0]
+    assert [(c["id"], c["subject"]) for c in served] == [("k1", "k1"), ("c1", None)]
+    assert all(c["sig"] for c in served)  # old rows are signed when served
     store.close()
     assert Store(url).epoch == "e1"  # opening again changes nothing
 

@@ -8,9 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from db.server.store import Writer
+from ohjaaja.clock import to_iso
 from ohjaaja.server.auth import Desk, Reader, StoreDep
 from ohjaaja.server.models import Change, ChangesOut, PushIn, PushOut, RestoreIn, RestoreOut
 from ohjaaja.server.push import SeqReused, TooManyIncarnations, apply_batch
+from ohjaaja.server.scoping import disclosures, reach_of, served, worker_names
 from ohjaaja.sync import protocol
 from ohjaaja.sync.rows import TABLES
 
@@ -31,8 +33,9 @@ def push(body: PushIn, who: Desk, store: StoreDep, request: Request) -> PushOut:
     length = request.headers.get("content-length", "")
     size = int(length) if length.isdigit() else protocol.BODY_MAX_BYTES
     try:
+        now = to_iso(request.app.state.clock.now())
         results, last, gap = store.transaction(
-            lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body, who, size))
+            lambda w: _die_if(fault, "push-before-commit", apply_batch(w, body, who, size, now))
         )
     except SeqReused as exc:
         detail = {"reason": "seq_reused", "seq": exc.seq, "message": str(exc)}
@@ -43,19 +46,27 @@ def push(body: PushIn, who: Desk, store: StoreDep, request: Request) -> PushOut:
     return PushOut(epoch=store.epoch, results=results, last_seq=last, gap_at=gap)
 
 
-@router.get("/v1/changes", response_model=ChangesOut)
+@router.get("/v1/changes", response_model=ChangesOut, response_model_exclude_defaults=True)
 def changes(
     who: Reader,
     store: StoreDep,
+    request: Request,
     cursor: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> ChangesOut:
-    rows = store.changes(cursor, limit)
-    head = store.head()
-    next_cursor = rows[-1]["seq"] if rows else max(cursor, 0)
+    """Rows in the token's reach changed after the cursor (the cursor to ask from next
+    passes rows out of reach too), each row of client data put on its client's
+    trail as disclosed to this token."""
+    reach = reach_of(who)
+    rows, exits, next_cursor, head = store.changes(cursor, limit, reach.munis, reach.lines)
+    page = served(reach, rows, exits)
+    now = to_iso(request.app.state.clock.now())
+    store.record(disclosures(who, worker_names(store), page, now))
     return ChangesOut(
-        epoch=store.epoch, head=head, changes=[Change(**r) for r in rows], next_cursor=next_cursor
-    )
+        epoch=store.epoch, head=head, next_cursor=max(next_cursor, cursor),
+        changes=[Change(**{k: v for k, v in r.items() if k != "subject"}) for r in page],
+        reach=reach.describe(),
+    )  # fmt: skip
 
 
 @router.post("/v1/restore", response_model=RestoreOut)
