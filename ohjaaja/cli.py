@@ -243,8 +243,10 @@ def _store_location(args: argparse.Namespace) -> tuple[str, Path]:
     if args.database_url:
         journal = args.admin_log or Path(default_database()).with_name("server-admin.log")
         return str(args.database_url), journal
+    from db.files import make_folder
+
     path = args.database or Path(default_database()).with_name("server.sqlite")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     return f"sqlite:///{path}", args.admin_log or path.with_name(path.name + ".admin-log")
 
 

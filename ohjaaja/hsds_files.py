@@ -11,12 +11,14 @@ both. Each object keeps where it came from (file and record or line) for errors.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ohjaaja.exports import write_private
 from ohjaaja.hsds import objects_in
 
 Obj = dict[str, Any]
@@ -148,12 +150,10 @@ def _number(text: str) -> float | int | str:
 
 # -- writing -------------------------------------------------------------------
 def write_json(folder: Path, services: list[Obj], organizations: list[Obj]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, objects in (("services.json", services), ("organizations.json", organizations)):
-        path = folder / name
-        path.write_text(json.dumps(objects, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
+        text = json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+        written.append(write_private(folder / name, text))
     return written
 
 
@@ -181,17 +181,15 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     for obj in services:
         obj = {k: v for k, v in obj.items() if k != "organization"}  # in organizations.csv
         _flatten(obj, "services.csv", tables)
-    folder.mkdir(parents=True, exist_ok=True)
     resources, written = [], []
     for name in sorted(tables):
         rows = list(tables[name].values())
         columns = list(dict.fromkeys(key for row in rows for key in row))
-        path = folder / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        written.append(path)
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+        written.append(write_private(folder / name, buffer.getvalue()))
         resources.append(
             {
                 "name": name.removesuffix(".csv"),
@@ -208,9 +206,8 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
         "description": "HSDS 3.0 tabular export of ohjaaja's service-offering catalogue",
         "resources": resources,
     }
-    package = folder / "datapackage.json"
-    package.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return [package, *written]
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    return [write_private(folder / "datapackage.json", text), *written]
 
 
 def _type(column: str) -> str:
