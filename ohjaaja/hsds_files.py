@@ -11,14 +11,13 @@ both. Each object keeps where it came from (file and record or line) for errors.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ohjaaja.exports import write_private
+from ohjaaja.exports import csv_text, read_cell, write_private
 from ohjaaja.hsds import objects_in
 
 Obj = dict[str, Any]
@@ -133,6 +132,7 @@ def _read_csv(path: Path) -> list[tuple[int, Obj]]:
                 for key, value in row.items():
                     if key is None or value in (None, ""):
                         continue
+                    value = read_cell(value)  # our export's quote before a formula-like text
                     clean[key] = _number(value) if key in NUMBERS else value
                 rows.append((reader.line_num, clean))
             return rows
@@ -185,11 +185,8 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     for name in sorted(tables):
         rows = list(tables[name].values())
         columns = list(dict.fromkeys(key for row in rows for key in row))
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, columns)
-        writer.writeheader()
-        writer.writerows(rows)
-        written.append(write_private(folder / name, buffer.getvalue()))
+        text = csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
+        written.append(write_private(folder / name, text))
         resources.append(
             {
                 "name": name.removesuffix(".csv"),
