@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from db.files import create_file
 from db.text import fold
 
 BUSY_TIMEOUT_MS = 5000
@@ -17,9 +18,11 @@ def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Con
     several desk processes on one thin-terminal host read while one writes.
     Transactions are explicit (`isolation_level=None` plus BEGIN IMMEDIATE in
     `transaction`), so a writer takes the lock up front instead of failing late.
+    A new file is made with its mode first (db.files): SQLite gives the -wal and
+    -shm files the database's mode.
     """
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        create_file(Path(path))
     conn = sqlite3.connect(
         str(path), isolation_level=None, check_same_thread=check_same_thread, timeout=5.0
     )

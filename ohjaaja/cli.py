@@ -15,10 +15,12 @@ from ohjaaja.i18n import LANGUAGES
 from ohjaaja.queue import LINES
 from ohjaaja.settings import (
     Settings,
+    TokenError,
     default_database,
     default_teams,
     default_worker,
     load_keymap,
+    resolve_token,
 )
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
@@ -63,9 +65,7 @@ def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParse
     desk.add_argument(
         "--server", default=default(os.environ.get("OHJAAJA_SERVER")), help="shared server URL"
     )
-    desk.add_argument(
-        "--token", default=default(os.environ.get("OHJAAJA_TOKEN")), help="this desk's token"
-    )
+    _token_options(desk, default(None))
     desk.add_argument(
         "--training", action="store_true", default=default(False), help="a training database"
     )
@@ -106,8 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarantine", action="store_true", help="list pulled rows this desk could not store"
     )
     sync.add_argument("--server", default=argparse.SUPPRESS, help="shared server URL")
-    sync.add_argument("--token", default=argparse.SUPPRESS, help="this desk's token")
+    _token_options(sync, argparse.SUPPRESS)
     return parser
+
+
+def _token_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """Where the desk's token comes from (settings.resolve_token reads them)."""
+    parser.add_argument(
+        "--token", default=default,
+        help="this desk's token (visible to every user of the host: prefer --token-file)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--token-file", type=Path, default=default,
+        help="a file holding the token, readable by its owner only (or $OHJAAJA_TOKEN)",
+    )  # fmt: skip
 
 
 def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -243,8 +255,10 @@ def _store_location(args: argparse.Namespace) -> tuple[str, Path]:
     if args.database_url:
         journal = args.admin_log or Path(default_database()).with_name("server-admin.log")
         return str(args.database_url), journal
+    from db.files import make_folder
+
     path = args.database or Path(default_database()).with_name("server.sqlite")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(path.parent)
     return f"sqlite:///{path}", args.admin_log or path.with_name(path.name + ".admin-log")
 
 
@@ -347,6 +361,12 @@ def _register(store: Any, args: argparse.Namespace, now: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command in (None, "demo", "sync"):  # the commands that talk to the server
+        try:
+            args.token, args.token_file = resolve_token(args), None
+        except TokenError as exc:
+            print(f"ohjaaja: {exc}", file=sys.stderr)
+            return 2
     if args.command == "queue":
         return print_queue(args)
     if args.command == "demo":
@@ -440,7 +460,10 @@ def run_sync(args: argparse.Namespace) -> int:
     if args.quarantine:
         return print_quarantine(database)
     if not args.server or not args.token:
-        print("ohjaaja: sync needs --server and --token (or OHJAAJA_*)", file=sys.stderr)
+        print(
+            "ohjaaja: sync needs --server and --token-file (or OHJAAJA_SERVER, OHJAAJA_TOKEN)",
+            file=sys.stderr,
+        )
         return 2
     try:
         open_database(database).close()  # migrated and seeded before the client opens it

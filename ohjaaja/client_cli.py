@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from ohjaaja.clients import age_on
 from ohjaaja.clock import SystemClock, local
 from ohjaaja.desk import Desk, DeskOpenError
+from ohjaaja.exports import write_private
 from ohjaaja.settings import default_worker
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def access_log(desk: Desk, args: argparse.Namespace) -> int:
         print(f"ohjaaja: no client {args.client_id}", file=sys.stderr)
         return 1
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        write_private(args.output, text)
     else:
         sys.stdout.write(text)
     return 0

@@ -8,8 +8,6 @@ row (Client Data Act 703/2023 s. 11: who processed whose data, and why).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sqlite3
 import threading
@@ -32,6 +30,7 @@ from ohjaaja.clients import (
     validate_client,
 )
 from ohjaaja.clock import Clock, from_iso, to_iso
+from ohjaaja.exports import csv_text
 from ohjaaja.identity import mask_identity_code
 from ohjaaja.search import Lookup, lookups
 from ohjaaja.sync.outgoing import record
@@ -473,20 +472,18 @@ class ClientUseCases:
             if client_rows.get(conn, client_id) is None:
                 raise KeyError(client_id)
             self._audit(conn, client_id, "export", reason, {"what": "access_log"}, now)
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["at", "worker", "action", "reason", "detail"])
-        for entry in self.access_log(client_id):
-            writer.writerow(
-                [
-                    entry.at.isoformat(),
-                    entry.worker or "",
-                    entry.action,
-                    reason_text(entry.reason),
-                    json.dumps(entry.detail, ensure_ascii=False) if entry.detail else "",
-                ]
-            )
-        return buffer.getvalue()
+        rows = [
+            [
+                entry.at.isoformat(),
+                entry.worker or "",
+                entry.action,
+                reason_text(entry.reason),
+                json.dumps(entry.detail, ensure_ascii=False) if entry.detail else "",
+            ]
+            for entry in self.access_log(client_id)
+        ]
+        # Names and reasons are typed by people: csv_text keeps them from running.
+        return csv_text([["at", "worker", "action", "reason", "detail"], *rows])
 
     # -- helpers ----------------------------------------------------------------
     def _audit(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ohjaaja.exports import csv_text, read_cell, write_private
 from ohjaaja.hsds import objects_in
 
 Obj = dict[str, Any]
@@ -131,6 +132,7 @@ def _read_csv(path: Path) -> list[tuple[int, Obj]]:
                 for key, value in row.items():
                     if key is None or value in (None, ""):
                         continue
+                    value = read_cell(value)  # our export's quote before a formula-like text
                     clean[key] = _number(value) if key in NUMBERS else value
                 rows.append((reader.line_num, clean))
             return rows
@@ -148,12 +150,10 @@ def _number(text: str) -> float | int | str:
 
 # -- writing -------------------------------------------------------------------
 def write_json(folder: Path, services: list[Obj], organizations: list[Obj]) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, objects in (("services.json", services), ("organizations.json", organizations)):
-        path = folder / name
-        path.write_text(json.dumps(objects, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
+        text = json.dumps(objects, ensure_ascii=False, indent=2) + "\n"
+        written.append(write_private(folder / name, text))
     return written
 
 
@@ -181,17 +181,12 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     for obj in services:
         obj = {k: v for k, v in obj.items() if k != "organization"}  # in organizations.csv
         _flatten(obj, "services.csv", tables)
-    folder.mkdir(parents=True, exist_ok=True)
     resources, written = [], []
     for name in sorted(tables):
         rows = list(tables[name].values())
         columns = list(dict.fromkeys(key for row in rows for key in row))
-        path = folder / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, columns)
-            writer.writeheader()
-            writer.writerows(rows)
-        written.append(path)
+        text = csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
+        written.append(write_private(folder / name, text))
         resources.append(
             {
                 "name": name.removesuffix(".csv"),
@@ -208,9 +203,8 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
         "description": "HSDS 3.0 tabular export of ohjaaja's service-offering catalogue",
         "resources": resources,
     }
-    package = folder / "datapackage.json"
-    package.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    return [package, *written]
+    text = json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+    return [write_private(folder / "datapackage.json", text), *written]
 
 
 def _type(column: str) -> str:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import stat
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    import argparse
 
 APP_NAME = "ohjaaja"
 
@@ -58,3 +64,59 @@ def load_keymap() -> dict[str, str]:
 def default_teams(lines: tuple[str, ...]) -> tuple[str, ...]:
     """A worker of the social emergency line takes the emergency team's handovers."""
     return ("emergency",) if "sosiaalipaivystys" in lines else ()
+
+
+class TokenError(ValueError):
+    """A token that cannot be used; the message names the file and what to do."""
+
+
+TOKEN_WARNING = (
+    "ohjaaja: warning: a token given with --token can be read by every user of this "
+    "host (/proc/PID/cmdline, ps); use --token-file PATH (mode 600) or OHJAAJA_TOKEN"
+)
+
+
+def resolve_token(args: argparse.Namespace) -> str | None:
+    """The desk's token: --token-file, else --token (with a warning), else
+    $OHJAAJA_TOKEN. The top-level options and the subcommands' share this."""
+    given, path = getattr(args, "token", None), getattr(args, "token_file", None)
+    if given is not None and path is not None:
+        raise TokenError("give --token or --token-file, not both")
+    if path is not None:
+        return read_token_file(path)
+    if given is not None:
+        print(TOKEN_WARNING, file=sys.stderr)
+        return str(given)
+    return os.environ.get("OHJAAJA_TOKEN") or None
+
+
+def read_token_file(path: Path) -> str:
+    """The token in a file only its owner, the user running the desk, can read.
+    A file others can read is refused: the token would be theirs too."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        raise TokenError(f"{path}: cannot read the token file: {exc.strerror}") from exc
+    try:
+        info = os.fstat(fd)  # of the file opened, not of whatever the name points to later
+        if info.st_uid != os.geteuid():
+            raise TokenError(
+                f"{path}: the token file is owned by uid {info.st_uid}, not by this user "
+                f"(uid {os.geteuid()}); keep your own copy, chmod 600"
+            )
+        if info.st_mode & 0o077:
+            raise TokenError(
+                f"{path}: a token file must be readable by its owner only, this one is "
+                f"{stat.S_IMODE(info.st_mode):04o}; chmod 600 {path}"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(65536)
+    finally:
+        os.close(fd)
+    try:
+        token = data.decode("utf-8").strip()
+    except UnicodeDecodeError as exc:
+        raise TokenError(f"{path}: the token file is not text") from exc
+    if not token:
+        raise TokenError(f"{path}: the token file is empty")
+    return token

@@ -9,6 +9,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.screen import Screen
 
+from ohjaaja import exports
 from ohjaaja.client_desk import AccessEntry
 from ohjaaja.clients import reason_text
 from ohjaaja.clock import local
@@ -20,11 +21,8 @@ from screens.widgets import TitleBar, desk_footer
 
 
 def export_path(desk: Desk, name: str, suffix: str) -> Path:
-    """exports/ beside the desk's database, so every session on a shared host finds
-    its own; the name gets the local time."""
-    moment = local(desk.clock.now())
-    folder = Path(desk.database).resolve().parent / "exports"
-    return folder / f"{name}-{moment:%Y%m%d-%H%M%S}.{suffix}"
+    """exports/ beside the desk's database (ohjaaja.exports), named at the local time."""
+    return exports.export_path(desk.database, name, suffix, local(desk.clock.now()))
 
 
 class AccessLogScreen(Screen[None]):
@@ -83,8 +81,7 @@ class AccessLogScreen(Screen[None]):
     def _export(self) -> None:
         text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
         path = export_path(self.desk, f"access-log-{self.client_id}", "csv")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        exports.write_private(path, text)
         self.app.call_from_thread(self._exported, path)
 
     def _exported(self, path: Path) -> None:

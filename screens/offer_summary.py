@@ -10,6 +10,7 @@ from textual.widgets import TextArea
 
 from ohjaaja.catalogue_desk import OfferView
 from ohjaaja.desk import Desk
+from ohjaaja.exports import write_private
 from ohjaaja.i18n import LANGUAGES, t
 from screens.access_log import export_path
 from screens.bindings import action, translate_bindings
@@ -86,8 +87,7 @@ class OfferSummaryScreen(Screen[None]):
     @work(thread=True, group="summary-save")
     def _save(self) -> None:
         path = export_path(self.desk, f"summary-{self.context.contact_id}", "txt")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.text + "\n", encoding="utf-8")
+        write_private(path, self.text + "\n")
         self.app.call_from_thread(
             self.query_one("#status", Static).update, t("summary.saved", path=str(path))
         )

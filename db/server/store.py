@@ -16,6 +16,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from db.engine import file_problem
+from db.files import create_file
 from db.ids import new_id, worker_id
 from db.server.journal import Journal
 from db.server.migrations import upgrade
@@ -138,7 +140,10 @@ def make_engine(url: str) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     if url.startswith("sqlite"):
-        _check_file(url.removeprefix("sqlite:///"))
+        path = url.removeprefix("sqlite:///")
+        _check_file(path)
+        if path not in ("", ":memory:"):
+            create_file(Path(path))  # 0600 (db.files), and so its -wal and -shm
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

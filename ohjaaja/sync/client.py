@@ -36,6 +36,7 @@ import httpx
 from db import contacts as contact_rows
 from db import outbox, sync_state
 from db.engine import connect, transaction
+from db.files import create_file
 from db.ids import new_id
 from db.reference import get_meta, set_meta
 from ohjaaja.clock import Clock, to_iso
@@ -398,6 +399,7 @@ class SyncClient:
     def _turn(self) -> Iterator[bool]:
         """A lock file beside the database: one syncing process per desk database."""
         lock_path = self.database.with_name(self.database.name + ".sync-lock")
+        create_file(lock_path)
         with lock_path.open("a") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -23,6 +23,7 @@ are checked:
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -322,8 +323,9 @@ def _kill_mid_sync(world: World, site: DeskSite) -> int:
         return 0
     process = subprocess.Popen(
         [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(site.path),
-         "--server", server.url, "--token", site.token],
+         "--server", server.url],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**os.environ, "OHJAAJA_TOKEN": site.token},
     )  # fmt: skip
     time.sleep(world.rng.uniform(0.05, 0.6))  # a random point of its round: a fault, not a wait
     process.kill()

@@ -104,13 +104,15 @@ def test_cli_sync_once(server: Server, tmp_path: Path, clock: FixedClock) -> Non
     desk = Desk(path, clock, "cli-worker")
     desk.receive("walk_in", "ikaihmiset", "853")
     desk.close()
-    token = server.token("desk", "cli-desk", ("cli-worker",))
+    token_file = tmp_path / "token"  # as a desk keeps it: off the command line
+    token_file.write_text(server.token("desk", "cli-desk", ("cli-worker",)) + "\n")
+    token_file.chmod(0o600)
     result = subprocess.run(
         [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(path),
-         "--server", server.url, "--token", token],
+         "--server", server.url, "--token-file", str(token_file)],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0 and not result.stderr, result.stderr
     assert result.stdout.strip().startswith("pushed 1, rejected 0, pulled")
 
 

@@ -8,6 +8,7 @@ the pull goes on.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -92,7 +93,7 @@ def test_what_a_desk_could_not_store_is_refused_with_its_field(
     fresh = tmp_path / "fresh.sqlite"
     Desk(fresh, clock, "worker-a").close()
     synced = _cli("sync", "--once", "--database", str(fresh), "--server", server.url,
-                  "--token", a.token)  # fmt: skip
+                  token=a.token)  # fmt: skip
     assert synced.returncode == 0 and "quarantined" not in synced.stdout, synced.stdout
     assert _cli("queue", "--database", str(fresh)).returncode == 0
     a.close()
@@ -225,7 +226,9 @@ def clock_start() -> Any:
     return MONDAY_MORNING
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+def _cli(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "OHJAAJA_TOKEN": token} if token else None
     return subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", *args], capture_output=True, text=True, timeout=120
-    )
+        [sys.executable, "-m", "ohjaaja.cli", *args],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip

@@ -4,6 +4,7 @@ stopped with SIGTERM, a token revoked while its stream is open."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -93,10 +94,11 @@ def test_a_truncated_desk_file_is_never_made_anew(
     a.path.write_bytes(b"")
     with pytest.raises(DeskFileError, match="empty"):
         Desk(a.path, clock, a.worker)
-    for command in (["sync", "--once", "--server", server.url, "--token", a.token], ["queue"]):
+    for command in (["sync", "--once", "--server", server.url], ["queue"]):
         result = subprocess.run(
             [sys.executable, "-m", "ohjaaja.cli", *command, "--database", str(a.path)],
             capture_output=True, text=True, timeout=60,
+            env={**os.environ, "OHJAAJA_TOKEN": a.token},
         )  # fmt: skip
         assert result.returncode == 2 and str(a.path) in result.stderr, result.stderr
         assert "Restore it from a backup" in result.stderr
