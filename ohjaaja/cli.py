@@ -35,6 +35,20 @@ def _lines(text: str) -> tuple[str, ...]:
     return codes
 
 
+def _municipalities(text: str) -> frozenset[str]:
+    from ohjaaja.reference import municipalities
+
+    known = municipalities()
+    codes = frozenset(code.strip() for code in text.split(",") if code.strip())
+    unknown = sorted(codes - known.keys())
+    if unknown or not codes:
+        raise argparse.ArgumentTypeError(
+            f"unknown municipality code {', '.join(unknown) or '(none given)'}; the region's "
+            f"are {', '.join(sorted(known))}"
+        )
+    return codes
+
+
 def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     """The options shared by the command and its subcommands, as parents. Given to a
     subcommand they default to nothing (SUPPRESS), so `ohjaaja --database X queue`
@@ -148,6 +162,17 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
         "--workers", type=_names, default=(),
         help="registered workers a desk token acts for, comma separated",
     )  # fmt: skip
+    create.add_argument(
+        "--municipalities", type=_municipalities, default=None,
+        help="the municipality codes it serves, comma separated (default: the whole region)",
+    )  # fmt: skip
+    create.add_argument(
+        "--lines", type=_lines, default=None, help="the lines it serves (default: all)"
+    )
+    create.add_argument(
+        "--no-identity-codes", action="store_true",
+        help="its desks never receive identity codes (they find clients by name and number)",
+    )  # fmt: skip
     revoke = token_sub.add_parser("revoke", parents=[store], help="revoke a name's tokens")
     revoke.add_argument("--name", required=True)
     token_sub.add_parser("list", parents=[store], help="every token: name, role, workers")
@@ -174,6 +199,16 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     commands.add_parser(
         "new-epoch", parents=[store], help="after restoring a backup: desks give back what it lacks"
     )
+    log = commands.add_parser(
+        "access-log", parents=[store],
+        help="a client's region-wide record: looks, changes, disclosures (this reading too)",
+    )  # fmt: skip
+    log.add_argument("client_id")
+    log.add_argument("--by", required=True, help="who reads it (recorded)")
+    log.add_argument("--reason", required=True, help="why, e.g. the client's request (recorded)")
+    log.add_argument("--format", choices=("csv", "fhir"), default="csv",
+                     help="CSV, or a FHIR Bundle of AuditEvents (IHE BALP)")  # fmt: skip
+    log.add_argument("--output", type=Path, help="a file (readable by its owner only)")
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -313,15 +348,24 @@ def _administer(store: Any, args: argparse.Namespace) -> int:
         return 0
     if args.server_command == "worker":
         return _register(store, args, now)
+    if args.server_command == "access-log":
+        return _access_log(store, args, now)
+    from ohjaaja.sync.scope import Reach, decode, encode
+
     if args.token_command == "create":
-        print(f"token for {args.name} ({args.role}):", file=sys.stderr)
-        print(store.create_token(args.name, args.role, now, args.workers))
+        lines = frozenset(args.lines) if args.lines is not None else None
+        reach = Reach(args.municipalities, lines, not args.no_identity_codes)
+        print(f"token for {args.name} ({args.role}; {reach.describe()}):", file=sys.stderr)
+        print(store.create_token(args.name, args.role, now, args.workers, encode(reach.munis),
+                                 encode(reach.lines), reach.identity_codes))  # fmt: skip
         return 0
     if args.token_command == "list":
-        print("name\trole\tacts for\tmade\trevoked")
+        print("name\trole\tacts for\treaches\tmade\trevoked")
         for found in store.tokens():
+            reach = Reach(decode(found.munis), decode(found.lines), found.identity_codes)
             print(f"{found.name}\t{found.role}\t{','.join(found.workers) or '-'}\t"
-                  f"{found.created_at[:16]}\t{(found.revoked_at or '-')[:16]}")  # fmt: skip
+                  f"{reach.describe()}\t{found.created_at[:16]}\t"
+                  f"{(found.revoked_at or '-')[:16]}")  # fmt: skip
         return 0
     if args.token_command == "workers":
         changed = store.set_token_workers(args.name, args.workers, now)
@@ -330,6 +374,33 @@ def _administer(store: Any, args: argparse.Namespace) -> int:
     revoked = store.revoke_token(args.name, now)
     print(f"revoked {revoked} token(s) of {args.name}")
     return 0 if revoked else 1
+
+
+def _access_log(store: Any, args: argparse.Namespace, now: str) -> int:
+    """`server access-log CLIENT_ID`: the reading is recorded before anything is shown."""
+    from ohjaaja.exports import write_private
+    from ohjaaja.server.trail import as_csv, as_fhir, entries
+
+    store.record([{"at": now, "client_id": args.client_id, "event": "access_log",
+                   "action": "read", "desk": None, "workers": json.dumps([args.by]),
+                   "role": "admin", "detail": {"reason": args.reason,
+                                               "format": args.format}}])  # fmt: skip
+    looks, trail = store.trail(args.client_id)
+    if not looks and len(trail) <= 1 and not store.knows_client(args.client_id):
+        print(f"ohjaaja: no client {args.client_id} on this server", file=sys.stderr)
+        return 1
+    found = entries(looks, trail, {w.id: w.name for w in store.workers()})
+    text = (
+        as_csv(args.client_id, found)
+        if args.format == "csv"
+        else json.dumps(as_fhir(args.client_id, found), ensure_ascii=False, indent=1) + "\n"
+    )
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_private(args.output, text)
+        print(f"{len(found)} entries written to {args.output}", file=sys.stderr)
+    return 0
 
 
 def _register(store: Any, args: argparse.Namespace, now: str) -> int:

@@ -112,4 +112,9 @@ def access_log(desk: Desk, args: argparse.Namespace) -> int:
         write_private(args.output, text)
     else:
         sys.stdout.write(text)
+    print(
+        "ohjaaja: what this desk holds; the whole region's record (other desks' looks, "
+        f"disclosures): `ohjaaja server access-log {args.client_id}` on the server",
+        file=sys.stderr,
+    )
     return 0

@@ -495,6 +495,17 @@ class Store:
         changes = [{**_change(row, self._row_key, epoch), "subject": row.subject} for row in rows]
         return changes, exits, upto, head
 
+    def knows_client(self, client_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return (
+                conn.execute(
+                    select(row_state.c.id).where(
+                        row_state.c.tbl == "client", row_state.c.id == client_id
+                    )
+                ).first()
+                is not None
+            )
+
     def record(self, entries: list[Row]) -> None:
         """Append entries to the client trail (see Writer.trail), in one transaction."""
         if entries:

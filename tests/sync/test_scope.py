@@ -1,0 +1,156 @@
+"""Client data goes only where it must: a token's reach decides which rows of client
+data its desk is sent; identity codes only to desks that need them; audit rows to
+no desk; a row that leaves a desk's scope is removed there; and every row of
+client data sent is on its client's trail. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ohjaaja.clock import FixedClock
+from ohjaaja.sync.scope import Reach
+from tests.conftest import AINO
+from tests.sync.conftest import Server, Site
+
+TURKU, KAARINA = "853", "202"
+KALLE = {**AINO, "last_name": "Koski", "first_names": "Kalle", "hetu": "010150-123A",
+         "phone": "040 111 2222", "municipality_code": KAARINA}  # fmt: skip
+
+
+def ids(site: Site, table: str, where: str = "1") -> set[str]:
+    return {r[0] for r in site.desk.conn.execute(f"SELECT id FROM {table} WHERE {where}")}
+
+
+def region(server: Server, tmp: Path, clock: FixedClock) -> tuple[Site, str, str, str, str]:
+    """A regional desk with a client in Turku and one in Kaarina, each with a contact."""
+    regional = Site(server, tmp, "regional", clock)
+    aino = regional.desk.create_client(AINO).client_id
+    kalle = regional.desk.create_client(KALLE).client_id
+    assert aino and kalle
+    turku = regional.desk.receive("phone", "tyoikaiset", TURKU)
+    kaarina = regional.desk.receive("phone", "tyoikaiset", KAARINA)
+    regional.desk.client_card(aino, "search")  # a look: an audit row
+    assert regional.sync.sync_once().rejected == 0
+    return regional, aino, kalle, turku, kaarina
+
+
+def test_a_desk_is_sent_only_what_its_reach_covers(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, aino, kalle, turku, kaarina = region(server, tmp_path, clock)
+    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    local.sync.sync_once()
+    assert ids(local, "client") == {aino}
+    assert ids(local, "client_phone", f"client_id = '{kalle}'") == set()
+    assert {turku} <= ids(local, "contact") and kaarina not in ids(local, "contact")
+    assert ids(local, "audit") == set()  # looks go up, to no desk
+    assert len(ids(local, "worker")) >= 2  # the register (like the catalogue) is everyone's
+    other = Site(server, tmp_path, "other", clock)  # regional: the whole region, no looks
+    other.sync.sync_once()
+    assert {aino, kalle} <= ids(other, "client") and ids(other, "audit") == set()
+    for site in (regional, local, other):
+        site.close()
+
+
+def test_identity_codes_go_only_to_desks_that_may_have_them(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, aino, *_ = region(server, tmp_path, clock)
+    blind = Site(server, tmp_path, "blind", clock, reach=Reach(identity_codes=False))
+    blind.sync.sync_once()
+    hetu = "SELECT hetu FROM client WHERE id = ?"
+    assert blind.desk.conn.execute(hetu, (aino,)).fetchone()[0] is None
+    assert blind.desk.find_clients("Mäkinen")  # still found by name
+    assert regional.desk.conn.execute(hetu, (aino,)).fetchone()[0] == AINO["hetu"]
+    # Editing the client there keeps the code on the server.
+    values = blind.desk.client_card(aino, "search").form_values()
+    assert blind.desk.update_client(aino, {**values, "alerts": "Kuulee huonosti"}).errors == []
+    assert blind.sync.sync_once().rejected == 0
+    regional.sync.sync_once()
+    row = regional.desk.conn.execute("SELECT hetu, alerts FROM client WHERE id = ?", (aino,))
+    assert tuple(row.fetchone()) == (AINO["hetu"], "Kuulee huonosti")
+    regional.close()
+    blind.close()
+
+
+def test_a_row_that_leaves_a_desks_scope_is_removed_there(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, aino, _kalle, _turku, _kaarina = region(server, tmp_path, clock)
+    contact = regional.desk.receive("phone", "tyoikaiset", None)
+    regional.desk.take(contact)
+    regional.desk.attach_client(contact, aino)
+    regional.desk.release(contact)
+    regional.sync.sync_once()
+    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    local.sync.sync_once()
+    assert aino in ids(local, "client") and contact in ids(local, "contact")
+
+    values = regional.desk.client_card(aino, "search").form_values()
+    moved = regional.desk.update_client(aino, {**values, "municipality_code": KAARINA})
+    assert moved.errors == []
+    regional.sync.sync_once()
+    report = local.sync.sync_once()
+    assert report.removed >= 2
+    gone = local.desk.conn.execute(
+        "SELECT hetu, last_name, address, deleted FROM client WHERE id = ?", (aino,)
+    ).fetchone()
+    assert tuple(gone) == (None, "", None, 1)  # erased; the row stays for the desk's own log
+    assert contact not in ids(local, "contact")  # what hangs on the client went with it
+    assert ids(local, "client_phone", f"client_id = '{aino}'") == set()
+    assert local.desk.find_clients("Mäkinen") == []
+
+    values = regional.desk.client_card(aino, "search").form_values()
+    assert regional.desk.update_client(aino, {**values, "municipality_code": TURKU}).errors == []
+    regional.sync.sync_once()
+    local.sync.sync_once()  # back in scope: back on the desk
+    assert [m.id for m in local.desk.find_clients("Mäkinen")] == [aino]
+    assert contact in ids(local, "contact")
+    regional.close()
+    local.close()
+
+
+def test_every_disclosure_is_on_the_clients_trail(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, aino, kalle, *_ = region(server, tmp_path, clock)
+    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    local.sync.sync_once()
+    store = server.admin()
+    looks, trail = store.trail(aino)
+    _, kalles = store.trail(kalle)
+    store.close()
+    assert {"create", "view"} <= {look["action"] for look in looks}
+    sent = [e for e in trail if e["event"] == "disclosure"]
+    assert {e["desk"] for e in sent} == {"regional", "turku"}
+    to_local = next(e for e in sent if e["desk"] == "turku")
+    assert json.loads(to_local["workers"]) == ["worker-turku"] and to_local["role"] == "desk"
+    assert ["client", aino] in [row[:2] for row in to_local["detail"]["rows"]]
+    assert "turku" not in {e["desk"] for e in kalles if e["event"] == "disclosure"}
+    changes = [e for e in trail if e["event"] == "change"]
+    assert changes and {json.dumps(e["workers"]) for e in changes} == {
+        json.dumps('["worker-regional"]')
+    }
+    regional.close()
+    local.close()
+
+
+def test_a_refused_registration_shows_no_client_outside_the_reach(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, _aino, kalle, *_ = region(server, tmp_path, clock)
+    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    local.sync.sync_once()
+    # Kalle lives in Kaarina: the Turku desk registers him again, with his code.
+    again = local.desk.create_client({**KALLE, "municipality_code": TURKU}).client_id
+    assert again
+    report = local.sync.sync_once()
+    assert report.merged_clients == [(again, kalle)]
+    assert kalle not in ids(local, "client", "deleted = 0")  # merged, but not shown here
+    assert local.desk.conn.execute(
+        "SELECT count(*) FROM client WHERE last_name = 'Koski' AND hetu IS NOT NULL "
+        "AND deleted = 0 AND id = ?", (kalle,)
+    ).fetchone()[0] == 0  # fmt: skip
+    regional.close()
+    local.close()
