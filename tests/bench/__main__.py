@@ -145,6 +145,11 @@ def main() -> None:
 
         chaos_main(sys.argv[2:])
         return
+    if sys.argv[1:] == ["scope"]:
+        from tests.bench.scope import main as scope_main
+
+        scope_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 
