@@ -154,3 +154,26 @@ def test_a_refused_registration_shows_no_client_outside_the_reach(
     ).fetchone()[0] == 0  # fmt: skip
     regional.close()
     local.close()
+
+
+def test_what_a_worker_is_working_on_is_never_taken_away(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    regional, aino, *_ = region(server, tmp_path, clock)
+    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    contact = regional.desk.receive("phone", "tyoikaiset", TURKU)
+    regional.sync.sync_once()
+    local.sync.sync_once()
+    assert local.desk.take(contact) is not None
+    local.desk.attach_client(contact, aino)
+    local.sync.sync_once()
+
+    values = regional.desk.client_card(aino, "search").form_values()
+    assert regional.desk.update_client(aino, {**values, "municipality_code": KAARINA}).errors == []
+    regional.sync.sync_once()
+    local.sync.sync_once()
+    # The worker holds the call: it stays, and so does the client it is about.
+    assert contact in ids(local, "contact")
+    assert aino in ids(local, "client", "deleted = 0")
+    regional.close()
+    local.close()
