@@ -412,6 +412,10 @@ class Writer:
     def put(self, table: str, row_id: str, data: Row, new: bool = False) -> int:
         """Write a row with the next sequence number; returns that number. `new`: the
         caller has just seen that the row is not here."""
+        if self.training and "is_training" in data and data["is_training"] != 1:
+            # A training store's rows are training rows, whoever sent them (a desk, an
+            # integration); a desk holds them as marked once it pulls them.
+            data = {**data, "is_training": 1}
         seq = self.next_seq()
         version = int(data.get("version", 1))
         sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)

@@ -26,7 +26,7 @@ from db.server.store import TokenInfo, Writer
 from ohjaaja.server.models import MutationIn, MutationResult, PushIn
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
-from ohjaaja.sync.rows import Invalid, check_values
+from ohjaaja.sync.rows import Invalid, check_values, training_flag
 
 Status = Literal["applied", "rejected"]
 
@@ -135,6 +135,9 @@ def _answer(
         # Not an answer this server gave: the mutation is applied as any other.
     try:
         check_values(item.args, "args")
+        flagged = None if store.training else training_flag(item.args, "args")
+        if flagged:
+            raise Invalid(flagged, "training data never enters a client-data store")
         definition = mutations.definition(item.name)
         parsed = definition.parse(item.args)
         actor = _acting(item, definition, store, who)
