@@ -34,6 +34,11 @@ def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def is_demo(conn: sqlite3.Connection) -> bool:
+    """A demo database (`demo`, or from before that key: `demo_built_at`)."""
+    return get_meta(conn, "demo") is not None or get_meta(conn, "demo_built_at") is not None
+
+
 def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "

@@ -28,7 +28,7 @@ FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
     from ohjaaja.simulator import ArrivalSimulator
-    from ohjaaja.sync.client import SyncClient, SyncReport, SyncStatus
+    from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
 
 
 def httpx_errors() -> type[Exception]:
@@ -66,6 +66,7 @@ class OhjaajaApp(App[None]):
         self._sync: SyncClient | None = None
         self._sync_running = False
         self._sync_again = False
+        self._mode_told = False  # a desk and a server of other modes: said once, not every round
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -205,7 +206,7 @@ class OhjaajaApp(App[None]):
     @work(thread=True, group="sync")
     def _sync_in_thread(self) -> None:
         """Push and pull in the background; offline is a state, not an error."""
-        from ohjaaja.sync.client import SyncClient, SyncStatus
+        from ohjaaja.sync.client import SyncClient, SyncModeError, SyncStatus
 
         assert self.settings.server and self.settings.token
         if self._sync is None:
@@ -217,6 +218,11 @@ class OhjaajaApp(App[None]):
         try:
             report = self._sync.sync_once()
         except Exception as exc:  # offline, refused, or a fault: a state, never the desk's end
+            if isinstance(exc, SyncModeError) and not self._mode_told:
+                self._mode_told = True
+                self.call_from_thread(
+                    self.notify, mode_notice(exc), severity="error", timeout=30, markup=False
+                )
             status = SyncStatus(
                 online=False,
                 last_ok=previous.last_ok if previous else None,
@@ -285,6 +291,15 @@ class OhjaajaApp(App[None]):
             arrival.caller_phone,
         )
         self.call_from_thread(self._schedule_arrival)
+
+
+def mode_notice(exc: SyncModeError) -> str:
+    """Why this desk does not sync with its server, in the worker's language."""
+    if exc.mine != exc.theirs:
+        key = "sync.mode_training_desk" if exc.mine == "training" else "sync.mode_client_desk"
+    else:
+        key = "sync.mode_demo"
+    return t(key, file=str(exc.database))
 
 
 def sync_notices(report: SyncReport) -> list[str]:

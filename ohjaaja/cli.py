@@ -49,10 +49,13 @@ def _municipalities(text: str) -> frozenset[str]:
     return codes
 
 
-def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    """The options shared by the command and its subcommands, as parents. Given to a
-    subcommand they default to nothing (SUPPRESS), so `ohjaaja --database X queue`
-    keeps X instead of the subcommand's own default."""
+def _options(
+    top: bool,
+) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser, argparse.ArgumentParser]:
+    """The options shared by the command and its subcommands, as parents: the
+    database, its mode, the desk's. Given to a subcommand they default to nothing
+    (SUPPRESS), so `ohjaaja --database X queue` keeps X instead of the subcommand's
+    own default (argparse lets a subcommand's defaults overwrite what came before)."""
 
     def default(value: object) -> object:
         return value if top else argparse.SUPPRESS
@@ -61,6 +64,11 @@ def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParse
     common.add_argument(
         "--database", type=Path, default=default(None),
         help="SQLite file (default: $OHJAAJA_DATABASE or user data dir)",
+    )  # fmt: skip
+    mode = argparse.ArgumentParser(add_help=False)
+    mode.add_argument(
+        "--training", action="store_true", default=default(False),
+        help="a training database (fixed when the file is first written)",
     )  # fmt: skip
     desk = argparse.ArgumentParser(add_help=False)
     desk.add_argument(
@@ -81,9 +89,6 @@ def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParse
     )
     _token_options(desk, default(None))
     desk.add_argument(
-        "--training", action="store_true", default=default(False), help="a training database"
-    )
-    desk.add_argument(
         "--admin", action="store_true", default=default(False),
         help="may edit the service catalogue (admin role)",
     )  # fmt: skip
@@ -93,26 +98,29 @@ def _options(top: bool) -> tuple[argparse.ArgumentParser, argparse.ArgumentParse
         default=default(_teams(os.environ.get("OHJAAJA_TEAMS", ""))),
         help="teams whose handovers this worker takes: emergency,assessment:853,...",
     )
-    return common, desk
+    return common, mode, desk
 
 
 def build_parser() -> argparse.ArgumentParser:
-    top_common, top_desk = _options(top=True)
-    common, desk = _options(top=False)
+    top_common, top_mode, top_desk = _options(top=True)
+    common, mode, desk = _options(top=False)
     parser = argparse.ArgumentParser(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
-        parents=[top_common, top_desk],
+        parents=[top_common, top_mode, top_desk],
     )  # fmt: skip
     sub = parser.add_subparsers(dest="command")
-    demo = sub.add_parser("demo", parents=[common, desk], help="build and run a demo database")
+    demo = sub.add_parser(
+        "demo", parents=[common, mode, desk],
+        help="build and run a demo database (--training: a training demo, in a file of its own)",
+    )  # fmt: skip
     demo.add_argument("--clients", type=int, default=2000, help="synthetic clients to make")
     demo.add_argument("--no-arrivals", action="store_true", help="no simulated new contacts")
-    queue = sub.add_parser("queue", parents=[common], help="print the waiting queue")
+    queue = sub.add_parser("queue", parents=[common, mode], help="print the waiting queue")
     queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
     queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
     _server_parser(sub)
-    _clients_parser(sub, common)
-    _catalogue_parser(sub, common)
+    _clients_parser(sub, common, mode)
+    _catalogue_parser(sub, common, mode)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -136,24 +144,44 @@ def _token_options(parser: argparse.ArgumentParser, default: object) -> None:
     )  # fmt: skip
 
 
-def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _store_options(top: bool) -> argparse.ArgumentParser:
+    """Where the server's store is and its mode, for `server` and every subcommand of
+    it at every level (SUPPRESS below the top, as in _options): `server --database X
+    token create` and `server token create --database X` are the same store."""
+
+    def default(value: object) -> object:
+        return value if top else argparse.SUPPRESS
+
     store = argparse.ArgumentParser(add_help=False)
     where = store.add_mutually_exclusive_group()
-    where.add_argument("--database", type=Path, help="SQLite file of the server's store")
-    where.add_argument("--database-url", help="postgresql://... for a PostgreSQL store")
+    where.add_argument(
+        "--database", type=Path, default=default(None), help="SQLite file of the server's store"
+    )
+    where.add_argument(
+        "--database-url", default=default(None), help="postgresql://... for a PostgreSQL store"
+    )
     store.add_argument(
-        "--admin-log", type=Path,
+        "--admin-log", type=Path, default=default(None),
         help="the admin journal of token and worker changes, kept out of backups "
         "(default: beside an SQLite store, else in the user data directory)",
     )  # fmt: skip
-    server = sub.add_parser("server", parents=[store], help="run the shared server")
+    store.add_argument(
+        "--training", action="store_true", default=default(False),
+        help="a store for simulated shifts (fixed when created; an admin command may create "
+        "a training store, never a client-data one)",
+    )  # fmt: skip
+    return store
+
+
+def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    store = _store_options(top=False)
+    server = sub.add_parser(
+        "server", parents=[_store_options(top=True)], help="run the shared server"
+    )
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8750)
-    server.add_argument(
-        "--training", action="store_true", help="a store for simulated shifts (fixed when created)"
-    )
     commands = server.add_subparsers(dest="server_command")
-    token = commands.add_parser("token", help="create or revoke access tokens")
+    token = commands.add_parser("token", parents=[store], help="create or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
     create = token_sub.add_parser("create", parents=[store], help="print a new token")
     create.add_argument("--role", required=True, choices=TOKEN_ROLES)
@@ -181,7 +209,7 @@ def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[typ
     )
     grant.add_argument("--name", required=True)
     grant.add_argument("--workers", type=_names, required=True)
-    worker = commands.add_parser("worker", help="the register of workers")
+    worker = commands.add_parser("worker", parents=[store], help="the register of workers")
     worker_sub = worker.add_subparsers(dest="worker_command", required=True)
     add = worker_sub.add_parser("add", parents=[store], help="add a worker, or change one")
     add.add_argument("name")
@@ -236,10 +264,10 @@ def _desk_name(text: str) -> str:
 def _clients_parser(
     sub: argparse._SubParsersAction,  # type: ignore[type-arg]
     common: argparse.ArgumentParser,
+    mode: argparse.ArgumentParser,
 ) -> None:
-    who = argparse.ArgumentParser(add_help=False, parents=[common])
-    who.add_argument("--worker", default=None, help="who is on the access log")
-    who.add_argument("--training", action="store_true", help="a training database")
+    who = argparse.ArgumentParser(add_help=False, parents=[common, mode])
+    who.add_argument("--worker", default=argparse.SUPPRESS, help="who is on the access log")
     clients = sub.add_parser("clients", help="the client register from the shell")
     commands = clients.add_subparsers(dest="clients_command", required=True)
     load = commands.add_parser("import", parents=[who], help="import a legacy register (CSV)")
@@ -255,10 +283,13 @@ def _clients_parser(
     log.add_argument("--output", type=Path, help="file to write (default: standard output)")
 
 
-def _catalogue_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    who = argparse.ArgumentParser(add_help=False, parents=[common])
-    who.add_argument("--worker", default=None, help="who made the change")
-    who.add_argument("--training", action="store_true", help="a training database")
+def _catalogue_parser(
+    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    common: argparse.ArgumentParser,
+    mode: argparse.ArgumentParser,
+) -> None:
+    who = argparse.ArgumentParser(add_help=False, parents=[common, mode])
+    who.add_argument("--worker", default=argparse.SUPPRESS, help="who made the change")
     catalogue = sub.add_parser("catalogue", help="the service-offering catalogue (HSDS 3.0)")
     commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     load = commands.add_parser("import", parents=[who], help="import HSDS 3.0 JSON or datapackage")
@@ -301,16 +332,22 @@ def run_server(args: argparse.Namespace) -> int:
     from db.server.journal import Journal
     from db.server.store import Store, StoreFileError, StoreModeError
 
-    url, journal = _store_location(args)
-    if args.server_command and url.startswith("sqlite:///") and not Path(url[10:]).exists():
-        print(
-            f"ohjaaja: no store at {url[10:]} (start the server once to make it)", file=sys.stderr
-        )
+    if args.database and args.database_url:  # given on two levels of the command
+        print("ohjaaja: give --database or --database-url, not both", file=sys.stderr)
         return 2
+    url, journal = _store_location(args)
+    if url.startswith("sqlite:///"):
+        path = Path(url[10:])
+        # An admin command never makes a client-data store (a mistyped path would be a
+        # second register nobody serves); a training store it may, to prepare a session.
+        if args.server_command and not args.training and not path.exists():
+            print(
+                f"ohjaaja: no store at {path} (start the server once to make it)", file=sys.stderr
+            )
+            return 2
+        path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        store = Store(
-            url, training=getattr(args, "training", False) or None, journal=Journal(journal)
-        )
+        store = Store(url, training=args.training or None, journal=Journal(journal))
     except StoreModeError as exc:
         print(f"ohjaaja: {exc}; refusing to mix training and client data", file=sys.stderr)
         return 2
@@ -507,10 +544,15 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
 
 def run_demo(args: argparse.Namespace) -> int:
     from ohjaaja.demo import build_demo
+    from ohjaaja.desk import DeskOpenError
 
-    database = args.database or default_database(demo=True)
-    if build_demo(database, SystemClock(), clients=args.clients):
-        print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
+    database = args.database or default_database(demo=True, training=args.training)
+    try:
+        if build_demo(database, SystemClock(), clients=args.clients, training=args.training):
+            print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
     if args.worker is None:
         args.worker = "Demo"
     if not args.teams:  # the demo worker sees every flow: Turku's teams and the emergency
@@ -618,7 +660,7 @@ def print_queue(args: argparse.Namespace) -> int:
         print(f"ohjaaja: no database at {database}", file=sys.stderr)
         return 2
     try:
-        desk = Desk(database, SystemClock(), default_worker())
+        desk = Desk(database, SystemClock(), default_worker(), training=args.training)
     except DeskOpenError as exc:
         print(f"ohjaaja: {exc}", file=sys.stderr)
         return 2

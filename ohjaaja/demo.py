@@ -23,7 +23,7 @@ from db.text import fold
 from db.workers import ensure_worker
 from ohjaaja.clock import HELSINKI, Clock, local, to_iso
 from ohjaaja.demo_catalogue import load_demo_catalogue
-from ohjaaja.desk import seed_reference
+from ohjaaja.desk import check_mode, seed_reference
 from ohjaaja.queue import default_priority, route_line
 from ohjaaja.reference import lines
 from ohjaaja.simulator import ArrivalSimulator
@@ -42,12 +42,23 @@ OUTCOME_WEIGHTS = {
 
 
 def build_demo(
-    path: str | Path, clock: Clock, clients: int = DEMO_CLIENTS, seed: int = 2026
+    path: str | Path,
+    clock: Clock,
+    clients: int = DEMO_CLIENTS,
+    seed: int = 2026,
+    training: bool = False,
 ) -> bool:
-    """Create the demo database at `path` unless it is there; True if built now."""
+    """Create the demo database at `path` unless it is there; True if built now.
+    Its mode (training or not) is fixed before anything else is written, and it is
+    marked a demo: its synthetic work never syncs with client data
+    (ohjaaja.sync.client). DeskModeError if the file is of the other mode."""
     conn = connect(path)
     try:
         migrate(conn)
+        check_mode(conn, training, path)
+        if get_meta(conn, "demo") is None:
+            with transaction(conn):
+                set_meta(conn, "demo", "1")
         built = get_meta(conn, "demo_built_at")
         if not built:
             with transaction(conn):
@@ -62,7 +73,7 @@ def build_demo(
         phones = [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT 1500")]
         load_today(conn, clock, ArrivalSimulator(seed=seed, known_phones=phones))
         if not get_meta(conn, "demo_handovers_at"):
-            load_handovers(path, clock)
+            load_handovers(path, clock, training)
         with transaction(conn):
             set_meta(conn, "demo_built_at", to_iso(clock.now()))
             set_meta(conn, "demo_handovers_at", to_iso(clock.now()))
@@ -71,7 +82,7 @@ def build_demo(
         conn.close()
 
 
-def load_handovers(path: str | Path, clock: Clock) -> None:
+def load_handovers(path: str | Path, clock: Clock, training: bool = False) -> None:
     """A colleague's handovers to Turku's teams (one overdue, one warm), an Elderly
     Services Act notification, and the night shift's handover to acknowledge."""
     from datetime import timedelta
@@ -79,7 +90,7 @@ def load_handovers(path: str | Path, clock: Clock) -> None:
     from ohjaaja.desk import Desk
     from ohjaaja.handover_desk import HandoverForm
 
-    colleague = Desk(path, clock, "Virtanen Liisa")
+    colleague = Desk(path, clock, "Virtanen Liisa", training=training)
     try:
         someone = colleague.conn.execute(
             "SELECT id, last_name || ' ' || first_names FROM client WHERE municipality_code = "

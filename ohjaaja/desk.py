@@ -118,7 +118,7 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         self._lock = threading.RLock()
         self._draft_revisions: dict[str, int] = {}
         self.conn = open_database(database)
-        self.training = _check_mode(self.conn, training, database)
+        self.training = check_mode(self.conn, training, database)
         with self._lock, transaction(self.conn) as conn:
             # The id comes from the name, as in the server's register, which every
             # desk pulls: no desk announces its worker.
@@ -481,8 +481,10 @@ def _check_file(path: Path) -> None:
         )
 
 
-def _check_mode(conn: sqlite3.Connection, training: bool, database: str | Path) -> bool:
-    """A database is for training or for client data from its first use on."""
+def check_mode(conn: sqlite3.Connection, training: bool, database: str | Path) -> bool:
+    """A database is for training or for client data from its first write on, whoever
+    writes first: the desk, an import, the demo, or a first sync (the server's mode,
+    ohjaaja.sync.client)."""
     wanted = "training" if training else "production"
     with transaction(conn):
         mode = get_meta(conn, "mode")

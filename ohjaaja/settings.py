@@ -34,12 +34,13 @@ class Settings:
     teams: tuple[str, ...] = ()  # teams whose handovers this worker takes (ohjaaja.teams)
 
 
-def default_database(demo: bool = False) -> Path:
-    """--database, else $OHJAAJA_DATABASE, else a file in the user's data directory."""
+def default_database(demo: bool = False, training: bool = False) -> Path:
+    """--database, else $OHJAAJA_DATABASE, else a file in the user's data directory
+    (the demos each in a file of their own: a file's mode never changes)."""
     env = os.environ.get("OHJAAJA_DATABASE")
     if env and not demo:
         return Path(env)
-    name = "demo.sqlite" if demo else "desk.sqlite"
+    name = ("demo-training.sqlite" if training else "demo.sqlite") if demo else "desk.sqlite"
     return Path(platformdirs.user_data_dir(APP_NAME)) / name
 
 

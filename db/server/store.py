@@ -603,6 +603,10 @@ class Writer:
         """Write a row with the next sequence number; returns that number. `new`: the
         caller has just seen that the row is not here. A row whose scope changes
         leaves an exit behind, and the rows referring to it follow it."""
+        if self.training and "is_training" in data and data["is_training"] != 1:
+            # A training store's rows are training rows, whoever sent them (a desk, an
+            # integration); a desk holds them as marked once it pulls them.
+            data = {**data, "is_training": 1}
         seq = self.next_seq()
         version = int(data.get("version", 1))
         scope = self.scoper(self, table, row_id, data)

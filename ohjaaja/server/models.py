@@ -137,6 +137,9 @@ class Health(BaseModel):
     head: int
     epoch_head: int = Field(description="the head when this epoch began (after a restore)")
     schema_version: int = protocol.SCHEMA_VERSION
+    training: bool = Field(
+        default=False, description="a training store: a desk of the other mode never syncs here"
+    )
 
 
 class WhoAmI(BaseModel):

@@ -27,7 +27,7 @@ from ohjaaja.server.models import MutationIn, MutationResult, PushIn
 from ohjaaja.server.scoping import disclosures, reach_of, sees
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
-from ohjaaja.sync.rows import Invalid, check_values
+from ohjaaja.sync.rows import Invalid, check_values, training_flag
 from ohjaaja.sync.scope import redact
 
 Status = Literal["applied", "rejected"]
@@ -146,6 +146,9 @@ def _answer(
         # Not an answer this server gave: the mutation is applied as any other.
     try:
         check_values(item.args, "args")
+        flagged = None if store.training else training_flag(item.args, "args")
+        if flagged:
+            raise Invalid(flagged, "training data never enters a client-data store")
         definition = mutations.definition(item.name)
         parsed = definition.parse(item.args)
         actor = _acting(item, definition, store, who)

@@ -38,7 +38,7 @@ from db import outbox, sync_state
 from db.engine import connect, transaction
 from db.files import create_file
 from db.ids import new_id
-from db.reference import get_meta, set_meta
+from db.reference import get_meta, is_demo, set_meta
 from ohjaaja.clock import Clock, to_iso
 from ohjaaja.sync import protocol
 from ohjaaja.sync.incoming import apply_changes, forget_client_data, signed_rows
@@ -51,6 +51,22 @@ RESTORE_PAGE = 500
 
 class SyncError(RuntimeError):
     """The server refused a request; the message has its reason."""
+
+
+class SyncModeError(SyncError):
+    """A desk file and a server that must never sync: one is for training and the
+    other for client data, or the file is a demo and the server holds client data."""
+
+    def __init__(self, database: Path, server: str, mine: str, theirs: str, demo: bool) -> None:
+        if mine != theirs:
+            why = (f"a {mine} database, and the server {server} is a {theirs} store: "
+                   "training and client data never mix")  # fmt: skip
+        else:
+            why = (f"a demo database never syncs with the client-data server {server} "
+                   "(a training demo, `ohjaaja demo --training`, may sync with a training "
+                   "server)")  # fmt: skip
+        super().__init__(f"{database}: {why}")
+        self.database, self.mine, self.theirs, self.demo = database, mine, theirs, demo
 
 
 @dataclass
@@ -140,7 +156,9 @@ class SyncClient:
             if not mine:
                 return SyncReport(skipped=True)
             report = SyncReport()
-            self._check_epoch(report)
+            health = self._call("GET", "/v1/health")
+            self._check_mode(health)
+            self._check_epoch(report, health)
             self._push(report)
             self._pull(report)
             merges = sync_state.open_merges(self.conn)
@@ -151,9 +169,23 @@ class SyncClient:
             report.quarantined = sync_state.quarantine_count(self.conn)
             return report
 
+    # -- the desk's mode ---------------------------------------------------------
+    def _check_mode(self, health: dict[str, Any]) -> None:
+        """A desk file's mode is fixed at its first write: a file nothing has written
+        yet (a first `sync --once`) takes the server's mode before any row arrives; a
+        file of the other mode, or a demo with a client-data server, moves nothing."""
+        theirs = "training" if health.get("training") else "production"
+        mine = get_meta(self.conn, "mode")
+        if mine is None:  # the write lock only on this database's first round
+            with transaction(self.conn):
+                mine = get_meta(self.conn, "mode") or theirs
+                set_meta(self.conn, "mode", mine)
+        demo = is_demo(self.conn)
+        if mine != theirs or (demo and theirs == "production"):
+            raise SyncModeError(self.database, str(self.http.base_url), mine, theirs, demo)
+
     # -- a restored server --------------------------------------------------------
-    def _check_epoch(self, report: SyncReport) -> None:
-        health = self._call("GET", "/v1/health")
+    def _check_epoch(self, report: SyncReport, health: dict[str, Any]) -> None:
         known = get_meta(self.conn, "server_epoch")
         if known == health["epoch"]:
             return

@@ -155,6 +155,28 @@ def check_values(value: Any, field: str) -> None:
     _walk(value, field, -2)  # arguments nest two levels deeper than a JSON column
 
 
+def training_flag(value: Any, field: str) -> str | None:
+    """Where a truthy `is_training` sits inside a mutation's arguments (in any object
+    or list, at any depth), or None. Checked as a whole rather than per row, so no
+    mutation, column or nesting added later can carry training data past it. Run
+    after check_values, which bounds the depth."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "is_training" and item:
+                return f"{field}.{key}"
+            if isinstance(item, dict | list):
+                found = training_flag(item, f"{field}.{key}")
+                if found:
+                    return found
+    elif isinstance(value, list):
+        for n, item in enumerate(value):
+            if isinstance(item, dict | list):
+                found = training_flag(item, f"{field}[{n}]")
+                if found:
+                    return found
+    return None
+
+
 def _walk(value: Any, field: str, depth: int) -> None:
     if depth > JSON_DEPTH:
         raise Invalid(field, f"nested deeper than {JSON_DEPTH}")

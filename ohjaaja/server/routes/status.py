@@ -12,7 +12,9 @@ router = APIRouter()
 
 @router.get("/v1/health", response_model=Health)
 def health(store: StoreDep) -> Health:
-    return Health(epoch=store.epoch, head=store.head(), epoch_head=store.epoch_head)
+    return Health(
+        epoch=store.epoch, head=store.head(), epoch_head=store.epoch_head, training=store.training
+    )
 
 
 @router.get("/v1/whoami", response_model=WhoAmI)

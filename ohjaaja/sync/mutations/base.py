@@ -61,9 +61,9 @@ class Rejection:
 
 
 class Store(Protocol):
-    """The server's store as the rules see it, inside one transaction."""
-
-    training: bool
+    """The server's store as the rules see it, inside one transaction. (Whether it is
+    a training store is not the rules' business: ohjaaja.server.push refuses a
+    training flag before any rule runs.)"""
 
     def get(self, table: str, row_id: str) -> Row | None: ...
 

@@ -58,8 +58,6 @@ def parse_create(args: Mapping[str, Any]) -> Parsed:
 
 def apply_create(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     client = resolve_refs("client", parsed["client"], store, "args.client")
-    if not store.training and client["is_training"]:
-        raise Invalid("args.client.is_training", "training rows never enter a client-data store")
     made = insert_once("client", client, store)
     if not made:
         return made  # the same client again

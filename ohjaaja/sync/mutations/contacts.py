@@ -54,8 +54,6 @@ def parse_log(args: Mapping[str, Any]) -> Parsed:
 
 def apply_insert(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     row = resolve_refs("contact", parsed["row"], store, "args")
-    if not store.training and row["is_training"]:
-        raise Invalid("args.is_training", "training rows never enter a client-data store")
     return insert_once("contact", row, store)
 
 

@@ -71,8 +71,6 @@ def apply_create(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
 
 def _insert(parsed: Parsed, store: Store, field: str, own: set[tuple[str, str]]) -> Outcome:
     row = resolve_refs("handover", parsed["row"], store, field, own)
-    if not store.training and row["is_training"]:
-        raise Invalid("args.is_training", "training rows never enter a client-data store")
     receiver = store.worker(row["to_worker_id"]) if row["to_worker_id"] else None
     if receiver is not None and not receiver.active:
         raise Invalid(f"{field}.to_worker_id", "this worker is no longer in the register")
@@ -149,9 +147,6 @@ def parse_notification(args: Mapping[str, Any]) -> Parsed:
 
 def apply_notification(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     notification = resolve_refs("notification", parsed["notification"], store, "args.notification")
-    if not store.training and notification["is_training"]:
-        raise Invalid("args.notification.is_training", "training rows never enter a "
-                      "client-data store")  # fmt: skip
     made = insert_once("notification", notification, store)
     if isinstance(made, Rejection) or not made:
         return made
