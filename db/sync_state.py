@@ -92,10 +92,12 @@ def all_ids(conn: sqlite3.Connection, table: str) -> list[str]:
 
 
 def in_use(conn: sqlite3.Connection, contact_id: str) -> bool:
-    """A contact a worker here holds or is typing a note on: never taken away."""
+    """A contact a worker of this desk (one who has worked here) holds, or a note
+    being typed on it here: never taken away."""
     return (
         conn.execute(
-            "SELECT 1 FROM contact WHERE id = ? AND status = 'taken' UNION ALL "
+            "SELECT 1 FROM contact WHERE id = ? AND status = 'taken' AND taken_by IN "
+            "(SELECT DISTINCT worker_id FROM outbox) UNION ALL "
             "SELECT 1 FROM draft WHERE contact_id = ?",
             (contact_id, contact_id),
         ).fetchone()

@@ -161,7 +161,7 @@ def _v3_scope(conn: Connection) -> None:
     )  # fmt: skip
     meta.create_all(conn)
     for column in ("kind VARCHAR NOT NULL DEFAULT 'shared'", "munis VARCHAR", "lines VARCHAR",
-                   "subject VARCHAR"):  # fmt: skip
+                   "subject VARCHAR", "blind_refs VARCHAR", "origin VARCHAR"):  # fmt: skip
         conn.execute(text(f"ALTER TABLE row_state ADD COLUMN {column}"))
     conn.execute(text("CREATE INDEX row_state_subject ON row_state (subject)"))
     for column in ("munis VARCHAR", "lines VARCHAR", "identity_codes INTEGER NOT NULL DEFAULT 1"):

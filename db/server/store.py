@@ -15,7 +15,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,8 @@ class RowScope:
     lines: str | None = None
     subject: str | None = None
     parents: tuple[tuple[str, str], ...] = ()
+    blind: str | None = None  # JSON [column, munis, lines]: references some reaches can't follow
+    origin: str | None = None  # the desk (token name) that made the row
 
 
 # The rules of scope live above the store (ohjaaja.server.scoping); a store opened
@@ -492,7 +494,8 @@ class Store:
                 )
             ] if munis is not None or lines is not None else []  # fmt: skip
         epoch = self.epoch
-        changes = [{**_change(row, self._row_key, epoch), "subject": row.subject} for row in rows]
+        changes = [{**_change(row, self._row_key, epoch), "subject": row.subject,
+                    "blind_refs": row.blind_refs} for row in rows]  # fmt: skip
         return changes, exits, upto, head
 
     def knows_client(self, client_id: str) -> bool:
@@ -614,25 +617,32 @@ class Writer:
         sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)
         values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq,
                   "sig": sig, "kind": scope.kind, "munis": scope.munis, "lines": scope.lines,
-                  "subject": scope.subject}  # fmt: skip
+                  "subject": scope.subject, "blind": scope.blind,
+                  "origin": (self.context or {}).get("desk")}  # fmt: skip
         if new or not self.conn.execute(_UPDATE, values).rowcount:
             self.conn.execute(_INSERT, values)
-        self._scopes[(table, row_id)] = scope
+        self._scopes[(table, row_id)] = replace(
+            scope, origin=before.origin if before is not None else values["origin"]
+        )
         self._link(table, row_id, scope)
         if scope.subject and scope.kind == "client" and self.context is not None:
             self.trail(scope.subject, "change", self.context["action"],
                        [self.context["worker"]], {"table": table, "id": row_id,
                                                   "version": version})  # fmt: skip
-        if before is not None and (before.munis, before.lines) != (scope.munis, scope.lines):
+        if before is None:
+            return seq
+        if (before.munis, before.lines) != (scope.munis, scope.lines):
             self.conn.execute(insert(scope_exit).values(
                 seq=seq, tbl=table, id=row_id, munis=before.munis, lines=before.lines
             ))  # fmt: skip
             self._follow(table, row_id)
+        elif before.subject != scope.subject:  # a contact identified as another client
+            self._follow(table, row_id)
         return seq
 
     def _follow(self, table: str, row_id: str) -> None:
-        """The rows referring to a row whose scope changed are written again (not on
-        anyone's trail: nothing in them changed)."""
+        """The rows referring to a row whose scope or client changed are written again
+        (not on anyone's trail: nothing in them changed)."""
         context, self.context = self.context, None
         try:
             for child_table, child_id in self.conn.execute(
@@ -661,14 +671,17 @@ class Writer:
         key = (table, row_id)
         if key not in self._scopes:
             found = self.conn.execute(_SCOPE, {"t": table, "i": row_id}).first()
-            self._scopes[key] = None if found is None else RowScope(*found)
+            self._scopes[key] = (
+                None if found is None else RowScope(*found[:4], blind=found[4], origin=found[5])
+            )
         return self._scopes[key]
 
     def set_scope(self, table: str, row_id: str, scope: RowScope) -> None:
         """Scope a row without writing it again (a store upgraded to scopes)."""
         self.conn.execute(
             update(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
-            .values(kind=scope.kind, munis=scope.munis, lines=scope.lines, subject=scope.subject)
+            .values(kind=scope.kind, munis=scope.munis, lines=scope.lines, subject=scope.subject,
+                    blind_refs=scope.blind)
         )  # fmt: skip
         self._scopes[(table, row_id)] = scope
         self._link(table, row_id, scope)
@@ -849,16 +862,22 @@ _UPDATE = (
     .where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
     .values(data=bindparam("data"), version=bindparam("version"), seq=bindparam("seq"),
             sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
-            lines=bindparam("lines"), subject=bindparam("subject"))
+            lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"))
 )  # fmt: skip
 _INSERT = insert(row_state).values(
     tbl=bindparam("t"), id=bindparam("i"), data=bindparam("data"), version=bindparam("version"),
     seq=bindparam("seq"), sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
-    lines=bindparam("lines"), subject=bindparam("subject"),
+    lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"),
+    origin=bindparam("origin"),
 )  # fmt: skip
-_SCOPE = select(row_state.c.kind, row_state.c.munis, row_state.c.lines, row_state.c.subject).where(
-    row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i")
-)
+_SCOPE = select(
+    row_state.c.kind,
+    row_state.c.munis,
+    row_state.c.lines,
+    row_state.c.subject,
+    row_state.c.blind_refs,
+    row_state.c.origin,
+).where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
 _LOG = insert(pushed_mutation)
 
 

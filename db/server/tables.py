@@ -62,6 +62,10 @@ row_state = Table(
     Column("munis", String),
     Column("lines", String),
     Column("subject", String),  # indexed: row_state_subject
+    # JSON [column, munis, lines] of references a desk that may hold this row may not
+    # follow: sent to it empty.
+    Column("blind_refs", String),
+    Column("origin", String),  # the desk (token name) that made it: it may still act on it
 )
 # A row of client data and the rows of client data it refers to: when a row's
 # scope changes, the rows referring to it follow.

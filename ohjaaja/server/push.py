@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from db.server.store import TokenInfo, Writer
 from ohjaaja.server.models import MutationIn, MutationResult, PushIn
-from ohjaaja.server.scoping import disclosures, reach_of, sees
+from ohjaaja.server.scoping import disclosures, reach_of, sees, unseen_refs
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
 from ohjaaja.sync.rows import Invalid, check_values, training_flag
@@ -53,17 +53,37 @@ class TooManyIncarnations(Exception):
         )
 
 
-class RulesStore:
-    """The store as ohjaaja.sync.mutations sees it, over one transaction's Writer."""
+class OutOfReach(Exception):
+    """A mutation touched a row of client data outside the token's reach."""
 
-    def __init__(self, writer: Writer) -> None:
+
+class RulesStore:
+    """The store as ohjaaja.sync.mutations sees it, over one transaction's Writer: a
+    row of client data outside the token's reach (and not made by its desk) is not
+    there for it, whatever the mutation (a desk cannot act on what it may not see)."""
+
+    def __init__(self, writer: Writer, who: TokenInfo | None = None) -> None:
         self.writer = writer
         self.training = writer.training
-        self.get = writer.get
+        self.who = who
+        self.reach = reach_of(who) if who is not None else None
         self.claim_hetu = writer.claim_hetu
         self.free_hetu = writer.free_hetu
         self.client_alias = writer.client_alias
         self.add_client_alias = writer.add_client_alias
+
+    def get(self, table: str, row_id: str) -> dict[str, Any] | None:
+        found = self.writer.get(table, row_id)
+        if found is not None and self.reach is not None and not self.reach.regional:
+            scope = self.writer.scope_of(table, row_id)
+            if (
+                scope is not None
+                and scope.kind == "client"
+                and not sees(self.reach, scope)
+                and (self.who is None or scope.origin != self.who.name)
+            ):
+                raise OutOfReach(table, row_id)
+        return found
 
     def worker(self, worker_id: str) -> Actor | None:
         record = self.writer.worker(worker_id)
@@ -92,7 +112,7 @@ def apply_batch(
     for item in items:
         if item.seq <= last and item.mutation_id not in answered:
             raise SeqReused(item.seq)
-    store = RulesStore(writer)
+    store = RulesStore(writer, who)
     results: list[MutationResult] = []
     gap = None
     for item in items:
@@ -161,10 +181,25 @@ def _answer(
     except Invalid as exc:
         return "rejected", {"reason": "invalid", "code": 422, "field": exc.field,
                             "message": exc.message}  # fmt: skip
+    except OutOfReach as exc:  # answered as a row that is not there, naming nothing of it
+        return "rejected", {"reason": "unknown", "code": 404, "id": exc.args[1]}
     if isinstance(outcome, Rejection):
+        holder = outcome.detail.get("existing")
+        if isinstance(holder, str) and _hidden(store, "client", holder):
+            # A code held by a client outside this desk's reach: said, but not whose.
+            outcome = replace(outcome, detail={k: v for k, v in outcome.detail.items()
+                                               if k != "existing"})  # fmt: skip
         return _rejected(outcome, store)
     rows = [[w.table, w.id, store.writer.put(w.table, w.id, w.data, w.new)] for w in outcome]
     return "applied", {"rows": rows}
+
+
+def _hidden(store: RulesStore, table: str, row_id: str) -> bool:
+    try:
+        store.get(table, row_id)
+    except OutOfReach:
+        return True
+    return False
 
 
 def _verified_replay(
@@ -249,8 +284,8 @@ def _with_current(
         row = writer.change(key[0], key[1])
         if row is None or scope is None or not sees(reach, scope):
             continue
-        current.append({**row, "data": redact(key[0], row["data"], reach),
-                        "subject": scope.subject})  # fmt: skip
+        data = unseen_refs(scope.blind, reach, redact(key[0], row["data"], reach))
+        current.append({**row, "data": data, "subject": scope.subject})
     if current:
         writer.context = {"at": at, "desk": who.name, "role": who.role}
         names = {w: record.name for w in who.workers if (record := writer.worker(w))}
@@ -258,5 +293,8 @@ def _with_current(
             writer.trail(entry["client_id"], "disclosure", "answer", json.loads(entry["workers"]),
                          entry["detail"])  # fmt: skip
         writer.context = None
-    return {**result, "current": [{k: v for k, v in row.items() if k != "subject"}
-                                  for row in current]}  # fmt: skip
+    shown = {k: v for k, v in result.items() if k != "current_rows"}
+    if current:
+        shown["current_rows"] = [[row["table"], row["id"]] for row in current]
+        shown["current"] = [{k: v for k, v in row.items() if k != "subject"} for row in current]
+    return shown

@@ -15,11 +15,12 @@ from ohjaaja.sync.scope import (
     CLIENT_DATA,
     Reach,
     Scope,
+    anchored,
+    covers,
     decode,
     encode,
-    own_scope,
-    parents,
     redact,
+    references,
     subject,
 )
 
@@ -27,26 +28,37 @@ Row = dict[str, Any]
 
 
 def scope_row(writer: Writer, table: str, row_id: str, data: Row) -> RowScope:
-    """A row's scope: its own columns, narrowed by each row of client data it refers
-    to (so a desk sent a row is always sent what it points at)."""
+    """A row's scope from its anchor (ohjaaja.sync.scope); the references a reach
+    that sees the row may not follow, to be left empty when it is sent there."""
     if table in AUDIT:
         client = data.get("client_id")
         return RowScope("audit", subject=client if isinstance(client, str) else None)
     if table not in CLIENT_DATA:
         return RowScope()
-    scope = own_scope(table, data)
+    stored: dict[tuple[str, str], RowScope | None] = {}
+
+    def scope_of(target: str, target_id: str) -> Scope | None:
+        found = stored.setdefault((target, target_id), writer.scope_of(target, target_id))
+        return None if found is None else Scope(decode(found.munis), decode(found.lines))
+
+    scope, anchor = anchored(table, data, scope_of)
     found: list[tuple[str, str]] = []
     subjects: list[str | None] = []
-    for parent in parents(table, data):
-        parent_scope = writer.scope_of(*parent)
-        if parent_scope is None:
+    blind: list[list[Any]] = []
+    for column, target in references(table).items():
+        value = data.get(column)
+        if not isinstance(value, str) or scope_of(target, value) is None:
             continue
-        scope = scope & Scope(decode(parent_scope.munis), decode(parent_scope.lines))
-        subjects.append(parent_scope.subject)
-        found.append(parent)
+        parent = stored[(target, value)]
+        assert parent is not None
+        found.append((target, value))
+        subjects.append(parent.subject)
+        target_scope = Scope(decode(parent.munis), decode(parent.lines))
+        if column != anchor and not covers(target_scope, scope):
+            blind.append([column, parent.munis, parent.lines])
     return RowScope(
         "client", encode(scope.munis), encode(scope.lines), subject(table, data, subjects),
-        tuple(found),
+        tuple(found), json.dumps(blind) if blind else None,
     )  # fmt: skip
 
 
@@ -64,13 +76,27 @@ def served(reach: Reach, rows: list[Row], exits: list[Exit]) -> list[Row]:
     """A page as this reach receives it: its rows (identity codes only if the reach
     has them) and, in sequence order among them, the removal of each row that
     left this reach's scope and is not back in it."""
-    page = [{**row, "data": redact(row["table"], row["data"], reach)} for row in rows]
+    page = [{**row, "data": unseen_refs(row.get("blind_refs"), reach,
+                                        redact(row["table"], row["data"], reach))}
+            for row in rows]  # fmt: skip
     for gone in exits:
         left = Scope(decode(gone.munis), decode(gone.lines))
         if reach.sees(left) and (gone.now is None or not sees(reach, gone.now)):
             page.append({"seq": gone.seq, "table": gone.table, "id": gone.id, "removed": True})
     page.sort(key=lambda change: change["seq"])
     return page
+
+
+def unseen_refs(blind_refs: str | None, reach: Reach, data: Row) -> Row:
+    """References to rows this reach may not hold, left empty."""
+    if not blind_refs:
+        return data
+    hidden = {
+        column
+        for column, munis, lines in json.loads(blind_refs)
+        if not reach.sees(Scope(decode(munis), decode(lines)))
+    }
+    return {k: (None if k in hidden else v) for k, v in data.items()} if hidden else data
 
 
 def disclosures(who: TokenInfo, names: dict[str, str], rows: Iterable[Row], at: str,

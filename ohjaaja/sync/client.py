@@ -349,8 +349,11 @@ class SyncClient:
             elif name == "client.create" and result.get("reason") == "hetu_taken":
                 client = args["client"]
                 report.merged_names.append(f"{client['last_name']} {client['first_names']}")
-                sync_state.add_merge(self.conn, args["client"]["id"], result["existing"], now)
-                report.merged_clients.append((args["client"]["id"], result["existing"]))
+                if isinstance(result.get("existing"), str):
+                    sync_state.add_merge(self.conn, client["id"], result["existing"], now)
+                    report.merged_clients.append((client["id"], result["existing"]))
+                # Else the holder is outside this desk's reach: it is not named here, and
+                # the server files what is sent about this client under the holder.
 
     def _keep_note(self, close: dict[str, Any], worker_id: str, now: str) -> None:
         """A refused close's text becomes its worker's note on the contact (synced, so

@@ -2,16 +2,21 @@
 
 Client data goes only where it must (Client Data Act 703/2023). A token reaches
 the municipalities and lines it serves (a regional desk: all of them) and may or
-may not receive identity codes. A row of client data has a scope: the
-municipalities and lines it concerns, narrowed by every row of client data it
-refers to, so a desk that holds a row always holds what the row points at (its
-client, its contact): no desk is ever sent a row it cannot store.
+may not receive identity codes. A row of client data has a scope, the
+municipalities and lines it concerns, taken from one anchor:
 
-- client: its municipality (none known: every municipality);
-- contact: its municipality and its line (and the line it came in on);
-- notification: its municipality;
-- every other row of client data (phones, relatives, events, offers, handovers):
-  only what it refers to decides.
+- a client: its municipality (none known: every municipality);
+- a contact: its client's municipality once identified, else its own; its line
+  (and the line it came in on);
+- a notification, a handover: its client's scope; else its own municipality (a
+  notification's) or its contact's;
+- a phone, a relative, an event, an offer: the scope of the row it belongs to.
+
+So a client's whole record goes where the client belongs, and a row never ends up
+sent to nobody. A row that refers to a row of client data outside a desk's reach
+(a handover about a Turku client made from a call taken in Kaarina) is sent to
+that desk with the reference left empty (`blind_refs`): no desk is sent a row it
+cannot store, nor a reference to one it may not hold.
 
 The catalogue, the worker register and shift handovers are shared by every desk.
 Audit rows go up and are read on the server (the access log); no desk pulls them.
@@ -84,7 +89,7 @@ def _overlaps(reach: frozenset[str] | None, scope: frozenset[str] | None) -> boo
 
 
 def own_scope(table: str, row: Mapping[str, Any]) -> Scope:
-    """What the row's own columns say (before what it refers to narrows it)."""
+    """What the row's own columns say."""
     munis = _codes(row.get("municipality_code")) if table in _BY_MUNICIPALITY else None
     lines = (
         _codes(row.get("line_code"), row.get("original_line_code")) if table == "contact" else None
@@ -93,6 +98,58 @@ def own_scope(table: str, row: Mapping[str, Any]) -> Scope:
 
 
 _BY_MUNICIPALITY = frozenset({"client", "contact", "notification"})
+# Where a row's scope comes from, in order: the first of these columns that points
+# at a stored row; 'own' for the row's own columns. A contact keeps its own line
+# whatever its client.
+ANCHORS: dict[str, tuple[str, ...]] = {
+    "client": ("own",),
+    "contact": ("client_id", "own"),
+    "notification": ("client_id", "own", "contact_id"),
+    "handover": ("client_id", "contact_id", "own"),
+    "client_phone": ("client_id",),
+    "relative": ("client_id",),
+    "contact_event": ("contact_id",),
+    "offer": ("contact_id",),
+    "handover_event": ("handover_id",),
+}
+
+
+def anchored(table: str, row: Mapping[str, Any], scope_of: Any) -> tuple[Scope, str | None]:
+    """A row's scope and the column it came from ('own', or a reference). `scope_of`
+    gives a referenced row's Scope, or None if it is not stored."""
+    own = own_scope(table, row)
+    for source in ANCHORS[table]:
+        if source == "own":
+            if own.munis is not None:
+                return own, "own"
+            continue
+        target = _REFS[table].get(source)
+        value = row.get(source)
+        if target and isinstance(value, str):
+            found = scope_of(target, value)
+            if found is not None:
+                lines = own.lines if table == "contact" else found.lines
+                return Scope(found.munis, lines), source
+    return own, "own"
+
+
+def covers(wide: Scope, narrow: Scope) -> bool:
+    """Every reach that sees `narrow` sees `wide` too."""
+    return all(
+        w is None or (n is not None and n <= w)
+        for w, n in ((wide.munis, narrow.munis), (wide.lines, narrow.lines))
+    )
+
+
+def references(table: str) -> dict[str, str]:
+    """column -> table of the row's references to rows of client data."""
+    return _REFS.get(table, {})
+
+
+# (column -> referenced table) of each reference to a row of client data.
+_REFS: dict[str, dict[str, str]] = {
+    table: {c.name: c.ref for c in TABLES[table] if c.ref in CLIENT_DATA} for table in CLIENT_DATA
+}
 
 
 def _codes(*values: Any) -> frozenset[str] | None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from db.ids import worker_id
 from ohjaaja.clock import FixedClock
 from ohjaaja.sync.scope import Reach
 from tests.conftest import AINO
-from tests.sync.conftest import Server, Site
+from tests.sync.conftest import Server, Site, push_body
 
 TURKU, KAARINA = "853", "202"
 KALLE = {**AINO, "last_name": "Koski", "first_names": "Kalle", "hetu": "010150-123A",
@@ -146,8 +147,8 @@ def test_a_refused_registration_shows_no_client_outside_the_reach(
     again = local.desk.create_client({**KALLE, "municipality_code": TURKU}).client_id
     assert again
     report = local.sync.sync_once()
-    assert report.merged_clients == [(again, kalle)]
-    assert kalle not in ids(local, "client", "deleted = 0")  # merged, but not shown here
+    assert report.merged_clients == []  # refused; the holder is not named here
+    assert kalle not in ids(local, "client")
     assert local.desk.conn.execute(
         "SELECT count(*) FROM client WHERE last_name = 'Koski' AND hetu IS NOT NULL "
         "AND deleted = 0 AND id = ?", (kalle,)
@@ -177,3 +178,72 @@ def test_what_a_worker_is_working_on_is_never_taken_away(
     assert aino in ids(local, "client", "deleted = 0")
     regional.close()
     local.close()
+
+
+def hostile_push(server: Server, site: Site, items: list[dict]) -> list[dict]:
+    """Mutations as a desk's token may send them, whatever its desk would."""
+    body = push_body(site.path.stem, items, incarnation="hostile")
+    answer = server.client(site.token).post("/v1/push", json=body)
+    assert answer.status_code == 200, answer.text
+    return list(answer.json()["results"])
+
+
+def test_a_desk_cannot_act_on_what_it_may_not_see(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Found in review: through an alias, a claim or a registration, a desk of one
+    municipality reached clients and contacts of another."""
+    regional, aino, _kalle, turku_contact, _ = region(server, tmp_path, clock)
+    kaarina = Site(server, tmp_path, "kaarina", clock, reach=Reach(frozenset({KAARINA})))
+    kaarina.sync.sync_once()
+    me = kaarina.worker
+    alias = {"id": "alias-1", "last_name": "X", "first_names": "Y", "hetu": AINO["hetu"],
+             "created_at": "2026-12-01T10:00:00.000000Z",
+             "updated_at": "2026-12-01T10:00:00.000000Z"}  # fmt: skip
+    answers = hostile_push(server, kaarina, [
+        {"seq": 1, "mutation_id": "h1", "name": "client.create", "worker": me,
+         "args": {"client": alias}},
+        {"seq": 2, "mutation_id": "h2", "name": "client.update", "worker": me,
+         "args": {"id": "alias-1", "worker_id": worker_id(me),
+                  "changes": {"municipality_code": KAARINA}}},
+        {"seq": 3, "mutation_id": "h3", "name": "contact.claim", "worker": me,
+         "args": {"id": turku_contact, "worker_id": worker_id(me),
+                  "at": "2026-12-01T10:00:00.000000Z"}},
+    ])  # fmt: skip
+    registered, moved, claimed = answers
+    assert registered["status"] == "rejected" and registered["result"]["reason"] == "hetu_taken"
+    assert "existing" not in registered["result"] and "current" not in registered["result"]
+    assert moved["status"] == "rejected" and moved["result"]["code"] == 404
+    assert claimed["status"] == "rejected" and claimed["result"]["code"] == 404
+    kaarina.sync.sync_once()
+    assert aino not in ids(kaarina, "client") and turku_contact not in ids(kaarina, "contact")
+    regional.sync.sync_once()
+    status = regional.desk.conn.execute("SELECT status FROM contact WHERE id = ?", (turku_contact,))
+    assert status.fetchone()[0] == "waiting"
+    regional.close()
+    kaarina.close()
+
+
+def test_a_contact_identified_with_a_client_goes_where_the_client_belongs(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Found in review: a Kaarina call about a Turku client reached nobody but the
+    regional desks. Now it follows the client, and a handover made from it reaches
+    the Turku desk without the Kaarina call it came from."""
+    regional, aino, *_ = region(server, tmp_path, clock)
+    call = regional.desk.receive("phone", "tyoikaiset", KAARINA)
+    regional.desk.take(call)
+    regional.desk.attach_client(call, aino)
+    regional.desk.release(call)
+    other = regional.desk.receive("phone", "tyoikaiset", KAARINA)
+    regional.sync.sync_once()
+    turku = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
+    kaarina = Site(server, tmp_path, "kaarina", clock, reach=Reach(frozenset({KAARINA})))
+    for site in (turku, kaarina):
+        site.sync.sync_once()
+    assert call in ids(turku, "contact") and call not in ids(kaarina, "contact")
+    assert other in ids(kaarina, "contact") and other not in ids(turku, "contact")
+    assert ids(turku, "sync_quarantine") == ids(kaarina, "sync_quarantine") == set()
+    regional.close()
+    turku.close()
+    kaarina.close()

@@ -17,6 +17,7 @@ from ohjaaja.sync import protocol
 from ohjaaja.sync.rows import TABLES
 
 router = APIRouter()
+_INTERNAL = ("subject", "blind_refs")  # the store's, not the desk's
 
 
 @router.post("/v1/push", response_model=PushOut, responses={409: {}, 403: {}})
@@ -64,7 +65,7 @@ def changes(
     store.record(disclosures(who, worker_names(store), page, now))
     return ChangesOut(
         epoch=store.epoch, head=head, next_cursor=max(next_cursor, cursor),
-        changes=[Change(**{k: v for k, v in r.items() if k != "subject"}) for r in page],
+        changes=[Change(**{k: v for k, v in r.items() if k not in _INTERNAL}) for r in page],
         reach=reach.describe(),
     )  # fmt: skip
 
