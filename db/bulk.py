@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from db.engine import transaction
+from ohjaaja.db.engine import transaction
 
 BULK_CACHE_KIB = -262144  # negative: KiB, so 256 MiB
 

@@ -1,6 +1,6 @@
 """SQL of the service-offering catalogue: rows in and out, the full-text search, offers.
 
-Rows are plain dicts in the tables' own columns; ohjaaja.catalogue_rows turns them
+Rows are plain dicts in the tables' own columns; ohjaaja.domain.catalogue_rows turns them
 into the domain's dataclasses. The full-text index (service_fts) is kept by
 triggers, so every writer (this module, a sync pull) keeps it current.
 """

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from db.clients import CLIENT_SUMMARY
+from ohjaaja.db.clients import CLIENT_SUMMARY
 
 HIGH = "\uffff"  # sorts after every character a name or code holds
 

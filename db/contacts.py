@@ -1,7 +1,7 @@
 """Contacts in the database: intake, the waiting queue, claims, closing.
 
 Every function here runs inside the caller's transaction; the use cases in
-ohjaaja.desk decide the transaction and write the outbox entry with it.
+ohjaaja.usecases.desk decide the transaction and write the outbox entry with it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from db.ids import new_id
+from ohjaaja.db.ids import new_id
 
 QUEUE_COLUMNS = (
     "id, channel, line_code, original_line_code, municipality_code, language, "
@@ -66,7 +66,7 @@ def waiting(
     now: str = "9999",
     first_line: str | None = None,
 ) -> list[sqlite3.Row]:
-    """Waiting contacts in queue order (ohjaaja.queue.order_key), optionally by line;
+    """Waiting contacts in queue order (ohjaaja.domain.queue.order_key), optionally by line;
     first_line's contacts before the rest (the emergency staff's own queue)."""
     sql = (
         f"SELECT {QUEUE_COLUMNS}, callback_at FROM contact "

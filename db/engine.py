@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from db.files import create_file
-from db.text import fold
+from ohjaaja.db.files import create_file
+from ohjaaja.db.text import fold
 
 BUSY_TIMEOUT_MS = 5000
 

@@ -6,7 +6,7 @@ import re
 import sqlite3
 from pathlib import Path
 
-from db.engine import transaction
+from ohjaaja.db.engine import transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")

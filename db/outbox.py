@@ -11,7 +11,7 @@ import json
 import sqlite3
 from typing import Any
 
-from db.ids import new_id
+from ohjaaja.db.ids import new_id
 
 MUTATION_VERSION = 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from db.ids import worker_id
+from ohjaaja.db.ids import worker_id
 
 
 def ensure_worker(conn: sqlite3.Connection, name: str, roles: list[str], at: str) -> str:

@@ -1,1 +1,1 @@
-"""Textual screens and widgets of the desk. No SQL here: screens call ohjaaja.desk."""
+"""Textual screens and widgets of the desk. No SQL here: screens call ohjaaja.usecases.desk."""

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.i18n import set_language
+from ohjaaja.usecases.desk import Desk
 
 MONDAY_MORNING = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Helsinki
 
@@ -52,9 +52,10 @@ AINO = {
 @pytest.fixture
 def admin(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
     """A desk with the admin role on a database holding the demo catalogue."""
-    from db.engine import transaction
-    from ohjaaja.clock import to_iso
-    from ohjaaja.demo_catalogue import load_demo_catalogue
+    from ohjaaja.db.engine import transaction
+
+    from ohjaaja.demo.catalogue import load_demo_catalogue
+    from ohjaaja.domain.clock import to_iso
 
     desk = Desk(db_path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
     with transaction(desk.conn) as conn:

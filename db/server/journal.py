@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from db.files import make_folder
+from ohjaaja.db.files import make_folder
 
 
 class Journal:

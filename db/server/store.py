@@ -19,6 +19,25 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ohjaaja.db.engine import file_problem
+from ohjaaja.db.files import create_file
+from ohjaaja.db.ids import new_id, worker_id
+from ohjaaja.db.server.journal import Journal
+from ohjaaja.db.server.migrations import upgrade
+from ohjaaja.db.server.tables import (
+    client_alias,
+    client_identity,
+    client_trail,
+    counter,
+    desk_incarnation,
+    pushed_mutation,
+    row_link,
+    row_state,
+    scope_exit,
+    server_meta,
+    token,
+    worker,
+)
 from sqlalchemy import (
     bindparam,
     create_engine,
@@ -33,26 +52,6 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
-
-from db.engine import file_problem
-from db.files import create_file
-from db.ids import new_id, worker_id
-from db.server.journal import Journal
-from db.server.migrations import upgrade
-from db.server.tables import (
-    client_alias,
-    client_identity,
-    client_trail,
-    counter,
-    desk_incarnation,
-    pushed_mutation,
-    row_link,
-    row_state,
-    scope_exit,
-    server_meta,
-    token,
-    worker,
-)
 
 Row = dict[str, Any]
 # PostgreSQL's deadlock and serialization failures: the transaction is run again.
@@ -92,7 +91,7 @@ class RowScope:
     origin: str | None = None  # the desk (token name) that made the row
 
 
-# The rules of scope live above the store (ohjaaja.server.scoping); a store opened
+# The rules of scope live above the store (ohjaaja.sync.server.scoping); a store opened
 # without them (admin commands) writes only shared rows.
 Scoper = Callable[["Writer", str, str, dict[str, Any]], RowScope]
 

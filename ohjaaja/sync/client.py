@@ -33,13 +33,13 @@ from typing import Any
 
 import httpx
 
-from db import contacts as contact_rows
-from db import outbox, sync_state
-from db.engine import connect, transaction
-from db.files import create_file
-from db.ids import new_id
-from db.reference import get_meta, is_demo, set_meta
-from ohjaaja.clock import Clock, to_iso
+from ohjaaja.db import contacts as contact_rows
+from ohjaaja.db import outbox, sync_state
+from ohjaaja.db.engine import connect, transaction
+from ohjaaja.db.files import create_file
+from ohjaaja.db.ids import new_id
+from ohjaaja.db.reference import get_meta, is_demo, set_meta
+from ohjaaja.domain.clock import Clock, to_iso
 from ohjaaja.sync import protocol
 from ohjaaja.sync.incoming import apply_changes, forget_client_data, signed_rows
 from ohjaaja.sync.outgoing import record

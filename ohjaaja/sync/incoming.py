@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
-from db import sync_state
+from ohjaaja.db import sync_state
 from ohjaaja.sync.rows import APPEND_ONLY, TABLES, Invalid, desk_row, normalise
 from ohjaaja.sync.scope import CHILDREN, CLIENT_DATA
 

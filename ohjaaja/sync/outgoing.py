@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from db import outbox
+from ohjaaja.db import outbox
 from ohjaaja.sync.mutations import check
 
 

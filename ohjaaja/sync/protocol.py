@@ -7,9 +7,9 @@ built from the same commit can never disagree about them.
 
 from __future__ import annotations
 
-from ohjaaja.handovers import ACTIONS, URGENCIES
-from ohjaaja.notifications import KINDS as NOTIFICATION_KINDS
-from ohjaaja.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
+from ohjaaja.domain.handovers import ACTIONS, URGENCIES
+from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
+from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
 
 # 2: the server decides (a worker register, acting workers, incarnations,
 # signed rows). A desk speaking 1 is told to upgrade.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from ohjaaja import teams
+from ohjaaja.domain import teams
 from ohjaaja.sync import protocol as p
 
 Row = dict[str, Any]
@@ -256,7 +256,7 @@ def _matters(value: Any, field: str) -> None:
 
 
 def _hetu(value: Any, field: str) -> str:
-    from ohjaaja.identity import IdentityCodeError, parse_identity_code
+    from ohjaaja.domain.identity import IdentityCodeError, parse_identity_code
 
     value = text(value, field, 11)
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from ohjaaja.app import OhjaajaApp, make_app
-from ohjaaja.desk import Desk
-from ohjaaja.settings import Settings
+from ohjaaja.shell.app import OhjaajaApp, make_app
+from ohjaaja.shell.settings import Settings
+from ohjaaja.usecases.desk import Desk
 
 
 def app_for(desk: Desk, language: str = "fi") -> OhjaajaApp:

@@ -3,16 +3,16 @@ detail, offering, an unmet need, the summary, and the admin's edit."""
 
 from __future__ import annotations
 
+from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
+from ohjaaja.screens.catalogue.service_detail import ServiceDetailScreen
+from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
+from ohjaaja.screens.contact.contact import ContactScreen
+from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
+from ohjaaja.screens.contact.unmet_need import UnmetNeedScreen
 from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from screens.catalogue import CatalogueScreen
-from screens.contact import ContactScreen
-from screens.offer_summary import OfferSummaryScreen
-from screens.service_detail import ServiceDetailScreen
-from screens.service_form import ServiceFormScreen
-from screens.unmet_need import UnmetNeedScreen
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, choose, keys, settle
 from tests.app.test_client_screens import rendered
 from tests.conftest import AINO

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import io
 
+from ohjaaja.screens.clients.access_log import AccessLogScreen
+from ohjaaja.screens.clients.client_card import ClientCardScreen
+from ohjaaja.screens.clients.client_form import ClientFormScreen
+from ohjaaja.screens.clients.client_search import ClientSearchScreen
+from ohjaaja.screens.clients.reveal import RevealScreen
+from ohjaaja.screens.contact.contact import ContactScreen
 from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from screens.access_log import AccessLogScreen
-from screens.client_card import ClientCardScreen
-from screens.client_form import ClientFormScreen
-from screens.client_search import ClientSearchScreen
-from screens.contact import ContactScreen
-from screens.reveal import RevealScreen
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
 from tests.conftest import AINO
 

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from ohjaaja.screens.clients.client_form import ClientFormScreen
+from ohjaaja.screens.contact.contact import ContactScreen
+from ohjaaja.screens.kit.help import HelpScreen
+from ohjaaja.screens.queue.log_contact import LogContactScreen
+from ohjaaja.screens.queue.queue import QueueScreen
 from textual.widgets import DataTable, Input, Static, TextArea
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from screens.client_form import ClientFormScreen
-from screens.contact import ContactScreen
-from screens.help import HelpScreen
-from screens.log_contact import LogContactScreen
-from screens.queue import QueueScreen
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, choose, keys, settle
 from tests.conftest import AINO
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ohjaaja.screens.contact.contact import ContactScreen
+from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
+from ohjaaja.screens.handovers.handovers import HandoverDetailScreen, HandoversScreen
+from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
+from ohjaaja.screens.handovers.shift import ShiftScreen
+from ohjaaja.screens.kit.reason import ReasonScreen
+from ohjaaja.screens.queue.callback import CallbackScreen
+from ohjaaja.screens.queue.queue import QueueScreen, join_fitting
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from ohjaaja.handover_desk import HandoverForm
-from screens.callback import CallbackScreen
-from screens.contact import ContactScreen
-from screens.handover_form import HandoverFormScreen
-from screens.handovers import HandoverDetailScreen, HandoversScreen
-from screens.notification_form import NotificationFormScreen
-from screens.queue import QueueScreen, join_fitting
-from screens.reason import ReasonScreen
-from screens.shift import ShiftScreen
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handover_desk import HandoverForm
 from tests.app.helpers import app_for, choose, keys, settle
 from tests.app.test_client_screens import rendered
 from tests.conftest import AINO

@@ -3,12 +3,12 @@ until its worker has seen it, with what they wrote kept."""
 
 from __future__ import annotations
 
+from ohjaaja.screens.contact.contact import ContactScreen
+from ohjaaja.screens.queue.lost_claim import LostClaimScreen
+from ohjaaja.screens.queue.queue import QueueScreen
 from textual.widgets import Static
 
-from ohjaaja.desk import ContactForm, Desk
-from screens.contact import ContactScreen
-from screens.lost_claim import LostClaimScreen
-from screens.queue import QueueScreen
+from ohjaaja.usecases.desk import ContactForm, Desk
 from tests.app.helpers import app_for, keys, settle
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import json
 
-from ohjaaja.desk import Desk
-from screens.client_search import ClientSearchScreen
-from screens.plain import DataTable, Static
-from screens.shift import ShiftScreen
+from ohjaaja.screens.clients.client_search import ClientSearchScreen
+from ohjaaja.screens.handovers.shift import ShiftScreen
+from ohjaaja.screens.kit.plain import DataTable, Static
+
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
 from tests.conftest import AINO
 

@@ -18,10 +18,10 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock, SystemClock
-from ohjaaja.demo import build_demo, load_clients
-from ohjaaja.desk import Desk
-from ohjaaja.synthetic import generate_clients
+from ohjaaja.demo.build import build_demo, load_clients
+from ohjaaja.demo.synthetic import generate_clients
+from ohjaaja.domain.clock import FixedClock, SystemClock
+from ohjaaja.usecases.desk import Desk
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = [sys.executable, "-m", "tests.bench.startup_child"]
@@ -58,9 +58,10 @@ def bench_startup(workdir: Path, runs: int = 7) -> None:
 
 
 def bench_refresh(workdir: Path, waiting: int = 1000, rounds: int = 60) -> None:
-    from ohjaaja.app import make_app
-    from ohjaaja.settings import Settings
-    from screens.queue import QueueData, QueueScreen
+    from ohjaaja.screens.queue.queue import QueueData, QueueScreen
+
+    from ohjaaja.shell.app import make_app
+    from ohjaaja.shell.settings import Settings
 
     database = workdir / "refresh.sqlite"
     clock = FixedClock(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))

@@ -14,17 +14,18 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
-from db import catalogue as store
-from db.catalogue import Filters
-from db.text import fold
-from ohjaaja.catalogue import Service
-from ohjaaja.catalogue_cli import read_catalogue
-from ohjaaja.catalogue_desk import match_expression, name_weights
-from ohjaaja.clock import SystemClock
-from ohjaaja.demo_catalogue import demo_catalogue
-from ohjaaja.desk import Desk
-from ohjaaja.hsds import organization_object, service_object
-from ohjaaja.hsds_files import write_json
+from ohjaaja.db import catalogue as store
+from ohjaaja.db.catalogue import Filters
+from ohjaaja.db.text import fold
+
+from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.catalogue import Service
+from ohjaaja.domain.clock import SystemClock
+from ohjaaja.exchange.hsds import organization_object, service_object
+from ohjaaja.exchange.hsds_files import write_json
+from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.usecases.catalogue_desk import match_expression, name_weights
+from ohjaaja.usecases.desk import Desk
 from tests.bench.clients import pct, timed
 
 SERVICES = 20_000

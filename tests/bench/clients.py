@@ -15,13 +15,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from db.text import fold
-from ohjaaja.client_import import import_clients, read_register
-from ohjaaja.clock import SystemClock
-from ohjaaja.demo import load_clients
-from ohjaaja.desk import Desk
-from ohjaaja.phones import display_phone
-from ohjaaja.synthetic import generate_clients
+from ohjaaja.db.text import fold
+
+from ohjaaja.demo.build import load_clients
+from ohjaaja.demo.synthetic import generate_clients
+from ohjaaja.domain.clock import SystemClock
+from ohjaaja.domain.phones import display_phone
+from ohjaaja.exchange.client_import import import_clients, read_register
+from ohjaaja.usecases.desk import Desk
 
 REGISTER = 500_000
 QUERIES = 1_000

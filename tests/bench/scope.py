@@ -16,14 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from ohjaaja.db.engine import connect
+from ohjaaja.db.server.store import Store, Writer, shared
 
-from db.engine import connect
-from db.server.store import Store, Writer, shared
-from ohjaaja.clock import SystemClock
-from ohjaaja.demo import build_demo
-from ohjaaja.server.scoping import scope_row
+from ohjaaja.demo.build import build_demo
+from ohjaaja.domain.clock import SystemClock
 from ohjaaja.sync.rows import TABLES, desk_row
 from ohjaaja.sync.scope import encode
+from ohjaaja.sync.server.scoping import scope_row
 from tests.sync.conftest import AT, start_server, stop
 
 # Parents before children, so each row's scope is narrowed by what it refers to.

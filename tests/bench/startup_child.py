@@ -36,11 +36,12 @@ def bare() -> None:
 
 
 def desk(database: str) -> None:
-    from ohjaaja.app import make_app
-    from ohjaaja.clock import SystemClock
-    from ohjaaja.desk import Desk
-    from ohjaaja.settings import Settings
-    from screens.queue import QueueScreen
+    from ohjaaja.screens.queue.queue import QueueScreen
+
+    from ohjaaja.domain.clock import SystemClock
+    from ohjaaja.shell.app import make_app
+    from ohjaaja.shell.settings import Settings
+    from ohjaaja.usecases.desk import Desk
 
     original = QueueScreen._apply
 

@@ -17,12 +17,12 @@ import uuid
 from pathlib import Path
 
 import psycopg
+from ohjaaja.db.server.store import Store
+from ohjaaja.db.server.tables import row_state
 
-from db.server.store import Store
-from db.server.tables import row_state
-from ohjaaja.clock import SystemClock
-from ohjaaja.desk import Desk
+from ohjaaja.domain.clock import SystemClock
 from ohjaaja.sync.client import SyncClient
+from ohjaaja.usecases.desk import Desk
 from tests.bench.__main__ import pct
 from tests.sync.conftest import AT, Server, push_body, start_server, stop
 

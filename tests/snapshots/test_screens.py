@@ -8,8 +8,8 @@ from datetime import timedelta
 from textual.pilot import Pilot
 from textual.widgets import TextArea
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, choose, keys, settle
 from tests.conftest import AINO
 
@@ -93,7 +93,7 @@ def test_help(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 def client_with_history(desk: Desk, clock: FixedClock) -> str:
     """Aino with a relative, an alert, eleven contacts this year and namesakes."""
-    from ohjaaja.desk import ContactForm
+    from ohjaaja.usecases.desk import ContactForm
 
     client_id = desk.create_client({**AINO, "alerts": "Kuulee huonosti: puhu hitaasti"}).client_id
     assert client_id
@@ -161,7 +161,7 @@ def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) 
 
 
 def test_handover_inbox(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    from ohjaaja.handover_desk import HandoverForm
+    from ohjaaja.usecases.handover_desk import HandoverForm
 
     client_id = desk.create_client(AINO).client_id
     desk.create_handover(
@@ -200,7 +200,7 @@ def test_notification_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_shift_handover(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    from ohjaaja.handover_desk import HandoverForm
+    from ohjaaja.usecases.handover_desk import HandoverForm
 
     desk.take(desk.receive("phone", "ikaihmiset", "853"))
     callback = desk.receive("callback", "lapsiperheet", "202")

@@ -39,17 +39,17 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.journal import Journal
+from ohjaaja.db.server.store import Store
+from ohjaaja.db.server.tables import row_state
 from sqlalchemy import select
 
-from db.ids import worker_id
-from db.server.journal import Journal
-from db.server.store import Store
-from db.server.tables import row_state
-from ohjaaja.clock import FixedClock, to_iso
-from ohjaaja.desk import ContactForm, Desk
-from ohjaaja.handover_desk import HandoverForm
+from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.sync.rows import TABLES, desk_row
+from ohjaaja.usecases.desk import ContactForm, Desk
+from ohjaaja.usecases.handover_desk import HandoverForm
 from tests.sync.conftest import Server, push_body, start_server, stop
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday morning
@@ -322,7 +322,7 @@ def _kill_mid_sync(world: World, site: DeskSite) -> int:
     if server is None:
         return 0
     process = subprocess.Popen(
-        [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(site.path),
+        [sys.executable, "-m", "ohjaaja.shell.cli", "sync", "--once", "--database", str(site.path),
          "--server", server.url],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         env={**os.environ, "OHJAAJA_TOKEN": site.token},
@@ -503,7 +503,7 @@ def _all_changes(server: Server, token: str) -> list[dict[str, Any]]:
 def _hetu(n: int) -> str:
     from datetime import date
 
-    from ohjaaja.identity import CHECK_CHARS
+    from ohjaaja.domain.identity import CHECK_CHARS
 
     born = date(1940, 3, 1) + timedelta(days=97 * n)
     digits = f"{born:%d%m%y}{300 + n:03d}"

@@ -17,15 +17,15 @@ from pathlib import Path
 import httpx
 import psycopg
 import pytest
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.journal import Journal
+from ohjaaja.db.server.store import Store
 
-from db.ids import worker_id
-from db.server.journal import Journal
-from db.server.store import Store
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.sync.protocol import SCHEMA_VERSION
 from ohjaaja.sync.scope import Reach, encode
+from ohjaaja.usecases.desk import Desk
 
 AT = "2026-11-23T08:00:00.000000Z"
 
@@ -128,7 +128,10 @@ def push_body(desk: str, mutations: list[dict], incarnation: str = "") -> dict:
 
 def cli(*args: str) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", *args], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "ohjaaja.shell.cli", *args],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return result.stdout.strip().splitlines()[-1]
 
@@ -140,7 +143,7 @@ def start_server(store_args: list[str], fault: str | None = None) -> Server:
     if fault:
         env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
-        [sys.executable, "-m", "ohjaaja.cli", "server", *store_args, "--port", "0"],
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", "0"],
         stderr=subprocess.PIPE,
         text=True,
         env=env,

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.scope import Reach
 from tests.sync.conftest import Server, Site
 from tests.sync.test_scope import TURKU, region
@@ -20,7 +20,7 @@ from tests.sync.test_scope import TURKU, region
 
 def access_log(server: Server, client_id: str, *extra: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "server", "access-log", client_id,
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", "access-log", client_id,
          *server.store_args, *extra],
         capture_output=True, text=True,
     )  # fmt: skip

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from textual.widgets import Static
 
-from ohjaaja.app import make_app
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from ohjaaja.settings import Settings
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell.app import make_app
+from ohjaaja.shell.settings import Settings
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import settle
 from tests.sync.conftest import Server, stop
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo_catalogue import demo_catalogue
+from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.clock import FixedClock
 from tests.sync.conftest import Server, Site
 
 

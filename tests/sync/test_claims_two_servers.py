@@ -8,10 +8,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from db.ids import worker_id
-from ohjaaja.clock import SystemClock
-from ohjaaja.desk import Desk
+from ohjaaja.db.ids import worker_id
+
+from ohjaaja.domain.clock import SystemClock
 from ohjaaja.sync.client import SyncClient
+from ohjaaja.usecases.desk import Desk
 from tests.sync.conftest import AT, push_body, start_server, stop
 
 DESKS = 12

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
+from ohjaaja.domain.clock import FixedClock
 from tests.conftest import AINO
 from tests.sync.conftest import Server, Site
 

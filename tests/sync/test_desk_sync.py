@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm, Desk
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient
+from ohjaaja.usecases.desk import ContactForm, Desk
 from tests.sync.conftest import Server, Site, start_server, stop
 
 
@@ -108,7 +108,7 @@ def test_cli_sync_once(server: Server, tmp_path: Path, clock: FixedClock) -> Non
     token_file.write_text(server.token("desk", "cli-desk", ("cli-worker",)) + "\n")
     token_file.chmod(0o600)
     result = subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(path),
+        [sys.executable, "-m", "ohjaaja.shell.cli", "sync", "--once", "--database", str(path),
          "--server", server.url, "--token-file", str(token_file)],
         capture_output=True, text=True,
     )  # fmt: skip
@@ -135,7 +135,15 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
         Path(str(store) + suffix).unlink(missing_ok=True)
     shutil.copy(backup, store)
     subprocess.run(  # the restore procedure's last step
-        [sys.executable, "-m", "ohjaaja.cli", "server", "new-epoch", "--database", str(store)],
+        [
+            sys.executable,
+            "-m",
+            "ohjaaja.shell.cli",
+            "server",
+            "new-epoch",
+            "--database",
+            str(store),
+        ],
         check=True,
         capture_output=True,
     )
@@ -202,8 +210,8 @@ def test_a_desk_killed_between_its_commit_and_its_push(
     path = tmp_path / "desk.sqlite"
     script = (
         "import os, signal, sys\n"
-        "from ohjaaja.clock import SystemClock\n"
-        "from ohjaaja.desk import Desk\n"
+        "from ohjaaja.domain.clock import SystemClock\n"
+        "from ohjaaja.usecases.desk import Desk\n"
         f"desk = Desk({str(path)!r}, SystemClock(), 'Anna')\n"
         "print(desk.receive('phone', 'sosiaalipaivystys', '853'), flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)  # before any push\n"

@@ -14,11 +14,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from db.engine import connect, transaction
-from db.ids import worker_id
-from db.server.store import Writer
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm, Desk
+from ohjaaja.db.engine import connect, transaction
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.store import Writer
+
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import ContactForm, Desk
 from tests.conftest import AINO
 from tests.sync.conftest import AT, Server, Site, push_body
 
@@ -229,6 +230,6 @@ def clock_start() -> Any:
 def _cli(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "OHJAAJA_TOKEN": token} if token else None
     return subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", *args],
+        [sys.executable, "-m", "ohjaaja.shell.cli", *args],
         capture_output=True, text=True, timeout=120, env=env,
     )  # fmt: skip

@@ -19,17 +19,17 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ohjaaja.db.engine import transaction
+from ohjaaja.db.server.store import Store
+from ohjaaja.db.sync_state import quarantine_entries
 from schemathesis.checks import not_a_server_error
 
-from db.engine import transaction
-from db.server.store import Store
-from db.sync_state import quarantine_entries
-from ohjaaja.clock import FixedClock, to_iso
-from ohjaaja.demo_catalogue import load_demo_catalogue
-from ohjaaja.desk import ContactForm, Desk, open_database
-from ohjaaja.handover_desk import HandoverForm
-from ohjaaja.server import create_app
+from ohjaaja.demo.catalogue import load_demo_catalogue
+from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.sync.incoming import apply_changes
+from ohjaaja.sync.server import create_app
+from ohjaaja.usecases.desk import ContactForm, Desk, open_database
+from ohjaaja.usecases.handover_desk import HandoverForm
 from tests.conftest import AINO, MONDAY_MORNING
 
 TOKENS: dict[str, str] = {}

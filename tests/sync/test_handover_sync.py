@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.handover_desk import HandoverForm
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.handover_desk import HandoverForm
 from tests.conftest import AINO
 from tests.sync.conftest import Server, Site
 

@@ -9,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.store import Writer
 
-from db.ids import worker_id
-from db.server.store import Writer
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import ContactForm
 from tests.sync.conftest import AT, Server, Site, push_body
 
 WA = worker_id("worker-a")

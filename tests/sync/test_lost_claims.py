@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import ContactForm
 from tests.sync.conftest import Server, Site
 
 

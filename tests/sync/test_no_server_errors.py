@@ -11,8 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
+from ohjaaja.db.ids import worker_id
 
-from db.ids import worker_id
 from tests.sync.conftest import AT, Server, push_body, start_server, stop
 
 CONTACT = {"channel": "phone", "line": "mipa", "municipality_code": "853"}
@@ -127,7 +127,7 @@ def valid_hetu(n: int) -> str:
     """A valid code of someone born 1.1.1950 + n days (checked by the server's stdnum)."""
     from datetime import date, timedelta
 
-    from ohjaaja.identity import CHECK_CHARS
+    from ohjaaja.domain.identity import CHECK_CHARS
 
     born = date(1950, 1, 1) + timedelta(days=n)
     digits = f"{born:%d%m%y}{200 + n:03d}"

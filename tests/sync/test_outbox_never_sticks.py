@@ -8,11 +8,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from db import outbox
-from db.engine import transaction
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm
+from ohjaaja.db import outbox
+from ohjaaja.db.engine import transaction
+
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync import protocol
+from ohjaaja.usecases.desk import ContactForm
 from tests.sync.conftest import AT, Server, Site, push_body
 
 
@@ -88,8 +89,8 @@ def test_the_body_limit_holds_for_a_chunked_body(server: Server) -> None:
 
 
 def test_forms_hold_the_same_limits(tmp_path: Path, clock: FixedClock) -> None:
-    from ohjaaja.desk import Desk
-    from ohjaaja.handover_desk import HandoverForm
+    from ohjaaja.usecases.desk import Desk
+    from ohjaaja.usecases.handover_desk import HandoverForm
 
     desk = Desk(tmp_path / "desk.sqlite", clock, "Anna")
     taken = desk.take(desk.receive("phone", "ikaihmiset", "853"))

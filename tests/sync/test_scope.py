@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from db.ids import worker_id
-from ohjaaja.clock import FixedClock
+from ohjaaja.db.ids import worker_id
+
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.scope import Reach
 from tests.conftest import AINO
 from tests.sync.conftest import Server, Site, push_body

@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from db.ids import worker_id
+from ohjaaja.db.ids import worker_id
+
 from tests.sync.conftest import Server, cli, push_body
 
 CONTACT = {
@@ -202,7 +203,7 @@ def test_training_data_never_reaches_a_production_store(server: Server) -> None:
     assert answer["status"] == "rejected" and answer["result"]["field"] == "args.is_training"
     assert head(server, server.token("desk", "reader")) == 1  # the worker only
     refused = subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "server", *server.store_args, "--training"],
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", *server.store_args, "--training"],
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert refused.returncode == 2 and "production store" in refused.stderr

@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from ohjaaja.db.server.journal import Journal
+from ohjaaja.db.server.migrations import LATEST, upgrade, version
+from ohjaaja.db.server.store import Store, StoreFileError, make_engine
 from sqlalchemy import text
 
-from db.server.journal import Journal
-from db.server.migrations import LATEST, upgrade, version
-from db.server.store import Store, StoreFileError, make_engine
-from ohjaaja.server.scoping import scope_row
+from ohjaaja.sync.server.scoping import scope_row
 from tests.sync.conftest import AT
 
 

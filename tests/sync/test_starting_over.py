@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import ContactForm, Desk, DeskFileError
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient, SyncError
+from ohjaaja.usecases.desk import ContactForm, Desk, DeskFileError
 from tests.sync.conftest import Server, Site, cli, start_server, stop
 
 INTAKE = {"channel": "phone", "line": "sosiaalipaivystys", "municipality_code": "853"}
@@ -96,7 +96,7 @@ def test_a_truncated_desk_file_is_never_made_anew(
         Desk(a.path, clock, a.worker)
     for command in (["sync", "--once", "--server", server.url], ["queue"]):
         result = subprocess.run(
-            [sys.executable, "-m", "ohjaaja.cli", *command, "--database", str(a.path)],
+            [sys.executable, "-m", "ohjaaja.shell.cli", *command, "--database", str(a.path)],
             capture_output=True, text=True, timeout=60,
             env={**os.environ, "OHJAAJA_TOKEN": a.token},
         )  # fmt: skip

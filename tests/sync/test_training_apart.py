@@ -18,14 +18,14 @@ from typing import Any
 
 import psycopg
 import pytest
+from ohjaaja.db import outbox
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.store import Store
 
-from db import outbox
-from db.ids import worker_id
-from db.server.store import Store
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo import build_demo
-from ohjaaja.desk import Desk, DeskModeError
+from ohjaaja.demo.build import build_demo
+from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient, SyncError
+from ohjaaja.usecases.desk import Desk, DeskModeError
 from tests.sync.conftest import PG_ENV, Server, Site, push_body, start_server, stop
 
 AINO_FIELDS = {"last_name": "Mäkinen", "first_names": "Aino Maria", "hetu": "131052-308T",
@@ -71,7 +71,7 @@ def mode_of(path: Path) -> str | None:
 
 def sync_once(path: Path, server: Server, token: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "sync", "--once", "--database", str(path),
+        [sys.executable, "-m", "ohjaaja.shell.cli", "sync", "--once", "--database", str(path),
          "--server", server.url, "--token", token],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
@@ -250,7 +250,7 @@ def test_every_server_subcommand_takes_its_store_and_mode_before_or_after_it(
 
     def ohjaaja(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ohjaaja.cli", *args], capture_output=True, text=True,
+            [sys.executable, "-m", "ohjaaja.shell.cli", *args], capture_output=True, text=True,
             env={**os.environ, **env}, timeout=120,
         )  # fmt: skip
 

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from db.ids import worker_id
-from ohjaaja.clock import FixedClock
+from ohjaaja.db.ids import worker_id
+
+from ohjaaja.domain.clock import FixedClock
 from tests.conftest import AINO
 from tests.sync.conftest import AT, Server, Site, cli, push_body
 
@@ -81,7 +82,7 @@ def test_a_team_handover_is_accepted_only_by_a_member_the_register_names(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     """The desk's --teams says what a worker sees; the server's register decides."""
-    from ohjaaja.handover_desk import HandoverForm
+    from ohjaaja.usecases.handover_desk import HandoverForm
 
     a = Site(server, tmp_path, "a", clock)
     b = Site(server, tmp_path, "b", clock, teams=("assessment:853",))  # on the desk only
@@ -130,8 +131,8 @@ def test_a_token_that_does_not_act_for_the_worker_holds_the_work_back(
     admin adds her to the token."""
     import pytest
 
-    from ohjaaja.desk import Desk
     from ohjaaja.sync.client import SyncClient, SyncError
+    from ohjaaja.usecases.desk import Desk
 
     server.worker("anna")
     token = server.token("desk", "desk-b", ("bertta",))
@@ -161,13 +162,13 @@ def test_the_register_and_tokens_from_the_shell(server: Server) -> None:
     assert cli("server", "worker", "add", "anna", *store).startswith("unchanged")
     server.token("integration", "pbx")
     refused = subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "server", "token", "workers", *store,
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", "token", "workers", *store,
          "--name", "pbx", "--workers", "anna"], capture_output=True, text=True,
     )  # fmt: skip
     assert refused.returncode == 1 and "only desk tokens act for workers" in refused.stderr
     server.token("desk", "desk-1", ("anna",))
     listed = subprocess.run(
-        [sys.executable, "-m", "ohjaaja.cli", "server", "token", "list", *store],
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", "token", "list", *store],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "desk-1\tdesk\tanna\t" in listed and "pbx\tintegration\t-\t" in listed

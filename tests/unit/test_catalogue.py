@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ohjaaja.catalogue_desk import Filters, match_expression
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo_catalogue import demo_catalogue
-from ohjaaja.desk import Desk
+from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.catalogue_desk import Filters, match_expression
+from ohjaaja.usecases.desk import Desk
 
 TURKU, PARAINEN = "853", "445"
 
@@ -22,7 +22,7 @@ def names(desk: Desk, text: str, **kwargs: object) -> list[str]:
 
 
 def test_the_demo_catalogue_covers_every_group_and_sector_in_finnish_and_swedish() -> None:
-    from ohjaaja.reference import lines
+    from ohjaaja.domain.reference import lines
 
     organizations, services = demo_catalogue()
     assert len(services) >= 150

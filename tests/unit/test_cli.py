@@ -9,18 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.cli import _settings, build_parser, main
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo import build_demo
-from ohjaaja.desk import Desk
-from ohjaaja.settings import default_worker
+from ohjaaja.demo.build import build_demo
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell.cli import _settings, build_parser, main
+from ohjaaja.shell.settings import default_worker
+from ohjaaja.usecases.desk import Desk
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def ohjaaja(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     script = shutil.which("ohjaaja", path=str(Path(sys.executable).parent))
-    command = [script] if script else [sys.executable, "-m", "ohjaaja.cli"]
+    command = [script] if script else [sys.executable, "-m", "ohjaaja.shell.cli"]
     return subprocess.run(
         [*command, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}
     )
@@ -86,7 +86,7 @@ def test_every_desk_command_line_makes_settings(argv: list[str], tmp_path: Path)
 def test_the_demo_command_starts_the_desk(tmp_path: Path, monkeypatch) -> None:
     """`ohjaaja demo` builds the database and runs the app; here the app's run is
     replaced by a check that it was made with a desk on the demo database."""
-    from ohjaaja import app as app_module
+    from ohjaaja.shell import app as app_module
 
     started = []
 
@@ -101,7 +101,7 @@ def test_the_demo_command_starts_the_desk(tmp_path: Path, monkeypatch) -> None:
 
 def test_options_before_the_subcommand_are_kept(tmp_path: Path) -> None:
     """`ohjaaja --database X queue` once read the subcommand's default instead of X."""
-    from ohjaaja.cli import build_parser
+    from ohjaaja.shell.cli import build_parser
 
     args = build_parser().parse_args(["--database", str(tmp_path / "a.sqlite"), "queue"])
     assert args.database == tmp_path / "a.sqlite"

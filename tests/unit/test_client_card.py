@@ -8,11 +8,11 @@ import json
 from datetime import timedelta
 
 import pytest
+from ohjaaja.db.ids import new_id
 
-from db.ids import new_id
-from ohjaaja.clients import client_flags
-from ohjaaja.clock import FixedClock, to_iso
-from ohjaaja.desk import ContactForm, Desk
+from ohjaaja.domain.clients import client_flags
+from ohjaaja.domain.clock import FixedClock, to_iso
+from ohjaaja.usecases.desk import ContactForm, Desk
 from tests.conftest import AINO
 
 

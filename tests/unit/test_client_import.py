@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.cli import main
-from ohjaaja.client_import import ImportFileError, import_clients, read_register
-from ohjaaja.desk import Desk
+from ohjaaja.exchange.client_import import ImportFileError, import_clients, read_register
+from ohjaaja.shell.cli import main
+from ohjaaja.usecases.desk import Desk
 
 HEADER = "last_name,first_names,hetu,birth_date,phone,email,municipality_code,language,address"
 GOOD = [

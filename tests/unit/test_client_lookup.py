@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from ohjaaja.desk import Desk
-from ohjaaja.identity import make_identity_code
-from ohjaaja.reference import municipality_names
-from ohjaaja.search import lookups
+from ohjaaja.domain.identity import make_identity_code
+from ohjaaja.domain.reference import municipality_names
+from ohjaaja.domain.search import lookups
+from ohjaaja.usecases.desk import Desk
 from tests.conftest import AINO
 
 

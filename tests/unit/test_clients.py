@@ -1,7 +1,7 @@
 from datetime import date
 
-from ohjaaja.clients import age_on, parse_date, validate_client
-from ohjaaja.reference import municipalities
+from ohjaaja.domain.clients import age_on, parse_date, validate_client
+from ohjaaja.domain.reference import municipalities
 from tests.conftest import AINO
 
 KNOWN = set(municipalities())

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from ohjaaja.desk import ContactForm, Desk, DeskModeError
-from ohjaaja.queue import ordered
+from ohjaaja.domain.queue import ordered
+from ohjaaja.usecases.desk import ContactForm, Desk, DeskModeError
 from tests.conftest import AINO
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from ohjaaja.handover_desk import HandoverForm
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handover_desk import HandoverForm
 
 
 def test_the_newest_change_wins_and_survives_a_new_process(

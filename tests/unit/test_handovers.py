@@ -8,11 +8,9 @@ from pathlib import Path
 import holidays
 import pytest
 
-from ohjaaja import notifications, teams
-from ohjaaja.clock import HELSINKI, FixedClock
-from ohjaaja.desk import ContactForm, Desk
-from ohjaaja.handover_desk import Attention, HandoverForm
-from ohjaaja.handovers import (
+from ohjaaja.domain import notifications, teams
+from ohjaaja.domain.clock import HELSINKI, FixedClock
+from ohjaaja.domain.handovers import (
     ACTIONS,
     MOVES,
     STATES,
@@ -22,7 +20,9 @@ from ohjaaja.handovers import (
     is_overdue,
     next_state,
 )
-from ohjaaja.workdays import add_working_days, is_working_day, working_days_between
+from ohjaaja.domain.workdays import add_working_days, is_working_day, working_days_between
+from ohjaaja.usecases.desk import ContactForm, Desk
+from ohjaaja.usecases.handover_desk import Attention, HandoverForm
 from tests.conftest import AINO
 
 TEAM = Parties(None, "assessment:853", None)

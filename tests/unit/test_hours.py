@@ -3,9 +3,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import holidays
 import pytest
 
-from ohjaaja.clock import HELSINKI
-from ohjaaja.hours import OpeningHours, is_holiday, is_holiday_eve
-from ohjaaja.reference import lines
+from ohjaaja.domain.clock import HELSINKI
+from ohjaaja.domain.hours import OpeningHours, is_holiday, is_holiday_eve
+from ohjaaja.domain.reference import lines
 
 OLDER = OpeningHours.from_spec(
     {"mon-thu": "08:00-15:00", "fri": "08:00-13:00", "holiday_eve": "08:00-13:00"}

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from ohjaaja.catalogue_cli import read_catalogue
-from ohjaaja.cli import main
-from ohjaaja.demo_catalogue import demo_catalogue
-from ohjaaja.hsds import Reading, RecordError, organization_object, service_object
-from ohjaaja.hsds_files import HsdsFileError, write_json, write_package
+from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
+from ohjaaja.exchange.hsds_files import HsdsFileError, write_json, write_package
+from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.shell.cli import main
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "hsds_schema"
 EXAMPLES = SCHEMAS / "examples"

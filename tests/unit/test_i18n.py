@@ -17,7 +17,7 @@ def test_every_message_has_every_language() -> None:
 
 def test_every_binding_id_has_a_title_and_a_help_text() -> None:
     ids = set()
-    for path in [*ROOT.glob("screens/*.py"), ROOT / "ohjaaja" / "app.py"]:
+    for path in [*ROOT.glob("screens/**/*.py"), ROOT / "ohjaaja" / "shell" / "app.py"]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "action":
                 first = node.args[0]
@@ -34,7 +34,7 @@ def test_every_binding_id_has_a_title_and_a_help_text() -> None:
 def test_literal_keys_used_in_code_exist() -> None:
     pattern = re.compile(r"""\b(?:t|T|TitleBar)\(\s*"([a-z_]+\.[a-z_.]+)\"""")
     used = set()
-    for path in [*ROOT.glob("screens/*.py"), *ROOT.glob("ohjaaja/*.py")]:
+    for path in [*ROOT.glob("screens/**/*.py"), *ROOT.glob("ohjaaja/**/*.py")]:
         used.update(pattern.findall(path.read_text(encoding="utf-8")))
     missing = sorted(key for key in used if key not in messages())
     assert not missing

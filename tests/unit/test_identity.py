@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from stdnum.fi import hetu as stdnum_hetu
 
-from ohjaaja.identity import (
+from ohjaaja.domain.identity import (
     CENTURY_SIGNS,
     IdentityCodeError,
     make_identity_code,

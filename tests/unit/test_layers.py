@@ -8,16 +8,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _module(path: Path) -> str:
+    """A file's dotted name once installed (screens/ and db/ install in ohjaaja)."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts if parts[0] == "ohjaaja" else ("ohjaaja", *parts))
+
+
 def test_core_does_not_import_textual() -> None:
+    """Below the shell nothing imports Textual or the screens, even indirectly."""
     core = [
-        ".".join(p.relative_to(ROOT).with_suffix("").parts)
+        _module(p)
         for p in (ROOT / "ohjaaja").rglob("*.py")
-        if p.stem not in ("__init__", "app") or p.parent.name != "ohjaaja"
+        if "shell" not in p.relative_to(ROOT).parts
     ]
     code = (
         "import sys\n"
         + "".join(f"import {name}\n" for name in core)
-        + "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'screens'))\n"
+        + "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'textual' "
+        "or m.startswith(('ohjaaja.screens', 'ohjaaja.shell')))\n"
         + "print(bad); sys.exit(1 if bad else 0)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
@@ -26,31 +36,41 @@ def test_core_does_not_import_textual() -> None:
 
 def test_desk_start_path_does_not_pay_for_sqlmodel() -> None:
     code = (
-        "import sys, ohjaaja.desk, ohjaaja.app, screens.queue, screens.contact\n"
+        "import sys, ohjaaja.usecases.desk, ohjaaja.shell.app, ohjaaja.screens.queue.queue\n"
+        "import ohjaaja.screens.contact.contact\n"
         "sys.exit(1 if 'sqlmodel' in sys.modules or 'sqlalchemy' in sys.modules else 0)\n"
     )
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
 def _imports(path: Path) -> set[str]:
+    """Every module a file imports, dotted in full."""
     names = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _reaches(path: Path, *forbidden: str) -> set[str]:
+    return {n for n in _imports(path) if n in forbidden or n.startswith(tuple(
+        f"{f}." for f in forbidden))}  # fmt: skip
 
 
 def test_screens_reach_data_only_through_the_use_cases() -> None:
     for path in (ROOT / "screens").rglob("*.py"):
-        forbidden = _imports(path) & {"db", "sqlite3", "sqlalchemy", "sqlmodel", "sqlite_utils"}
-        assert not forbidden, f"{path.name} imports {forbidden}"
+        found = _reaches(path, "ohjaaja.db", "sqlite3", "sqlalchemy", "sqlmodel", "sqlite_utils")
+        assert not found, f"{path} imports {found}"
 
 
 def test_db_does_not_import_upwards() -> None:
     for path in (ROOT / "db").rglob("*.py"):
-        assert not _imports(path) & {"ohjaaja", "screens", "textual"}, path.name
+        found = {n for n in _imports(path) if n.split(".")[0] in ("ohjaaja", "textual")
+                 and not n.startswith("ohjaaja.db")}  # fmt: skip
+        assert not found, f"{path} imports {found}"
 
 
 def test_nothing_calls_now_directly() -> None:

@@ -1,6 +1,6 @@
 import pytest
 
-from ohjaaja.phones import PhoneError, display_phone, normalise_phone, phone_kind
+from ohjaaja.domain.phones import PhoneError, display_phone, normalise_phone, phone_kind
 
 
 @pytest.mark.parametrize(

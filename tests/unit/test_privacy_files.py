@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.cli import main
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from ohjaaja.exports import export_path, write_private
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.exchange.exports import export_path, write_private
+from ohjaaja.shell.cli import main
+from ohjaaja.usecases.desk import Desk
 from tests.conftest import AINO
 
 
@@ -156,8 +156,8 @@ def test_the_command_lines_exports_are_private(
 
 def test_the_servers_sqlite_store_and_admin_log_are_private(tmp_path: Path, umask: int) -> None:
     """The shared server's store holds every desk's clients: the same rule."""
-    from db.server.journal import Journal
-    from db.server.store import Store
+    from ohjaaja.db.server.journal import Journal
+    from ohjaaja.db.server.store import Store
 
     path = tmp_path / "server" / "server.sqlite"
     store = Store(f"sqlite:///{path}", journal=Journal(tmp_path / "logs" / "admin-log"))

@@ -2,8 +2,8 @@ import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
-from ohjaaja.hours import OpeningHours
-from ohjaaja.queue import (
+from ohjaaja.domain.hours import OpeningHours
+from ohjaaja.domain.queue import (
     QueueEntry,
     day_figures,
     default_priority,
@@ -12,7 +12,7 @@ from ohjaaja.queue import (
     ordered,
     route_line,
 )
-from ohjaaja.reference import lines
+from ohjaaja.domain.reference import lines
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.catalogue_cli import read_catalogue
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo_catalogue import demo_catalogue
-from ohjaaja.desk import Desk
-from ohjaaja.exports import (
+from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.exchange.exports import (
     csv_text,
     export_path,
     inside,
@@ -25,8 +23,10 @@ from ohjaaja.exports import (
     safe_file_name,
     write_private,
 )
-from ohjaaja.hsds import organization_object, service_object
-from ohjaaja.hsds_files import write_package
+from ohjaaja.exchange.hsds import organization_object, service_object
+from ohjaaja.exchange.hsds_files import write_package
+from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.usecases.desk import Desk
 from tests.conftest import AINO
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(1)", "\tcmd", "\rcmd"]

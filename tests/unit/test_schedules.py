@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 
 import pytest
 
-from ohjaaja.clock import HELSINKI
-from ohjaaja.schedules import (
+from ohjaaja.domain.clock import HELSINKI
+from ohjaaja.domain.schedules import (
     ServiceHours,
     WeeklyHours,
     hours_text,

@@ -1,7 +1,7 @@
 """The SQLModel declaration and the numbered migrations describe one schema."""
 
-from db.engine import connect
-from db.migrate import current_version, latest_version, migrate
+from ohjaaja.db.engine import connect
+from ohjaaja.db.migrate import current_version, latest_version, migrate
 
 
 def _migrated_columns() -> dict[str, set[str]]:
@@ -21,9 +21,8 @@ def _migrated_columns() -> dict[str, set[str]]:
 
 
 def test_models_match_migrations() -> None:
+    import ohjaaja.db.models  # noqa: F401  (registers the tables)
     from sqlmodel import SQLModel
-
-    import db.models  # noqa: F401  (registers the tables)
 
     declared = {
         name: {column.name for column in table.columns}

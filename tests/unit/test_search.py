@@ -1,6 +1,6 @@
 import pytest
 
-from ohjaaja.search import classify
+from ohjaaja.domain.search import classify
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
 import phonenumbers
 from stdnum.fi import hetu
 
-from ohjaaja.identity import CENTURY_SIGNS, parse_identity_code
-from ohjaaja.reference import municipalities
-from ohjaaja.simulator import ArrivalSimulator, rate_per_hour
-from ohjaaja.synthetic import generate_clients
+from ohjaaja.demo.simulator import ArrivalSimulator, rate_per_hour
+from ohjaaja.demo.synthetic import generate_clients
+from ohjaaja.domain.identity import CENTURY_SIGNS, parse_identity_code
+from ohjaaja.domain.reference import municipalities
 from tests.conftest import MONDAY_MORNING
 
 

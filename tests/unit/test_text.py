@@ -1,4 +1,4 @@
-from db.text import fold
+from ohjaaja.db.text import fold
 
 
 def test_fold() -> None:

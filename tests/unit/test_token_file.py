@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from ohjaaja.cli import build_parser, main
-from ohjaaja.clock import FixedClock
-from ohjaaja.desk import Desk
-from ohjaaja.settings import TokenError, resolve_token
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell.cli import build_parser, main
+from ohjaaja.shell.settings import TokenError, resolve_token
+from ohjaaja.usecases.desk import Desk
 
 WARNING = "/proc"
 UNREACHABLE = "http://127.0.0.1:18199"  # nothing listens: a round fails fast

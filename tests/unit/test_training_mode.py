@@ -6,14 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ohjaaja.db.engine import connect
+from ohjaaja.db.reference import get_meta
 
-from db.engine import connect
-from db.reference import get_meta
-from ohjaaja.cli import build_parser, main
-from ohjaaja.clock import FixedClock
-from ohjaaja.demo import build_demo
-from ohjaaja.desk import Desk, DeskModeError
-from ohjaaja.settings import default_database
+from ohjaaja.demo.build import build_demo
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell.cli import build_parser, main
+from ohjaaja.shell.settings import default_database
+from ohjaaja.usecases.desk import Desk, DeskModeError
 
 
 def meta(path: Path, key: str) -> str | None:
@@ -27,7 +27,7 @@ def meta(path: Path, key: str) -> str | None:
 def test_demo_training_builds_a_training_demo_in_a_file_of_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ohjaaja import app as app_module
+    from ohjaaja.shell import app as app_module
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.delenv("OHJAAJA_DATABASE", raising=False)
@@ -94,7 +94,7 @@ def test_an_import_fixes_a_new_files_mode(tmp_path: Path) -> None:
 
 
 def test_the_desk_tells_its_worker_why_it_does_not_sync() -> None:
-    from ohjaaja.app import mode_notice
+    from ohjaaja.shell.app import mode_notice
     from ohjaaja.sync.client import SyncModeError
 
     path = Path("/srv/desk.sqlite")

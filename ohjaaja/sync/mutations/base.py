@@ -62,7 +62,7 @@ class Rejection:
 
 class Store(Protocol):
     """The server's store as the rules see it, inside one transaction. (Whether it is
-    a training store is not the rules' business: ohjaaja.server.push refuses a
+    a training store is not the rules' business: ohjaaja.sync.server.push refuses a
     training flag before any rule runs.)"""
 
     def get(self, table: str, row_id: str) -> Row | None: ...
@@ -146,7 +146,7 @@ def resolve_refs(
 ) -> Row:
     """Every reference of the row checked against the store (and rows written by the
     same mutation); a client merged into another is followed to that client."""
-    from ohjaaja import reference
+    from ohjaaja.domain import reference
 
     own = set(own)
     resolved = dict(row)

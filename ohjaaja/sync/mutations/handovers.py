@@ -1,6 +1,6 @@
 """Handovers and their moves, statutory notifications, shift handovers.
 
-Moving a handover runs the same state machine as the desk (ohjaaja.handovers),
+Moving a handover runs the same state machine as the desk (ohjaaja.domain.handovers),
 with the team membership of the server's register: a team's handover is
 accepted only by one of its members.
 """
@@ -11,8 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from ohjaaja import notifications
-from ohjaaja.handovers import IllegalMove, Parties, next_state
+from ohjaaja.domain import notifications
+from ohjaaja.domain.handovers import IllegalMove, Parties, next_state
 from ohjaaja.sync import protocol
 from ohjaaja.sync.mutations.base import (
     Actor,

@@ -1,0 +1,234 @@
+"""The demo database: the Varsinais-Suomi region, synthetic clients, a busy day.
+
+Built once per file: a register of synthetic clients, today's contacts so far
+(answered and closed by two colleagues, so the figures mean something) and a
+few still waiting. The app then keeps contacts arriving with the simulator.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from ohjaaja.db.bulk import insert_rows
+from ohjaaja.db.engine import connect, transaction
+from ohjaaja.db.ids import new_id, sequential_ids
+from ohjaaja.db.migrate import migrate
+from ohjaaja.db.reference import get_meta, set_meta
+from ohjaaja.db.text import fold
+from ohjaaja.db.workers import ensure_worker
+from ohjaaja.demo.catalogue import load_demo_catalogue
+from ohjaaja.demo.simulator import ArrivalSimulator
+from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
+from ohjaaja.domain.clock import HELSINKI, Clock, local, to_iso
+from ohjaaja.domain.queue import default_priority, route_line
+from ohjaaja.domain.reference import lines
+from ohjaaja.usecases.desk import check_mode, seed_reference
+
+DEMO_CLIENTS = 2000
+STILL_WAITING = 9
+# Outcome shares close to the KomPAssi pilot: 89 % helped at the first contact.
+OUTCOME_WEIGHTS = {
+    "resolved": 0.86,
+    "assessment": 0.08,
+    "handover": 0.03,
+    "notification": 0.01,
+    "no_action": 0.02,
+}
+
+
+def build_demo(
+    path: str | Path,
+    clock: Clock,
+    clients: int = DEMO_CLIENTS,
+    seed: int = 2026,
+    training: bool = False,
+) -> bool:
+    """Create the demo database at `path` unless it is there; True if built now.
+    Its mode (training or not) is fixed before anything else is written, and it is
+    marked a demo: its synthetic work never syncs with client data
+    (ohjaaja.sync.client). DeskModeError if the file is of the other mode."""
+    conn = connect(path)
+    try:
+        migrate(conn)
+        check_mode(conn, training, path)
+        if get_meta(conn, "demo") is None:
+            with transaction(conn):
+                set_meta(conn, "demo", "1")
+        built = get_meta(conn, "demo_built_at")
+        if not built:
+            with transaction(conn):
+                seed_reference(conn)
+        if not get_meta(conn, "demo_catalogue_at"):  # also into demos built before it existed
+            with transaction(conn):
+                load_demo_catalogue(conn, to_iso(clock.now()))
+                set_meta(conn, "demo_catalogue_at", to_iso(clock.now()))
+        if built:
+            return False
+        load_clients(conn, generate_clients(clients, seed=seed))
+        phones = [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT 1500")]
+        load_today(conn, clock, ArrivalSimulator(seed=seed, known_phones=phones))
+        if not get_meta(conn, "demo_handovers_at"):
+            load_handovers(path, clock, training)
+        with transaction(conn):
+            set_meta(conn, "demo_built_at", to_iso(clock.now()))
+            set_meta(conn, "demo_handovers_at", to_iso(clock.now()))
+        return True
+    finally:
+        conn.close()
+
+
+def load_handovers(path: str | Path, clock: Clock, training: bool = False) -> None:
+    """A colleague's handovers to Turku's teams (one overdue, one warm), an Elderly
+    Services Act notification, and the night shift's handover to acknowledge."""
+    from datetime import timedelta
+
+    from ohjaaja.usecases.desk import Desk
+    from ohjaaja.usecases.handover_desk import HandoverForm
+
+    colleague = Desk(path, clock, "Virtanen Liisa", training=training)
+    try:
+        someone = colleague.conn.execute(
+            "SELECT id, last_name || ' ' || first_names FROM client WHERE municipality_code = "
+            "'853' ORDER BY id LIMIT 3"
+        ).fetchall()
+        now = clock.now()
+        wanted = [
+            (
+                "assessment:853",
+                "Kotihoidon tarpeen arvio, kaatuillut kotona",
+                "same_day",
+                -1,
+                False,
+            ),
+            ("home_care:853", "Kotihoito aloitettava kotiutuessa", "normal", 30, True),
+            ("emergency", "Yöksi: asiakas ilman ruokaa, soita illalla", "immediate", 3, False),
+        ]
+        for (client_id, _), (team, note, urgency, hours, warm) in zip(
+            someone, wanted, strict=False
+        ):
+            colleague.create_handover(
+                HandoverForm(
+                    client_id=client_id, to_team=team, note=note, urgency=urgency, warm=warm,
+                    situation=note, due_at=now + timedelta(hours=hours),
+                )
+            )  # fmt: skip
+        if someone:
+            colleague.create_notification(
+                "elderly_services",
+                {"subject": someone[0][1], "concern": "Naapuri huolissaan, ei ole nähty ulkona",
+                 "observed": ["food", "cannot_cope"]},
+                None, someone[0][0], "853",
+            )  # fmt: skip
+        colleague.hand_over_shift(
+            "Yöllä kaksi päivystyskäyntiä, molemmat hoidettu; yksi siirto odottaa."
+        )
+    finally:
+        colleague.close()
+
+
+def load_clients(
+    conn: sqlite3.Connection, people: Iterator[SyntheticClient], seed: int = 2026
+) -> int:
+    """Bulk-load a synthetic register (client, client_phone, relative).
+
+    Ids are v7 with a counter from one fixed instant: the same register gets the
+    same ids every time, and ascending keys load several times faster.
+    """
+    now = "2026-01-01T00:00:00.000000Z"
+    ids = sequential_ids(1_767_225_600_000 + seed)  # 2026-01-01 UTC, per seed
+
+    def new_id() -> str:
+        return next(ids)
+
+    client_rows: list[dict[str, Any]] = []
+    phone_rows: list[dict[str, Any]] = []
+    relative_rows: list[dict[str, Any]] = []
+    for person in people:
+        client_id = new_id()
+        stamp = {"created_at": now, "updated_at": now}
+        client_rows.append(
+            {
+                "id": client_id,
+                "hetu": person.hetu,
+                "hetu_temporary": int(person.temporary),
+                "birth_date": person.birth_date.isoformat(),
+                "last_name": person.last_name,
+                "first_names": person.first_names,
+                "search_name": fold(f"{person.last_name} {person.first_names}"),
+                "language": person.language,
+                "municipality_code": person.municipality_code,
+                **stamp,
+            }
+        )
+        for e164 in person.phones:
+            kind = "landline" if e164.startswith("+3582") else "mobile"
+            phone_rows.append(
+                {"id": new_id(), "client_id": client_id, "e164": e164, "kind": kind, **stamp}
+            )
+        for relative in person.relatives:
+            relative_rows.append(
+                {
+                    "id": new_id(),
+                    "client_id": client_id,
+                    "name": relative.name,
+                    "relation": relative.relation,
+                    "phone_e164": relative.phone,
+                    **stamp,
+                }
+            )
+    insert_rows(conn, "client", client_rows)
+    insert_rows(conn, "client_phone", phone_rows)
+    insert_rows(conn, "relative", relative_rows)
+    return len(client_rows)
+
+
+def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulator) -> None:
+    """Today's contacts from 07:00 (or the last six hours at night) until now."""
+    now = clock.now()
+    opening = datetime.combine(local(now).date(), time(7, 0), tzinfo=HELSINKI)
+    start = opening if opening < now - timedelta(hours=1) else now - timedelta(hours=6)
+    arrivals = simulator.between(start, now)
+    rng = random.Random(11)
+    with transaction(conn):
+        colleagues = [
+            ensure_worker(conn, name, ["guidance"], to_iso(start))
+            for name in ("Kollega Laine", "Kollega Sjöberg")
+        ]
+    hours = {code: line.hours for code, line in lines().items()}
+    rows = []
+    for index, arrival in enumerate(arrivals):
+        routed = route_line(arrival.line, arrival.received_at, hours)
+        row: dict[str, Any] = {
+            "id": new_id(),
+            "channel": arrival.channel,
+            "line_code": routed,
+            "original_line_code": arrival.line if routed != arrival.line else None,
+            "municipality_code": arrival.municipality_code,
+            "language": arrival.language,
+            "caller_phone": arrival.caller_phone,
+            "priority": default_priority(arrival.channel, routed),
+            "status": "waiting",
+            "received_at": to_iso(arrival.received_at),
+            "created_at": to_iso(arrival.received_at),
+            "updated_at": to_iso(arrival.received_at),
+        }
+        taken = arrival.received_at + timedelta(seconds=rng.expovariate(1 / 40))
+        closed = taken + timedelta(seconds=rng.expovariate(1 / 360))
+        if index < len(arrivals) - STILL_WAITING and closed < now:
+            outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+            row.update(
+                status="closed",
+                taken_at=to_iso(taken),
+                closed_at=to_iso(closed),
+                taken_by=rng.choice(colleagues),
+                caller_kind=rng.choice(("client", "client", "relative", "professional")),
+                outcome=outcome,
+                updated_at=to_iso(closed),
+            )
+        rows.append(row)
+    insert_rows(conn, "contact", rows)

@@ -1,0 +1,337 @@
+"""The service-offering catalogue (palvelutarjotin): organisations, services and
+what a worker needs of them, with the checks every way in (the admin form, an HSDS
+import, a sync) shares.
+
+Texts are {"fi": .., "sv": .., "en": ..}; ohjaaja/hsds.py maps them to HSDS 3.0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, time, timedelta
+from typing import Any
+
+from ohjaaja.domain import reference
+from ohjaaja.domain.phones import PhoneError, normalise_phone
+from ohjaaja.domain.schedules import (
+    HOLIDAY_RULES,
+    ServiceHours,
+    WeeklyHours,
+    hours_text,
+    parse_hours_text,
+    parse_time,
+)
+
+Texts = dict[str, str]
+TEXT_LANGUAGES = ("fi", "sv", "en")
+SECTORS = ("public", "private", "third")
+SERVICE_CHANNELS = ("phone", "visit", "web", "chat", "home")
+STATUSES = ("active", "inactive", "defunct", "temporarily closed")
+SERVICE_LANGUAGES = ("fi", "sv", "en", "se", "ru", "et", "ar", "so", "uk")  # se: Northern Sami
+STALE_AFTER = timedelta(days=365)  # "not verified for 12 months"
+
+
+def text_in(texts: Texts, language: str) -> str:
+    """The text in a language, else Finnish, else Swedish, else English."""
+    for candidate in (language, "fi", "sv", "en"):
+        if texts.get(candidate):
+            return texts[candidate]
+    return ""
+
+
+def clean_texts(texts: Texts) -> Texts:
+    return {lang: value.strip() for lang, value in texts.items() if value and value.strip()}
+
+
+@dataclass(frozen=True)
+class Phone:
+    id: str
+    number: str  # E.164
+    description: Texts = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Location:
+    id: str
+    link_id: str  # the HSDS service_at_location joining it to the service
+    name: Texts = field(default_factory=dict)
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    municipality_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: Texts
+    description: Texts = field(default_factory=dict)
+    sector: str = "public"
+    website: str | None = None
+    email: str | None = None
+    phones: tuple[Phone, ...] = ()
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    organization_id: str
+    name: Texts
+    description: Texts = field(default_factory=dict)
+    eligibility: Texts = field(default_factory=dict)
+    fees: Texts = field(default_factory=dict)
+    application: Texts = field(default_factory=dict)
+    status: str = "active"
+    client_groups: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ("fi",)
+    service_areas: tuple[str, ...] = ()  # municipality codes; () = the whole region
+    channels: tuple[str, ...] = ()
+    free: bool = True
+    url: str | None = None
+    email: str | None = None
+    last_verified: date | None = None
+    holidays: str = "closed"
+    eve_closes: time | None = None
+    phones: tuple[Phone, ...] = ()
+    schedules: tuple[WeeklyHours, ...] = ()
+    locations: tuple[Location, ...] = ()
+
+    @property
+    def hours(self) -> ServiceHours:
+        return ServiceHours(self.schedules, self.holidays, self.eve_closes)
+
+    def stale(self, today: date) -> bool:
+        return self.last_verified is None or today - self.last_verified > STALE_AFTER
+
+    def available_in(self, municipality_code: str | None) -> bool:
+        return not self.service_areas or municipality_code in self.service_areas
+
+
+@dataclass(frozen=True)
+class CatalogueError:
+    """One bad field: where (a record, a file and line), which field, why."""
+
+    where: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.reason}" if self.where else self.line()
+
+    def line(self) -> str:
+        return f"{self.field}: {self.reason}"
+
+
+def check_service(service: Service, known_organizations: set[str]) -> list[tuple[str, str]]:
+    """(field, reason) for each thing wrong with a service."""
+    errors: list[tuple[str, str]] = []
+    if not service.name:
+        errors.append(("name", "required in at least one of fi, sv, en"))
+    errors += _unknown_languages("name", service.name)
+    if service.organization_id not in known_organizations:
+        errors.append(("organization_id", f"no such organisation: {service.organization_id}"))
+    if service.status not in STATUSES:
+        errors.append(("status", f"must be one of {', '.join(STATUSES)}"))
+    lines = reference.lines()
+    errors += [
+        ("client_groups", f"unknown client group {code!r} (use {', '.join(lines)})")
+        for code in service.client_groups
+        if code not in lines
+    ]
+    municipalities = reference.municipalities()
+    errors += [
+        ("service_areas", f"unknown municipality code {code!r}")
+        for code in service.service_areas
+        if code not in municipalities
+    ]
+    errors += [
+        ("channels", f"unknown channel {code!r} (use {', '.join(SERVICE_CHANNELS)})")
+        for code in service.channels
+        if code not in SERVICE_CHANNELS
+    ]
+    errors += [
+        ("languages", f"unknown language {code!r} (use {', '.join(SERVICE_LANGUAGES)})")
+        for code in service.languages
+        if code not in SERVICE_LANGUAGES
+    ]
+    if service.holidays not in HOLIDAY_RULES:
+        errors.append(("holidays", f"must be one of {', '.join(HOLIDAY_RULES)}"))
+    if service.email is not None and "@" not in service.email:
+        errors.append(("email", "not an email address"))
+    for location in service.locations:
+        if location.municipality_code and location.municipality_code not in municipalities:
+            errors.append(("location", f"unknown municipality code {location.municipality_code!r}"))
+    return errors
+
+
+def check_organization(organization: Organization) -> list[tuple[str, str]]:
+    errors: list[tuple[str, str]] = []
+    if not organization.name:
+        errors.append(("name", "required in at least one of fi, sv, en"))
+    errors += _unknown_languages("name", organization.name)
+    if organization.sector not in SECTORS:
+        errors.append(("sector", f"must be one of {', '.join(SECTORS)}"))
+    return errors
+
+
+def _unknown_languages(name: str, texts: Texts) -> list[tuple[str, str]]:
+    return [
+        (name, f"unknown text language {lang!r} (use fi, sv, en)")
+        for lang in texts
+        if lang not in TEXT_LANGUAGES
+    ]
+
+
+def phone_number(text: str) -> str:
+    """A catalogue phone number to E.164; service numbers such as 116 117 stay as written."""
+    try:
+        return normalise_phone(text)
+    except PhoneError:
+        digits = text.replace(" ", "")
+        if digits.isdigit() and digits.startswith("1") and 3 <= len(digits) <= 6:
+            return digits  # a short national service number (112, 116 117)
+        raise
+
+
+def with_verified(service: Service, day: date) -> Service:
+    return replace(service, last_verified=day)
+
+
+def _phones_from_form(
+    text: str,
+    old_phones: Sequence[Phone],
+    new_id: Callable[[], str],
+    errors: list[tuple[str, str]],
+) -> list[Phone]:
+    """'02 123 4567, 116 123' as Phones; the n-th keeps the n-th old one's id and
+    description, so an edit does not make new rows; each unreadable one is an error."""
+    phones = []
+    written = [part for part in text.replace(";", ",").split(",") if part.strip()]
+    for number, part in enumerate(written):
+        try:
+            e164 = phone_number(part)
+        except PhoneError as exc:
+            errors.append(("phones", f"{part.strip()!r}: {exc}"))
+            continue
+        kept = old_phones[number] if number < len(old_phones) else None
+        phones.append(Phone(kept.id if kept else new_id(), e164, kept.description if kept else {}))
+    return phones
+
+
+def service_from_form(
+    values: dict[str, Any], existing: Service | None, new_id: Callable[[], str]
+) -> tuple[Service | None, list[tuple[str, str]]]:
+    """The admin form's values (texts, lists, flags) as a Service, or (field, reason)
+    for each field that cannot be read; check_service does the rest."""
+    errors: list[tuple[str, str]] = []
+    old = existing
+    try:
+        rules = parse_hours_text(values["hours"], [r.id for r in old.schedules] if old else [])
+        rules = tuple(replace(r, id=r.id or new_id()) for r in rules)
+    except ValueError as exc:
+        errors.append(("hours", str(exc)))
+        rules = ()
+    eve = None
+    if values["eve_closes"].strip():
+        try:
+            eve = parse_time(values["eve_closes"])
+        except ValueError as exc:
+            errors.append(("eve_closes", str(exc)))
+    phones = _phones_from_form(values["phones"], old.phones if old else (), new_id, errors)
+    areas = tuple(_municipality_codes(values["areas"], errors))
+    languages = tuple(
+        code.strip().lower() for code in values["languages"].split(",") if code.strip()
+    )
+    if errors:
+        return None, errors
+    base = old or Service(id=new_id(), organization_id=values["organization_id"], name={})
+    return replace(
+        base,
+        organization_id=values["organization_id"],
+        name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
+        description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")})
+        | {k: v for k, v in base.description.items() if k == "en"},
+        fees=clean_texts({"fi": values["fees_fi"]})
+        | {k: v for k, v in base.fees.items() if k != "fi"},
+        status=values["status"],
+        client_groups=tuple(values["client_groups"]),
+        channels=tuple(values["channels"]),
+        languages=languages or ("fi",),
+        service_areas=areas,
+        free=bool(values["free"]),
+        holidays=values["holidays"],
+        eve_closes=eve,
+        phones=tuple(phones),
+        schedules=rules,
+    ), []
+
+
+def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
+    """'853, Kaarina, Pargas' -> codes; blank is the whole region."""
+    places = reference.municipalities()
+    by_name = {m.name_fi.casefold(): code for code, m in places.items()}
+    by_name |= {m.name_sv.casefold(): code for code, m in places.items()}
+    codes = []
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        code = part if part in places else by_name.get(part.casefold())
+        if code is None:
+            errors.append(("areas", f"not a municipality of the region: {part!r}"))
+        else:
+            codes.append(code)
+    return codes
+
+
+def service_form_values(service: Service) -> dict[str, Any]:
+    """A service as the admin form shows it (the inverse of service_from_form)."""
+    from ohjaaja.domain.phones import display_phone
+
+    return {
+        "organization_id": service.organization_id,
+        **{f"name_{lang}": service.name.get(lang, "") for lang in TEXT_LANGUAGES},
+        **{f"description_{lang}": service.description.get(lang, "") for lang in ("fi", "sv")},
+        "fees_fi": service.fees.get("fi", ""),
+        "status": service.status,
+        "client_groups": list(service.client_groups),
+        "channels": list(service.channels),
+        "languages": ", ".join(service.languages),
+        "areas": ", ".join(service.service_areas),
+        "free": service.free,
+        "holidays": service.holidays,
+        "eve_closes": f"{service.eve_closes:%H:%M}" if service.eve_closes else "",
+        "phones": ", ".join(display_phone(p.number) for p in service.phones),
+        "hours": hours_text(service.schedules),
+    }
+
+
+def organization_from_form(
+    values: dict[str, str], existing: Organization | None, new_id: Callable[[], str]
+) -> tuple[Organization | None, list[tuple[str, str]]]:
+    errors: list[tuple[str, str]] = []
+    old_phones = existing.phones if existing else ()
+    phones = _phones_from_form(values["phones"], old_phones, new_id, errors)
+    if errors:
+        return None, errors
+    base = existing or Organization(id=new_id(), name={})
+    return replace(
+        base,
+        name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
+        description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")}),
+        sector=values["sector"],
+        website=values["website"].strip() or None,
+        email=values["email"].strip() or None,
+        phones=tuple(phones),
+    ), []
+
+
+def organization_form_values(organization: Organization) -> dict[str, str]:
+    from ohjaaja.domain.phones import display_phone
+
+    return {
+        **{f"name_{lang}": organization.name.get(lang, "") for lang in TEXT_LANGUAGES},
+        **{f"description_{lang}": organization.description.get(lang, "") for lang in ("fi", "sv")},
+        "sector": organization.sector,
+        "website": organization.website or "",
+        "email": organization.email or "",
+        "phones": ", ".join(display_phone(p.number) for p in organization.phones),
+    }

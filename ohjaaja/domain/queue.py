@@ -1,0 +1,114 @@
+"""Queue rules: channels, priorities, order, routing by hours and the day's figures.
+
+Plain functions over plain values, so they are tested without a database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from ohjaaja.domain.hours import OpeningHours
+
+CHANNELS = ("phone", "callback", "chat", "email", "walk_in", "eform")
+CALLER_KINDS = ("client", "relative", "professional", "anonymous")
+OUTCOMES = ("resolved", "assessment", "handover", "notification", "no_action")
+LINES = ("lapsiperheet", "tyoikaiset", "ikaihmiset", "mipa", "sosiaalipaivystys")
+EMERGENCY_LINE = "sosiaalipaivystys"
+
+# Lower is more urgent. A person standing at the desk comes before a call, a call
+# before written channels that are answered within the day.
+_CHANNEL_PRIORITY = {"walk_in": 2, "phone": 3, "chat": 3, "callback": 4, "email": 5, "eform": 5}
+URGENT = 1
+SERVICE_LEVEL_SECONDS = 60
+
+
+def default_priority(channel: str, line: str) -> int:
+    if line == EMERGENCY_LINE:
+        return URGENT
+    return _CHANNEL_PRIORITY[channel]
+
+
+def route_line(line: str, at: datetime, hours: Mapping[str, OpeningHours]) -> str:
+    """Where a new contact to `line` goes at `at`: the line itself if it is open,
+    else the after-hours social emergency (the contact keeps its original line)."""
+    if line == EMERGENCY_LINE or hours[line].is_open(at):
+        return line
+    return EMERGENCY_LINE
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    id: str
+    channel: str
+    line_code: str
+    municipality_code: str | None
+    language: str
+    received_at: datetime
+    priority: int
+    caller_phone: str | None = None
+    original_line_code: str | None = None
+
+
+def order_key(entry: QueueEntry) -> tuple[int, datetime, str]:
+    """Priority first, then the longest waiting; the id breaks exact ties."""
+    return (entry.priority, entry.received_at, entry.id)
+
+
+def ordered(entries: Iterable[QueueEntry]) -> list[QueueEntry]:
+    return sorted(entries, key=order_key)
+
+
+def wait_seconds(received_at: datetime, now: datetime) -> int:
+    return max(0, int((now - received_at).total_seconds()))
+
+
+def format_duration(seconds: float | None) -> str:
+    """m:ss below an hour, h:mm:ss above; an em dash when there is nothing."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    waiting: int
+    longest_wait: int | None  # seconds
+    answered: int
+    average_speed_of_answer: float | None  # seconds
+    service_level: float | None  # share answered within SERVICE_LEVEL_SECONDS
+    closed: int
+    first_contact_resolution: float | None  # share of closed resolved at first contact
+
+
+def day_figures(
+    now: datetime,
+    waiting_since: Iterable[datetime],
+    answered: Iterable[tuple[datetime, datetime]],
+    outcomes: Iterable[str],
+) -> DayFigures:
+    """Today's figures from the waiting contacts' arrival times, the (received,
+    taken) pairs of contacts answered today and the outcomes of those closed today.
+    Only contacts that came through the queue count towards answer times."""
+    waits = [wait_seconds(at, now) for at in waiting_since]
+    answer_times = [max(0.0, (taken - received).total_seconds()) for received, taken in answered]
+    closed = list(outcomes)
+    return DayFigures(
+        waiting=len(waits),
+        longest_wait=max(waits) if waits else None,
+        answered=len(answer_times),
+        average_speed_of_answer=sum(answer_times) / len(answer_times) if answer_times else None,
+        service_level=(
+            sum(1 for s in answer_times if s <= SERVICE_LEVEL_SECONDS) / len(answer_times)
+            if answer_times
+            else None
+        ),
+        closed=len(closed),
+        first_contact_resolution=(
+            sum(1 for o in closed if o == "resolved") / len(closed) if closed else None
+        ),
+    )

@@ -1,0 +1,95 @@
+"""Reference data from fixtures/: municipalities, lines and reason codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import ohjaaja.fixtures as fixtures
+from ohjaaja.domain.hours import OpeningHours
+
+# fixtures/ travels as the package ohjaaja.fixtures (pyproject's package-dir).
+FIXTURES = Path(fixtures.__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name_fi: str
+    name_sv: str
+    population: int
+    population_75plus: int
+    in_agreement: bool
+
+    def name(self, language: str) -> str:
+        return self.name_sv if language == "sv" else self.name_fi
+
+
+@dataclass(frozen=True)
+class LineDef:
+    code: str
+    names: dict[str, str]
+    phone: str
+    hours_spec: dict[str, object]
+
+    @property
+    def hours(self) -> OpeningHours:
+        return OpeningHours.from_spec(self.hours_spec)
+
+
+@cache
+def municipalities() -> dict[str, Municipality]:
+    """The 27 municipalities of Varsinais-Suomi (Statistics Finland, 2019)."""
+    path = FIXTURES / "varsinais-suomi-municipalities.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {
+            row["code"]: Municipality(
+                code=row["code"],
+                name_fi=row["name_fi"],
+                name_sv=row["name_sv"],
+                population=int(row["population_total_2019"]),
+                population_75plus=int(row["population_75plus_2019"]),
+                in_agreement=row["in_guidance_agreement_2021"] == "yes",
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+@cache
+def lines() -> dict[str, LineDef]:
+    data = json.loads((FIXTURES / "lines.json").read_text(encoding="utf-8"))
+    from ohjaaja.domain.phones import normalise_phone
+
+    return {
+        item["code"]: LineDef(
+            code=item["code"],
+            names=item["name"],
+            phone=normalise_phone(item["phone"]),
+            hours_spec=item["hours"],
+        )
+        for item in data["lines"]
+    }
+
+
+@cache
+def reasons() -> dict[str, dict[str, dict[str, str]]]:
+    """line code -> reason code -> names by language."""
+    data = json.loads((FIXTURES / "reasons.json").read_text(encoding="utf-8"))
+    return data["reasons"]
+
+
+@cache
+def municipality_names() -> dict[str, str]:
+    """Folded Finnish and Swedish names, and the codes, to municipality codes (for search)."""
+    from ohjaaja.db.text import fold
+
+    names: dict[str, str] = {}
+    for code, item in municipalities().items():
+        names[code] = code
+        names[fold(item.name_fi)] = code
+        if item.name_sv:
+            names[fold(item.name_sv)] = code
+    return names

@@ -1,0 +1,161 @@
+"""A service's opening hours: HSDS weekly schedules (RRULE BYDAY with opens_at and
+closes_at) plus what the service does on Finnish public holidays and their eves.
+
+Hours may run past midnight (20:00-08:00): they belong to the day they start, so
+a Friday-night shift is still open early on Saturday, and a holiday decides by the
+day the shift begins. 00:00-00:00 is the whole day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from ohjaaja.domain.clock import local
+from ohjaaja.domain.hours import DAY_NAMES, is_holiday, is_holiday_eve
+
+BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# closed: shut on public holidays; sunday: Sunday's hours; open: holidays change nothing.
+HOLIDAY_RULES = ("closed", "sunday", "open")
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """One HSDS schedule row: these weekdays, from opens to closes."""
+
+    id: str
+    days: tuple[int, ...]  # 0 = Monday
+    opens: time
+    closes: time  # at or before opens: the hours end on the next day
+    description: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def byday(self) -> str:
+        return ",".join(BYDAY[day] for day in self.days)
+
+    def span(self, day: date) -> tuple[datetime, datetime]:
+        start = datetime.combine(day, self.opens)
+        end_day = day + timedelta(days=1) if self.closes <= self.opens else day
+        return start, datetime.combine(end_day, self.closes)
+
+
+def parse_byday(text: str) -> tuple[int, ...]:
+    """'MO,TU,FR' -> (0, 1, 4); ValueError naming the part it cannot read."""
+    days = []
+    for part in text.replace(" ", "").upper().split(","):
+        if part not in BYDAY:
+            raise ValueError(f"not a weekday: {part!r} (use MO,TU,WE,TH,FR,SA,SU)")
+        days.append(BYDAY.index(part))
+    return tuple(sorted(set(days)))
+
+
+def parse_time(text: str) -> time:
+    """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00)."""
+    cleaned = text.strip()
+    if cleaned in ("24:00", "24:00:00"):
+        return time(0, 0)
+    hours, _, rest = cleaned.partition(":")
+    if not hours.isdigit() or not rest:
+        raise ValueError(f"not a time: {text!r} (use HH:MM)")
+    return time.fromisoformat(f"{int(hours):02d}:{rest}")
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    rules: tuple[WeeklyHours, ...] = ()
+    holidays: str = "closed"
+    eve_closes: time | None = None  # closes early on the eve of a weekday holiday
+
+    def spans_starting(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The open spans that begin on a calendar day, holidays and eves applied."""
+        weekday = day.weekday()
+        if is_holiday(day):
+            if self.holidays == "closed":
+                return []
+            if self.holidays == "sunday":
+                weekday = 6
+        eve_end = (
+            datetime.combine(day, self.eve_closes)
+            if self.eve_closes is not None and is_holiday_eve(day)
+            else None
+        )
+        spans = []
+        for rule in self.rules:
+            if weekday not in rule.days:
+                continue
+            start, end = rule.span(day)
+            if eve_end is not None:
+                end = min(end, eve_end)
+            if end > start:
+                spans.append((start, end))
+        return sorted(spans)
+
+    def is_open(self, at: datetime) -> bool:
+        """Whether the service is open at an instant (read in Finnish local time)."""
+        moment = local(at).replace(tzinfo=None)
+        today = moment.date()
+        return any(
+            start <= moment < end
+            for day in (today - timedelta(days=1), today)
+            for start, end in self.spans_starting(day)
+        )
+
+    def describe(self, day: date) -> str:
+        """'08:00-16:00, 17:00-19:00' for the spans starting that day; '' if closed."""
+        return ", ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in self.spans_starting(day))
+
+    @property
+    def known(self) -> bool:
+        return bool(self.rules)
+
+
+def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
+    """The admin form's hours, 'mon-fri 08:00-16:00; sat 10:00-14:00', as rules;
+    ids are reused in order so an unchanged rule keeps its id. ValueError says
+    which part is wrong."""
+    rules = []
+    for number, part in enumerate(p.strip() for p in text.split(";") if p.strip()):
+        days_text, _, span = part.partition(" ")
+        opens, _, closes = span.strip().partition("-")
+        try:
+            days = _day_range(days_text.strip().lower())
+            rule_id = ids[number] if number < len(ids) else ""
+            rules.append(WeeklyHours(rule_id, days, parse_time(opens), parse_time(closes)))
+        except ValueError as exc:
+            raise ValueError(f"{part!r}: {exc}; write e.g. mon-fri 08:00-16:00") from exc
+    return tuple(rules)
+
+
+def _day_range(text: str) -> tuple[int, ...]:
+    days: set[int] = set()
+    for piece in text.split(","):
+        first, _, last = piece.partition("-")
+        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
+            raise ValueError(f"not a day: {piece!r}")
+        start = DAY_NAMES.index(first)
+        end = DAY_NAMES.index(last) if last else start
+        days.update(range(start, end + 1))
+    return tuple(sorted(days))
+
+
+def hours_text(rules: tuple[WeeklyHours, ...]) -> str:
+    """Rules in the admin form's notation (the inverse of parse_hours_text)."""
+    parts = []
+    for rule in rules:
+        runs = ",".join(
+            DAY_NAMES[a] + (f"-{DAY_NAMES[b]}" if b > a else "") for a, b in day_runs(rule.days)
+        )
+        closes = "24:00" if rule.closes == rule.opens else f"{rule.closes:%H:%M}"
+        parts.append(f"{runs} {rule.opens:%H:%M}-{closes}")
+    return "; ".join(parts)
+
+
+def day_runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
+    """(0, 1, 2, 4) -> [(0, 2), (4, 4)]: consecutive weekdays as ranges."""
+    runs: list[tuple[int, int]] = []
+    for day in days:
+        if runs and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs

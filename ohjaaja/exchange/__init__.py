@@ -1,0 +1,1 @@
+"""Files in and out: HSDS, a legacy client register, exports."""

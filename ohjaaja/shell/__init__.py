@@ -1,0 +1,1 @@
+"""The entry points: the app, the CLI, settings."""

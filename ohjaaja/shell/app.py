@@ -1,0 +1,335 @@
+"""The app shell: the only module of the core that imports Textual.
+
+`make_app` receives its services (the desk with its database and clock, the
+settings, and for the demo an arrival simulator), so tests and the demo inject
+their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
+from ohjaaja.screens import kit
+from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
+from ohjaaja.shell.settings import Settings
+from ohjaaja.usecases.desk import ContactView, Desk, LostClaim
+
+SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
+FOLLOW_RETRY_SECONDS = 60.0
+
+if TYPE_CHECKING:
+    from ohjaaja.demo.simulator import ArrivalSimulator
+    from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
+
+
+def httpx_errors() -> type[Exception]:
+    import httpx
+
+    return httpx.HTTPError
+
+
+CSS = Path(kit.__file__).resolve().parent / "ohjaaja.tcss"
+
+
+class OhjaajaApp(App[None]):
+    CSS_PATH = CSS
+    TITLE = "ohjaaja"
+    BINDINGS = [
+        action("help", "f1", "help", priority=True),
+        action("language", "f2", "cycle_language", priority=True),
+        action("client_search", "f5", "client_search", priority=True),
+        action("catalogue", "f7", "catalogue", priority=True),
+        action("palette", "ctrl+p", "command_palette"),
+        # Quit is in F1 and the palette; the footer has no room for it at 80 columns.
+        action("quit", "ctrl+q", "quit", priority=True, show=False),
+    ]
+
+    def __init__(
+        self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+    ) -> None:
+        super().__init__(ansi_color=settings.ansi)
+        # No animations: a thin terminal's SSH link pays for every frame.
+        self.animation_level = "none"
+        self.desk = desk
+        self.settings = settings
+        self.simulator = simulator
+        self.sync_status: SyncStatus | None = None
+        self._sync: SyncClient | None = None
+        self._sync_running = False
+        self._sync_again = False
+        self._mode_told = False  # a desk and a server of other modes: said once, not every round
+        set_language(settings.language)
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+
+    def on_mount(self) -> None:
+        from ohjaaja.screens.queue.queue import QueueScreen
+
+        translate_bindings(self)
+        self.push_screen(QueueScreen(self.desk, self.settings.lines))
+        self.resume_open_contact()
+        if self.simulator is not None:
+            self._schedule_arrival()
+        if self.settings.server and self.settings.token:
+            self.sync_round()
+            self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
+            self.follow_server()
+
+    def on_unmount(self) -> None:
+        if self._sync is not None:
+            self._sync.close()
+
+    # -- navigation used by the screens ----------------------------------------
+    def open_contact(self, contact_id: str) -> None:
+        self._open_contact(contact_id)
+
+    @work(thread=True, group="open-contact")
+    def _open_contact(self, contact_id: str) -> None:
+        contact = self.desk.contact(contact_id)
+        self.call_from_thread(self._push_contact, contact)
+
+    def _push_contact(self, contact: ContactView) -> None:
+        from ohjaaja.screens.contact.contact import ContactScreen
+
+        self.push_screen(ContactScreen(self.desk, contact))
+
+    @work(thread=True, group="open-contact")
+    def resume_open_contact(self) -> None:
+        """After a restart (or with 'o'): first a contact another desk won that this
+        worker has not yet seen, else back to the contact this worker left open."""
+        lost = self.desk.lost_claims()
+        if lost:
+            self.call_from_thread(self._push_lost, lost[0])
+            return
+        open_contacts = self.desk.my_open_contacts()
+        if open_contacts:
+            self.call_from_thread(self._push_contact, open_contacts[0])
+
+    def _push_lost(self, lost: LostClaim) -> None:
+        from ohjaaja.screens.contact.contact import ContactScreen
+        from ohjaaja.screens.queue.lost_claim import LostClaimScreen
+
+        if isinstance(self.screen, ContactScreen) and self.screen.contact.id == lost.contact.id:
+            self.pop_screen()  # the contact is another worker's now
+        self.push_screen(LostClaimScreen(self.desk, lost), self._after_lost)
+
+    def _after_lost(self, _seen: None) -> None:
+        refresh = getattr(self.screen, "refresh_queue", None)
+        if refresh is not None:  # the count of lost claims went down
+            refresh(force=True)
+
+    def log_contact(self) -> None:
+        from ohjaaja.screens.queue.log_contact import LogContactScreen
+
+        def opened(contact_id: str | None) -> None:
+            if contact_id:
+                self.open_contact(contact_id)
+
+        self.push_screen(LogContactScreen(self.desk, self.settings.lines), opened)
+
+    # -- app-wide actions --------------------------------------------------
+    def action_help(self) -> None:
+        from ohjaaja.screens.kit.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_client_search(self) -> None:
+        """F5 from anywhere; a screen with a better idea (the contact) overrides it."""
+        from ohjaaja.screens.clients.client_search import ClientSearchScreen
+
+        handler = getattr(self.screen, "action_client_search", None)
+        if handler is not None:
+            handler()
+        elif not isinstance(self.screen, ClientSearchScreen):
+            self.push_screen(ClientSearchScreen(self.desk))
+
+    def action_catalogue(self) -> None:
+        """F7 from anywhere; from a contact, the catalogue offers to that contact."""
+        from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
+
+        handler = getattr(self.screen, "action_catalogue", None)
+        if handler is not None:
+            handler()
+        elif not isinstance(self.screen, CatalogueScreen):
+            self.push_screen(CatalogueScreen(self.desk))
+
+    def action_cycle_language(self) -> None:
+        following = LANGUAGES[(LANGUAGES.index(get_language()) + 1) % len(LANGUAGES)]
+        self.switch_language(following)
+
+    def switch_language(self, language: str) -> None:
+        set_language(language)
+        translate_bindings(self)
+        for screen in self.screen_stack:
+            retranslate = getattr(screen, "retranslate", None)
+            if retranslate is not None:
+                retranslate()
+        self.notify(t("language.switched"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action with an id in the command palette, in the current language."""
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if binding.id is None or binding.id in seen or binding.id == "palette":
+                continue
+            seen.add(binding.id)
+            node = active.node
+            yield SystemCommand(
+                t(f"action.{binding.id}"),
+                help_text(binding),
+                lambda node=node, name=binding.action: self.run_action(name, node),
+            )
+
+    # -- sync with the shared server -----------------------------------------
+    def sync_round(self) -> None:
+        """Start a round, or, if one is running, one more right after it: a poke
+        that arrives mid-round is never lost and rounds never overlap."""
+        if self._sync_running:
+            self._sync_again = True
+            return
+        self._sync_running = True
+        self._sync_in_thread()
+
+    @work(thread=True, group="sync")
+    def _sync_in_thread(self) -> None:
+        """Push and pull in the background; offline is a state, not an error."""
+        from ohjaaja.sync.client import SyncClient, SyncModeError, SyncStatus
+
+        assert self.settings.server and self.settings.token
+        if self._sync is None:
+            self._sync = SyncClient(
+                self.desk.database, self.settings.server, self.settings.token, self.desk.clock
+            )
+        previous = self.sync_status
+        report = None
+        try:
+            report = self._sync.sync_once()
+        except Exception as exc:  # offline, refused, or a fault: a state, never the desk's end
+            if isinstance(exc, SyncModeError) and not self._mode_told:
+                self._mode_told = True
+                self.call_from_thread(
+                    self.notify, mode_notice(exc), severity="error", timeout=30, markup=False
+                )
+            status = SyncStatus(
+                online=False,
+                last_ok=previous.last_ok if previous else None,
+                pending=self.desk.pending_changes(),
+                error=str(exc),
+                quarantined=previous.quarantined if previous else 0,
+            )
+        else:
+            status = SyncStatus(
+                True, self.desk.clock.now(), self.desk.pending_changes(),
+                quarantined=report.quarantined,
+            )  # fmt: skip
+        self.call_from_thread(self._sync_done, status, report)
+
+    def follow_server(self) -> None:
+        """Live pokes: a sync round as soon as the server's head moves. The stream
+        is read in a daemon thread (not a worker), so quitting never waits on it."""
+        threading.Thread(target=self._follow, name="ohjaaja-follow", daemon=True).start()
+
+    def _follow(self) -> None:
+        from ohjaaja.sync.client import SyncClient, SyncError
+
+        assert self.settings.server and self.settings.token
+        client = SyncClient(
+            self.desk.database, self.settings.server, self.settings.token, self.desk.clock
+        )
+        try:
+            client.follow(lambda _head: self.call_from_thread(self.sync_round), lambda: False)
+        except (SyncError, RuntimeError, httpx_errors()):
+            pass  # offline, or the app is closing: the periodic round covers the gap
+        finally:
+            client.close()
+        with contextlib.suppress(RuntimeError):  # the app may be gone
+            self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
+
+    def _sync_done(self, status: SyncStatus, report: SyncReport | None) -> None:
+        self.sync_status = status
+        self._sync_running = False
+        if self._sync_again:
+            self._sync_again = False
+            self.sync_round()
+        if report is not None:
+            for message in sync_notices(report):
+                self.notify(message, severity="warning", timeout=15, markup=False)
+            if report.lost_claims:
+                self.resume_open_contact()  # shown at once: the worker may be on it
+        refresh = getattr(self.screen, "show_data", None)
+        if refresh is not None:
+            refresh()
+
+    # -- the demo's arrivals ---------------------------------------------------
+    def _schedule_arrival(self) -> None:
+        assert self.simulator is not None
+        gap = self.simulator.gap_after(self.desk.clock.now())
+        self.set_timer(gap.total_seconds(), self._arrive)
+
+    @work(thread=True, group="simulator")
+    def _arrive(self) -> None:
+        assert self.simulator is not None
+        arrival = self.simulator.arrival(self.desk.clock.now())
+        self.desk.receive(
+            arrival.channel,
+            arrival.line,
+            arrival.municipality_code,
+            arrival.language,
+            arrival.caller_phone,
+        )
+        self.call_from_thread(self._schedule_arrival)
+
+
+def mode_notice(exc: SyncModeError) -> str:
+    """Why this desk does not sync with its server, in the worker's language."""
+    if exc.mine != exc.theirs:
+        key = "sync.mode_training_desk" if exc.mine == "training" else "sync.mode_client_desk"
+    else:
+        key = "sync.mode_demo"
+    return t(key, file=str(exc.database))
+
+
+def sync_notices(report: SyncReport) -> list[str]:
+    """What a worker is told after a round: what the server refused that changed
+    what they see, once per kind. A lost claim opens its own dialog instead."""
+    notices = [t("sync.note_kept")] if report.kept_notes else []
+    notices += [t("sync.client_merged", name=name) for name in report.merged_names]
+    told = {("contact.claim", "taken"), ("client.create", "hetu_taken")}
+    if report.kept_notes:
+        told.add(("contact.close", "not_yours"))
+    counts = Counter(refusal for refusal in report.refusals if refusal not in told)
+    notices += [
+        t("sync.refused", what=_known(f"mutation.{name}", name), count=count,
+          why=_known(f"refusal.{reason}", _known(reason, reason)))
+        for (name, reason), count in counts.items()
+    ]  # fmt: skip
+    if report.epoch_changed:
+        notices.append(t("sync.server_restored", rows=report.restored))
+    return notices
+
+
+def _known(key: str, fallback: str) -> str:
+    """The message for a key, or the fallback where there is none (a code from a
+    newer server)."""
+    text = t(key)
+    return fallback if text == key else text
+
+
+def make_app(
+    desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+) -> OhjaajaApp:
+    return OhjaajaApp(desk, settings, simulator)

@@ -1,0 +1,86 @@
+"""`ohjaaja catalogue import PATH` and `ohjaaja catalogue export DIR` (HSDS 3.0)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ohjaaja.domain.clock import SystemClock
+from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
+from ohjaaja.exchange.hsds_files import HsdsFileError, read_path, write_json, write_package
+from ohjaaja.shell.settings import default_worker
+from ohjaaja.usecases.desk import Desk, DeskOpenError
+
+
+def run_catalogue(args: argparse.Namespace, database: Path) -> int:
+    reading = None
+    if args.catalogue_command == "import":
+        try:  # read and check before the database is opened: a bad file changes nothing
+            reading = read_catalogue(args.path, args.language)
+        except HsdsFileError as exc:
+            print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
+            return 2
+        except RecordError as exc:
+            print(f"{exc}", file=sys.stderr)
+            print("nothing was imported", file=sys.stderr)
+            return 1
+    try:
+        desk = Desk(
+            database, SystemClock(), args.worker or default_worker(), roles=("admin",),
+            training=args.training,
+        )  # fmt: skip
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if reading is not None:
+            return import_reading(desk, reading)
+        return export(desk, args.directory, args.format)
+    finally:
+        desk.close()
+
+
+def read_catalogue(path: Path, language: str) -> Reading:
+    """Every record of the file or folder; RecordError names the first broken one."""
+    reading = Reading(default_language=language)
+    for record in read_path(path):
+        try:
+            reading.read(record.obj)
+        except RecordError as exc:
+            raise RecordError(f"{record.where}: {exc.field}", exc.reason) from exc
+    return reading
+
+
+def import_reading(desk: Desk, reading: Reading) -> int:
+    report, errors = desk.save_catalogue(
+        list(reading.organizations.values()), list(reading.services.values())
+    )
+    for error in errors:
+        print(error, file=sys.stderr)
+    if report is None:
+        print(f"{len(errors)} error(s); nothing was imported", file=sys.stderr)
+        return 1
+    if reading.ignored:
+        total = sum(reading.ignored.values())
+        listed = ", ".join(f"{name} ×{n}" for name, n in reading.ignored.most_common())
+        print(f"ignored {total} field(s) ohjaaja does not model: {listed}", file=sys.stderr)
+    print(
+        f"organizations {report.organizations} changed; services: new {report.created}, "
+        f"updated {report.updated}, unchanged {report.unchanged}"
+    )
+    return 0
+
+
+def export(desk: Desk, directory: Path, form: str) -> int:
+    organizations = {o.id: o for o in desk.organizations()}
+    services = [
+        service_object(service, organizations[service.organization_id])
+        for service in desk.all_services()
+    ]
+    orgs = [organization_object(o) for o in organizations.values()]
+    writer = write_package if form == "csv" else write_json
+    for path in writer(directory, services, orgs):
+        print(path)
+    print(f"exported {len(services)} services, {len(orgs)} organizations")
+    return 0

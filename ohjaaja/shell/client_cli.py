@@ -1,0 +1,120 @@
+"""`ohjaaja clients ...`: import a register, search, export an access log."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ohjaaja.domain.clients import age_on
+from ohjaaja.domain.clock import SystemClock, local
+from ohjaaja.exchange.exports import write_private
+from ohjaaja.shell.settings import default_worker
+from ohjaaja.usecases.desk import Desk, DeskOpenError
+
+if TYPE_CHECKING:
+    from ohjaaja.exchange.client_import import Register
+
+
+def run_clients(args: argparse.Namespace, database: Path) -> int:
+    register = None
+    if args.clients_command == "import":
+        from ohjaaja.exchange.client_import import ImportFileError, read_register
+
+        try:  # read before the database is opened: an unreadable file changes nothing
+            register = read_register(args.file)
+        except ImportFileError as exc:
+            print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
+            print("imported 0, unchanged 0, rejected 0")
+            return 2
+    try:
+        desk = Desk(
+            database, SystemClock(), args.worker or default_worker(), training=args.training
+        )
+    except DeskOpenError as exc:
+        print(f"ohjaaja: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if register is not None:
+            return import_file(desk, register)
+        if args.clients_command == "find":
+            return find(desk, args)
+        return access_log(desk, args)
+    finally:
+        desk.close()
+
+
+def import_file(desk: Desk, register: Register) -> int:
+    from ohjaaja.exchange.client_import import import_clients
+
+    report = import_clients(desk, register)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"{register.path}:{problem.line}: {problem.field}: {problem.reason}")
+    print(report.summary())
+    return 0 if report.rejected_rows == 0 else 1
+
+
+def find(desk: Desk, args: argparse.Namespace) -> int:
+    from ohjaaja.usecases.client_desk import PAGE_SIZE
+
+    if args.page < 1:
+        print("ohjaaja: --page counts from 1", file=sys.stderr)
+        return 2
+    page = desk.search_clients(
+        args.query, args.municipality, offset=(args.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    today = local(desk.clock.now()).date()
+    rows = [
+        {
+            "id": m.id,
+            "name": m.name,
+            "birth_date": m.birth_date,
+            "age": age_on(date.fromisoformat(m.birth_date), today) if m.birth_date else None,
+            "municipality_code": m.municipality_code,
+            "language": m.language,
+            "found_via": m.via,
+            "relative": m.relative_name,
+        }
+        for m in page.matches
+    ]
+    if args.json:
+        json.dump(
+            {"page": args.page, "more": page.has_more, "clients": rows},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+        )
+        sys.stdout.write("\n")
+        return 0
+    for row in rows:
+        via = f"  (relative {row['relative']})" if row["relative"] else ""
+        print(
+            f"{row['name']:<34} {row['birth_date'] or '':<10} {row['age'] or '':>3}  "
+            f"{row['municipality_code'] or '—':<4} {row['language']}  {row['id']}{via}"
+        )
+    if page.has_more:
+        print(f"... more: --page {args.page + 1}", file=sys.stderr)
+    return 0
+
+
+def access_log(desk: Desk, args: argparse.Namespace) -> int:
+    try:
+        text = desk.export_access_log(args.client_id, args.reason)
+    except KeyError:
+        print(f"ohjaaja: no client {args.client_id}", file=sys.stderr)
+        return 1
+    if args.output:
+        write_private(args.output, text)
+    else:
+        sys.stdout.write(text)
+    print(
+        "ohjaaja: what this desk holds; the whole region's record (other desks' looks, "
+        f"disclosures): `ohjaaja server access-log {args.client_id}` on the server",
+        file=sys.stderr,
+    )
+    return 0

@@ -1,0 +1,45 @@
+"""Who is calling: the bearer token's owner, and the role checks routes depend on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from ohjaaja.db.server.store import Store, TokenInfo
+
+
+def store_of(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def principal(request: Request) -> TokenInfo:
+    """The token's owner; 401 without a live bearer token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise HTTPException(401, "a bearer token is required")
+    found = store_of(request).authenticate(secret.strip())
+    if found is None:
+        raise HTTPException(401, "unknown or revoked token")
+    return found
+
+
+def role(*allowed: str) -> Callable[..., TokenInfo]:
+    """A dependency: the caller's token, if its role is one of `allowed`; else 403."""
+
+    def check(who: Annotated[TokenInfo, Depends(principal)]) -> TokenInfo:
+        if who.role not in allowed:
+            raise HTTPException(403, f"a {' or '.join(allowed)} token is needed here")
+        return who
+
+    return check
+
+
+Desk = Annotated[TokenInfo, Depends(role("desk", "admin"))]
+Reader = Annotated[TokenInfo, Depends(role("desk", "worker", "admin"))]
+Intake = Annotated[TokenInfo, Depends(role("integration", "admin"))]
+Caller = Annotated[TokenInfo, Depends(principal)]
+StoreDep = Annotated[Store, Depends(store_of)]

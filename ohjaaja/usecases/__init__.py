@@ -1,0 +1,1 @@
+"""What a worker does at the desk, over the desk's database."""

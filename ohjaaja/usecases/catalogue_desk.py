@@ -1,0 +1,451 @@
+"""The desk's catalogue use cases: search, a service's detail, offers and the
+client's summary, and (admin) edits and imports.
+
+A mixin of Desk (ohjaaja.usecases.desk). Every catalogue change goes out as one
+`catalogue.put` mutation carrying the changed rows, written in the same
+transaction as the rows themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+from ohjaaja.db import catalogue as store
+from ohjaaja.db.catalogue import Filters  # the ohjaaja.screens filter through the use cases
+from ohjaaja.db.engine import transaction
+from ohjaaja.db.ids import new_id
+from ohjaaja.db.text import fold
+from ohjaaja.domain.catalogue import (
+    STALE_AFTER,
+    CatalogueError,
+    Organization,
+    Service,
+    check_organization,
+    check_service,
+    organization_from_form,
+    service_from_form,
+    text_in,
+)
+from ohjaaja.domain.catalogue_rows import (
+    organization_from_row,
+    organization_rows,
+    service_from_row,
+    service_rows,
+)
+from ohjaaja.domain.clock import Clock, local
+from ohjaaja.domain.phones import display_phone
+from ohjaaja.domain.schedules import ServiceHours, day_runs
+from ohjaaja.i18n import t_in
+from ohjaaja.sync.outgoing import record, record_many
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
+
+__all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
+
+RESULTS = 100  # one screenful is ~14; the rest scrolls, and narrowing beats paging
+CHUNK = 500
+OWN_LANGUAGE_WEIGHT, OTHER_LANGUAGE_WEIGHT = 10.0, 4.0
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True)
+class ServiceHit:
+    id: str
+    name: str
+    organization: str
+    sector: str
+    free: bool
+    open_now: bool | None  # None: no hours known
+    languages: tuple[str, ...]
+    channels: tuple[str, ...]
+    stale: bool
+
+
+@dataclass(frozen=True)
+class OfferView:
+    id: str
+    service_id: str | None
+    name: str  # the service's name, or the unmet need as written
+    unmet_need: bool
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    organizations: int
+    created: int
+    updated: int
+    unchanged: int
+
+
+def folded_words(text: str) -> list[str]:
+    return re.findall(r"\w+", fold(text))
+
+
+def match_expression(text: str) -> str | None:
+    """Folded words of three letters or more as trigram strings, all required:
+    'koti hoi' -> '"koti" "hoi"' (each found anywhere in a word). Shorter words
+    cannot be matched by trigrams; the name-prefix ordering still uses them."""
+    return " ".join(f'"{word}"' for word in folded_words(text) if len(word) >= 3) or None
+
+
+def name_weights(language: str) -> tuple[float, float, float]:
+    return tuple(  # type: ignore[return-value]
+        OWN_LANGUAGE_WEIGHT if lang == language else OTHER_LANGUAGE_WEIGHT
+        for lang in ("fi", "sv", "en")
+    )
+
+
+class CatalogueUseCases:
+    """Needs the desk's connection, lock, clock, worker, roles and _now (see Desk)."""
+
+    conn: sqlite3.Connection
+    clock: Clock
+    worker_id: str
+    roles: tuple[str, ...]
+    _lock: threading.RLock
+    _now: Callable[[], str]
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+    # -- reading ------------------------------------------------------------
+    def search_services(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        language: str = "fi",
+        open_now: bool = False,
+        limit: int = RESULTS,
+    ) -> list[ServiceHit]:
+        """Services matching every word typed (prefixes, folded), best first, with the
+        client's language's names weighted first; open_now keeps those open now."""
+        with self._lock:
+            words = folded_words(text)
+            ids = store.search(
+                self.conn, match_expression(text), words[0] if words else "",
+                filters or Filters(), name_weights(language), language,
+                limit * 4 if open_now else limit,
+            )  # fmt: skip
+            services = self._load_services(ids)
+            organizations = self._organizations({s.organization_id for s in services})
+        now, today = self.clock.now(), local(self.clock.now()).date()
+        hits = []
+        for service in services:
+            is_open = service.hours.is_open(now) if service.hours.known else None
+            if open_now and not is_open:
+                continue
+            organization = organizations[service.organization_id]
+            hits.append(
+                ServiceHit(
+                    id=service.id,
+                    name=text_in(service.name, language),
+                    organization=text_in(organization.name, language),
+                    sector=organization.sector,
+                    free=service.free,
+                    open_now=is_open,
+                    languages=service.languages,
+                    channels=service.channels,
+                    stale=service.stale(today),
+                )
+            )
+        return hits[:limit]
+
+    def service(self, service_id: str) -> tuple[Service, Organization] | None:
+        with self._lock:
+            found = self._load_services([service_id])
+            if not found:
+                return None
+            organization = self._organizations({found[0].organization_id})
+        return found[0], organization[found[0].organization_id]
+
+    def organizations(self) -> list[Organization]:
+        with self._lock:
+            rows = store.organizations(self.conn)
+            found = [
+                organization_from_row(row, store.organization_phones(self.conn, row["id"]))
+                for row in rows
+            ]
+        return sorted(found, key=lambda o: fold(text_in(o.name, "fi")))
+
+    def all_services(self) -> list[Service]:
+        with self._lock:
+            return self._load_services(store.all_service_ids(self.conn))
+
+    def unverified_filter(self, filters: Filters) -> Filters:
+        """The same filters, narrowed to services not verified for 12 months."""
+        cutoff = local(self.clock.now()).date() - STALE_AFTER
+        return replace(filters, verified_before=cutoff.isoformat())
+
+    def stale_services(self) -> list[str]:
+        """Ids of active services not verified for 12 months (admins see them flagged)."""
+        today = local(self.clock.now()).date()
+        with self._lock:
+            services = self._load_services(store.all_service_ids(self.conn))
+        return [s.id for s in services if s.status == "active" and s.stale(today)]
+
+    def _load_services(self, ids: Sequence[str]) -> list[Service]:
+        """Services by id, in the order given; the caller holds the lock."""
+        return load_services(self.conn, ids)
+
+    def _organizations(self, ids: Iterable[str]) -> dict[str, Organization]:
+        return {
+            row["id"]: organization_from_row(row, store.organization_phones(self.conn, row["id"]))
+            for row in store.organizations(self.conn, list(ids))
+        }
+
+    # -- offers ---------------------------------------------------------------
+    def offer_service(self, contact_id: str, service_id: str, language: str) -> str:
+        return self._offer(contact_id, {"service_id": service_id}, language)
+
+    def record_unmet_need(self, contact_id: str, need: str, language: str) -> str:
+        """Nothing suitable exists: the need as the worker wrote it (the organiser's data)."""
+        if not need.strip():
+            raise ValueError("an unmet need needs a description")
+        if len(need) > SHORT_TEXT_MAX:
+            raise ValueError(f"an unmet need is at most {SHORT_TEXT_MAX} characters")
+        return self._offer(contact_id, {"unmet_need": need.strip()}, language)
+
+    def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str:
+        values = {
+            "id": new_id(),
+            "contact_id": contact_id,
+            "service_id": None,
+            "unmet_need": None,
+            **what,
+            "language": language,
+            "created_at": self._now(),
+            "worker_id": self.worker_id,
+        }
+        with self._lock, transaction(self.conn) as conn:
+            store.insert_offer(conn, values)
+            record(conn, "offer.create", values, values["created_at"], self.worker_id)
+        return str(values["id"])
+
+    def offers(self, contact_id: str, language: str = "fi") -> list[OfferView]:
+        with self._lock:
+            rows = store.offers(self.conn, contact_id)
+            services = {
+                s.id: s
+                for s in self._load_services([r["service_id"] for r in rows if r["service_id"]])
+            }
+        return [
+            OfferView(
+                id=row["id"],
+                service_id=row["service_id"],
+                name=text_in(services[row["service_id"]].name, language)
+                if row["service_id"] in services
+                else row["unmet_need"] or "?",
+                unmet_need=row["service_id"] is None,
+            )
+            for row in rows
+        ]
+
+    def offer_summary(self, contact_id: str, language: str) -> str:
+        """The offered services in the client's language: name, provider, numbers and
+        this week's hours; to read aloud or to send."""
+        with self._lock:
+            rows = store.offers(self.conn, contact_id)
+            ids = list(dict.fromkeys(r["service_id"] for r in rows if r["service_id"]))
+            services = self._load_services(ids)
+            organizations = self._organizations({s.organization_id for s in services})
+        if not services:
+            return t_in(language, "summary.none")
+        today = local(self.clock.now()).date()
+        parts = [t_in(language, "summary.heading")]
+        for number, service in enumerate(services, start=1):
+            organization = organizations[service.organization_id]
+            lines = [
+                f"{number}. {text_in(service.name, language)} "
+                f"({text_in(organization.name, language)})"
+            ]
+            phones = service.phones or organization.phones
+            if phones:
+                numbers = ", ".join(display_phone(p.number) for p in phones)
+                lines.append("   " + t_in(language, "summary.phone", numbers=numbers))
+            week = weekly_hours_text(service, today, language)
+            if week:
+                lines.append("   " + t_in(language, "summary.hours", hours=week))
+            if service.url:
+                lines.append(f"   {service.url}")
+            parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+
+    # -- changes (admin) -------------------------------------------------------
+    def save_service(self, service: Service) -> list[CatalogueError]:
+        return self.save_catalogue([], [service])[1]
+
+    def save_service_form(
+        self, values: dict[str, Any], existing: Service | None
+    ) -> tuple[str | None, list[tuple[str, str]]]:
+        """The admin form: the saved service's id, or (field, reason) for each problem."""
+        service, problems = service_from_form(values, existing, new_id)
+        if service is None:
+            return None, problems
+        errors = self.save_service(service)
+        return (None, [(e.field, e.reason) for e in errors]) if errors else (service.id, [])
+
+    def save_organization_form(
+        self, values: dict[str, str], existing: Organization | None
+    ) -> tuple[str | None, list[tuple[str, str]]]:
+        organization, problems = organization_from_form(values, existing, new_id)
+        if organization is None:
+            return None, problems
+        errors = self.save_organization(organization)
+        return (None, [(e.field, e.reason) for e in errors]) if errors else (organization.id, [])
+
+    def save_organization(self, organization: Organization) -> list[CatalogueError]:
+        return self.save_catalogue([organization], [])[1]
+
+    def mark_verified(self, service_id: str) -> list[CatalogueError]:
+        found = self.service(service_id)
+        if found is None:
+            return [CatalogueError("", "id", "no such service")]
+        today = local(self.clock.now()).date()
+        return self.save_service(replace(found[0], last_verified=today))
+
+    def save_catalogue(
+        self, organizations: Sequence[Organization], services: Sequence[Service]
+    ) -> tuple[ImportReport | None, list[CatalogueError]]:
+        """Check every record, then write all of them or none (admin only)."""
+        if not self.is_admin:
+            return None, [CatalogueError("", "role", "only an admin changes the catalogue")]
+        with self._lock:
+            known = {row["id"] for row in store.organizations(self.conn)}
+            errors = check_all(organizations, services, known)
+            if errors:
+                return None, errors
+            with transaction(self.conn) as conn:
+                report = write_catalogue(conn, organizations, services, self._now(), self.worker_id)
+        return report, []
+
+
+def load_services(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Service]:
+    """Services by id with their phones, hours and places, in the order given."""
+    if len(ids) > CHUNK:  # SQLite's limit on bound parameters
+        return [
+            s for i in range(0, len(ids), CHUNK) for s in load_services(conn, ids[i : i + CHUNK])
+        ]
+    rows = {row["id"]: row for row in store.services(conn, list(ids))}
+    grouped: dict[str, dict[str, list[sqlite3.Row]]] = {
+        sid: {"catalogue_phone": [], "schedule": [], "location": []} for sid in rows
+    }
+    for table, children in store.children(conn, list(rows)).items():
+        for child in children:
+            grouped[child["service_id"]][table].append(child)
+    return [
+        service_from_row(
+            rows[sid],
+            grouped[sid]["catalogue_phone"],
+            grouped[sid]["schedule"],
+            grouped[sid]["location"],
+        )
+        for sid in ids
+        if sid in rows
+    ]
+
+
+def check_all(
+    organizations: Sequence[Organization], services: Sequence[Service], known: set[str]
+) -> list[CatalogueError]:
+    known = known | {o.id for o in organizations}
+    errors = [
+        CatalogueError(f"organization {o.id}", name, reason)
+        for o in organizations
+        for name, reason in check_organization(o)
+    ]
+    errors += [
+        CatalogueError(f"service {s.id}", name, reason)
+        for s in services
+        for name, reason in check_service(s, known)
+    ]
+    return errors
+
+
+def write_catalogue(
+    conn: sqlite3.Connection,
+    organizations: Sequence[Organization],
+    services: Sequence[Service],
+    now: str,
+    by: str | None,
+) -> ImportReport:
+    """Write records that changed, each with its version bumped, tombstone the child
+    rows an edit dropped, and put each change in the outbox as worker `by`'s (None:
+    not at all, as the demo's own catalogue). The caller holds the transaction."""
+    existing_orgs = {
+        row["id"]: organization_from_row(row, store.organization_phones(conn, row["id"]))
+        for row in store.organizations(conn, [o.id for o in organizations])
+    }
+    changed_orgs = [o for o in organizations if existing_orgs.get(o.id) != o]
+    mutations = [_put(conn, organization_rows(o, now), now) for o in changed_orgs]
+    stored = {s.id: s for s in load_services(conn, [s.id for s in services])}
+    created = updated = 0
+    for service in services:
+        if service.id in stored:
+            if stored[service.id] == service:
+                continue
+            updated += 1
+        else:
+            created += 1
+        tables = service_rows(service, now)
+        _tombstone_dropped(conn, service.id, tables, now)
+        mutations.append(_put(conn, tables, now))
+    if by is not None and mutations:
+        puts = [("catalogue.put", {"rows": m, "worker_id": by}) for m in mutations]
+        record_many(conn, puts, now, by)
+    return ImportReport(len(changed_orgs), created, updated, len(services) - created - updated)
+
+
+def _tombstone_dropped(
+    conn: sqlite3.Connection, service_id: str, tables: dict[str, list[dict]], now: str
+) -> None:
+    for table, live in store.child_ids(conn, service_id).items():
+        kept = {row["id"] for row in tables[table]}
+        for gone in sorted(live - kept):
+            tables[table].append({**store.row(conn, table, gone), "deleted": 1, "updated_at": now})
+
+
+def _put(conn: sqlite3.Connection, tables: dict[str, list[dict]], now: str) -> dict[str, list]:
+    """Write the rows with their next versions; returns them, as the mutation carries them."""
+    written: dict[str, list] = {}
+    for table in store.TABLES:
+        rows = tables.get(table) or []
+        if not rows:
+            continue
+        current = store.versions(conn, table, [row["id"] for row in rows])
+        rows = [{**row, "version": current.get(row["id"], 0) + 1} for row in rows]
+        store.put_rows(conn, table, rows)
+        written[table] = rows
+    return written
+
+
+def weekly_hours_text(service: Service, today: date, language: str) -> str:
+    """The weekly hours in a language ('ma-pe 08:00-15:00, la 10:00-14:00'), then the
+    next seven days' exceptions (a holiday, a short eve)."""
+    if not service.hours.known:
+        return ""
+    parts = []
+    for rule in service.schedules:
+        runs = day_runs(rule.days)
+        days = ", ".join(
+            t_in(language, f"day.{WEEKDAYS[a]}")
+            + (f"-{t_in(language, f'day.{WEEKDAYS[b]}')}" if b > a else "")
+            for a, b in runs
+        )
+        closes = "24:00" if rule.closes == rule.opens else f"{rule.closes:%H:%M}"
+        parts.append(f"{days} {rule.opens:%H:%M}-{closes}")
+    usual = ServiceHours(service.schedules, holidays="open")
+    for offset in range(7):
+        day = today + timedelta(days=offset)
+        actual = service.hours.describe(day)
+        if actual != usual.describe(day):
+            shown = actual or t_in(language, "catalogue.closed")
+            parts.append(
+                t_in(language, "summary.exception", day=f"{day.day}.{day.month}.", hours=shown)
+            )
+    return "; ".join(parts)

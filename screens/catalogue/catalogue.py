@@ -1,0 +1,289 @@
+"""The service-offering catalogue: search as one types, narrow with filters, open a
+service, and (from a contact) offer it, record an unmet need, read the summary.
+
+Opened from a contact, the filters start at the client's municipality and the
+names rank in the client's language first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import line_short, municipality_options
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer, steady_cursors
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Select
+
+from ohjaaja.domain.catalogue import SECTORS, SERVICE_CHANNELS, SERVICE_LANGUAGES
+from ohjaaja.domain.reference import lines
+from ohjaaja.i18n import t
+from ohjaaja.usecases.catalogue_desk import Filters, ServiceHit
+from ohjaaja.usecases.desk import Desk
+
+
+@dataclass(frozen=True)
+class OfferContext:
+    """The contact services are offered in, and the client it is about."""
+
+    contact_id: str
+    who: str  # the client's name, or the caller's number
+    municipality_code: str | None
+    language: str
+
+
+def _select(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
+    """A filter: blank means any (the prompt names the filter)."""
+    return Select(options, value=value or Select.NULL, id=widget_id, compact=True)
+
+
+def hit_row(hit: ServiceHit) -> tuple[str, ...]:
+    opened = {True: t("catalogue.open"), False: t("catalogue.closed"), None: "?"}[hit.open_now]
+    name = f"! {hit.name}" if hit.stale else hit.name
+    return (
+        name,
+        hit.organization,
+        opened,
+        t("catalogue.free_short") if hit.free else t("catalogue.paid_short"),
+        ",".join(hit.languages[:2]),
+    )
+
+
+class CatalogueScreen(Screen[None]):
+    BINDINGS = [
+        action("offer", "f10", "offer", priority=True),
+        action("unmet_need", "f8", "unmet_need", priority=True),
+        action("summary", "f6", "summary", priority=True),
+        action("new_service", "f4", "new_service", priority=True),
+        action("unverified", "f9", "unverified", priority=True),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, context: OfferContext | None = None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.context = context
+        self.hits: list[ServiceHit] = []
+        self.offered = 0
+        self.unverified_only = False  # admins: services not verified for 12 months
+
+    @property
+    def language(self) -> str:
+        from ohjaaja.i18n import get_language
+
+        return self.context.language if self.context else get_language()
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.catalogue", self.desk.worker_name, id="title")
+        with Horizontal(classes="field"):
+            yield T("field.search", classes="label")
+            yield SearchBox("services", placeholder=t("catalogue.hint"), id="query")
+        with Horizontal(classes="field", id="filters1"):
+            municipality = self.context.municipality_code if self.context else None
+            yield _select(municipality_options(), "municipality", municipality)
+            yield _select(self._group_options(), "group")
+            yield _select(self._options("sector", SECTORS), "sector")
+            yield Checkbox(t("catalogue.open_now"), id="open_now", compact=True)
+        with Horizontal(classes="field", id="filters2"):
+            yield _select(self._language_options(), "service_language")
+            yield _select(self._options("service_channel", SERVICE_CHANNELS), "channel")
+            yield _select(self._cost_options(), "cost")
+        yield DataTable(id="services", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    # Options: the first entry of each list is the filter's name, meaning "any".
+    def _group_options(self) -> list[tuple[str, str]]:
+        return [(line_short(code), code) for code in lines()]
+
+    def _options(self, prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(t(f"{prefix}.{code}"), code) for code in codes]
+
+    def _language_options(self) -> list[tuple[str, str]]:
+        return [(t(f"service_language.{code}"), code) for code in SERVICE_LANGUAGES]
+
+    def _cost_options(self) -> list[tuple[str, str]]:
+        return [(t("catalogue.free"), "free"), (t("catalogue.paid"), "paid")]
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self._prompts()
+        self._title()
+        self._columns()
+        self.query_one("#query", Input).focus()
+        self.search()
+
+    def _prompts(self) -> None:
+        for widget_id, key in (
+            ("municipality", "catalogue.any_municipality"),
+            ("group", "catalogue.any_group"),
+            ("sector", "catalogue.any_sector"),
+            ("service_language", "catalogue.any_language"),
+            ("channel", "catalogue.any_channel"),
+            ("cost", "catalogue.any_cost"),
+        ):
+            self.query_one(f"#{widget_id}", Select).prompt = t(key)
+
+    def _title(self) -> None:
+        extra = None
+        if self.context is not None:
+            extra = f"{self.context.who} · {self.context.language}"
+        self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
+
+    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
+        if action_name in ("offer", "unmet_need", "summary"):
+            return self.context is not None
+        if action_name == "new_service":
+            return self.desk.is_admin
+        if action_name == "unverified":  # curating, not mid-call: keeps the footer short
+            return self.desk.is_admin and self.context is None
+        return True
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+        self.query_one("#query", Input).placeholder = t("catalogue.hint")
+        self.query_one("#open_now", Checkbox).label = t("catalogue.open_now")
+        self._prompts()
+        self._title()
+        self._columns()
+        self._show(self.hits)
+
+    def _columns(self) -> None:
+        table = self.query_one("#services", DataTable)
+        table.clear(columns=True)
+        widths = (32, 14, 6, 5, 6)  # with padding and the scrollbar, 75 columns
+        keys = ("name", "provider", "open", "cost", "languages")
+        for key, width in zip(keys, widths, strict=True):
+            table.add_column(t(f"catalogue.col.{key}"), width=width)
+
+    # -- searching ------------------------------------------------------------
+    @on(Input.Changed, "#query")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _criteria_changed(self) -> None:
+        self.search()
+
+    @on(Input.Submitted, "#query")
+    def _to_results(self) -> None:
+        if self.hits:
+            self.query_one("#services", DataTable).focus()
+
+    def filters(self) -> Filters:
+        def value(widget_id: str) -> str | None:
+            selected = self.query_one(f"#{widget_id}", Select).value
+            return None if selected is Select.NULL else str(selected)
+
+        cost = value("cost")
+        chosen = Filters(
+            municipality_code=value("municipality"),
+            client_group=value("group"),
+            sector=value("sector"),
+            language=value("service_language"),
+            channel=value("channel"),
+            free=None if cost is None else cost == "free",
+        )
+        return self.desk.unverified_filter(chosen) if self.unverified_only else chosen
+
+    def search(self) -> None:
+        text = self.query_one("#query", Input).value
+        open_now = self.query_one("#open_now", Checkbox).value
+        self._search(text, self.filters(), open_now)
+
+    @work(thread=True, exclusive=True, group="catalogue-search")
+    def _search(self, text: str, filters: Filters, open_now: bool) -> None:
+        hits = self.desk.search_services(text, filters, self.language, open_now)
+        self.app.call_from_thread(self._show, hits)
+
+    def _show(self, hits: list[ServiceHit]) -> None:
+        self.hits = hits
+        table = self.query_one("#services", DataTable)
+        table.clear()
+        for hit in hits:
+            table.add_row(*hit_row(hit), key=hit.id)
+        self._status()
+
+    def _status(self, extra: str = "") -> None:
+        parts = [t("catalogue.count", count=len(self.hits)) if self.hits else t("catalogue.none")]
+        if self.context is not None:
+            parts.append(t("catalogue.offered", count=self.offered))
+        if self.unverified_only:
+            parts.append(t("catalogue.unverified_only"))
+        if extra:
+            parts.append(extra)
+        self.query_one("#status", Static).update(" · ".join(parts))
+
+    def highlighted(self) -> ServiceHit | None:
+        table = self.query_one("#services", DataTable)
+        if not self.hits or table.cursor_row < 0:
+            return None
+        return self.hits[min(table.cursor_row, len(self.hits) - 1)]
+
+    # -- actions ------------------------------------------------------------
+    @on(DataTable.RowSelected, "#services")
+    def _open_detail(self) -> None:
+        hit = self.highlighted()
+        if hit is None:
+            return
+        from ohjaaja.screens.catalogue.service_detail import ServiceDetailScreen
+
+        self.app.push_screen(ServiceDetailScreen(self.desk, hit.id, self.context), self._back)
+
+    def _back(self, offered: bool | None) -> None:
+        if offered:
+            self.offered += 1
+        self.search()
+
+    def action_offer(self) -> None:
+        hit = self.highlighted()
+        if hit is None or self.context is None:
+            return
+        self._offer(hit)
+
+    @work(thread=True, group="offer")
+    def _offer(self, hit: ServiceHit) -> None:
+        assert self.context is not None
+        self.desk.offer_service(self.context.contact_id, hit.id, self.context.language)
+        self.app.call_from_thread(self._offered, hit)
+
+    def _offered(self, hit: ServiceHit) -> None:
+        self.offered += 1
+        self._status(t("catalogue.offered_one", name=hit.name))
+
+    def action_unmet_need(self) -> None:
+        if self.context is None:
+            return
+        from ohjaaja.screens.contact.unmet_need import UnmetNeedScreen
+
+        self.app.push_screen(UnmetNeedScreen(self.desk, self.context), self._need_recorded)
+
+    def _need_recorded(self, recorded: bool | None) -> None:
+        if recorded:
+            self._status(t("catalogue.need_recorded"))
+
+    def action_summary(self) -> None:
+        if self.context is None:
+            return
+        from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
+
+        self.app.push_screen(OfferSummaryScreen(self.desk, self.context))
+
+    def action_unverified(self) -> None:
+        self.unverified_only = not self.unverified_only
+        self.search()
+
+    def action_new_service(self) -> None:
+        if not self.desk.is_admin:
+            return
+        from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
+
+        self.app.push_screen(ServiceFormScreen(self.desk, None), lambda _: self.search())
+
+    def action_back(self) -> None:
+        self.dismiss(None)

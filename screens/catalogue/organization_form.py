@@ -1,0 +1,90 @@
+"""An organisation, new or edited (admin): names, sector, website, email, phones."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select
+
+from ohjaaja.domain.catalogue import SECTORS, Organization, organization_form_values
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk
+
+TEXT_FIELDS = (
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "website", "email",
+    "phones",
+)  # fmt: skip
+
+
+class OrganizationFormScreen(ModalScreen[str | None]):
+    """Dismissed with the saved organisation's id, or None."""
+
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(self, desk: Desk, organization: Organization | None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.organization = organization
+        self.prefill = organization_form_values(organization) if organization else {}
+
+    def compose(self) -> ComposeResult:
+        title = "title.edit_organization" if self.organization else "title.new_organization"
+        with Vertical(id="dialog"):
+            yield T(title, classes="dialog-title")
+            for name in TEXT_FIELDS:
+                value = Input(self.prefill.get(name, ""), id=name, compact=True)
+                yield field_row(f"service_form.{name}", value, f"error-{name}")
+            sector = Select(
+                [(t(f"sector.{s}"), s) for s in SECTORS],
+                value=self.prefill.get("sector", "public"),
+                id="sector",
+                compact=True,
+                allow_blank=False,
+            )
+            yield field_row("service_form.sector", sector, "error-sector")
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#name_fi", Input).focus()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+
+    def action_save(self) -> None:
+        values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        values["sector"] = str(self.query_one("#sector", Select).value)
+        self._save(values)
+
+    @work(thread=True, exclusive=True, group="organization-save")
+    def _save(self, values: dict[str, str]) -> None:
+        saved = self.desk.save_organization_form(values, self.organization)
+        self.app.call_from_thread(self._after_save, *saved)
+
+    def _after_save(self, organization_id: str | None, problems: list[tuple[str, str]]) -> None:
+        by_field: dict[str, str] = {}
+        for name, reason in problems:
+            by_field.setdefault("name_fi" if name == "name" else name, reason)
+        for name in (*TEXT_FIELDS, "sector"):
+            reason = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {reason}" if reason else "")
+        if problems:
+            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(problems)))
+            return
+        self.dismiss(organization_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,181 @@
+"""A service, new or edited (admin): texts in Finnish and Swedish (and English),
+for whom, where, in which languages and channels, cost, phones and hours.
+
+Hours are written as 'mon-fri 08:00-16:00; sat 10:00-14:00' (20:00-08:00 runs
+overnight, 00:00-24:00 is the whole day). Every field that cannot be used is
+named with its reason; nothing is saved until all are right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import line_short
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    T,
+    TickList,
+    TitleBar,
+    desk_footer,
+    field_row,
+    steady_cursors,
+)
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Select, SelectionList
+
+from ohjaaja.domain.catalogue import (
+    SERVICE_CHANNELS,
+    STATUSES,
+    Organization,
+    Service,
+    service_form_values,
+    text_in,
+)
+from ohjaaja.domain.reference import lines
+from ohjaaja.domain.schedules import HOLIDAY_RULES
+from ohjaaja.i18n import get_language, t
+from ohjaaja.usecases.desk import Desk
+
+TEXT_FIELDS = (
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "languages", "areas",
+    "fees_fi", "phones", "hours", "eve_closes",
+)  # fmt: skip
+CHOICES = ("organization_id", "status", "holidays")
+TICKS = ("client_groups", "channels")
+ALL_FIELDS = (*TEXT_FIELDS, *CHOICES, *TICKS, "free")
+
+
+class ServiceFormScreen(Screen[str | None]):
+    """Dismissed with the saved service's id, or None when cancelled."""
+
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("edit_organization", "f7", "edit_organization", priority=True),
+        action("new_organization", "f8", "new_organization", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(self, desk: Desk, service: Service | None) -> None:
+        super().__init__()
+        self.desk = desk
+        self.service = service
+        self.prefill: dict[str, Any] = service_form_values(service) if service else {
+            "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
+        }  # fmt: skip
+
+    def compose(self) -> ComposeResult:
+        title = "title.edit_service" if self.service else "title.new_service"
+        yield TitleBar(title, self.desk.worker_name, id="title")
+        with VerticalScroll(id="form-scroll"):
+            organizations = [
+                (text_in(o.name, get_language()), o.id) for o in self.desk.organizations()
+            ]
+            yield self._select("organization_id", organizations)
+            for name in TEXT_FIELDS:
+                value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
+                yield field_row(f"service_form.{name}", value, f"error-{name}")
+            yield self._select("status", [(t(f"status.{s}"), s) for s in STATUSES])
+            yield self._select("holidays", [(t(f"holidays.{h}"), h) for h in HOLIDAY_RULES])
+            free = Checkbox(
+                t("catalogue.free"), bool(self.prefill.get("free")), id="free", compact=True
+            )
+            yield field_row("service_form.free", free, "error-free")
+            groups = [(line_short(code), code) for code in lines()]
+            yield self._ticks("client_groups", groups)
+            channels = [(t(f"service_channel.{c}"), c) for c in SERVICE_CHANNELS]
+            yield self._ticks("channels", channels)
+        yield Static("", id="form-status")
+        yield desk_footer()
+
+    def _select(self, name: str, options: list[tuple[str, str]]) -> Any:
+        value = self.prefill.get(name) or Select.NULL
+        widget = Select(options, value=value, id=name, compact=True, prompt="—")
+        return field_row(f"service_form.{name}", widget, f"error-{name}")
+
+    def _ticks(self, name: str, options: list[tuple[str, str]]) -> Any:
+        chosen = set(self.prefill.get(name, []))
+        widget = TickList(*[(label, code, code in chosen) for label, code in options], id=name)
+        row = field_row(f"service_form.{name}", widget, f"error-{name}")
+        row.add_class("tall")
+        return row
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now())
+        self.query_one("#organization_id", Select).focus()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+        self.query_one("#title", TitleBar).retranslate()
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
+        for name in CHOICES:
+            selected = self.query_one(f"#{name}", Select).value
+            values[name] = "" if selected is Select.NULL else str(selected)
+        for name in TICKS:
+            values[name] = list(self.query_one(f"#{name}", SelectionList).selected)
+        values["free"] = self.query_one("#free", Checkbox).value
+        return values
+
+    def action_save(self) -> None:
+        self._save(self.values())
+
+    @work(thread=True, exclusive=True, group="service-save")
+    def _save(self, values: dict[str, Any]) -> None:
+        saved = self.desk.save_service_form(values, self.service)
+        self.app.call_from_thread(self._after_save, *saved)
+
+    def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
+        by_field: dict[str, str] = {}
+        for name, reason in problems:
+            key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
+            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
+        for name in ALL_FIELDS:
+            reason = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {reason}" if reason else "")
+        if problems:
+            name, reason = problems[0]
+            self.query_one("#form-status", Static).update(
+                f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
+            )
+            first = next(name for name in ALL_FIELDS if name in by_field)
+            self.query_one(f"#{first}").focus()
+            return
+        self.dismiss(service_id)
+
+    def action_edit_organization(self) -> None:
+        selected = self.query_one("#organization_id", Select).value
+        found = [o for o in self.desk.organizations() if o.id == selected]
+        if found:
+            self._organization_form(found[0])
+
+    def action_new_organization(self) -> None:
+        self._organization_form(None)
+
+    def _organization_form(self, organization: Organization | None) -> None:
+        from ohjaaja.screens.catalogue.organization_form import OrganizationFormScreen
+
+        self.app.push_screen(
+            OrganizationFormScreen(self.desk, organization), self._organization_saved
+        )
+
+    def _organization_saved(self, organization_id: str | None) -> None:
+        if organization_id is None:
+            return
+        options = [(text_in(o.name, get_language()), o.id) for o in self.desk.organizations()]
+        select = self.query_one("#organization_id", Select)
+        select.set_options(options)
+        select.value = organization_id
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,1 @@
+"""Client search, the card, the access log."""

@@ -1,0 +1,92 @@
+"""A client's access log: who viewed or changed what, when and why; exported to
+a CSV file for the client's information request (the export is logged too)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from ohjaaja.domain.clients import reason_text
+from ohjaaja.domain.clock import local
+from ohjaaja.exchange import exports
+from ohjaaja.i18n import t
+from ohjaaja.usecases.client_desk import AccessEntry
+from ohjaaja.usecases.desk import Desk
+
+
+def export_path(desk: Desk, name: str, suffix: str) -> Path:
+    """exports/ beside the desk's database (ohjaaja.exchange.exports), named at the local time."""
+    return exports.export_path(desk.database, name, suffix, local(desk.clock.now()))
+
+
+class AccessLogScreen(Screen[None]):
+    BINDINGS = [
+        action("export_log", "x", "export"),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, client_id: str, name: str) -> None:
+        super().__init__()
+        self.desk = desk
+        self.client_id = client_id
+        self.client_name = name
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.access_log", self.desk.worker_name, id="title")
+        yield DataTable(id="log", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.client_name)
+        self.query_one("#log", DataTable).focus()
+        self.load()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="access-log")
+    def load(self) -> None:
+        entries = self.desk.access_log(self.client_id)
+        self.app.call_from_thread(self._show, entries)
+
+    def _show(self, entries: list[AccessEntry]) -> None:
+        table = self.query_one("#log", DataTable)
+        table.clear(columns=True)
+        for key in ("log.at", "log.worker", "log.action", "log.reason"):
+            table.add_column(t(key))
+        for entry in reversed(entries):  # newest first
+            moment = local(entry.at)
+            what = t(f"audit.{entry.action}")
+            fields = entry.detail.get("fields")
+            if fields:
+                what += ": " + ", ".join(t(f"field.{name}") for name in fields)
+            table.add_row(
+                f"{moment:%d.%m.%Y %H.%M}", entry.worker or "—", what, reason_text(entry.reason)
+            )
+        self.query_one("#status", Static).update(t("log.count", count=len(entries)))
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, exclusive=True, group="access-log")
+    def _export(self) -> None:
+        text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
+        path = export_path(self.desk, f"access-log-{self.client_id}", "csv")
+        exports.write_private(path, text)
+        self.app.call_from_thread(self._exported, path)
+
+    def _exported(self, path: Path) -> None:
+        self.query_one("#status", Static).update(t("log.exported", path=str(path)))
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,126 @@
+"""A client, new or edited; every bad field says what is wrong with it.
+
+The same name and birth date as an existing client is not an error (people do
+share both) but it is asked about: F10 again saves anyway, F6 takes the
+existing client instead.
+"""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import language_options, municipality_options
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select
+
+from ohjaaja.domain.clients import CLIENT_FIELDS
+from ohjaaja.i18n import t
+from ohjaaja.usecases.client_desk import SaveResult
+from ohjaaja.usecases.desk import Desk
+
+TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone", "email", "address")
+CHOICE_FIELDS = ("municipality_code", "language")
+
+
+class ClientFormScreen(ModalScreen[str | None]):
+    """Dismissed with the saved (or the chosen existing) client's id, or None."""
+
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("use_existing", "f6", "use_existing", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        prefill: dict[str, str],
+        client_id: str | None = None,
+        hetu_masked: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.prefill = prefill
+        self.client_id = client_id
+        self.hetu_masked = hetu_masked
+        self.duplicate_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        title = "title.edit_client" if self.client_id else "title.new_client"
+        with Vertical(id="dialog"):
+            yield T(title, classes="dialog-title")
+            for name in TEXT_FIELDS:
+                text = Input(self.prefill.get(name, ""), id=name, compact=True)
+                if name == "hetu" and self.hetu_masked:
+                    text.placeholder = t("client.hetu_unchanged", code=self.hetu_masked)
+                yield field_row(f"field.{name}", text, f"error-{name}")
+            municipality = choice(
+                municipality_options(), "municipality_code", self.prefill.get("municipality_code")
+            )
+            yield field_row("field.municipality_code", municipality, "error-municipality_code")
+            language = choice(language_options(), "language", self.prefill.get("language") or "fi")
+            yield field_row("field.language", language, "error-language")
+            alerts = Input(self.prefill.get("alerts", ""), id="alerts", compact=True)
+            yield field_row("field.alerts", alerts, "error-alerts")
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#last_name", Input).focus()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+
+    def values(self) -> dict[str, str]:
+        values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
+        values["alerts"] = self.query_one("#alerts", Input).value
+        for name in CHOICE_FIELDS:
+            selected = self.query_one(f"#{name}", Select).value
+            values[name] = "" if selected is Select.NULL else str(selected)
+        return values
+
+    def action_save(self) -> None:
+        # A second F10 after the duplicate warning means "save anyway".
+        self._save(self.values(), allow_duplicate=self.duplicate_id is not None)
+
+    @work(thread=True, exclusive=True, group="client-save")
+    def _save(self, values: dict[str, str], allow_duplicate: bool) -> None:
+        if self.client_id:
+            saved = self.desk.update_client(self.client_id, values, allow_duplicate)
+        else:
+            saved = self.desk.create_client(values, allow_duplicate)
+        self.app.call_from_thread(self._after_save, saved)
+
+    def _after_save(self, saved: SaveResult) -> None:
+        by_field = {e.field: e for e in saved.errors}
+        for name in CLIENT_FIELDS:
+            error = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
+        status = self.query_one("#form-status", Static)
+        if saved.duplicate is not None:
+            self.duplicate_id = saved.duplicate.id
+            born = saved.duplicate.birth_date or ""
+            status.update(t("form.duplicate", name=saved.duplicate.name, born=born))
+            return
+        if saved.errors:
+            self.duplicate_id = None
+            status.update(t("form.fix_fields", count=len(saved.errors)))
+            self.query_one(f"#{saved.errors[0].field}").focus()
+            return
+        self.dismiss(saved.client_id)
+
+    def action_use_existing(self) -> None:
+        if self.duplicate_id is not None:
+            self.dismiss(self.duplicate_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

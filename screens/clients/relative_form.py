@@ -1,0 +1,79 @@
+"""A relative of the client: name, relation and a phone number to reach them."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import relation_options
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select
+
+from ohjaaja.domain.clients import FieldError
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk
+
+FIELDS = ("relative_name", "relation", "relative_phone")
+
+
+class RelativeFormScreen(ModalScreen[bool]):
+    """Dismissed with True when the relative was saved."""
+
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(self, desk: Desk, client_id: str) -> None:
+        super().__init__()
+        self.desk = desk
+        self.client_id = client_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T("title.add_relative", classes="dialog-title")
+            name = Input(id="relative_name", compact=True)
+            yield field_row("field.relative_name", name, "error-relative_name")
+            yield field_row(
+                "field.relation", choice(relation_options(), "relation"), "error-relation"
+            )
+            phone = Input(id="relative_phone", compact=True)
+            yield field_row("field.relative_phone", phone, "error-relative_phone")
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#relative_name", Input).focus()
+
+    def action_save(self) -> None:
+        relation = self.query_one("#relation", Select).value
+        self._save(
+            self.query_one("#relative_name", Input).value,
+            "" if relation is Select.NULL else str(relation),
+            self.query_one("#relative_phone", Input).value,
+        )
+
+    @work(thread=True, exclusive=True, group="relative-save")
+    def _save(self, name: str, relation: str, phone: str) -> None:
+        errors = self.desk.save_relative(self.client_id, name, relation, phone)
+        self.app.call_from_thread(self._after_save, errors)
+
+    def _after_save(self, errors: list[FieldError]) -> None:
+        by_field = {e.field: e for e in errors}
+        for name in FIELDS:
+            error = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
+        if errors:
+            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one(f"#{errors[0].field}").focus()
+            return
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

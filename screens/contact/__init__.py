@@ -1,0 +1,1 @@
+"""A contact being handled."""

@@ -1,0 +1,61 @@
+"""Nothing suitable exists: the need is recorded with the contact, in the worker's
+words (the organiser reads these to see which services are missing)."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.catalogue.catalogue import OfferContext
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import T, desk_footer, steady_cursors
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from ohjaaja.i18n import t
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
+from ohjaaja.usecases.desk import Desk
+
+
+class UnmetNeedScreen(ModalScreen[bool]):
+    """Dismissed with True once the need is stored, False when cancelled."""
+
+    BINDINGS = [action("cancel", "escape", "cancel", key_display="Esc")]
+
+    def __init__(self, desk: Desk, context: OfferContext) -> None:
+        super().__init__()
+        self.desk = desk
+        self.context = context
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T("title.unmet_need", classes="dialog-title")
+            yield T("unmet_need.what")
+            yield Input(
+                id="need", placeholder=t("unmet_need.placeholder"), compact=True,
+                max_length=SHORT_TEXT_MAX,
+            )  # fmt: skip
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#need", Input).focus()
+
+    @on(Input.Submitted, "#need")
+    def _submitted(self, event: Input.Submitted) -> None:
+        need = event.value.strip()
+        if not need:
+            self.query_one("#form-status", Static).update(f"⚠ {t('unmet_need.required')}")
+            return
+        self._save(need)
+
+    @work(thread=True, group="unmet-need")
+    def _save(self, need: str) -> None:
+        self.desk.record_unmet_need(self.context.contact_id, need, self.context.language)
+        self.app.call_from_thread(self.dismiss, True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

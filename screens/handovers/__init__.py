@@ -1,0 +1,1 @@
+"""Handovers, notifications, shift handovers."""

@@ -1,0 +1,209 @@
+"""A new handover, from a contact or a client card: to whom (a team of the client's
+municipality or another one, the social emergency, or a named worker), the
+structured summary (situation, background, assessment, recommendation), urgency,
+due time, warm or not, and a note (required)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.form_draft import KeepsDraft, write_fields
+from ohjaaja.screens.kit.labels import municipality_options
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    T,
+    TitleBar,
+    choice,
+    desk_footer,
+    field_row,
+    steady_cursors,
+)
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Select
+
+from ohjaaja.domain.clock import HELSINKI, local
+from ohjaaja.domain.handovers import URGENCIES, default_due
+from ohjaaja.domain.teams import team_name, team_options
+from ohjaaja.domain.workdays import add_working_days
+from ohjaaja.i18n import get_language, t
+from ohjaaja.sync.protocol import NOTE_MAX, TEXT_MAX
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.form_drafts import about
+from ohjaaja.usecases.handover_desk import HandoverForm
+
+TEXTS = ("situation", "background", "assessment", "recommendation", "note")
+DUE_CHOICES = ("default", "1h", "4h", "tomorrow", "3days")
+
+
+def due_time(choice: str, urgency: str, now: datetime) -> datetime:
+    """The due time a choice means now: the urgency's default, or a fixed step."""
+    if choice == "1h":
+        return now + timedelta(hours=1)
+    if choice == "4h":
+        return now + timedelta(hours=4)
+    if choice in ("tomorrow", "3days"):
+        days = 1 if choice == "tomorrow" else 3
+        day = add_working_days(local(now).date(), days)
+        return datetime.combine(day, time(9 if days == 1 else 16), tzinfo=HELSINKI)
+    return default_due(urgency, now)
+
+
+class HandoverFormScreen(KeepsDraft, Screen[str | None]):
+    """Dismissed with the new handover's id, or None."""
+
+    BINDINGS = [
+        action("send_handover", "f10", "send", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        contact_id: str | None,
+        client_id: str | None,
+        client_name: str | None,
+        municipality_code: str | None,
+        prefill: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.prefill = prefill or {}
+        self.desk = desk
+        self.contact_id = contact_id
+        self.client_id = client_id
+        self.client_name = client_name
+        self.municipality_code = municipality_code
+        self.team_municipality = municipality_code
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.new_handover", self.desk.worker_name, id="title")
+        with VerticalScroll(id="form-scroll"):
+            # Teams are a municipality's: the client's to begin with, any on request.
+            place = choice(municipality_options(), "team_municipality", self.municipality_code)
+            yield field_row("handover.team_municipality", place)
+            yield field_row(
+                "handover.to",
+                Select(self._targets(), id="to", compact=True, prompt="—"),
+                "error-to",
+            )
+            urgency = Select(
+                [(t(f"urgency.{u}"), u) for u in URGENCIES], value="normal", id="urgency",
+                compact=True, allow_blank=False,
+            )  # fmt: skip
+            yield field_row("handover.urgency", urgency, "error-urgency")
+            due = Select(
+                [(t(f"handover.due.{c}"), c) for c in DUE_CHOICES], value="default", id="due",
+                compact=True, allow_blank=False,
+            )  # fmt: skip
+            yield field_row("handover.due", due, "error-due")
+            warm = Checkbox(t("handover.warm_hint"), id="warm", compact=True)
+            yield field_row("handover.warm", warm, "error-warm")
+            for name in TEXTS:
+                limit = NOTE_MAX if name == "note" else TEXT_MAX
+                text = Input(id=name, compact=True, max_length=limit)
+                yield field_row(f"handover.{name}", text, f"error-{name}")
+        yield Static("", id="form-status")
+        yield desk_footer()
+
+    def _targets(self) -> list[tuple[str, str]]:
+        language = get_language()
+        teams = [
+            (team_name(code, language), f"team:{code}")
+            for code in team_options(self.team_municipality)
+        ]
+        people = [
+            (f"{t('handover.worker')}: {name}", f"worker:{worker_id}")
+            for worker_id, name in self.desk.workers()
+            if worker_id != self.desk.worker_id
+        ]
+        return teams + people
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        extra = self.client_name or None
+        self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
+        self.query_one("#to", Select).focus()
+        self._show_due()
+        self.restore_draft("handover", about(self.contact_id, self.client_id))
+
+    def after_restore(self, restored: bool) -> None:
+        if not restored and self.prefill:
+            write_fields(self, self.prefill)  # a returned handover being sent on
+
+    @on(Select.Changed, "#team_municipality")
+    def _municipality_chosen(self) -> None:
+        # The list's value now, not the event's: a restored draft may have moved it on.
+        value = self.query_one("#team_municipality", Select).value
+        self._offer_teams_of(None if value is Select.NULL else str(value))
+
+    def before_restore(self, fields: dict[str, Any]) -> None:
+        # The receiver is one of the teams of the municipality chosen in the draft.
+        self._offer_teams_of(fields.get("team_municipality") or self.municipality_code)
+
+    def _offer_teams_of(self, municipality_code: str | None) -> None:
+        if municipality_code == self.team_municipality:
+            return
+        self.team_municipality = municipality_code
+        receiver = self.query_one("#to", Select)
+        kept = receiver.value if str(receiver.value).startswith("worker:") else None
+        receiver.set_options(self._targets())
+        if kept is not None:
+            receiver.value = kept
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+
+    @on(Select.Changed, "#urgency")
+    @on(Select.Changed, "#due")
+    def _show_due(self) -> None:
+        form = self.form()
+        self.query_one("#error-due", Static).update(
+            f"→ {local(form.due_at):%d.%m. %H.%M}" if form.due_at else ""
+        )
+
+    def form(self) -> HandoverForm:
+        target = self.query_one("#to", Select).value
+        kind, _, value = str(target).partition(":") if target is not Select.NULL else ("", "", "")
+        urgency = str(self.query_one("#urgency", Select).value)
+        due = str(self.query_one("#due", Select).value)
+        return HandoverForm(
+            contact_id=self.contact_id,
+            client_id=self.client_id,
+            to_worker_id=value if kind == "worker" else None,
+            to_team=value if kind == "team" else None,
+            urgency=urgency,
+            due_at=due_time(due, urgency, self.desk.clock.now()),
+            warm=self.query_one("#warm", Checkbox).value,
+            **{name: self.query_one(f"#{name}", Input).value for name in TEXTS},
+        )
+
+    def action_send(self) -> None:
+        self._send(self.form())
+
+    @work(thread=True, exclusive=True, group="handover-send")
+    def _send(self, form: HandoverForm) -> None:
+        saved = self.desk.create_handover(form)
+        self.app.call_from_thread(self._after, *saved)
+
+    def _after(self, handover_id: str | None, errors: list[tuple[str, str]]) -> None:
+        by_field = dict(errors)
+        for name in ("to", "urgency", *TEXTS):
+            key = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
+        if errors:
+            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one(f"#{errors[0][0]}").focus()
+            return
+        self.dismiss(handover_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

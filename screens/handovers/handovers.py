@@ -1,0 +1,298 @@
+"""The handover screen: the inbox (to me and my teams) and the outbox (what I sent).
+
+a accepts, r returns with a reason, c completes, Enter shows the whole handover
+with its steps; in the outbox, f sends a returned one on elsewhere. Overdue ones
+are marked with '!' and sort first by due time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.card_screen import CardScreen
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import TitleBar, desk_footer, when
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from ohjaaja.domain.clients import finnish_date
+from ohjaaja.domain.teams import split, team_name
+from ohjaaja.i18n import get_language, t
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handover_desk import HandoverEvent, HandoverView, NotificationView
+
+
+def receiver(view: HandoverView) -> str:
+    if view.to_team:
+        return team_name(view.to_team, get_language())
+    return view.to_name or "—"
+
+
+def handover_row(view: HandoverView, inbox: bool) -> tuple[str, ...]:
+    due = ("! " if view.overdue else "") + when(view.due_at)
+    who = (view.from_name or "—") if inbox else receiver(view)
+    state = t(f"handover.state.{view.state}")
+    if view.warm:
+        state += " ♨"
+    return (due, t(f"urgency.short.{view.urgency}"), who, view.client_name or "—", state, view.note)
+
+
+def handover_body(
+    view: HandoverView, events: list[HandoverEvent], notification: NotificationView | None
+) -> Group:
+    facts = Table.grid(padding=(0, 1))
+    facts.add_column(style="bold", no_wrap=True, width=14)
+    facts.add_column(ratio=1)
+
+    def row(key: str, value: str) -> None:
+        if value:
+            facts.add_row(t(key), value)
+
+    row("handover.from", view.from_name or "—")
+    row("handover.to", receiver(view))
+    row("handover.client", view.client_name or "")
+    urgency = t(f"urgency.{view.urgency}") + (f" · {t('handover.warm')}" if view.warm else "")
+    row("handover.urgency", urgency)
+    due = when(view.due_at) + (f"  {t('handover.overdue')}" if view.overdue else "")
+    row("handover.due", due)
+    state = t(f"handover.state.{view.state}")
+    if view.accepted_name:
+        state += f" ({view.accepted_name})"
+    row("handover.state", state)
+    for name in ("situation", "background", "assessment", "recommendation", "note"):
+        row(f"handover.{name}", getattr(view, name))
+    parts: list[object] = [facts]
+    if notification is not None:
+        clocks = Table.grid(padding=(0, 1))
+        clocks.add_column(width=14)
+        clocks.add_column()
+        for clock in notification.clocks:
+            due_text = (
+                when(clock.due) if isinstance(clock.due, datetime) else finnish_date(clock.due)
+            )
+            clocks.add_row("⏱", t(clock.key, due=due_text))
+        title = t(f"notification.kind.{notification.kind}")
+        parts += [Text(f"\n{title}", style="bold"), clocks]
+    steps = Table.grid(padding=(0, 1))
+    steps.add_column(width=14)
+    steps.add_column()
+    for event in events:
+        text = f"{t('handover.event.' + event.kind)} · {event.worker_name or '—'}"
+        if event.reason:
+            text += f": {event.reason}"
+        steps.add_row(when(event.at), text)
+    parts += [Text(f"\n{t('handover.steps')}", style="bold"), steps]
+    return Group(*parts)  # type: ignore[arg-type]
+
+
+class HandoverMoves:
+    """Accept, return (asking why) and complete, for the list and the detail."""
+
+    desk: Desk
+
+    def current(self) -> HandoverView | None:
+        raise NotImplementedError
+
+    def moved(self, error: str | None) -> None:
+        raise NotImplementedError
+
+    def action_accept(self) -> None:
+        self._move("accept")
+
+    def action_complete(self) -> None:
+        self._move("complete")
+
+    def action_return_handover(self) -> None:
+        view = self.current()
+        if view is None:
+            return
+        from ohjaaja.screens.kit.reason import ReasonScreen
+
+        def returned(reason: str | None) -> None:
+            if reason:
+                self._move("return", reason)
+
+        self.app.push_screen(ReasonScreen("title.return_handover", "handover.why_return"), returned)  # type: ignore[attr-defined]
+
+    def _move(self, action_name: str, reason: str = "") -> None:
+        view = self.current()
+        if view is not None:
+            self._do_move(view.id, action_name, reason)
+
+    @work(thread=True, group="handover-move")
+    def _do_move(self, handover_id: str, action_name: str, reason: str) -> None:
+        error = self.desk.move_handover(handover_id, action_name, reason)
+        self.app.call_from_thread(self.moved, error)  # type: ignore[attr-defined]
+
+
+class HandoversScreen(HandoverMoves, Screen[None]):
+    BINDINGS = [
+        action("inbox", "i", "show('inbox')"),
+        action("outbox", "u", "show('outbox')"),
+        action("accept", "a", "accept"),
+        action("return_handover", "r", "return_handover"),
+        action("complete", "c", "complete"),
+        action("resend", "f", "resend"),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.mode = "inbox"
+        self.views: list[HandoverView] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.handovers", self.desk.worker_name, id="title")
+        yield DataTable(id="handovers", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self._columns()
+        self.query_one("#handovers", DataTable).focus()
+        self.load()
+        self.set_interval(5.0, self.load)
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        self._columns()
+        self._show(self.views)
+
+    def _columns(self) -> None:
+        table = self.query_one("#handovers", DataTable)
+        table.clear(columns=True)
+        who = "from" if self.mode == "inbox" else "to"
+        widths = (14, 5, 13, 13, 11, 10)  # with cell padding, 78 columns
+        keys = ("due", "urgency", who, "client", "state", "note")
+        for key, width in zip(keys, widths, strict=True):
+            table.add_column(t(f"handover.col.{key}"), width=width)
+        title = self.query_one("#title", TitleBar)
+        title.show(self.desk.clock.now(), t(f"handover.{self.mode}"))
+
+    def action_show(self, mode: str) -> None:
+        self.mode = mode
+        self._columns()
+        self.refresh_bindings()  # the footer shows what this list's keys do
+        self.load()
+
+    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
+        if action_name in ("accept", "return_handover", "complete"):
+            return self.mode == "inbox"
+        if action_name == "resend":
+            return self.mode == "outbox"
+        return True
+
+    @work(thread=True, exclusive=True, group="handovers-load")
+    def load(self) -> None:
+        views = self.desk.inbox() if self.mode == "inbox" else self.desk.outbox()
+        self.app.call_from_thread(self._show, views)
+
+    def _show(self, views: list[HandoverView]) -> None:
+        table = self.query_one("#handovers", DataTable)
+        keep = table.cursor_row
+        self.views = views
+        table.clear()
+        for view in views:
+            table.add_row(*handover_row(view, self.mode == "inbox"), key=view.id)
+        if views:
+            table.move_cursor(row=min(max(keep, 0), len(views) - 1))
+        overdue = sum(1 for v in views if v.overdue)
+        status = t("handover.count", count=len(views))
+        if overdue:
+            status += " · " + t("handover.overdue_count", count=overdue)
+        self.query_one("#status", Static).update(status)
+
+    def current(self) -> HandoverView | None:
+        table = self.query_one("#handovers", DataTable)
+        if not self.views or table.cursor_row < 0:
+            return None
+        return self.views[min(table.cursor_row, len(self.views) - 1)]
+
+    def moved(self, error: str | None) -> None:
+        self.load()
+        if error:
+            self.query_one("#status", Static).update(f"⚠ {t(error)}")
+
+    def action_resend(self) -> None:
+        """A returned handover sent on elsewhere: a new one, its texts filled in."""
+        from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
+
+        view = self.current()
+        if view is None or view.state != "returned":
+            self.query_one("#status", Static).update(f"⚠ {t('handover.resend_returned_only')}")
+            return
+        texts = ("situation", "background", "assessment", "recommendation", "note")
+        prefill = {name: getattr(view, name) for name in texts}
+        prefill |= {"urgency": view.urgency, "warm": view.warm}
+        place = split(view.to_team)[1] if view.to_team else None
+        form = HandoverFormScreen(
+            self.desk, view.contact_id, view.client_id, view.client_name, place, prefill
+        )
+        self.app.push_screen(form, lambda _: self.load())
+
+    @on(DataTable.RowSelected, "#handovers")
+    def _open(self) -> None:
+        view = self.current()
+        if view is not None:
+            self.app.push_screen(HandoverDetailScreen(self.desk, view.id), lambda _: self.load())
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
+    TITLE_KEY = "title.handover"
+    BINDINGS = [
+        action("accept", "a", "accept"),
+        action("return_handover", "r", "return_handover"),
+        action("complete", "c", "complete"),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, handover_id: str) -> None:
+        super().__init__()
+        self.desk = desk
+        self.handover_id = handover_id
+        self.view: HandoverView | None = None
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="handover-load")
+    def load(self) -> None:
+        view = self.desk.handover(self.handover_id)
+        events = self.desk.handover_events(self.handover_id)
+        notification = None
+        if view is not None and view.notification_id:
+            notification = self.desk.notification(view.notification_id)
+        self.app.call_from_thread(self._show, view, events, notification)
+
+    def _show(
+        self,
+        view: HandoverView | None,
+        events: list[HandoverEvent],
+        notification: NotificationView | None,
+    ) -> None:
+        self.view = view
+        card = self.query_one("#card", Static)
+        card.update(
+            t("handover.gone") if view is None else handover_body(view, events, notification)
+        )
+
+    def current(self) -> HandoverView | None:
+        return self.view
+
+    def moved(self, error: str | None) -> None:
+        self.load()
+        self.query_one("#status", Static).update(f"⚠ {t(error)}" if error else t("handover.moved"))
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,163 @@
+"""A statutory notification: the fields its kind requires, where it will go (the
+municipality's team, or the social emergency when that team is closed), and once
+made, its clocks. A child-welfare notification is never anonymous: the notifier is
+the worker signed in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.form_draft import KeepsDraft
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    T,
+    TickList,
+    TitleBar,
+    desk_footer,
+    field_row,
+    steady_cursors,
+)
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Input, Select, SelectionList
+
+from ohjaaja.domain import notifications, teams
+from ohjaaja.i18n import get_language, t
+from ohjaaja.sync.protocol import TEXT_MAX
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.form_drafts import about
+
+TEXTS = ("subject", "birth_date", "guardians", "concern")
+
+
+class NotificationFormScreen(KeepsDraft, Screen[str | None]):
+    """Dismissed with the notification's id, or None."""
+
+    BINDINGS = [
+        action("send_notification", "f10", "send", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(
+        self,
+        desk: Desk,
+        contact_id: str | None,
+        client_id: str | None,
+        subject: str,
+        municipality_code: str | None,
+        kind: str = "child_welfare",
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.contact_id = contact_id
+        self.client_id = client_id
+        self.subject = subject
+        self.municipality_code = municipality_code
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.notification", self.desk.worker_name, id="title")
+        with VerticalScroll(id="form-scroll"):
+            kinds = Select(
+                [(t(f"notification.kind.{k}"), k) for k in notifications.KINDS],
+                value=self.kind, id="kind", compact=True, allow_blank=False,
+            )  # fmt: skip
+            yield field_row("notification.kind", kinds, "error-kind")
+            for name in TEXTS:
+                value = self.subject if name == "subject" else ""
+                yield field_row(
+                    f"notification.{name}",
+                    Input(value, id=name, compact=True, max_length=TEXT_MAX),
+                    f"error-{name}",
+                )
+            danger = Checkbox(t("notification.danger_hint"), id="danger_now", compact=True)
+            yield field_row("notification.danger_now", danger, "error-danger_now")
+            consent = Select(
+                [(t(f"notification.consent.{c}"), c) for c in notifications.CONSENT],
+                id="consent", compact=True, prompt="—",
+            )  # fmt: skip
+            yield field_row("notification.consent", consent, "error-consent")
+            observed = TickList(
+                *[(t(f"notification.observed.{o}"), o) for o in notifications.OBSERVED],
+                id="observed",
+            )
+            row = field_row("notification.observed", observed, "error-observed")
+            row.add_class("tall")
+            yield row
+        yield Static("", id="route")
+        yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.subject or None)
+        self._fit_kind()
+        self.query_one("#kind", Select).focus()
+        self.restore_draft("notification", about(self.contact_id, self.client_id))
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+        self._fit_kind()
+
+    @on(Select.Changed, "#kind")
+    def _fit_kind(self) -> None:
+        """Only the fields this kind has; the route it will take now."""
+        self.kind = str(self.query_one("#kind", Select).value)
+        fields = notifications.FIELDS[self.kind]
+        for name in (*TEXTS, "danger_now", "consent", "observed"):
+            row = self.query_one(f"#{name}").parent
+            if row is not None:
+                row.display = name in fields  # type: ignore[attr-defined]
+        routed = teams.route(
+            notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
+        )
+        self.query_one("#route", Static).update(
+            t("notification.route", team=teams.team_name(routed, get_language()))
+        )
+
+    def values(self) -> dict[str, Any]:
+        fields = notifications.FIELDS[self.kind]
+        values: dict[str, Any] = {}
+        for name in TEXTS:
+            if name in fields:
+                values[name] = self.query_one(f"#{name}", Input).value.strip()
+        if "danger_now" in fields:
+            values["danger_now"] = self.query_one("#danger_now", Checkbox).value
+        if "consent" in fields:
+            selected = self.query_one("#consent", Select).value
+            values["consent"] = "" if selected is Select.NULL else str(selected)
+        if "observed" in fields:
+            values["observed"] = list(self.query_one("#observed", SelectionList).selected)
+        return values
+
+    def action_send(self) -> None:
+        self._send(self.kind, self.values())
+
+    @work(thread=True, exclusive=True, group="notification-send")
+    def _send(self, kind: str, values: dict[str, Any]) -> None:
+        made = self.desk.create_notification(
+            kind, values, self.contact_id, self.client_id, self.municipality_code
+        )
+        self.app.call_from_thread(self._after, *made)
+
+    def _after(self, notification_id: str | None, errors: list[tuple[str, str]]) -> None:
+        by_field = dict(errors)
+        for name in (*TEXTS, "danger_now", "consent", "observed"):
+            key = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
+        if errors:
+            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one(f"#{errors[0][0]}").focus()
+            return
+        self.dismiss(notification_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,135 @@
+"""The end of a shift: the worker's open matters (taken but unclosed contacts, open
+handovers, callbacks due in the next shift) handed over with a note; and the
+handovers of the shift before, which the next shift acknowledges (a)."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.form_draft import KeepsDraft
+from ohjaaja.screens.kit.labels import line_short
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import T, TitleBar, desk_footer, steady_cursors, when
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import TextArea
+
+from ohjaaja.domain.clock import from_iso
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handover_desk import OpenMatters, ShiftView
+
+
+def matter_line(item: dict[str, str]) -> str:
+    kind = item["kind"]
+    if kind == "handover":
+        state = t(f"handover.state.{item['state']}")
+        return f"{t('shift.item.handover')}: {item.get('note', '')} ({state})"
+    at = when(from_iso(item["at"])) if item.get("at") else "—"
+    return f"{t('shift.item.' + kind)}: {line_short(item['line'])} {at}"
+
+
+class ShiftScreen(KeepsDraft, Screen[None]):
+    draft_status = "#status"
+    BINDINGS = [
+        action("hand_over_shift", "f10", "hand_over", priority=True),
+        action("acknowledge_shift", "f9", "acknowledge", priority=True),
+        action("go_back", "escape", "back", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        self.pending: list[ShiftView] = []
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.shift", self.desk.worker_name, id="title")
+        yield T("shift.mine", classes="section")
+        yield Static("", id="matters")
+        with Horizontal(classes="field note"):
+            yield T("shift.note", classes="label")
+            yield TextArea(id="note", compact=True, soft_wrap=True, tab_behavior="focus")
+        yield T("shift.others", classes="section")
+        yield DataTable(id="pending", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now())
+        table = self.query_one("#pending", DataTable)
+        for key, width in (("at", 13), ("from", 16), ("note", 28), ("items", 10)):
+            table.add_column(t(f"shift.col.{key}"), width=width)
+        self.query_one("#note", TextArea).focus()
+        self.load()
+        self.restore_draft("shift", "")
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="shift-load")
+    def load(self) -> None:
+        matters = self.desk.open_matters()
+        pending = self.desk.pending_shift_handovers()
+        self.app.call_from_thread(self._show, matters, pending)
+
+    def _show(self, matters: OpenMatters, pending: list[ShiftView]) -> None:
+        items = matters.items()
+        lines = [f" · {matter_line(item)}" for item in items[:6]]
+        if len(items) > 6:
+            lines.append(f" · … +{len(items) - 6}")
+        self.query_one("#matters", Static).update("\n".join(lines) or f" {t('shift.nothing_open')}")
+        self.pending = pending
+        table = self.query_one("#pending", DataTable)
+        table.clear()
+        for view in pending:
+            table.add_row(
+                when(view.created_at), view.from_name, view.note, str(len(view.items)), key=view.id
+            )
+
+    def action_hand_over(self) -> None:
+        self._hand_over(self.query_one("#note", TextArea).text)
+
+    @work(thread=True, exclusive=True, group="shift-hand-over")
+    def _hand_over(self, note: str) -> None:
+        made, errors = self.desk.hand_over_shift(note)
+        self.app.call_from_thread(self._handed_over, made, errors)
+
+    def _handed_over(self, made: str | None, errors: list[tuple[str, str]]) -> None:
+        status = self.query_one("#status", Static)
+        if errors:
+            status.update(f"⚠ {t('shift.note_required')}")
+            return
+        self.query_one("#note", TextArea).load_text("")
+        status.update(t("shift.handed_over"))
+
+    def action_acknowledge(self) -> None:
+        table = self.query_one("#pending", DataTable)
+        if not self.pending or table.cursor_row < 0:
+            return
+        self._acknowledge(self.pending[min(table.cursor_row, len(self.pending) - 1)])
+
+    @work(thread=True, group="shift-acknowledge")
+    def _acknowledge(self, view: ShiftView) -> None:
+        done = self.desk.acknowledge_shift(view.id)
+        key = "shift.acknowledged" if done else "shift.already_acknowledged"
+        self.app.call_from_thread(
+            self.query_one("#status", Static).update, t(key, name=view.from_name)
+        )
+        self.load()
+
+    @on(DataTable.RowSelected, "#pending")
+    def _show_items(self) -> None:
+        table = self.query_one("#pending", DataTable)
+        if self.pending and table.cursor_row >= 0:
+            view = self.pending[min(table.cursor_row, len(self.pending) - 1)]
+            text = "; ".join(matter_line(item) for item in view.items) or t("shift.nothing_open")
+            self.query_one("#status", Static).update(f"{view.note} · {text}")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

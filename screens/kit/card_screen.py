@@ -1,0 +1,37 @@
+"""A read-only page of one thing (a service, a handover): the title, the card that
+scrolls with the arrows, and a status line; the subclass says what loads it."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from ohjaaja.screens.kit.bindings import translate_bindings
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen, ScreenResultType
+
+from ohjaaja.usecases.desk import Desk
+
+
+class CardScreen(Screen[ScreenResultType]):
+    TITLE_KEY: ClassVar[str]
+    desk: Desk
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar(self.TITLE_KEY, self.desk.worker_name, id="title")
+        with VerticalScroll(id="card-scroll"):
+            yield Static("", id="card")
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now())
+        self.query_one("#card-scroll").focus()
+        self.load()
+
+    def load(self) -> None:
+        """Fill #card (in a thread worker: it reads the database)."""
+        raise NotImplementedError

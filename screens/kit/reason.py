@@ -1,0 +1,55 @@
+"""Asking why before something is done: revealing an identity code, returning a
+handover. The answer is required; Esc cancels."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import T, desk_footer, steady_cursors
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from ohjaaja.i18n import t
+from ohjaaja.sync.protocol import SHORT_TEXT_MAX
+
+
+class ReasonScreen(ModalScreen[str | None]):
+    """Dismissed with the reason given, or None when cancelled."""
+
+    BINDINGS = [action("cancel", "escape", "cancel", key_display="Esc")]
+
+    def __init__(self, title_key: str, question_key: str, placeholder_key: str = "") -> None:
+        super().__init__()
+        self.title_key = title_key
+        self.question_key = question_key
+        self.placeholder_key = placeholder_key
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T(self.title_key, classes="dialog-title")
+            yield T(self.question_key)
+            placeholder = t(self.placeholder_key) if self.placeholder_key else ""
+            yield Input(
+                id="reason", placeholder=placeholder, compact=True, max_length=SHORT_TEXT_MAX
+            )
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    def _submitted(self, event: Input.Submitted) -> None:
+        reason = event.value.strip()
+        if not reason:
+            self.query_one("#form-status", Static).update(f"⚠ {t('reveal.required')}")
+            return
+        self.dismiss(reason)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

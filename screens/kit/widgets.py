@@ -1,0 +1,154 @@
+"""Small widgets shared by the screens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ohjaaja.screens.kit.plain import DataTable, Label, OptionList, Static
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.strip import Strip
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Select, SelectionList
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import OptionDoesNotExist
+
+from ohjaaja.domain.clock import local
+from ohjaaja.i18n import t
+
+# Forms: up and down move between fields as in the web forms workers know (a
+# list, once opened, keeps its own up and down).
+FORM_KEYS = [
+    Binding("down", "app.focus_next", show=False),
+    Binding("up", "app.focus_previous", show=False),
+]
+
+WEEKDAYS = ("day.mon", "day.tue", "day.wed", "day.thu", "day.fri", "day.sat", "day.sun")
+
+
+class T(Label):
+    """A label whose text is a message key, re-rendered when the language changes."""
+
+    def __init__(self, key: str, **kwargs: object) -> None:
+        super().__init__(t(key), **kwargs)  # type: ignore[arg-type]
+        self.key = key
+
+    def retranslate(self) -> None:
+        self.update(t(self.key))
+
+
+class TitleBar(Static):
+    """One line: the screen's title on the left, worker and local time on the right."""
+
+    DEFAULT_CSS = """
+    TitleBar { height: 1; background: $primary; color: $text; text-style: bold; }
+    """
+
+    def __init__(self, title_key: str, worker: str, **kwargs: object) -> None:
+        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        self.title_key = title_key
+        self.worker = worker
+        self.extra = ""
+        self.now: datetime | None = None
+
+    def show(self, now: datetime, extra: str | None = None) -> None:
+        self.now = now
+        if extra is not None:
+            self.extra = extra
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        left = f" ohjaaja · {t(self.title_key)}"
+        if self.extra:
+            left += f" · {self.extra}"
+        right = self.worker
+        if self.now is not None:
+            moment = local(self.now)
+            right += f" · {t(WEEKDAYS[moment.weekday()])} {moment:%d.%m. %H.%M} "
+        width = max(self.size.width, 80)
+        room = width - len(right) - 1
+        if len(left) > room:
+            left = left[: room - 1] + "…"
+        text = Text(left)
+        text.append(" " * max(1, width - len(left) - len(right)))
+        text.append(right)
+        self.update(text)
+
+
+class SearchBox(Input):
+    """A search-as-you-type box: Down (like Enter) moves into its results, so the
+    arrows alone walk from typing to choosing."""
+
+    BINDINGS = [Binding("down", "to_results", show=False)]
+
+    def __init__(self, results: str, **kwargs: Any) -> None:
+        super().__init__(compact=True, **kwargs)
+        self.results = results
+
+    def action_to_results(self) -> None:
+        target = self.screen.query_one(f"#{self.results}")
+        rows = target.row_count if isinstance(target, DataTable) else None
+        if isinstance(target, OptionList):
+            rows = target.option_count
+        if rows:
+            target.focus()
+
+
+def when(moment: datetime | None) -> str:
+    """A moment as a worker reads it on a list: '23.11. 10.05'."""
+    return "—" if moment is None else f"{local(moment):%d.%m. %H.%M}"
+
+
+def desk_footer() -> Footer:
+    """The footer at 80 columns: compact, the palette key listed with the others."""
+    return Footer(compact=True, show_command_palette=False)
+
+
+def steady_cursors(node: Widget) -> None:
+    """No blinking cursors: on a slow SSH link every blink is a screen update."""
+    for widget in node.query("Input, TextArea"):
+        widget.cursor_blink = False  # type: ignore[attr-defined]
+
+
+class TickList(SelectionList[str]):
+    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        if len(segments) < 3 or segments[1].text != ToggleButton.BUTTON_INNER:
+            return strip
+        plain = segments[3].style if len(segments) > 3 else segments[0].style
+        mark = "x" if option.value in self._selected else " "
+        segments[0] = Segment("[", plain)
+        segments[1] = Segment(mark, (plain or Style()) + Style(bold=True))
+        segments[2] = Segment("]", plain)
+        return Strip(segments, strip.cell_length)
+
+
+def field_row(label_key: str, widget: Widget, error_id: str | None = None) -> Horizontal:
+    """One form line: a translated label, the input, and where its error is shown."""
+    children: list[Widget] = [T(label_key, classes="label"), widget]
+    if error_id is not None:
+        children.append(Static("", id=error_id, classes="error"))
+    return Horizontal(*children, classes="field")
+
+
+def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
+    """A compact Select; with a value it cannot be left blank."""
+    return Select(
+        options,
+        value=value if value else Select.NULL,
+        id=widget_id,
+        compact=True,
+        allow_blank=value is None,
+        prompt="—",
+    )

@@ -1,0 +1,105 @@
+"""Scheduling a callback: the contact goes back to the queue and returns at the
+chosen time. Calling back a client who did not answer records a missed callback
+(the client card flags repeated ones)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Input, Select
+
+from ohjaaja.domain.clock import HELSINKI, local
+from ohjaaja.domain.workdays import add_working_days
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import ContactView, Desk
+
+CHOICES = ("30min", "1h", "2h", "tomorrow", "at")
+
+
+def callback_time(choice: str, text: str, now: datetime) -> datetime | None:
+    """The time a choice means; 'at' reads 'd.m. hh.mm' (or 'hh.mm' today); None if
+    it cannot be read or is not in the future."""
+    steps = {"30min": timedelta(minutes=30), "1h": timedelta(hours=1), "2h": timedelta(hours=2)}
+    if choice in steps:
+        return now + steps[choice]
+    today = local(now)
+    if choice == "tomorrow":
+        day = add_working_days(today.date(), 1)
+        return datetime.combine(day, time(9), tzinfo=HELSINKI)
+    try:
+        parts = text.replace(":", ".").split()
+        day = today.date()
+        if len(parts) == 2:
+            d, m = (int(p) for p in parts[0].rstrip(".").split(".")[:2])
+            day = day.replace(month=m, day=d)
+            if day < today.date():
+                day = day.replace(year=day.year + 1)
+        hours, minutes = (int(p) for p in parts[-1].split(".")[:2])
+        moment = datetime.combine(day, time(hours, minutes), tzinfo=HELSINKI)
+    except (ValueError, IndexError):
+        return None
+    return moment if moment > now else None
+
+
+class CallbackScreen(ModalScreen[datetime | None]):
+    BINDINGS = [
+        action("save_callback", "f10", "save", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+        *FORM_KEYS,
+    ]
+
+    def __init__(self, desk: Desk, contact: ContactView) -> None:
+        super().__init__()
+        self.desk = desk
+        self.contact = contact
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T("title.callback", classes="dialog-title")
+            when = Select(
+                [(t(f"callback.{c}"), c) for c in CHOICES], value="1h", id="when",
+                compact=True, allow_blank=False,
+            )  # fmt: skip
+            yield field_row("callback.when", when)
+            yield field_row(
+                "callback.at_label", Input(placeholder="24.11. 14.30", id="at", compact=True)
+            )
+            # A contact that was itself a callback: this attempt did not reach the client.
+            missed = Checkbox(
+                t("callback.missed"),
+                self.contact.callback_at is not None,
+                id="missed",
+                compact=True,
+            )
+            yield field_row("callback.attempt", missed)
+            yield Static("", id="form-status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#when", Select).focus()
+
+    def action_save(self) -> None:
+        choice = str(self.query_one("#when", Select).value)
+        text = self.query_one("#at", Input).value
+        at = callback_time(choice, text, self.desk.clock.now())
+        if at is None:
+            self.query_one("#form-status", Static).update(f"⚠ {t('callback.bad_time')}")
+            return
+        self._save(at, self.query_one("#missed", Checkbox).value)
+
+    @work(thread=True, group="callback-save")
+    def _save(self, at: datetime, missed: bool) -> None:
+        self.desk.schedule_callback(self.contact.id, at, missed)
+        self.app.call_from_thread(self.dismiss, at)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,90 @@
+"""Logging a contact that did not come through the queue (walk-in, direct call)."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import (
+    channel_name,
+    language_options,
+    line_name,
+    municipality_options,
+)
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import T, choice, desk_footer, field_row, steady_cursors
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select
+
+from ohjaaja.domain.phones import PhoneError, normalise_phone
+from ohjaaja.domain.queue import CHANNELS, LINES
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk
+
+
+class LogContactScreen(ModalScreen[str | None]):
+    """Returns the id of the new contact, already taken by this worker."""
+
+    BINDINGS = [
+        action("save", "f10", "save", priority=True),
+        action("cancel", "escape", "cancel", key_display="Esc"),
+    ]
+
+    def __init__(self, desk: Desk, lines: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.desk = desk
+        self.default_line = lines[0] if len(lines) == 1 else "ikaihmiset"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield T("title.log_contact", classes="dialog-title")
+            channels = [(channel_name(c), c) for c in CHANNELS]
+            yield field_row("field.channel", choice(channels, "channel", "walk_in"))
+            lines = [(line_name(code), code) for code in LINES]
+            yield field_row("field.line", choice(lines, "line", self.default_line))
+            yield field_row(
+                "field.municipality_code", choice(municipality_options(), "municipality_code")
+            )
+            yield field_row("field.language", choice(language_options(), "language", "fi"))
+            yield field_row("field.phone", Input(id="phone", compact=True), "error-phone")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.query_one("#channel", Select).focus()
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        for widget in self.query(T):
+            widget.retranslate()
+
+    def action_save(self) -> None:
+        phone_text = self.query_one("#phone", Input).value.strip()
+        phone = None
+        if phone_text:
+            try:
+                phone = normalise_phone(phone_text)
+            except PhoneError as exc:
+                self.query_one("#error-phone", Static).update(f"⚠ {t(exc.key)}")
+                self.query_one("#phone", Input).focus()
+                return
+        municipality = self.query_one("#municipality_code", Select).value
+        self._save(
+            str(self.query_one("#channel", Select).value),
+            str(self.query_one("#line", Select).value),
+            None if municipality is Select.NULL else str(municipality),
+            str(self.query_one("#language", Select).value),
+            phone,
+        )
+
+    @work(thread=True, exclusive=True, group="log-save")
+    def _save(
+        self, channel: str, line: str, municipality: str | None, language: str, phone: str | None
+    ) -> None:
+        contact_id = self.desk.log_contact(channel, line, municipality, language, phone)
+        self.app.call_from_thread(self.dismiss, contact_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,61 @@
+"""A contact this desk took while offline, which the server gave to another worker.
+
+Shown until the worker has seen it: who has the contact now, and what they wrote,
+kept as their note on it (the worker who holds the contact reads it too). Enter
+or Esc: seen.
+"""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name
+from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import T, desk_footer, when
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+
+from ohjaaja.domain.phones import display_phone
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk, LostClaim
+
+
+class LostClaimScreen(ModalScreen[None]):
+    BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎/Esc")]
+
+    def __init__(self, desk: Desk, lost: LostClaim) -> None:
+        super().__init__()
+        self.desk = desk
+        self.lost = lost
+
+    def compose(self) -> ComposeResult:
+        c = self.lost.contact
+        holder = self.lost.holder_name or t("lost.someone")
+        with Vertical(id="dialog"):
+            yield T("lost.title", classes="dialog-title")
+            which = [line_name(c.line_code), channel_name(c.channel),
+                     municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
+            if c.caller_phone:
+                which.append(display_phone(c.caller_phone))
+            yield Static(" · ".join(which))
+            yield Static(t("lost.holder", name=holder))
+            with VerticalScroll(id="kept"):
+                if self.lost.kept:
+                    yield T("lost.kept")
+                    for text in self.lost.kept:
+                        yield Static(text, classes="kept")
+                else:
+                    yield T("lost.nothing_kept")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+
+    def action_seen(self) -> None:
+        self._acknowledge()
+
+    @work(thread=True, exclusive=True, group="lost-claim")
+    def _acknowledge(self) -> None:
+        self.desk.acknowledge_lost(self.lost.contact.id)
+        self.app.call_from_thread(self.dismiss, None)

@@ -1,0 +1,295 @@
+"""The contact queue: today's figures, which lines are open, the waiting contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+
+from ohjaaja.screens.kit.bindings import action, group, translate_bindings
+from ohjaaja.screens.kit.labels import channel_name, line_short, municipality_name
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+
+from ohjaaja.domain.clock import local
+from ohjaaja.domain.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import ContactView, Desk
+from ohjaaja.usecases.handover_desk import Attention
+
+PAGE = 200  # rows drawn at once; the figures line tells how many wait in all
+COLUMNS = ("col.priority", "col.channel", "col.line", "col.municipality", "col.lang", "col.wait")
+
+
+@dataclass(frozen=True)
+class QueueData:
+    entries: list[QueueEntry]
+    figures: DayFigures
+    my_open: int
+    attention: Attention
+    lost: int = 0  # contacts taken here offline that another desk won, not yet seen
+
+
+def _line_bindings() -> list:
+    bindings = [
+        group(action(f"line_{i}", str(i), f"toggle_line('{code}')"), "group.lines")
+        for i, code in enumerate(LINES, start=1)
+    ]
+    return [*bindings, action("all_lines", "0", "all_lines", show=False)]
+
+
+def sync_text(app: object) -> str:
+    """'● online 13.05.02 · 0 to send' or '○ offline since ... · 12 to send'."""
+    status = getattr(app, "sync_status", None)
+    if status is None:
+        return ""
+    when = local(status.last_ok).strftime("%H.%M.%S") if status.last_ok else "—"
+    key = "sync.online" if status.online else "sync.offline"
+    text = t(key, time=when, pending=status.pending)
+    if status.quarantined:
+        text += " · " + t("sync.quarantined", count=status.quarantined)
+    return text
+
+
+def attention_texts(attention: Attention) -> list[str]:
+    """'Siirtoja 2, myöhässä 1 (h)', 'Vuoronvaihto kuittaamatta: 1 (s)'."""
+    texts = []
+    if attention.new_handovers or attention.overdue_handovers:
+        text = t("queue.handovers", count=attention.new_handovers)
+        if attention.overdue_handovers:
+            text += ", " + t("handover.overdue_count", count=attention.overdue_handovers)
+        texts.append(text + " (h)")
+    if attention.shifts:
+        texts.append(t("queue.shifts", count=attention.shifts))
+    return texts
+
+
+def join_fitting(parts: list[str], width: int) -> str:
+    """Parts two spaces apart, a new line started between parts rather than inside one."""
+    lines = [""]
+    for part in parts:
+        if lines[-1] and len(lines[-1]) + 2 + len(part) > width:
+            lines.append(part)
+        else:
+            lines[-1] = f"{lines[-1]}  {part}" if lines[-1] else part
+    return "\n".join(lines)
+
+
+class QueueScreen(Screen):
+    BINDINGS = [
+        action("take_next", "n", "take_next"),
+        action("take_selected", "t", "take_selected"),  # Enter on a row does the same
+        action("log_contact", "l", "log_contact"),
+        action("my_open", "o", "my_open"),
+        action("handovers", "h", "handovers"),
+        action("shift", "s", "shift"),
+        *_line_bindings(),
+    ]
+
+    def __init__(self, desk: Desk, lines: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.desk = desk
+        self.lines: set[str] = set(lines)
+        self.data: QueueData | None = None
+        self.lines_open: dict[str, bool] = {}
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar("title.queue", self.desk.worker_name, id="title")
+        yield Static("", id="figures")
+        yield Static("", id="lines")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=False)
+        yield Static("", id="status")
+        yield desk_footer()
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        self._add_columns()
+        self.refresh_queue(force=True)
+        self.set_interval(1.0, self.tick)
+        self.call_after_refresh(self.refresh_lines_open)
+        self.set_interval(60.0, self.refresh_lines_open)
+        # Handovers fall overdue by the clock alone, with nothing written.
+        self.set_interval(60.0, partial(self.refresh_queue, True))
+
+    def _add_columns(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        widths = (2, 14, 9, 16, 5, 9)
+        for key, width in zip(COLUMNS, widths, strict=True):
+            table.add_column(t(key), width=width, key=key)
+
+    def retranslate(self) -> None:
+        translate_bindings(self)
+        table = self.query_one("#queue", DataTable)
+        table.clear(columns=True)
+        self._add_columns()
+        self.show_data()
+
+    # -- data ---------------------------------------------------------------
+    def tick(self) -> None:
+        """Every second: wait times move; new data only if the database changed."""
+        self.refresh_queue(force=False)
+        self.show_data()
+
+    @work(thread=True, exclusive=True, group="queue-refresh")
+    def refresh_queue(self, force: bool) -> None:
+        if not self.desk.has_changed() and not force and self.data is not None:
+            return
+        lines = sorted(self.lines) or None
+        data = QueueData(
+            entries=self.desk.queue(lines, PAGE),
+            figures=self.desk.figures(lines),
+            my_open=len(self.desk.my_open_contacts()),
+            attention=self.desk.attention(),
+            lost=len(self.desk.lost_claims()),
+        )
+        self.app.call_from_thread(self._apply, data)
+
+    @work(thread=True, exclusive=True, group="lines-open")
+    def refresh_lines_open(self) -> None:
+        """Which lines are open: after the first draw, since it loads the holiday
+        calendar, and then once a minute (hours change on the minute)."""
+        lines_open = self.desk.lines_open()
+        self.app.call_from_thread(self._apply_lines_open, lines_open)
+
+    def _apply_lines_open(self, lines_open: dict[str, bool]) -> None:
+        self.lines_open = lines_open
+        self.show_data()
+
+    def _apply(self, data: QueueData) -> None:
+        self.data = data
+        self.show_data()
+
+    def show_data(self) -> None:
+        now = self.desk.clock.now()
+        self.query_one("#title", TitleBar).show(now)
+        if self.data is None:
+            return
+        self.query_one("#figures", Static).update(self._figures_text(self.data.figures))
+        self.query_one("#lines", Static).update(self._lines_text(self.lines_open))
+        self._fill_table(self.data.entries, now)
+        parts = attention_texts(self.data.attention)
+        if self.data.lost:
+            parts.insert(0, t("queue.lost", count=self.data.lost))
+        if self.data.my_open:
+            parts.append(t("queue.my_open", count=self.data.my_open))
+        shown = len(self.data.entries)
+        if self.data.figures.waiting > shown:
+            parts.insert(0, t("queue.shown", shown=shown, total=self.data.figures.waiting))
+        parts.append(sync_text(self.app))
+        status = self.query_one("#status", Static)
+        status.update(join_fitting([p for p in parts if p], max(status.size.width, 80)))
+
+    def _figures_text(self, f: DayFigures) -> Text:
+        def pct(share: float | None) -> str:
+            return "—" if share is None else f"{round(share * 100)} %"
+
+        parts = [
+            (t("fig.waiting"), str(f.waiting)),
+            (t("fig.longest"), format_duration(f.longest_wait)),
+            (t("fig.answered"), str(f.answered)),
+            (t("fig.asa"), format_duration(f.average_speed_of_answer)),
+            (t("fig.fcr"), pct(f.first_contact_resolution)),
+        ]
+        text = Text(" ")
+        for index, (label, value) in enumerate(parts):
+            if index:
+                text.append(" · ", style="dim")
+            text.append(f"{label} ")
+            text.append(value, style="bold")
+        return text
+
+    def _lines_text(self, lines_open: dict[str, bool]) -> Text:
+        text = Text(" ")
+        for index, code in enumerate(LINES, start=1):
+            selected = not self.lines or code in self.lines
+            state = lines_open.get(code)  # unknown until the first hours check
+            mark = " " if state is None else ("●" if state else "○")
+            style = "bold reverse" if self.lines and code in self.lines else ""
+            text.append(f"{index} ", style="dim")
+            text.append(f"{line_short(code)} {mark}", style=style if selected else "dim")
+            text.append("  ")
+        text.append(f"● {t('lines.open')} ○ {t('lines.closed')}", style="dim")
+        return text
+
+    def _fill_table(self, entries: list[QueueEntry], now: datetime) -> None:
+        table = self.query_one("#queue", DataTable)
+        selected = None
+        if table.row_count and table.cursor_row < table.row_count:
+            selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        table.clear()
+        for entry in entries:
+            line = line_short(entry.line_code)
+            if entry.original_line_code:
+                line = f"{line}←{line_short(entry.original_line_code)}"
+            priority = Text(str(entry.priority), style="bold red" if entry.priority == 1 else "")
+            table.add_row(
+                priority,
+                channel_name(entry.channel),
+                line,
+                municipality_name(entry.municipality_code),
+                entry.language,
+                format_duration(wait_seconds(entry.received_at, now)),
+                key=entry.id,
+            )
+        if selected is not None and selected in table.rows:
+            table.move_cursor(row=table.get_row_index(selected))
+
+    # -- actions ------------------------------------------------------------
+    def action_toggle_line(self, code: str) -> None:
+        self.lines ^= {code}
+        self.refresh_queue(force=True)
+
+    def action_all_lines(self) -> None:
+        self.lines.clear()
+        self.refresh_queue(force=True)
+
+    def action_take_next(self) -> None:
+        self._take(None)
+
+    def action_take_selected(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        if not table.row_count:
+            return
+        row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        self._take(row_key)
+
+    @on(DataTable.RowSelected, "#queue")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        self._take(event.row_key.value)
+
+    @work(thread=True, exclusive=True, group="take")
+    def _take(self, contact_id: str | None) -> None:
+        if contact_id is None:
+            contact = self.desk.take_next(sorted(self.lines) or None)
+            message = None if contact else t("queue.empty")
+        else:
+            contact = self.desk.take(contact_id)
+            message = None if contact else t("queue.taken_by_other")
+        self.app.call_from_thread(self._after_take, contact, message)
+
+    def _after_take(self, contact: ContactView | None, message: str | None) -> None:
+        if contact is not None:
+            self.app.open_contact(contact.id)  # type: ignore[attr-defined]
+        elif message:
+            self.notify(message, severity="warning")
+        self.refresh_queue(force=True)
+
+    def action_log_contact(self) -> None:
+        self.app.log_contact()  # type: ignore[attr-defined]
+
+    def action_my_open(self) -> None:
+        self.app.resume_open_contact()  # type: ignore[attr-defined]
+
+    def action_handovers(self) -> None:
+        from ohjaaja.screens.handovers.handovers import HandoversScreen
+
+        self.app.push_screen(HandoversScreen(self.desk))
+
+    def action_shift(self) -> None:
+        from ohjaaja.screens.handovers.shift import ShiftScreen
+
+        self.app.push_screen(ShiftScreen(self.desk))
