@@ -53,8 +53,11 @@ from ohjaaja.usecases.handover_desk import HandoverForm
 from tests.sync.conftest import Server, push_body, start_server, stop
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday morning
+# Races an honest desk loses: a contact another worker took or already closed (a
+# desk that claimed and closed it offline finds it closed by the winner), a code
+# registered first elsewhere, a handover moved or a shift acknowledged first.
 HONEST_REFUSALS = {
-    "taken", "not_yours", "hetu_taken", "acknowledged", "handover.illegal",
+    "taken", "not_yours", "closed", "hetu_taken", "acknowledged", "handover.illegal",
     "handover.not_yours", "handover.not_addressed", "own_shift",
 }  # fmt: skip
 # Desk-local history that never travels: events of taking, releasing, closing.
@@ -188,6 +191,7 @@ class World:
             return 0
         if step - site.backup_step < 15:
             return 0
+        before = {cid for (cid,) in site.desk.conn.execute("SELECT id FROM contact")}
         site.desk.close()
         for suffix in ("-wal", "-shm"):
             Path(f"{site.path}{suffix}").unlink(missing_ok=True)
@@ -195,6 +199,19 @@ class World:
         copy.unlink()
         site.desk = Desk(site.path, self.clock, site.worker, teams=site.desk.teams)
         self.desk_restored = True
+        # An intake contact only this desk held, after a server restore lost it, goes
+        # with this desk's disk too: two failures, nothing left to give it back.
+        after = {cid for (cid,) in site.desk.conn.execute("SELECT id FROM contact")}
+        others = {cid for other in self.sites if other is not site
+                  for (cid,) in other.desk.conn.execute("SELECT id FROM contact")}  # fmt: skip
+        gone = (before - after - others) & self.intake_ids
+        if gone:
+            store = self._admin()
+            with store.engine.connect() as db:
+                on_server = {i for (i,) in db.execute(
+                    select(row_state.c.id).where(row_state.c.tbl == "contact"))}  # fmt: skip
+            store.close()
+            self.lost_with_store |= gone - on_server
         return 1
 
     def close(self) -> None:
