@@ -39,11 +39,11 @@ from ohjaaja.domain.catalogue_rows import (
     service_rows,
 )
 from ohjaaja.domain.clock import Clock, local
+from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.schedules import ServiceHours, day_runs
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
-from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
 

@@ -28,6 +28,7 @@ from ohjaaja.db.workers import ensure_worker
 from ohjaaja.domain import reference
 from ohjaaja.domain.clients import FieldError
 from ohjaaja.domain.clock import HELSINKI, Clock, from_iso, local, to_iso
+from ohjaaja.domain.limits import NOTE_MAX
 from ohjaaja.domain.queue import (
     CALLER_KINDS,
     CHANNELS,
@@ -40,7 +41,6 @@ from ohjaaja.domain.queue import (
     route_line,
 )
 from ohjaaja.sync.outgoing import record
-from ohjaaja.sync.protocol import NOTE_MAX
 from ohjaaja.usecases.catalogue_desk import CatalogueUseCases
 from ohjaaja.usecases.client_desk import ClientUseCases
 from ohjaaja.usecases.form_drafts import FormDraftUseCases

@@ -26,8 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
+from ohjaaja.domain.limits import TEXT_MAX
 from ohjaaja.i18n import get_language, t
-from ohjaaja.sync.protocol import TEXT_MAX
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.form_drafts import about
 
