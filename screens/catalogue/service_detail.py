@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ohjaaja.screens.catalogue.catalogue import OfferContext
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.card_screen import CardScreen
 from ohjaaja.screens.kit.labels import line_name, municipality_name
