@@ -148,7 +148,7 @@ class ServiceDetailScreen(CardScreen[bool]):
             return
         from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
 
-        self.app.push_screen(ServiceFormScreen(self.desk, self.found[0]), lambda _: self.load())
+        self.app.push_screen(ServiceFormScreen(self.desk, self.found[0]), self.reload)
 
     def action_verify(self) -> None:
         if self.desk.is_admin:

@@ -115,7 +115,7 @@ class NotificationFormScreen(KeepsDraft, Screen[str | None]):
         for name in (*TEXTS, "danger_now", "consent", "observed"):
             row = self.query_one(f"#{name}").parent
             if row is not None:
-                row.display = name in fields  # type: ignore[attr-defined]
+                row.display = name in fields
         routed = teams.route(
             notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
         )
