@@ -2,9 +2,10 @@
 """Set up a virtual environment and run ohjaaja's everyday tasks.
 
 Needs nothing but python3. `python3 dev.py demo` starts the desk on a demo
-database; `python3 dev.py test` runs the formatter, the linter and the tests;
-`python3 dev.py bench` prints the benchmark figures. The environment is made in
-`.venv/` and reinstalled only when pyproject.toml changes.
+database; `python3 dev.py test` runs the formatter, the linter, the type checker,
+the import contracts and the tests (`mypy` and `lint-imports` run those two
+alone); `python3 dev.py bench` prints the benchmark figures. The environment is
+made in `.venv/` and reinstalled only when pyproject.toml changes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tomllib
 import venv
 from pathlib import Path
 
@@ -44,6 +46,98 @@ def run(cmd: list[str]) -> None:
         sys.exit(result.returncode)
 
 
+def in_env() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def installed_packages() -> dict[str, Path]:
+    """Every package's installed name and its real folder, from [tool.setuptools].
+
+    screens/, db/ and fixtures/ install as ohjaaja.screens, ohjaaja.db and
+    ohjaaja.fixtures (package-dir), which the editable install serves through an
+    import hook. Neither mypy nor grimp (the graph of import-linter) follows that
+    hook: asked for ohjaaja they see only the ohjaaja/ folder, and handed the
+    folders they would name the modules screens.*, db.*. So both are given this
+    map instead: each real folder once, under its installed name.
+    """
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    moved = setup["tool"]["setuptools"]["package-dir"]
+    found = {}
+    for package in setup["tool"]["setuptools"]["packages"]:
+        parts = package.split(".")
+        cut = max((n for n in range(len(parts) + 1) if ".".join(parts[:n]) in moved), default=0)
+        base = [moved[".".join(parts[:cut])]] if cut else []
+        found[package] = ROOT.joinpath(*base, *parts[cut:])
+    return found
+
+
+def check_types(args: list[str]) -> int:
+    """mypy with [tool.mypy] over every installed module, each file once under its
+    installed name (mypy's build takes a module name with each file)."""
+    from mypy import build, util
+    from mypy.fscache import FileSystemCache
+    from mypy.main import process_options
+    from mypy.modulefinder import BuildSource
+
+    fscache = FileSystemCache()
+    _, options = process_options(args, require_targets=False, fscache=fscache)
+    sources = [
+        BuildSource(str(path.relative_to(ROOT)), module)
+        for package, folder in installed_packages().items()
+        for path in sorted(folder.glob("*.py"))
+        for module in [package if path.stem == "__init__" else f"{package}.{path.stem}"]
+    ]
+    messages: list[str] = []
+
+    def show(_: str | None, new: list[str], serious: bool) -> None:
+        messages.extend(new)
+        for line in new:
+            print(line, file=sys.stderr if serious else sys.stdout)
+
+    try:
+        build.build(sources, options, flush_errors=show, fscache=fscache)
+    except build.CompileError as error:  # a blocking error: shown unless already shown
+        show(None, [m for m in error.messages if m not in messages], True)
+    errors, _, files = util.count_stats(messages)
+    if errors:
+        print(f"mypy: {errors} errors in {files} files (checked {len(sources)} source files)")
+        return 1
+    print(f"mypy: no issues found in {len(sources)} source files")
+    return 0
+
+
+def check_imports(args: list[str]) -> None:
+    """lint-imports with [tool.importlinter], its graph built from every installed
+    module: grimp takes top-level packages only, so the packages that package-dir
+    puts inside ohjaaja are added to the root, each read from its real folder."""
+    from typing import Any
+
+    from grimp.adaptors.packagefinder import ImportLibPackageFinder
+    from grimp.application.config import settings as grimp_settings
+    from importlinter import cli
+    from importlinter.adapters.building import GraphBuilder
+    from importlinter.application.app_config import settings
+
+    folders = installed_packages()
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    moved = list(setup["tool"]["setuptools"]["package-dir"])
+
+    class Finder(ImportLibPackageFinder):
+        def determine_package_directories(self, package_name: str, file_system: Any) -> set[str]:
+            if package_name in moved:
+                return {str(folders[package_name])}
+            return super().determine_package_directories(package_name, file_system)
+
+    class Builder(GraphBuilder):
+        def build(self, root_package_names: list[str], *args: Any, **kwargs: Any) -> Any:
+            inside = [name for name in moved if name.split(".")[0] in root_package_names]
+            grimp_settings.configure(PACKAGE_FINDER=Finder())
+            return super().build([*root_package_names, *inside], *args, **kwargs)
+
+    settings.configure(GRAPH_BUILDER=Builder())
+    cli.lint_imports_command.main(["--no-cache", *args], prog_name="lint-imports")
+
+
 def main(argv: list[str]) -> None:
     task = argv[0] if argv else "help"
     rest = argv[1:]
@@ -54,7 +148,18 @@ def main(argv: list[str]) -> None:
         ensure_env("test")
         run([str(BIN / "ruff"), "format", "--check", "."])
         run([str(BIN / "ruff"), "check", "."])
+        run([str(PYTHON), __file__, "mypy"])
+        run([str(PYTHON), __file__, "lint-imports", "--no-logo"])
         run([str(PYTHON), "-m", "pytest", *rest])
+    elif task in ("mypy", "lint-imports") and not in_env():
+        ensure_env("test")
+        run([str(PYTHON), __file__, task, *rest])
+    elif task == "mypy":
+        os.chdir(ROOT)
+        sys.exit(check_types(rest))
+    elif task == "lint-imports":
+        os.chdir(ROOT)
+        check_imports(rest)
     elif task == "bench":
         ensure_env("test")
         run([str(PYTHON), "-m", "tests.bench", *rest])

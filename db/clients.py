@@ -8,6 +8,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from ohjaaja.db.engine import one
+
 # What a search result shows (the identity code is masked before it reaches a screen).
 CLIENT_SUMMARY = (
     "c.id, c.last_name, c.first_names, c.hetu, c.birth_date, c.municipality_code, c.language"
@@ -29,9 +31,7 @@ def insert_phone(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
 
 
 def get(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT * FROM client WHERE id = ? AND deleted = 0", (client_id,)
-    ).fetchone()
+    return one(conn.execute("SELECT * FROM client WHERE id = ? AND deleted = 0", (client_id,)))
 
 
 def update_client(conn: sqlite3.Connection, client_id: str, changes: dict[str, Any]) -> int:
@@ -149,11 +149,13 @@ def same_name_and_birth(
 
 
 def get_summary(conn: sqlite3.Connection, client_id: str) -> sqlite3.Row | None:
-    return conn.execute(
-        f"SELECT {CLIENT_SUMMARY}, 'id' AS via, NULL AS relative_name, NULL AS relation "
-        "FROM client c WHERE c.id = ?",
-        (client_id,),
-    ).fetchone()
+    return one(
+        conn.execute(
+            f"SELECT {CLIENT_SUMMARY}, 'id' AS via, NULL AS relative_name, NULL AS relation "
+            "FROM client c WHERE c.id = ?",
+            (client_id,),
+        )
+    )
 
 
 def add_audit(

@@ -11,6 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from ohjaaja.db.engine import one
 from ohjaaja.db.ids import new_id
 
 QUEUE_COLUMNS = (
@@ -146,7 +147,7 @@ def next_waiting_id(
 
 
 def get(conn: sqlite3.Connection, contact_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM contact WHERE id = ?", (contact_id,)).fetchone()
+    return one(conn.execute("SELECT * FROM contact WHERE id = ?", (contact_id,)))
 
 
 def open_for_worker(conn: sqlite3.Connection, worker_id: str) -> list[sqlite3.Row]:

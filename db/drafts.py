@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from ohjaaja.db.engine import one
+
 
 def save(
     conn: sqlite3.Connection, contact_id: str, worker_id: str, text: str, form: str, at: str
@@ -18,9 +20,9 @@ def save(
 
 
 def load(conn: sqlite3.Connection, contact_id: str) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT text, form, updated_at FROM draft WHERE contact_id = ?", (contact_id,)
-    ).fetchone()
+    return one(
+        conn.execute("SELECT text, form, updated_at FROM draft WHERE contact_id = ?", (contact_id,))
+    )
 
 
 def discard(conn: sqlite3.Connection, contact_id: str) -> None:
@@ -36,9 +38,7 @@ def save_form(conn: sqlite3.Connection, key: str, worker_id: str, fields: str, a
 
 
 def load_form(conn: sqlite3.Connection, key: str) -> sqlite3.Row | None:
-    return conn.execute(
-        "SELECT fields, updated_at FROM form_draft WHERE key = ?", (key,)
-    ).fetchone()
+    return one(conn.execute("SELECT fields, updated_at FROM form_draft WHERE key = ?", (key,)))
 
 
 def discard_form(conn: sqlite3.Connection, key: str) -> None:

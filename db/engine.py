@@ -60,6 +60,13 @@ class transaction:
             self.conn.execute("ROLLBACK")
 
 
+def one(cursor: sqlite3.Cursor) -> sqlite3.Row | None:
+    """A query's first row, or None. Rows are sqlite3.Row (connect sets the factory),
+    which the standard library's types cannot know."""
+    row: sqlite3.Row | None = cursor.fetchone()
+    return row
+
+
 def file_problem(path: str | Path) -> str | None:
     """Why an existing file cannot be a database to open (None: it can, or there is
     none yet). An empty or foreign file means a truncation or a failed copy; a new

@@ -6,6 +6,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from ohjaaja.db.engine import one
+
 Row = dict[str, Any]
 
 _LIST = (
@@ -25,7 +27,7 @@ def insert(conn: sqlite3.Connection, table: str, values: Row) -> None:
 
 
 def get(conn: sqlite3.Connection, handover_id: str) -> sqlite3.Row | None:
-    return conn.execute(_LIST + "WHERE h.id = ?", (handover_id,)).fetchone()
+    return one(conn.execute(_LIST + "WHERE h.id = ?", (handover_id,)))
 
 
 def inbox(conn: sqlite3.Connection, worker_id: str, teams: Sequence[str]) -> list[sqlite3.Row]:
@@ -69,7 +71,7 @@ def events(conn: sqlite3.Connection, handover_id: str) -> list[sqlite3.Row]:
 
 
 def notification(conn: sqlite3.Connection, notification_id: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM notification WHERE id = ?", (notification_id,)).fetchone()
+    return one(conn.execute("SELECT * FROM notification WHERE id = ?", (notification_id,)))
 
 
 def workers(conn: sqlite3.Connection) -> list[sqlite3.Row]:

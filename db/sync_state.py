@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from ohjaaja.db.engine import one
+
 # Where a client id is kept, for moving rows to the client it was merged into.
 CLIENT_REFERENCES = (
     ("contact", "client_id"),
@@ -79,7 +81,7 @@ def upsert_worker(conn: sqlite3.Connection, values: dict[str, Any]) -> None:
 
 
 def row(conn: sqlite3.Connection, table: str, row_id: str) -> sqlite3.Row | None:
-    return conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+    return one(conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)))
 
 
 # -- rows that left this desk's scope -------------------------------------------------

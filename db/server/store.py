@@ -614,14 +614,14 @@ class Writer:
         scope = self.scoper(self, table, row_id, data)
         before = None if new else self.scope_of(table, row_id)
         sig = sign_row(self.row_key, self.epoch, table, row_id, version, seq, data)
+        origin: str | None = (self.context or {}).get("desk")
         values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq,
                   "sig": sig, "kind": scope.kind, "munis": scope.munis, "lines": scope.lines,
-                  "subject": scope.subject, "blind": scope.blind,
-                  "origin": (self.context or {}).get("desk")}  # fmt: skip
+                  "subject": scope.subject, "blind": scope.blind, "origin": origin}  # fmt: skip
         if new or not self.conn.execute(_UPDATE, values).rowcount:
             self.conn.execute(_INSERT, values)
         self._scopes[(table, row_id)] = replace(
-            scope, origin=before.origin if before is not None else values["origin"]
+            scope, origin=before.origin if before is not None else origin
         )
         self._link(table, row_id, scope)
         if scope.subject and scope.kind == "client" and self.context is not None:

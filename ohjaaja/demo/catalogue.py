@@ -75,11 +75,13 @@ def _service(
         WeeklyHours(
             derived_id("demo", "schedule", key, span),
             tuple(sorted(days)),
-            *(parse_time(part) for part in span.split("-")),
+            parse_time(opens),
+            parse_time(closes),
         )
         for span, days in spans.items()
+        for opens, closes in [span.split("-")]
     )
-    locations = ()
+    locations: tuple[Location, ...] = ()
     if "address" in spec:
         street, postal, city, code = spec["address"]
         locations = (

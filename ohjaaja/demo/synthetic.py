@@ -93,7 +93,7 @@ def generate_clients(
         female = individual % 2 == 0
         given = group["female" if female else "male"]
         first = " ".join(rng.sample(given, rng.choice((1, 2, 2, 3))))
-        phones = (mobile(rng),) if rng.random() < 0.85 else (landline(rng),)
+        phones: tuple[str, ...] = (mobile(rng),) if rng.random() < 0.85 else (landline(rng),)
         if rng.random() < 0.1:
             phones += (landline(rng),)
         relatives: tuple[SyntheticRelative, ...] = ()

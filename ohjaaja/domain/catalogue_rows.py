@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
@@ -151,7 +151,7 @@ def phone_from_row(row: RowLike) -> Phone:
     return Phone(id=row["id"], number=row["number"], description=_texts(row["description"]))
 
 
-def organization_from_row(row: RowLike, phones: list[RowLike]) -> Organization:
+def organization_from_row(row: RowLike, phones: Sequence[RowLike]) -> Organization:
     return Organization(
         id=row["id"],
         name=_texts(row["name"]),
@@ -164,7 +164,10 @@ def organization_from_row(row: RowLike, phones: list[RowLike]) -> Organization:
 
 
 def service_from_row(
-    row: RowLike, phones: list[RowLike], schedules: list[RowLike], locations: list[RowLike]
+    row: RowLike,
+    phones: Sequence[RowLike],
+    schedules: Sequence[RowLike],
+    locations: Sequence[RowLike],
 ) -> Service:
     return Service(
         id=row["id"],

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ohjaaja.domain.limits import NAME_MAX, SHORT_TEXT_MAX
 from ohjaaja.i18n import LANGUAGES
-from ohjaaja.sync.protocol import NAME_MAX, SHORT_TEXT_MAX
 
 CLIENT_FIELDS = (
     "last_name",

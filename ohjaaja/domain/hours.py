@@ -96,7 +96,7 @@ def expand_days(key: str) -> list[int]:
 def _finland(year: int) -> dict[date, str]:
     import holidays  # imported on first use: it is not needed to draw the desk
 
-    return dict(holidays.Finland(years=year))
+    return dict(holidays.country_holidays("FI", years=year))
 
 
 def is_holiday(day: date) -> bool:

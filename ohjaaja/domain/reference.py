@@ -78,7 +78,8 @@ def lines() -> dict[str, LineDef]:
 def reasons() -> dict[str, dict[str, dict[str, str]]]:
     """line code -> reason code -> names by language."""
     data = json.loads((FIXTURES / "reasons.json").read_text(encoding="utf-8"))
-    return data["reasons"]
+    found: dict[str, dict[str, dict[str, str]]] = data["reasons"]
+    return found
 
 
 @cache

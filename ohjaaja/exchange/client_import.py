@@ -195,7 +195,7 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
     with desk._lock, transaction(desk.conn) as conn:
         known_codes = _existing_codes(conn, [c.hetu for _, c in accepted if c.hetu])
         seen_codes: dict[str, str] = {}
-        seen_people: set[tuple[str, str]] = set()
+        seen_people: set[tuple[str, str | None]] = set()
         for line, clean in accepted:
             name = fold(f"{clean.last_name} {clean.first_names}")
             born = clean.birth_date.isoformat() if clean.birth_date else None

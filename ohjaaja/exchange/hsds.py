@@ -440,7 +440,7 @@ class Reading:
         options = [_object(o, f"{where}cost_options") for o in _list(obj, "cost_options", where)]
         for option in options:
             self._count("cost_option", option, where)
-        amounts = [o.get("amount") for o in options if isinstance(o.get("amount"), int | float)]
+        amounts = [a for o in options if isinstance(a := o.get("amount"), int | float)]
         labels = {str(o.get("option") or "").casefold() for o in options}
         if any(amount > 0 for amount in amounts) or "paid" in labels:
             return False

@@ -173,7 +173,7 @@ def _store_options(top: bool) -> argparse.ArgumentParser:
     return store
 
 
-def _server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _server_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     store = _store_options(top=False)
     server = sub.add_parser(
         "server", parents=[_store_options(top=True)], help="run the shared server"
@@ -262,7 +262,7 @@ def _desk_name(text: str) -> str:
 
 
 def _clients_parser(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
     mode: argparse.ArgumentParser,
 ) -> None:
@@ -284,7 +284,7 @@ def _clients_parser(
 
 
 def _catalogue_parser(
-    sub: argparse._SubParsersAction,  # type: ignore[type-arg]
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
     mode: argparse.ArgumentParser,
 ) -> None:

@@ -8,6 +8,7 @@ built from the same commit can never disagree about them.
 from __future__ import annotations
 
 from ohjaaja.domain.handovers import ACTIONS, URGENCIES
+from ohjaaja.domain.limits import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
 from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
 from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
 
@@ -43,13 +44,10 @@ MUTATIONS = (
     "shift.acknowledge",
 )
 
-# Sizes. A text limit is the same in the form, the desk and the server. A
-# mutation is measured as compact UTF-8 JSON of its arguments; a desk fills a
-# batch up to PUSH_BATCH_BYTES and never sends one mutation over the limit.
-NOTE_MAX = 50_000
-TEXT_MAX = 10_000  # a handover's situation, background, assessment, recommendation
-SHORT_TEXT_MAX = 2_000  # alerts, reasons, an unmet need
-NAME_MAX = 200
+# Sizes. A text limit is the same in the form, the desk and the server (the
+# domain's, ohjaaja.domain.limits). A mutation is measured as compact UTF-8 JSON
+# of its arguments; a desk fills a batch up to PUSH_BATCH_BYTES and never sends
+# one mutation over the limit.
 MUTATION_MAX_BYTES = 1024 * 1024
 PUSH_BATCH_BYTES = 1024 * 1024
 PUSH_BATCH_COUNT = 500
@@ -60,7 +58,11 @@ __all__ = [
     "CALLER_KINDS",
     "CHANNELS",
     "LINES",
+    "NAME_MAX",
+    "NOTE_MAX",
     "NOTIFICATION_KINDS",
     "OUTCOMES",
+    "SHORT_TEXT_MAX",
+    "TEXT_MAX",
     "URGENCIES",
 ]

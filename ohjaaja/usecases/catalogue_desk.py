@@ -39,11 +39,11 @@ from ohjaaja.domain.catalogue_rows import (
     service_rows,
 )
 from ohjaaja.domain.clock import Clock, local
+from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.schedules import ServiceHours, day_runs
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
-from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
 
@@ -212,6 +212,7 @@ class CatalogueUseCases:
         return self._offer(contact_id, {"unmet_need": need.strip()}, language)
 
     def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str:
+        now = self._now()
         values = {
             "id": new_id(),
             "contact_id": contact_id,
@@ -219,12 +220,12 @@ class CatalogueUseCases:
             "unmet_need": None,
             **what,
             "language": language,
-            "created_at": self._now(),
+            "created_at": now,
             "worker_id": self.worker_id,
         }
         with self._lock, transaction(self.conn) as conn:
             store.insert_offer(conn, values)
-            record(conn, "offer.create", values, values["created_at"], self.worker_id)
+            record(conn, "offer.create", values, now, self.worker_id)
         return str(values["id"])
 
     def offers(self, contact_id: str, language: str = "fi") -> list[OfferView]:

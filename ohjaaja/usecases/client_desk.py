@@ -373,7 +373,9 @@ class ClientUseCases:
                 conn, name, clean.birth_date.isoformat(), client_id
             )
             if other is not None:
-                return SaveResult(None, [], _client_match(client_rows.get_summary(conn, other)))
+                summary = client_rows.get_summary(conn, other)
+                assert summary is not None  # found just now, in this transaction
+                return SaveResult(None, [], _client_match(summary))
         return None
 
     def _new_phone(

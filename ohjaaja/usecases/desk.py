@@ -28,6 +28,7 @@ from ohjaaja.db.workers import ensure_worker
 from ohjaaja.domain import reference
 from ohjaaja.domain.clients import FieldError
 from ohjaaja.domain.clock import HELSINKI, Clock, from_iso, local, to_iso
+from ohjaaja.domain.limits import NOTE_MAX
 from ohjaaja.domain.queue import (
     CALLER_KINDS,
     CHANNELS,
@@ -40,7 +41,6 @@ from ohjaaja.domain.queue import (
     route_line,
 )
 from ohjaaja.sync.outgoing import record
-from ohjaaja.sync.protocol import NOTE_MAX
 from ohjaaja.usecases.catalogue_desk import CatalogueUseCases
 from ohjaaja.usecases.client_desk import ClientUseCases
 from ohjaaja.usecases.form_drafts import FormDraftUseCases
@@ -200,8 +200,9 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         hours = {code: item.hours for code, item in reference.lines().items()}
         routed = route_line(line, at, hours)
         now = self._now()
+        contact_id, received = new_id(), to_iso(at)
         values = {
-            "id": new_id(),
+            "id": contact_id,
             "channel": channel,
             "line_code": routed,
             "original_line_code": line if routed != line else None,
@@ -210,15 +211,15 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
             "caller_phone": caller_phone,
             "priority": priority if priority is not None else default_priority(channel, routed),
             "status": "waiting",
-            "received_at": to_iso(at),
+            "received_at": received,
             "created_at": now,
             "updated_at": now,
         }
         with self._lock, transaction(self.conn) as conn:
             contact_rows.insert_contact(conn, values)
-            contact_rows.add_event(conn, values["id"], "received", values["received_at"], None)
+            contact_rows.add_event(conn, contact_id, "received", received, None)
             record(conn, "contact.receive", values, now, self.worker_id)
-        return str(values["id"])
+        return contact_id
 
     def log_contact(
         self,
@@ -232,8 +233,9 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
         now = self._now()
+        contact_id = new_id()
         values = {
-            "id": new_id(),
+            "id": contact_id,
             "channel": channel,
             "line_code": line,
             "municipality_code": municipality_code,
@@ -250,9 +252,9 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
         }
         with self._lock, transaction(self.conn) as conn:
             contact_rows.insert_contact(conn, values)
-            contact_rows.add_event(conn, values["id"], "logged", now, self.worker_id)
+            contact_rows.add_event(conn, contact_id, "logged", now, self.worker_id)
             record(conn, "contact.log", values, now, self.worker_id)
-        return str(values["id"])
+        return contact_id
 
     # -- claiming -------------------------------------------------------------
     def take(self, contact_id: str) -> ContactView | None:
@@ -270,7 +272,9 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
                 now,
                 self.worker_id,
             )
-            return _contact_view(contact_rows.get(conn, contact_id))
+            row = contact_rows.get(conn, contact_id)
+            assert row is not None  # claimed just now, in this transaction
+            return _contact_view(row)
 
     def take_next(self, lines: Sequence[str] | None = None) -> ContactView | None:
         """The first contact in queue order; if another desk wins it, the next one."""

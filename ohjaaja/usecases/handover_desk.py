@@ -31,9 +31,9 @@ from ohjaaja.domain.handovers import (
     is_overdue,
     next_state,
 )
+from ohjaaja.domain.limits import NOTE_MAX, TEXT_MAX
 from ohjaaja.i18n import t
 from ohjaaja.sync.outgoing import record
-from ohjaaja.sync.protocol import NOTE_MAX, TEXT_MAX
 from ohjaaja.usecases.form_drafts import about
 
 NEXT_SHIFT = timedelta(hours=12)  # "callbacks due in the next shift"

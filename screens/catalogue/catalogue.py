@@ -7,8 +7,7 @@ names rank in the client's language first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.labels import line_short, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
@@ -24,16 +23,6 @@ from ohjaaja.domain.reference import lines
 from ohjaaja.i18n import t
 from ohjaaja.usecases.catalogue_desk import Filters, ServiceHit
 from ohjaaja.usecases.desk import Desk
-
-
-@dataclass(frozen=True)
-class OfferContext:
-    """The contact services are offered in, and the client it is about."""
-
-    contact_id: str
-    who: str  # the client's name, or the caller's number
-    municipality_code: str | None
-    language: str
 
 
 def _select(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:

@@ -79,8 +79,8 @@ class OrganizationFormScreen(ModalScreen[str | None]):
         for name, reason in problems:
             by_field.setdefault("name_fi" if name == "name" else name, reason)
         for name in (*TEXT_FIELDS, "sector"):
-            reason = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {reason}" if reason else "")
+            error = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
         if problems:
             self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(problems)))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ohjaaja.screens.catalogue.catalogue import OfferContext
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.card_screen import CardScreen
 from ohjaaja.screens.kit.labels import line_name, municipality_name
@@ -148,7 +148,7 @@ class ServiceDetailScreen(CardScreen[bool]):
             return
         from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
 
-        self.app.push_screen(ServiceFormScreen(self.desk, self.found[0]), lambda _: self.load())
+        self.app.push_screen(ServiceFormScreen(self.desk, self.found[0]), self.reload)
 
     def action_verify(self) -> None:
         if self.desk.is_admin:

@@ -141,8 +141,8 @@ class ServiceFormScreen(Screen[str | None]):
             key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
             by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
         for name in ALL_FIELDS:
-            reason = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {reason}" if reason else "")
+            error = by_field.get(name)
+            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
         if problems:
             name, reason = problems[0]
             self.query_one("#form-status", Static).update(

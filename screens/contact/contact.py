@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.labels import channel_name, line_name, line_short, municipality_name
 from ohjaaja.screens.kit.plain import OptionList, Static
@@ -344,7 +345,7 @@ class ContactScreen(Screen):
 
     def action_catalogue(self) -> None:
         """F7: services for this contact's client, in their municipality and language."""
-        from ohjaaja.screens.catalogue.catalogue import CatalogueScreen, OfferContext
+        from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
 
         c, client = self.contact, self.client
         who = client.name if client else display_phone(c.caller_phone) if c.caller_phone else ""

@@ -3,8 +3,8 @@ language: to read aloud, copy (c) or save to a file (x) to send."""
 
 from __future__ import annotations
 
-from ohjaaja.screens.catalogue.catalogue import OfferContext
 from ohjaaja.screens.clients.access_log import export_path
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer

@@ -3,7 +3,7 @@ words (the organiser reads these to see which services are missing)."""
 
 from __future__ import annotations
 
-from ohjaaja.screens.catalogue.catalogue import OfferContext
+from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.bindings import action, translate_bindings
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import T, desk_footer, steady_cursors
@@ -13,8 +13,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.i18n import t
-from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 from ohjaaja.usecases.desk import Desk
 
 

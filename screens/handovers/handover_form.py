@@ -29,10 +29,10 @@ from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.handovers import URGENCIES, default_due
+from ohjaaja.domain.limits import NOTE_MAX, TEXT_MAX
 from ohjaaja.domain.teams import team_name, team_options
 from ohjaaja.domain.workdays import add_working_days
 from ohjaaja.i18n import get_language, t
-from ohjaaja.sync.protocol import NOTE_MAX, TEXT_MAX
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.form_drafts import about
 from ohjaaja.usecases.handover_desk import HandoverForm

@@ -194,6 +194,10 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         views = self.desk.inbox() if self.mode == "inbox" else self.desk.outbox()
         self.app.call_from_thread(self._show, views)
 
+    def _reload(self, _result: object) -> None:
+        """load() as the callback of a screen pushed from this one."""
+        self.load()
+
     def _show(self, views: list[HandoverView]) -> None:
         table = self.query_one("#handovers", DataTable)
         keep = table.cursor_row
@@ -235,13 +239,13 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         form = HandoverFormScreen(
             self.desk, view.contact_id, view.client_id, view.client_name, place, prefill
         )
-        self.app.push_screen(form, lambda _: self.load())
+        self.app.push_screen(form, self._reload)
 
     @on(DataTable.RowSelected, "#handovers")
     def _open(self) -> None:
         view = self.current()
         if view is not None:
-            self.app.push_screen(HandoverDetailScreen(self.desk, view.id), lambda _: self.load())
+            self.app.push_screen(HandoverDetailScreen(self.desk, view.id), self._reload)
 
     def action_back(self) -> None:
         self.dismiss(None)

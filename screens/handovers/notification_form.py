@@ -26,8 +26,8 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
+from ohjaaja.domain.limits import TEXT_MAX
 from ohjaaja.i18n import get_language, t
-from ohjaaja.sync.protocol import TEXT_MAX
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.form_drafts import about
 
@@ -115,7 +115,7 @@ class NotificationFormScreen(KeepsDraft, Screen[str | None]):
         for name in (*TEXTS, "danger_now", "consent", "observed"):
             row = self.query_one(f"#{name}").parent
             if row is not None:
-                row.display = name in fields  # type: ignore[attr-defined]
+                row.display = name in fields
         routed = teams.route(
             notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
         )

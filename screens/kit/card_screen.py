@@ -32,6 +32,11 @@ class CardScreen(Screen[ScreenResultType]):
         self.query_one("#card-scroll").focus()
         self.load()
 
-    def load(self) -> None:
-        """Fill #card (in a thread worker: it reads the database)."""
+    def load(self) -> object:
+        """Fill #card (in a thread worker: it reads the database). Subclasses decorate
+        it with @work, so it returns the worker; callers do not use it."""
         raise NotImplementedError
+
+    def reload(self, _result: object = None) -> None:
+        """load() as the callback of a screen pushed from this one."""
+        self.load()

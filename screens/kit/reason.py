@@ -12,8 +12,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.i18n import t
-from ohjaaja.sync.protocol import SHORT_TEXT_MAX
 
 
 class ReasonScreen(ModalScreen[str | None]):

@@ -34,7 +34,7 @@ class T(Label):
     """A label whose text is a message key, re-rendered when the language changes."""
 
     def __init__(self, key: str, **kwargs: object) -> None:
-        super().__init__(t(key), **kwargs)  # type: ignore[arg-type]
+        super().__init__(t(key), **kwargs)
         self.key = key
 
     def retranslate(self) -> None:
@@ -49,7 +49,7 @@ class TitleBar(Static):
     """
 
     def __init__(self, title_key: str, worker: str, **kwargs: object) -> None:
-        super().__init__("", **kwargs)  # type: ignore[arg-type]
+        super().__init__("", **kwargs)
         self.title_key = title_key
         self.worker = worker
         self.extra = ""

@@ -13,6 +13,7 @@ from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 
 from ohjaaja.domain.clock import local
@@ -219,7 +220,7 @@ class QueueScreen(Screen):
         table = self.query_one("#queue", DataTable)
         selected = None
         if table.row_count and table.cursor_row < table.row_count:
-            selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            selected = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         table.clear()
         for entry in entries:
             line = line_short(entry.line_code)
@@ -254,7 +255,7 @@ class QueueScreen(Screen):
         table = self.query_one("#queue", DataTable)
         if not table.row_count:
             return
-        row_key = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         self._take(row_key)
 
     @on(DataTable.RowSelected, "#queue")

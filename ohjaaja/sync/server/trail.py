@@ -109,7 +109,7 @@ def _pattern(entry: Entry) -> tuple[str, str, dict[str, Any], list[dict[str, Any
 def as_fhir(client_id: str, found: list[Entry], server: str = "ohjaaja-server") -> Row:
     """A FHIR R4 Bundle (type collection) of AuditEvents, one per entry."""
     patient = {"reference": f"Patient/{client_id}"}
-    events = []
+    events: list[Row] = []
     for entry in found:
         profile, action, kind, subtypes = _pattern(entry)
         agents: list[Row] = [
