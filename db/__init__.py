@@ -2,5 +2,6 @@
 
 The desk talks to SQLite through the standard library's sqlite3 (start-up
 matters on a thin terminal); `db.models` declares the same tables as SQLModel
-classes for typed use and the server, and a test keeps the two in step.
+classes, and tests/unit/test_schema.py keeps the two in step (ARCHITECTURE.md
+says what it is for).
 """

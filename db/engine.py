@@ -1,4 +1,4 @@
-"""Opening the desk's SQLite database with the settings DESIGN.md asks for."""
+"""Opening the desk's SQLite database: WAL, foreign keys, a busy timeout, synchronous=FULL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The schema as SQLModel classes: typed rows for the server and tools.
+"""The desk's schema as SQLModel classes: the whole schema in one readable place.
 
 The numbered SQL migrations are the source of truth for the desk's database;
 tests/unit/test_schema.py checks that these classes and the migrated schema

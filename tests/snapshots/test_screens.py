@@ -216,3 +216,154 @@ def test_shift_handover(snap_compare, desk: Desk, clock: FixedClock) -> None:
         await keys(pilot, *"Puhelu kesken")
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)
+
+
+def handovers_to_the_team(desk: Desk, clock: FixedClock) -> Desk:
+    """A same-day handover to Turku's assessment team, overdue now; the desk of a member."""
+    from ohjaaja.usecases.handover_desk import HandoverForm
+
+    client_id = desk.create_client(AINO).client_id
+    desk.create_handover(
+        HandoverForm(client_id=client_id, to_team="assessment:853", note="Kotihoidon arvio",
+                     situation="Kaatuillut kotona kahdesti viikon aikana",
+                     recommendation="Kotihoidon tarpeen arvio kotikäynnillä",
+                     urgency="same_day", due_at=clock.now() + timedelta(hours=1))
+    )  # fmt: skip
+    clock.advance(seconds=2 * 3600)  # overdue now
+    return Desk(desk.database, clock, "Tiimiläinen", teams=("assessment:853",))
+
+
+def test_handover_detail(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    team = handovers_to_the_team(desk, clock)
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "h", "a", "enter")  # accepted, then the whole handover
+
+    assert snap_compare(app_for(team), terminal_size=(80, 24), run_before=opened)
+
+
+def test_handover_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    desk.create_client(AINO)
+    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+
+    async def writing(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+t")
+        await choose(pilot, "#to", "team:assessment:853")
+        screen = pilot.app.screen
+        screen.query_one("#situation").value = "Kaatuillut kotona, asuu yksin"
+        screen.query_one("#note").value = "Tytär toivoo kotikäyntiä tällä viikolla"
+        screen.query_one("#note").focus()
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=writing)
+
+
+def test_callback(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+
+    async def asked(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "f8")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=asked)
+
+
+def test_log_contact(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    busy_morning(desk, clock)
+
+    async def logging(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "l")
+        pilot.app.screen.query_one("#phone").value = "040 548 5906"
+        await settle(pilot)
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=logging)
+
+
+def test_lost_claim(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    from ohjaaja.usecases.desk import ContactForm
+    from tests.app.test_lost_claim import lose
+
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    desk.take(contact_id)
+    desk.save_draft(contact_id, "Soittaja kysyi omaishoidon tuesta", ContactForm(), 1)
+    lose(desk, contact_id)  # the server gave it to Bertta
+
+    async def told(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "o")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=told)
+
+
+# From the queue to Aino's card, found by her relative's number.
+CARD_OF_AINO = ("f5", *"050 123 4567", "enter", "enter")
+
+
+def test_reveal(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    client_with_history(desk, clock)
+
+    async def asked(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, *CARD_OF_AINO, "r", *"Kelan lomake")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=asked)
+
+
+def test_relative_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    client_with_history(desk, clock)
+
+    async def adding(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, *CARD_OF_AINO, "n", *"Mäkinen Liisa")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=adding)
+
+
+def test_access_log(snap_compare, desk: Desk, clock: FixedClock, monkeypatch) -> None:
+    """The log names each contact by the end of its id: ids made in order, not at random."""
+    import uuid
+
+    from ohjaaja.db.ids import sequential_ids
+
+    ids = sequential_ids(1_795_000_000_000)
+    monkeypatch.setattr("uuid6.uuid7", lambda: uuid.UUID(next(ids)))
+    client_with_history(desk, clock)
+
+    async def logged(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, *CARD_OF_AINO, "r", *"Kelan lomake", "enter", "k")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=logged)
+
+
+def test_unmet_need(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    admin.create_client({**AINO, "municipality_code": "853"})
+    admin.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+
+    async def recording(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "n", "f7", *"vertaistuki", "f8", *"Vertaisryhmä omaishoitajille")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=recording)
+
+
+def test_service_form(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    async def editing(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=editing)
+
+
+def test_organization_form(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    """A new organisation (F8 in the service form), its Finnish name typed."""
+
+    async def adding(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e", "f8")
+        await keys(pilot, *"Turun Seudun Omaishoitajat ry")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=adding)

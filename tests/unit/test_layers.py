@@ -1,4 +1,4 @@
-"""The layers of DESIGN.md: the core never imports Textual; screens never touch SQL."""
+"""The layers of ARCHITECTURE.md: the core never imports Textual; screens never touch SQL."""
 
 import ast
 import subprocess
