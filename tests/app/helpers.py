@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.pilot import Pilot
 from textual.widgets import Select
+from textual.worker import WorkerCancelled
 
 from ohjaaja.shell.app import OhjaajaApp, make_app
 from ohjaaja.shell.settings import Settings
@@ -17,9 +20,15 @@ def app_for(desk: Desk, language: str = "fi") -> OhjaajaApp:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Until no worker is running and the message queues are drained."""
+    """Until no worker is running and the message queues are drained. A worker that
+    a newer one of its exclusive group cancelled (the queue's refresh, every second)
+    is not an error; any other that failed is raised."""
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        workers = list(pilot.app.workers)
+        ended = await asyncio.gather(*(w.wait() for w in workers), return_exceptions=True)
+        for outcome in ended:
+            if isinstance(outcome, Exception) and not isinstance(outcome, WorkerCancelled):
+                raise outcome
         await pilot.pause()
 
 
