@@ -14,12 +14,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
+from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
 from ohjaaja.shell.settings import Settings
 from ohjaaja.usecases.desk import ContactView, Desk, LostClaim
@@ -93,7 +93,7 @@ class OhjaajaApp(App[None]):
     def open_contact(self, contact_id: str) -> None:
         self._open_contact(contact_id)
 
-    @work(thread=True, group="open-contact")
+    @db_work("open_contact", group="open-contact")
     def _open_contact(self, contact_id: str) -> None:
         contact = self.desk.contact(contact_id)
         self.call_from_thread(self._push_contact, contact)
@@ -103,7 +103,7 @@ class OhjaajaApp(App[None]):
 
         self.push_screen(ContactScreen(self.desk, contact))
 
-    @work(thread=True, group="open-contact")
+    @db_work("my_open", group="open-contact")
     def resume_open_contact(self) -> None:
         """After a restart (or with 'o'): first a contact another desk won that this
         worker has not yet seen, else back to the contact this worker left open."""
@@ -204,9 +204,18 @@ class OhjaajaApp(App[None]):
         self._sync_running = True
         self._sync_in_thread()
 
-    @work(thread=True, group="sync")
+    @db_work("sync", group="sync")
     def _sync_in_thread(self) -> None:
-        """Push and pull in the background; offline is a state, not an error."""
+        """Push and pull in the background; offline is a state, not an error. A fault
+        of the desk's own (its database) is told and logged, and the next round runs."""
+        try:
+            status, report = self._sync_once()
+        except Exception:
+            self.call_from_thread(self._sync_done, self.sync_status, None)
+            raise
+        self.call_from_thread(self._sync_done, status, report)
+
+    def _sync_once(self) -> tuple[SyncStatus, SyncReport | None]:
         from ohjaaja.sync.client import SyncClient, SyncModeError, SyncStatus
 
         assert self.settings.server and self.settings.token
@@ -236,7 +245,7 @@ class OhjaajaApp(App[None]):
                 True, self.desk.clock.now(), self.desk.pending_changes(),
                 quarantined=report.quarantined,
             )  # fmt: skip
-        self.call_from_thread(self._sync_done, status, report)
+        return status, report
 
     def follow_server(self) -> None:
         """Live pokes: a sync round as soon as the server's head moves. The stream
@@ -259,7 +268,7 @@ class OhjaajaApp(App[None]):
         with contextlib.suppress(RuntimeError):  # the app may be gone
             self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
 
-    def _sync_done(self, status: SyncStatus, report: SyncReport | None) -> None:
+    def _sync_done(self, status: SyncStatus | None, report: SyncReport | None) -> None:
         self.sync_status = status
         self._sync_running = False
         if self._sync_again:
@@ -280,7 +289,7 @@ class OhjaajaApp(App[None]):
         gap = self.simulator.gap_after(self.desk.clock.now())
         self.set_timer(gap.total_seconds(), self._arrive)
 
-    @work(thread=True, group="simulator")
+    @db_work("demo_arrival", group="simulator")
     def _arrive(self) -> None:
         assert self.simulator is not None
         arrival = self.simulator.arrival(self.desk.clock.now())

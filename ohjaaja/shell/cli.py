@@ -535,11 +535,13 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
 
         phones = desk.known_phones(1500)
         simulator = ArrivalSimulator(seed=None, known_phones=phones)
+    app = make_app(desk, settings, simulator)
     try:
-        make_app(desk, settings, simulator).run()
+        app.run()
     finally:
         desk.close()
-    return 0
+    # An exception that escaped ended the app (Textual printed it): 1, not a quiet 0.
+    return app.return_code or 0
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -43,6 +43,7 @@ from ohjaaja.domain.queue import (
 from ohjaaja.sync.outgoing import record
 from ohjaaja.usecases.catalogue_desk import CatalogueUseCases
 from ohjaaja.usecases.client_desk import ClientUseCases
+from ohjaaja.usecases.failures import FailureLog
 from ohjaaja.usecases.form_drafts import FormDraftUseCases
 from ohjaaja.usecases.handover_desk import HandoverUseCases
 
@@ -111,6 +112,7 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
     ) -> None:
         self.database = database
         self.clock = clock
+        self.failures = FailureLog(database, clock)  # what failed in the screens' work
         self.roles = tuple(roles)
         self.teams = tuple(teams)
         # The social emergency's staff see their own line's contacts first.

@@ -8,14 +8,14 @@ names rank in the client's language first.
 from __future__ import annotations
 
 from ohjaaja.screens.contact.offer_context import OfferContext
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import line_short, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer, steady_cursors
-from textual import on, work
+from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.domain.catalogue import SECTORS, SERVICE_CHANNELS, SERVICE_LANGUAGES
@@ -42,7 +42,7 @@ def hit_row(hit: ServiceHit) -> tuple[str, ...]:
     )
 
 
-class CatalogueScreen(Screen[None]):
+class CatalogueScreen(DeskScreen[None]):
     BINDINGS = [
         action("offer", "f10", "offer", priority=True),
         action("unmet_need", "f8", "unmet_need", priority=True),
@@ -51,6 +51,13 @@ class CatalogueScreen(Screen[None]):
         action("unverified", "f9", "unverified", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {
+        "offer": "offering",
+        "unmet_need": "offering",
+        "summary": "offering",
+        "new_service": "desk.is_admin",
+        "unverified": "curating",
+    }
 
     def __init__(self, desk: Desk, context: OfferContext | None = None) -> None:
         super().__init__()
@@ -59,6 +66,16 @@ class CatalogueScreen(Screen[None]):
         self.hits: list[ServiceHit] = []
         self.offered = 0
         self.unverified_only = False  # admins: services not verified for 12 months
+
+    @property
+    def offering(self) -> bool:
+        """Opened from a contact: services are offered to its client."""
+        return self.context is not None
+
+    @property
+    def curating(self) -> bool:
+        """An admin, not mid-call: the unverified list keeps the contact's footer short."""
+        return self.desk.is_admin and self.context is None
 
     @property
     def language(self) -> str:
@@ -98,9 +115,7 @@ class CatalogueScreen(Screen[None]):
     def _cost_options(self) -> list[tuple[str, str]]:
         return [(t("catalogue.free"), "free"), (t("catalogue.paid"), "paid")]
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self._prompts()
         self._title()
         self._columns()
@@ -124,19 +139,7 @@ class CatalogueScreen(Screen[None]):
             extra = f"{self.context.who} · {self.context.language}"
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
 
-    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
-        if action_name in ("offer", "unmet_need", "summary"):
-            return self.context is not None
-        if action_name == "new_service":
-            return self.desk.is_admin
-        if action_name == "unverified":  # curating, not mid-call: keeps the footer short
-            return self.desk.is_admin and self.context is None
-        return True
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
+    def retranslated(self) -> None:
         self.query_one("#query", Input).placeholder = t("catalogue.hint")
         self.query_one("#open_now", Checkbox).label = t("catalogue.open_now")
         self._prompts()
@@ -185,7 +188,7 @@ class CatalogueScreen(Screen[None]):
         open_now = self.query_one("#open_now", Checkbox).value
         self._search(text, self.filters(), open_now)
 
-    @work(thread=True, exclusive=True, group="catalogue-search")
+    @db_work("service_search", group="catalogue-search", exclusive=True)
     def _search(self, text: str, filters: Filters, open_now: bool) -> None:
         hits = self.desk.search_services(text, filters, self.language, open_now)
         self.app.call_from_thread(self._show, hits)
@@ -235,7 +238,7 @@ class CatalogueScreen(Screen[None]):
             return
         self._offer(hit)
 
-    @work(thread=True, group="offer")
+    @db_work("offer", group="offer")
     def _offer(self, hit: ServiceHit) -> None:
         assert self.context is not None
         self.desk.offer_service(self.context.contact_id, hit.id, self.context.language)

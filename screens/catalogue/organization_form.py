@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
-from textual import work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.catalogue import SECTORS, Organization, organization_form_values
@@ -21,7 +20,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 
 
-class OrganizationFormScreen(ModalScreen[str | None]):
+class OrganizationFormScreen(DeskModal[str | None]):
     """Dismissed with the saved organisation's id, or None."""
 
     BINDINGS = [
@@ -54,22 +53,15 @@ class OrganizationFormScreen(ModalScreen[str | None]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#name_fi", Input).focus()
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
 
     def action_save(self) -> None:
         values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
         values["sector"] = str(self.query_one("#sector", Select).value)
         self._save(values)
 
-    @work(thread=True, exclusive=True, group="organization-save")
+    @db_work("organization_save", group="organization-save", exclusive=True)
     def _save(self, values: dict[str, str]) -> None:
         saved = self.desk.save_organization_form(values, self.organization)
         self.app.call_from_thread(self._after_save, *saved)

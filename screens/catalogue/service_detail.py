@@ -6,15 +6,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from ohjaaja.screens.contact.offer_context import OfferContext
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen
 from ohjaaja.screens.kit.labels import line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import WEEKDAYS, TitleBar
+from ohjaaja.screens.kit.widgets import WEEKDAYS
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 
 from ohjaaja.domain.catalogue import Organization, Service, text_in
 from ohjaaja.domain.clients import finnish_date
@@ -89,6 +89,7 @@ class ServiceDetailScreen(CardScreen[bool]):
         action("verify_service", "v", "verify"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {"offer": "offering", "edit": "desk.is_admin", "verify": "desk.is_admin"}
 
     def __init__(self, desk: Desk, service_id: str, context: OfferContext | None = None) -> None:
         super().__init__()
@@ -98,19 +99,14 @@ class ServiceDetailScreen(CardScreen[bool]):
         self.found: tuple[Service, Organization] | None = None
         self.offered = False
 
-    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
-        if action_name == "offer":
-            return self.context is not None
-        if action_name in ("edit", "verify"):
-            return self.desk.is_admin
-        return True
+    @property
+    def offering(self) -> bool:
+        return self.context is not None
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        self.query_one("#title", TitleBar).retranslate()
+    def retranslated(self) -> None:
         self._show()
 
-    @work(thread=True, exclusive=True, group="service-load")
+    @db_work("service", group="service-load", exclusive=True)
     def load(self) -> None:
         found = self.desk.service(self.service_id)
         self.app.call_from_thread(self._loaded, found)
@@ -133,7 +129,7 @@ class ServiceDetailScreen(CardScreen[bool]):
             return
         self._offer()
 
-    @work(thread=True, group="offer")
+    @db_work("offer", group="offer")
     def _offer(self) -> None:
         assert self.context is not None
         self.desk.offer_service(self.context.contact_id, self.service_id, self.context.language)
@@ -154,7 +150,7 @@ class ServiceDetailScreen(CardScreen[bool]):
         if self.desk.is_admin:
             self._verify()
 
-    @work(thread=True, group="service-verify")
+    @db_work("verify_service", group="service-verify")
     def _verify(self) -> None:
         self.desk.mark_verified(self.service_id)
         self.app.call_from_thread(self.load)

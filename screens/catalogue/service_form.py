@@ -10,22 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import line_short
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import (
-    FORM_KEYS,
-    T,
-    TickList,
-    TitleBar,
-    desk_footer,
-    field_row,
-    steady_cursors,
-)
-from textual import work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.domain.catalogue import (
@@ -50,7 +41,7 @@ TICKS = ("client_groups", "channels")
 ALL_FIELDS = (*TEXT_FIELDS, *CHOICES, *TICKS, "free")
 
 
-class ServiceFormScreen(Screen[str | None]):
+class ServiceFormScreen(DeskScreen[str | None]):
     """Dismissed with the saved service's id, or None when cancelled."""
 
     BINDINGS = [
@@ -105,17 +96,9 @@ class ServiceFormScreen(Screen[str | None]):
         row.add_class("tall")
         return row
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         self.query_one("#organization_id", Select).focus()
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
-        self.query_one("#title", TitleBar).retranslate()
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
@@ -130,7 +113,7 @@ class ServiceFormScreen(Screen[str | None]):
     def action_save(self) -> None:
         self._save(self.values())
 
-    @work(thread=True, exclusive=True, group="service-save")
+    @db_work("service_save", group="service-save", exclusive=True)
     def _save(self, values: dict[str, Any]) -> None:
         saved = self.desk.save_service_form(values, self.service)
         self.app.call_from_thread(self._after_save, *saved)

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
-from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 
 from ohjaaja.domain.clients import reason_text
 from ohjaaja.domain.clock import local
@@ -25,7 +24,7 @@ def export_path(desk: Desk, name: str, suffix: str) -> Path:
     return exports.export_path(desk.database, name, suffix, local(desk.clock.now()))
 
 
-class AccessLogScreen(Screen[None]):
+class AccessLogScreen(DeskScreen[None]):
     BINDINGS = [
         action("export_log", "x", "export"),
         action("go_back", "escape", "back", key_display="Esc"),
@@ -43,17 +42,15 @@ class AccessLogScreen(Screen[None]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.client_name)
         self.query_one("#log", DataTable).focus()
         self.load()
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="access-log")
+    @db_work("access_log", group="access-log", exclusive=True)
     def load(self) -> None:
         entries = self.desk.access_log(self.client_id)
         self.app.call_from_thread(self._show, entries)
@@ -77,7 +74,7 @@ class AccessLogScreen(Screen[None]):
     def action_export(self) -> None:
         self._export()
 
-    @work(thread=True, exclusive=True, group="access-log")
+    @db_work("access_log_export", group="access-log", exclusive=True)
     def _export(self) -> None:
         text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
         path = export_path(self.desk, f"access-log-{self.client_id}", "csv")

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import channel_name, line_short, municipality_name
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 
 from ohjaaja.domain.clients import age_on, finnish_date
 from ohjaaja.domain.clock import local
@@ -111,7 +110,7 @@ def card_banner(card: ClientCard) -> Text:
     return text
 
 
-class ClientCardScreen(Screen[str | None]):
+class ClientCardScreen(DeskScreen[str | None]):
     """Dismissed with the client's id when picked for a contact (F10), else None."""
 
     BINDINGS = [
@@ -124,6 +123,7 @@ class ClientCardScreen(Screen[str | None]):
         action("pick_client", "f10", "pick", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {"pick": "pickable"}
 
     def __init__(self, desk: Desk, client_id: str, reason: str, pickable: bool = False) -> None:
         super().__init__()
@@ -141,21 +141,14 @@ class ClientCardScreen(Screen[str | None]):
             yield Static("", id="card")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self.query_one("#card-scroll").focus()
         self.load()
 
-    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
-        if action_name == "pick":
-            return self.pickable
-        return True
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         self.show()
 
-    @work(thread=True, exclusive=True, group="card")
+    @db_work("client_card", group="card", exclusive=True)
     def load(self) -> None:
         card = self.desk.client_card(self.client_id, self.reason)
         self.app.call_from_thread(self._loaded, card)
@@ -187,7 +180,7 @@ class ClientCardScreen(Screen[str | None]):
         if reason:
             self._reveal(reason)
 
-    @work(thread=True, group="card")
+    @db_work("reveal", group="card")
     def _reveal(self, reason: str) -> None:
         code = self.desk.reveal_hetu(self.client_id, reason)
         self.app.call_from_thread(self._revealed, code)

@@ -7,14 +7,13 @@ existing client instead.
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import language_options, municipality_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
-from textual import work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import CLIENT_FIELDS
@@ -26,7 +25,7 @@ TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone", "email
 CHOICE_FIELDS = ("municipality_code", "language")
 
 
-class ClientFormScreen(ModalScreen[str | None]):
+class ClientFormScreen(DeskModal[str | None]):
     """Dismissed with the saved (or the chosen existing) client's id, or None."""
 
     BINDINGS = [
@@ -70,15 +69,8 @@ class ClientFormScreen(ModalScreen[str | None]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#last_name", Input).focus()
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
 
     def values(self) -> dict[str, str]:
         values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
@@ -92,7 +84,7 @@ class ClientFormScreen(ModalScreen[str | None]):
         # A second F10 after the duplicate warning means "save anyway".
         self._save(self.values(), allow_duplicate=self.duplicate_id is not None)
 
-    @work(thread=True, exclusive=True, group="client-save")
+    @db_work("client_save", group="client-save", exclusive=True)
     def _save(self, values: dict[str, str], allow_duplicate: bool) -> None:
         if self.client_id:
             saved = self.desk.update_client(self.client_id, values, allow_duplicate)

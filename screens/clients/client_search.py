@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import municipality_name, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, choice, desk_footer, steady_cursors
-from textual import on, work
+from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, choice, desk_footer
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import age_on, finnish_date
@@ -47,7 +47,7 @@ def result_row(match: ClientMatch, today: date) -> tuple[str, ...]:
     )
 
 
-class ClientSearchScreen(Screen[str | None]):
+class ClientSearchScreen(DeskScreen[str | None]):
     """Enter opens the card. Opened from a contact (pickable), F10 picks the
     highlighted client, and so does F10 on the card; dismissed with the id."""
 
@@ -58,6 +58,7 @@ class ClientSearchScreen(Screen[str | None]):
         action("new_client", "f4", "new_client", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {"pick": "pickable"}
 
     def __init__(self, desk: Desk, reason: str = "search", pickable: bool = False) -> None:
         super().__init__()
@@ -76,24 +77,13 @@ class ClientSearchScreen(Screen[str | None]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         self._columns()
         self.query_one("#query", Input).focus()
 
-    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
-        if action_name == "pick":
-            return self.pickable
-        return True
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
+    def retranslated(self) -> None:
         self.query_one("#query", Input).placeholder = t("search.hint")
-        self.query_one("#title", TitleBar).retranslate()
         self._columns()
         self._show(self.results)
 
@@ -125,7 +115,7 @@ class ClientSearchScreen(Screen[str | None]):
         text, municipality = self.criteria()
         self._search(text, municipality, offset)
 
-    @work(thread=True, exclusive=True, group="client-search")
+    @db_work("client_search", group="client-search", exclusive=True)
     def _search(self, text: str, municipality: str | None, offset: int) -> None:
         if len(text.strip()) < 2 and not municipality:
             page = SearchPage([], 0, False)

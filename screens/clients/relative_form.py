@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import relation_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row, steady_cursors
-from textual import work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import FieldError
@@ -19,7 +18,7 @@ from ohjaaja.usecases.desk import Desk
 FIELDS = ("relative_name", "relation", "relative_phone")
 
 
-class RelativeFormScreen(ModalScreen[bool]):
+class RelativeFormScreen(DeskModal[bool]):
     """Dismissed with True when the relative was saved."""
 
     BINDINGS = [
@@ -46,9 +45,7 @@ class RelativeFormScreen(ModalScreen[bool]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#relative_name", Input).focus()
 
     def action_save(self) -> None:
@@ -59,7 +56,7 @@ class RelativeFormScreen(ModalScreen[bool]):
             self.query_one("#relative_phone", Input).value,
         )
 
-    @work(thread=True, exclusive=True, group="relative-save")
+    @db_work("relative", group="relative-save", exclusive=True)
     def _save(self, name: str, relation: str, phone: str) -> None:
         errors = self.desk.save_relative(self.client_id, name, relation, phone)
         self.app.call_from_thread(self._after_save, errors)

@@ -9,21 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from ohjaaja.screens.contact.offer_context import OfferContext
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import channel_name, line_name, line_short, municipality_name
 from ohjaaja.screens.kit.plain import OptionList, Static
-from ohjaaja.screens.kit.widgets import (
-    SearchBox,
-    T,
-    TickList,
-    TitleBar,
-    desk_footer,
-    steady_cursors,
-)
-from textual import on, work
+from ohjaaja.screens.kit.widgets import SearchBox, T, TickList, TitleBar, desk_footer
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Input, Select, SelectionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -48,7 +41,7 @@ def client_label(match: ClientMatch, today: date) -> str:
     return " · ".join(parts)
 
 
-class ContactScreen(Screen):
+class ContactScreen(DeskScreen):
     BINDINGS = [
         action("close_contact", "f10", "close_contact", priority=True),
         action("find_client", "f3", "find_client", priority=True),
@@ -109,17 +102,12 @@ class ContactScreen(Screen):
         line_reasons = reasons().get(self.contact.line_code, {})
         return [(localized(names), code, code in chosen) for code, names in line_reasons.items()]
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.show_info()
         self.set_interval(1.0, self.show_info)
         self.load_state()
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
+    def retranslated(self) -> None:
         self.query_one("#search", Input).placeholder = t("client.search_hint")
         self._restoring = True
         caller = self.query_one("#caller_kind", Select)
@@ -153,7 +141,7 @@ class ContactScreen(Screen):
         self.query_one("#contact-info", Static).update(" " + " · ".join(parts))
 
     # -- restoring the draft and identifying by phone -------------------------
-    @work(thread=True, exclusive=True, group="contact-load")
+    @db_work("contact_load", group="contact-load", exclusive=True)
     def load_state(self) -> None:
         self._load_others()
         draft = self.desk.load_draft(self.contact.id)
@@ -181,7 +169,7 @@ class ContactScreen(Screen):
         """After a sync round: the contact's claim state and others' notes, as now."""
         self._refresh_contact()
 
-    @work(thread=True, exclusive=True, group="contact-refresh")
+    @db_work("contact_load", group="contact-refresh", exclusive=True)
     def _refresh_contact(self) -> None:
         contact = self.desk.contact(self.contact.id)
         self.app.call_from_thread(self._apply_contact, contact)
@@ -286,7 +274,7 @@ class ContactScreen(Screen):
         )
         self._write_draft(note, form, self.revision)
 
-    @work(thread=True, group="draft")
+    @db_work("draft", group="draft")
     def _write_draft(self, note: str, form: ContactForm, revision: int) -> None:
         self.desk.save_draft(self.contact.id, note, form, revision)
 
@@ -300,7 +288,7 @@ class ContactScreen(Screen):
         if self.matches:
             self.query_one("#results", OptionList).focus()
 
-    @work(thread=True, exclusive=True, group="client-search")
+    @db_work("client_search", group="client-search", exclusive=True)
     def search(self, text: str) -> None:
         matches = self.desk.find_clients(text) if len(text.strip()) >= 2 else []
         self.app.call_from_thread(self._show_search, matches)
@@ -328,7 +316,7 @@ class ContactScreen(Screen):
         self.save_draft()
         self.query_one("#note", TextArea).focus()
 
-    @work(thread=True, group="attach")
+    @db_work("attach_client", group="attach")
     def _attach_worker(self, client_id: str) -> None:
         self.desk.attach_client(self.contact.id, client_id)
 
@@ -385,7 +373,7 @@ class ContactScreen(Screen):
         if client_id:
             self._load_created(client_id)
 
-    @work(thread=True, group="attach")
+    @db_work("attach_client", group="attach")
     def _load_created(self, client_id: str) -> None:
         match = self.desk.client(client_id, f"contact:{self.contact.id}")
         self.app.call_from_thread(self.choose_client, match)
@@ -394,7 +382,7 @@ class ContactScreen(Screen):
         note = self.query_one("#note", TextArea).text
         self._close(note, ContactForm(**vars(self.form)))
 
-    @work(thread=True, exclusive=True, group="close")
+    @db_work("close_contact", group="close", exclusive=True)
     def _close(self, note: str, form: ContactForm) -> None:
         errors = self.desk.close_contact(self.contact.id, note, form)
         self.app.call_from_thread(self._after_close, errors)
@@ -453,7 +441,7 @@ class ContactScreen(Screen):
     def action_release(self) -> None:
         self._release()
 
-    @work(thread=True, exclusive=True, group="close")
+    @db_work("release", group="close", exclusive=True)
     def _release(self) -> None:
         self.desk.release(self.contact.id)
         self.app.call_from_thread(self.dismiss, None)

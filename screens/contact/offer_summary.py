@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from ohjaaja.screens.clients.access_log import export_path
 from ohjaaja.screens.contact.offer_context import OfferContext
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
-from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import TextArea
 
 from ohjaaja.exchange.exports import write_private
@@ -19,7 +18,7 @@ from ohjaaja.usecases.catalogue_desk import OfferView
 from ohjaaja.usecases.desk import Desk
 
 
-class OfferSummaryScreen(Screen[None]):
+class OfferSummaryScreen(DeskScreen[None]):
     BINDINGS = [
         action("summary_language", "l", "next_language"),
         action("copy_summary", "c", "copy"),
@@ -41,8 +40,7 @@ class OfferSummaryScreen(Screen[None]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self._title()
         self.query_one("#summary", TextArea).focus()
         self.load()
@@ -51,12 +49,11 @@ class OfferSummaryScreen(Screen[None]):
         extra = f"{self.context.who} · {t('language.' + self.language)}"
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         self._title()
         self.load()
 
-    @work(thread=True, exclusive=True, group="summary")
+    @db_work("summary", group="summary", exclusive=True)
     def load(self) -> None:
         offers = self.desk.offers(self.context.contact_id, self.language)
         text = self.desk.offer_summary(self.context.contact_id, self.language)
@@ -84,7 +81,7 @@ class OfferSummaryScreen(Screen[None]):
     def action_save(self) -> None:
         self._save()
 
-    @work(thread=True, group="summary-save")
+    @db_work("summary_save", group="summary-save")
     def _save(self) -> None:
         path = export_path(self.desk, f"summary-{self.context.contact_id}", "txt")
         write_private(path, self.text + "\n")

@@ -4,13 +4,13 @@ words (the organiser reads these to see which services are missing)."""
 from __future__ import annotations
 
 from ohjaaja.screens.contact.offer_context import OfferContext
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, desk_footer, steady_cursors
-from textual import on, work
+from ohjaaja.screens.kit.widgets import T, desk_footer
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from ohjaaja.domain.limits import SHORT_TEXT_MAX
@@ -18,7 +18,7 @@ from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 
-class UnmetNeedScreen(ModalScreen[bool]):
+class UnmetNeedScreen(DeskModal[bool]):
     """Dismissed with True once the need is stored, False when cancelled."""
 
     BINDINGS = [action("cancel", "escape", "cancel", key_display="Esc")]
@@ -39,10 +39,11 @@ class UnmetNeedScreen(ModalScreen[bool]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#need", Input).focus()
+
+    def retranslated(self) -> None:
+        self.query_one("#need", Input).placeholder = t("unmet_need.placeholder")
 
     @on(Input.Submitted, "#need")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -52,7 +53,7 @@ class UnmetNeedScreen(ModalScreen[bool]):
             return
         self._save(need)
 
-    @work(thread=True, group="unmet-need")
+    @db_work("unmet_need", group="unmet-need")
     def _save(self, need: str) -> None:
         self.desk.record_unmet_need(self.context.contact_id, need, self.context.language)
         self.app.call_from_thread(self.dismiss, True)

@@ -8,23 +8,15 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft, write_fields
 from ohjaaja.screens.kit.labels import municipality_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import (
-    FORM_KEYS,
-    T,
-    TitleBar,
-    choice,
-    desk_footer,
-    field_row,
-    steady_cursors,
-)
-from textual import on, work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, TitleBar, choice, desk_footer, field_row
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
@@ -54,7 +46,7 @@ def due_time(choice: str, urgency: str, now: datetime) -> datetime:
     return default_due(urgency, now)
 
 
-class HandoverFormScreen(KeepsDraft, Screen[str | None]):
+class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
     """Dismissed with the new handover's id, or None."""
 
     BINDINGS = [
@@ -124,9 +116,7 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
         ]
         return teams + people
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         extra = self.client_name or None
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
         self.query_one("#to", Select).focus()
@@ -157,11 +147,6 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
         if kept is not None:
             receiver.value = kept
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
-
     @on(Select.Changed, "#urgency")
     @on(Select.Changed, "#due")
     def _show_due(self) -> None:
@@ -189,7 +174,7 @@ class HandoverFormScreen(KeepsDraft, Screen[str | None]):
     def action_send(self) -> None:
         self._send(self.form())
 
-    @work(thread=True, exclusive=True, group="handover-send")
+    @db_work("handover_send", group="handover-send", exclusive=True)
     def _send(self, form: HandoverForm) -> None:
         saved = self.desk.create_handover(form)
         self.app.call_from_thread(self._after, *saved)

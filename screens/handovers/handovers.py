@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer, when
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
 
 from ohjaaja.domain.clients import finnish_date
 from ohjaaja.domain.teams import split, team_name
@@ -124,13 +124,13 @@ class HandoverMoves:
         if view is not None:
             self._do_move(view.id, action_name, reason)
 
-    @work(thread=True, group="handover-move")
+    @db_work("handover_move", group="handover-move")
     def _do_move(self, handover_id: str, action_name: str, reason: str) -> None:
         error = self.desk.move_handover(handover_id, action_name, reason)
         self.app.call_from_thread(self.moved, error)  # type: ignore[attr-defined]
 
 
-class HandoversScreen(HandoverMoves, Screen[None]):
+class HandoversScreen(HandoverMoves, DeskScreen[None]):
     BINDINGS = [
         action("inbox", "i", "show('inbox')"),
         action("outbox", "u", "show('outbox')"),
@@ -140,6 +140,12 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         action("resend", "f", "resend"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {
+        "accept": "in_inbox",
+        "return_handover": "in_inbox",
+        "complete": "in_inbox",
+        "resend": "in_outbox",
+    }
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
@@ -153,15 +159,13 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self._columns()
         self.query_one("#handovers", DataTable).focus()
         self.load()
         self.set_interval(5.0, self.load)
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         self._columns()
         self._show(self.views)
 
@@ -182,14 +186,15 @@ class HandoversScreen(HandoverMoves, Screen[None]):
         self.refresh_bindings()  # the footer shows what this list's keys do
         self.load()
 
-    def check_action(self, action_name: str, parameters: tuple[object, ...]) -> bool | None:
-        if action_name in ("accept", "return_handover", "complete"):
-            return self.mode == "inbox"
-        if action_name == "resend":
-            return self.mode == "outbox"
-        return True
+    @property
+    def in_inbox(self) -> bool:
+        return self.mode == "inbox"
 
-    @work(thread=True, exclusive=True, group="handovers-load")
+    @property
+    def in_outbox(self) -> bool:
+        return self.mode == "outbox"
+
+    @db_work("handovers", group="handovers-load", exclusive=True)
     def load(self) -> None:
         views = self.desk.inbox() if self.mode == "inbox" else self.desk.outbox()
         self.app.call_from_thread(self._show, views)
@@ -266,11 +271,10 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         self.handover_id = handover_id
         self.view: HandoverView | None = None
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="handover-load")
+    @db_work("handover", group="handover-load", exclusive=True)
     def load(self) -> None:
         view = self.desk.handover(self.handover_id)
         events = self.desk.handover_events(self.handover_id)

@@ -7,22 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import (
-    FORM_KEYS,
-    T,
-    TickList,
-    TitleBar,
-    desk_footer,
-    field_row,
-    steady_cursors,
-)
-from textual import on, work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
@@ -34,7 +26,7 @@ from ohjaaja.usecases.form_drafts import about
 TEXTS = ("subject", "birth_date", "guardians", "concern")
 
 
-class NotificationFormScreen(KeepsDraft, Screen[str | None]):
+class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
     """Dismissed with the notification's id, or None."""
 
     BINDINGS = [
@@ -93,18 +85,13 @@ class NotificationFormScreen(KeepsDraft, Screen[str | None]):
         yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.subject or None)
         self._fit_kind()
         self.query_one("#kind", Select).focus()
         self.restore_draft("notification", about(self.contact_id, self.client_id))
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
+    def retranslated(self) -> None:
         self._fit_kind()
 
     @on(Select.Changed, "#kind")
@@ -141,7 +128,7 @@ class NotificationFormScreen(KeepsDraft, Screen[str | None]):
     def action_send(self) -> None:
         self._send(self.kind, self.values())
 
-    @work(thread=True, exclusive=True, group="notification-send")
+    @db_work("notification_send", group="notification-send", exclusive=True)
     def _send(self, kind: str, values: dict[str, Any]) -> None:
         made = self.desk.create_notification(
             kind, values, self.contact_id, self.client_id, self.municipality_code

@@ -4,15 +4,15 @@ handovers of the shift before, which the next shift acknowledges (a)."""
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
 from ohjaaja.screens.kit.labels import line_short
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import T, TitleBar, desk_footer, steady_cursors, when
-from textual import on, work
+from ohjaaja.screens.kit.widgets import T, TitleBar, desk_footer, when
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import TextArea
 
 from ohjaaja.domain.clock import from_iso
@@ -30,7 +30,7 @@ def matter_line(item: dict[str, str]) -> str:
     return f"{t('shift.item.' + kind)}: {line_short(item['line'])} {at}"
 
 
-class ShiftScreen(KeepsDraft, Screen[None]):
+class ShiftScreen(KeepsDraft, DeskScreen[None]):
     draft_status = "#status"
     BINDINGS = [
         action("hand_over_shift", "f10", "hand_over", priority=True),
@@ -55,9 +55,7 @@ class ShiftScreen(KeepsDraft, Screen[None]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         table = self.query_one("#pending", DataTable)
         for key, width in (("at", 13), ("from", 16), ("note", 28), ("items", 10)):
@@ -66,13 +64,10 @@ class ShiftScreen(KeepsDraft, Screen[None]):
         self.load()
         self.restore_draft("shift", "")
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
+    def retranslated(self) -> None:
         self.load()
 
-    @work(thread=True, exclusive=True, group="shift-load")
+    @db_work("shift", group="shift-load", exclusive=True)
     def load(self) -> None:
         matters = self.desk.open_matters()
         pending = self.desk.pending_shift_handovers()
@@ -95,7 +90,7 @@ class ShiftScreen(KeepsDraft, Screen[None]):
     def action_hand_over(self) -> None:
         self._hand_over(self.query_one("#note", TextArea).text)
 
-    @work(thread=True, exclusive=True, group="shift-hand-over")
+    @db_work("shift_hand_over", group="shift-hand-over", exclusive=True)
     def _hand_over(self, note: str) -> None:
         made, errors = self.desk.hand_over_shift(note)
         self.app.call_from_thread(self._handed_over, made, errors)
@@ -114,7 +109,7 @@ class ShiftScreen(KeepsDraft, Screen[None]):
             return
         self._acknowledge(self.pending[min(table.cursor_row, len(self.pending) - 1)])
 
-    @work(thread=True, group="shift-acknowledge")
+    @db_work("shift_acknowledge", group="shift-acknowledge")
     def _acknowledge(self, view: ShiftView) -> None:
         done = self.desk.acknowledge_shift(view.id)
         key = "shift.acknowledged" if done else "shift.already_acknowledged"

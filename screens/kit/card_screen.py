@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from ohjaaja.screens.kit.bindings import translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen, ScreenResultType
-
-from ohjaaja.usecases.desk import Desk
+from textual.screen import ScreenResultType
 
 
-class CardScreen(Screen[ScreenResultType]):
+class CardScreen(DeskScreen[ScreenResultType]):
     TITLE_KEY: ClassVar[str]
-    desk: Desk
 
     def compose(self) -> ComposeResult:
         yield TitleBar(self.TITLE_KEY, self.desk.worker_name, id="title")
@@ -26,8 +23,7 @@ class CardScreen(Screen[ScreenResultType]):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         self.query_one("#card-scroll").focus()
         self.load()

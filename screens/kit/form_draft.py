@@ -11,8 +11,8 @@ import time
 from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
+from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.plain import Static
-from textual import work
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
@@ -77,8 +77,8 @@ def write_fields(root: Widget, values: dict[str, Any]) -> None:
 
 
 class KeepsDraft(_Base):
-    """Mixed into a form screen before Screen. The screen sets `desk`, and calls
-    `restore_draft(form, subject)` at the end of on_mount, once its fields exist;
+    """Mixed into a form screen before DeskScreen. The screen sets `desk`, and calls
+    `restore_draft(form, subject)` at the end of mounted(), once its fields exist;
     `draft_status` says when a draft was brought back."""
 
     desk: Desk
@@ -94,7 +94,7 @@ class KeepsDraft(_Base):
         self._pristine = read_fields(self)
         self._load_draft()
 
-    @work(thread=True, exclusive=True, group="form-draft-load")
+    @db_work("draft_load", group="form-draft-load", exclusive=True)
     def _load_draft(self) -> None:
         draft = self.desk.form_draft(self._draft_form, self._draft_subject)
         self.app.call_from_thread(self._apply_draft, draft)
@@ -135,6 +135,6 @@ class KeepsDraft(_Base):
         if fields != self._pristine:
             self._save_draft(fields, time.monotonic_ns())
 
-    @work(thread=True, group="form-draft")
+    @db_work("draft", group="form-draft")
     def _save_draft(self, fields: dict[str, Any], revision: int) -> None:
         self.desk.save_form_draft(self._draft_form, self._draft_subject, fields, revision)

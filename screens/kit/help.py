@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal
+from ohjaaja.screens.kit.bindings import action, help_text
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import T, desk_footer
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 
 from ohjaaja.i18n import t
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(DeskModal[None]):
     BINDINGS = [
         action("close_help", "escape", "close", key_display="Esc"),
         action("close_help_f1", "f1", "close", show=False),
@@ -31,8 +32,8 @@ class HelpScreen(ModalScreen[None]):
             yield T("help.keymap_hint", classes="hint")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
+        self.query_one("#help-keys", Static).update(self._keys())
 
     def rows(self) -> list[tuple[str, str, str, str]]:
         """(key, title, help text, binding id) for each action of the screen beneath."""

@@ -3,20 +3,20 @@ handover. The answer is required; Esc cancels."""
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, desk_footer, steady_cursors
+from ohjaaja.screens.kit.widgets import T, desk_footer
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.i18n import t
 
 
-class ReasonScreen(ModalScreen[str | None]):
+class ReasonScreen(DeskModal[str | None]):
     """Dismissed with the reason given, or None when cancelled."""
 
     BINDINGS = [action("cancel", "escape", "cancel", key_display="Esc")]
@@ -38,10 +38,12 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#reason", Input).focus()
+
+    def retranslated(self) -> None:
+        if self.placeholder_key:
+            self.query_one("#reason", Input).placeholder = t(self.placeholder_key)
 
     @on(Input.Submitted, "#reason")
     def _submitted(self, event: Input.Submitted) -> None:

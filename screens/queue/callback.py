@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, steady_cursors
-from textual import work
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
@@ -48,7 +47,7 @@ def callback_time(choice: str, text: str, now: datetime) -> datetime | None:
     return moment if moment > now else None
 
 
-class CallbackScreen(ModalScreen[datetime | None]):
+class CallbackScreen(DeskModal[datetime | None]):
     BINDINGS = [
         action("save_callback", "f10", "save", priority=True),
         action("cancel", "escape", "cancel", key_display="Esc"),
@@ -82,9 +81,7 @@ class CallbackScreen(ModalScreen[datetime | None]):
             yield Static("", id="form-status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#when", Select).focus()
 
     def action_save(self) -> None:
@@ -96,7 +93,7 @@ class CallbackScreen(ModalScreen[datetime | None]):
             return
         self._save(at, self.query_one("#missed", Checkbox).value)
 
-    @work(thread=True, group="callback-save")
+    @db_work("callback", group="callback-save")
     def _save(self, at: datetime, missed: bool) -> None:
         self.desk.schedule_callback(self.contact.id, at, missed)
         self.app.call_from_thread(self.dismiss, at)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import (
     channel_name,
     language_options,
@@ -10,11 +11,9 @@ from ohjaaja.screens.kit.labels import (
     municipality_options,
 )
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, choice, desk_footer, field_row, steady_cursors
-from textual import work
+from ohjaaja.screens.kit.widgets import T, choice, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.phones import PhoneError, normalise_phone
@@ -23,7 +22,7 @@ from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 
-class LogContactScreen(ModalScreen[str | None]):
+class LogContactScreen(DeskModal[str | None]):
     """Returns the id of the new contact, already taken by this worker."""
 
     BINDINGS = [
@@ -50,15 +49,8 @@ class LogContactScreen(ModalScreen[str | None]):
             yield field_row("field.phone", Input(id="phone", compact=True), "error-phone")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-        steady_cursors(self)
+    def mounted(self) -> None:
         self.query_one("#channel", Select).focus()
-
-    def retranslate(self) -> None:
-        translate_bindings(self)
-        for widget in self.query(T):
-            widget.retranslate()
 
     def action_save(self) -> None:
         phone_text = self.query_one("#phone", Input).value.strip()
@@ -79,7 +71,7 @@ class LogContactScreen(ModalScreen[str | None]):
             phone,
         )
 
-    @work(thread=True, exclusive=True, group="log-save")
+    @db_work("log_contact", group="log-save", exclusive=True)
     def _save(
         self, channel: str, line: str, municipality: str | None, language: str, phone: str | None
     ) -> None:

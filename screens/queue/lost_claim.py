@@ -7,21 +7,20 @@ or Esc: seen.
 
 from __future__ import annotations
 
-from ohjaaja.screens.kit.bindings import action, translate_bindings
+from ohjaaja.screens.kit.base import DeskModal, db_work
+from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import T, desk_footer, when
-from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk, LostClaim
 
 
-class LostClaimScreen(ModalScreen[None]):
+class LostClaimScreen(DeskModal[None]):
     BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎/Esc")]
 
     def __init__(self, desk: Desk, lost: LostClaim) -> None:
@@ -49,13 +48,10 @@ class LostClaimScreen(ModalScreen[None]):
                     yield T("lost.nothing_kept")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
-
     def action_seen(self) -> None:
         self._acknowledge()
 
-    @work(thread=True, exclusive=True, group="lost-claim")
+    @db_work("lost_claim", group="lost-claim", exclusive=True)
     def _acknowledge(self) -> None:
         self.desk.acknowledge_lost(self.lost.contact.id)
         self.app.call_from_thread(self.dismiss, None)

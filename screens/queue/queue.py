@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from ohjaaja.screens.kit.bindings import action, group, translate_bindings
+from ohjaaja.screens.kit.base import DeskScreen, db_work
+from ohjaaja.screens.kit.bindings import action, group
 from ohjaaja.screens.kit.labels import channel_name, line_short, municipality_name
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.coordinate import Coordinate
-from textual.screen import Screen
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
@@ -80,7 +80,7 @@ def join_fitting(parts: list[str], width: int) -> str:
     return "\n".join(lines)
 
 
-class QueueScreen(Screen):
+class QueueScreen(DeskScreen):
     BINDINGS = [
         action("take_next", "n", "take_next"),
         action("take_selected", "t", "take_selected"),  # Enter on a row does the same
@@ -106,8 +106,7 @@ class QueueScreen(Screen):
         yield Static("", id="status")
         yield desk_footer()
 
-    def on_mount(self) -> None:
-        translate_bindings(self)
+    def mounted(self) -> None:
         self._add_columns()
         self.refresh_queue(force=True)
         self.set_interval(1.0, self.tick)
@@ -122,8 +121,7 @@ class QueueScreen(Screen):
         for key, width in zip(COLUMNS, widths, strict=True):
             table.add_column(t(key), width=width, key=key)
 
-    def retranslate(self) -> None:
-        translate_bindings(self)
+    def retranslated(self) -> None:
         table = self.query_one("#queue", DataTable)
         table.clear(columns=True)
         self._add_columns()
@@ -135,7 +133,7 @@ class QueueScreen(Screen):
         self.refresh_queue(force=False)
         self.show_data()
 
-    @work(thread=True, exclusive=True, group="queue-refresh")
+    @db_work("queue", group="queue-refresh", exclusive=True)
     def refresh_queue(self, force: bool) -> None:
         if not self.desk.has_changed() and not force and self.data is not None:
             return
@@ -149,7 +147,7 @@ class QueueScreen(Screen):
         )
         self.app.call_from_thread(self._apply, data)
 
-    @work(thread=True, exclusive=True, group="lines-open")
+    @db_work("lines_open", group="lines-open", exclusive=True)
     def refresh_lines_open(self) -> None:
         """Which lines are open: after the first draw, since it loads the holiday
         calendar, and then once a minute (hours change on the minute)."""
@@ -262,7 +260,7 @@ class QueueScreen(Screen):
     def _row_selected(self, event: DataTable.RowSelected) -> None:
         self._take(event.row_key.value)
 
-    @work(thread=True, exclusive=True, group="take")
+    @db_work("take", group="take", exclusive=True)
     def _take(self, contact_id: str | None) -> None:
         if contact_id is None:
             contact = self.desk.take_next(sorted(self.lines) or None)

@@ -114,3 +114,35 @@ def test_listing_the_quarantine_writes_nothing_into_an_empty_file(tmp_path: Path
     empty.write_bytes(b"")
     assert main(["sync", "--quarantine", "--database", str(empty)]) == 2
     assert empty.stat().st_size == 0 and not Path(f"{empty}-wal").exists()
+
+
+def test_a_desk_that_crashes_exits_non_zero(db_path: Path, clock: FixedClock, monkeypatch) -> None:
+    """An exception that escapes ends the app; the process then says so in its exit
+    status (a wrapper script or systemd sees a crash, not a worker who quit)."""
+    from textual.app import App
+
+    from ohjaaja.shell import app as app_module
+
+    Desk(db_path, clock, "Testi").close()
+
+    def crash(self) -> None:
+        raise RuntimeError("an unexpected fault")
+
+    monkeypatch.setattr(app_module.OhjaajaApp, "on_mount", crash)
+    monkeypatch.setattr(app_module.OhjaajaApp, "run", lambda self: App.run(self, headless=True))
+    assert main(["--database", str(db_path)]) == 1
+
+
+def test_a_desk_that_is_quit_exits_zero(db_path: Path, clock: FixedClock, monkeypatch) -> None:
+    from textual.app import App
+
+    from ohjaaja.shell import app as app_module
+
+    Desk(db_path, clock, "Testi").close()
+
+    def quit_at_once(self) -> None:
+        self.exit()
+
+    monkeypatch.setattr(app_module.OhjaajaApp, "on_mount", quit_at_once)
+    monkeypatch.setattr(app_module.OhjaajaApp, "run", lambda self: App.run(self, headless=True))
+    assert main(["--database", str(db_path)]) == 0

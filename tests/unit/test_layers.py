@@ -93,3 +93,56 @@ def test_screens_show_text_as_written() -> None:
             if isinstance(node, ast.ImportFrom) and node.module == "textual.widgets":
                 used = {alias.name for alias in node.names} & plain
                 assert not used, f"{path.name} imports {used} from textual.widgets"
+
+
+def test_database_work_runs_one_way() -> None:
+    """Thread workers are started only by screens.kit.base's db_work, which catches,
+    logs and tells what fails: no screen (nor the app) starts one of its own."""
+    allowed = ROOT / "screens" / "kit" / "base.py"
+    for path in [*(ROOT / "screens").rglob("*.py"), ROOT / "ohjaaja" / "shell" / "app.py"]:
+        if path == allowed:
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = _reaches(path, "textual.work")
+        assert not found and "run_worker(" not in text, f"{path} starts workers itself"
+
+
+def test_every_screen_is_a_desk_screen() -> None:
+    """Every screen gets its keys, cursors and language from screens.kit.base, and
+    says what it adds through the hooks, not by overriding what the base does."""
+    import importlib
+
+    from ohjaaja.screens.kit.base import DeskModal, DeskScreen
+    from textual.screen import Screen
+
+    for path in (ROOT / "screens").rglob("*.py"):
+        importlib.import_module(_module(path))
+    screens = [s for s in _subclasses(Screen) if s.__module__.startswith("ohjaaja.screens")]
+    assert len(screens) > 20
+    for screen in screens:
+        assert issubclass(screen, DeskScreen | DeskModal), screen
+        if screen in (DeskScreen, DeskModal):
+            continue
+        for name in ("on_mount", "_on_mount", "retranslate", "check_action"):
+            assert name not in vars(screen), f"{screen.__name__} overrides {name}"
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+def test_every_kind_of_database_work_is_named_in_every_language() -> None:
+    """@db_work("take", ...) tells a failure as work.take: each one has its text."""
+    from ohjaaja.i18n import messages
+
+    names = set()
+    for path in [*(ROOT / "screens").rglob("*.py"), ROOT / "ohjaaja" / "shell" / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "db_work":
+                names.add(node.args[0].value)  # type: ignore[attr-defined]
+    assert len(names) > 20
+    missing = sorted(name for name in names if f"work.{name}" not in messages())
+    assert not missing

@@ -1,0 +1,139 @@
+"""What every screen is made of, once: its database work, its keys and texts in the
+worker's language, and which of its keys apply now.
+
+**Database work** never runs on the UI thread and always runs one way: in a method
+decorated with `@db_work("what", group=...)`. Calling the method starts a thread
+worker (`exit_on_error=False`) and returns at once; the method hands its results
+back with `self.app.call_from_thread(...)`. When it raises, the desk keeps
+running: the traceback goes to `ohjaaja-errors.log` beside the database
+(ohjaaja.usecases.failures), and the worker is told in their language what failed
+(`work.failed`, naming `work.<what>`). The app's own work (opening a contact, the
+sync round, the demo's arrivals) runs the same way; tests/unit/test_layers.py
+checks that nothing else starts a worker.
+
+**Screens** are DeskScreen (a dialog: DeskModal). The base translates the key
+bindings and steadies the cursors when the screen is mounted and retranslates
+its bindings, labels (T) and title bar when the language changes; a screen says
+what it adds through hooks, not by overriding these:
+
+- `mounted()`: once its widgets exist (focus, the first load);
+- `retranslated()`: its own texts after a language switch (columns, placeholders,
+  what it shows);
+- `ONLY_WHEN`: a key that applies only in some state, as {action: attribute}: the
+  key shows and works while the attribute (a dotted path, e.g. "desk.is_admin")
+  is true.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from functools import wraps
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
+
+from ohjaaja.screens.kit.bindings import translate_bindings
+from ohjaaja.screens.kit.widgets import T, TitleBar, steady_cursors
+from textual.app import App
+from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.worker import Worker
+
+from ohjaaja.i18n import t
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.failures import Failure
+
+if TYPE_CHECKING:
+    _Base = Screen[Any]
+else:
+    _Base = object
+
+P = ParamSpec("P")
+Node = TypeVar("Node")
+FAILURE_SECONDS = 20  # long enough to read a path aloud to support
+
+
+def db_work(
+    what: str, *, group: str, exclusive: bool = False
+) -> Callable[[Callable[Concatenate[Node, P], None]], Callable[Concatenate[Node, P], Worker[None]]]:
+    """Run the decorated method of a screen (or of the app) in a thread worker that
+    catches what it raises. `what` names the work for the worker (work.<what>);
+    `group` and `exclusive` are Textual's: an exclusive worker cancels its group's
+    running one. The node has `desk`, whose failure log is written."""
+
+    def decorate(
+        method: Callable[Concatenate[Node, P], None],
+    ) -> Callable[Concatenate[Node, P], Worker[None]]:
+        @wraps(method)
+        def start(node: Node, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
+            def run() -> None:
+                try:
+                    method(node, *args, **kwargs)
+                except Exception as error:  # the desk goes on; the failure is kept and told
+                    report_failure(node, what, error)
+
+            return node.run_worker(  # type: ignore[attr-defined]
+                run, name=method.__name__, group=group, description=f"{what}: {method.__name__}",
+                exit_on_error=False, exclusive=exclusive, thread=True,
+            )  # fmt: skip
+
+        return start
+
+    return decorate
+
+
+def report_failure(node: Any, what: str, error: Exception) -> None:
+    """In the worker's thread: written to the desk's error log, then told on the UI
+    thread (once a minute for the same failure)."""
+    desk: Desk = node.desk
+    failure = desk.failures.record(what, desk.worker_name, error)
+    if failure is None:
+        return
+    app = node if isinstance(node, App) else node.app
+    with suppress(RuntimeError):  # the app is closing: nobody to tell
+        app.call_from_thread(tell_failure, app, failure)
+
+
+def tell_failure(app: App[Any], failure: Failure) -> None:
+    what = t(f"work.{failure.what}")
+    if failure.log is None:
+        message = t("work.failed_unlogged", what=what)
+    else:
+        message = t("work.failed", what=what, log=str(failure.log))
+    app.notify(message, severity="error", timeout=FAILURE_SECONDS, markup=False)
+
+
+class _DeskScreen(_Base):
+    desk: Desk
+    ONLY_WHEN: ClassVar[dict[str, str]] = {}
+
+    def on_mount(self) -> None:
+        translate_bindings(self)
+        steady_cursors(self)
+        self.mounted()
+
+    def mounted(self) -> None:
+        """What the screen does once its widgets exist: focus, the first load."""
+
+    def retranslate(self) -> None:
+        """After a language switch (F2): called by the app for every open screen."""
+        translate_bindings(self)
+        for label in self.query(T):
+            label.retranslate()
+        for bar in self.query(TitleBar):
+            bar.retranslate()
+        self.retranslated()
+
+    def retranslated(self) -> None:
+        """The screen's own texts in the new language: columns, placeholders, data shown."""
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        attribute = self.ONLY_WHEN.get(action)
+        return True if attribute is None else bool(attrgetter(attribute)(self))
+
+
+class DeskScreen(_DeskScreen, Screen[ScreenResultType]):
+    """A full screen of the desk."""
+
+
+class DeskModal(_DeskScreen, ModalScreen[ScreenResultType]):
+    """A dialog over the screen beneath."""

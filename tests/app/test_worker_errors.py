@@ -1,0 +1,93 @@
+"""Pilot: database work that fails is told and logged; the desk keeps running.
+
+A use case that raises inside a screen's worker (a full disk, a damaged file, a
+bug) must not end the desk in the middle of a call: the worker is told what
+failed in their language, the traceback goes to the log beside the database, and
+every key still works.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from ohjaaja.screens.handovers.handovers import HandoversScreen
+from ohjaaja.screens.queue.callback import CallbackScreen
+from ohjaaja.screens.queue.queue import QueueScreen
+
+from ohjaaja.i18n import t_in
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.failures import ERROR_LOG
+from tests.app.helpers import app_for, keys, settle
+
+
+def broken(*_args: object, **_kwargs: object) -> None:
+    raise sqlite3.OperationalError("disk I/O error")
+
+
+def failed_text(language: str, what: str, log: Path) -> str:
+    return t_in(language, "work.failed", what=t_in(language, f"work.{what}"), log=str(log))
+
+
+def told(app: object) -> list[str]:
+    return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+async def test_a_failing_take_is_told_logged_and_the_desk_goes_on(
+    desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk.receive("phone", "ikaihmiset", "853")
+    monkeypatch.setattr(Desk, "take_next", broken)
+    log = db_path.parent / ERROR_LOG
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        assert isinstance(app.screen, QueueScreen)  # still at the queue, nothing taken
+        assert failed_text("fi", "take", log) in told(app)
+        assert "Yhteydenoton ottaminen" in failed_text("fi", "take", log)
+        await keys(pilot, "h")  # the desk goes on: the next key works
+        assert isinstance(app.screen, HandoversScreen)
+    assert app.return_code in (None, 0)
+    text = log.read_text(encoding="utf-8")
+    assert "Testi Työntekijä" in text and "take" in text
+    assert "Traceback" in text and "take_next" in text and "disk I/O error" in text
+    assert stat.S_IMODE(log.stat().st_mode) == 0o600
+
+
+async def test_a_failing_save_in_a_dialog_keeps_it_open_and_speaks_swedish(
+    desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    assert desk.take(contact_id)
+    monkeypatch.setattr(Desk, "schedule_callback", broken)
+    app = app_for(desk, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f8")
+        assert isinstance(app.screen, CallbackScreen)
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, CallbackScreen)  # what was typed is still there
+        assert failed_text("sv", "callback", db_path.parent / ERROR_LOG) in told(app)
+        await keys(pilot, "escape")
+        assert not isinstance(app.screen, CallbackScreen)
+    assert "schedule_callback" in (db_path.parent / ERROR_LOG).read_text(encoding="utf-8")
+
+
+async def test_the_same_failure_every_second_is_told_and_logged_once(
+    desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        monkeypatch.setattr(Desk, "queue", broken)
+        for _ in range(3):  # as the queue's tick does when the disk has gone bad
+            queue.refresh_queue(force=True)
+            await settle(pilot)
+        failed = failed_text("fi", "queue", db_path.parent / ERROR_LOG)
+        assert told(app).count(failed) == 1
+    assert (db_path.parent / ERROR_LOG).read_text(encoding="utf-8").count("Traceback") == 1
