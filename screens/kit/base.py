@@ -30,7 +30,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from functools import wraps
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
 from ohjaaja.screens.kit.widgets import T, TitleBar, steady_cursors
@@ -76,7 +76,8 @@ def db_work(
                 exit_on_error=False, exclusive=exclusive, thread=True,
             )  # fmt: skip
 
-        return start
+        # functools.wraps types its result as its own wrapper, not as `start`'s signature.
+        return cast("Callable[Concatenate[Node, P], Worker[None]]", start)
 
     return decorate
 
