@@ -136,6 +136,27 @@ def hetu_owner(conn: sqlite3.Connection, hetu: str) -> str | None:
     return row[0] if row else None
 
 
+def names_by_hetu(conn: sqlite3.Connection, codes: list[str], chunk: int = 500) -> dict[str, str]:
+    """Identity code -> folded name of the clients holding one of these codes."""
+    found: dict[str, str] = {}
+    for start in range(0, len(codes), chunk):
+        part = codes[start : start + chunk]
+        marks = ", ".join("?" for _ in part)
+        found.update(
+            conn.execute(f"SELECT hetu, search_name FROM client WHERE hetu IN ({marks})", part)
+        )
+    return found
+
+
+def person_exists(conn: sqlite3.Connection, search_name: str, birth_date: str | None) -> bool:
+    """A client with this folded name and birth date (or none known), not deleted."""
+    row = conn.execute(
+        "SELECT 1 FROM client WHERE search_name = ? AND birth_date IS ? AND deleted = 0",
+        (search_name, birth_date),
+    ).fetchone()
+    return row is not None
+
+
 def same_name_and_birth(
     conn: sqlite3.Connection, search_name: str, birth_date: str, other_than: str | None
 ) -> str | None:

@@ -29,6 +29,10 @@ def upsert_lines(conn: sqlite3.Connection, rows: Iterable[dict[str, Any]]) -> No
     )
 
 
+def municipality_codes(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT code FROM municipality")}
+
+
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])

@@ -22,7 +22,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ohjaaja.db.engine import transaction
+from ohjaaja.db import clients as client_rows
+from ohjaaja.db.bulk import insert_many
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.text import fold
 from ohjaaja.domain.clients import FieldError, validate_client
@@ -45,7 +46,6 @@ COLUMNS = (
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a tab or a quoted line break may stay
-CHUNK = 500  # identity codes looked up per query
 
 
 class ImportFileError(Exception):
@@ -138,8 +138,7 @@ def read_register(path: Path) -> Register:
 def import_clients(desk: Desk, register: Register) -> ImportReport:
     header = register.header
     report = ImportReport(warnings=register.warnings)
-    with desk._lock:
-        municipalities = {r[0] for r in desk.conn.execute("SELECT code FROM municipality")}
+    municipalities = desk.municipality_codes()
     accepted: list[tuple[int, Any]] = []
     for row in register.rows:
         count = row.fields
@@ -192,8 +191,8 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
     now = to_iso(desk.clock.now())
     reason = f"import:{path.name}"
     clients, phones, audits, mutations = [], [], [], []
-    with desk._lock, transaction(desk.conn) as conn:
-        known_codes = _existing_codes(conn, [c.hetu for _, c in accepted if c.hetu])
+    with desk.writing() as conn:
+        known_codes = client_rows.names_by_hetu(conn, [c.hetu for _, c in accepted if c.hetu])
         seen_codes: dict[str, str] = {}
         seen_people: set[tuple[str, str | None]] = set()
         for line, clean in accepted:
@@ -211,7 +210,7 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
                         )
                     continue
                 seen_codes[clean.hetu] = name
-            elif (name, born) in seen_people or _same_person(conn, name, born):
+            elif (name, born) in seen_people or client_rows.person_exists(conn, name, born):
                 report.unchanged += 1
                 continue
             seen_people.add((name, born))
@@ -234,37 +233,9 @@ def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: Impo
                 ("client.create", {"client": client, "phone": first, "phones": own_phones[1:]})
             )
             mutations.append(("audit.append", audit))
-        _insert(conn, "client", clients)
-        _insert(conn, "client_phone", phones)
-        _insert(conn, "audit", audits)
+        insert_many(conn, "client", clients)
+        insert_many(conn, "client_phone", phones)
+        insert_many(conn, "audit", audits)
         record_many(conn, mutations, now, desk.worker_id)
     report.imported = len(clients)
     report.problems.sort(key=lambda problem: problem.line)
-
-
-def _existing_codes(conn: Any, codes: list[str]) -> dict[str, str]:
-    """Identity code -> folded name of the clients already holding one of these codes."""
-    found: dict[str, str] = {}
-    for start in range(0, len(codes), CHUNK):
-        chunk = codes[start : start + CHUNK]
-        marks = ", ".join("?" for _ in chunk)
-        found.update(
-            conn.execute(f"SELECT hetu, search_name FROM client WHERE hetu IN ({marks})", chunk)
-        )
-    return found
-
-
-def _same_person(conn: Any, name: str, born: str | None) -> bool:
-    row = conn.execute(
-        "SELECT 1 FROM client WHERE search_name = ? AND birth_date IS ? AND deleted = 0",
-        (name, born),
-    ).fetchone()
-    return row is not None
-
-
-def _insert(conn: Any, table: str, rows: list[dict[str, Any]]) -> None:
-    if not rows:
-        return
-    columns = list(rows[0])
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
-    conn.executemany(sql, ([row[c] for c in columns] for row in rows))

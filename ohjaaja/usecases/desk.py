@@ -8,10 +8,11 @@ length of its transaction and returns plain values.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -23,7 +24,13 @@ from ohjaaja.db import outbox
 from ohjaaja.db.engine import connect, data_version, file_problem, transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.migrate import migrate
-from ohjaaja.db.reference import get_meta, set_meta, upsert_lines, upsert_municipalities
+from ohjaaja.db.reference import (
+    get_meta,
+    municipality_codes,
+    set_meta,
+    upsert_lines,
+    upsert_municipalities,
+)
 from ohjaaja.db.workers import ensure_worker
 from ohjaaja.domain import reference
 from ohjaaja.domain.clients import FieldError
@@ -131,6 +138,17 @@ class Desk(ClientUseCases, CatalogueUseCases, HandoverUseCases, FormDraftUseCase
     def close(self) -> None:
         with self._lock:
             self.conn.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the desk's lock, for work done in bulk (a client
+        register imported) through the db modules."""
+        with self._lock, transaction(self.conn) as conn:
+            yield conn
+
+    def municipality_codes(self) -> set[str]:
+        with self._lock:
+            return municipality_codes(self.conn)
 
     # -- time -------------------------------------------------------------
     def _start_of_day(self) -> str:
