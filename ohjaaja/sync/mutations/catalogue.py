@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ohjaaja.db.catalogue import TABLES
 from ohjaaja.sync.mutations.base import (
     Actor,
     Outcome,
@@ -18,11 +19,9 @@ from ohjaaja.sync.mutations.base import (
 )
 from ohjaaja.sync.rows import Invalid
 
-# In the order a desk can store them: an organisation before its services,
-# a service and a place before the link between them.
-CATALOGUE_TABLES = (
-    "organization", "location", "service", "service_at_location", "catalogue_phone", "schedule"
-)  # fmt: skip
+# In the order a desk can store them (an organisation before its services, a service
+# and a place before the link between them): the desk's own list, one for both.
+CATALOGUE_TABLES = TABLES
 
 
 def parse_put(args: Mapping[str, Any]) -> Parsed:
