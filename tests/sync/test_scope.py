@@ -37,12 +37,18 @@ def region(server: Server, tmp: Path, clock: FixedClock) -> tuple[Site, str, str
     return regional, aino, kalle, turku, kaarina
 
 
+def local_desk(server: Server, tmp: Path, clock: FixedClock, name: str, code: str) -> Site:
+    """A desk of one municipality, synced once."""
+    site = Site(server, tmp, name, clock, reach=Reach(frozenset({code})))
+    site.sync.sync_once()
+    return site
+
+
 def test_a_desk_is_sent_only_what_its_reach_covers(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     regional, aino, kalle, turku, kaarina = region(server, tmp_path, clock)
-    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
-    local.sync.sync_once()
+    local = local_desk(server, tmp_path, clock, "turku", TURKU)
     assert ids(local, "client") == {aino}
     assert ids(local, "client_phone", f"client_id = '{kalle}'") == set()
     assert {turku} <= ids(local, "contact") and kaarina not in ids(local, "contact")
@@ -85,8 +91,7 @@ def test_a_row_that_leaves_a_desks_scope_is_removed_there(
     regional.desk.attach_client(contact, aino)
     regional.desk.release(contact)
     regional.sync.sync_once()
-    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
-    local.sync.sync_once()
+    local = local_desk(server, tmp_path, clock, "turku", TURKU)
     assert aino in ids(local, "client") and contact in ids(local, "contact")
 
     values = regional.desk.client_card(aino, "search").form_values()
@@ -117,8 +122,7 @@ def test_every_disclosure_is_on_the_clients_trail(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     regional, aino, kalle, *_ = region(server, tmp_path, clock)
-    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
-    local.sync.sync_once()
+    local = local_desk(server, tmp_path, clock, "turku", TURKU)
     store = server.admin()
     looks, trail = store.trail(aino)
     _, kalles = store.trail(kalle)
@@ -142,8 +146,7 @@ def test_a_refused_registration_shows_no_client_outside_the_reach(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     regional, _aino, kalle, *_ = region(server, tmp_path, clock)
-    local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
-    local.sync.sync_once()
+    local = local_desk(server, tmp_path, clock, "turku", TURKU)
     # Kalle lives in Kaarina: the Turku desk registers him again, with his code.
     again = local.desk.create_client({**KALLE, "municipality_code": TURKU}).client_id
     assert again
@@ -195,8 +198,7 @@ def test_a_desk_cannot_act_on_what_it_may_not_see(
     """Found in review: through an alias, a claim or a registration, a desk of one
     municipality reached clients and contacts of another."""
     regional, aino, _kalle, turku_contact, _ = region(server, tmp_path, clock)
-    kaarina = Site(server, tmp_path, "kaarina", clock, reach=Reach(frozenset({KAARINA})))
-    kaarina.sync.sync_once()
+    kaarina = local_desk(server, tmp_path, clock, "kaarina", KAARINA)
     me = kaarina.worker
     alias = {"id": "alias-1", "last_name": "X", "first_names": "Y", "hetu": AINO["hetu"],
              "created_at": "2026-12-01T10:00:00.000000Z",
