@@ -213,6 +213,15 @@ def test_a_desk_cannot_act_on_what_it_may_not_see(
          "args": {"id": turku_contact, "worker_id": worker_id(me),
                   "at": "2026-12-01T10:00:00.000000Z"}},
     ])  # fmt: skip
+    own = {**alias, "id": "own-1", "hetu": None, "municipality_code": KAARINA}
+    guessed = hostile_push(server, kaarina, [
+        {"seq": 4, "mutation_id": "h4", "name": "client.create", "worker": me,
+         "args": {"client": own}},
+        {"seq": 5, "mutation_id": "h5", "name": "client.update", "worker": me,
+         "args": {"id": "own-1", "worker_id": worker_id(me), "changes": {"hetu": AINO["hetu"]}}},
+    ])  # fmt: skip
+    assert guessed[0]["status"] == "applied"
+    assert guessed[1]["result"]["reason"] == "hetu_taken" and "existing" not in guessed[1]["result"]
     registered, moved, claimed = answers
     assert registered["status"] == "rejected" and registered["result"]["reason"] == "hetu_taken"
     assert "existing" not in registered["result"] and "current" not in registered["result"]
@@ -220,6 +229,12 @@ def test_a_desk_cannot_act_on_what_it_may_not_see(
     assert claimed["status"] == "rejected" and claimed["result"]["code"] == 404
     kaarina.sync.sync_once()
     assert aino not in ids(kaarina, "client") and turku_contact not in ids(kaarina, "contact")
+    store = server.admin()
+    _, trail = store.trail(aino)
+    store.close()
+    checks = [e for e in trail if e["event"] == "identity_check"]
+    assert [(e["desk"], e["detail"]["refused"]) for e in checks] == [
+        ("kaarina", "alias-1"), ("kaarina", "own-1")]  # fmt: skip
     regional.sync.sync_once()
     status = regional.desk.conn.execute("SELECT status FROM contact WHERE id = ?", (turku_contact,))
     assert status.fetchone()[0] == "waiting"

@@ -123,8 +123,10 @@ def apply_update(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     if row["hetu"] and not hetu and "admin" not in actor.roles:
         return Rejection("forbidden", {"field": "hetu", "why": "only an admin clears an identity "
                          "code"}, current=current, code=403)  # fmt: skip
-    if hetu and hetu != row["hetu"] and store.claim_hetu(hetu, client_id) != client_id:
-        return Rejection("hetu_taken", {"id": client_id, "field": "hetu"}, current=current)
+    holder = store.claim_hetu(hetu, client_id) if hetu and hetu != row["hetu"] else client_id
+    if holder != client_id:
+        return Rejection("hetu_taken", {"id": client_id, "field": "hetu", "existing": holder},
+                         current=current)  # fmt: skip
     if row["hetu"] and hetu != row["hetu"]:
         store.free_hetu(row["hetu"], client_id)
     writes = [Write("client", client_id, bump(row, changes))] if changes else []

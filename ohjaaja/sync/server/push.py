@@ -185,6 +185,12 @@ def _answer(
         return "rejected", {"reason": "unknown", "code": 404, "id": exc.args[1]}
     if isinstance(outcome, Rejection):
         holder = outcome.detail.get("existing")
+        if isinstance(holder, str) and outcome.reason == "hetu_taken":
+            # Whoever tries a code someone holds learns that it is held: on the holder's
+            # trail, so guessing codes shows in the access log.
+            context = store.writer.context or {}
+            store.writer.trail(holder, "identity_check", item.name, [context.get("worker")],
+                               {"refused": outcome.detail.get("id")})  # fmt: skip
         if isinstance(holder, str) and _hidden(store, "client", holder):
             # A code held by a client outside this desk's reach: said, but not whose.
             outcome = replace(outcome, detail={k: v for k, v in outcome.detail.items()

@@ -24,7 +24,7 @@ Row = dict[str, Any]
 @dataclass(frozen=True)
 class Entry:
     at: str
-    event: str  # look, change, disclosure, access_log
+    event: str  # look, change, disclosure, identity_check, access_log
     action: str  # what the desk recorded, the mutation, 'pull', 'answer', 'read'
     desk: str  # the token's name ('' for a look: the audit row names its worker)
     workers: tuple[str, ...]
@@ -101,7 +101,9 @@ def _pattern(entry: Entry) -> tuple[str, str, dict[str, Any], list[dict[str, Any
         return ("PatientCreate" if made else "PatientUpdate"), code[0].upper(), _REST, [
             {"system": _INTERACTION, "code": code}
         ]  # fmt: skip
-    if entry.event == "look" and entry.action in ("search", "query"):
+    if entry.event == "identity_check" or (
+        entry.event == "look" and entry.action in ("search", "query")
+    ):
         return "PatientQuery", "E", _REST, [{"system": _INTERACTION, "code": "search"}]
     return "PatientRead", "R", _REST, [{"system": _INTERACTION, "code": "read"}]
 
