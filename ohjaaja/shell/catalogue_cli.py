@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ohjaaja.domain.clock import SystemClock
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_path, write_json, write_package
+from ohjaaja.shell.opening import open_desk
 from ohjaaja.shell.settings import default_worker
-from ohjaaja.usecases.desk import Desk, DeskOpenError
+from ohjaaja.usecases.desk import Desk
 
 
 def run_catalogue(args: argparse.Namespace, database: Path) -> int:
@@ -25,13 +25,8 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
             print(f"{exc}", file=sys.stderr)
             print("nothing was imported", file=sys.stderr)
             return 1
-    try:
-        desk = Desk(
-            database, SystemClock(), args.worker or default_worker(), roles=("admin",),
-            training=args.training,
-        )  # fmt: skip
-    except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+    desk = open_desk(database, args.worker or default_worker(), ("admin",), args.training)
+    if desk is None:
         return 2
     try:
         if reading is not None:

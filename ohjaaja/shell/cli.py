@@ -517,17 +517,13 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
 
 def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
     from ohjaaja.shell.app import make_app
-    from ohjaaja.usecases.desk import Desk, DeskOpenError
+    from ohjaaja.shell.opening import open_desk
 
     settings = _settings(args, database)
-    try:
-        roles = ("guidance", "admin") if settings.admin else ("guidance",)
-        desk = Desk(
-            database, SystemClock(), settings.worker_name, roles, settings.training,
-            teams=settings.teams or default_teams(settings.lines),
-        )  # fmt: skip
-    except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+    roles = ("guidance", "admin") if settings.admin else ("guidance",)
+    desk = open_desk(database, settings.worker_name, roles, settings.training,
+                     teams=settings.teams or default_teams(settings.lines))  # fmt: skip
+    if desk is None:
         return 2
     simulator = None
     if simulate:
@@ -655,16 +651,14 @@ def describe(report: Any) -> str:
 
 
 def print_queue(args: argparse.Namespace) -> int:
-    from ohjaaja.usecases.desk import Desk, DeskOpenError
+    from ohjaaja.shell.opening import open_desk
 
     database = args.database or default_database()
     if not database.exists():
         print(f"ohjaaja: no database at {database}", file=sys.stderr)
         return 2
-    try:
-        desk = Desk(database, SystemClock(), default_worker(), training=args.training)
-    except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+    desk = open_desk(database, default_worker(), training=args.training)
+    if desk is None:
         return 2
     try:
         entries = desk.queue(args.lines or None, limit=100_000)

@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ohjaaja.domain.clients import age_on
-from ohjaaja.domain.clock import SystemClock, local
+from ohjaaja.domain.clock import local
 from ohjaaja.exchange.exports import write_private
+from ohjaaja.shell.opening import open_desk
 from ohjaaja.shell.settings import default_worker
-from ohjaaja.usecases.desk import Desk, DeskOpenError
+from ohjaaja.usecases.desk import Desk
 
 if TYPE_CHECKING:
     from ohjaaja.exchange.client_import import Register
@@ -30,12 +31,8 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             print("imported 0, unchanged 0, rejected 0")
             return 2
-    try:
-        desk = Desk(
-            database, SystemClock(), args.worker or default_worker(), training=args.training
-        )
-    except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+    desk = open_desk(database, args.worker or default_worker(), training=args.training)
+    if desk is None:
         return 2
     try:
         if register is not None:

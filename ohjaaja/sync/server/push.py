@@ -188,8 +188,8 @@ def _answer(
         if isinstance(holder, str) and outcome.reason == "hetu_taken":
             # Whoever tries a code someone holds learns that it is held: on the holder's
             # trail, so guessing codes shows in the access log.
-            context = store.writer.context or {}
-            store.writer.trail(holder, "identity_check", item.name, [context.get("worker")],
+            worker = str((store.writer.context or {}).get("worker") or "")
+            store.writer.trail(holder, "identity_check", item.name, [worker],
                                {"refused": outcome.detail.get("id")})  # fmt: skip
         if isinstance(holder, str) and _hidden(store, "client", holder):
             # A code held by a client outside this desk's reach: said, but not whose.
