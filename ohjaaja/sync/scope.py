@@ -24,7 +24,7 @@ Audit rows go up and are read on the server (the access log); no desk pulls them
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +48,6 @@ class Scope:
 
     def __and__(self, other: Scope) -> Scope:
         return Scope(_meet(self.munis, other.munis), _meet(self.lines, other.lines))
-
-
-EVERYWHERE = Scope()
 
 
 @dataclass(frozen=True)
@@ -155,13 +152,6 @@ _REFS: dict[str, dict[str, str]] = {
 def _codes(*values: Any) -> frozenset[str] | None:
     found = frozenset(v for v in values if isinstance(v, str) and v)
     return found or None
-
-
-def parents(table: str, row: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """(table, id) of each row of client data this row refers to."""
-    for column in TABLES.get(table, ()):
-        if column.ref in CLIENT_DATA and isinstance(row.get(column.name), str):
-            yield column.ref, row[column.name]
 
 
 # (child table, column) of each row of client data that refers to a table's rows:

@@ -35,11 +35,10 @@ def scope_row(writer: Writer, table: str, row_id: str, data: Row) -> RowScope:
         return RowScope("audit", subject=client if isinstance(client, str) else None)
     if table not in CLIENT_DATA:
         return RowScope()
-    stored: dict[tuple[str, str], RowScope | None] = {}
 
     def scope_of(target: str, target_id: str) -> Scope | None:
-        found = stored.setdefault((target, target_id), writer.scope_of(target, target_id))
-        return None if found is None else Scope(decode(found.munis), decode(found.lines))
+        found = writer.scope_of(target, target_id)  # read once a transaction
+        return None if found is None else _scope(found)
 
     scope, anchor = anchored(table, data, scope_of)
     found: list[tuple[str, str]] = []
@@ -47,19 +46,21 @@ def scope_row(writer: Writer, table: str, row_id: str, data: Row) -> RowScope:
     blind: list[list[Any]] = []
     for column, target in references(table).items():
         value = data.get(column)
-        if not isinstance(value, str) or scope_of(target, value) is None:
+        parent = writer.scope_of(target, value) if isinstance(value, str) else None
+        if parent is None:
             continue
-        parent = stored[(target, value)]
-        assert parent is not None
-        found.append((target, value))
+        found.append((target, str(value)))
         subjects.append(parent.subject)
-        target_scope = Scope(decode(parent.munis), decode(parent.lines))
-        if column != anchor and not covers(target_scope, scope):
+        if column != anchor and not covers(_scope(parent), scope):
             blind.append([column, parent.munis, parent.lines])
     return RowScope(
         "client", encode(scope.munis), encode(scope.lines), subject(table, data, subjects),
         tuple(found), json.dumps(blind) if blind else None,
     )  # fmt: skip
+
+
+def _scope(stored: RowScope) -> Scope:
+    return Scope(decode(stored.munis), decode(stored.lines))
 
 
 def reach_of(who: TokenInfo) -> Reach:
@@ -69,7 +70,7 @@ def reach_of(who: TokenInfo) -> Reach:
 def sees(reach: Reach, scope: RowScope) -> bool:
     if scope.kind == "shared":
         return True
-    return scope.kind == "client" and reach.sees(Scope(decode(scope.munis), decode(scope.lines)))
+    return scope.kind == "client" and reach.sees(_scope(scope))
 
 
 def served(reach: Reach, rows: list[Row], exits: list[Exit]) -> list[Row]:
