@@ -88,7 +88,7 @@ def load_handovers(path: str | Path, clock: Clock, training: bool = False) -> No
     from datetime import timedelta
 
     from ohjaaja.usecases.desk import Desk
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
     colleague = Desk(path, clock, "Virtanen Liisa", training=training)
     try:
@@ -111,20 +111,20 @@ def load_handovers(path: str | Path, clock: Clock, training: bool = False) -> No
         for (client_id, _), (team, note, urgency, hours, warm) in zip(
             someone, wanted, strict=False
         ):
-            colleague.create_handover(
+            colleague.handovers.create_handover(
                 HandoverForm(
                     client_id=client_id, to_team=team, note=note, urgency=urgency, warm=warm,
                     situation=note, due_at=now + timedelta(hours=hours),
                 )
             )  # fmt: skip
         if someone:
-            colleague.create_notification(
+            colleague.handovers.create_notification(
                 "elderly_services",
                 {"subject": someone[0][1], "concern": "Naapuri huolissaan, ei ole nähty ulkona",
                  "observed": ["food", "cannot_cope"]},
                 None, someone[0][0], "853",
             )  # fmt: skip
-        colleague.hand_over_shift(
+        colleague.handovers.hand_over_shift(
             "Yöllä kaksi päivystyskäyntiä, molemmat hoidettu; yksi siirto odottaa."
         )
     finally:

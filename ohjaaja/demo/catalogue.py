@@ -19,7 +19,7 @@ from ohjaaja.domain.hours import expand_days
 from ohjaaja.domain.phones import normalise_phone
 from ohjaaja.domain.schedules import WeeklyHours, parse_time
 from ohjaaja.exchange.hsds import derived_id
-from ohjaaja.usecases.catalogue_desk import write_catalogue
+from ohjaaja.usecases.catalogue import write_catalogue
 
 SOURCE = reference.FIXTURES / "catalogue.json"
 

@@ -186,7 +186,7 @@ def _check(values: dict[str, str], municipalities: set[str]) -> list[FieldError]
 
 def _store(desk: Desk, path: Path, accepted: list[tuple[int, Any]], report: ImportReport) -> None:
     """Insert the new people in one transaction; count the ones already there."""
-    from ohjaaja.usecases.client_desk import phone_row
+    from ohjaaja.usecases.clients import phone_row
 
     now = to_iso(desk.clock.now())
     reason = f"import:{path.name}"

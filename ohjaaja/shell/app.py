@@ -22,7 +22,8 @@ from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
 from ohjaaja.shell.settings import Settings
-from ohjaaja.usecases.desk import ContactView, Desk, LostClaim
+from ohjaaja.usecases.contacts import ContactView, LostClaim
+from ohjaaja.usecases.desk import Desk
 
 SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
 FOLLOW_RETRY_SECONDS = 60.0
@@ -95,7 +96,7 @@ class OhjaajaApp(App[None]):
 
     @db_work("open_contact", group="open-contact")
     def _open_contact(self, contact_id: str) -> None:
-        contact = self.desk.contact(contact_id)
+        contact = self.desk.contacts.contact(contact_id)
         self.call_from_thread(self._push_contact, contact)
 
     def _push_contact(self, contact: ContactView) -> None:
@@ -107,11 +108,11 @@ class OhjaajaApp(App[None]):
     def resume_open_contact(self) -> None:
         """After a restart (or with 'o'): first a contact another desk won that this
         worker has not yet seen, else back to the contact this worker left open."""
-        lost = self.desk.lost_claims()
+        lost = self.desk.contacts.lost_claims()
         if lost:
             self.call_from_thread(self._push_lost, lost[0])
             return
-        open_contacts = self.desk.my_open_contacts()
+        open_contacts = self.desk.contacts.my_open_contacts()
         if open_contacts:
             self.call_from_thread(self._push_contact, open_contacts[0])
 
@@ -293,7 +294,7 @@ class OhjaajaApp(App[None]):
     def _arrive(self) -> None:
         assert self.simulator is not None
         arrival = self.simulator.arrival(self.desk.clock.now())
-        self.desk.receive(
+        self.desk.contacts.receive(
             arrival.channel,
             arrival.line,
             arrival.municipality_code,

@@ -48,7 +48,7 @@ def read_catalogue(path: Path, language: str) -> Reading:
 
 
 def import_reading(desk: Desk, reading: Reading) -> int:
-    report, errors = desk.save_catalogue(
+    report, errors = desk.catalogue.save_catalogue(
         list(reading.organizations.values()), list(reading.services.values())
     )
     for error in errors:
@@ -68,10 +68,10 @@ def import_reading(desk: Desk, reading: Reading) -> int:
 
 
 def export(desk: Desk, directory: Path, form: str) -> int:
-    organizations = {o.id: o for o in desk.organizations()}
+    organizations = {o.id: o for o in desk.catalogue.organizations()}
     services = [
         service_object(service, organizations[service.organization_id])
-        for service in desk.all_services()
+        for service in desk.catalogue.all_services()
     ]
     orgs = [organization_object(o) for o in organizations.values()]
     writer = write_package if form == "csv" else write_json

@@ -529,7 +529,7 @@ def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
     if simulate:
         from ohjaaja.demo.simulator import ArrivalSimulator
 
-        phones = desk.known_phones(1500)
+        phones = desk.clients.known_phones(1500)
         simulator = ArrivalSimulator(seed=None, known_phones=phones)
     app = make_app(desk, settings, simulator)
     try:
@@ -661,7 +661,7 @@ def print_queue(args: argparse.Namespace) -> int:
     if desk is None:
         return 2
     try:
-        entries = desk.queue(args.lines or None, limit=100_000)
+        entries = desk.contacts.queue(args.lines or None, limit=100_000)
     finally:
         desk.close()
     rows = [

@@ -57,12 +57,12 @@ def import_file(desk: Desk, register: Register) -> int:
 
 
 def find(desk: Desk, args: argparse.Namespace) -> int:
-    from ohjaaja.usecases.client_desk import PAGE_SIZE
+    from ohjaaja.usecases.clients import PAGE_SIZE
 
     if args.page < 1:
         print("ohjaaja: --page counts from 1", file=sys.stderr)
         return 2
-    page = desk.search_clients(
+    page = desk.clients.search_clients(
         args.query, args.municipality, offset=(args.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
     )
     today = local(desk.clock.now()).date()
@@ -101,7 +101,7 @@ def find(desk: Desk, args: argparse.Namespace) -> int:
 
 def access_log(desk: Desk, args: argparse.Namespace) -> int:
     try:
-        text = desk.export_access_log(args.client_id, args.reason)
+        text = desk.clients.export_access_log(args.client_id, args.reason)
     except KeyError:
         print(f"ohjaaja: no client {args.client_id}", file=sys.stderr)
         return 1

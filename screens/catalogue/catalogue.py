@@ -19,9 +19,10 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Input, Select
 
 from ohjaaja.domain.catalogue import SECTORS, SERVICE_CHANNELS, SERVICE_LANGUAGES
+from ohjaaja.domain.clock import local
 from ohjaaja.domain.reference import lines
 from ohjaaja.i18n import t
-from ohjaaja.usecases.catalogue_desk import Filters, ServiceHit
+from ohjaaja.usecases.catalogue import Filters, ServiceHit, unverified
 from ohjaaja.usecases.desk import Desk
 
 
@@ -181,7 +182,8 @@ class CatalogueScreen(DeskScreen[None]):
             channel=value("channel"),
             free=None if cost is None else cost == "free",
         )
-        return self.desk.unverified_filter(chosen) if self.unverified_only else chosen
+        today = local(self.desk.clock.now()).date()
+        return unverified(chosen, today) if self.unverified_only else chosen
 
     def search(self) -> None:
         text = self.query_one("#query", Input).value
@@ -190,7 +192,7 @@ class CatalogueScreen(DeskScreen[None]):
 
     @db_work("service_search", group="catalogue-search", exclusive=True)
     def _search(self, text: str, filters: Filters, open_now: bool) -> None:
-        hits = self.desk.search_services(text, filters, self.language, open_now)
+        hits = self.desk.catalogue.search_services(text, filters, self.language, open_now)
         self.app.call_from_thread(self._show, hits)
 
     def _show(self, hits: list[ServiceHit]) -> None:
@@ -241,7 +243,7 @@ class CatalogueScreen(DeskScreen[None]):
     @db_work("offer", group="offer")
     def _offer(self, hit: ServiceHit) -> None:
         assert self.context is not None
-        self.desk.offer_service(self.context.contact_id, hit.id, self.context.language)
+        self.desk.catalogue.offer_service(self.context.contact_id, hit.id, self.context.language)
         self.app.call_from_thread(self._offered, hit)
 
     def _offered(self, hit: ServiceHit) -> None:

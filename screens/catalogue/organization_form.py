@@ -63,7 +63,7 @@ class OrganizationFormScreen(DeskModal[str | None]):
 
     @db_work("organization_save", group="organization-save", exclusive=True)
     def _save(self, values: dict[str, str]) -> None:
-        saved = self.desk.save_organization_form(values, self.organization)
+        saved = self.desk.catalogue.save_organization_form(values, self.organization)
         self.app.call_from_thread(self._after_save, *saved)
 
     def _after_save(self, organization_id: str | None, problems: list[tuple[str, str]]) -> None:

@@ -108,7 +108,7 @@ class ServiceDetailScreen(CardScreen[bool]):
 
     @db_work("service", group="service-load", exclusive=True)
     def load(self) -> None:
-        found = self.desk.service(self.service_id)
+        found = self.desk.catalogue.service(self.service_id)
         self.app.call_from_thread(self._loaded, found)
 
     def _loaded(self, found: tuple[Service, Organization] | None) -> None:
@@ -132,7 +132,9 @@ class ServiceDetailScreen(CardScreen[bool]):
     @db_work("offer", group="offer")
     def _offer(self) -> None:
         assert self.context is not None
-        self.desk.offer_service(self.context.contact_id, self.service_id, self.context.language)
+        self.desk.catalogue.offer_service(
+            self.context.contact_id, self.service_id, self.context.language
+        )
         self.app.call_from_thread(self._offered)
 
     def _offered(self) -> None:
@@ -152,7 +154,7 @@ class ServiceDetailScreen(CardScreen[bool]):
 
     @db_work("verify_service", group="service-verify")
     def _verify(self) -> None:
-        self.desk.mark_verified(self.service_id)
+        self.desk.catalogue.mark_verified(self.service_id)
         self.app.call_from_thread(self.load)
         self.app.call_from_thread(
             self.query_one("#status", Static).update, t("service.verified_now")

@@ -56,6 +56,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         super().__init__()
         self.desk = desk
         self.service = service
+        self._organizations: list[Organization] = []
         self.prefill: dict[str, Any] = service_form_values(service) if service else {
             "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
         }  # fmt: skip
@@ -64,10 +65,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
         title = "title.edit_service" if self.service else "title.new_service"
         yield TitleBar(title, self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
-            organizations = [
-                (text_in(o.name, get_language()), o.id) for o in self.desk.organizations()
-            ]
-            yield self._select("organization_id", organizations)
+            # Filled by a worker once mounted (the database is not read on the UI thread).
+            organizations = Select[str]([], id="organization_id", compact=True, prompt="—")
+            yield field_row("service_form.organization_id", organizations, "error-organization_id")
             for name in TEXT_FIELDS:
                 value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
@@ -99,6 +99,19 @@ class ServiceFormScreen(DeskScreen[str | None]):
     def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         self.query_one("#organization_id", Select).focus()
+        self._load_organizations(self.prefill.get("organization_id"))
+
+    @db_work("organizations", group="service-organizations", exclusive=True)
+    def _load_organizations(self, chosen: str | None) -> None:
+        found = self.desk.catalogue.organizations()
+        self.app.call_from_thread(self._show_organizations, found, chosen)
+
+    def _show_organizations(self, found: list[Organization], chosen: str | None) -> None:
+        self._organizations = found
+        select = self.query_one("#organization_id", Select)
+        select.set_options([(text_in(o.name, get_language()), o.id) for o in found])
+        if chosen in {o.id for o in found}:
+            select.value = chosen
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
@@ -115,7 +128,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     @db_work("service_save", group="service-save", exclusive=True)
     def _save(self, values: dict[str, Any]) -> None:
-        saved = self.desk.save_service_form(values, self.service)
+        saved = self.desk.catalogue.save_service_form(values, self.service)
         self.app.call_from_thread(self._after_save, *saved)
 
     def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
@@ -138,7 +151,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     def action_edit_organization(self) -> None:
         selected = self.query_one("#organization_id", Select).value
-        found = [o for o in self.desk.organizations() if o.id == selected]
+        found = [o for o in self._organizations if o.id == selected]
         if found:
             self._organization_form(found[0])
 
@@ -153,12 +166,8 @@ class ServiceFormScreen(DeskScreen[str | None]):
         )
 
     def _organization_saved(self, organization_id: str | None) -> None:
-        if organization_id is None:
-            return
-        options = [(text_in(o.name, get_language()), o.id) for o in self.desk.organizations()]
-        select = self.query_one("#organization_id", Select)
-        select.set_options(options)
-        select.value = organization_id
+        if organization_id is not None:
+            self._load_organizations(organization_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -15,7 +15,7 @@ from ohjaaja.domain.clients import reason_text
 from ohjaaja.domain.clock import local
 from ohjaaja.exchange import exports
 from ohjaaja.i18n import t
-from ohjaaja.usecases.client_desk import AccessEntry
+from ohjaaja.usecases.clients import AccessEntry
 from ohjaaja.usecases.desk import Desk
 
 
@@ -52,7 +52,7 @@ class AccessLogScreen(DeskScreen[None]):
 
     @db_work("access_log", group="access-log", exclusive=True)
     def load(self) -> None:
-        entries = self.desk.access_log(self.client_id)
+        entries = self.desk.clients.access_log(self.client_id)
         self.app.call_from_thread(self._show, entries)
 
     def _show(self, entries: list[AccessEntry]) -> None:
@@ -76,7 +76,7 @@ class AccessLogScreen(DeskScreen[None]):
 
     @db_work("access_log_export", group="access-log", exclusive=True)
     def _export(self) -> None:
-        text = self.desk.export_access_log(self.client_id, t("log.export_reason"))
+        text = self.desk.clients.export_access_log(self.client_id, t("log.export_reason"))
         path = export_path(self.desk, f"access-log-{self.client_id}", "csv")
         exports.write_private(path, text)
         self.app.call_from_thread(self._exported, path)

@@ -25,7 +25,7 @@ from ohjaaja.domain.clients import age_on, finnish_date
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.i18n import t
-from ohjaaja.usecases.client_desk import ClientCard
+from ohjaaja.usecases.clients import ClientCard
 from ohjaaja.usecases.desk import Desk
 
 TIMELINE_NOTE = 70  # characters of a contact's note shown on the card
@@ -150,7 +150,7 @@ class ClientCardScreen(DeskScreen[str | None]):
 
     @db_work("client_card", group="card", exclusive=True)
     def load(self) -> None:
-        card = self.desk.client_card(self.client_id, self.reason)
+        card = self.desk.clients.client_card(self.client_id, self.reason)
         self.app.call_from_thread(self._loaded, card)
 
     def _loaded(self, card: ClientCard) -> None:
@@ -182,7 +182,7 @@ class ClientCardScreen(DeskScreen[str | None]):
 
     @db_work("reveal", group="card")
     def _reveal(self, reason: str) -> None:
-        code = self.desk.reveal_hetu(self.client_id, reason)
+        code = self.desk.clients.reveal_hetu(self.client_id, reason)
         self.app.call_from_thread(self._revealed, code)
 
     def _revealed(self, code: str | None) -> None:

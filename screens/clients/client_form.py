@@ -18,7 +18,7 @@ from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import CLIENT_FIELDS
 from ohjaaja.i18n import t
-from ohjaaja.usecases.client_desk import SaveResult
+from ohjaaja.usecases.clients import SaveResult
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = ("last_name", "first_names", "hetu", "birth_date", "phone", "email", "address")
@@ -87,9 +87,9 @@ class ClientFormScreen(DeskModal[str | None]):
     @db_work("client_save", group="client-save", exclusive=True)
     def _save(self, values: dict[str, str], allow_duplicate: bool) -> None:
         if self.client_id:
-            saved = self.desk.update_client(self.client_id, values, allow_duplicate)
+            saved = self.desk.clients.update_client(self.client_id, values, allow_duplicate)
         else:
-            saved = self.desk.create_client(values, allow_duplicate)
+            saved = self.desk.clients.create_client(values, allow_duplicate)
         self.app.call_from_thread(self._after_save, saved)
 
     def _after_save(self, saved: SaveResult) -> None:

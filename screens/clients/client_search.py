@@ -22,7 +22,7 @@ from textual.widgets import Input, Select
 from ohjaaja.domain.clients import age_on, finnish_date
 from ohjaaja.domain.clock import local
 from ohjaaja.i18n import t
-from ohjaaja.usecases.client_desk import ClientMatch, SearchPage
+from ohjaaja.usecases.clients import ClientMatch, SearchPage
 from ohjaaja.usecases.desk import Desk
 
 PAGE_ROWS = 18  # what the table shows at 80x24 under the title, search line and header
@@ -120,7 +120,7 @@ class ClientSearchScreen(DeskScreen[str | None]):
         if len(text.strip()) < 2 and not municipality:
             page = SearchPage([], 0, False)
         else:
-            page = self.desk.search_clients(text, municipality, offset, PAGE_ROWS)
+            page = self.desk.clients.search_clients(text, municipality, offset, PAGE_ROWS)
         self.app.call_from_thread(self._show, page)
 
     def _show(self, page: SearchPage) -> None:

@@ -58,7 +58,7 @@ class RelativeFormScreen(DeskModal[bool]):
 
     @db_work("relative", group="relative-save", exclusive=True)
     def _save(self, name: str, relation: str, phone: str) -> None:
-        errors = self.desk.save_relative(self.client_id, name, relation, phone)
+        errors = self.desk.clients.save_relative(self.client_id, name, relation, phone)
         self.app.call_from_thread(self._after_save, errors)
 
     def _after_save(self, errors: list[FieldError]) -> None:

@@ -26,8 +26,9 @@ from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.domain.reference import reasons
 from ohjaaja.i18n import localized, t
-from ohjaaja.usecases.client_desk import ClientMatch
-from ohjaaja.usecases.desk import ContactForm, ContactView, Desk
+from ohjaaja.usecases.clients import ClientMatch
+from ohjaaja.usecases.contacts import ContactForm, ContactView
+from ohjaaja.usecases.desk import Desk
 
 
 def client_label(match: ClientMatch, today: date) -> str:
@@ -143,8 +144,9 @@ class ContactScreen(DeskScreen):
     # -- restoring the draft and identifying by phone -------------------------
     @db_work("contact_load", group="contact-load", exclusive=True)
     def load_state(self) -> None:
-        self._load_others()
-        draft = self.desk.load_draft(self.contact.id)
+        notes = self.desk.contacts.others_notes(self.contact.id)
+        self.app.call_from_thread(self._show_others, notes)
+        draft = self.desk.contacts.load_draft(self.contact.id)
         client = None
         matches: list[ClientMatch] = []
         form = self.form
@@ -152,13 +154,13 @@ class ContactScreen(DeskScreen):
         if draft is not None:
             note, form = draft
         if form.client_id:
-            client = self.desk.client(form.client_id, f"contact:{self.contact.id}")
+            client = self.desk.clients.client(form.client_id, f"contact:{self.contact.id}")
         elif self.contact.caller_phone:
-            matches = self.desk.find_clients(self.contact.caller_phone)
+            matches = self.desk.clients.find_clients(self.contact.caller_phone)
             direct = [m for m in matches if m.via == "client"]
             if len(matches) == 1 and direct:
                 client = direct[0]
-                self.desk.attach_client(self.contact.id, client.id)
+                self.desk.contacts.attach_client(self.contact.id, client.id)
                 form.client_id = client.id
                 form.caller_kind = form.caller_kind or "client"
             elif matches and all(m.via == "relative" for m in matches):
@@ -171,17 +173,14 @@ class ContactScreen(DeskScreen):
 
     @db_work("contact_load", group="contact-refresh", exclusive=True)
     def _refresh_contact(self) -> None:
-        contact = self.desk.contact(self.contact.id)
+        contact = self.desk.contacts.contact(self.contact.id)
+        notes = self.desk.contacts.others_notes(self.contact.id)
         self.app.call_from_thread(self._apply_contact, contact)
-        self._load_others()
+        self.app.call_from_thread(self._show_others, notes)
 
     def _apply_contact(self, contact: ContactView) -> None:
         self.contact = contact
         self.show_info()
-
-    def _load_others(self) -> None:
-        notes = self.desk.others_notes(self.contact.id)
-        self.app.call_from_thread(self._show_others, notes)
 
     def _show_others(self, notes: list[tuple[str, str]]) -> None:
         """One line: the newest note another worker kept here, and how many more."""
@@ -276,7 +275,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("draft", group="draft")
     def _write_draft(self, note: str, form: ContactForm, revision: int) -> None:
-        self.desk.save_draft(self.contact.id, note, form, revision)
+        self.desk.contacts.save_draft(self.contact.id, note, form, revision)
 
     # -- finding the client -------------------------------------------------
     @on(Input.Changed, "#search")
@@ -290,7 +289,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("client_search", group="client-search", exclusive=True)
     def search(self, text: str) -> None:
-        matches = self.desk.find_clients(text) if len(text.strip()) >= 2 else []
+        matches = self.desk.clients.find_clients(text) if len(text.strip()) >= 2 else []
         self.app.call_from_thread(self._show_search, matches)
 
     def _show_search(self, matches: list[ClientMatch]) -> None:
@@ -318,7 +317,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("attach_client", group="attach")
     def _attach_worker(self, client_id: str) -> None:
-        self.desk.attach_client(self.contact.id, client_id)
+        self.desk.contacts.attach_client(self.contact.id, client_id)
 
     # -- actions ------------------------------------------------------------
     def action_find_client(self) -> None:
@@ -375,7 +374,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("attach_client", group="attach")
     def _load_created(self, client_id: str) -> None:
-        match = self.desk.client(client_id, f"contact:{self.contact.id}")
+        match = self.desk.clients.client(client_id, f"contact:{self.contact.id}")
         self.app.call_from_thread(self.choose_client, match)
 
     def action_close_contact(self) -> None:
@@ -384,7 +383,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("close_contact", group="close", exclusive=True)
     def _close(self, note: str, form: ContactForm) -> None:
-        errors = self.desk.close_contact(self.contact.id, note, form)
+        errors = self.desk.contacts.close_contact(self.contact.id, note, form)
         self.app.call_from_thread(self._after_close, errors)
 
     def _after_close(self, errors: list) -> None:
@@ -443,7 +442,7 @@ class ContactScreen(DeskScreen):
 
     @db_work("release", group="close", exclusive=True)
     def _release(self) -> None:
-        self.desk.release(self.contact.id)
+        self.desk.contacts.release(self.contact.id)
         self.app.call_from_thread(self.dismiss, None)
 
     def action_back(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import TextArea
 
 from ohjaaja.exchange.exports import write_private
 from ohjaaja.i18n import LANGUAGES, t
-from ohjaaja.usecases.catalogue_desk import OfferView
+from ohjaaja.usecases.catalogue import OfferView
 from ohjaaja.usecases.desk import Desk
 
 
@@ -55,8 +55,8 @@ class OfferSummaryScreen(DeskScreen[None]):
 
     @db_work("summary", group="summary", exclusive=True)
     def load(self) -> None:
-        offers = self.desk.offers(self.context.contact_id, self.language)
-        text = self.desk.offer_summary(self.context.contact_id, self.language)
+        offers = self.desk.catalogue.offers(self.context.contact_id, self.language)
+        text = self.desk.catalogue.offer_summary(self.context.contact_id, self.language)
         self.app.call_from_thread(self._show, offers, text)
 
     def _show(self, offers: list[OfferView], text: str) -> None:

@@ -55,7 +55,7 @@ class UnmetNeedScreen(DeskModal[bool]):
 
     @db_work("unmet_need", group="unmet-need")
     def _save(self, need: str) -> None:
-        self.desk.record_unmet_need(self.context.contact_id, need, self.context.language)
+        self.desk.catalogue.record_unmet_need(self.context.contact_id, need, self.context.language)
         self.app.call_from_thread(self.dismiss, True)
 
     def action_cancel(self) -> None:

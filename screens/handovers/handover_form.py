@@ -26,8 +26,8 @@ from ohjaaja.domain.teams import team_name, team_options
 from ohjaaja.domain.workdays import add_working_days
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.form_drafts import about
-from ohjaaja.usecases.handover_desk import HandoverForm
+from ohjaaja.usecases.drafts import about
+from ohjaaja.usecases.handovers import HandoverForm
 
 TEXTS = ("situation", "background", "assessment", "recommendation", "note")
 DUE_CHOICES = ("default", "1h", "4h", "tomorrow", "3days")
@@ -72,6 +72,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.client_name = client_name
         self.municipality_code = municipality_code
         self.team_municipality = municipality_code
+        self._workers: list[tuple[str, str]] = []  # (id, name), read once mounted
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.new_handover", self.desk.worker_name, id="title")
@@ -111,7 +112,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         ]
         people = [
             (f"{t('handover.worker')}: {name}", f"worker:{worker_id}")
-            for worker_id, name in self.desk.workers()
+            for worker_id, name in self._workers
             if worker_id != self.desk.worker_id
         ]
         return teams + people
@@ -121,6 +122,17 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.query_one("#title", TitleBar).show(self.desk.clock.now(), extra)
         self.query_one("#to", Select).focus()
         self._show_due()
+        self._load_workers()
+
+    @db_work("workers", group="handover-workers", exclusive=True)
+    def _load_workers(self) -> None:
+        found = self.desk.handovers.workers()
+        self.app.call_from_thread(self._workers_loaded, found)
+
+    def _workers_loaded(self, found: list[tuple[str, str]]) -> None:
+        # The draft may name a worker as the receiver: restored once they are listed.
+        self._workers = found
+        self.query_one("#to", Select).set_options(self._targets())
         self.restore_draft("handover", about(self.contact_id, self.client_id))
 
     def after_restore(self, restored: bool) -> None:
@@ -176,7 +188,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
 
     @db_work("handover_send", group="handover-send", exclusive=True)
     def _send(self, form: HandoverForm) -> None:
-        saved = self.desk.create_handover(form)
+        saved = self.desk.handovers.create_handover(form)
         self.app.call_from_thread(self._after, *saved)
 
     def _after(self, handover_id: str | None, errors: list[tuple[str, str]]) -> None:

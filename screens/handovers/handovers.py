@@ -24,7 +24,7 @@ from ohjaaja.domain.clients import finnish_date
 from ohjaaja.domain.teams import split, team_name
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.handover_desk import HandoverEvent, HandoverView, NotificationView
+from ohjaaja.usecases.handovers import HandoverEvent, HandoverView, NotificationView
 
 
 def receiver(view: HandoverView) -> str:
@@ -126,7 +126,7 @@ class HandoverMoves:
 
     @db_work("handover_move", group="handover-move")
     def _do_move(self, handover_id: str, action_name: str, reason: str) -> None:
-        error = self.desk.move_handover(handover_id, action_name, reason)
+        error = self.desk.handovers.move_handover(handover_id, action_name, reason)
         self.app.call_from_thread(self.moved, error)  # type: ignore[attr-defined]
 
 
@@ -196,7 +196,9 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
 
     @db_work("handovers", group="handovers-load", exclusive=True)
     def load(self) -> None:
-        views = self.desk.inbox() if self.mode == "inbox" else self.desk.outbox()
+        views = (
+            self.desk.handovers.inbox() if self.mode == "inbox" else self.desk.handovers.outbox()
+        )
         self.app.call_from_thread(self._show, views)
 
     def _reload(self, _result: object) -> None:
@@ -276,11 +278,11 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
 
     @db_work("handover", group="handover-load", exclusive=True)
     def load(self) -> None:
-        view = self.desk.handover(self.handover_id)
-        events = self.desk.handover_events(self.handover_id)
+        view = self.desk.handovers.handover(self.handover_id)
+        events = self.desk.handovers.handover_events(self.handover_id)
         notification = None
         if view is not None and view.notification_id:
-            notification = self.desk.notification(view.notification_id)
+            notification = self.desk.handovers.notification(view.notification_id)
         self.app.call_from_thread(self._show, view, events, notification)
 
     def _show(

@@ -21,7 +21,7 @@ from ohjaaja.domain import notifications, teams
 from ohjaaja.domain.limits import TEXT_MAX
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.form_drafts import about
+from ohjaaja.usecases.drafts import about
 
 TEXTS = ("subject", "birth_date", "guardians", "concern")
 
@@ -130,7 +130,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
 
     @db_work("notification_send", group="notification-send", exclusive=True)
     def _send(self, kind: str, values: dict[str, Any]) -> None:
-        made = self.desk.create_notification(
+        made = self.desk.handovers.create_notification(
             kind, values, self.contact_id, self.client_id, self.municipality_code
         )
         self.app.call_from_thread(self._after, *made)

@@ -18,7 +18,7 @@ from textual.widgets import TextArea
 from ohjaaja.domain.clock import from_iso
 from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.handover_desk import OpenMatters, ShiftView
+from ohjaaja.usecases.handovers import OpenMatters, ShiftView
 
 
 def matter_line(item: dict[str, str]) -> str:
@@ -69,8 +69,8 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
 
     @db_work("shift", group="shift-load", exclusive=True)
     def load(self) -> None:
-        matters = self.desk.open_matters()
-        pending = self.desk.pending_shift_handovers()
+        matters = self.desk.handovers.open_matters()
+        pending = self.desk.handovers.pending_shift_handovers()
         self.app.call_from_thread(self._show, matters, pending)
 
     def _show(self, matters: OpenMatters, pending: list[ShiftView]) -> None:
@@ -92,7 +92,7 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
 
     @db_work("shift_hand_over", group="shift-hand-over", exclusive=True)
     def _hand_over(self, note: str) -> None:
-        made, errors = self.desk.hand_over_shift(note)
+        made, errors = self.desk.handovers.hand_over_shift(note)
         self.app.call_from_thread(self._handed_over, made, errors)
 
     def _handed_over(self, made: str | None, errors: list[tuple[str, str]]) -> None:
@@ -111,7 +111,7 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
 
     @db_work("shift_acknowledge", group="shift-acknowledge")
     def _acknowledge(self, view: ShiftView) -> None:
-        done = self.desk.acknowledge_shift(view.id)
+        done = self.desk.handovers.acknowledge_shift(view.id)
         key = "shift.acknowledged" if done else "shift.already_acknowledged"
         self.app.call_from_thread(
             self.query_one("#status", Static).update, t(key, name=view.from_name)

@@ -22,7 +22,7 @@ from textual.widgets.select import InvalidSelectValueError
 from ohjaaja.domain.clock import local
 from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.form_drafts import FormDraft
+from ohjaaja.usecases.drafts import FormDraft
 
 if TYPE_CHECKING:
     _Base = Screen[Any]
@@ -96,7 +96,7 @@ class KeepsDraft(_Base):
 
     @db_work("draft_load", group="form-draft-load", exclusive=True)
     def _load_draft(self) -> None:
-        draft = self.desk.form_draft(self._draft_form, self._draft_subject)
+        draft = self.desk.drafts.load(self._draft_form, self._draft_subject)
         self.app.call_from_thread(self._apply_draft, draft)
 
     def _apply_draft(self, draft: FormDraft | None) -> None:
@@ -137,4 +137,4 @@ class KeepsDraft(_Base):
 
     @db_work("draft", group="form-draft")
     def _save_draft(self, fields: dict[str, Any], revision: int) -> None:
-        self.desk.save_form_draft(self._draft_form, self._draft_subject, fields, revision)
+        self.desk.drafts.save(self._draft_form, self._draft_subject, fields, revision)

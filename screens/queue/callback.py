@@ -17,7 +17,8 @@ from textual.widgets import Checkbox, Input, Select
 from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.workdays import add_working_days
 from ohjaaja.i18n import t
-from ohjaaja.usecases.desk import ContactView, Desk
+from ohjaaja.usecases.contacts import ContactView
+from ohjaaja.usecases.desk import Desk
 
 CHOICES = ("30min", "1h", "2h", "tomorrow", "at")
 
@@ -95,7 +96,7 @@ class CallbackScreen(DeskModal[datetime | None]):
 
     @db_work("callback", group="callback-save")
     def _save(self, at: datetime, missed: bool) -> None:
-        self.desk.schedule_callback(self.contact.id, at, missed)
+        self.desk.handovers.schedule_callback(self.contact.id, at, missed)
         self.app.call_from_thread(self.dismiss, at)
 
     def action_cancel(self) -> None:

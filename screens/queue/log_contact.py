@@ -75,7 +75,7 @@ class LogContactScreen(DeskModal[str | None]):
     def _save(
         self, channel: str, line: str, municipality: str | None, language: str, phone: str | None
     ) -> None:
-        contact_id = self.desk.log_contact(channel, line, municipality, language, phone)
+        contact_id = self.desk.contacts.log_contact(channel, line, municipality, language, phone)
         self.app.call_from_thread(self.dismiss, contact_id)
 
     def action_cancel(self) -> None:

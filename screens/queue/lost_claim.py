@@ -17,7 +17,8 @@ from textual.containers import Vertical, VerticalScroll
 
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.i18n import t
-from ohjaaja.usecases.desk import Desk, LostClaim
+from ohjaaja.usecases.contacts import LostClaim
+from ohjaaja.usecases.desk import Desk
 
 
 class LostClaimScreen(DeskModal[None]):
@@ -53,5 +54,5 @@ class LostClaimScreen(DeskModal[None]):
 
     @db_work("lost_claim", group="lost-claim", exclusive=True)
     def _acknowledge(self) -> None:
-        self.desk.acknowledge_lost(self.lost.contact.id)
+        self.desk.contacts.acknowledge_lost(self.lost.contact.id)
         self.app.call_from_thread(self.dismiss, None)

@@ -19,8 +19,9 @@ from textual.coordinate import Coordinate
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
 from ohjaaja.i18n import t
-from ohjaaja.usecases.desk import ContactView, Desk
-from ohjaaja.usecases.handover_desk import Attention
+from ohjaaja.usecases.contacts import ContactView
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handovers import Attention
 
 PAGE = 200  # rows drawn at once; the figures line tells how many wait in all
 COLUMNS = ("col.priority", "col.channel", "col.line", "col.municipality", "col.lang", "col.wait")
@@ -139,11 +140,11 @@ class QueueScreen(DeskScreen):
             return
         lines = sorted(self.lines) or None
         data = QueueData(
-            entries=self.desk.queue(lines, PAGE),
-            figures=self.desk.figures(lines),
-            my_open=len(self.desk.my_open_contacts()),
-            attention=self.desk.attention(),
-            lost=len(self.desk.lost_claims()),
+            entries=self.desk.contacts.queue(lines, PAGE),
+            figures=self.desk.contacts.figures(lines),
+            my_open=len(self.desk.contacts.my_open_contacts()),
+            attention=self.desk.handovers.attention(),
+            lost=len(self.desk.contacts.lost_claims()),
         )
         self.app.call_from_thread(self._apply, data)
 
@@ -151,7 +152,7 @@ class QueueScreen(DeskScreen):
     def refresh_lines_open(self) -> None:
         """Which lines are open: after the first draw, since it loads the holiday
         calendar, and then once a minute (hours change on the minute)."""
-        lines_open = self.desk.lines_open()
+        lines_open = self.desk.contacts.lines_open()
         self.app.call_from_thread(self._apply_lines_open, lines_open)
 
     def _apply_lines_open(self, lines_open: dict[str, bool]) -> None:
@@ -263,10 +264,10 @@ class QueueScreen(DeskScreen):
     @db_work("take", group="take", exclusive=True)
     def _take(self, contact_id: str | None) -> None:
         if contact_id is None:
-            contact = self.desk.take_next(sorted(self.lines) or None)
+            contact = self.desk.contacts.take_next(sorted(self.lines) or None)
             message = None if contact else t("queue.empty")
         else:
-            contact = self.desk.take(contact_id)
+            contact = self.desk.contacts.take(contact_id)
             message = None if contact else t("queue.taken_by_other")
         self.app.call_from_thread(self._after_take, contact, message)
 

@@ -63,8 +63,8 @@ async def test_open_now_on_a_holiday_night(admin: Desk, clock: FixedClock) -> No
 
 
 async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: Desk) -> None:
-    admin.create_client({**AINO, "language": "sv", "municipality_code": "445"})
-    contact = admin.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
+    admin.clients.create_client({**AINO, "language": "sv", "municipality_code": "445"})
+    contact = admin.contacts.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
     app = app_for(admin)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -105,7 +105,7 @@ async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: De
         await keys(pilot, "x")
         saved = list((admin.database.parent / "exports").glob("summary-*.txt"))
         assert len(saved) == 1 and "Services we talked about" in saved[0].read_text("utf-8")
-    offers = admin.offers(contact, "fi")
+    offers = admin.catalogue.offers(contact, "fi")
     assert [(o.name, o.unmet_need) for o in offers] == [
         ("Kotihoito – Parainen", False),
         ("Yksityinen kotihoito", False),
@@ -151,9 +151,9 @@ async def test_the_admin_lists_services_not_verified_for_a_year(
 ) -> None:
     from datetime import timedelta
 
-    (klubitalo,) = [hit.id for hit in admin.search_services("klubitalo")]
+    (klubitalo,) = [hit.id for hit in admin.catalogue.search_services("klubitalo")]
     clock.set(clock.now() + timedelta(days=400))
-    assert admin.mark_verified(klubitalo) == []
+    assert admin.catalogue.mark_verified(klubitalo) == []
     app = app_for(admin)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -27,8 +27,8 @@ def rendered(screen, selector: str) -> str:
 
 
 async def test_search_from_anywhere_then_the_card(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
-    desk.create_client({**AINO, "last_name": "Mäkelä", "hetu": "010150-123A"})
+    client_id = desk.clients.create_client(AINO).client_id
+    desk.clients.create_client({**AINO, "last_name": "Mäkelä", "hetu": "010150-123A"})
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -49,11 +49,11 @@ async def test_search_from_anywhere_then_the_card(desk: Desk) -> None:
         text = rendered(card, "#card")
         assert "131052-****" in text and "040 5485906" in text
         assert "308T" not in text
-        assert desk.access_log(client_id)[-1].action == "view"
+        assert desk.clients.access_log(client_id)[-1].action == "view"
 
 
 async def test_reveal_asks_why_and_logs_it(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -66,7 +66,7 @@ async def test_reveal_asks_why_and_logs_it(desk: Desk) -> None:
         await keys(pilot, *"Kela", "enter")
         assert isinstance(app.screen, ClientCardScreen)
         assert "131052-308T" in rendered(app.screen, "#card")
-        entry = desk.access_log(client_id)[-1]
+        entry = desk.clients.access_log(client_id)[-1]
         assert (entry.action, entry.reason) == ("reveal", "Kela")
         await keys(pilot, "k")
         log = app.screen
@@ -78,7 +78,7 @@ async def test_reveal_asks_why_and_logs_it(desk: Desk) -> None:
 
 
 async def test_edit_with_a_bad_field_then_fixed(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -98,8 +98,8 @@ async def test_edit_with_a_bad_field_then_fixed(desk: Desk) -> None:
 
 
 async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact_id = desk.receive("chat", "ikaihmiset", "853")
+    client_id = desk.clients.create_client(AINO).client_id
+    contact_id = desk.contacts.receive("chat", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -110,12 +110,12 @@ async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> 
         assert isinstance(app.screen, ClientSearchScreen) and app.screen.pickable
         await keys(pilot, *"131052", "enter", "f10")
         assert app.screen is contact and contact.form.client_id == client_id
-        reasons = [e.reason for e in desk.access_log(client_id)]
+        reasons = [e.reason for e in desk.clients.access_log(client_id)]
         assert f"contact:{contact_id}" in reasons
 
 
 async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

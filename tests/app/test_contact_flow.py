@@ -22,10 +22,10 @@ def _contact_row(desk: Desk, contact_id: str):
 async def test_take_next_identify_by_phone_note_outcome_close(
     desk: Desk, clock: FixedClock
 ) -> None:
-    client_id = desk.create_client(AINO).client_id
-    older = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    client_id = desk.clients.create_client(AINO).client_id
+    older = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     clock.advance(seconds=20)
-    desk.receive("email", "ikaihmiset", "853")
+    desk.contacts.receive("email", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -39,7 +39,7 @@ async def test_take_next_identify_by_phone_note_outcome_close(
         assert "Mäkinen Aino Maria" in str(screen.query_one("#client", Static).render())
         assert screen.form.client_id == client_id and screen.form.caller_kind == "client"
         await keys(pilot, *"Kysyi kotihoidosta.")
-        assert desk.load_draft(older)[0] == "Kysyi kotihoidosta."
+        assert desk.contacts.load_draft(older)[0] == "Kysyi kotihoidosta."
         await choose(pilot, "#outcome", "resolved")
         reasons = screen.query_one("#reasons")
         reasons.focus()
@@ -53,11 +53,11 @@ async def test_take_next_identify_by_phone_note_outcome_close(
     assert row["reasons"] == '["kotihoito"]'
     assert row["taken_at"] == "2026-11-23T08:00:35.000000Z"
     assert row["closed_at"] == "2026-11-23T08:03:35.000000Z"
-    assert desk.load_draft(older) is None
+    assert desk.contacts.load_draft(older) is None
 
 
 async def test_close_without_outcome_names_the_field(desk: Desk) -> None:
-    desk.receive("chat", "mipa", "853")
+    desk.contacts.receive("chat", "mipa", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -69,7 +69,7 @@ async def test_close_without_outcome_names_the_field(desk: Desk) -> None:
 
 
 async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -107,8 +107,8 @@ async def test_new_client_with_bad_fields_then_fixed(desk: Desk) -> None:
 
 
 async def test_find_a_client_by_name(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact_id = desk.receive("chat", "ikaihmiset", "853")
+    client_id = desk.clients.create_client(AINO).client_id
+    contact_id = desk.contacts.receive("chat", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -123,7 +123,7 @@ async def test_find_a_client_by_name(desk: Desk) -> None:
 
 async def test_a_draft_survives_a_restart(db_path, clock: FixedClock) -> None:
     desk = Desk(db_path, clock, "Testi")
-    contact_id = desk.receive("phone", "lapsiperheet", "853")
+    contact_id = desk.contacts.receive("phone", "lapsiperheet", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -161,11 +161,11 @@ async def test_log_a_contact_outside_the_queue(desk: Desk) -> None:
 async def test_contact_taken_elsewhere_is_told(db_path, clock: FixedClock) -> None:
     desk = Desk(db_path, clock, "Eka")
     other = Desk(db_path, clock, "Toka")
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        other.take(contact_id)  # another desk process on the same host
+        other.contacts.take(contact_id)  # another desk process on the same host
         await keys(pilot, "enter")
         assert isinstance(app.screen, QueueScreen)
         assert any("toinen ehti" in n.message for n in app._notifications)
@@ -175,8 +175,8 @@ async def test_contact_taken_elsewhere_is_told(db_path, clock: FixedClock) -> No
 
 
 async def test_line_filter_keys(desk: Desk) -> None:
-    desk.receive("phone", "ikaihmiset", "853")
-    desk.receive("phone", "lapsiperheet", "853")
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.receive("phone", "lapsiperheet", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

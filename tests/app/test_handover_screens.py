@@ -17,7 +17,7 @@ from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.handover_desk import HandoverForm
+from ohjaaja.usecases.handovers import HandoverForm
 from tests.app.helpers import app_for, choose, keys, settle
 from tests.app.test_client_screens import rendered
 from tests.conftest import AINO
@@ -30,8 +30,8 @@ def team_desk(desk: Desk, name: str = "Tiimi") -> Desk:
 
 
 async def test_a_handover_from_a_contact(desk: Desk) -> None:
-    desk.create_client(AINO)
-    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -47,7 +47,7 @@ async def test_a_handover_from_a_contact(desk: Desk) -> None:
         await keys(pilot, "f10")
         assert isinstance(app.screen, ContactScreen)
     team = team_desk(desk)
-    (view,) = team.inbox()
+    (view,) = team.handovers.inbox()
     assert (view.note, view.urgency, view.client_name) == (
         "Pyytää kotihoidon arviota", "same_day", "Mäkinen Aino Maria"
     )  # fmt: skip
@@ -55,8 +55,10 @@ async def test_a_handover_from_a_contact(desk: Desk) -> None:
 
 
 async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedClock) -> None:
-    first, _ = desk.create_handover(HandoverForm(to_team="assessment:853", note="Ensimmäinen"))
-    desk.create_handover(HandoverForm(to_team="assessment:853", note="Toinen"))
+    first, _ = desk.handovers.create_handover(
+        HandoverForm(to_team="assessment:853", note="Ensimmäinen")
+    )
+    desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Toinen"))
     team = team_desk(desk)
     app = app_for(team)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -68,7 +70,7 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         table = screen.query_one("#handovers", DataTable)
         assert table.row_count == 2
         await keys(pilot, "a")
-        assert team.handover(first).state == "accepted"  # type: ignore[union-attr]
+        assert team.handovers.handover(first).state == "accepted"  # type: ignore[union-attr]
         await keys(pilot, "down", "r")
         assert isinstance(app.screen, ReasonScreen)
         await keys(pilot, *"Ei kuulu meille", "enter")
@@ -82,14 +84,16 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert "valmis" in rendered(detail, "#card")
         await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
         assert screen.query_one("#handovers", DataTable).row_count == 0
-    returned = [v for v in desk.outbox() if v.state == "returned"]
-    assert [e.reason for e in desk.handover_events(returned[0].id)][-1] == "Ei kuulu meille"
+    returned = [v for v in desk.handovers.outbox() if v.state == "returned"]
+    assert [e.reason for e in desk.handovers.handover_events(returned[0].id)][
+        -1
+    ] == "Ei kuulu meille"
     team.close()
 
 
 async def test_a_child_welfare_notification(desk: Desk) -> None:
-    desk.create_client(AINO)
-    desk.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -105,14 +109,14 @@ async def test_a_child_welfare_notification(desk: Desk) -> None:
         await keys(pilot, "f10")
         assert isinstance(app.screen, ContactScreen)
     team = team_desk(desk)
-    (view,) = team.inbox()
-    notification = team.notification(view.notification_id)  # type: ignore[arg-type]
+    (view,) = team.handovers.inbox()
+    notification = team.handovers.notification(view.notification_id)  # type: ignore[arg-type]
     assert notification is not None and notification.fields["concern"] == "Jäi yksin kotiin yöksi"
     team.close()
 
 
 async def test_a_callback_leaves_the_queue_until_its_time(desk: Desk, clock: FixedClock) -> None:
-    contact = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    contact = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -126,13 +130,13 @@ async def test_a_callback_leaves_the_queue_until_its_time(desk: Desk, clock: Fix
         dialog.query_one("#at", Input).value = "13.30"
         await keys(pilot, "f10")
         assert isinstance(app.screen, QueueScreen)
-    row = desk.contact(contact)
+    row = desk.contacts.contact(contact)
     assert row.status == "waiting" and row.callback_at == datetime(2026, 11, 23, 11, 30, tzinfo=UTC)
-    assert desk.queue() == []
+    assert desk.contacts.queue() == []
 
 
 async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
-    desk.take(desk.receive("phone", "ikaihmiset", "853"))
+    desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -156,14 +160,14 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         await keys(pilot, "f9")
         assert "Kuitattu" in rendered(screen, "#status")
         assert screen.query_one("#pending", DataTable).row_count == 0
-    assert desk.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
+    assert desk.handovers.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
     night.close()
 
 
 async def test_a_handover_being_written_survives_a_restart_and_is_sent_once(
     desk: Desk, clock: FixedClock
 ) -> None:
-    contact = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    contact = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -199,7 +203,7 @@ async def test_a_handover_being_written_survives_a_restart_and_is_sent_once(
         assert isinstance(form, HandoverFormScreen)
         assert form.query_one("#situation", Input).value == ""
         assert rendered(form, "#form-status").strip() == ""
-    (sent,) = again.outbox()
+    (sent,) = again.handovers.outbox()
     assert (sent.contact_id, sent.to_team, sent.situation, sent.warm) == (
         contact, "assessment:202", "Kaatuillut kotona", True
     )  # fmt: skip
@@ -207,13 +211,13 @@ async def test_a_handover_being_written_survives_a_restart_and_is_sent_once(
 
 
 async def test_a_returned_handover_is_sent_on_elsewhere(desk: Desk) -> None:
-    first, _ = desk.create_handover(
+    first, _ = desk.handovers.create_handover(
         HandoverForm(
             to_team="assessment:853", situation="Kaatuillut", note="Arvio", urgency="same_day"
         )
     )
     team = team_desk(desk)
-    assert team.move_handover(first, "return", "Kotihoidon asia") is None  # type: ignore[arg-type]
+    assert team.handovers.move_handover(first, "return", "Kotihoidon asia") is None  # type: ignore[arg-type]
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -228,7 +232,7 @@ async def test_a_returned_handover_is_sent_on_elsewhere(desk: Desk) -> None:
         await choose(pilot, "#to", "team:home_care:853")
         await keys(pilot, "f10")
         assert isinstance(app.screen, HandoversScreen)
-    states = sorted((v.to_team, v.state, v.situation) for v in desk.outbox())
+    states = sorted((v.to_team, v.state, v.situation) for v in desk.handovers.outbox())
     assert states == [
         ("assessment:853", "returned", "Kaatuillut"), ("home_care:853", "sent", "Kaatuillut")
     ]  # fmt: skip

@@ -8,7 +8,8 @@ from ohjaaja.screens.queue.lost_claim import LostClaimScreen
 from ohjaaja.screens.queue.queue import QueueScreen
 from textual.widgets import Static
 
-from ohjaaja.usecases.desk import ContactForm, Desk
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
 
 
@@ -27,9 +28,9 @@ def lose(desk: Desk, contact_id: str) -> None:
 
 
 async def test_a_lost_claim_is_shown_until_seen_and_the_draft_kept(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    assert desk.take(contact_id)
-    desk.save_draft(contact_id, "Soittaja kysyi omaishoidosta", ContactForm(), 1)
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert desk.contacts.take(contact_id)
+    desk.contacts.save_draft(contact_id, "Soittaja kysyi omaishoidosta", ContactForm(), 1)
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -46,14 +47,14 @@ async def test_a_lost_claim_is_shown_until_seen_and_the_draft_kept(desk: Desk) -
         assert isinstance(app.screen, QueueScreen)
         status = str(app.screen.query_one("#status", Static).render())
         assert "Toinen ehti" not in status
-    assert desk.lost_claims() == []
+    assert desk.contacts.lost_claims() == []
     notes = desk.conn.execute("SELECT data FROM contact_event WHERE kind = 'note'").fetchall()
     assert len(notes) == 1 and "omaishoidosta" in notes[0][0]
     assert desk.pending_changes() >= 1  # the kept note goes to the server
 
 
 async def test_the_queue_says_a_claim_was_lost_and_o_shows_it(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -70,12 +71,12 @@ async def test_the_queue_says_a_claim_was_lost_and_o_shows_it(desk: Desk) -> Non
         await settle(pilot)
         assert app.screen is queue
         assert "Toinen ehti" not in str(queue.query_one("#status", Static).render())
-    assert desk.lost_claims() == []
+    assert desk.contacts.lost_claims() == []
 
 
 async def test_the_holder_reads_what_the_other_worker_wrote(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    assert desk.take(contact_id)
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert desk.contacts.take(contact_id)
     with desk.conn:  # Bertta's close was refused; her text came as her note
         desk.conn.execute(
             "INSERT INTO worker (id, name, created_at, updated_at) "

@@ -16,7 +16,7 @@ from tests.conftest import AINO
 
 
 async def test_brackets_in_names_and_notes_are_only_text(desk: Desk) -> None:
-    desk.create_client({**AINO, "last_name": "Virtanen[/b]", "alerts": "[@click=app.quit]"})
+    desk.clients.create_client({**AINO, "last_name": "Virtanen[/b]", "alerts": "[@click=app.quit]"})
     with desk.conn:  # a colleague's shift handover, as a pull writes it
         desk.conn.execute(
             "INSERT INTO worker (id, name, created_at, updated_at) "

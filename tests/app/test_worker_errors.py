@@ -18,8 +18,10 @@ from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.queue import QueueScreen
 
 from ohjaaja.i18n import t_in
+from ohjaaja.usecases.contacts import ContactUseCases
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.failures import ERROR_LOG
+from ohjaaja.usecases.handovers import HandoverUseCases
 from tests.app.helpers import app_for, keys, settle
 
 
@@ -38,8 +40,8 @@ def told(app: object) -> list[str]:
 async def test_a_failing_take_is_told_logged_and_the_desk_goes_on(
     desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    desk.receive("phone", "ikaihmiset", "853")
-    monkeypatch.setattr(Desk, "take_next", broken)
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    monkeypatch.setattr(ContactUseCases, "take_next", broken)
     log = db_path.parent / ERROR_LOG
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -60,9 +62,9 @@ async def test_a_failing_take_is_told_logged_and_the_desk_goes_on(
 async def test_a_failing_save_in_a_dialog_keeps_it_open_and_speaks_swedish(
     desk: Desk, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    assert desk.take(contact_id)
-    monkeypatch.setattr(Desk, "schedule_callback", broken)
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert desk.contacts.take(contact_id)
+    monkeypatch.setattr(HandoverUseCases, "schedule_callback", broken)
     app = app_for(desk, "sv")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -84,7 +86,7 @@ async def test_the_same_failure_every_second_is_told_and_logged_once(
         await settle(pilot)
         queue = app.screen
         assert isinstance(queue, QueueScreen)
-        monkeypatch.setattr(Desk, "queue", broken)
+        monkeypatch.setattr(ContactUseCases, "queue", broken)
         for _ in range(3):  # as the queue's tick does when the disk has gone bad
             queue.refresh_queue(force=True)
             await settle(pilot)

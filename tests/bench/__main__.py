@@ -70,17 +70,17 @@ def bench_refresh(workdir: Path, waiting: int = 1000, rounds: int = 60) -> None:
     channels = ["phone", "chat", "email", "callback", "walk_in", "eform"]
     lines = ["ikaihmiset", "lapsiperheet", "tyoikaiset", "mipa", "sosiaalipaivystys"]
     for i in range(waiting):
-        desk.receive(
+        desk.contacts.receive(
             channels[i % 6], lines[i % 5], "853", received_at=start + timedelta(seconds=7 * i)
         )
     fetch_ms, draw_ms, sql_ms = [], [], []
 
     def fetch() -> QueueData:
         return QueueData(
-            entries=desk.queue(None, 200),
-            figures=desk.figures(None),
-            my_open=len(desk.my_open_contacts()),
-            attention=desk.attention(),
+            entries=desk.contacts.queue(None, 200),
+            figures=desk.contacts.figures(None),
+            my_open=len(desk.contacts.my_open_contacts()),
+            attention=desk.handovers.attention(),
         )
 
     async def run() -> None:

@@ -24,7 +24,7 @@ from ohjaaja.domain.clock import SystemClock
 from ohjaaja.exchange.hsds import organization_object, service_object
 from ohjaaja.exchange.hsds_files import write_json
 from ohjaaja.shell.catalogue_cli import read_catalogue
-from ohjaaja.usecases.catalogue_desk import match_expression, name_weights
+from ohjaaja.usecases.catalogue import match_expression, name_weights
 from ohjaaja.usecases.desk import Desk
 from tests.bench.clients import pct, timed
 
@@ -90,7 +90,7 @@ def main() -> None:
         started = time.perf_counter()
         reading = read_catalogue(workdir / "hsds" / "services.json", "fi")
         parsed = time.perf_counter()
-        report, errors = desk.save_catalogue(
+        report, errors = desk.catalogue.save_catalogue(
             list(reading.organizations.values()), list(reading.services.values())
         )
         written = time.perf_counter()
@@ -102,7 +102,7 @@ def main() -> None:
         )
         again = time.perf_counter()
         reading = read_catalogue(workdir / "hsds" / "services.json", "fi")
-        report, _ = desk.save_catalogue(
+        report, _ = desk.catalogue.save_catalogue(
             list(reading.organizations.values()), list(reading.services.values())
         )
         assert report is not None and report.unchanged == SERVICES
@@ -126,10 +126,12 @@ def main() -> None:
             )  # fmt: skip
 
         def full(pair: tuple[str, str]) -> object:
-            return desk.search_services(pair[0], language=pair[1])
+            return desk.catalogue.search_services(pair[0], language=pair[1])
 
         def in_turku(pair: tuple[str, str]) -> object:
-            return desk.search_services(pair[0], Filters(municipality_code="853"), pair[1])
+            return desk.catalogue.search_services(
+                pair[0], Filters(municipality_code="853"), pair[1]
+            )
 
         raw = timed(floor, [text for text, _ in typed])
         print(f"search, {QUERIES:,} queries on {SERVICES:,} services (first 100 results):")

@@ -102,7 +102,7 @@ def bench_search(workdir: Path) -> None:
     targets = {"phone": 10, "hetu": 10, "name prefix": 30, "folded name": 30}
     print(f"search, {QUERIES:,} queries each (first page of 20):")
     for kind, pairs in queries.items():
-        ours = timed(lambda q: desk.search_clients(q), [typed for typed, _ in pairs])
+        ours = timed(lambda q: desk.clients.search_clients(q), [typed for typed, _ in pairs])
         raw = timed(floor[kind], [key for _, key in pairs])
         ratio = pct(ours, 0.95) / pct(raw, 0.95)
         print(

@@ -83,7 +83,7 @@ def propagation(server: Server, workdir: Path) -> None:
     sent: dict[str, float] = {}
     for _ in range(ROUNDS):
         start = time.perf_counter()
-        contact_id = writer.receive("phone", "sosiaalipaivystys", "853")
+        contact_id = writer.contacts.receive("phone", "sosiaalipaivystys", "853")
         writer_sync.sync_once()
         sent[contact_id] = start
         deadline = time.perf_counter() + 5
@@ -146,7 +146,7 @@ def catch_up(server: Server, workdir: Path) -> None:
     source_path = workdir / "source.sqlite"
     source = Desk(source_path, clock, "source")
     for _ in range(CATCH_UP):
-        source.receive("chat", "mipa", "853")
+        source.contacts.receive("chat", "mipa", "853")
     source_sync = SyncClient(source_path, server.url, desk_token(server, "source"), clock)
     source_sync.sync_once()
     late_path = workdir / "late.sqlite"

@@ -16,7 +16,7 @@ from tests.conftest import AINO
 
 def busy_morning(desk: Desk, clock: FixedClock) -> None:
     """A fixed queue: every channel, several lines and municipalities, one after hours."""
-    desk.create_client(AINO)
+    desk.clients.create_client(AINO)
     start = clock.now()
     arrivals = [
         ("phone", "ikaihmiset", "853", "fi", "+358405485906"),
@@ -30,7 +30,7 @@ def busy_morning(desk: Desk, clock: FixedClock) -> None:
     for minutes, (channel, line, place, language, phone) in zip(
         (14, 12, 9, 7, 3, 2, 1), arrivals, strict=True
     ):
-        desk.receive(
+        desk.contacts.receive(
             channel, line, place, language, phone, received_at=start - timedelta(minutes=minutes)
         )
     clock.advance(seconds=5)
@@ -93,19 +93,21 @@ def test_help(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 def client_with_history(desk: Desk, clock: FixedClock) -> str:
     """Aino with a relative, an alert, eleven contacts this year and namesakes."""
-    from ohjaaja.usecases.desk import ContactForm
+    from ohjaaja.usecases.contacts import ContactForm
 
-    client_id = desk.create_client({**AINO, "alerts": "Kuulee huonosti: puhu hitaasti"}).client_id
+    client_id = desk.clients.create_client(
+        {**AINO, "alerts": "Kuulee huonosti: puhu hitaasti"}
+    ).client_id
     assert client_id
-    desk.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567")
+    desk.clients.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567")
     for first, code in (("Aarne", "010150-123A"), ("Eino Ilmari", "050345-1237")):
-        desk.create_client({**AINO, "first_names": first, "hetu": code, "phone": ""})
+        desk.clients.create_client({**AINO, "first_names": first, "hetu": code, "phone": ""})
     notes = ("Kysyi kotihoidon maksuista.", "Omainen huolissaan, ohjattu arviointiin.")
     for day in range(11):
-        contact_id = desk.log_contact("phone", "ikaihmiset", "853")
-        desk.attach_client(contact_id, client_id)
+        contact_id = desk.contacts.log_contact("phone", "ikaihmiset", "853")
+        desk.contacts.attach_client(contact_id, client_id)
         form = ContactForm("client", client_id, ["kotihoito"], "resolved")
-        desk.close_contact(contact_id, notes[day % 2], form)
+        desk.contacts.close_contact(contact_id, notes[day % 2], form)
         clock.advance(hours=20)
     return client_id
 
@@ -131,8 +133,8 @@ def test_client_card(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_catalogue_for_a_contact(snap_compare, admin: Desk, clock: FixedClock) -> None:
-    admin.create_client({**AINO, "municipality_code": "853"})
-    admin.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    admin.clients.create_client({**AINO, "municipality_code": "853"})
+    admin.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
 
     async def searching(pilot: Pilot) -> None:
         await settle(pilot)
@@ -150,8 +152,8 @@ def test_service_detail(snap_compare, admin: Desk, clock: FixedClock) -> None:
 
 
 def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) -> None:
-    admin.create_client({**AINO, "municipality_code": "445", "language": "sv"})
-    admin.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
+    admin.clients.create_client({**AINO, "municipality_code": "445", "language": "sv"})
+    admin.contacts.receive("phone", "ikaihmiset", "445", "sv", "+358405485906")
 
     async def offered(pilot: Pilot) -> None:
         await settle(pilot)
@@ -161,18 +163,18 @@ def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) 
 
 
 def test_handover_inbox(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
-    client_id = desk.create_client(AINO).client_id
-    desk.create_handover(
+    client_id = desk.clients.create_client(AINO).client_id
+    desk.handovers.create_handover(
         HandoverForm(client_id=client_id, to_team="assessment:853", note="Kotihoidon arvio",
                      urgency="same_day", due_at=clock.now() + timedelta(hours=1))
     )  # fmt: skip
-    desk.create_handover(
+    desk.handovers.create_handover(
         HandoverForm(to_team="assessment:853", note="Omaishoidon tuki", warm=True,
                      due_at=clock.now() + timedelta(days=2))
     )  # fmt: skip
-    desk.create_notification(
+    desk.handovers.create_notification(
         "elderly_services",
         {"subject": "Mäkinen Aino", "concern": "Ei syö", "observed": ["food"]},
         None, client_id, "853",
@@ -188,8 +190,8 @@ def test_handover_inbox(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_notification_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    desk.create_client(AINO)
-    desk.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
 
     async def opened(pilot: Pilot) -> None:
         await settle(pilot)
@@ -200,15 +202,15 @@ def test_notification_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_shift_handover(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
-    desk.take(desk.receive("phone", "ikaihmiset", "853"))
-    callback = desk.receive("callback", "lapsiperheet", "202")
-    desk.take(callback)
-    desk.schedule_callback(callback, clock.now() + timedelta(hours=3))
-    desk.create_handover(HandoverForm(to_team="emergency", note="Yöksi päivystykselle"))
+    desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
+    callback = desk.contacts.receive("callback", "lapsiperheet", "202")
+    desk.contacts.take(callback)
+    desk.handovers.schedule_callback(callback, clock.now() + timedelta(hours=3))
+    desk.handovers.create_handover(HandoverForm(to_team="emergency", note="Yöksi päivystykselle"))
     evening = Desk(desk.database, clock, "Iltavuoro")
-    evening.hand_over_shift("Kaksi soittopyyntöä, yksi siirto odottaa")
+    evening.handovers.hand_over_shift("Kaksi soittopyyntöä, yksi siirto odottaa")
 
     async def opened(pilot: Pilot) -> None:
         await settle(pilot)
@@ -220,10 +222,10 @@ def test_shift_handover(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 def handovers_to_the_team(desk: Desk, clock: FixedClock) -> Desk:
     """A same-day handover to Turku's assessment team, overdue now; the desk of a member."""
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
-    client_id = desk.create_client(AINO).client_id
-    desk.create_handover(
+    client_id = desk.clients.create_client(AINO).client_id
+    desk.handovers.create_handover(
         HandoverForm(client_id=client_id, to_team="assessment:853", note="Kotihoidon arvio",
                      situation="Kaatuillut kotona kahdesti viikon aikana",
                      recommendation="Kotihoidon tarpeen arvio kotikäynnillä",
@@ -244,8 +246,8 @@ def test_handover_detail(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_handover_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    desk.create_client(AINO)
-    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
 
     async def writing(pilot: Pilot) -> None:
         await settle(pilot)
@@ -261,7 +263,7 @@ def test_handover_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_callback(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
 
     async def asked(pilot: Pilot) -> None:
         await settle(pilot)
@@ -283,12 +285,12 @@ def test_log_contact(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
 
 def test_lost_claim(snap_compare, desk: Desk, clock: FixedClock) -> None:
-    from ohjaaja.usecases.desk import ContactForm
+    from ohjaaja.usecases.contacts import ContactForm
     from tests.app.test_lost_claim import lose
 
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact_id)
-    desk.save_draft(contact_id, "Soittaja kysyi omaishoidon tuesta", ContactForm(), 1)
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact_id)
+    desk.contacts.save_draft(contact_id, "Soittaja kysyi omaishoidon tuesta", ContactForm(), 1)
     lose(desk, contact_id)  # the server gave it to Bertta
 
     async def told(pilot: Pilot) -> None:
@@ -340,8 +342,8 @@ def test_access_log(snap_compare, desk: Desk, clock: FixedClock, monkeypatch) ->
 
 
 def test_unmet_need(snap_compare, admin: Desk, clock: FixedClock) -> None:
-    admin.create_client({**AINO, "municipality_code": "853"})
-    admin.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    admin.clients.create_client({**AINO, "municipality_code": "853"})
+    admin.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
 
     async def recording(pilot: Pilot) -> None:
         await settle(pilot)

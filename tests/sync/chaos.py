@@ -48,8 +48,9 @@ from sqlalchemy import select
 from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.sync.rows import TABLES, desk_row
-from ohjaaja.usecases.desk import ContactForm, Desk
-from ohjaaja.usecases.handover_desk import HandoverForm
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handovers import HandoverForm
 from tests.sync.conftest import Server, push_body, start_server, stop
 
 START = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # a Monday morning
@@ -277,40 +278,40 @@ def _act(world: World, step: int, outcome: Outcome) -> None:
 def _desk_work(world: World, site: DeskSite, outcome: Outcome) -> None:
     rng, desk = world.rng, site.desk
     roll = rng.random()
-    mine = desk.my_open_contacts()
+    mine = desk.contacts.my_open_contacts()
     if roll < 0.15:
-        desk.receive(
+        desk.contacts.receive(
             rng.choice(["phone", "chat", "email"]), rng.choice(["mipa", "ikaihmiset"]), "853"
         )
     elif roll < 0.40 or not mine:
-        if desk.take_next() is not None:
+        if desk.contacts.take_next() is not None:
             outcome.counts["claims"] += 1
     elif roll < 0.60:
         note = f"{site.worker}: {rng.choice(['neuvottu', 'ohjattu', 'soitetaan'])}" * rng.randint(
             1, 20
         )
-        desk.close_contact(mine[0].id, note, ContactForm("client", None, [], "resolved"))
+        desk.contacts.close_contact(mine[0].id, note, ContactForm("client", None, [], "resolved"))
     elif roll < 0.68:
-        desk.release(mine[0].id)
+        desk.contacts.release(mine[0].id)
     elif roll < 0.74:
-        desk.schedule_callback(mine[0].id, world.clock.now() + timedelta(minutes=rng.randint(0, 5)),
-                               missed=rng.random() < 0.5)  # fmt: skip
+        at = world.clock.now() + timedelta(minutes=rng.randint(0, 5))
+        desk.handovers.schedule_callback(mine[0].id, at, missed=rng.random() < 0.5)
     elif roll < 0.84:
-        saved = desk.create_client({
+        saved = desk.clients.create_client({
             "last_name": "Testi", "first_names": rng.choice(["Aino", "Eino"]),
             "hetu": rng.choice(world.hetus), "municipality_code": "853",
         })  # fmt: skip
         if saved.client_id and mine:
-            desk.attach_client(mine[0].id, saved.client_id)
+            desk.contacts.attach_client(mine[0].id, saved.client_id)
     elif roll < 0.92:
-        made, _ = desk.create_handover(
+        made, _ = desk.handovers.create_handover(
             HandoverForm(to_team="emergency", note=f"{site.worker} siirtää")
         )
         outcome.counts["handovers"] += made is not None
     else:
-        for view in desk.inbox()[:1]:
-            desk.move_handover(view.id, rng.choice(["accept", "accept", "complete", "return"]),
-                               reason="ei meille")  # fmt: skip
+        for view in desk.handovers.inbox()[:1]:
+            action = rng.choice(["accept", "accept", "complete", "return"])
+            desk.handovers.move_handover(view.id, action, reason="ei meille")
 
 
 def _sync(world: World, site: DeskSite, outcome: Outcome) -> None:

@@ -19,7 +19,7 @@ async def test_status_line_online_then_offline(
 ) -> None:
     path = tmp_path / "desk.sqlite"
     desk = Desk(path, clock, "Anna")
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
     settings = Settings(
         path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
     )
@@ -31,7 +31,7 @@ async def test_status_line_online_then_offline(
         pulled = server.client(settings.token).get("/v1/changes").json()["changes"]
         assert contact_id in [c["id"] for c in pulled]
         stop(server)  # the network goes down
-        desk.receive("chat", "mipa", "853")  # work goes on
+        desk.contacts.receive("chat", "mipa", "853")  # work goes on
         app.sync_round()
         await settle(pilot)
         status = str(app.screen.query_one("#status", Static).render())

@@ -18,37 +18,39 @@ def test_catalogue_changes_and_offers_sync(
     organizations, services = demo_catalogue()
     chosen = [s for s in services if s.name["fi"].startswith("Kotihoito")][:3]
     used = {s.organization_id for s in chosen}
-    report, errors = admin.desk.save_catalogue([o for o in organizations if o.id in used], chosen)
+    report, errors = admin.desk.catalogue.save_catalogue(
+        [o for o in organizations if o.id in used], chosen
+    )
     assert errors == [] and report is not None and report.created == 3
     assert admin.sync.sync_once().rejected == 0
     worker.sync.sync_once()
     # The other desk searches them (its full-text index filled by its own triggers).
-    found = worker.desk.search_services("kotihoito")
+    found = worker.desk.catalogue.search_services("kotihoito")
     assert sorted(hit.id for hit in found) == sorted(s.id for s in chosen)
 
     # An edit that drops the service's hours arrives with the hours as tombstones.
     edited = replace(chosen[0], name={"fi": "Kotihoito ja kotisairaanhoito"}, schedules=())
-    assert admin.desk.save_service(edited) == []
+    assert admin.desk.catalogue.save_service(edited) == []
     admin.sync.sync_once()
     worker.sync.sync_once()
-    service, _ = worker.desk.service(chosen[0].id)  # type: ignore[misc]
+    service, _ = worker.desk.catalogue.service(chosen[0].id)  # type: ignore[misc]
     assert service.name == {"fi": "Kotihoito ja kotisairaanhoito"}
     assert service.schedules == () and not service.hours.known
-    assert [h.name for h in worker.desk.search_services("kotisairaan")] == [
+    assert [h.name for h in worker.desk.catalogue.search_services("kotisairaan")] == [
         "Kotihoito ja kotisairaanhoito"
     ]
 
     # The worker offers one and records an unmet need; the admin's desk sees both.
-    contact = worker.desk.log_contact("phone", "ikaihmiset", "853")
-    worker.desk.offer_service(contact, chosen[1].id, "fi")
-    worker.desk.record_unmet_need(contact, "Saattaja lääkäriin", "fi")
+    contact = worker.desk.contacts.log_contact("phone", "ikaihmiset", "853")
+    worker.desk.catalogue.offer_service(contact, chosen[1].id, "fi")
+    worker.desk.catalogue.record_unmet_need(contact, "Saattaja lääkäriin", "fi")
     assert worker.sync.sync_once().rejected == 0
     admin.sync.sync_once()
-    assert [(o.service_id, o.unmet_need) for o in admin.desk.offers(contact)] == [
+    assert [(o.service_id, o.unmet_need) for o in admin.desk.catalogue.offers(contact)] == [
         (chosen[1].id, False),
         (None, True),
     ]
     # A desk without the admin role cannot change the catalogue at all.
-    assert [e.field for e in worker.desk.save_service(chosen[2])] == ["role"]
+    assert [e.field for e in worker.desk.catalogue.save_service(chosen[2])] == ["role"]
     admin.close()
     worker.close()

@@ -17,15 +17,15 @@ def test_client_edits_relatives_and_the_access_log_sync(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    client_id = a.desk.create_client(AINO).client_id
+    client_id = a.desk.clients.create_client(AINO).client_id
     assert client_id
-    values = a.desk.client_card(client_id, "search").form_values()
-    saved = a.desk.update_client(
+    values = a.desk.clients.client_card(client_id, "search").form_values()
+    saved = a.desk.clients.update_client(
         client_id, {**values, "email": "aino@example.fi", "phone": "02 262 6000"}
     )
     assert saved.errors == []
-    assert a.desk.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567") == []
-    a.desk.reveal_hetu(client_id, "Kela-asia")
+    assert a.desk.clients.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567") == []
+    a.desk.clients.reveal_hetu(client_id, "Kela-asia")
     report = a.sync.sync_once()
     assert report.rejected == 0
     b.sync.sync_once()
@@ -45,15 +45,20 @@ def test_client_edits_relatives_and_the_access_log_sync(
     assert sorted(look["id"] for look in looks) == sorted(r[0] for r in looked)
     assert {e["event"] for e in trail} == {"change", "disclosure"}
     # The other desk finds the client by the new number and the relative's, not the old one.
-    assert [m.id for m in b.desk.find_clients("02 262 6000")] == [client_id]
-    assert [m.via for m in b.desk.find_clients("050 123 4567")] == ["relative"]
-    assert b.desk.find_clients("040 548 5906") == []
+    assert [m.id for m in b.desk.clients.find_clients("02 262 6000")] == [client_id]
+    assert [m.via for m in b.desk.clients.find_clients("050 123 4567")] == ["relative"]
+    assert b.desk.clients.find_clients("040 548 5906") == []
 
     # b edits the address while a edits the alerts: both changes stay.
-    b_values = b.desk.client_card(client_id, "search").form_values()
-    assert b.desk.update_client(client_id, {**b_values, "address": "Aurakatu 2"}).errors == []
-    a_values = a.desk.client_card(client_id, "search").form_values()
-    assert a.desk.update_client(client_id, {**a_values, "alerts": "Kuulee huonosti"}).errors == []
+    b_values = b.desk.clients.client_card(client_id, "search").form_values()
+    assert (
+        b.desk.clients.update_client(client_id, {**b_values, "address": "Aurakatu 2"}).errors == []
+    )
+    a_values = a.desk.clients.client_card(client_id, "search").form_values()
+    assert (
+        a.desk.clients.update_client(client_id, {**a_values, "alerts": "Kuulee huonosti"}).errors
+        == []
+    )
     for site in (b, a, b):
         site.sync.sync_once()
     merged = "SELECT address, alerts FROM client"

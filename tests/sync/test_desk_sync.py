@@ -15,7 +15,8 @@ import pytest
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient
-from ohjaaja.usecases.desk import ContactForm, Desk
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk
 from tests.sync.conftest import Server, Site, start_server, stop
 
 
@@ -33,19 +34,19 @@ def test_a_contact_reaches_the_other_desk_and_one_claim_wins(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    contact_id = a.desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    contact_id = a.desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     assert a.sync.sync_once().pushed == 1  # the contact (workers come from the register)
     b.sync.sync_once()
-    assert [e.id for e in b.desk.queue()] == [contact_id]
+    assert [e.id for e in b.desk.contacts.queue()] == [contact_id]
     # Both take it while neither has synced: each local claim is pending.
-    assert a.desk.take(contact_id) is not None
-    assert b.desk.take(contact_id) is not None
-    b.desk.save_draft(contact_id, "b:n muistiinpano", ContactForm(), 1)
+    assert a.desk.contacts.take(contact_id) is not None
+    assert b.desk.contacts.take(contact_id) is not None
+    b.desk.contacts.save_draft(contact_id, "b:n muistiinpano", ContactForm(), 1)
     assert a.sync.sync_once().lost_claims == ()
     report = b.sync.sync_once()
     assert report.lost_claims == (contact_id,)
     # The loser is told, and keeps its draft; the server's winner shows on both desks.
-    assert b.desk.load_draft(contact_id)[0] == "b:n muistiinpano"
+    assert b.desk.contacts.load_draft(contact_id)[0] == "b:n muistiinpano"
     claim_state = b.desk.conn.execute(
         "SELECT status, result FROM outbox WHERE name = 'contact.claim'"
     ).fetchone()
@@ -53,7 +54,7 @@ def test_a_contact_reaches_the_other_desk_and_one_claim_wins(
     a.sync.sync_once()
     b.sync.sync_once()
     assert checksum(a.desk) == checksum(b.desk)
-    assert b.desk.contact(contact_id).status == "taken"
+    assert b.desk.contacts.contact(contact_id).status == "taken"
     a.close()
     b.close()
 
@@ -63,11 +64,11 @@ def test_offline_work_on_both_sides_converges(
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
     for _ in range(300):
-        a.desk.receive("chat", "mipa", "853")
-        b.desk.receive("email", "tyoikaiset", "202")
-    taken = a.desk.take_next()
+        a.desk.contacts.receive("chat", "mipa", "853")
+        b.desk.contacts.receive("email", "tyoikaiset", "202")
+    taken = a.desk.contacts.take_next()
     assert taken is not None
-    a.desk.close_contact(taken.id, "hoidettu", ContactForm("client", None, [], "resolved"))
+    a.desk.contacts.close_contact(taken.id, "hoidettu", ContactForm("client", None, [], "resolved"))
     for site in (a, b, a, b):
         site.sync.sync_once()
     assert len(checksum(a.desk)) == 600
@@ -89,7 +90,7 @@ def test_replayed_rounds_push_nothing_twice(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
-    a.desk.receive("phone", "ikaihmiset", "853")
+    a.desk.contacts.receive("phone", "ikaihmiset", "853")
     first = a.sync.sync_once()
     a.desk.conn.execute("UPDATE outbox SET acked_at = NULL")  # as if the answer was lost
     again = a.sync.sync_once()
@@ -102,7 +103,7 @@ def test_replayed_rounds_push_nothing_twice(
 def test_cli_sync_once(server: Server, tmp_path: Path, clock: FixedClock) -> None:
     path = tmp_path / "cli.sqlite"
     desk = Desk(path, clock, "cli-worker")
-    desk.receive("walk_in", "ikaihmiset", "853")
+    desk.contacts.receive("walk_in", "ikaihmiset", "853")
     desk.close()
     token_file = tmp_path / "token"  # as a desk keeps it: off the command line
     token_file.write_text(server.token("desk", "cli-desk", ("cli-worker",)) + "\n")
@@ -120,7 +121,7 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
     store = tmp_path / "server.sqlite"
     server = start_server(["--database", str(store)])
     a = Site(server, tmp_path, "a", clock)
-    a.desk.receive("phone", "ikaihmiset", "853")
+    a.desk.contacts.receive("phone", "ikaihmiset", "853")
     a.sync.sync_once()
     stop(server)
     backup = tmp_path / "backup.sqlite"
@@ -128,7 +129,7 @@ def test_a_restored_server_gets_back_what_it_lost(tmp_path: Path, clock: FixedCl
         source.backup(target)  # SQLite's online backup: the WAL's contents included
     server = start_server(["--database", str(store)])
     a.use(server)
-    later = a.desk.receive("chat", "mipa", "853")
+    later = a.desk.contacts.receive("chat", "mipa", "853")
     a.sync.sync_once()
     stop(server)
     for suffix in ("-wal", "-shm"):  # the disk failed; restored from last night's backup
@@ -161,7 +162,7 @@ def test_processes_sharing_one_desk_database_take_turns(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
-    a.desk.receive("phone", "ikaihmiset", "853")
+    a.desk.contacts.receive("phone", "ikaihmiset", "853")
     other_process = SyncClient(a.path, server.url, a.token, clock)
     with a.sync._turn() as mine:  # one process is in the middle of a round
         assert mine
@@ -179,7 +180,7 @@ def test_server_killed_during_a_push_loses_and_doubles_nothing(
     store = ["--database", str(tmp_path / "server.sqlite")]
     server = start_server(store)
     a = Site(server, tmp_path, "a", clock)
-    ids = {a.desk.receive("chat", "mipa", "853") for _ in range(2000)}
+    ids = {a.desk.contacts.receive("chat", "mipa", "853") for _ in range(2000)}
 
     def push() -> None:
         with contextlib.suppress(Exception):  # the server dies under it
@@ -213,7 +214,7 @@ def test_a_desk_killed_between_its_commit_and_its_push(
         "from ohjaaja.domain.clock import SystemClock\n"
         "from ohjaaja.usecases.desk import Desk\n"
         f"desk = Desk({str(path)!r}, SystemClock(), 'Anna')\n"
-        "print(desk.receive('phone', 'sosiaalipaivystys', '853'), flush=True)\n"
+        "print(desk.contacts.receive('phone', 'sosiaalipaivystys', '853'), flush=True)\n"
         "os.kill(os.getpid(), signal.SIGKILL)  # before any push\n"
     )
     killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
@@ -233,7 +234,7 @@ def test_server_dies_before_or_after_its_commit(
 ) -> None:
     server = start_server(store_args, fault=fault)
     a = Site(server, tmp_path, "a", clock)
-    ids = {a.desk.receive("phone", "ikaihmiset", "853") for _ in range(50)}
+    ids = {a.desk.contacts.receive("phone", "ikaihmiset", "853") for _ in range(50)}
     with pytest.raises(httpx.HTTPError):  # the connection drops: no answer at all
         a.sync.sync_once()
     assert server.process.wait(timeout=30) == 9

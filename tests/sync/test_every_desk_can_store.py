@@ -19,7 +19,8 @@ from ohjaaja.db.ids import worker_id
 from ohjaaja.db.server.store import Writer
 
 from ohjaaja.domain.clock import FixedClock
-from ohjaaja.usecases.desk import ContactForm, Desk
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk
 from tests.conftest import AINO
 from tests.sync.conftest import AT, Server, Site, push_body
 
@@ -110,12 +111,12 @@ def test_a_row_a_desk_cannot_store_is_quarantined_and_the_pull_goes_on(
     admin = server.admin()
     broken = contact("bad", received_at="yesterday")
     admin.transaction(lambda w: w.put("contact", "bad", broken))
-    good = a.desk.receive("chat", "mipa", "853")
+    good = a.desk.contacts.receive("chat", "mipa", "853")
     assert a.sync.sync_once().pushed == 1
     b = Site(server, tmp_path, "b", clock)
     report = b.sync.sync_once()
     assert report.quarantined == 1
-    assert [e.id for e in b.desk.queue()] == [good]  # the pull went on past it
+    assert [e.id for e in b.desk.contacts.queue()] == [good]  # the pull went on past it
     listed = _cli("sync", "--quarantine", "--database", str(b.path))
     assert "contact\tbad" in listed.stdout and "received_at" in listed.stdout
     assert _cli("queue", "--database", str(b.path)).returncode == 0
@@ -125,7 +126,7 @@ def test_a_row_a_desk_cannot_store_is_quarantined_and_the_pull_goes_on(
 
     admin.transaction(mend)
     assert b.sync.sync_once().quarantined == 0
-    assert {e.id for e in b.desk.queue()} == {good, "bad"}
+    assert {e.id for e in b.desk.contacts.queue()} == {good, "bad"}
     admin.close()
     a.close()
     b.close()
@@ -138,15 +139,17 @@ def test_a_client_changed_long_after_it_was_made_reaches_a_new_desk(
     first page holds the contact before the client. Before: FOREIGN KEY on every
     pull past 1,000 changes."""
     a = Site(server, tmp_path, "a", clock)
-    client_id = a.desk.create_client(AINO).client_id
+    client_id = a.desk.clients.create_client(AINO).client_id
     assert client_id
-    taken = a.desk.take(a.desk.receive("phone", "ikaihmiset", "853"))
+    taken = a.desk.contacts.take(a.desk.contacts.receive("phone", "ikaihmiset", "853"))
     assert taken is not None
-    a.desk.attach_client(taken.id, client_id)
+    a.desk.contacts.attach_client(taken.id, client_id)
     for _ in range(1100):
-        a.desk.receive("chat", "mipa", "853")
-    values = a.desk.client_card(client_id, "search").form_values()
-    assert a.desk.update_client(client_id, {**values, "email": "aino@example.fi"}).errors == []
+        a.desk.contacts.receive("chat", "mipa", "853")
+    values = a.desk.clients.client_card(client_id, "search").form_values()
+    assert (
+        a.desk.clients.update_client(client_id, {**values, "email": "aino@example.fi"}).errors == []
+    )
     assert a.sync.sync_once().rejected == 0
     b = Site(server, tmp_path, "b", clock)
     assert b.sync.sync_once().quarantined == 0
@@ -164,12 +167,12 @@ def test_two_offline_desks_register_the_same_person(
     contact identified with it land on the existing client, every desk (the winner
     too) keeps syncing, and the loser's worker is told and sees the existing client."""
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    first = a.desk.create_client(AINO).client_id
-    second = b.desk.create_client({**AINO, "phone": "050 123 4567"}).client_id
+    first = a.desk.clients.create_client(AINO).client_id
+    second = b.desk.clients.create_client({**AINO, "phone": "050 123 4567"}).client_id
     assert first and second and first != second
-    taken = b.desk.take(b.desk.receive("phone", "ikaihmiset", "853"))
+    taken = b.desk.contacts.take(b.desk.contacts.receive("phone", "ikaihmiset", "853"))
     assert taken is not None
-    b.desk.close_contact(taken.id, "soitti", ContactForm("client", second, [], "resolved"))
+    b.desk.contacts.close_contact(taken.id, "soitti", ContactForm("client", second, [], "resolved"))
     assert a.sync.sync_once().rejected == 0
     report = b.sync.sync_once()
     assert report.merged_clients == [(second, first)]
@@ -192,7 +195,7 @@ def test_two_offline_desks_register_the_same_person(
         assert conn.execute("SELECT count(*) FROM audit WHERE client_id = ?",
                             (second,)).fetchone()[0] == 0  # fmt: skip
     # The loser's desk leads from its own client to the existing one.
-    assert b.desk.client_card(second, "search").id == first
+    assert b.desk.clients.client_card(second, "search").id == first
     for site in (a, b, c):
         site.close()
 

@@ -28,8 +28,9 @@ from ohjaaja.demo.catalogue import load_demo_catalogue
 from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.sync.incoming import apply_changes
 from ohjaaja.sync.server import create_app
-from ohjaaja.usecases.desk import ContactForm, Desk, open_database
-from ohjaaja.usecases.handover_desk import HandoverForm
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk, open_database
+from ohjaaja.usecases.handovers import HandoverForm
 from tests.conftest import AINO, MONDAY_MORNING
 
 TOKENS: dict[str, str] = {}
@@ -69,30 +70,34 @@ def desk_mutations(tmp: Path) -> list[dict[str, Any]]:
     desk = Desk(tmp / "source.sqlite", clock, WORKER, ("guidance", "admin"), teams=("emergency",))
     with transaction(desk.conn) as conn:
         load_demo_catalogue(conn, to_iso(clock.now()))
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     assert client_id
-    values = desk.client_card(client_id, "fuzz").form_values()
-    desk.update_client(client_id, {**values, "email": "aino@example.fi"})
-    desk.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567")
-    contact = desk.take(desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906"))
+    values = desk.clients.client_card(client_id, "fuzz").form_values()
+    desk.clients.update_client(client_id, {**values, "email": "aino@example.fi"})
+    desk.clients.save_relative(client_id, "Mäkinen Pekka", "child", "050 123 4567")
+    contact = desk.contacts.take(
+        desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    )
     assert contact is not None
-    desk.attach_client(contact.id, client_id)
-    service = desk.search_services("kotihoito")[0]
-    desk.offer_service(contact.id, service.id, "fi")
-    desk.record_unmet_need(contact.id, "ei sopivaa palvelua", "fi")
-    desk.schedule_callback(contact.id, clock.now(), missed=True)
-    contact = desk.take(contact.id)
+    desk.contacts.attach_client(contact.id, client_id)
+    service = desk.catalogue.search_services("kotihoito")[0]
+    desk.catalogue.offer_service(contact.id, service.id, "fi")
+    desk.catalogue.record_unmet_need(contact.id, "ei sopivaa palvelua", "fi")
+    desk.handovers.schedule_callback(contact.id, clock.now(), missed=True)
+    contact = desk.contacts.take(contact.id)
     assert contact is not None
-    desk.create_notification("child_welfare", {"subject": "Lapsi", "concern": "huoli"},
+    desk.handovers.create_notification("child_welfare", {"subject": "Lapsi", "concern": "huoli"},
                              contact.id, client_id, "853")  # fmt: skip
-    made, _ = desk.create_handover(HandoverForm(to_team="emergency", note="siirto"))
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="emergency", note="siirto"))
     assert made
-    desk.move_handover(made, "accept")
-    desk.close_contact(contact.id, "hoidettu", ContactForm("client", client_id, [], "resolved"))
-    other = desk.log_contact("phone", "mipa", "853")
-    desk.release(other)
-    desk.hand_over_shift("vuoro päättyy")
-    desk.save_service(desk.service(service.id)[0])
+    desk.handovers.move_handover(made, "accept")
+    desk.contacts.close_contact(
+        contact.id, "hoidettu", ContactForm("client", client_id, [], "resolved")
+    )
+    other = desk.contacts.log_contact("phone", "mipa", "853")
+    desk.contacts.release(other)
+    desk.handovers.hand_over_shift("vuoro päättyy")
+    desk.catalogue.save_service(desk.catalogue.service(service.id)[0])
     rows = desk.conn.execute("SELECT name, args, worker_id FROM outbox ORDER BY seq").fetchall()
     desk.close()
     return [{"name": r[0], "args": json.loads(r[1]), "worker_id": r[2]} for r in rows]

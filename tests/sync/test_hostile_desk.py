@@ -13,7 +13,7 @@ from ohjaaja.db.ids import worker_id
 from ohjaaja.db.server.store import Writer
 
 from ohjaaja.domain.clock import FixedClock
-from ohjaaja.usecases.desk import ContactForm
+from ohjaaja.usecases.contacts import ContactForm
 from tests.sync.conftest import AT, Server, Site, push_body
 
 WA = worker_id("worker-a")
@@ -114,8 +114,8 @@ def test_a_row_that_got_in_anyway_neither_fails_the_feed_nor_stops_a_desk(
     assert server.client(a.token).get("/v1/changes").status_code == 200
     report = a.sync.sync_once()
     assert report.quarantined == 2  # the contact and the service, each with its reason
-    good = a.desk.receive("chat", "mipa", "853")
-    assert a.sync.sync_once().pushed == 1 and good in [e.id for e in a.desk.queue()]
+    good = a.desk.contacts.receive("chat", "mipa", "853")
+    assert a.sync.sync_once().pushed == 1 and good in [e.id for e in a.desk.contacts.queue()]
     a.close()
 
 
@@ -123,7 +123,7 @@ def test_a_forged_answer_writes_nothing_in_the_log(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    contact = b.desk.take(b.desk.receive("phone", "mipa", "853"))
+    contact = b.desk.contacts.take(b.desk.contacts.receive("phone", "mipa", "853"))
     assert contact is not None
     b.sync.sync_once()
     close = {"id": contact.id, "worker_id": worker_id("worker-b"), "status": "closed",
@@ -144,8 +144,13 @@ def test_numbers_of_another_client_cannot_be_taken(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
-    first = a.desk.create_client({"last_name": "A", "first_names": "B", "birth_date": "1.1.1950",
-                                  "phone": "040 548 5906"}).client_id  # fmt: skip
+    fields = {
+        "last_name": "A",
+        "first_names": "B",
+        "birth_date": "1.1.1950",
+        "phone": "040 548 5906",
+    }
+    first = a.desk.clients.create_client(fields).client_id
     assert first
     a.sync.sync_once()
     phone = dict(a.desk.conn.execute("SELECT * FROM client_phone").fetchone())
@@ -167,9 +172,11 @@ def test_a_closed_contact_is_not_rewritten(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
-    contact = a.desk.take(a.desk.receive("phone", "mipa", "853"))
+    contact = a.desk.contacts.take(a.desk.contacts.receive("phone", "mipa", "853"))
     assert contact is not None
-    a.desk.close_contact(contact.id, "alkuperäinen", ContactForm("client", None, [], "resolved"))
+    a.desk.contacts.close_contact(
+        contact.id, "alkuperäinen", ContactForm("client", None, [], "resolved")
+    )
     a.sync.sync_once()
     again = {"id": contact.id, "worker_id": WA, "status": "closed",
              "closed_at": "2020-01-01T00:00:00Z", "note": "muutettu jälkikäteen"}  # fmt: skip
@@ -197,7 +204,7 @@ def test_rows_given_back_only_after_a_restore_and_never_over_new_work(
     """Outside a restore nothing is taken back; after one, a row changed here since
     the restore stays as it is here, and a code held here keeps its holder."""
     a = Site(server, tmp_path, "a", clock)
-    a.desk.receive("phone", "mipa", "853")
+    a.desk.contacts.receive("phone", "mipa", "853")
     a.sync.sync_once()
     changes = server.client(a.token).get("/v1/changes").json()["changes"]
     signed = [{k: c[k] for k in ("table", "id", "version", "seq", "data", "sig")}

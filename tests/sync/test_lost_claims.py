@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ohjaaja.domain.clock import FixedClock
-from ohjaaja.usecases.desk import ContactForm
+from ohjaaja.usecases.contacts import ContactForm
 from tests.sync.conftest import Server, Site
 
 
@@ -15,21 +15,21 @@ def test_the_losers_close_is_refused_and_its_text_kept(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    contact_id = a.desk.receive("phone", "ikaihmiset", "853")
+    contact_id = a.desk.contacts.receive("phone", "ikaihmiset", "853")
     a.sync.sync_once()
     b.sync.sync_once()
-    assert a.desk.take(contact_id) and b.desk.take(contact_id)  # both offline
+    assert a.desk.contacts.take(contact_id) and b.desk.contacts.take(contact_id)  # both offline
     form = ContactForm("client", None, [], "resolved")
-    assert b.desk.close_contact(contact_id, "b:n muistiinpano", form) == []
+    assert b.desk.contacts.close_contact(contact_id, "b:n muistiinpano", form) == []
     a.sync.sync_once()  # a wins
     report = b.sync.sync_once()
     assert report.lost_claims == (contact_id,) and report.kept_notes == 1
     assert ("contact.close", "not_yours") in report.refusals
     for _ in range(2):  # before: pending -> lost -> confirmed within one sync
-        view = b.desk.contact(contact_id)
+        view = b.desk.contacts.contact(contact_id)
         assert (view.status, view.claim_state, view.note) == ("taken", "lost", "")
         b.sync.sync_once()
-    (lost,) = b.desk.lost_claims()
+    (lost,) = b.desk.contacts.lost_claims()
     assert lost.holder_name == "worker-a" and lost.kept == ("b:n muistiinpano",)
     a.sync.sync_once()
     on_a = a.desk.conn.execute(
@@ -37,9 +37,12 @@ def test_the_losers_close_is_refused_and_its_text_kept(
         (contact_id,),
     ).fetchall()
     assert [(r[0], "b:n muistiinpano" in r[1]) for r in on_a] == [(b.desk.worker_id, True)]
-    assert a.desk.contact(contact_id).status == "taken"  # a still holds it, unclosed
-    b.desk.acknowledge_lost(contact_id)
-    assert b.desk.lost_claims() == [] and b.desk.contact(contact_id).claim_state is None
+    assert a.desk.contacts.contact(contact_id).status == "taken"  # a still holds it, unclosed
+    b.desk.contacts.acknowledge_lost(contact_id)
+    assert (
+        b.desk.contacts.lost_claims() == []
+        and b.desk.contacts.contact(contact_id).claim_state is None
+    )
     a.close()
     b.close()
 
@@ -48,16 +51,16 @@ def test_what_the_loser_was_typing_is_kept_once_seen(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    contact_id = a.desk.receive("phone", "ikaihmiset", "853")
+    contact_id = a.desk.contacts.receive("phone", "ikaihmiset", "853")
     for site in (a, b):
         site.sync.sync_once()
-    assert a.desk.take(contact_id) and b.desk.take(contact_id)
-    b.desk.save_draft(contact_id, "kesken jäänyt", ContactForm(), 1)
+    assert a.desk.contacts.take(contact_id) and b.desk.contacts.take(contact_id)
+    b.desk.contacts.save_draft(contact_id, "kesken jäänyt", ContactForm(), 1)
     a.sync.sync_once()
     b.sync.sync_once()
-    (lost,) = b.desk.lost_claims()
+    (lost,) = b.desk.contacts.lost_claims()
     assert lost.kept == ("kesken jäänyt",)
-    b.desk.acknowledge_lost(contact_id)
+    b.desk.contacts.acknowledge_lost(contact_id)
     assert b.sync.sync_once().rejected == 0
     a.sync.sync_once()
     texts = [r[0] for r in a.desk.conn.execute(

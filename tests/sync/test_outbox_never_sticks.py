@@ -13,7 +13,7 @@ from ohjaaja.db.engine import transaction
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync import protocol
-from ohjaaja.usecases.desk import ContactForm
+from ohjaaja.usecases.contacts import ContactForm
 from tests.sync.conftest import AT, Server, Site, push_body
 
 
@@ -26,10 +26,13 @@ def test_many_long_notes_closed_offline_all_arrive(
     note = "Soittaja kertoi tilanteestaan pitkästi. " * 640  # 25,600 characters
     closed = []
     for _ in range(170):
-        taken = a.desk.take(a.desk.receive("phone", "ikaihmiset", "853"))
+        taken = a.desk.contacts.take(a.desk.contacts.receive("phone", "ikaihmiset", "853"))
         assert taken is not None
         assert (
-            a.desk.close_contact(taken.id, note, ContactForm("client", None, [], "resolved")) == []
+            a.desk.contacts.close_contact(
+                taken.id, note, ContactForm("client", None, [], "resolved")
+            )
+            == []
         )
         closed.append(taken.id)
     assert a.desk.pending_changes() == 510
@@ -52,7 +55,7 @@ def test_a_mutation_over_the_limit_is_refused_alone_and_the_rest_go_on(
          "description": json.dumps({"fi": "x" * 6_000_000})}]}}  # fmt: skip
     with transaction(a.desk.conn) as conn:
         outbox.record(conn, "catalogue.put", huge, AT, a.desk.worker_id)  # as an old desk did
-    after = a.desk.receive("chat", "mipa", "853")
+    after = a.desk.contacts.receive("chat", "mipa", "853")
     report = a.sync.sync_once()
     assert (report.pushed, report.rejected) == (1, 1)
     assert a.desk.pending_changes() == 0
@@ -90,17 +93,19 @@ def test_the_body_limit_holds_for_a_chunked_body(server: Server) -> None:
 
 def test_forms_hold_the_same_limits(tmp_path: Path, clock: FixedClock) -> None:
     from ohjaaja.usecases.desk import Desk
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
     desk = Desk(tmp_path / "desk.sqlite", clock, "Anna")
-    taken = desk.take(desk.receive("phone", "ikaihmiset", "853"))
+    taken = desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
     assert taken is not None
     long_note = "x" * (protocol.NOTE_MAX + 1)
-    errors = desk.close_contact(taken.id, long_note, ContactForm("client", None, [], "resolved"))
+    errors = desk.contacts.close_contact(
+        taken.id, long_note, ContactForm("client", None, [], "resolved")
+    )
     assert [(e.field, e.key) for e in errors] == [("note", "error.note_too_long")]
-    _made, errors = desk.create_handover(
+    _made, errors = desk.handovers.create_handover(
         HandoverForm(to_team="emergency", note="n", situation="s" * (protocol.TEXT_MAX + 1))
     )
     assert errors == [("situation", "error.text_too_long")]
-    assert desk.hand_over_shift(long_note)[1] == [("note", "error.note_too_long")]
+    assert desk.handovers.hand_over_shift(long_note)[1] == [("note", "error.note_too_long")]
     desk.close()

@@ -27,12 +27,12 @@ def ids(site: Site, table: str, where: str = "1") -> set[str]:
 def region(server: Server, tmp: Path, clock: FixedClock) -> tuple[Site, str, str, str, str]:
     """A regional desk with a client in Turku and one in Kaarina, each with a contact."""
     regional = Site(server, tmp, "regional", clock)
-    aino = regional.desk.create_client(AINO).client_id
-    kalle = regional.desk.create_client(KALLE).client_id
+    aino = regional.desk.clients.create_client(AINO).client_id
+    kalle = regional.desk.clients.create_client(KALLE).client_id
     assert aino and kalle
-    turku = regional.desk.receive("phone", "tyoikaiset", TURKU)
-    kaarina = regional.desk.receive("phone", "tyoikaiset", KAARINA)
-    regional.desk.client_card(aino, "search")  # a look: an audit row
+    turku = regional.desk.contacts.receive("phone", "tyoikaiset", TURKU)
+    kaarina = regional.desk.contacts.receive("phone", "tyoikaiset", KAARINA)
+    regional.desk.clients.client_card(aino, "search")  # a look: an audit row
     assert regional.sync.sync_once().rejected == 0
     return regional, aino, kalle, turku, kaarina
 
@@ -69,11 +69,13 @@ def test_identity_codes_go_only_to_desks_that_may_have_them(
     blind.sync.sync_once()
     hetu = "SELECT hetu FROM client WHERE id = ?"
     assert blind.desk.conn.execute(hetu, (aino,)).fetchone()[0] is None
-    assert blind.desk.find_clients("Mäkinen")  # still found by name
+    assert blind.desk.clients.find_clients("Mäkinen")  # still found by name
     assert regional.desk.conn.execute(hetu, (aino,)).fetchone()[0] == AINO["hetu"]
     # Editing the client there keeps the code on the server.
-    values = blind.desk.client_card(aino, "search").form_values()
-    assert blind.desk.update_client(aino, {**values, "alerts": "Kuulee huonosti"}).errors == []
+    values = blind.desk.clients.client_card(aino, "search").form_values()
+    assert (
+        blind.desk.clients.update_client(aino, {**values, "alerts": "Kuulee huonosti"}).errors == []
+    )
     assert blind.sync.sync_once().rejected == 0
     regional.sync.sync_once()
     row = regional.desk.conn.execute("SELECT hetu, alerts FROM client WHERE id = ?", (aino,))
@@ -86,16 +88,16 @@ def test_a_row_that_leaves_a_desks_scope_is_removed_there(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     regional, aino, _kalle, _turku, _kaarina = region(server, tmp_path, clock)
-    contact = regional.desk.receive("phone", "tyoikaiset", None)
-    regional.desk.take(contact)
-    regional.desk.attach_client(contact, aino)
-    regional.desk.release(contact)
+    contact = regional.desk.contacts.receive("phone", "tyoikaiset", None)
+    regional.desk.contacts.take(contact)
+    regional.desk.contacts.attach_client(contact, aino)
+    regional.desk.contacts.release(contact)
     regional.sync.sync_once()
     local = local_desk(server, tmp_path, clock, "turku", TURKU)
     assert aino in ids(local, "client") and contact in ids(local, "contact")
 
-    values = regional.desk.client_card(aino, "search").form_values()
-    moved = regional.desk.update_client(aino, {**values, "municipality_code": KAARINA})
+    values = regional.desk.clients.client_card(aino, "search").form_values()
+    moved = regional.desk.clients.update_client(aino, {**values, "municipality_code": KAARINA})
     assert moved.errors == []
     regional.sync.sync_once()
     report = local.sync.sync_once()
@@ -106,13 +108,16 @@ def test_a_row_that_leaves_a_desks_scope_is_removed_there(
     assert tuple(gone) == (None, "", None, 1)  # erased; the row stays for the desk's own log
     assert contact not in ids(local, "contact")  # what hangs on the client went with it
     assert ids(local, "client_phone", f"client_id = '{aino}'") == set()
-    assert local.desk.find_clients("Mäkinen") == []
+    assert local.desk.clients.find_clients("Mäkinen") == []
 
-    values = regional.desk.client_card(aino, "search").form_values()
-    assert regional.desk.update_client(aino, {**values, "municipality_code": TURKU}).errors == []
+    values = regional.desk.clients.client_card(aino, "search").form_values()
+    assert (
+        regional.desk.clients.update_client(aino, {**values, "municipality_code": TURKU}).errors
+        == []
+    )
     regional.sync.sync_once()
     local.sync.sync_once()  # back in scope: back on the desk
-    assert [m.id for m in local.desk.find_clients("Mäkinen")] == [aino]
+    assert [m.id for m in local.desk.clients.find_clients("Mäkinen")] == [aino]
     assert contact in ids(local, "contact")
     regional.close()
     local.close()
@@ -146,7 +151,7 @@ def test_a_refused_registration_shows_no_client_outside_the_reach(
     regional, _aino, kalle, *_ = region(server, tmp_path, clock)
     local = local_desk(server, tmp_path, clock, "turku", TURKU)
     # Kalle lives in Kaarina: the Turku desk registers him again, with his code.
-    again = local.desk.create_client({**KALLE, "municipality_code": TURKU}).client_id
+    again = local.desk.clients.create_client({**KALLE, "municipality_code": TURKU}).client_id
     assert again
     report = local.sync.sync_once()
     assert report.merged_clients == []  # refused; the holder is not named here
@@ -164,15 +169,18 @@ def test_what_a_worker_is_working_on_is_never_taken_away(
 ) -> None:
     regional, aino, *_ = region(server, tmp_path, clock)
     local = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
-    contact = regional.desk.receive("phone", "tyoikaiset", TURKU)
+    contact = regional.desk.contacts.receive("phone", "tyoikaiset", TURKU)
     regional.sync.sync_once()
     local.sync.sync_once()
-    assert local.desk.take(contact) is not None
-    local.desk.attach_client(contact, aino)
+    assert local.desk.contacts.take(contact) is not None
+    local.desk.contacts.attach_client(contact, aino)
     local.sync.sync_once()
 
-    values = regional.desk.client_card(aino, "search").form_values()
-    assert regional.desk.update_client(aino, {**values, "municipality_code": KAARINA}).errors == []
+    values = regional.desk.clients.client_card(aino, "search").form_values()
+    assert (
+        regional.desk.clients.update_client(aino, {**values, "municipality_code": KAARINA}).errors
+        == []
+    )
     regional.sync.sync_once()
     local.sync.sync_once()
     # The worker holds the call: it stays, and so does the client it is about.
@@ -247,11 +255,11 @@ def test_a_contact_identified_with_a_client_goes_where_the_client_belongs(
     regional desks. Now it follows the client, and a handover made from it reaches
     the Turku desk without the Kaarina call it came from."""
     regional, aino, *_ = region(server, tmp_path, clock)
-    call = regional.desk.receive("phone", "tyoikaiset", KAARINA)
-    regional.desk.take(call)
-    regional.desk.attach_client(call, aino)
-    regional.desk.release(call)
-    other = regional.desk.receive("phone", "tyoikaiset", KAARINA)
+    call = regional.desk.contacts.receive("phone", "tyoikaiset", KAARINA)
+    regional.desk.contacts.take(call)
+    regional.desk.contacts.attach_client(call, aino)
+    regional.desk.contacts.release(call)
+    other = regional.desk.contacts.receive("phone", "tyoikaiset", KAARINA)
     regional.sync.sync_once()
     turku = Site(server, tmp_path, "turku", clock, reach=Reach(frozenset({TURKU})))
     kaarina = Site(server, tmp_path, "kaarina", clock, reach=Reach(frozenset({KAARINA})))

@@ -17,7 +17,8 @@ import pytest
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient, SyncError
-from ohjaaja.usecases.desk import ContactForm, Desk, DeskFileError
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk, DeskFileError
 from tests.sync.conftest import Server, Site, cli, start_server, stop
 
 INTAKE = {"channel": "phone", "line": "sosiaalipaivystys", "municipality_code": "853"}
@@ -45,18 +46,18 @@ def test_a_desk_restored_from_its_own_backup_loses_nothing(
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
     for _ in range(2):
-        a.desk.receive("chat", "mipa", "853")
+        a.desk.contacts.receive("chat", "mipa", "853")
     a.sync.sync_once()
     backup(a.path, tmp_path / "desk-backup.sqlite")
     for _ in range(3):
-        a.desk.receive("chat", "mipa", "853")
+        a.desk.contacts.receive("chat", "mipa", "853")
     a.sync.sync_once()
     a.sync.close()
     a.desk.close()
     restore(tmp_path / "desk-backup.sqlite", a.path)  # numbering goes back to 3
     a.desk = Desk(a.path, clock, a.worker)
     a.sync = SyncClient(a.path, server.url, a.token, clock)
-    new = {a.desk.receive("phone", "ikaihmiset", "853") for _ in range(4)}
+    new = {a.desk.contacts.receive("phone", "ikaihmiset", "853") for _ in range(4)}
     report = a.sync.sync_once()
     assert report.new_incarnation and report.pushed == 4
     assert new <= set(on_server(server, a.token))  # before: 4 marked sent, 0 arrived
@@ -70,14 +71,14 @@ def test_a_desk_database_made_again_with_the_same_token_loses_nothing(
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
     for _ in range(6):
-        a.desk.receive("chat", "mipa", "853")
+        a.desk.contacts.receive("chat", "mipa", "853")
     a.sync.sync_once()
     a.close()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{a.path}{suffix}").unlink(missing_ok=True)
     a.desk = Desk(a.path, clock, a.worker)
     a.sync = SyncClient(a.path, server.url, a.token, clock)
-    new = {a.desk.receive("walk_in", "tyoikaiset", "853") for _ in range(6)}
+    new = {a.desk.contacts.receive("walk_in", "tyoikaiset", "853") for _ in range(6)}
     assert a.sync.sync_once().pushed == 6
     assert new <= set(on_server(server, a.token))  # before: 6 of 6 lost
     a.close()
@@ -87,7 +88,7 @@ def test_a_truncated_desk_file_is_never_made_anew(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a = Site(server, tmp_path, "a", clock)
-    a.desk.receive("chat", "mipa", "853")
+    a.desk.contacts.receive("chat", "mipa", "853")
     a.close()
     for suffix in ("-wal", "-shm"):
         Path(f"{a.path}{suffix}").unlink(missing_ok=True)
@@ -129,9 +130,11 @@ def test_a_server_restored_from_a_backup_gets_back_what_it_lost(
     contested = intake.post("/v1/contacts", json=INTAKE).json()["id"]
     for site in (a, b):
         site.sync.sync_once()
-    assert a.desk.take(contested) and b.desk.take(contested)  # both, offline
+    assert a.desk.contacts.take(contested) and b.desk.contacts.take(contested)  # both, offline
     a.sync.sync_once()  # a wins
-    a.desk.close_contact(contested, "a:n muistiinpano", ContactForm("client", None, [], "resolved"))
+    a.desk.contacts.close_contact(
+        contested, "a:n muistiinpano", ContactForm("client", None, [], "resolved")
+    )
     a.sync.sync_once()
     assert b.sync.sync_once().lost_claims == (contested,)
     cli("server", "token", "revoke", "--database", str(store), "--name", "old-pbx")
@@ -151,7 +154,7 @@ def test_a_server_restored_from_a_backup_gets_back_what_it_lost(
     assert won["taken_by"] == a.desk.worker_id and won["status"] == "closed"
     assert won["note"] == "a:n muistiinpano"
     for site in (a, b):
-        row = site.desk.contact(contested)
+        row = site.desk.contacts.contact(contested)
         assert (row.status, row.note) == ("closed", "a:n muistiinpano")
     assert server.client(doomed).post("/v1/contacts", json=INTAKE).status_code == 401
     assert server.client(intake_token).post("/v1/contacts", json=INTAKE).status_code == 201
@@ -166,7 +169,7 @@ def test_sigterm_checkpoints_the_store_so_a_plain_copy_is_whole(
     store = tmp_path / "server.sqlite"
     server = start_server(["--database", str(store)])
     a = Site(server, tmp_path, "a", clock)
-    ids = {a.desk.receive("chat", "mipa", "853") for _ in range(20)}
+    ids = {a.desk.contacts.receive("chat", "mipa", "853") for _ in range(20)}
     a.sync.sync_once()
     stop(server)  # SIGTERM
     copy = tmp_path / "copied.sqlite"
@@ -211,12 +214,12 @@ def test_rows_given_back_never_undo_work_done_since_the_restore(
     store = tmp_path / "server.sqlite"
     server = start_server(["--database", str(store)])
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    contact_id = a.desk.receive("phone", "ikaihmiset", "853")
+    contact_id = a.desk.contacts.receive("phone", "ikaihmiset", "853")
     for site in (a, b):
         site.sync.sync_once()
     backup(store, tmp_path / "server-backup.sqlite")
-    assert a.desk.take(contact_id)
-    a.desk.close_contact(
+    assert a.desk.contacts.take(contact_id)
+    a.desk.contacts.close_contact(
         contact_id, "a:n muistiinpano", ContactForm("client", None, [], "resolved")
     )
     a.sync.sync_once()
@@ -226,7 +229,7 @@ def test_rows_given_back_never_undo_work_done_since_the_restore(
     server = start_server(["--database", str(store)])
     b.use(server)
     b.sync.sync_once()  # b sees the restored (waiting) contact
-    assert b.desk.take(contact_id)
+    assert b.desk.contacts.take(contact_id)
     b.sync.sync_once()  # b's claim: new work in the new history
     a.use(server)
     report = a.sync.sync_once()

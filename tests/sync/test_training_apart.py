@@ -79,9 +79,11 @@ def sync_once(path: Path, server: Server, token: str) -> subprocess.CompletedPro
 
 def made_by_a_desk(site: Site) -> dict[str, dict[str, Any]]:
     """A client and a child-welfare notification as a desk records them."""
-    assert site.desk.create_client(AINO_FIELDS).client_id
+    assert site.desk.clients.create_client(AINO_FIELDS).client_id
     fields = {"subject": "Lapsi", "concern": "Yksin kotona"}
-    notification, errors = site.desk.create_notification("child_welfare", fields, None, None, "853")
+    notification, errors = site.desk.handovers.create_notification(
+        "child_welfare", fields, None, None, "853"
+    )
     assert notification and not errors
     return {row["name"]: json.loads(row["args"]) for row in outbox.pending(site.desk.conn)}
 
@@ -156,8 +158,8 @@ def test_a_training_store_marks_every_row_it_takes_as_training(
     token = admin.create_token("trainee-desk", "desk", "2026-11-23T08:00:00.000000Z", ["trainee"])
     admin.close()
     desk = Desk(path, clock, "trainee", training=True)
-    desk.create_client(AINO_FIELDS)
-    desk.receive("phone", "ikaihmiset", "853")
+    desk.clients.create_client(AINO_FIELDS)
+    desk.contacts.receive("phone", "ikaihmiset", "853")
     sync = SyncClient(path, training_server.url, token, clock)
     report = sync.sync_once()
     assert report.rejected == 0 and report.pushed >= 2
@@ -199,7 +201,7 @@ def test_a_desk_never_syncs_with_a_store_of_the_other_mode(
     for store, training in ((server, True), (training_server, False)):
         path = tmp_path / f"{'training' if training else 'production'}.sqlite"
         desk = Desk(path, clock, "anna", training=training)
-        desk.receive("phone", "ikaihmiset", "853")
+        desk.contacts.receive("phone", "ikaihmiset", "853")
         desk.close()
         token = store.token("desk", f"desk-{training}", ("anna",))
         before = head(store)

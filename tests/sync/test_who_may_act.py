@@ -22,11 +22,11 @@ def test_a_desk_token_cannot_act_as_anyone(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     a, b = Site(server, tmp_path, "a", clock), Site(server, tmp_path, "b", clock)
-    client_id = a.desk.create_client(AINO).client_id
-    contact = a.desk.take(a.desk.receive("phone", "ikaihmiset", "853"))
+    client_id = a.desk.clients.create_client(AINO).client_id
+    contact = a.desk.contacts.take(a.desk.contacts.receive("phone", "ikaihmiset", "853"))
     assert client_id and contact
-    a.desk.schedule_callback(contact.id, clock.now(), missed=True)
-    contact = a.desk.take(contact.id)
+    a.desk.handovers.schedule_callback(contact.id, clock.now(), missed=True)
+    contact = a.desk.contacts.take(contact.id)
     assert contact is not None
     event_id = a.desk.conn.execute(
         "SELECT id FROM contact_event WHERE kind = 'callback_missed'"
@@ -82,23 +82,23 @@ def test_a_team_handover_is_accepted_only_by_a_member_the_register_names(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:
     """The desk's --teams says what a worker sees; the server's register decides."""
-    from ohjaaja.usecases.handover_desk import HandoverForm
+    from ohjaaja.usecases.handovers import HandoverForm
 
     a = Site(server, tmp_path, "a", clock)
     b = Site(server, tmp_path, "b", clock, teams=("assessment:853",))  # on the desk only
     admin = server.admin()
     admin.add_worker("worker-b", ["guidance"], [], AT)  # the register says otherwise
     admin.close()
-    made, errors = a.desk.create_handover(
+    made, errors = a.desk.handovers.create_handover(
         HandoverForm(to_team="assessment:853", note="arvio", situation="yksin kotona")
     )
     assert made and not errors
     a.sync.sync_once()
     b.sync.sync_once()
-    assert b.desk.move_handover(made, "accept") is None  # the desk's quick answer
+    assert b.desk.handovers.move_handover(made, "accept") is None  # the desk's quick answer
     report = b.sync.sync_once()
     assert report.refusals == [("handover.move", "handover.not_addressed")]
-    assert b.desk.handover(made).state == "sent"  # back to the server's word
+    assert b.desk.handovers.handover(made).state == "sent"  # back to the server's word
     a.close()
     b.close()
 
@@ -138,12 +138,12 @@ def test_a_token_that_does_not_act_for_the_worker_holds_the_work_back(
     token = server.token("desk", "desk-b", ("bertta",))
     path = tmp_path / "anna.sqlite"
     desk = Desk(path, clock, "anna")
-    taken = desk.take(desk.receive("phone", "mipa", "853"))
+    taken = desk.contacts.take(desk.contacts.receive("phone", "mipa", "853"))
     assert taken is not None
     sync = SyncClient(path, server.url, token, clock)
     with pytest.raises(SyncError, match="does not act for worker anna"):
         sync.sync_once()
-    assert desk.pending_changes() == 2 and desk.lost_claims() == []
+    assert desk.pending_changes() == 2 and desk.contacts.lost_claims() == []
     cli("server", "token", "workers", *server.store_args, "--name", "desk-b",
         "--workers", "bertta,anna")  # fmt: skip
     sync.close()

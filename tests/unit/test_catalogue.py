@@ -10,15 +10,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ohjaaja.demo.catalogue import demo_catalogue
-from ohjaaja.domain.clock import FixedClock
-from ohjaaja.usecases.catalogue_desk import Filters, match_expression
+from ohjaaja.domain.clock import FixedClock, local
+from ohjaaja.usecases.catalogue import Filters, match_expression
+from ohjaaja.usecases.catalogue import unverified as unverified_only
 from ohjaaja.usecases.desk import Desk
 
 TURKU, PARAINEN = "853", "445"
 
 
 def names(desk: Desk, text: str, **kwargs: object) -> list[str]:
-    return [hit.name for hit in desk.search_services(text, **kwargs)]  # type: ignore[arg-type]
+    return [hit.name for hit in desk.catalogue.search_services(text, **kwargs)]  # type: ignore[arg-type]
 
 
 def test_the_demo_catalogue_covers_every_group_and_sector_in_finnish_and_swedish() -> None:
@@ -48,10 +49,10 @@ def test_search_folds_letters_and_ranks_names_beginning_with_the_word_first(admi
 
 
 def test_the_clients_language_ranks_its_names_first(admin: Desk) -> None:
-    swedish = admin.search_services("hem", language="sv")
+    swedish = admin.catalogue.search_services("hem", language="sv")
     assert swedish[0].name.startswith("Hem")  # Hemvård – ..., in Swedish
     # Found by their Finnish names, shown in Swedish.
-    shown = [hit.name for hit in admin.search_services("kotihoito", language="sv")]
+    shown = [hit.name for hit in admin.catalogue.search_services("kotihoito", language="sv")]
     assert "Hemvård – Åbo" in shown and "Privat hemvård" in shown
 
 
@@ -79,12 +80,14 @@ def test_municipality_keeps_its_own_and_region_wide_services(admin: Desk) -> Non
 
 
 def test_filters_narrow_by_group_sector_language_channel_and_cost(admin: Desk) -> None:
-    third = admin.search_services("", filters=Filters(sector="third"))
+    third = admin.catalogue.search_services("", filters=Filters(sector="third"))
     assert third and all(hit.sector == "third" for hit in third)
-    paid = admin.search_services("", filters=Filters(free=False, client_group="ikaihmiset"))
+    paid = admin.catalogue.search_services(
+        "", filters=Filters(free=False, client_group="ikaihmiset")
+    )
     assert paid and all(not hit.free for hit in paid)
     assert "Yksityinen kotihoito" in [hit.name for hit in paid]
-    chat = admin.search_services("", filters=Filters(channel="chat"))
+    chat = admin.catalogue.search_services("", filters=Filters(channel="chat"))
     assert chat and all("chat" in hit.channels for hit in chat)
     arabic = names(admin, "", filters=Filters(language="ar"))
     assert arabic == ["Maahan muuttaneiden sosiaaliohjaus"]
@@ -102,13 +105,15 @@ def test_open_now_follows_the_clock_and_holidays(admin: Desk, clock: FixedClock)
 
 
 def test_an_offer_and_an_unmet_need_are_kept_with_the_contact(admin: Desk) -> None:
-    contact = admin.log_contact("phone", "ikaihmiset", TURKU)
-    service = admin.search_services("kotihoito", filters=Filters(municipality_code=TURKU))[0]
-    admin.offer_service(contact, service.id, "sv")
-    admin.record_unmet_need(contact, "Vertaisryhmä ruotsiksi Turussa", "sv")
+    contact = admin.contacts.log_contact("phone", "ikaihmiset", TURKU)
+    service = admin.catalogue.search_services(
+        "kotihoito", filters=Filters(municipality_code=TURKU)
+    )[0]
+    admin.catalogue.offer_service(contact, service.id, "sv")
+    admin.catalogue.record_unmet_need(contact, "Vertaisryhmä ruotsiksi Turussa", "sv")
     with pytest.raises(ValueError):
-        admin.record_unmet_need(contact, "  ", "sv")
-    offers = admin.offers(contact, "sv")
+        admin.catalogue.record_unmet_need(contact, "  ", "sv")
+    offers = admin.catalogue.offers(contact, "sv")
     assert [(o.name, o.unmet_need) for o in offers] == [
         ("Hemvård – Åbo", False),
         ("Vertaisryhmä ruotsiksi Turussa", True),
@@ -121,36 +126,38 @@ def test_an_offer_and_an_unmet_need_are_kept_with_the_contact(admin: Desk) -> No
 
 
 def test_the_summary_is_in_the_clients_language(admin: Desk) -> None:
-    contact = admin.log_contact("phone", "tyoikaiset", TURKU)
-    assert "Inga tjänster" in admin.offer_summary(contact, "sv")
+    contact = admin.contacts.log_contact("phone", "tyoikaiset", TURKU)
+    assert "Inga tjänster" in admin.catalogue.offer_summary(contact, "sv")
     for text in ("velkaneuvonta", "toimeentulotuki"):
-        admin.offer_service(contact, admin.search_services(text)[0].id, "sv")
-    summary = admin.offer_summary(contact, "sv")
+        admin.catalogue.offer_service(contact, admin.catalogue.search_services(text)[0].id, "sv")
+    summary = admin.catalogue.offer_summary(contact, "sv")
     assert summary.startswith("Tjänster som vi talade om:")
     assert "1. Ekonomi- och skuldrådgivning (Sydvästra Finlands rättshjälpsbyrå)" in summary
     assert "Tfn 029 5660100" in summary  # the organisation's number: the service has none
     assert "mån-tor 09:00-15:00" in summary
     assert "2. Grundläggande utkomststöd" in summary and "Tfn 020 692207" in summary
-    assert "Palvelut, joista puhuimme:" in admin.offer_summary(contact, "fi")
+    assert "Palvelut, joista puhuimme:" in admin.catalogue.offer_summary(contact, "fi")
 
 
 def test_the_summary_names_this_weeks_exceptions(admin: Desk, clock: FixedClock) -> None:
     clock.set(datetime(2026, 12, 21, 8, 0, tzinfo=UTC))  # the Monday before Christmas
-    contact = admin.log_contact("phone", "tyoikaiset", TURKU)
-    admin.offer_service(contact, admin.search_services("velkaneuvonta")[0].id, "fi")
-    summary = admin.offer_summary(contact, "fi")
+    contact = admin.contacts.log_contact("phone", "tyoikaiset", TURKU)
+    admin.catalogue.offer_service(
+        contact, admin.catalogue.search_services("velkaneuvonta")[0].id, "fi"
+    )
+    summary = admin.catalogue.offer_summary(contact, "fi")
     assert "poikkeus 24.12. kiinni" in summary and "poikkeus 25.12. kiinni" in summary
 
 
 def test_only_an_admin_changes_the_catalogue(desk: Desk, admin: Desk) -> None:
-    service, _ = admin.service(admin.search_services("velkaneuvonta")[0].id)  # type: ignore[misc]
-    errors = desk.save_service(replace(service, name={"fi": "Muu"}))
+    service, _ = admin.catalogue.service(admin.catalogue.search_services("velkaneuvonta")[0].id)  # type: ignore[misc]
+    errors = desk.catalogue.save_service(replace(service, name={"fi": "Muu"}))
     assert [e.field for e in errors] == ["role"]
 
 
 def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> None:
-    hit = admin.search_services("kotihoito", filters=Filters(municipality_code=TURKU))[0]
-    service, _ = admin.service(hit.id)  # type: ignore[misc]
+    hit = admin.catalogue.search_services("kotihoito", filters=Filters(municipality_code=TURKU))[0]
+    service, _ = admin.catalogue.service(hit.id)  # type: ignore[misc]
     values = {
         "organization_id": service.organization_id, "name_fi": "Kotihoito – Turku",
         "name_sv": "Hemvård – Åbo", "name_en": "", "description_fi": "Uusi kuvaus",
@@ -159,9 +166,9 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
         "eve_closes": "", "status": "active", "holidays": "closed",
         "client_groups": ["ikaihmiset"], "channels": ["phone"], "free": False,
     }  # fmt: skip
-    saved, problems = admin.save_service_form(values, service)
+    saved, problems = admin.catalogue.save_service_form(values, service)
     assert (saved, problems) == (service.id, [])
-    edited, _ = admin.service(service.id)  # type: ignore[misc]
+    edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert edited.description == {"fi": "Uusi kuvaus"}
     assert [p.number for p in edited.phones] == ["+35822626000", "+358405485906"]
     assert edited.schedules[0].id == service.schedules[0].id  # the rule kept its id
@@ -169,13 +176,13 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     version = admin.conn.execute("SELECT version FROM service WHERE id = ?", (service.id,))
     assert version.fetchone()[0] == 2
     bad = {**values, "phones": "040 12", "hours": "mon-fri 8-16", "areas": "Tukholma"}
-    saved, problems = admin.save_service_form(bad, edited)
+    saved, problems = admin.catalogue.save_service_form(bad, edited)
     assert saved is None and {name for name, _ in problems} == {"phones", "hours", "areas"}
     no_name = {**values, "name_fi": "", "name_sv": "", "client_groups": ["nobody"]}
-    saved, problems = admin.save_service_form(no_name, edited)
+    saved, problems = admin.catalogue.save_service_form(no_name, edited)
     assert saved is None and {name for name, _ in problems} == {"name", "client_groups"}
     # Dropping the second phone tombstones it, in the database and in the outbox.
-    admin.save_service_form({**values, "phones": "02 262 6000"}, edited)
+    admin.catalogue.save_service_form({**values, "phones": "02 262 6000"}, edited)
     dropped = edited.phones[1].id
     assert (
         admin.conn.execute(
@@ -188,31 +195,32 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
 
 
 def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedClock) -> None:
-    assert admin.stale_services() == []
+    assert admin.catalogue.stale_services() == []
     clock.set(clock.now() + timedelta(days=400))
-    stale = admin.stale_services()
+    stale = admin.catalogue.stale_services()
     assert len(stale) == 173
-    assert all(hit.stale for hit in admin.search_services("kela"))
-    assert admin.mark_verified(stale[0]) == []
-    assert stale[0] not in admin.stale_services()
+    assert all(hit.stale for hit in admin.catalogue.search_services("kela"))
+    assert admin.catalogue.mark_verified(stale[0]) == []
+    assert stale[0] not in admin.catalogue.stale_services()
     # The admin's list of those to check: the filters narrowed to the unverified.
-    unverified = admin.unverified_filter(Filters(municipality_code="853"))
-    listed = {hit.id for hit in admin.search_services("", unverified, limit=500)}
-    everywhere = {hit.id for hit in admin.search_services("", Filters("853"), limit=500)}
+    today = local(admin.clock.now()).date()
+    unverified = unverified_only(Filters(municipality_code="853"), today)
+    listed = {hit.id for hit in admin.catalogue.search_services("", unverified, limit=500)}
+    everywhere = {hit.id for hit in admin.catalogue.search_services("", Filters("853"), limit=500)}
     assert listed == everywhere - {stale[0]} and listed <= set(stale)
 
 
 def test_organisations_are_edited_with_their_phones(admin: Desk) -> None:
-    saved, problems = admin.save_organization_form(
+    saved, problems = admin.catalogue.save_organization_form(
         {"name_fi": "Uusi yhdistys ry", "name_sv": "", "name_en": "", "description_fi": "",
          "description_sv": "", "website": "", "email": "", "phones": "02 262 6000",
          "sector": "third"},
         None,
     )  # fmt: skip
     assert problems == [] and saved
-    found = [o for o in admin.organizations() if o.id == saved]
+    found = [o for o in admin.catalogue.organizations() if o.id == saved]
     assert found[0].sector == "third" and found[0].phones[0].number == "+35822626000"
-    saved, problems = admin.save_organization_form(
+    saved, problems = admin.catalogue.save_organization_form(
         {"name_fi": "", "name_sv": "", "name_en": "", "description_fi": "",
          "description_sv": "", "website": "", "email": "", "phones": "", "sector": "fourth"},
         None,

@@ -28,8 +28,8 @@ def ohjaaja(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def test_queue_json_for_wallboards(db_path: Path, clock: FixedClock) -> None:
     desk = Desk(db_path, clock, "Testi")
-    first = desk.receive("phone", "ikaihmiset", "853", "sv", "+358405485906")
-    urgent = desk.receive("chat", "sosiaalipaivystys", "202")
+    first = desk.contacts.receive("phone", "ikaihmiset", "853", "sv", "+358405485906")
+    urgent = desk.contacts.receive("chat", "sosiaalipaivystys", "202")
     desk.close()
     result = ohjaaja("queue", "--json", "--database", str(db_path))
     assert result.returncode == 0, result.stderr
@@ -44,8 +44,8 @@ def test_queue_json_for_wallboards(db_path: Path, clock: FixedClock) -> None:
 
 def test_database_from_the_environment_and_line_filter(db_path: Path, clock: FixedClock) -> None:
     desk = Desk(db_path, clock, "Testi")
-    desk.receive("phone", "ikaihmiset", "853")
-    desk.receive("phone", "mipa", "853")
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.receive("phone", "mipa", "853")
     desk.close()
     result = ohjaaja("queue", "--json", "--lines", "mipa", env={"OHJAAJA_DATABASE": str(db_path)})
     assert [r["line"] for r in json.loads(result.stdout)] == ["mipa"]
@@ -65,8 +65,8 @@ def test_demo_database_is_built_once(db_path: Path, clock: FixedClock) -> None:
     desk = Desk(db_path, clock, "Demo")
     assert desk.conn.execute("SELECT count(*) FROM client").fetchone()[0] == 300
     assert desk.conn.execute("SELECT count(*) FROM municipality").fetchone()[0] == 27
-    assert len(desk.queue()) == 9
-    figures = desk.figures()
+    assert len(desk.contacts.queue()) == 9
+    figures = desk.contacts.figures()
     assert figures.answered > 10 and figures.first_contact_resolution is not None
     desk.close()
 

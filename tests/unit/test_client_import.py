@@ -66,8 +66,8 @@ def test_the_imported_rows(tmp_path: Path, desk: Desk) -> None:
         "SELECT hetu_temporary FROM client WHERE hetu = '131052-900W'"
     ).fetchone()[0]
     assert temporary == 1
-    (aino,) = desk.find_clients("0405485906")
-    card = desk.client_card(aino.id, "test")
+    (aino,) = desk.clients.find_clients("0405485906")
+    card = desk.clients.client_card(aino.id, "test")
     assert (card.email, card.address, card.language) == ("aino@example.fi", "Kauppatori 1", "fi")
     names = [r[0] for r in desk.conn.execute("SELECT name FROM outbox ORDER BY seq")]
     assert names.count("client.create") == 4 and names.count("audit.append") == 4 + 1

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from ohjaaja.domain.queue import ordered
-from ohjaaja.usecases.desk import ContactForm, Desk, DeskModeError
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk, DeskModeError
 from tests.conftest import AINO
 
 
@@ -16,8 +17,8 @@ def outbox_names(desk: Desk) -> list[str]:
 
 
 def test_receive_writes_the_contact_and_its_mutation_together(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
-    assert [e.id for e in desk.queue()] == [contact_id]
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    assert [e.id for e in desk.contacts.queue()] == [contact_id]
     assert outbox_names(desk) == ["contact.receive"]  # workers come from the register
     args = json.loads(
         desk.conn.execute("SELECT args FROM outbox WHERE name = 'contact.receive'").fetchone()[0]
@@ -27,7 +28,7 @@ def test_receive_writes_the_contact_and_its_mutation_together(desk: Desk) -> Non
 
 def test_outbox_sequence_is_gapless(desk: Desk) -> None:
     for _ in range(5):
-        desk.receive("chat", "mipa", "853")
+        desk.contacts.receive("chat", "mipa", "853")
     seqs = [row[0] for row in desk.conn.execute("SELECT seq FROM outbox ORDER BY seq")]
     assert seqs == list(range(1, 6))
 
@@ -35,17 +36,17 @@ def test_outbox_sequence_is_gapless(desk: Desk) -> None:
 def test_a_failed_change_leaves_no_outbox_row(desk: Desk) -> None:
     before = desk.pending_changes()
     with pytest.raises(sqlite3.IntegrityError):  # the foreign key refuses municipality 999
-        desk.receive("phone", "ikaihmiset", "999")
+        desk.contacts.receive("phone", "ikaihmiset", "999")
     with pytest.raises(ValueError, match="unknown line"):
-        desk.receive("phone", "no-such-line", "853")
+        desk.contacts.receive("phone", "no-such-line", "853")
     assert desk.pending_changes() == before
-    assert desk.queue() == []
+    assert desk.contacts.queue() == []
 
 
 def test_after_hours_routing_keeps_the_original_line(desk: Desk, clock) -> None:
     clock.advance(hours=4)  # 14:00: the working-age line closed at 12
-    desk.receive("phone", "tyoikaiset", "853")
-    (entry,) = desk.queue()
+    desk.contacts.receive("phone", "tyoikaiset", "853")
+    (entry,) = desk.contacts.queue()
     assert entry.line_code == "sosiaalipaivystys"
     assert entry.original_line_code == "tyoikaiset"
     assert entry.priority == 1
@@ -55,25 +56,25 @@ def test_sql_queue_order_is_the_domain_order(desk: Desk, clock) -> None:
     channels = ["phone", "email", "walk_in", "chat", "callback", "eform"]
     for index in range(30):
         clock.advance(seconds=7)
-        desk.receive(
+        desk.contacts.receive(
             channels[index % 6], ["ikaihmiset", "sosiaalipaivystys"][index % 5 == 0], "853"
         )
-    queue = desk.queue()
+    queue = desk.contacts.queue()
     assert [e.id for e in queue] == [e.id for e in ordered(queue)]
 
 
 def test_line_filter(desk: Desk) -> None:
-    desk.receive("phone", "ikaihmiset", "853")
-    desk.receive("phone", "lapsiperheet", "853")
-    assert {e.line_code for e in desk.queue(["lapsiperheet"])} == {"lapsiperheet"}
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.receive("phone", "lapsiperheet", "853")
+    assert {e.line_code for e in desk.contacts.queue(["lapsiperheet"])} == {"lapsiperheet"}
 
 
 def test_exactly_one_of_two_desk_processes_wins_a_claim(db_path, clock) -> None:
     first = Desk(db_path, clock, "Eka")
     second = Desk(db_path, clock, "Toka")
-    contact_id = first.receive("phone", "ikaihmiset", "853")
-    assert first.take(contact_id) is not None
-    assert second.take(contact_id) is None
+    contact_id = first.contacts.receive("phone", "ikaihmiset", "853")
+    assert first.contacts.take(contact_id) is not None
+    assert second.contacts.take(contact_id) is None
     assert outbox_names(first).count("contact.claim") == 1
     first.close()
     second.close()
@@ -82,23 +83,23 @@ def test_exactly_one_of_two_desk_processes_wins_a_claim(db_path, clock) -> None:
 def test_take_next_skips_what_another_desk_took(db_path, clock) -> None:
     first = Desk(db_path, clock, "Eka")
     second = Desk(db_path, clock, "Toka")
-    a = first.receive("phone", "ikaihmiset", "853")
+    a = first.contacts.receive("phone", "ikaihmiset", "853")
     clock.advance(seconds=1)
-    b = first.receive("phone", "ikaihmiset", "853")
-    assert second.take(a) is not None
-    taken = first.take_next()
+    b = first.contacts.receive("phone", "ikaihmiset", "853")
+    assert second.contacts.take(a) is not None
+    taken = first.contacts.take_next()
     assert taken is not None and taken.id == b
-    assert first.take_next() is None
+    assert first.contacts.take_next() is None
     first.close()
     second.close()
 
 
 def test_answer_and_handling_times_are_stored(desk: Desk, clock) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
     clock.advance(seconds=42)
-    desk.take(contact_id)
+    desk.contacts.take(contact_id)
     clock.advance(minutes=5)
-    errors = desk.close_contact(
+    errors = desk.contacts.close_contact(
         contact_id, "Neuvottu kotihoidosta.", ContactForm("client", None, ["kotihoito"], "resolved")
     )
     assert errors == []
@@ -107,48 +108,52 @@ def test_answer_and_handling_times_are_stored(desk: Desk, clock) -> None:
     ).fetchone()
     assert row["outcome"] == "resolved" and row["status"] == "closed"
     assert row["note"] == "Neuvottu kotihoidosta."
-    figures = desk.figures()
+    figures = desk.contacts.figures()
     assert figures.answered == 1
     assert figures.average_speed_of_answer == 42
     assert figures.first_contact_resolution == 1.0
-    view = desk.contact(contact_id)
+    view = desk.contacts.contact(contact_id)
     assert view.taken_at is not None
     assert view.taken_at - view.received_at == timedelta(seconds=42)
 
 
 def test_closing_needs_caller_and_outcome_and_known_reasons(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact_id)
-    errors = desk.close_contact(contact_id, "", ContactForm(None, None, ["nonsense"], None))
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact_id)
+    errors = desk.contacts.close_contact(
+        contact_id, "", ContactForm(None, None, ["nonsense"], None)
+    )
     assert {e.field for e in errors} == {"caller_kind", "outcome", "reasons"}
-    assert desk.contact(contact_id).status == "taken"
+    assert desk.contacts.contact(contact_id).status == "taken"
 
 
 def test_drafts_keep_the_newest_revision(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact_id)
-    assert desk.save_draft(contact_id, "uusin", ContactForm(outcome="resolved"), revision=2)
-    assert not desk.save_draft(contact_id, "vanha", ContactForm(), revision=1)
-    text, form = desk.load_draft(contact_id)
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact_id)
+    assert desk.contacts.save_draft(
+        contact_id, "uusin", ContactForm(outcome="resolved"), revision=2
+    )
+    assert not desk.contacts.save_draft(contact_id, "vanha", ContactForm(), revision=1)
+    text, form = desk.contacts.load_draft(contact_id)
     assert text == "uusin" and form.outcome == "resolved"
 
 
 def test_drafts_survive_a_new_desk_process(db_path, clock) -> None:
     first = Desk(db_path, clock, "Eka")
-    contact_id = first.receive("phone", "ikaihmiset", "853")
-    first.take(contact_id)
-    first.save_draft(contact_id, "kesken", ContactForm(caller_kind="relative"), revision=1)
+    contact_id = first.contacts.receive("phone", "ikaihmiset", "853")
+    first.contacts.take(contact_id)
+    first.contacts.save_draft(contact_id, "kesken", ContactForm(caller_kind="relative"), revision=1)
     first.close()
     again = Desk(db_path, clock, "Eka")
-    assert [c.id for c in again.my_open_contacts()] == [contact_id]
-    assert again.load_draft(contact_id)[0] == "kesken"
+    assert [c.id for c in again.contacts.my_open_contacts()] == [contact_id]
+    assert again.contacts.load_draft(contact_id)[0] == "kesken"
     again.close()
 
 
 def test_creating_a_client_validates_and_audits(desk: Desk) -> None:
-    saved = desk.create_client(AINO)
+    saved = desk.clients.create_client(AINO)
     assert saved.errors == [] and saved.client_id
-    again = desk.create_client(AINO, allow_duplicate=True)
+    again = desk.clients.create_client(AINO, allow_duplicate=True)
     assert again.client_id is None and [e.key for e in again.errors] == ["error.hetu_taken"]
     actions = [row[0] for row in desk.conn.execute("SELECT action FROM audit")]
     assert actions == ["create"]
@@ -156,52 +161,52 @@ def test_creating_a_client_validates_and_audits(desk: Desk) -> None:
 
 
 def test_same_digits_other_century_letter_is_another_person(desk: Desk) -> None:
-    first = desk.create_client(AINO).client_id
+    first = desk.clients.create_client(AINO).client_id
     other = {**AINO, "hetu": "131052Y308T"}
-    offered = desk.create_client(other)  # same name and birth date: offered, not saved
+    offered = desk.clients.create_client(other)  # same name and birth date: offered, not saved
     assert offered.client_id is None and offered.duplicate and offered.duplicate.id == first
-    assert desk.create_client(other, allow_duplicate=True).client_id
+    assert desk.clients.create_client(other, allow_duplicate=True).client_id
 
 
 def test_identify_by_phone_and_relative(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     desk.conn.execute(
         "INSERT INTO relative (id, client_id, name, relation, phone_e164, created_at, updated_at)"
         " VALUES ('r1', ?, 'Mäkinen Pekka', 'child', '+358501234567', 'x', 'x')",
         (client_id,),
     )
-    (match,) = desk.find_clients("+358 40 548 5906")
+    (match,) = desk.clients.find_clients("+358 40 548 5906")
     assert match.id == client_id and match.via == "client"
-    (via_relative,) = desk.find_clients("050 123 4567")
+    (via_relative,) = desk.clients.find_clients("050 123 4567")
     assert via_relative.id == client_id and via_relative.relative_name == "Mäkinen Pekka"
-    assert [m.id for m in desk.find_clients("131052")] == [client_id]
-    assert [m.id for m in desk.find_clients("mäkinen aino")] == [client_id]
-    assert [m.id for m in desk.find_clients("Aino Mäkinen")] == [client_id]
+    assert [m.id for m in desk.clients.find_clients("131052")] == [client_id]
+    assert [m.id for m in desk.clients.find_clients("mäkinen aino")] == [client_id]
+    assert [m.id for m in desk.clients.find_clients("Aino Mäkinen")] == [client_id]
 
 
 def test_attaching_a_client_is_on_the_access_log(desk: Desk) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact_id)
-    desk.attach_client(contact_id, client_id)
+    client_id = desk.clients.create_client(AINO).client_id
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact_id)
+    desk.contacts.attach_client(contact_id, client_id)
     rows = desk.conn.execute("SELECT action, reason FROM audit ORDER BY at, rowid").fetchall()
     assert ("view", f"contact:{contact_id}") in [tuple(r) for r in rows]
     assert outbox_names(desk).count("audit.append") == 2
 
 
 def test_logged_contact_is_taken_at_once_and_not_in_answer_times(desk: Desk) -> None:
-    contact_id = desk.log_contact("walk_in", "ikaihmiset", "853")
-    view = desk.contact(contact_id)
+    contact_id = desk.contacts.log_contact("walk_in", "ikaihmiset", "853")
+    view = desk.contacts.contact(contact_id)
     assert view.status == "taken" and not view.via_queue
-    assert desk.queue() == []
-    assert desk.figures().answered == 0
+    assert desk.contacts.queue() == []
+    assert desk.contacts.figures().answered == 0
 
 
 def test_release_puts_it_back(desk: Desk) -> None:
-    contact_id = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact_id)
-    desk.release(contact_id)
-    assert [e.id for e in desk.queue()] == [contact_id]
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact_id)
+    desk.contacts.release(contact_id)
+    assert [e.id for e in desk.contacts.queue()] == [contact_id]
 
 
 def test_has_changed_sees_other_processes(db_path, clock) -> None:
@@ -209,7 +214,7 @@ def test_has_changed_sees_other_processes(db_path, clock) -> None:
     writer = Desk(db_path, clock, "Kirjoittaja")
     reader.has_changed()
     assert not reader.has_changed()
-    writer.receive("phone", "ikaihmiset", "853")
+    writer.contacts.receive("phone", "ikaihmiset", "853")
     assert reader.has_changed()
     reader.close()
     writer.close()
@@ -222,12 +227,12 @@ def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
 
 
 def test_names_fold_case_and_diacritics_and_rank_exact_first(desk: Desk) -> None:
-    exact = desk.create_client(AINO).client_id
-    longer = desk.create_client(
+    exact = desk.clients.create_client(AINO).client_id
+    longer = desk.clients.create_client(
         {**AINO, "last_name": "Mäkinenkö", "first_names": "Åsa", "hetu": "010150-123A"}
     ).client_id
-    assert [m.id for m in desk.find_clients("Makinen")] == [exact, longer]
-    assert [m.id for m in desk.find_clients("MAKINEN asa")] == [longer]
-    assert [m.id for m in desk.find_clients("asa makinen")] == [longer]
-    assert [m.id for m in desk.find_clients("mäki mar")] == [exact]  # a later first name
-    assert desk.find_clients("Aino") == []  # one word is a last name
+    assert [m.id for m in desk.clients.find_clients("Makinen")] == [exact, longer]
+    assert [m.id for m in desk.clients.find_clients("MAKINEN asa")] == [longer]
+    assert [m.id for m in desk.clients.find_clients("asa makinen")] == [longer]
+    assert [m.id for m in desk.clients.find_clients("mäki mar")] == [exact]  # a later first name
+    assert desk.clients.find_clients("Aino") == []  # one word is a last name

@@ -21,8 +21,9 @@ from ohjaaja.domain.handovers import (
     next_state,
 )
 from ohjaaja.domain.workdays import add_working_days, is_working_day, working_days_between
-from ohjaaja.usecases.desk import ContactForm, Desk
-from ohjaaja.usecases.handover_desk import Attention, HandoverForm
+from ohjaaja.usecases.contacts import ContactForm
+from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handovers import Attention, HandoverForm
 from tests.conftest import AINO
 
 TEAM = Parties(None, "assessment:853", None)
@@ -157,103 +158,116 @@ def turku(db_path: Path, clock: FixedClock) -> Desk:
 
 
 def test_a_handover_from_a_contact_to_a_team(desk: Desk, turku: Desk, clock: FixedClock) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact = desk.log_contact("phone", "ikaihmiset", "853")
+    client_id = desk.clients.create_client(AINO).client_id
+    contact = desk.contacts.log_contact("phone", "ikaihmiset", "853")
     form = HandoverForm(contact_id=contact, client_id=client_id, to_team="assessment:853")
-    assert desk.create_handover(form) == (None, [("note", "error.required")])
-    made, errors = desk.create_handover(
+    assert desk.handovers.create_handover(form) == (None, [("note", "error.required")])
+    made, errors = desk.handovers.create_handover(
         HandoverForm(
             contact_id=contact, client_id=client_id, to_team="assessment:853",
             situation="Kaatuillut kotona", note="Arvio kotihoidon tarpeesta", urgency="same_day",
         )
     )  # fmt: skip
     assert errors == [] and made
-    assert [v.id for v in turku.inbox()] == [made] and turku.inbox()[0].client_name
-    assert [v.state for v in desk.outbox()] == ["sent"]
-    assert desk.access_log(client_id)[-1].action == "handover"
-    assert desk.move_handover(made, "accept") == "handover.not_addressed"
-    assert turku.move_handover(made, "return") == "handover.error.reason"
-    assert turku.move_handover(made, "accept") is None
+    assert [v.id for v in turku.handovers.inbox()] == [made] and turku.handovers.inbox()[
+        0
+    ].client_name
+    assert [v.state for v in desk.handovers.outbox()] == ["sent"]
+    assert desk.clients.access_log(client_id)[-1].action == "handover"
+    assert desk.handovers.move_handover(made, "accept") == "handover.not_addressed"
+    assert turku.handovers.move_handover(made, "return") == "handover.error.reason"
+    assert turku.handovers.move_handover(made, "accept") is None
     clock.advance(seconds=3600)
-    assert turku.move_handover(made, "complete") is None
-    assert [e.kind for e in turku.handover_events(made)] == ["sent", "accept", "complete"]
-    assert turku.inbox() == []
-    assert desk.handover(made).state == "completed"  # type: ignore[union-attr]
+    assert turku.handovers.move_handover(made, "complete") is None
+    assert [e.kind for e in turku.handovers.handover_events(made)] == ["sent", "accept", "complete"]
+    assert turku.handovers.inbox() == []
+    assert desk.handovers.handover(made).state == "completed"  # type: ignore[union-attr]
 
 
 def test_two_desks_on_one_file_accept_at_once_and_one_wins(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
-    made, _ = desk.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
     first = Desk(db_path, clock, "Eka", teams=("assessment:853",))
     second = Desk(db_path, clock, "Toka", teams=("assessment:853",))
-    results = [first.move_handover(made, "accept"), second.move_handover(made, "accept")]
+    results = [
+        first.handovers.move_handover(made, "accept"),
+        second.handovers.move_handover(made, "accept"),
+    ]
     assert results == [None, "handover.illegal"]
-    assert desk.handover(made).accepted_name == "Eka"  # type: ignore[union-attr]
-    assert second.move_handover(made, "return", "ei minun") == "handover.not_yours"
+    assert desk.handovers.handover(made).accepted_name == "Eka"  # type: ignore[union-attr]
+    assert second.handovers.move_handover(made, "return", "ei minun") == "handover.not_yours"
     first.close()
     second.close()
 
 
 def test_overdue_ones_sort_first_and_are_marked(desk: Desk, turku: Desk, clock: FixedClock) -> None:
     later = clock.now() + timedelta(days=2)
-    desk.create_handover(HandoverForm(to_team="assessment:853", note="Myöhemmin", due_at=later))
-    desk.create_handover(
+    desk.handovers.create_handover(
+        HandoverForm(to_team="assessment:853", note="Myöhemmin", due_at=later)
+    )
+    desk.handovers.create_handover(
         HandoverForm(to_team="assessment:853", note="Pian", due_at=clock.now() + timedelta(hours=1))
     )
-    assert turku.attention() == Attention(new_handovers=2)
+    assert turku.handovers.attention() == Attention(new_handovers=2)
     clock.advance(seconds=2 * 3600)
-    inbox = turku.inbox()
+    inbox = turku.handovers.inbox()
     assert [(v.note, v.overdue) for v in inbox] == [("Pian", True), ("Myöhemmin", False)]
-    turku.move_handover(inbox[1].id, "accept")
-    assert turku.attention() == Attention(new_handovers=1, overdue_handovers=1)
-    desk.hand_over_shift("Iltavuoro")  # a colleague's shift handover, not the sender's own
-    assert turku.attention().shifts == 1 and desk.attention().shifts == 0
+    turku.handovers.move_handover(inbox[1].id, "accept")
+    assert turku.handovers.attention() == Attention(new_handovers=1, overdue_handovers=1)
+    desk.handovers.hand_over_shift(
+        "Iltavuoro"
+    )  # a colleague's shift handover, not the sender's own
+    assert turku.handovers.attention().shifts == 1 and desk.handovers.attention().shifts == 0
 
 
 def test_a_notification_goes_to_the_open_team_or_the_emergency(
     desk: Desk, turku: Desk, clock: FixedClock
 ) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact = desk.log_contact("phone", "lapsiperheet", "853")
+    client_id = desk.clients.create_client(AINO).client_id
+    contact = desk.contacts.log_contact("phone", "lapsiperheet", "853")
     fields = {"subject": "Lapsi", "concern": "Jäi yksin kotiin", "danger_now": True}
-    assert desk.create_notification("child_welfare", {}, contact, client_id, "853")[1]
-    made, errors = desk.create_notification("child_welfare", fields, contact, client_id, "853")
+    assert desk.handovers.create_notification("child_welfare", {}, contact, client_id, "853")[1]
+    made, errors = desk.handovers.create_notification(
+        "child_welfare", fields, contact, client_id, "853"
+    )
     assert errors == [] and made
-    view = desk.notification(made)
+    view = desk.handovers.notification(made)
     assert view is not None and view.routed_to == "child_welfare:853"  # Monday 10:00: open
-    (handover,) = turku.inbox()
+    (handover,) = turku.handovers.inbox()
     assert handover.notification_id == made and handover.urgency == "immediate"
-    assert desk.access_log(client_id)[-1].action == "notification"
+    assert desk.clients.access_log(client_id)[-1].action == "notification"
     clock.set(datetime(2026, 11, 23, 18, 0, tzinfo=UTC))  # 20:00: the team has gone home
-    night, _ = desk.create_notification("child_welfare", fields, contact, client_id, "853")
-    assert desk.notification(night).routed_to == "emergency"  # type: ignore[union-attr]
+    night, _ = desk.handovers.create_notification(
+        "child_welfare", fields, contact, client_id, "853"
+    )
+    assert desk.handovers.notification(night).routed_to == "emergency"  # type: ignore[union-attr]
     emergency = Desk(desk.database, clock, "Päivystäjä", teams=("emergency",))
-    assert [v.notification_id for v in emergency.inbox()] == [night]
+    assert [v.notification_id for v in emergency.handovers.inbox()] == [night]
     emergency.close()
 
 
 def test_a_callback_returns_to_the_queue_at_its_time(desk: Desk, clock: FixedClock) -> None:
-    client_id = desk.create_client(AINO).client_id
-    contact = desk.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
-    desk.take(contact)
-    desk.schedule_callback(contact, clock.now() + timedelta(hours=1))
-    assert desk.queue() == [] and desk.my_open_contacts() == []
+    client_id = desk.clients.create_client(AINO).client_id
+    contact = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    desk.contacts.take(contact)
+    desk.handovers.schedule_callback(contact, clock.now() + timedelta(hours=1))
+    assert desk.contacts.queue() == [] and desk.contacts.my_open_contacts() == []
     clock.advance(seconds=3600)
-    (due,) = desk.queue()
+    (due,) = desk.contacts.queue()
     assert due.id == contact and due.received_at == clock.now()  # it waits from its time
     # Called back twice without an answer: the card flags repeated missed callbacks.
     for _ in range(2):
-        taken = desk.take_next()
+        taken = desk.contacts.take_next()
         assert taken is not None and taken.callback_at is not None
-        desk.attach_client(contact, client_id)
-        desk.schedule_callback(contact, clock.now() + timedelta(minutes=30), missed=True)
+        desk.contacts.attach_client(contact, client_id)
+        desk.handovers.schedule_callback(contact, clock.now() + timedelta(minutes=30), missed=True)
         clock.advance(seconds=1800)
-    assert "flag.missed_callbacks" in desk.client_card(client_id, "search").flags
-    taken = desk.take_next()
+    assert "flag.missed_callbacks" in desk.clients.client_card(client_id, "search").flags
+    taken = desk.contacts.take_next()
     assert taken is not None
     form = ContactForm(caller_kind="client", client_id=client_id, outcome="resolved")
-    assert desk.close_contact(contact, "Tavoitettu", form) == []
+    assert desk.contacts.close_contact(contact, "Tavoitettu", form) == []
 
 
 def test_the_emergency_sees_its_own_line_first(
@@ -261,38 +275,38 @@ def test_the_emergency_sees_its_own_line_first(
 ) -> None:
     # An urgent contact of the older people's line, and one routed after hours.
     earlier = clock.now() - timedelta(minutes=9)
-    desk.receive("phone", "ikaihmiset", "853", received_at=earlier, priority=1)
+    desk.contacts.receive("phone", "ikaihmiset", "853", received_at=earlier, priority=1)
     clock.set(datetime(2026, 11, 23, 19, 0, tzinfo=UTC))  # 21:00: after hours
-    late = desk.receive("phone", "ikaihmiset", "853", priority=2)
-    assert desk.contact(late).line_code == "sosiaalipaivystys"
-    assert desk.contact(late).original_line_code == "ikaihmiset"
+    late = desk.contacts.receive("phone", "ikaihmiset", "853", priority=2)
+    assert desk.contacts.contact(late).line_code == "sosiaalipaivystys"
+    assert desk.contacts.contact(late).original_line_code == "ikaihmiset"
     emergency = Desk(db_path, clock, "Päivystäjä", teams=("emergency",))
-    assert [e.line_code for e in emergency.queue()] == ["sosiaalipaivystys", "ikaihmiset"]
-    assert [e.line_code for e in desk.queue()] == ["ikaihmiset", "sosiaalipaivystys"]
+    assert [e.line_code for e in emergency.contacts.queue()] == ["sosiaalipaivystys", "ikaihmiset"]
+    assert [e.line_code for e in desk.contacts.queue()] == ["ikaihmiset", "sosiaalipaivystys"]
     emergency.close()
 
 
 def test_a_shift_is_handed_over_and_acknowledged_once(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
-    contact = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(contact)
-    other = desk.receive("phone", "ikaihmiset", "853")
-    desk.take(other)
-    desk.schedule_callback(other, clock.now() + timedelta(hours=3))
-    desk.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
-    matters = desk.open_matters()
+    contact = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(contact)
+    other = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(other)
+    desk.handovers.schedule_callback(other, clock.now() + timedelta(hours=3))
+    desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
+    matters = desk.handovers.open_matters()
     assert [len(matters.contacts), len(matters.handovers), len(matters.callbacks)] == [1, 1, 1]
-    assert desk.hand_over_shift(" ") == (None, [("note", "error.required")])
-    made, _ = desk.hand_over_shift("Yksi puhelu kesken, soittopyyntö klo 13")
-    assert desk.pending_shift_handovers() == []  # not one's own
+    assert desk.handovers.hand_over_shift(" ") == (None, [("note", "error.required")])
+    made, _ = desk.handovers.hand_over_shift("Yksi puhelu kesken, soittopyyntö klo 13")
+    assert desk.handovers.pending_shift_handovers() == []  # not one's own
     night = Desk(db_path, clock, "Yövuoro")
     morning = Desk(db_path, clock, "Aamuvuoro")
-    (pending,) = night.pending_shift_handovers()
+    (pending,) = night.handovers.pending_shift_handovers()
     assert pending.id == made and len(pending.items) == 3
-    assert night.acknowledge_shift(made) is True
-    assert morning.acknowledge_shift(made) is False
-    (recent,) = desk.recent_shift_handovers()
+    assert night.handovers.acknowledge_shift(made) is True
+    assert morning.handovers.acknowledge_shift(made) is False
+    (recent,) = desk.handovers.recent_shift_handovers()
     assert recent.acknowledged_name == "Yövuoro"
     night.close()
     morning.close()

@@ -33,7 +33,7 @@ def umask(request: pytest.FixtureRequest) -> Iterator[int]:
 
 
 def write_something(desk: Desk) -> None:
-    desk.create_client(AINO)
+    desk.clients.create_client(AINO)
 
 
 def test_a_new_desk_database_and_the_folders_it_makes_are_its_owners(
@@ -79,12 +79,12 @@ def test_a_setgid_folder_shares_its_files_with_the_desks_group(
     folder.chmod(0o2770)
     path = folder / "desk.sqlite"
     desk = Desk(path, clock, "Testi")
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     assert client_id
     for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         assert mode(file) == 0o660, file.name
     export = export_path(path, f"access-log-{client_id}", "csv", datetime.now(UTC))
-    write_private(export, desk.export_access_log(client_id, "tietopyyntö"))
+    write_private(export, desk.clients.export_access_log(client_id, "tietopyyntö"))
     assert mode(export) == 0o660
     assert mode(export.parent) == 0o2770  # the group's folder, setgid as its parent
     desk.close()
@@ -108,11 +108,11 @@ def test_an_export_and_its_folder_are_private(
 ) -> None:
     path = tmp_path / "desk.sqlite"
     desk = Desk(path, clock, "Testi")
-    client_id = desk.create_client(AINO).client_id
+    client_id = desk.clients.create_client(AINO).client_id
     assert client_id
     export = export_path(path, f"access-log-{client_id}", "csv", datetime.now(UTC))
     assert export.parent == tmp_path / "exports"
-    write_private(export, desk.export_access_log(client_id, "tietopyyntö"))
+    write_private(export, desk.clients.export_access_log(client_id, "tietopyyntö"))
     assert mode(export) == 0o600 and mode(export.parent) == 0o700
     desk.close()
 
@@ -132,7 +132,7 @@ def test_the_command_lines_exports_are_private(
     try:
         database = tmp_path / "desk.sqlite"
         desk = Desk(database, clock, "Testi")
-        client_id = desk.create_client(AINO).client_id
+        client_id = desk.clients.create_client(AINO).client_id
         assert client_id
         desk.close()
         output = tmp_path / "out" / "log.csv"

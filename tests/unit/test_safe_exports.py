@@ -57,15 +57,15 @@ def test_numbers_are_written_as_they_are() -> None:
 def test_an_access_log_export_is_inert(tmp_path: Path, clock: FixedClock) -> None:
     path = tmp_path / "desk.sqlite"
     first = Desk(path, clock, "Testi")
-    client_id = first.create_client(AINO).client_id
+    client_id = first.clients.create_client(AINO).client_id
     assert client_id
     first.close()
     for hostile in HOSTILE:  # a worker of that name looks with that reason
         desk = Desk(path, clock, hostile)
-        desk.client_card(client_id, hostile)
+        desk.clients.client_card(client_id, hostile)
         desk.close()
     desk = Desk(path, clock, "Testi")
-    text = desk.export_access_log(client_id, "=cmd|' /C calc'!A0")
+    text = desk.clients.export_access_log(client_id, "=cmd|' /C calc'!A0")
     desk.close()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["at", "worker", "action", "reason", "detail"]

@@ -9,18 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import handovers as rows
-from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.domain import notifications, teams
-from ohjaaja.domain.clock import Clock, from_iso, to_iso
+from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.domain.handovers import (
     OPEN_STATES,
     SUMMARY_FIELDS,
@@ -34,7 +31,8 @@ from ohjaaja.domain.handovers import (
 from ohjaaja.domain.limits import NOTE_MAX, TEXT_MAX
 from ohjaaja.i18n import t
 from ohjaaja.sync.outgoing import record
-from ohjaaja.usecases.form_drafts import about
+from ohjaaja.usecases.context import DeskContext
+from ohjaaja.usecases.drafts import FormDraftUseCases, about
 
 NEXT_SHIFT = timedelta(hours=12)  # "callbacks due in the next shift"
 
@@ -136,32 +134,28 @@ class Attention:
 
 
 class HandoverUseCases:
-    """Needs the desk's connection, lock, clock, worker, teams, _now and _audit."""
+    """Handovers, notifications, callbacks and shift handovers. A long form's draft
+    (drafts) is discarded in the same transaction that saves the form."""
 
-    conn: sqlite3.Connection
-    clock: Clock
-    worker_id: str
-    teams: tuple[str, ...]
-    _lock: threading.RLock
-    _now: Callable[[], str]
-    _audit: Callable[..., None]
-    _discard_form_draft: Callable[[sqlite3.Connection, str, str], None]
+    def __init__(self, ctx: DeskContext, drafts: FormDraftUseCases) -> None:
+        self.ctx = ctx
+        self.drafts = drafts
 
     # -- handovers ------------------------------------------------------------
     def workers(self) -> list[tuple[str, str]]:
-        with self._lock:
-            return [(row["id"], row["name"]) for row in rows.workers(self.conn)]
+        with self.ctx.lock:
+            return [(row["id"], row["name"]) for row in rows.workers(self.ctx.conn)]
 
     def create_handover(self, form: HandoverForm) -> tuple[str | None, list[tuple[str, str]]]:
         """A handover with its 'sent' event, or (field, message key) for each problem."""
         errors = self._check_handover(form)
         if errors:
             return None, errors
-        now = self._now()
+        now = self.ctx.now()
         values = self._handover_values(form, now)
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             self._insert_handover(conn, values, now)
-            self._discard_form_draft(conn, "handover", about(form.contact_id, form.client_id))
+            self.drafts.discard(conn, "handover", about(form.contact_id, form.client_id))
         return values["id"], []
 
     def _check_handover(self, form: HandoverForm) -> list[tuple[str, str]]:
@@ -190,7 +184,7 @@ class HandoverUseCases:
         return {
             **values,
             "id": new_id(),
-            "from_worker_id": self.worker_id,
+            "from_worker_id": self.ctx.worker_id,
             "note": form.note.strip(),
             "due_at": to_iso(form.due_at) if form.due_at else None,
             "warm": int(form.warm),
@@ -206,10 +200,10 @@ class HandoverUseCases:
         rows.insert(conn, "handover_event", event)
         if values.get("client_id"):
             reason = f"contact:{values['contact_id']}" if values.get("contact_id") else "handover"
-            self._audit(
+            self.ctx.audit(
                 conn, values["client_id"], "handover", reason, {"handover": values["id"]}, now
             )
-        record(conn, "handover.create", {**values, "event": event}, now, self.worker_id)
+        record(conn, "handover.create", {**values, "event": event}, now, self.ctx.worker_id)
 
     def _event(self, handover_id: str, kind: str, at: str, reason: str | None) -> dict[str, Any]:
         return {
@@ -217,13 +211,13 @@ class HandoverUseCases:
             "handover_id": handover_id,
             "kind": kind,
             "at": at,
-            "worker_id": self.worker_id,
+            "worker_id": self.ctx.worker_id,
             "reason": reason,
         }
 
     def inbox(self) -> list[HandoverView]:
-        with self._lock:
-            found = rows.inbox(self.conn, self.worker_id, self.teams)
+        with self.ctx.lock:
+            found = rows.inbox(self.ctx.conn, self.ctx.worker_id, self.ctx.teams)
         return [self._view(row) for row in found]
 
     def attention(self) -> Attention:
@@ -235,19 +229,19 @@ class HandoverUseCases:
         )
 
     def outbox(self, days: int = 7) -> list[HandoverView]:
-        since = to_iso(self.clock.now() - timedelta(days=days))
-        with self._lock:
-            found = rows.outbox(self.conn, self.worker_id, since)
+        since = to_iso(self.ctx.clock.now() - timedelta(days=days))
+        with self.ctx.lock:
+            found = rows.outbox(self.ctx.conn, self.ctx.worker_id, since)
         return [self._view(row) for row in found]
 
     def handover(self, handover_id: str) -> HandoverView | None:
-        with self._lock:
-            row = rows.get(self.conn, handover_id)
+        with self.ctx.lock:
+            row = rows.get(self.ctx.conn, handover_id)
         return None if row is None else self._view(row)
 
     def handover_events(self, handover_id: str) -> list[HandoverEvent]:
-        with self._lock:
-            found = rows.events(self.conn, handover_id)
+        with self.ctx.lock:
+            found = rows.events(self.ctx.conn, handover_id)
         return [
             HandoverEvent(from_iso(e["at"]), e["kind"], e["worker_name"], e["reason"])
             for e in found
@@ -278,26 +272,28 @@ class HandoverUseCases:
             accepted_name=row["accepted_name"],
             created_at=from_iso(row["created_at"]),
             notification_id=row["notification_id"],
-            overdue=is_overdue(row["state"], due, self.clock.now()),
+            overdue=is_overdue(row["state"], due, self.ctx.clock.now()),
         )
 
     def move_handover(self, handover_id: str, action: str, reason: str = "") -> str | None:
         """Accept, return (a reason required) or complete; None, or why not (a key)."""
         if action == "return" and not reason.strip():
             return "handover.error.reason"
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             row = rows.get(conn, handover_id)
             if row is None:
                 return "handover.error.gone"
             parties = Parties(row["to_worker_id"], row["to_team"], row["accepted_by"])
             try:
-                state = next_state(row["state"], action, parties, self.worker_id, self.teams)
+                state = next_state(
+                    row["state"], action, parties, self.ctx.worker_id, self.ctx.teams
+                )
             except IllegalMove as exc:
                 return exc.key
             changes: dict[str, Any] = {"state": state, "updated_at": now}
             if action == "accept":
-                changes["accepted_by"] = self.worker_id
+                changes["accepted_by"] = self.ctx.worker_id
             if rows.update(conn, handover_id, row["state"], changes) is None:
                 return "handover.illegal"  # another process on this file moved it first
             event = self._event(handover_id, action, now, reason.strip() or None)
@@ -305,38 +301,38 @@ class HandoverUseCases:
             record(
                 conn,
                 "handover.move",
-                {"id": handover_id, "action": action, "worker_id": self.worker_id, "at": now,
+                {"id": handover_id, "action": action, "worker_id": self.ctx.worker_id, "at": now,
                  "reason": reason.strip() or None, "event": event},
                 now,
-                self.worker_id,
+                self.ctx.worker_id,
             )  # fmt: skip
         return None
 
     # -- callbacks --------------------------------------------------------------
     def schedule_callback(self, contact_id: str, at: datetime, missed: bool = False) -> None:
         """Back into the queue at `at`; a missed attempt is on record (the card counts them)."""
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             changes = {
                 "status": "waiting", "taken_by": None, "taken_at": None, "claim_state": None,
                 "callback_at": to_iso(at), "updated_at": now,
             }  # fmt: skip
             contact_rows.update(conn, contact_id, changes)
             contact_rows.add_event(
-                conn, contact_id, "callback_scheduled", now, self.worker_id, {"at": to_iso(at)}
+                conn, contact_id, "callback_scheduled", now, self.ctx.worker_id, {"at": to_iso(at)}
             )
             args: dict[str, Any] = {
-                "id": contact_id, "worker_id": self.worker_id, "callback_at": to_iso(at)
+                "id": contact_id, "worker_id": self.ctx.worker_id, "callback_at": to_iso(at)
             }  # fmt: skip
             if missed:
                 event_id = contact_rows.add_event(
-                    conn, contact_id, "callback_missed", now, self.worker_id
+                    conn, contact_id, "callback_missed", now, self.ctx.worker_id
                 )
                 args["event"] = {
                     "id": event_id, "contact_id": contact_id, "kind": "callback_missed",
-                    "at": now, "worker_id": self.worker_id, "data": "{}",
+                    "at": now, "worker_id": self.ctx.worker_id, "data": "{}",
                 }  # fmt: skip
-            record(conn, "contact.callback", args, now, self.worker_id)
+            record(conn, "contact.callback", args, now, self.ctx.worker_id)
 
     # -- notifications ------------------------------------------------------------
     def create_notification(
@@ -357,13 +353,13 @@ class HandoverUseCases:
         ]
         if errors:
             return None, errors
-        now = self._now()
-        routed = teams.route(notifications.TEAM_KIND[kind], municipality_code, self.clock.now())
+        now = self.ctx.now()
+        routed = teams.route(notifications.TEAM_KIND[kind], municipality_code, self.ctx.clock.now())
         notification = {
             "id": new_id(), "kind": kind, "client_id": client_id, "contact_id": contact_id,
             "municipality_code": municipality_code, "routed_to": routed,
             "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
-            "notifier_worker_id": self.worker_id, "received_at": now,
+            "notifier_worker_id": self.ctx.worker_id, "received_at": now,
             "created_at": now, "updated_at": now,
         }  # fmt: skip
         form = HandoverForm(
@@ -373,30 +369,32 @@ class HandoverUseCases:
             situation=str(fields.get("concern", "")),
             note=f"{t(f'notification.kind.{kind}')}: {fields.get('subject', '')}",
             urgency=notifications.urgency(kind, fields),
-            due_at=default_due(notifications.urgency(kind, fields), self.clock.now()),
+            due_at=default_due(notifications.urgency(kind, fields), self.ctx.clock.now()),
         )
         handover = {**self._handover_values(form, now), "notification_id": notification["id"]}
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             rows.insert(conn, "notification", notification)
             rows.insert(conn, "handover", handover)
             event = self._event(handover["id"], "sent", now, None)
             rows.insert(conn, "handover_event", event)
             if client_id:
                 detail = {"notification": notification["id"], "kind": kind}
-                self._audit(conn, client_id, "notification", f"contact:{contact_id}", detail, now)
+                self.ctx.audit(
+                    conn, client_id, "notification", f"contact:{contact_id}", detail, now
+                )
             record(
                 conn,
                 "notification.create",
                 {"notification": notification, "handover": {**handover, "event": event}},
                 now,
-                self.worker_id,
+                self.ctx.worker_id,
             )
-            self._discard_form_draft(conn, "notification", about(contact_id, client_id))
+            self.drafts.discard(conn, "notification", about(contact_id, client_id))
         return notification["id"], []
 
     def notification(self, notification_id: str) -> NotificationView | None:
-        with self._lock:
-            row = rows.notification(self.conn, notification_id)
+        with self.ctx.lock:
+            row = rows.notification(self.ctx.conn, notification_id)
         if row is None:
             return None
         received = from_iso(row["received_at"] or row["created_at"])
@@ -414,14 +412,16 @@ class HandoverUseCases:
     def open_matters(self) -> OpenMatters:
         """Taken but unclosed contacts, open handovers in either direction, and the
         callbacks due in the next shift."""
-        until = to_iso(self.clock.now() + NEXT_SHIFT)
-        with self._lock:
-            taken = contact_rows.open_for_worker(self.conn, self.worker_id)
-            mine = rows.inbox(self.conn, self.worker_id, ())
+        until = to_iso(self.ctx.clock.now() + NEXT_SHIFT)
+        with self.ctx.lock:
+            taken = contact_rows.open_for_worker(self.ctx.conn, self.ctx.worker_id)
+            mine = rows.inbox(self.ctx.conn, self.ctx.worker_id, ())
             sent = [
-                r for r in rows.outbox(self.conn, self.worker_id, "9999") if r["state"] == "sent"
+                r
+                for r in rows.outbox(self.ctx.conn, self.ctx.worker_id, "9999")
+                if r["state"] == "sent"
             ]
-            callbacks = contact_rows.scheduled_callbacks(self.conn, until)
+            callbacks = contact_rows.scheduled_callbacks(self.ctx.conn, until)
         return OpenMatters(
             contacts=[
                 {"kind": "contact", "id": r["id"], "line": r["line_code"], "at": r["taken_at"]}
@@ -443,36 +443,36 @@ class HandoverUseCases:
             return None, [("note", "error.required")]
         if len(note) > NOTE_MAX:
             return None, [("note", "error.note_too_long")]
-        now = self._now()
+        now = self.ctx.now()
         values = {
-            "id": new_id(), "from_worker_id": self.worker_id, "note": note.strip(),
+            "id": new_id(), "from_worker_id": self.ctx.worker_id, "note": note.strip(),
             "items": json.dumps(self.open_matters().items(), ensure_ascii=False),
             "created_at": now, "updated_at": now,
         }  # fmt: skip
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             rows.insert(conn, "shift_handover", values)
-            record(conn, "shift.create", values, now, self.worker_id)
-            self._discard_form_draft(conn, "shift", "")
+            record(conn, "shift.create", values, now, self.ctx.worker_id)
+            self.drafts.discard(conn, "shift", "")
         return values["id"], []
 
     def pending_shift_handovers(self) -> list[ShiftView]:
         """Shift handovers of others that nobody has acknowledged yet."""
-        with self._lock:
-            found = rows.open_shift_handovers(self.conn)
-        return [_shift(row) for row in found if row["from_worker_id"] != self.worker_id]
+        with self.ctx.lock:
+            found = rows.open_shift_handovers(self.ctx.conn)
+        return [_shift(row) for row in found if row["from_worker_id"] != self.ctx.worker_id]
 
     def recent_shift_handovers(self, days: int = 2) -> list[ShiftView]:
-        since = to_iso(self.clock.now() - timedelta(days=days))
-        with self._lock:
-            return [_shift(row) for row in rows.shift_handovers(self.conn, since)]
+        since = to_iso(self.ctx.clock.now() - timedelta(days=days))
+        with self.ctx.lock:
+            return [_shift(row) for row in rows.shift_handovers(self.ctx.conn, since)]
 
     def acknowledge_shift(self, shift_id: str) -> bool:
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
-            if not rows.acknowledge_shift(conn, shift_id, self.worker_id, now):
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
+            if not rows.acknowledge_shift(conn, shift_id, self.ctx.worker_id, now):
                 return False
-            args = {"id": shift_id, "worker_id": self.worker_id, "at": now}
-            record(conn, "shift.acknowledge", args, now, self.worker_id)
+            args = {"id": shift_id, "worker_id": self.ctx.worker_id, "at": now}
+            record(conn, "shift.acknowledge", args, now, self.ctx.worker_id)
         return True
 
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from ohjaaja.db import client_search
 from ohjaaja.db import clients as client_rows
-from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.text import fold
 from ohjaaja.domain import reference
@@ -29,11 +27,12 @@ from ohjaaja.domain.clients import (
     reason_text,
     validate_client,
 )
-from ohjaaja.domain.clock import Clock, from_iso, to_iso
+from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.domain.identity import mask_identity_code
 from ohjaaja.domain.search import Lookup, lookups
 from ohjaaja.exchange.exports import csv_text
 from ohjaaja.sync.outgoing import record
+from ohjaaja.usecases.context import DeskContext
 
 PAGE_SIZE = 20
 RELATIONS = ("child", "spouse", "parent", "sibling", "other")
@@ -163,15 +162,10 @@ class AccessEntry:
 
 
 class ClientUseCases:
-    """Needs the desk's connection, lock, clock and worker (see Desk.__init__)."""
+    """Finding, reading and changing clients; every look and change is logged."""
 
-    conn: sqlite3.Connection
-    clock: Clock
-    worker_id: str
-    _lock: threading.RLock
-
-    def _now(self) -> str:
-        return to_iso(self.clock.now())
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
 
     # -- search ---------------------------------------------------------------
     def search_clients(
@@ -187,31 +181,36 @@ class ClientUseCases:
         ranges = _ranges(lookups(text, reference.municipality_names()))
         if not ranges and municipality and not text.strip():
             ranges = [client_search.municipality_range(municipality)]
-        with self._lock:
-            rows, more = client_search.page(self.conn, ranges, municipality, offset, limit)
+        with self.ctx.lock:
+            rows, more = client_search.page(self.ctx.conn, ranges, municipality, offset, limit)
         return SearchPage([_client_match(row) for row in rows], offset, more)
+
+    def known_phones(self, limit: int) -> list[str]:
+        """Some clients' numbers, for the demo's callers to be recognisable."""
+        with self.ctx.reading() as conn:
+            return client_rows.some_phones(conn, limit)
 
     def find_clients(self, text: str) -> list[ClientMatch]:
         return self.search_clients(text).matches
 
     def client(self, client_id: str, reason: str) -> ClientMatch:
         """A client's summary; the look is written to the access log with its reason."""
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             client_id = client_rows.merged_target(conn, client_id) or client_id
             row = client_rows.get_summary(conn, client_id)
             if row is None:
                 raise KeyError(client_id)
-            self._audit(conn, client_id, "view", reason, {}, now)
+            self.ctx.audit(conn, client_id, "view", reason, {}, now)
         return _client_match(row)
 
     # -- the card ---------------------------------------------------------------
     def client_card(self, client_id: str, reason: str) -> ClientCard:
         """Everything a worker needs to help the client; the look is logged."""
-        now_dt = self.clock.now()
+        now_dt = self.ctx.clock.now()
         now = to_iso(now_dt)
         since = to_iso(now_dt - timedelta(days=365))
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             client_id = client_rows.merged_target(conn, client_id) or client_id
             row = client_rows.get(conn, client_id)
             if row is None:
@@ -222,7 +221,7 @@ class ClientUseCases:
             missed = client_rows.missed_callbacks(conn, client_id, since)
             handovers = client_rows.open_handovers(conn, client_id)
             notifications = client_rows.notifications(conn, client_id)
-            self._audit(conn, client_id, "view", reason, {"what": "card"}, now)
+            self.ctx.audit(conn, client_id, "view", reason, {"what": "card"}, now)
         timeline = [
             TimelineEntry(
                 at=from_iso(c["received_at"]),
@@ -276,12 +275,12 @@ class ClientUseCases:
         reason = reason.strip()
         if not reason:
             raise ValueError("a reason is required to reveal the identity code")
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             row = client_rows.get(conn, client_id)
             if row is None:
                 raise KeyError(client_id)
-            self._audit(conn, client_id, "reveal", reason, {"what": "hetu"}, now)
+            self.ctx.audit(conn, client_id, "reveal", reason, {"what": "hetu"}, now)
         return row["hetu"]
 
     # -- creating and editing -------------------------------------------------
@@ -291,10 +290,10 @@ class ClientUseCases:
         clean, errors = validate_client(fields, set(reference.municipalities()))
         if clean is None:
             return SaveResult(None, errors)
-        now = self._now()
+        now = self.ctx.now()
         client_id = new_id()
         values = {"id": client_id, **clean.columns(), "created_at": now, "updated_at": now}
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             problem = self._conflicts(conn, clean, None, allow_duplicate)
             if problem is not None:
                 return problem
@@ -305,9 +304,9 @@ class ClientUseCases:
                 "client.create",
                 {"client": values, "phone": phones[0] if phones else None, "phones": phones[1:]},
                 now,
-                self.worker_id,
+                self.ctx.worker_id,
             )
-            self._audit(conn, client_id, "create", None, {}, now)  # after: it names the client
+            self.ctx.audit(conn, client_id, "create", None, {}, now)  # after: it names the client
         return SaveResult(client_id)
 
     def update_client(
@@ -315,8 +314,8 @@ class ClientUseCases:
     ) -> SaveResult:
         """Edit with the same validation as creation. An empty identity-code field
         keeps the code (the form never shows it unmasked)."""
-        with self._lock:
-            current = client_rows.get(self.conn, client_id)
+        with self.ctx.lock:
+            current = client_rows.get(self.ctx.conn, client_id)
         if current is None:
             raise KeyError(client_id)
         fields = dict(fields)
@@ -325,9 +324,9 @@ class ClientUseCases:
         clean, errors = validate_client(fields, set(reference.municipalities()))
         if clean is None:
             return SaveResult(None, errors)
-        now = self._now()
+        now = self.ctx.now()
         wanted = clean.columns()
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             problem = self._conflicts(conn, clean, client_id, allow_duplicate)
             if problem is not None:
                 return problem
@@ -343,14 +342,14 @@ class ClientUseCases:
             changed = sorted(
                 set(changes) - {"updated_at"} | ({"phone"} if written_phones else set())
             )
-            self._audit(conn, client_id, "update", None, {"fields": changed}, now)
+            self.ctx.audit(conn, client_id, "update", None, {"fields": changed}, now)
             record(
                 conn,
                 "client.update",
-                {"id": client_id, "worker_id": self.worker_id, "version": version,
+                {"id": client_id, "worker_id": self.ctx.worker_id, "version": version,
                  "changes": changes, "phones": written_phones},
                 now,
-                self.worker_id,
+                self.ctx.worker_id,
             )  # fmt: skip
         return SaveResult(client_id)
 
@@ -427,7 +426,7 @@ class ClientUseCases:
                 errors.append(FieldError("relative_phone", exc.key, str(exc)))
         if errors:
             return errors
-        now = self._now()
+        now = self.ctx.now()
         values = {
             "id": relative_id or new_id(),
             "client_id": client_id,
@@ -437,24 +436,36 @@ class ClientUseCases:
             "created_at": now,
             "updated_at": now,
         }
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             row = client_rows.put_relative(conn, values)
-            self._audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
-            record(conn, "relative.put", {**row, "worker_id": self.worker_id}, now, self.worker_id)
+            self.ctx.audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
+            record(
+                conn,
+                "relative.put",
+                {**row, "worker_id": self.ctx.worker_id},
+                now,
+                self.ctx.worker_id,
+            )
         return []
 
     def remove_relative(self, client_id: str, relative_id: str) -> None:
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             current = client_rows.row_dict(conn, "relative", relative_id)
             row = client_rows.put_relative(conn, {**current, "deleted": 1, "updated_at": now})
-            self._audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
-            record(conn, "relative.put", {**row, "worker_id": self.worker_id}, now, self.worker_id)
+            self.ctx.audit(conn, client_id, "update", None, {"fields": ["relatives"]}, now)
+            record(
+                conn,
+                "relative.put",
+                {**row, "worker_id": self.ctx.worker_id},
+                now,
+                self.ctx.worker_id,
+            )
 
     # -- the access log -----------------------------------------------------
     def access_log(self, client_id: str) -> list[AccessEntry]:
-        with self._lock:
-            rows = client_rows.access_log(self.conn, client_id)
+        with self.ctx.lock:
+            rows = client_rows.access_log(self.ctx.conn, client_id)
         return [
             AccessEntry(
                 from_iso(r["at"]),
@@ -469,11 +480,11 @@ class ClientUseCases:
     def export_access_log(self, client_id: str, reason: str) -> str:
         """The access log as CSV for the client's information request; the export
         itself is logged (and is the last row of what it exports)."""
-        now = self._now()
-        with self._lock, transaction(self.conn) as conn:
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
             if client_rows.get(conn, client_id) is None:
                 raise KeyError(client_id)
-            self._audit(conn, client_id, "export", reason, {"what": "access_log"}, now)
+            self.ctx.audit(conn, client_id, "export", reason, {"what": "access_log"}, now)
         rows = [
             [
                 entry.at.isoformat(),
@@ -486,37 +497,6 @@ class ClientUseCases:
         ]
         # Names and reasons are typed by people: csv_text keeps them from running.
         return csv_text([["at", "worker", "action", "reason", "detail"], *rows])
-
-    # -- helpers ----------------------------------------------------------------
-    def _audit(
-        self,
-        conn: sqlite3.Connection,
-        client_id: str,
-        action: str,
-        reason: str | None,
-        detail: dict[str, Any],
-        at: str,
-    ) -> None:
-        audit_id = new_id()
-        detail_json = json.dumps(detail, ensure_ascii=False)
-        client_rows.add_audit(
-            conn, audit_id, at, self.worker_id, client_id, action, reason, detail_json
-        )
-        record(
-            conn,
-            "audit.append",
-            {
-                "id": audit_id,
-                "at": at,
-                "worker_id": self.worker_id,
-                "client_id": client_id,
-                "action": action,
-                "reason": reason,
-                "detail": detail_json,
-            },
-            at,
-            self.worker_id,
-        )
 
 
 def _ranges(found: list[Lookup]) -> list[client_search.Range]:

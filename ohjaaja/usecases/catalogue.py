@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
@@ -38,12 +37,13 @@ from ohjaaja.domain.catalogue_rows import (
     service_from_row,
     service_rows,
 )
-from ohjaaja.domain.clock import Clock, local
+from ohjaaja.domain.clock import local
 from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.schedules import ServiceHours, day_runs
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
+from ohjaaja.usecases.context import DeskContext
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
 
@@ -101,18 +101,14 @@ def name_weights(language: str) -> tuple[float, float, float]:
 
 
 class CatalogueUseCases:
-    """Needs the desk's connection, lock, clock, worker, roles and _now (see Desk)."""
+    """The service catalogue: searching it, offering from it, and (admins) keeping it."""
 
-    conn: sqlite3.Connection
-    clock: Clock
-    worker_id: str
-    roles: tuple[str, ...]
-    _lock: threading.RLock
-    _now: Callable[[], str]
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
 
     @property
     def is_admin(self) -> bool:
-        return "admin" in self.roles
+        return self.ctx.is_admin
 
     # -- reading ------------------------------------------------------------
     def search_services(
@@ -125,16 +121,16 @@ class CatalogueUseCases:
     ) -> list[ServiceHit]:
         """Services matching every word typed (prefixes, folded), best first, with the
         client's language's names weighted first; open_now keeps those open now."""
-        with self._lock:
+        with self.ctx.lock:
             words = folded_words(text)
             ids = store.search(
-                self.conn, match_expression(text), words[0] if words else "",
+                self.ctx.conn, match_expression(text), words[0] if words else "",
                 filters or Filters(), name_weights(language), language,
                 limit * 4 if open_now else limit,
             )  # fmt: skip
             services = self._load_services(ids)
             organizations = self._organizations({s.organization_id for s in services})
-        now, today = self.clock.now(), local(self.clock.now()).date()
+        now, today = self.ctx.clock.now(), local(self.ctx.clock.now()).date()
         hits = []
         for service in services:
             is_open = service.hours.is_open(now) if service.hours.known else None
@@ -157,7 +153,7 @@ class CatalogueUseCases:
         return hits[:limit]
 
     def service(self, service_id: str) -> tuple[Service, Organization] | None:
-        with self._lock:
+        with self.ctx.lock:
             found = self._load_services([service_id])
             if not found:
                 return None
@@ -165,38 +161,35 @@ class CatalogueUseCases:
         return found[0], organization[found[0].organization_id]
 
     def organizations(self) -> list[Organization]:
-        with self._lock:
-            rows = store.organizations(self.conn)
+        with self.ctx.lock:
+            rows = store.organizations(self.ctx.conn)
             found = [
-                organization_from_row(row, store.organization_phones(self.conn, row["id"]))
+                organization_from_row(row, store.organization_phones(self.ctx.conn, row["id"]))
                 for row in rows
             ]
         return sorted(found, key=lambda o: fold(text_in(o.name, "fi")))
 
     def all_services(self) -> list[Service]:
-        with self._lock:
-            return self._load_services(store.all_service_ids(self.conn))
-
-    def unverified_filter(self, filters: Filters) -> Filters:
-        """The same filters, narrowed to services not verified for 12 months."""
-        cutoff = local(self.clock.now()).date() - STALE_AFTER
-        return replace(filters, verified_before=cutoff.isoformat())
+        with self.ctx.lock:
+            return self._load_services(store.all_service_ids(self.ctx.conn))
 
     def stale_services(self) -> list[str]:
         """Ids of active services not verified for 12 months (admins see them flagged)."""
-        today = local(self.clock.now()).date()
-        with self._lock:
-            services = self._load_services(store.all_service_ids(self.conn))
+        today = local(self.ctx.clock.now()).date()
+        with self.ctx.lock:
+            services = self._load_services(store.all_service_ids(self.ctx.conn))
         return [s.id for s in services if s.status == "active" and s.stale(today)]
 
     def _load_services(self, ids: Sequence[str]) -> list[Service]:
         """Services by id, in the order given; the caller holds the lock."""
-        return load_services(self.conn, ids)
+        return load_services(self.ctx.conn, ids)
 
     def _organizations(self, ids: Iterable[str]) -> dict[str, Organization]:
         return {
-            row["id"]: organization_from_row(row, store.organization_phones(self.conn, row["id"]))
-            for row in store.organizations(self.conn, list(ids))
+            row["id"]: organization_from_row(
+                row, store.organization_phones(self.ctx.conn, row["id"])
+            )
+            for row in store.organizations(self.ctx.conn, list(ids))
         }
 
     # -- offers ---------------------------------------------------------------
@@ -212,7 +205,7 @@ class CatalogueUseCases:
         return self._offer(contact_id, {"unmet_need": need.strip()}, language)
 
     def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str:
-        now = self._now()
+        now = self.ctx.now()
         values = {
             "id": new_id(),
             "contact_id": contact_id,
@@ -221,16 +214,16 @@ class CatalogueUseCases:
             **what,
             "language": language,
             "created_at": now,
-            "worker_id": self.worker_id,
+            "worker_id": self.ctx.worker_id,
         }
-        with self._lock, transaction(self.conn) as conn:
+        with self.ctx.writing() as conn:
             store.insert_offer(conn, values)
-            record(conn, "offer.create", values, now, self.worker_id)
+            record(conn, "offer.create", values, now, self.ctx.worker_id)
         return str(values["id"])
 
     def offers(self, contact_id: str, language: str = "fi") -> list[OfferView]:
-        with self._lock:
-            rows = store.offers(self.conn, contact_id)
+        with self.ctx.lock:
+            rows = store.offers(self.ctx.conn, contact_id)
             services = {
                 s.id: s
                 for s in self._load_services([r["service_id"] for r in rows if r["service_id"]])
@@ -250,14 +243,14 @@ class CatalogueUseCases:
     def offer_summary(self, contact_id: str, language: str) -> str:
         """The offered services in the client's language: name, provider, numbers and
         this week's hours; to read aloud or to send."""
-        with self._lock:
-            rows = store.offers(self.conn, contact_id)
+        with self.ctx.lock:
+            rows = store.offers(self.ctx.conn, contact_id)
             ids = list(dict.fromkeys(r["service_id"] for r in rows if r["service_id"]))
             services = self._load_services(ids)
             organizations = self._organizations({s.organization_id for s in services})
         if not services:
             return t_in(language, "summary.none")
-        today = local(self.clock.now()).date()
+        today = local(self.ctx.clock.now()).date()
         parts = [t_in(language, "summary.heading")]
         for number, service in enumerate(services, start=1):
             organization = organizations[service.organization_id]
@@ -307,7 +300,7 @@ class CatalogueUseCases:
         found = self.service(service_id)
         if found is None:
             return [CatalogueError("", "id", "no such service")]
-        today = local(self.clock.now()).date()
+        today = local(self.ctx.clock.now()).date()
         return self.save_service(replace(found[0], last_verified=today))
 
     def save_catalogue(
@@ -316,13 +309,15 @@ class CatalogueUseCases:
         """Check every record, then write all of them or none (admin only)."""
         if not self.is_admin:
             return None, [CatalogueError("", "role", "only an admin changes the catalogue")]
-        with self._lock:
-            known = {row["id"] for row in store.organizations(self.conn)}
+        with self.ctx.lock:
+            known = {row["id"] for row in store.organizations(self.ctx.conn)}
             errors = check_all(organizations, services, known)
             if errors:
                 return None, errors
-            with transaction(self.conn) as conn:
-                report = write_catalogue(conn, organizations, services, self._now(), self.worker_id)
+            with transaction(self.ctx.conn) as conn:
+                report = write_catalogue(
+                    conn, organizations, services, self.ctx.now(), self.ctx.worker_id
+                )
         return report, []
 
 
@@ -450,3 +445,9 @@ def weekly_hours_text(service: Service, today: date, language: str) -> str:
                 t_in(language, "summary.exception", day=f"{day.day}.{day.month}.", hours=shown)
             )
     return "; ".join(parts)
+
+
+def unverified(filters: Filters, today: date) -> Filters:
+    """The same filters, narrowed to services not verified for 12 months (no
+    database work: a screen narrows its filters with it on the UI thread)."""
+    return replace(filters, verified_before=(today - STALE_AFTER).isoformat())
