@@ -146,3 +146,42 @@ def test_every_kind_of_database_work_is_named_in_every_language() -> None:
     assert len(names) > 20
     missing = sorted(name for name in names if f"work.{name}" not in messages())
     assert not missing
+
+
+PARTS = {"contacts", "clients", "catalogue", "handovers", "drafts"}
+
+
+def _calls_off_the_worker(path: Path) -> list[str]:
+    """Calls of a desk part (`self.desk.clients.find_clients(...)`) made anywhere but
+    in a method decorated with @db_work: those would run on the UI thread."""
+    found: list[str] = []
+
+    def visit(node: ast.AST, in_work: bool) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            decorated = any(
+                isinstance(d, ast.Call) and getattr(d.func, "id", None) == "db_work"
+                for d in node.decorator_list
+            )
+            # A function defined inside a worker's method runs where it is called.
+            in_work = decorated or (in_work and not isinstance(node, ast.AsyncFunctionDef))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if (
+                isinstance(owner, ast.Attribute)
+                and owner.attr in PARTS
+                and isinstance(owner.value, ast.Attribute | ast.Name)
+                and getattr(owner.value, "attr", getattr(owner.value, "id", None)) == "desk"
+                and not in_work
+            ):
+                found.append(f"{path.name}:{node.lineno} {ast.unparse(node.func)}")
+        for child in ast.iter_child_nodes(node):
+            visit(child, in_work)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def test_screens_call_the_desk_only_from_workers() -> None:
+    paths = [*(ROOT / "screens").rglob("*.py"), ROOT / "ohjaaja" / "shell" / "app.py"]
+    found = [call for path in paths for call in _calls_off_the_worker(path)]
+    assert not found, "database work on the UI thread: " + ", ".join(found)
