@@ -1,13 +1,17 @@
 """The desk's schema as SQLModel classes: the whole schema in one readable place.
 
-The numbered SQL migrations are the source of truth for the desk's database;
-tests/unit/test_schema.py checks that these classes and the migrated schema
-name the same tables and columns. Imported only where typed rows are wanted:
-SQLModel costs half a second of start-up that the desk does not pay.
+The numbered SQL migrations are the source of truth for the desk's database (the
+full-text index and the triggers live only there). tests/unit/test_schema.py
+checks that these classes describe the migrated schema: each column's type
+affinity, NOT NULL and default, primary keys, references, unique constraints,
+indexes, AUTOINCREMENT and WITHOUT ROWID. A flag (bool) is 0 or 1 in an INTEGER
+column. The desk does not import this module (SQLModel costs half a second of
+start-up); see ARCHITECTURE.md.
 """
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -48,6 +52,12 @@ class Worker(Synced, table=True):
 
 
 class Client(Synced, table=True):
+    __table_args__ = (
+        Index("client_name", "last_name", "first_names"),
+        Index("client_birth", "birth_date"),
+        Index("client_search_name", "search_name"),
+        Index("client_municipality_name", "municipality_code", "search_name"),
+    )
     id: str = Field(primary_key=True)
     hetu: str | None = Field(default=None, unique=True)
     hetu_temporary: bool = False
@@ -65,6 +75,10 @@ class Client(Synced, table=True):
 
 class ClientPhone(Synced, table=True):
     __tablename__ = "client_phone"
+    __table_args__ = (
+        Index("client_phone_e164", "e164"),
+        Index("client_phone_client", "client_id"),
+    )
     id: str = Field(primary_key=True)
     client_id: str = Field(foreign_key="client.id")
     e164: str
@@ -72,6 +86,10 @@ class ClientPhone(Synced, table=True):
 
 
 class Relative(Synced, table=True):
+    __table_args__ = (
+        Index("relative_phone", "phone_e164"),
+        Index("relative_client", "client_id"),
+    )
     id: str = Field(primary_key=True)
     client_id: str = Field(foreign_key="client.id")
     name: str
@@ -80,6 +98,12 @@ class Relative(Synced, table=True):
 
 
 class Contact(Synced, table=True):
+    __table_args__ = (
+        Index("contact_queue", "status", "priority", "received_at"),
+        Index("contact_received", "received_at"),
+        Index("contact_client_received", "client_id", "received_at"),
+        Index("contact_callback", "status", "callback_at"),
+    )
     id: str = Field(primary_key=True)
     channel: str
     line_code: str = Field(foreign_key="line.code")
@@ -107,6 +131,7 @@ class Contact(Synced, table=True):
 
 class ContactEvent(SQLModel, table=True):
     __tablename__ = "contact_event"
+    __table_args__ = (Index("contact_event_contact", "contact_id"),)
     id: str = Field(primary_key=True)
     contact_id: str = Field(foreign_key="contact.id")
     kind: str
@@ -141,6 +166,7 @@ class Organization(Synced, table=True):
 
 
 class Service(Synced, table=True):
+    __table_args__ = (Index("service_organization", "organization_id"),)
     id: str = Field(primary_key=True)
     organization_id: str = Field(foreign_key="organization.id")
     name: str
@@ -173,6 +199,7 @@ class Location(Synced, table=True):
 
 class ServiceAtLocation(Synced, table=True):
     __tablename__ = "service_at_location"
+    __table_args__ = (Index("service_at_location_service", "service_id"),)
     id: str = Field(primary_key=True)
     service_id: str = Field(foreign_key="service.id")
     location_id: str = Field(foreign_key="location.id")
@@ -181,6 +208,10 @@ class ServiceAtLocation(Synced, table=True):
 
 class CataloguePhone(Synced, table=True):
     __tablename__ = "catalogue_phone"
+    __table_args__ = (
+        Index("catalogue_phone_service", "service_id"),
+        Index("catalogue_phone_organization", "organization_id"),
+    )
     id: str = Field(primary_key=True)
     service_id: str | None = Field(default=None, foreign_key="service.id")
     organization_id: str | None = Field(default=None, foreign_key="organization.id")
@@ -191,6 +222,7 @@ class CataloguePhone(Synced, table=True):
 
 
 class Schedule(Synced, table=True):
+    __table_args__ = (Index("schedule_service", "service_id"),)
     id: str = Field(primary_key=True)
     service_id: str | None = Field(default=None, foreign_key="service.id")
     service_at_location_id: str | None = Field(default=None, foreign_key="service_at_location.id")
@@ -203,6 +235,7 @@ class Schedule(Synced, table=True):
 
 
 class Offer(SQLModel, table=True):
+    __table_args__ = (Index("offer_contact", "contact_id"),)
     id: str = Field(primary_key=True)
     contact_id: str = Field(foreign_key="contact.id")
     service_id: str | None = Field(default=None, foreign_key="service.id")
@@ -213,6 +246,12 @@ class Offer(SQLModel, table=True):
 
 
 class Handover(Synced, table=True):
+    __table_args__ = (
+        Index("handover_client", "client_id"),
+        Index("handover_to_worker", "to_worker_id", "state"),
+        Index("handover_to_team", "to_team", "state"),
+        Index("handover_from_worker", "from_worker_id", "state"),
+    )
     id: str = Field(primary_key=True)
     contact_id: str | None = Field(default=None, foreign_key="contact.id")
     client_id: str | None = Field(default=None, foreign_key="client.id")
@@ -235,6 +274,7 @@ class Handover(Synced, table=True):
 
 class HandoverEvent(SQLModel, table=True):
     __tablename__ = "handover_event"
+    __table_args__ = (Index("handover_event_handover", "handover_id", "at"),)
     id: str = Field(primary_key=True)
     handover_id: str = Field(foreign_key="handover.id")
     kind: str
@@ -244,6 +284,7 @@ class HandoverEvent(SQLModel, table=True):
 
 
 class Notification(Synced, table=True):
+    __table_args__ = (Index("notification_client", "client_id", "created_at"),)
     id: str = Field(primary_key=True)
     kind: str
     client_id: str | None = Field(default=None, foreign_key="client.id")
@@ -258,6 +299,7 @@ class Notification(Synced, table=True):
 
 class ShiftHandover(Synced, table=True):
     __tablename__ = "shift_handover"
+    __table_args__ = (Index("shift_handover_open", "acknowledged_at", "created_at"),)
     id: str = Field(primary_key=True)
     from_worker_id: str = Field(foreign_key="worker.id")
     note: str
@@ -267,6 +309,7 @@ class ShiftHandover(Synced, table=True):
 
 
 class Audit(SQLModel, table=True):
+    __table_args__ = (Index("audit_client", "client_id", "at"),)
     id: str = Field(primary_key=True)
     at: str
     worker_id: str | None = Field(default=None, foreign_key="worker.id")
@@ -277,6 +320,7 @@ class Audit(SQLModel, table=True):
 
 
 class Outbox(SQLModel, table=True):
+    __table_args__ = {"sqlite_autoincrement": True}  # seq is never reused
     seq: int | None = Field(default=None, primary_key=True)
     mutation_id: str = Field(unique=True)
     name: str
@@ -290,6 +334,7 @@ class Outbox(SQLModel, table=True):
 
 class SyncRow(SQLModel, table=True):
     __tablename__ = "sync_row"
+    __table_args__ = {"sqlite_with_rowid": False}
     tbl: str = Field(primary_key=True)
     id: str = Field(primary_key=True)
     seq: int
