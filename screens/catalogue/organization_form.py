@@ -5,7 +5,7 @@ from __future__ import annotations
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, show_field_errors
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
@@ -70,13 +70,8 @@ class OrganizationFormScreen(DeskModal[str | None]):
         by_field: dict[str, str] = {}
         for name, reason in problems:
             by_field.setdefault("name_fi" if name == "name" else name, reason)
-        for name in (*TEXT_FIELDS, "sector"):
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
-        if problems:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(problems)))
-            return
-        self.dismiss(organization_id)
+        if not show_field_errors(self, (*TEXT_FIELDS, "sector"), by_field):
+            self.dismiss(organization_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,14 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import line_short
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    TickList,
+    TitleBar,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList
@@ -136,18 +143,13 @@ class ServiceFormScreen(DeskScreen[str | None]):
         for name, reason in problems:
             key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
             by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
-        for name in ALL_FIELDS:
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
-        if problems:
-            name, reason = problems[0]
-            self.query_one("#form-status", Static).update(
-                f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
-            )
-            first = next(name for name in ALL_FIELDS if name in by_field)
-            self.query_one(f"#{first}").focus()
+        if not show_field_errors(self, ALL_FIELDS, by_field):
+            self.dismiss(service_id)
             return
-        self.dismiss(service_id)
+        name, reason = problems[0]  # whole on the status line: beside its field it is cut
+        self.query_one("#form-status", Static).update(
+            f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
+        )
 
     def action_edit_organization(self) -> None:
         selected = self.query_one("#organization_id", Select).value

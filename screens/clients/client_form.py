@@ -11,7 +11,14 @@ from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import language_options, municipality_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    T,
+    choice,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
@@ -93,22 +100,17 @@ class ClientFormScreen(DeskModal[str | None]):
         self.app.call_from_thread(self._after_save, saved)
 
     def _after_save(self, saved: SaveResult) -> None:
-        by_field = {e.field: e for e in saved.errors}
-        for name in CLIENT_FIELDS:
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
+        by_field = {e.field: t(e.key) for e in reversed(saved.errors)}  # the first per field
         status = self.query_one("#form-status", Static)
         if saved.duplicate is not None:
+            show_field_errors(self, CLIENT_FIELDS, {})  # none now: the earlier ones go
             self.duplicate_id = saved.duplicate.id
             born = saved.duplicate.birth_date or ""
             status.update(t("form.duplicate", name=saved.duplicate.name, born=born))
             return
-        if saved.errors:
-            self.duplicate_id = None
-            status.update(t("form.fix_fields", count=len(saved.errors)))
-            self.query_one(f"#{saved.errors[0].field}").focus()
-            return
-        self.dismiss(saved.client_id)
+        self.duplicate_id = None
+        if not show_field_errors(self, CLIENT_FIELDS, by_field):
+            self.dismiss(saved.client_id)
 
     def action_use_existing(self) -> None:
         if self.duplicate_id is not None:

@@ -6,7 +6,14 @@ from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import relation_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    T,
+    choice,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
@@ -62,15 +69,9 @@ class RelativeFormScreen(DeskModal[bool]):
         self.app.call_from_thread(self._after_save, errors)
 
     def _after_save(self, errors: list[FieldError]) -> None:
-        by_field = {e.field: e for e in errors}
-        for name in FIELDS:
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
-        if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
-            self.query_one(f"#{errors[0].field}").focus()
-            return
-        self.dismiss(True)
+        by_field = {e.field: t(e.key) for e in reversed(errors)}  # the first per field
+        if not show_field_errors(self, FIELDS, by_field):
+            self.dismiss(True)
 
     def action_cancel(self) -> None:
         self.dismiss(False)

@@ -13,7 +13,14 @@ from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft, write_fields
 from ohjaaja.screens.kit.labels import municipality_options
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TitleBar, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    TitleBar,
+    choice,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -192,15 +199,9 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.app.call_from_thread(self._after, *saved)
 
     def _after(self, handover_id: str | None, errors: list[tuple[str, str]]) -> None:
-        by_field = dict(errors)
-        for name in ("to", "urgency", *TEXTS):
-            key = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
-        if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
-            self.query_one(f"#{errors[0][0]}").focus()
-            return
-        self.dismiss(handover_id)
+        by_field = {name: t(key) for name, key in reversed(errors)}  # the first per field
+        if not show_field_errors(self, ("to", "urgency", *TEXTS), by_field):
+            self.dismiss(handover_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

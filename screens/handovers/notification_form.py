@@ -11,7 +11,14 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    TickList,
+    TitleBar,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -136,15 +143,9 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.app.call_from_thread(self._after, *made)
 
     def _after(self, notification_id: str | None, errors: list[tuple[str, str]]) -> None:
-        by_field = dict(errors)
-        for name in (*TEXTS, "danger_now", "consent", "observed"):
-            key = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
-        if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
-            self.query_one(f"#{errors[0][0]}").focus()
-            return
-        self.dismiss(notification_id)
+        by_field = {name: t(key) for name, key in reversed(errors)}  # the first per field
+        if not show_field_errors(self, (*TEXTS, "danger_now", "consent", "observed"), by_field):
+            self.dismiss(notification_id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -152,3 +153,20 @@ def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = N
         allow_blank=value is None,
         prompt="—",
     )
+
+
+def show_field_errors(screen: Widget, fields: Sequence[str], errors: Mapping[str, str]) -> bool:
+    """Each field's error (already in the worker's language) beside it, or nothing;
+    with any, the count on the form's status line and the focus on the first bad
+    field as the form shows them (`fields` in screen order), so that what is typed
+    next goes where the worker looks. True when there were errors."""
+    for name in fields:
+        message = errors.get(name)
+        screen.query_one(f"#error-{name}", Static).update(f"⚠ {message}" if message else "")
+    if not errors:
+        return False
+    screen.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+    first = next((name for name in fields if name in errors), None)
+    if first is not None:
+        screen.query_one(f"#{first}").focus()
+    return True

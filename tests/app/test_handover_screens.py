@@ -115,6 +115,28 @@ async def test_a_child_welfare_notification(desk: Desk) -> None:
     team.close()
 
 
+async def test_the_focus_goes_to_the_first_bad_field_as_the_form_shows_them(desk: Desk) -> None:
+    """An Elderly Services Act notification with what was observed and the concern
+    left empty: the focus goes to the concern (above on the form), so what is typed
+    next lands where the worker reads the error, not in the list below."""
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen)
+        form.query_one("#kind", Select).value = "elderly_services"
+        await settle(pilot)
+        assert form.kind == "elderly_services"
+        form.query_one("#subject", Input).value = "Mäkinen Aino"
+        await keys(pilot, "f10")
+        assert "⚠" in rendered(form, "#error-concern") and "⚠" in rendered(form, "#error-observed")
+        assert app.focused is form.query_one("#concern")
+        await keys(pilot, *"Kaatuillut")
+        assert form.query_one("#concern", Input).value == "Kaatuillut"
+
+
 async def test_a_callback_leaves_the_queue_until_its_time(desk: Desk, clock: FixedClock) -> None:
     contact = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
     app = app_for(desk)
