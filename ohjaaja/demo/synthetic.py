@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ohjaaja.domain.clients import RELATIONS
 from ohjaaja.domain.identity import make_identity_code
 from ohjaaja.domain.reference import FIXTURES, municipalities
 
 MOBILE_PREFIXES = ("40", "41", "44", "45", "46", "50")
 SIGNS_1900 = ("-", "-", "-", "-", "Y", "X", "W", "V", "U")
 SIGNS_2000 = ("A", "A", "A", "B", "C", "D", "E", "F")
-RELATIONS = ("child", "spouse", "sibling", "parent", "other")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ CLIENT_FIELDS = (
     "language",
     "alerts",
 )
+# A register's file holds what a worker types, but not the alerts (a desk's own notes).
+REGISTER_FIELDS = tuple(name for name in CLIENT_FIELDS if name != "alerts")
+RELATIONS = ("child", "spouse", "parent", "sibling", "other")  # a relative to the client
 # The phone field holds one number or several: "040 548 5906, 02 262 6000".
 _PHONE_SEPARATORS = re.compile(r"[,;]")
 FREQUENT_CONTACTS = 10  # a year: the seeds' trigger for spotting a joint client

@@ -26,24 +26,13 @@ from ohjaaja.db import clients as client_rows
 from ohjaaja.db.bulk import insert_many
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.text import fold
-from ohjaaja.domain.clients import FieldError, validate_client
+from ohjaaja.domain.clients import REGISTER_FIELDS, FieldError, validate_client
 from ohjaaja.domain.clock import to_iso
 from ohjaaja.sync.outgoing import record_many
 
 if TYPE_CHECKING:
     from ohjaaja.usecases.desk import Desk
 
-COLUMNS = (
-    "last_name",
-    "first_names",
-    "hetu",
-    "birth_date",
-    "phone",
-    "email",
-    "municipality_code",
-    "language",
-    "address",
-)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # a tab or a quoted line break may stay
 
@@ -107,7 +96,7 @@ def read_register(path: Path) -> Register:
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise ImportFileError(f"{path}:1: no header row")
-    delimiter = max(",;", key=lambda d: sum(c.strip() in COLUMNS for c in first.split(d)))
+    delimiter = max(",;", key=lambda d: sum(c.strip() in REGISTER_FIELDS for c in first.split(d)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [name.strip().lower() for name in next(reader)]
     missing = [name for name in ("last_name", "first_names") if name not in header]
@@ -120,7 +109,7 @@ def read_register(path: Path) -> Register:
     warnings = [
         f"{path}:1: header: unknown column {name!r} ignored"
         for name in header
-        if name not in COLUMNS
+        if name not in REGISTER_FIELDS
     ]
 
     rows = []

@@ -20,6 +20,7 @@ from ohjaaja.db.ids import new_id
 from ohjaaja.db.text import fold
 from ohjaaja.domain import reference
 from ohjaaja.domain.clients import (
+    RELATIONS,
     ClientInput,
     FieldError,
     client_flags,
@@ -35,7 +36,6 @@ from ohjaaja.sync.outgoing import record
 from ohjaaja.usecases.context import DeskContext
 
 PAGE_SIZE = 20
-RELATIONS = ("child", "spouse", "parent", "sibling", "other")
 
 
 @dataclass(frozen=True)

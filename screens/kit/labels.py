@@ -37,6 +37,6 @@ def language_options() -> list[tuple[str, str]]:
 
 
 def relation_options() -> list[tuple[str, str]]:
-    from ohjaaja.usecases.clients import RELATIONS
+    from ohjaaja.domain.clients import RELATIONS
 
     return [(t(f"relation.{code}"), code) for code in RELATIONS]
