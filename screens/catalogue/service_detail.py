@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.card_screen import CardScreen
+from ohjaaja.screens.kit.card_screen import CardScreen, Facts
 from ohjaaja.screens.kit.labels import line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import WEEKDAYS
@@ -25,13 +25,8 @@ from ohjaaja.usecases.desk import Desk
 
 
 def service_body(service: Service, organization: Organization, today: date, language: str) -> Group:
-    facts = Table.grid(padding=(0, 1))
-    facts.add_column(style="bold", no_wrap=True, width=14)
-    facts.add_column(ratio=1)
-
-    def row(key: str, value: str) -> None:
-        if value:
-            facts.add_row(t(key), value)
+    facts = Facts()
+    row = facts.row
 
     row(
         "service.provider",
@@ -73,9 +68,9 @@ def service_body(service: Service, organization: Organization, today: date, lang
     verified = finnish_date(service.last_verified) if service.last_verified else "—"
     if service.stale(today):
         verified += f"  {t('service.stale')}"
-    facts.add_row(t("service.verified"), verified)
+    row("service.verified", verified)
     title = Text(text_in(service.name, language), style="bold")
-    return Group(title, facts, Text(f"\n{t('service.hours')}", style="bold"), hours)
+    return Group(title, facts.grid, Text(f"\n{t('service.hours')}", style="bold"), hours)
 
 
 class ServiceDetailScreen(CardScreen[bool]):

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.card_screen import CardScreen
+from ohjaaja.screens.kit.card_screen import CardScreen, Facts
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer, when
 from rich.console import Group
@@ -45,13 +45,8 @@ def handover_row(view: HandoverView, inbox: bool) -> tuple[str, ...]:
 def handover_body(
     view: HandoverView, events: list[HandoverEvent], notification: NotificationView | None
 ) -> Group:
-    facts = Table.grid(padding=(0, 1))
-    facts.add_column(style="bold", no_wrap=True, width=14)
-    facts.add_column(ratio=1)
-
-    def row(key: str, value: str) -> None:
-        if value:
-            facts.add_row(t(key), value)
+    facts = Facts()
+    row = facts.row
 
     row("handover.from", view.from_name or "—")
     row("handover.to", receiver(view))
@@ -66,7 +61,7 @@ def handover_body(
     row("handover.state", state)
     for name in ("situation", "background", "assessment", "recommendation", "note"):
         row(f"handover.{name}", getattr(view, name))
-    parts: list[object] = [facts]
+    parts: list[object] = [facts.grid]
     if notification is not None:
         clocks = Table.grid(padding=(0, 1))
         clocks.add_column(width=14)

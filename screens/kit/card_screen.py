@@ -8,9 +8,26 @@ from typing import ClassVar
 from ohjaaja.screens.kit.base import DeskScreen
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import ScreenResultType
+
+from ohjaaja.i18n import t
+
+
+class Facts:
+    """A card's lines of "label  value": the label in the worker's language, bold, in
+    a column 14 wide; a line without a value is left out."""
+
+    def __init__(self) -> None:
+        self.grid = Table.grid(padding=(0, 1))
+        self.grid.add_column(style="bold", no_wrap=True, width=14)
+        self.grid.add_column(ratio=1)
+
+    def row(self, key: str, value: str) -> None:
+        if value:
+            self.grid.add_row(t(key), value)
 
 
 class CardScreen(DeskScreen[ScreenResultType]):

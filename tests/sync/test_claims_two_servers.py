@@ -83,7 +83,7 @@ def test_a_change_through_one_process_pokes_desks_on_the_other(postgres_url: str
                 target=lambda: listener.follow(on_head, poked.is_set), daemon=True
             )
             thread.start()
-            intake = first.clients.client(first.token("integration", "pbx"))
+            intake = first.client(first.token("integration", "pbx"))
             body = {"channel": "chat", "line": "sosiaalipaivystys", "municipality_code": "853"}
             assert intake.post("/v1/contacts", json=body).status_code == 201
             assert poked.wait(timeout=10), f"no poke through the other process: {heads}"
