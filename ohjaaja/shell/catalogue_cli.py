@@ -17,7 +17,7 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
     reading = None
     if args.catalogue_command == "import":
         try:  # read and check before the database is opened: a bad file changes nothing
-            reading = read_catalogue(args.path, args.language)
+            reading = read_catalogue(args.path, args.text_language)
         except HsdsFileError as exc:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             return 2
