@@ -603,15 +603,19 @@ def run_demo(args: argparse.Namespace) -> int:
     from ohjaaja.demo.build import build_demo
     from ohjaaja.usecases.desk import DeskOpenError
 
+    # --database, else $OHJAAJA_DATABASE, else the demo's own file; never a desk's
+    # database (build_demo refuses one that is not a demo's).
     database = args.database or default_database(demo=True, training=args.training)
     try:
         if build_demo(database, SystemClock(), clients=args.clients, training=args.training):
             print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
     except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+        from_env = args.database is None and os.environ.get("OHJAAJA_DATABASE")
+        hint = "$OHJAAJA_DATABASE names it; " if from_env else ""
+        print(f"ohjaaja: {exc} ({hint}give the demo a file: --database NEW)", file=sys.stderr)
         return 2
     if args.worker is None:
-        args.worker = "Demo"
+        args.worker = os.environ.get("OHJAAJA_WORKER") or "Demo"
     if not args.teams:  # the demo worker sees every flow: Turku's teams and the emergency
         args.teams = ("emergency", "assessment:853", "home_care:853", "child_welfare:853",
                       "adult_social_work:853")  # fmt: skip
@@ -664,8 +668,11 @@ def print_quarantine(database: Path) -> int:
 
     from ohjaaja.db.engine import file_problem
     from ohjaaja.db.sync_state import quarantine_entries
+    from ohjaaja.shell.opening import existing
 
-    problem = file_problem(database) if database.exists() else f"no database at {database}"
+    if not existing(database):
+        return 2
+    problem = file_problem(database)
     if problem is not None:
         print(f"ohjaaja: {problem}", file=sys.stderr)
         return 2
@@ -710,11 +717,10 @@ def describe(report: Any) -> str:
 
 
 def print_queue(args: argparse.Namespace) -> int:
-    from ohjaaja.shell.opening import open_desk
+    from ohjaaja.shell.opening import existing, open_desk
 
     database = args.database or default_database()
-    if not database.exists():
-        print(f"ohjaaja: no database at {database}", file=sys.stderr)
+    if not existing(database):
         return 2
     desk = open_desk(database, default_worker(), training=args.training)
     if desk is None:

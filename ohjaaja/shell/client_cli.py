@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ohjaaja.domain.clients import age_on
 from ohjaaja.domain.clock import local
 from ohjaaja.exchange.exports import write_private
-from ohjaaja.shell.opening import open_desk
+from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
 
@@ -31,6 +31,8 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             print("imported 0, unchanged 0, rejected 0")
             return 2
+    elif not existing(database):  # find, access-log: read; an import may make the file
+        return 2
     desk = open_desk(database, args.worker or default_worker(), training=args.training)
     if desk is None:
         return 2
