@@ -526,7 +526,31 @@ def _register(store: Any, args: argparse.Namespace, now: str) -> int:
     return 0
 
 
+# Exit status of a command whose reader went away (`ohjaaja queue --json | head`):
+# 128 + SIGPIPE, what a shell reports for `cat` or `grep` there.
+BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console script. Output into a pipe whose reader has gone ends the command
+    quietly: no traceback, exit status 141 (`set -o pipefail` sees it, as for any
+    tool ended by SIGPIPE). SIGPIPE itself stays ignored, as Python sets it: the
+    server's and sync's sockets report a closed peer as an error to handle."""
+    try:
+        try:
+            return _main(argv)
+        finally:  # what is still buffered goes now, while a broken pipe can be caught
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Nothing more reaches the reader; point stdout at /dev/null so that the
+        # interpreter's own flush at exit finds nowhere to fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "demo", "sync"):  # the commands that talk to the server
         try:
