@@ -598,11 +598,18 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
     )
 
 
-def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
+def run_desk(
+    args: argparse.Namespace,
+    database: Path,
+    simulate: bool,
+    notices: tuple[tuple[str, dict[str, str]], ...] = (),
+) -> int:
+    from dataclasses import replace
+
     from ohjaaja.shell.app import make_app
     from ohjaaja.shell.opening import open_desk
 
-    settings = _settings(args, database)
+    settings = replace(_settings(args, database), notices=notices)
     roles = ("guidance", "admin") if settings.admin else ("guidance",)
     desk = open_desk(database, settings.worker_name, roles, settings.training,
                      teams=settings.teams or default_teams(settings.lines))  # fmt: skip
@@ -630,9 +637,12 @@ def run_demo(args: argparse.Namespace) -> int:
     # --database, else $OHJAAJA_DATABASE, else the demo's own file; never a desk's
     # database (build_demo refuses one that is not a demo's).
     database = args.database or default_database(demo=True, training=args.training)
+    notices: list[tuple[str, dict[str, str]]] = []
     try:
+        if not database.exists():  # a few seconds, before the desk can draw
+            print(f"ohjaaja: building the demo database {database} ...", file=sys.stderr)
         if build_demo(database, SystemClock(), clients=args.clients, training=args.training):
-            print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
+            notices.append(("demo.built", {"file": str(database)}))  # said in the desk
     except DeskOpenError as exc:
         from_env = args.database is None and os.environ.get("OHJAAJA_DATABASE")
         hint = "$OHJAAJA_DATABASE names it; " if from_env else ""
@@ -643,7 +653,7 @@ def run_demo(args: argparse.Namespace) -> int:
     if not args.teams:  # the demo worker sees every flow: Turku's teams and the emergency
         args.teams = ("emergency", "assessment:853", "home_care:853", "child_welfare:853",
                       "adult_social_work:853")  # fmt: skip
-    return run_desk(args, database, simulate=not args.no_arrivals)
+    return run_desk(args, database, simulate=not args.no_arrivals, notices=tuple(notices))
 
 
 def run_sync(args: argparse.Namespace) -> int:

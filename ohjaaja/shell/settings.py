@@ -32,6 +32,10 @@ class Settings:
     training: bool = False  # a simulated-shift database; never syncs with client data
     admin: bool = False  # may edit the service catalogue
     teams: tuple[str, ...] = ()  # teams whose handovers this worker takes (ohjaaja.domain.teams)
+    # Said in the desk when it starts, in the worker's language: (message key, params).
+    # What a command did before the app took the terminal (a line printed then is
+    # hidden behind the app until the worker quits).
+    notices: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 def default_database(demo: bool = False, training: bool = False) -> Path:

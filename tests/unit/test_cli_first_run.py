@@ -117,3 +117,38 @@ def test_an_empty_file_is_not_made_a_demo(tmp_path: Path, capsys, started, data_
     empty.write_bytes(b"")
     assert main(["demo", "--database", str(empty), "--no-arrivals"]) == 2
     assert "empty" in capsys.readouterr().err and empty.stat().st_size == 0
+
+
+def test_the_demo_says_in_the_desk_that_it_built_the_database(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """Issue 15, item 27: a line printed before the app starts is hidden behind it
+    until the worker quits. What the demo did is a notice in the desk, in the worker's
+    language; while it builds, one status line says what it is doing."""
+    from ohjaaja.shell import app as app_module
+
+    notices = []
+    monkeypatch.setattr(
+        app_module.OhjaajaApp, "run", lambda self: notices.append(self.settings.notices)
+    )
+    assert main(["demo", "--clients", "20", "--no-arrivals"]) == 0
+    demo = data_dir / "demo.sqlite"
+    assert notices == [(("demo.built", {"file": str(demo)}),)]
+    assert capsys.readouterr().err == f"ohjaaja: building the demo database {demo} ...\n"
+    assert main(["demo", "--no-arrivals"]) == 0  # already built: nothing to say
+    assert notices[-1] == () and capsys.readouterr().err == ""
+
+
+async def test_a_notice_is_shown_when_the_desk_starts(db_path: Path, clock: FixedClock) -> None:
+    from ohjaaja.shell.app import make_app
+    from ohjaaja.shell.settings import Settings
+    from tests.app.helpers import settle
+
+    desk = Desk(db_path, clock, "Demo")
+    notice = ("demo.built", {"file": "/tmp/demo.sqlite"})
+    app = make_app(desk, Settings(database=db_path, worker_name="Demo", notices=(notice,)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = [n.message for n in app._notifications]
+    desk.close()
+    assert shown == ["Esittelytietokanta rakennettu: /tmp/demo.sqlite"]
