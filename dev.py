@@ -34,15 +34,28 @@ def ensure_env(extras: str) -> None:
     if stamp.exists():
         return
     spec = f".[{extras}]" if extras else "."
-    print(f"dev.py: installing {spec}", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
+    print(f"dev.py: installing {spec} into .venv (a minute or two the first time)", flush=True)
+    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
     stamp.touch()
 
 
 def run(cmd: list[str]) -> None:
     result = subprocess.run(cmd, cwd=ROOT)
     if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def quietly(cmd: list[str]) -> None:
+    """Run pip with its output kept back, shown only if it fails: setuptools warns of
+    every editable install with a block that fills the terminal before the desk
+    draws, and pip's notices are no newcomer's business."""
+    result = subprocess.run(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout)
+        print(f"dev.py: failed (exit {result.returncode}): {' '.join(cmd)}", flush=True)
         sys.exit(result.returncode)
 
 
