@@ -4,7 +4,8 @@
 Needs nothing but python3. `python3 dev.py demo` starts the desk on a demo
 database; `python3 dev.py test` runs the formatter, the linter, the type checker,
 the import contracts and the tests (`mypy` and `lint-imports` run those two
-alone); `python3 dev.py bench` prints the benchmark figures. The environment is
+alone); `python3 dev.py docs` makes the README's pictures from the screens'
+snapshots; `python3 dev.py bench` prints the benchmark figures. The environment is
 made in `.venv/` and reinstalled only when pyproject.toml changes.
 """
 
@@ -151,6 +152,22 @@ def check_imports(args: list[str]) -> None:
     cli.lint_imports_command.main(["--no-cache", *args], prog_name="lint-imports")
 
 
+# The README's pictures (docs/) and the 80x24 snapshots they are copied from.
+PICTURES = {"queue.svg": "test_queue", "contact.svg": "test_contact"}
+
+
+def make_pictures() -> None:
+    """docs/*.svg from the snapshots of their screens, once those pass: a picture in
+    the README is then the screen as it is (tests/unit/test_docs_pictures.py holds
+    it so). After a deliberate change of a screen, update its snapshot first."""
+    tests = " or ".join(PICTURES.values())
+    run([str(PYTHON), "-m", "pytest", "-q", "tests/snapshots", "-k", tests])
+    snapshots = ROOT / "tests" / "snapshots" / "__snapshots__" / "test_screens"
+    for picture, test in PICTURES.items():
+        (ROOT / "docs" / picture).write_bytes((snapshots / f"{test}.svg").read_bytes())
+        print(f"dev.py: docs/{picture} from {test}")
+
+
 def main(argv: list[str]) -> None:
     task = argv[0] if argv else "help"
     rest = argv[1:]
@@ -173,6 +190,9 @@ def main(argv: list[str]) -> None:
     elif task == "lint-imports":
         os.chdir(ROOT)
         check_imports(rest)
+    elif task == "docs":
+        ensure_env("test")
+        make_pictures()
     elif task == "bench":
         ensure_env("test")
         run([str(PYTHON), "-m", "tests.bench", *rest])
