@@ -60,6 +60,59 @@ def quietly(cmd: list[str]) -> None:
         sys.exit(result.returncode)
 
 
+# The sync tests' PostgreSQL: this variable (.ci/run sets it; under CI a missing one
+# fails them), else a local server as CI's machine has, else they are skipped.
+PG_ENV = "OHJAAJA_TEST_POSTGRES_URL"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+PROBE = """\
+import sys
+try:
+    import psycopg
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as exc:
+    print(" ".join(str(exc).split()) or type(exc).__name__)
+    sys.exit(1)
+"""
+
+
+def postgres_for_tests() -> tuple[str | None, str]:
+    """The PostgreSQL URL for the tests and what to say of it: $OHJAAJA_TEST_POSTGRES_URL,
+    else LOCAL_POSTGRES if a server there accepts it, else None and why not."""
+    given = os.environ.get(PG_ENV)
+    if given:
+        return given, f"PostgreSQL tests on ${PG_ENV}"
+    probe = subprocess.run(
+        [str(PYTHON), "-c", PROBE, LOCAL_POSTGRES], cwd=ROOT, capture_output=True, text=True
+    )
+    if probe.returncode == 0:
+        return (
+            LOCAL_POSTGRES,
+            f"PostgreSQL tests on {LOCAL_POSTGRES} (found here; ${PG_ENV} names another)",
+        )
+    why = probe.stdout.strip() or probe.stderr.strip()[-300:] or f"exit {probe.returncode}"
+    return None, f"${PG_ENV} is not set and {LOCAL_POSTGRES} does not answer ({why})"
+
+
+def run_tests(args: list[str]) -> int:
+    """pytest with the PostgreSQL found; without one, pytest lists what it skipped
+    (-rs) and the last line says why and how to run them."""
+    url, said = postgres_for_tests()
+    env = dict(os.environ)
+    if url:
+        env[PG_ENV] = url
+        print(f"dev.py: {said}", flush=True)
+    options = [] if url else ["-rs"]
+    code = subprocess.run([str(PYTHON), "-m", "pytest", *options, *args], cwd=ROOT, env=env)
+    if url is None:
+        fate = "failed (required under CI)" if os.environ.get("CI") else "skipped"
+        print(
+            f"dev.py: the PostgreSQL tests (tests/sync, on each store) were {fate}: {said}; "
+            f"to run them: {PG_ENV}=postgresql://USER@HOST:PORT/DB python3 dev.py test",
+            flush=True,
+        )
+    return code.returncode
+
+
 def in_env() -> bool:
     return Path(sys.prefix).resolve() == VENV.resolve()
 
@@ -180,7 +233,7 @@ def main(argv: list[str]) -> None:
         run([str(BIN / "ruff"), "check", "."])
         run([str(PYTHON), __file__, "mypy"])
         run([str(PYTHON), __file__, "lint-imports", "--no-logo"])
-        run([str(PYTHON), "-m", "pytest", *rest])
+        sys.exit(run_tests(rest))
     elif task in ("mypy", "lint-imports") and not in_env():
         ensure_env("test")
         run([str(PYTHON), __file__, task, *rest])

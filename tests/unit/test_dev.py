@@ -69,3 +69,75 @@ def test_a_failed_install_shows_what_pip_said(
     assert stopped.value.code == 3
     out, err = capfd.readouterr()
     assert "Editable installation" in out + err and "failed" in out + err
+
+
+# -- issue 15, item 28: `python3 dev.py test` runs the whole suite where CI's does --
+
+
+def recording_venv(dev: ModuleType, tmp_path: Path, monkeypatch, script: str) -> Path:
+    """A .venv whose python runs `script` (sh) and leaves its arguments and the
+    PostgreSQL variable in calls.txt."""
+    venv = tmp_path / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    python = venv / "bin" / "python"
+    calls = tmp_path / "calls.txt"
+    python.write_text(
+        f'#!/bin/sh\necho "$* | ${{{dev.PG_ENV}:-unset}}" >> {calls}\n{script}\n', encoding="utf-8"
+    )
+    python.chmod(0o755)
+    monkeypatch.setattr(dev, "PYTHON", python)
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    return calls
+
+
+def test_the_variable_wins(dev: ModuleType, tmp_path: Path, monkeypatch) -> None:
+    calls = recording_venv(dev, tmp_path, monkeypatch, "exit 1")
+    monkeypatch.setenv(dev.PG_ENV, "postgresql://elsewhere/db")
+    assert dev.postgres_for_tests()[0] == "postgresql://elsewhere/db"
+    assert not calls.exists()  # not probed
+
+
+def test_a_local_postgresql_is_found(dev: ModuleType, tmp_path: Path, monkeypatch) -> None:
+    recording_venv(dev, tmp_path, monkeypatch, "exit 0")
+    monkeypatch.delenv(dev.PG_ENV, raising=False)
+    url, said = dev.postgres_for_tests()
+    assert url == dev.LOCAL_POSTGRES == "postgresql://postgres@127.0.0.1:5432/test"
+    assert dev.PG_ENV in said
+
+
+def test_no_postgresql_is_said(dev: ModuleType, tmp_path: Path, monkeypatch) -> None:
+    recording_venv(dev, tmp_path, monkeypatch, "echo 'connection refused'; exit 1")
+    monkeypatch.delenv(dev.PG_ENV, raising=False)
+    url, said = dev.postgres_for_tests()
+    assert url is None
+    assert "connection refused" in said and dev.PG_ENV in said and dev.LOCAL_POSTGRES in said
+
+
+def test_the_probe_itself(dev: ModuleType, monkeypatch) -> None:
+    """The real probe (the project's .venv, psycopg) against a port nobody serves."""
+    if not dev.PYTHON.exists():
+        pytest.skip("no .venv")
+    monkeypatch.delenv(dev.PG_ENV, raising=False)
+    monkeypatch.setattr(dev, "LOCAL_POSTGRES", "postgresql://postgres@127.0.0.1:1/test")
+    url, said = dev.postgres_for_tests()
+    assert url is None and "127.0.0.1:1" in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("found", [True, False])
+def test_the_suite_runs_with_the_postgresql_found(
+    dev: ModuleType, tmp_path: Path, monkeypatch, capfd, found: bool
+) -> None:
+    calls = recording_venv(dev, tmp_path, monkeypatch, f"exit {0 if found else 1}")
+    monkeypatch.delenv(dev.PG_ENV, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    assert dev.run_tests(["-k", "x"]) == (0 if found else 1)
+    lines = calls.read_text(encoding="utf-8").splitlines()
+    (pytest_run,) = [line for line in lines if line.startswith("-m pytest")]
+    out = capfd.readouterr().out
+    if found:
+        assert pytest_run == f"-m pytest -k x | {dev.LOCAL_POSTGRES}"
+        assert f"PostgreSQL tests on {dev.LOCAL_POSTGRES}" in out
+    else:
+        assert pytest_run == "-m pytest -rs -k x | unset"  # -rs: pytest lists the skipped
+        last = out.strip().splitlines()[-1]
+        assert "skipped" in last and dev.PG_ENV in last and dev.LOCAL_POSTGRES in last
