@@ -574,7 +574,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from ohjaaja.shell.client_cli import run_clients
 
         return run_clients(args, args.database or default_database())
-    return run_desk(args, args.database or default_database(), simulate=False)
+    from ohjaaja.shell.opening import first_run_notices
+
+    database = args.database or default_database()
+    return run_desk(args, database, simulate=False, notices=first_run_notices(database))
 
 
 def _settings(args: argparse.Namespace, database: Path) -> Settings:

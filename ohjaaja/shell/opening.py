@@ -47,3 +47,13 @@ def open_desk(
     except DeskOpenError as exc:
         print(f"ohjaaja: {exc}", file=sys.stderr)
         return None
+
+
+def first_run_notices(database: Path) -> tuple[tuple[str, dict[str, str]], ...]:
+    """What the desk says when it starts on a database it is about to make: after
+    `ohjaaja demo`, a newcomer's `ohjaaja` makes the desk's own (empty) database, and
+    is told so and where the demo's is, rather than left wondering where it went."""
+    demo = data_file(demo=True)
+    if database.exists() or database != data_file() or not demo.exists():
+        return ()
+    return (("desk.new_beside_demo", {"file": str(database), "demo": str(demo)}),)

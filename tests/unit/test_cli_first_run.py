@@ -152,3 +152,25 @@ async def test_a_notice_is_shown_when_the_desk_starts(db_path: Path, clock: Fixe
         shown = [n.message for n in app._notifications]
     desk.close()
     assert shown == ["Esittelytietokanta rakennettu: /tmp/demo.sqlite"]
+
+
+def test_a_new_desk_beside_a_demo_says_which_is_which(
+    data_dir: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ohjaaja` after `ohjaaja demo` makes the desk's own database (never opening the
+    demo's as a desk's) and says so in the desk, with where the demo is."""
+    from ohjaaja.shell import app as app_module
+
+    seen = []
+    monkeypatch.setattr(
+        app_module.OhjaajaApp,
+        "run",
+        lambda self: seen.append((self.desk.database, self.settings.notices)),
+    )
+    demo = data_dir.parent / "ohjaaja" / "demo.sqlite"
+    build_demo(demo, clock, clients=20)
+    desk = data_dir / "desk.sqlite"
+    assert main([]) == 0
+    assert seen == [(desk, (("desk.new_beside_demo", {"file": str(desk), "demo": str(demo)}),))]
+    assert main([]) == 0  # the second time it is no news
+    assert seen[-1] == (desk, ())
