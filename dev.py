@@ -4,7 +4,8 @@
 Needs nothing but python3. `python3 dev.py demo` starts the desk on a demo
 database; `python3 dev.py test` runs the formatter, the linter, the type checker,
 the import contracts and the tests (`mypy` and `lint-imports` run those two
-alone); `python3 dev.py bench` prints the benchmark figures. The environment is
+alone); `python3 dev.py docs` makes the README's pictures from the screens'
+snapshots; `python3 dev.py bench` prints the benchmark figures. The environment is
 made in `.venv/` and reinstalled only when pyproject.toml changes.
 """
 
@@ -34,9 +35,9 @@ def ensure_env(extras: str) -> None:
     if stamp.exists():
         return
     spec = f".[{extras}]" if extras else "."
-    print(f"dev.py: installing {spec}", flush=True)
-    run([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    run([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
+    print(f"dev.py: installing {spec} into .venv (a minute or two the first time)", flush=True)
+    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
     stamp.touch()
 
 
@@ -44,6 +45,72 @@ def run(cmd: list[str]) -> None:
     result = subprocess.run(cmd, cwd=ROOT)
     if result.returncode != 0:
         sys.exit(result.returncode)
+
+
+def quietly(cmd: list[str]) -> None:
+    """Run pip with its output kept back, shown only if it fails: setuptools warns of
+    every editable install with a block that fills the terminal before the desk
+    draws, and pip's notices are no newcomer's business."""
+    result = subprocess.run(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    if result.returncode != 0:
+        sys.stdout.write(result.stdout)
+        print(f"dev.py: failed (exit {result.returncode}): {' '.join(cmd)}", flush=True)
+        sys.exit(result.returncode)
+
+
+# The sync tests' PostgreSQL: this variable (.ci/run sets it; under CI a missing one
+# fails them), else a local server as CI's machine has, else they are skipped.
+PG_ENV = "OHJAAJA_TEST_POSTGRES_URL"
+LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+PROBE = """\
+import sys
+try:
+    import psycopg
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception as exc:
+    print(" ".join(str(exc).split()) or type(exc).__name__)
+    sys.exit(1)
+"""
+
+
+def postgres_for_tests() -> tuple[str | None, str]:
+    """The PostgreSQL URL for the tests and what to say of it: $OHJAAJA_TEST_POSTGRES_URL,
+    else LOCAL_POSTGRES if a server there accepts it, else None and why not."""
+    given = os.environ.get(PG_ENV)
+    if given:
+        return given, f"PostgreSQL tests on ${PG_ENV}"
+    probe = subprocess.run(
+        [str(PYTHON), "-c", PROBE, LOCAL_POSTGRES], cwd=ROOT, capture_output=True, text=True
+    )
+    if probe.returncode == 0:
+        return (
+            LOCAL_POSTGRES,
+            f"PostgreSQL tests on {LOCAL_POSTGRES} (found here; ${PG_ENV} names another)",
+        )
+    why = probe.stdout.strip() or probe.stderr.strip()[-300:] or f"exit {probe.returncode}"
+    return None, f"${PG_ENV} is not set and {LOCAL_POSTGRES} does not answer ({why})"
+
+
+def run_tests(args: list[str]) -> int:
+    """pytest with the PostgreSQL found; without one, pytest lists what it skipped
+    (-rs) and the last line says why and how to run them."""
+    url, said = postgres_for_tests()
+    env = dict(os.environ)
+    if url:
+        env[PG_ENV] = url
+        print(f"dev.py: {said}", flush=True)
+    options = [] if url else ["-rs"]
+    code = subprocess.run([str(PYTHON), "-m", "pytest", *options, *args], cwd=ROOT, env=env)
+    if url is None:
+        fate = "failed (required under CI)" if os.environ.get("CI") else "skipped"
+        print(
+            f"dev.py: the PostgreSQL tests (tests/sync, on each store) were {fate}: {said}; "
+            f"to run them: {PG_ENV}=postgresql://USER@HOST:PORT/DB python3 dev.py test",
+            flush=True,
+        )
+    return code.returncode
 
 
 def in_env() -> bool:
@@ -138,6 +205,22 @@ def check_imports(args: list[str]) -> None:
     cli.lint_imports_command.main(["--no-cache", *args], prog_name="lint-imports")
 
 
+# The README's pictures (docs/) and the 80x24 snapshots they are copied from.
+PICTURES = {"queue.svg": "test_queue", "contact.svg": "test_contact"}
+
+
+def make_pictures() -> None:
+    """docs/*.svg from the snapshots of their screens, once those pass: a picture in
+    the README is then the screen as it is (tests/unit/test_docs_pictures.py holds
+    it so). After a deliberate change of a screen, update its snapshot first."""
+    tests = " or ".join(PICTURES.values())
+    run([str(PYTHON), "-m", "pytest", "-q", "tests/snapshots", "-k", tests])
+    snapshots = ROOT / "tests" / "snapshots" / "__snapshots__" / "test_screens"
+    for picture, test in PICTURES.items():
+        (ROOT / "docs" / picture).write_bytes((snapshots / f"{test}.svg").read_bytes())
+        print(f"dev.py: docs/{picture} from {test}")
+
+
 def main(argv: list[str]) -> None:
     task = argv[0] if argv else "help"
     rest = argv[1:]
@@ -150,7 +233,7 @@ def main(argv: list[str]) -> None:
         run([str(BIN / "ruff"), "check", "."])
         run([str(PYTHON), __file__, "mypy"])
         run([str(PYTHON), __file__, "lint-imports", "--no-logo"])
-        run([str(PYTHON), "-m", "pytest", *rest])
+        sys.exit(run_tests(rest))
     elif task in ("mypy", "lint-imports") and not in_env():
         ensure_env("test")
         run([str(PYTHON), __file__, task, *rest])
@@ -160,6 +243,9 @@ def main(argv: list[str]) -> None:
     elif task == "lint-imports":
         os.chdir(ROOT)
         check_imports(rest)
+    elif task == "docs":
+        ensure_env("test")
+        make_pictures()
     elif task == "bench":
         ensure_env("test")
         run([str(PYTHON), "-m", "tests.bench", *rest])

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from ohjaaja.db.bulk import insert_rows
-from ohjaaja.db.engine import connect, transaction
+from ohjaaja.db.engine import connect, file_problem, transaction
 from ohjaaja.db.ids import new_id, sequential_ids
 from ohjaaja.db.migrate import migrate
-from ohjaaja.db.reference import get_meta, set_meta
+from ohjaaja.db.reference import get_meta, is_demo, set_meta
 from ohjaaja.db.text import fold
 from ohjaaja.db.workers import ensure_worker
 from ohjaaja.demo.catalogue import load_demo_catalogue
@@ -27,7 +27,12 @@ from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
 from ohjaaja.domain.clock import HELSINKI, Clock, local, to_iso
 from ohjaaja.domain.queue import default_priority, route_line
 from ohjaaja.domain.reference import lines
-from ohjaaja.usecases.desk import check_mode, seed_reference
+from ohjaaja.usecases.desk import (
+    DeskFileError,
+    DeskOpenError,
+    check_mode,
+    seed_reference,
+)
 
 DEMO_CLIENTS = 2000
 STILL_WAITING = 9
@@ -51,9 +56,20 @@ def build_demo(
     """Create the demo database at `path` unless it is there; True if built now.
     Its mode (training or not) is fixed before anything else is written, and it is
     marked a demo: its synthetic work never syncs with client data
-    (ohjaaja.sync.client). DeskModeError if the file is of the other mode."""
+    (ohjaaja.sync.client). DeskModeError if the file is of the other mode;
+    NotADemoError if it is a desk's database (synthetic clients never go among
+    real ones); DeskFileError if it is empty or not a database."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise DeskFileError(problem)
     conn = connect(path)
     try:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        if tables.fetchone()[0] and not (_has_meta(conn) and is_demo(conn)):
+            raise NotADemoError(
+                f"{path} is a desk's database, not a demo's: the demo is built only in "
+                "a new file or a demo's own"
+            )
         migrate(conn)
         check_mode(conn, training, path)
         if get_meta(conn, "demo") is None:
@@ -80,6 +96,15 @@ def build_demo(
         return True
     finally:
         conn.close()
+
+
+class NotADemoError(DeskOpenError):
+    """A desk's database named as the demo's."""
+
+
+def _has_meta(conn: sqlite3.Connection) -> bool:
+    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'")
+    return found.fetchone() is not None
 
 
 def load_handovers(path: str | Path, clock: Clock, training: bool = False) -> None:

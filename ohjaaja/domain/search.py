@@ -17,9 +17,11 @@ from ohjaaja.db.text import fold
 _HETU_PREFIX = re.compile(r"^\d{6}([-+A-FU-Y]\w{0,4})?$", re.IGNORECASE)
 _PHONE_CHARS = re.compile(r"^\+?[\d\s\-()]+$")
 _FINNISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
-# Digits after "+": +358 and five more ("040 548") before a partial number is
-# looked up; from ten on, the number is taken as written out.
-MIN_PHONE_PREFIX = 8
+# Digits after "+" before a partial number is looked up: +358 and two more, the
+# area code typed with its 0 ("040", "022"), so a number is found by its first
+# digits as one types (a prefix is one index range, cheap however short). From ten
+# on, the number is taken as written out.
+MIN_PHONE_PREFIX = 5
 WHOLE_NUMBER = 10
 
 

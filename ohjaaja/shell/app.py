@@ -78,6 +78,8 @@ class OhjaajaApp(App[None]):
 
         translate_bindings(self)
         self.push_screen(QueueScreen(self.desk, self.settings.lines))
+        for key, params in self.settings.notices:
+            self.notify(t(key, **params), timeout=20, markup=False)
         self.resume_open_contact()
         if self.simulator is not None:
             self._schedule_arrival()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_path, write_json, write_package
-from ohjaaja.shell.opening import open_desk
+from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
 
@@ -17,7 +17,7 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
     reading = None
     if args.catalogue_command == "import":
         try:  # read and check before the database is opened: a bad file changes nothing
-            reading = read_catalogue(args.path, args.language)
+            reading = read_catalogue(args.path, args.text_language)
         except HsdsFileError as exc:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             return 2
@@ -25,6 +25,8 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
             print(f"{exc}", file=sys.stderr)
             print("nothing was imported", file=sys.stderr)
             return 1
+    elif not existing(database):  # an export reads; an import may make the file
+        return 2
     desk = open_desk(database, args.worker or default_worker(), ("admin",), args.training)
     if desk is None:
         return 2

@@ -53,9 +53,11 @@ def _options(
     top: bool,
 ) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser, argparse.ArgumentParser]:
     """The options shared by the command and its subcommands, as parents: the
-    database, its mode, the desk's. Given to a subcommand they default to nothing
+    database, its mode, the desk's. Their defaults (top=True) are filled in by
+    _Command after parsing; in the parsers themselves they default to nothing
     (SUPPRESS), so `ohjaaja --database X queue` keeps X instead of the subcommand's
-    own default (argparse lets a subcommand's defaults overwrite what came before)."""
+    own default (argparse lets a subcommand's defaults overwrite what came before),
+    and an option given before a subcommand is seen to be given."""
 
     def default(value: object) -> object:
         return value if top else argparse.SUPPRESS
@@ -101,14 +103,71 @@ def _options(
     return common, mode, desk
 
 
+class _Command(argparse.ArgumentParser):
+    """The top level of `ohjaaja`. Its options may also be given after a subcommand
+    that takes them (and the one after wins, as a repeated option does); given
+    before a subcommand that has no use for them, they are refused rather than
+    silently dropped. Defaults are filled in after parsing (every parser declares
+    the shared options with SUPPRESS), which is how "given" is told from "default"."""
+
+    defaults: dict[str, object]
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed = super().parse_args(args, namespace)
+        path, leaf = _chosen(self, parsed)
+        if path:
+            taken = {action.dest for action in leaf._actions}
+            stray = [
+                action.option_strings[0]
+                for action in self._actions
+                if action.option_strings
+                and hasattr(parsed, action.dest)
+                and action.dest not in taken
+            ]
+            if stray:
+                command = " ".join(path)
+                self.error(
+                    f"{', '.join(stray)} before `{command}`: the desk's, of no use to "
+                    f"`{command}`; its own options go after it (`ohjaaja {command} --help`)"
+                )
+        for dest, value in self.defaults.items():
+            if not hasattr(parsed, dest):
+                setattr(parsed, dest, value)
+        return parsed
+
+
+def _chosen(
+    parser: argparse.ArgumentParser, args: argparse.Namespace
+) -> tuple[tuple[str, ...], argparse.ArgumentParser]:
+    """The subcommand chosen (its names) and its parser; () and the top level for the desk."""
+    path: tuple[str, ...] = ()
+    while True:
+        subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        name = getattr(args, subs[0].dest, None) if subs else None
+        if name is None:
+            return path, parser
+        path, parser = (*path, name), subs[0].choices[name]
+
+
+def _defaults(*parsers: argparse.ArgumentParser) -> dict[str, object]:
+    return {
+        action.dest: action.default
+        for parser in parsers
+        for action in parser._actions
+        if action.dest != "help"
+    }
+
+
 def build_parser() -> argparse.ArgumentParser:
-    top_common, top_mode, top_desk = _options(top=True)
     common, mode, desk = _options(top=False)
-    parser = argparse.ArgumentParser(
+    parser = _Command(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
-        parents=[top_common, top_mode, top_desk],
+        epilog="The options above may also follow a subcommand that takes them; given "
+        "before and after it, the one after wins.",
+        parents=[common, mode, desk],
     )  # fmt: skip
-    sub = parser.add_subparsers(dest="command")
+    parser.defaults = _defaults(*_options(top=True), _store_options(top=True))
+    sub = parser.add_subparsers(dest="command", parser_class=argparse.ArgumentParser)
     demo = sub.add_parser(
         "demo", parents=[common, mode, desk],
         help="build and run a demo database (--training: a training demo, in a file of its own)",
@@ -117,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--no-arrivals", action="store_true", help="no simulated new contacts")
     queue = sub.add_parser("queue", parents=[common, mode], help="print the waiting queue")
     queue.add_argument("--json", action="store_true", help="as JSON (for wallboards and scripts)")
-    queue.add_argument("--lines", type=_lines, default=(), help="only these lines")
+    queue.add_argument("--lines", type=_lines, default=argparse.SUPPRESS, help="only these lines")
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
@@ -146,7 +205,8 @@ def _token_options(parser: argparse.ArgumentParser, default: object) -> None:
 
 def _store_options(top: bool) -> argparse.ArgumentParser:
     """Where the server's store is and its mode, for `server` and every subcommand of
-    it at every level (SUPPRESS below the top, as in _options): `server --database X
+    it at every level (SUPPRESS in every parser, as in _options; top=True gives the
+    defaults): `ohjaaja --database X server token create`, `server --database X
     token create` and `server token create --database X` are the same store."""
 
     def default(value: object) -> object:
@@ -175,9 +235,7 @@ def _store_options(top: bool) -> argparse.ArgumentParser:
 
 def _server_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     store = _store_options(top=False)
-    server = sub.add_parser(
-        "server", parents=[_store_options(top=True)], help="run the shared server"
-    )
+    server = sub.add_parser("server", parents=[store], help="run the shared server")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8750)
     commands = server.add_subparsers(dest="server_command")
@@ -194,9 +252,10 @@ def _server_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--municipalities", type=_municipalities, default=None,
         help="the municipality codes it serves, comma separated (default: the whole region)",
     )  # fmt: skip
-    create.add_argument(
-        "--lines", type=_lines, default=None, help="the lines it serves (default: all)"
-    )
+    create.add_argument(  # not the desk's --lines: given before `server`, that is refused
+        "--lines", dest="reach_lines", type=_lines, default=None,
+        help="the lines it serves (default: all)",
+    )  # fmt: skip
     create.add_argument(
         "--no-identity-codes", action="store_true",
         help="its desks never receive identity codes (they find clients by name and number)",
@@ -217,8 +276,8 @@ def _server_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "--roles", type=_roles, default=None,
         help="guidance,emergency,trainer,admin (a new worker: guidance; else unchanged)",
     )  # fmt: skip
-    add.add_argument(
-        "--teams", type=_teams, default=None,
+    add.add_argument(  # the register's, not the desk's --teams (refused before `server`)
+        "--teams", dest="worker_teams", type=_teams, default=None,
         help="emergency,assessment:853,... (a new worker: none; else unchanged)",
     )  # fmt: skip
     remove = worker_sub.add_parser("remove", parents=[store], help="a worker leaves")
@@ -294,8 +353,8 @@ def _catalogue_parser(
     commands = catalogue.add_subparsers(dest="catalogue_command", required=True)
     load = commands.add_parser("import", parents=[who], help="import HSDS 3.0 JSON or datapackage")
     load.add_argument("path", type=Path, help="a .json file or a datapackage folder")
-    load.add_argument(
-        "--language", default="fi", choices=("fi", "sv", "en"),
+    load.add_argument(  # not the desk's --language: given before `catalogue`, that is refused
+        "--language", dest="text_language", default="fi", choices=("fi", "sv", "en"),
         help="the language of plain HSDS texts (default fi)",
     )  # fmt: skip
     out = commands.add_parser("export", parents=[who], help="write HSDS 3.0 files")
@@ -390,7 +449,7 @@ def _administer(store: Any, args: argparse.Namespace) -> int:
     from ohjaaja.sync.scope import Reach, decode, encode
 
     if args.token_command == "create":
-        lines = frozenset(args.lines) if args.lines is not None else None
+        lines = frozenset(args.reach_lines) if args.reach_lines is not None else None
         reach = Reach(args.municipalities, lines, not args.no_identity_codes)
         print(f"token for {args.name} ({args.role}; {reach.describe()}):", file=sys.stderr)
         print(store.create_token(args.name, args.role, now, args.workers, encode(reach.munis),
@@ -445,7 +504,7 @@ def _register(store: Any, args: argparse.Namespace, now: str) -> int:
     known = {w.name: w for w in store.workers()}
     if args.worker_command == "add":
         before = known.get(args.name)
-        store.add_worker(args.name, args.roles, args.teams, now)
+        store.add_worker(args.name, args.roles, args.worker_teams, now)
         after = {w.name: w for w in store.workers()}[args.name]
         if before is None:
             what = "added"
@@ -467,7 +526,31 @@ def _register(store: Any, args: argparse.Namespace, now: str) -> int:
     return 0
 
 
+# Exit status of a command whose reader went away (`ohjaaja queue --json | head`):
+# 128 + SIGPIPE, what a shell reports for `cat` or `grep` there.
+BROKEN_PIPE = 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console script. Output into a pipe whose reader has gone ends the command
+    quietly: no traceback, exit status 141 (`set -o pipefail` sees it, as for any
+    tool ended by SIGPIPE). SIGPIPE itself stays ignored, as Python sets it: the
+    server's and sync's sockets report a closed peer as an error to handle."""
+    try:
+        try:
+            return _main(argv)
+        finally:  # what is still buffered goes now, while a broken pipe can be caught
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # Nothing more reaches the reader; point stdout at /dev/null so that the
+        # interpreter's own flush at exit finds nowhere to fail.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+        return BROKEN_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "demo", "sync"):  # the commands that talk to the server
         try:
@@ -491,7 +574,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ohjaaja.shell.client_cli import run_clients
 
         return run_clients(args, args.database or default_database())
-    return run_desk(args, args.database or default_database(), simulate=False)
+    from ohjaaja.shell.opening import first_run_notices
+
+    database = args.database or default_database()
+    return run_desk(args, database, simulate=False, notices=first_run_notices(database))
 
 
 def _settings(args: argparse.Namespace, database: Path) -> Settings:
@@ -515,11 +601,18 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
     )
 
 
-def run_desk(args: argparse.Namespace, database: Path, simulate: bool) -> int:
+def run_desk(
+    args: argparse.Namespace,
+    database: Path,
+    simulate: bool,
+    notices: tuple[tuple[str, dict[str, str]], ...] = (),
+) -> int:
+    from dataclasses import replace
+
     from ohjaaja.shell.app import make_app
     from ohjaaja.shell.opening import open_desk
 
-    settings = _settings(args, database)
+    settings = replace(_settings(args, database), notices=notices)
     roles = ("guidance", "admin") if settings.admin else ("guidance",)
     desk = open_desk(database, settings.worker_name, roles, settings.training,
                      teams=settings.teams or default_teams(settings.lines))  # fmt: skip
@@ -544,19 +637,26 @@ def run_demo(args: argparse.Namespace) -> int:
     from ohjaaja.demo.build import build_demo
     from ohjaaja.usecases.desk import DeskOpenError
 
+    # --database, else $OHJAAJA_DATABASE, else the demo's own file; never a desk's
+    # database (build_demo refuses one that is not a demo's).
     database = args.database or default_database(demo=True, training=args.training)
+    notices: list[tuple[str, dict[str, str]]] = []
     try:
+        if not database.exists():  # a few seconds, before the desk can draw
+            print(f"ohjaaja: building the demo database {database} ...", file=sys.stderr)
         if build_demo(database, SystemClock(), clients=args.clients, training=args.training):
-            print(f"ohjaaja: built the demo database {database}", file=sys.stderr)
+            notices.append(("demo.built", {"file": str(database)}))  # said in the desk
     except DeskOpenError as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+        from_env = args.database is None and os.environ.get("OHJAAJA_DATABASE")
+        hint = "$OHJAAJA_DATABASE names it; " if from_env else ""
+        print(f"ohjaaja: {exc} ({hint}give the demo a file: --database NEW)", file=sys.stderr)
         return 2
     if args.worker is None:
-        args.worker = "Demo"
+        args.worker = os.environ.get("OHJAAJA_WORKER") or "Demo"
     if not args.teams:  # the demo worker sees every flow: Turku's teams and the emergency
         args.teams = ("emergency", "assessment:853", "home_care:853", "child_welfare:853",
                       "adult_social_work:853")  # fmt: skip
-    return run_desk(args, database, simulate=not args.no_arrivals)
+    return run_desk(args, database, simulate=not args.no_arrivals, notices=tuple(notices))
 
 
 def run_sync(args: argparse.Namespace) -> int:
@@ -605,8 +705,11 @@ def print_quarantine(database: Path) -> int:
 
     from ohjaaja.db.engine import file_problem
     from ohjaaja.db.sync_state import quarantine_entries
+    from ohjaaja.shell.opening import existing
 
-    problem = file_problem(database) if database.exists() else f"no database at {database}"
+    if not existing(database):
+        return 2
+    problem = file_problem(database)
     if problem is not None:
         print(f"ohjaaja: {problem}", file=sys.stderr)
         return 2
@@ -651,11 +754,10 @@ def describe(report: Any) -> str:
 
 
 def print_queue(args: argparse.Namespace) -> int:
-    from ohjaaja.shell.opening import open_desk
+    from ohjaaja.shell.opening import existing, open_desk
 
     database = args.database or default_database()
-    if not database.exists():
-        print(f"ohjaaja: no database at {database}", file=sys.stderr)
+    if not existing(database):
         return 2
     desk = open_desk(database, default_worker(), training=args.training)
     if desk is None:

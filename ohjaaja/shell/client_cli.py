@@ -7,12 +7,12 @@ import json
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ohjaaja.domain.clients import age_on
 from ohjaaja.domain.clock import local
 from ohjaaja.exchange.exports import write_private
-from ohjaaja.shell.opening import open_desk
+from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
 
@@ -31,6 +31,8 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             print("imported 0, unchanged 0, rejected 0")
             return 2
+    elif not existing(database):  # find, access-log: read; an import may make the file
+        return 2
     desk = open_desk(database, args.worker or default_worker(), training=args.training)
     if desk is None:
         return 2
@@ -57,10 +59,24 @@ def import_file(desk: Desk, register: Register) -> int:
 
 
 def find(desk: Desk, args: argparse.Namespace) -> int:
+    """The desk's search, a page at a time. Exit status: 0 found, 1 none found (said
+    on standard error; standard output holds only results, with --json the page
+    with its list empty), 2 nothing to search for."""
+    from ohjaaja.domain.reference import municipality_names
+    from ohjaaja.domain.search import lookups
     from ohjaaja.usecases.clients import PAGE_SIZE
 
     if args.page < 1:
         print("ohjaaja: --page counts from 1", file=sys.stderr)
+        return 2
+    if not lookups(args.query, municipality_names()) and not args.municipality:
+        print(
+            f"ohjaaja: nothing to search for in {args.query!r}: a name (last name first, or "
+            "either order), a phone number from its area code on (040, 022), an identity "
+            "code or its birth-date part (131052), a birth date (13.10.1952), a "
+            "municipality, or --municipality CODE",
+            file=sys.stderr,
+        )
         return 2
     page = desk.clients.search_clients(
         args.query, args.municipality, offset=(args.page - 1) * PAGE_SIZE, limit=PAGE_SIZE
@@ -87,16 +103,27 @@ def find(desk: Desk, args: argparse.Namespace) -> int:
             indent=2,
         )
         sys.stdout.write("\n")
+    else:
+        _print_rows(rows)
+        if page.has_more:
+            print(f"... more: --page {args.page + 1}", file=sys.stderr)
+    if rows:
         return 0
+    where = f" in municipality {args.municipality}" if args.municipality else ""
+    if args.page > 1:
+        print(f"ohjaaja: nothing on page {args.page} for {args.query!r}{where}", file=sys.stderr)
+    else:
+        print(f"ohjaaja: no clients found for {args.query!r}{where}", file=sys.stderr)
+    return 1
+
+
+def _print_rows(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         via = f"  (relative {row['relative']})" if row["relative"] else ""
         print(
             f"{row['name']:<34} {row['birth_date'] or '':<10} {row['age'] or '':>3}  "
             f"{row['municipality_code'] or '—':<4} {row['language']}  {row['id']}{via}"
         )
-    if page.has_more:
-        print(f"... more: --page {args.page + 1}", file=sys.stderr)
-    return 0
 
 
 def access_log(desk: Desk, args: argparse.Namespace) -> int:

@@ -7,7 +7,30 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ohjaaja.domain.clock import SystemClock
+from ohjaaja.shell.settings import data_file
 from ohjaaja.usecases.desk import Desk, DeskOpenError
+
+
+def existing(database: Path) -> bool:
+    """Whether the database is there for a command that only reads it (which never
+    makes one); if not, says so on standard error. When the missing file is the data
+    directory's desk.sqlite and a demo was built beside it, names the demo's file and
+    how to open it: a newcomer's first try after `ohjaaja demo` lands here, and a
+    demo's file is opened only when named (it is never taken for a desk's)."""
+    if database.exists():
+        return True
+    print(f"ohjaaja: no database at {database}", file=sys.stderr)
+    if database == data_file():
+        demos = [path for path in (data_file(demo=True), data_file(True, True)) if path.exists()]
+        for demo in demos:
+            print(
+                f"ohjaaja: the demo's is {demo}, opened only when named: "
+                f"--database {demo} (or OHJAAJA_DATABASE={demo})",
+                file=sys.stderr,
+            )
+        if not demos:
+            print("ohjaaja: `ohjaaja` makes the desk's when it first starts", file=sys.stderr)
+    return False
 
 
 def open_desk(
@@ -24,3 +47,13 @@ def open_desk(
     except DeskOpenError as exc:
         print(f"ohjaaja: {exc}", file=sys.stderr)
         return None
+
+
+def first_run_notices(database: Path) -> tuple[tuple[str, dict[str, str]], ...]:
+    """What the desk says when it starts on a database it is about to make: after
+    `ohjaaja demo`, a newcomer's `ohjaaja` makes the desk's own (empty) database, and
+    is told so and where the demo's is, rather than left wondering where it went."""
+    demo = data_file(demo=True)
+    if database.exists() or database != data_file() or not demo.exists():
+        return ()
+    return (("desk.new_beside_demo", {"file": str(database), "demo": str(demo)}),)

@@ -32,14 +32,23 @@ class Settings:
     training: bool = False  # a simulated-shift database; never syncs with client data
     admin: bool = False  # may edit the service catalogue
     teams: tuple[str, ...] = ()  # teams whose handovers this worker takes (ohjaaja.domain.teams)
+    # Said in the desk when it starts, in the worker's language: (message key, params).
+    # What a command did before the app took the terminal (a line printed then is
+    # hidden behind the app until the worker quits).
+    notices: tuple[tuple[str, dict[str, str]], ...] = ()
 
 
 def default_database(demo: bool = False, training: bool = False) -> Path:
-    """--database, else $OHJAAJA_DATABASE, else a file in the user's data directory
-    (the demos each in a file of their own: a file's mode never changes)."""
+    """The database when no --database is given: $OHJAAJA_DATABASE (for the demo too),
+    else the data directory's file (data_file)."""
     env = os.environ.get("OHJAAJA_DATABASE")
-    if env and not demo:
-        return Path(env)
+    return Path(env) if env else data_file(demo, training)
+
+
+def data_file(demo: bool = False, training: bool = False) -> Path:
+    """desk.sqlite in the user's data directory; the demos each in a file of their
+    own beside it (a file's mode never changes, and no command opens a demo's file
+    unless it is named)."""
     name = ("demo-training.sqlite" if training else "demo.sqlite") if demo else "desk.sqlite"
     return Path(platformdirs.user_data_dir(APP_NAME)) / name
 

@@ -130,3 +130,18 @@ async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
         await keys(pilot, "f6")  # the existing client instead
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card.client_id == client_id
+
+
+async def test_a_number_is_found_on_the_screen_by_its_first_digits(desk: Desk) -> None:
+    """Issue 15, item 26: the screen and `clients find` share the desk's search; each
+    key typed of Aino's 040 548 5906 from the area code on finds her."""
+    desk.clients.create_client(AINO)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f5")
+        table = app.screen.query_one("#found", DataTable)
+        for key in "040548":
+            await keys(pilot, key)
+            typed = app.screen.query_one("#query", Input).value
+            assert table.row_count == (1 if len(typed) >= 3 else 0), typed

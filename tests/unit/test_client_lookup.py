@@ -35,6 +35,9 @@ def test_a_phone_number_written_any_way(desk: Desk, aino: str, written: str) -> 
 def test_part_of_a_number_finds_as_one_types(desk: Desk, aino: str) -> None:
     assert [m.id for m in desk.clients.find_clients("040 548")] == [aino]
     assert desk.clients.find_clients("040 549") == []
+    for typed in ("040", "0405", "04054", "040 54", "+358 40 5"):  # Aino's is 040 548 5906
+        assert [m.id for m in desk.clients.find_clients(typed)] == [aino], typed
+    assert desk.clients.find_clients("0401") == []
 
 
 def test_a_relatives_number_finds_the_relative_and_whom_they_are_related_to(

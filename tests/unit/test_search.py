@@ -16,7 +16,15 @@ from ohjaaja.domain.search import classify
         ("040 548", ("phone_prefix", ["+35840548"])),
         ("13.10.1952", ("birth", ["1952-10-13"])),
         ("  ", ("none", [])),
-        ("040 5", ("none", [])),
+        # A number is found by its first digits as one types, from the area code on.
+        ("040 5", ("phone_prefix", ["+358405"])),
+        ("0401", ("phone_prefix", ["+358401"])),
+        ("04010", ("phone_prefix", ["+3584010"])),
+        ("040", ("phone_prefix", ["+35840"])),
+        ("+358 40", ("phone_prefix", ["+35840"])),
+        ("022", ("phone_prefix", ["+35822"])),
+        ("04", ("none", [])),
+        ("0", ("none", [])),
     ],
 )
 def test_classify(text: str, expected: tuple[str, list[str]]) -> None:
