@@ -86,15 +86,23 @@ def waiting(
     return conn.execute(sql, params).fetchall()
 
 
+def _in_lines(lines: Sequence[str] | None) -> tuple[str, list[Any]]:
+    if not lines:
+        return "", []
+    return f" AND line_code IN ({', '.join('?' for _ in lines)})", list(lines)
+
+
 def waiting_since(
     conn: sqlite3.Connection, lines: Sequence[str] | None = None, now: str = "9999"
 ) -> list[str]:
-    sql = f"SELECT received_at FROM contact WHERE status = 'waiting' AND deleted = 0 AND {_DUE}"
-    params: list[Any] = [now]
-    if lines:
-        sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
-        params.extend(lines)
-    return [row[0] for row in conn.execute(sql, params)]
+    """Since when each waiting contact waits: a due callback from its time, as the
+    queue's rows count it."""
+    where, params = _in_lines(lines)
+    sql = (
+        "SELECT coalesce(callback_at, received_at) FROM contact "
+        f"WHERE status = 'waiting' AND deleted = 0 AND {_DUE}{where}"
+    )
+    return [row[0] for row in conn.execute(sql, [now, *params])]
 
 
 def scheduled_callbacks(conn: sqlite3.Connection, until: str) -> list[sqlite3.Row]:
@@ -106,23 +114,30 @@ def scheduled_callbacks(conn: sqlite3.Connection, until: str) -> list[sqlite3.Ro
     ).fetchall()
 
 
-def answered_since(conn: sqlite3.Connection, since: str) -> list[tuple[str, str]]:
-    """(received_at, taken_at) of queue contacts taken since `since`."""
+def answered_since(
+    conn: sqlite3.Connection, since: str, lines: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
+    """(received_at, taken_at) of queue contacts taken since `since`, of these lines."""
+    where, params = _in_lines(lines)
     return [
         (row[0], row[1])
         for row in conn.execute(
             "SELECT received_at, taken_at FROM contact WHERE taken_at >= ? AND via_queue = 1 "
-            "AND deleted = 0",
-            (since,),
+            f"AND deleted = 0{where}",
+            (since, *params),
         )
     ]
 
 
-def outcomes_since(conn: sqlite3.Connection, since: str) -> list[str]:
+def outcomes_since(
+    conn: sqlite3.Connection, since: str, lines: Sequence[str] | None = None
+) -> list[str]:
+    where, params = _in_lines(lines)
     return [
         row[0]
         for row in conn.execute(
-            "SELECT outcome FROM contact WHERE closed_at >= ? AND deleted = 0", (since,)
+            f"SELECT outcome FROM contact WHERE closed_at >= ? AND deleted = 0{where}",
+            (since, *params),
         )
     ]
 

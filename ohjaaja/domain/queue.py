@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
+from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.hours import OpeningHours
 
 CHANNELS = ("phone", "callback", "chat", "email", "walk_in", "eform")
@@ -74,15 +75,40 @@ def format_duration(seconds: float | None) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
+# The figures' "today" is the 12-hour shift now running, in local time: the day
+# shift from 08:00, the night shift from 20:00 (so at 00:30 the night shift still
+# sees its own evening). The queue's figures line says from when.
+SHIFT_STARTS = (time(8, 0), time(20, 0))
+
+
+def shift_start(now: datetime) -> datetime:
+    """When the shift running at `now` began: the latest 08:00 or 20:00 (local)."""
+    here = local(now)
+    starts = [
+        datetime.combine(here.date() + timedelta(days=days), at, tzinfo=HELSINKI)
+        for days in (-1, 0)
+        for at in SHIFT_STARTS
+    ]
+    return max(start for start in starts if start <= here)
+
+
 @dataclass(frozen=True)
 class DayFigures:
     waiting: int
-    longest_wait: int | None  # seconds
+    longest_wait: int | None  # seconds, at the moment the figures were made
     answered: int
     average_speed_of_answer: float | None  # seconds
     service_level: float | None  # share answered within SERVICE_LEVEL_SECONDS
     closed: int
     first_contact_resolution: float | None  # share of closed resolved at first contact
+    oldest_waiting: datetime | None = None  # since when the longest-waiting one waits
+    since: datetime | None = None  # where the answered and closed ones are counted from
+
+    def longest_wait_at(self, now: datetime) -> int | None:
+        """The longest wait as the clock moves, as the queue's rows show theirs."""
+        if self.oldest_waiting is None:
+            return self.longest_wait
+        return wait_seconds(self.oldest_waiting, now)
 
 
 def day_figures(
@@ -90,11 +116,13 @@ def day_figures(
     waiting_since: Iterable[datetime],
     answered: Iterable[tuple[datetime, datetime]],
     outcomes: Iterable[str],
+    since: datetime | None = None,
 ) -> DayFigures:
     """Today's figures from the waiting contacts' arrival times, the (received,
     taken) pairs of contacts answered today and the outcomes of those closed today.
     Only contacts that came through the queue count towards answer times."""
-    waits = [wait_seconds(at, now) for at in waiting_since]
+    arrivals = list(waiting_since)
+    waits = [wait_seconds(at, now) for at in arrivals]
     answer_times = [max(0.0, (taken - received).total_seconds()) for received, taken in answered]
     closed = list(outcomes)
     return DayFigures(
@@ -111,4 +139,6 @@ def day_figures(
         first_contact_resolution=(
             sum(1 for o in closed if o == "resolved") / len(closed) if closed else None
         ),
+        oldest_waiting=min(arrivals) if arrivals else None,
+        since=since,
     )

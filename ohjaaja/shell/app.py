@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
-from textual.screen import Screen
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
 
 from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
@@ -26,6 +27,7 @@ from ohjaaja.usecases.contacts import ContactView, LostClaim
 from ohjaaja.usecases.desk import Desk
 
 SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
+HEARTBEAT_SECONDS = 1.0  # clocks and wait times move; other processes' writes are seen
 FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
@@ -40,6 +42,10 @@ def httpx_errors() -> type[Exception]:
 
 
 CSS = Path(kit.__file__).resolve().parent / "ohjaaja.tcss"
+
+
+class DeskWritten(Message):
+    """This desk committed a write (posted from the writing thread)."""
 
 
 class OhjaajaApp(App[None]):
@@ -72,6 +78,7 @@ class OhjaajaApp(App[None]):
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
+        desk.on_write(self._desk_wrote)
 
     def on_mount(self) -> None:
         from ohjaaja.screens.queue.queue import QueueScreen
@@ -81,6 +88,7 @@ class OhjaajaApp(App[None]):
         for key, params in self.settings.notices:
             self.notify(t(key, **params), timeout=20, markup=False)
         self.resume_open_contact()
+        self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
         if self.simulator is not None:
             self._schedule_arrival()
         if self.settings.server and self.settings.token:
@@ -91,6 +99,51 @@ class OhjaajaApp(App[None]):
     def on_unmount(self) -> None:
         if self._sync is not None:
             self._sync.close()
+
+    # -- every write shows at once on every screen ---------------------------
+    def _desk_wrote(self) -> None:
+        """In the thread that wrote: the screens reload on the UI thread."""
+        if self.is_running:
+            self.post_message(DeskWritten())  # thread-safe
+
+    def on_desk_written(self, _message: DeskWritten) -> None:
+        self.desk_changed()
+
+    def heartbeat(self) -> None:
+        """Every second: the visible screens' clocks and wait times move (each redraws
+        only what changed), and another process's writes are looked for."""
+        now = self.desk.clock.now()
+        for screen in self.visible_screens():
+            ticked = getattr(screen, "clock_ticked", None)
+            if ticked is not None:
+                ticked(now)
+        self._look_for_changes()
+
+    @db_work("refresh", group="data-version", exclusive=True)
+    def _look_for_changes(self) -> None:
+        if self.desk.has_changed():
+            self.call_from_thread(self.desk_changed)
+
+    def visible_screens(self) -> list[Screen]:
+        """The top screen, and beneath a dialog the screens it shows through to."""
+        visible: list[Screen] = []
+        for screen in reversed(self.screen_stack):
+            visible.append(screen)
+            if not isinstance(screen, ModalScreen):
+                break
+        return visible
+
+    def desk_changed(self) -> None:
+        """Something was written: the screens in view reload what they show, the
+        others when they are shown again (DeskScreen.on_screen_resume)."""
+        visible = self.visible_screens()
+        for screen in self.screen_stack:
+            if screen in visible:
+                reload = getattr(screen, "desk_changed", None)
+                if reload is not None:
+                    reload()
+            elif hasattr(screen, "stale"):
+                screen.stale = True
 
     # -- navigation used by the screens ----------------------------------------
     def open_contact(self, contact_id: str) -> None:
@@ -129,7 +182,7 @@ class OhjaajaApp(App[None]):
     def _after_lost(self, _seen: None) -> None:
         refresh = getattr(self.screen, "refresh_queue", None)
         if refresh is not None:  # the count of lost claims went down
-            refresh(force=True)
+            refresh()
 
     def log_contact(self) -> None:
         from ohjaaja.screens.queue.log_contact import LogContactScreen

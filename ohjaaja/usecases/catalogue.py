@@ -318,6 +318,7 @@ class CatalogueUseCases:
                 report = write_catalogue(
                     conn, organizations, services, self.ctx.now(), self.ctx.worker_id
                 )
+        self.ctx.wrote()
         return report, []
 
 

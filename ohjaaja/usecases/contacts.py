@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 
 from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import drafts as draft_rows
@@ -19,7 +19,7 @@ from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.domain import reference
 from ohjaaja.domain.clients import FieldError
-from ohjaaja.domain.clock import HELSINKI, from_iso, local, to_iso
+from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.domain.limits import NOTE_MAX
 from ohjaaja.domain.queue import (
     CALLER_KINDS,
@@ -31,6 +31,7 @@ from ohjaaja.domain.queue import (
     day_figures,
     default_priority,
     route_line,
+    shift_start,
 )
 from ohjaaja.sync.outgoing import record
 from ohjaaja.usecases.context import DeskContext
@@ -95,11 +96,6 @@ class ContactUseCases:
         self.first_line = "sosiaalipaivystys" if "emergency" in ctx.teams else None
         self._draft_revisions: dict[str, int] = {}
 
-    # -- time -------------------------------------------------------------
-    def _start_of_day(self) -> str:
-        today = local(self.ctx.clock.now()).date()
-        return to_iso(datetime.combine(today, time(0, 0), tzinfo=HELSINKI))
-
     # -- reading the queue -----------------------------------------------
     def queue(self, lines: Sequence[str] | None = None, limit: int = 500) -> list[QueueEntry]:
         with self.ctx.lock:
@@ -123,16 +119,21 @@ class ContactUseCases:
         ]
 
     def figures(self, lines: Sequence[str] | None = None) -> DayFigures:
-        since = self._start_of_day()
+        """The figures of these lines (all if none): waiting now, and answered and
+        closed in the shift so far (ohjaaja.domain.queue.shift_start)."""
+        now = self.ctx.clock.now()
+        start = shift_start(now)
+        since = to_iso(start)
         with self.ctx.lock:
-            waiting = contact_rows.waiting_since(self.ctx.conn, lines, self.ctx.now())
-            answered = contact_rows.answered_since(self.ctx.conn, since)
-            outcomes = contact_rows.outcomes_since(self.ctx.conn, since)
+            waiting = contact_rows.waiting_since(self.ctx.conn, lines, to_iso(now))
+            answered = contact_rows.answered_since(self.ctx.conn, since, lines)
+            outcomes = contact_rows.outcomes_since(self.ctx.conn, since, lines)
         return day_figures(
-            self.ctx.clock.now(),
+            now,
             (from_iso(at) for at in waiting),
             ((from_iso(r), from_iso(t)) for r, t in answered),
             outcomes,
+            start,
         )
 
     def lines_open(self) -> dict[str, bool]:

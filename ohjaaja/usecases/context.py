@@ -12,7 +12,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ class DeskContext:
     training: bool
     # One lock for the one connection: screens call the parts from thread workers.
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Told after each write this desk commits: PRAGMA data_version counts only
+    # other connections' commits, so the desk's own screens learn of it here.
+    listeners: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def is_admin(self) -> bool:
@@ -55,6 +58,14 @@ class DeskContext:
         """One write transaction under the lock: all or nothing, outbox included."""
         with self.lock, transaction(self.conn) as conn:
             yield conn
+        self.wrote()
+
+    def wrote(self) -> None:
+        """After a commit of this connection, outside the lock: the listeners (the
+        app, which refreshes its screens) are told. A draft saved as it is typed is
+        not announced: nothing shown elsewhere depends on it."""
+        for listener in list(self.listeners):
+            listener()
 
     def audit(
         self,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ohjaaja.db import outbox
@@ -121,8 +121,15 @@ class Desk:
         with self.ctx.reading() as conn:
             return municipality_codes(conn)
 
+    def on_write(self, listener: Callable[[], None]) -> None:
+        """Call `listener` after each write this desk commits, in the writing thread,
+        outside the lock."""
+        self.ctx.listeners.append(listener)
+
     def has_changed(self) -> bool:
-        """True once after any process commits to the database (PRAGMA data_version)."""
+        """True once after another connection (another desk process, the sync client)
+        commits to the database (PRAGMA data_version). This desk's own writes do not
+        change it: they are told through on_write."""
         with self.ctx.reading() as conn:
             version = data_version(conn)
             changed = version != self._seen_version

@@ -66,6 +66,7 @@ class CatalogueScreen(DeskScreen[None]):
         self.context = context
         self.hits: list[ServiceHit] = []
         self.offered = 0
+        self._told = ""
         self.unverified_only = False  # admins: services not verified for 12 months
 
     @property
@@ -122,6 +123,23 @@ class CatalogueScreen(DeskScreen[None]):
         self._columns()
         self.query_one("#query", Input).focus()
         self.search()
+        self.count_offered()
+
+    def desk_changed(self) -> None:
+        self.count_offered()
+
+    @db_work("offers", group="catalogue-offered", exclusive=True)
+    def count_offered(self) -> None:
+        """The services offered on this contact so far, from any visit here."""
+        if self.context is None:
+            return
+        offers = self.desk.catalogue.offers(self.context.contact_id)
+        offered = sum(1 for offer in offers if not offer.unmet_need)
+        self.app.call_from_thread(self._show_offered, offered)
+
+    def _show_offered(self, offered: int) -> None:
+        self.offered = offered
+        self._status(self._told)
 
     def _prompts(self) -> None:
         for widget_id, key in (
@@ -204,6 +222,7 @@ class CatalogueScreen(DeskScreen[None]):
         self._status()
 
     def _status(self, extra: str = "") -> None:
+        self._told = extra  # kept when the count of offers is redrawn
         parts = [t("catalogue.count", count=len(self.hits)) if self.hits else t("catalogue.none")]
         if self.context is not None:
             parts.append(t("catalogue.offered", count=self.offered))
@@ -229,9 +248,7 @@ class CatalogueScreen(DeskScreen[None]):
 
         self.app.push_screen(ServiceDetailScreen(self.desk, hit.id, self.context), self._back)
 
-    def _back(self, offered: bool | None) -> None:
-        if offered:
-            self.offered += 1
+    def _back(self, _offered: bool | None) -> None:
         self.search()
 
     def action_offer(self) -> None:
@@ -247,7 +264,7 @@ class CatalogueScreen(DeskScreen[None]):
         self.app.call_from_thread(self._offered, hit)
 
     def _offered(self, hit: ServiceHit) -> None:
-        self.offered += 1
+        # The count comes from the offers written (desk_changed), never kept here.
         self._status(t("catalogue.offered_one", name=hit.name))
 
     def action_unmet_need(self) -> None:

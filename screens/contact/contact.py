@@ -6,7 +6,7 @@ typing never waits for the disk); closing the contact stores the outcome.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
@@ -105,8 +105,11 @@ class ContactScreen(DeskScreen):
 
     def mounted(self) -> None:
         self.show_info()
-        self.set_interval(1.0, self.show_info)
         self.load_state()
+
+    def clock_ticked(self, now: datetime) -> None:
+        """Every second: the handling time and the title's clock (one line each)."""
+        self.show_info()
 
     def retranslated(self) -> None:
         self.query_one("#search", Input).placeholder = t("client.search_hint")
@@ -171,6 +174,9 @@ class ContactScreen(DeskScreen):
         """After a sync round: the contact's claim state and others' notes, as now."""
         self._refresh_contact()
 
+    def desk_changed(self) -> None:
+        self._refresh_contact()
+
     @db_work("contact_load", group="contact-refresh", exclusive=True)
     def _refresh_contact(self) -> None:
         contact = self.desk.contacts.contact(self.contact.id)
@@ -179,11 +185,15 @@ class ContactScreen(DeskScreen):
         self.app.call_from_thread(self._show_others, notes)
 
     def _apply_contact(self, contact: ContactView) -> None:
+        if self not in self.app.screen_stack:  # closed or put back meanwhile
+            return
         self.contact = contact
         self.show_info()
 
     def _show_others(self, notes: list[tuple[str, str]]) -> None:
         """One line: the newest note another worker kept here, and how many more."""
+        if self not in self.app.screen_stack:
+            return
         line = self.query_one("#others-notes", Static)
         line.display = bool(notes)
         if notes:

@@ -158,7 +158,11 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         self._columns()
         self.query_one("#handovers", DataTable).focus()
         self.load()
-        self.set_interval(5.0, self.load)
+        # Writes show at once (desk_changed); handovers fall overdue by the clock alone.
+        self.set_interval(60.0, self.load)
+
+    def desk_changed(self) -> None:
+        self.load()
 
     def retranslated(self) -> None:
         self._columns()
@@ -269,6 +273,9 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         self.view: HandoverView | None = None
 
     def retranslated(self) -> None:
+        self.load()
+
+    def desk_changed(self) -> None:
         self.load()
 
     @db_work("handover", group="handover-load", exclusive=True)

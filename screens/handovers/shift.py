@@ -67,6 +67,9 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
     def retranslated(self) -> None:
         self.load()
 
+    def desk_changed(self) -> None:
+        self.load()
+
     @db_work("shift", group="shift-load", exclusive=True)
     def load(self) -> None:
         matters = self.desk.handovers.open_matters()

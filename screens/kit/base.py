@@ -19,6 +19,11 @@ what it adds through hooks, not by overriding these:
 - `mounted()`: once its widgets exist (focus, the first load);
 - `retranslated()`: its own texts after a language switch (columns, placeholders,
   what it shows);
+- `desk_changed()`: something was written, by this desk or another process on the
+  file: reload what it shows (the app calls it at once for the screens in view, and
+  on return for those beneath);
+- `clock_ticked(now)`: every second while in view (the title's clock; a screen
+  with running times moves them, redrawing only those);
 - `ONLY_WHEN`: a key that applies only in some state, as {action: attribute}: the
   key shows and works while the attribute (a dotted path, e.g. "desk.is_admin")
   is true.
@@ -28,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import datetime
 from functools import wraps
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
@@ -106,6 +112,7 @@ def tell_failure(app: App[Any], failure: Failure) -> None:
 class _DeskScreen(_Base):
     desk: Desk
     ONLY_WHEN: ClassVar[dict[str, str]] = {}
+    stale = False  # written to while under another screen: reloaded when shown again
 
     def on_mount(self) -> None:
         translate_bindings(self)
@@ -114,6 +121,21 @@ class _DeskScreen(_Base):
 
     def mounted(self) -> None:
         """What the screen does once its widgets exist: focus, the first load."""
+
+    def desk_changed(self) -> None:
+        """Something was written (by this desk, or another process on the file): a
+        screen that shows data reloads it, in its @db_work method."""
+
+    def clock_ticked(self, now: datetime) -> None:
+        """Every second while in view: the title's clock moves; a screen showing
+        times that run (a wait, a handling time) moves them, redrawing only those."""
+        for bar in self.query(TitleBar):
+            bar.tick(now)
+
+    def on_screen_resume(self) -> None:
+        if self.stale:
+            self.stale = False
+            self.desk_changed()
 
     def retranslate(self) -> None:
         """After a language switch (F2): called by the app for every open screen."""

@@ -62,6 +62,11 @@ class TitleBar(Static):
             self.extra = extra
         self.retranslate()
 
+    def tick(self, now: datetime) -> None:
+        """The clock moves: drawn again only when the minute shown changes."""
+        if self.now is None or local(now).strftime("%d%H%M") != local(self.now).strftime("%d%H%M"):
+            self.show(now)
+
     def retranslate(self) -> None:
         left = f" ohjaaja · {t(self.title_key)}"
         if self.extra:

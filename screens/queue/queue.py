@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action, group
@@ -109,12 +108,11 @@ class QueueScreen(DeskScreen):
 
     def mounted(self) -> None:
         self._add_columns()
-        self.refresh_queue(force=True)
-        self.set_interval(1.0, self.tick)
+        self.refresh_queue()
         self.call_after_refresh(self.refresh_lines_open)
         self.set_interval(60.0, self.refresh_lines_open)
-        # Handovers fall overdue by the clock alone, with nothing written.
-        self.set_interval(60.0, partial(self.refresh_queue, True))
+        # Handovers fall overdue, and the shift's figures move on, by the clock alone.
+        self.set_interval(60.0, self.refresh_queue)
 
     def _add_columns(self) -> None:
         table = self.query_one("#queue", DataTable)
@@ -129,15 +127,24 @@ class QueueScreen(DeskScreen):
         self.show_data()
 
     # -- data ---------------------------------------------------------------
-    def tick(self) -> None:
-        """Every second: wait times move; new data only if the database changed."""
-        self.refresh_queue(force=False)
-        self.show_data()
+    def desk_changed(self) -> None:
+        self.refresh_queue()
+
+    def clock_ticked(self, now: datetime) -> None:
+        """Every second: the wait times in view and the longest wait move, nothing else."""
+        super().clock_ticked(now)
+        if self.data is None:
+            return
+        self.query_one("#figures", Static).update(self._figures_text(self.data.figures, now))
+        table = self.query_one("#queue", DataTable)
+        first = int(table.scroll_y)
+        for entry in self.data.entries[first : first + table.size.height]:
+            if entry.id in table.rows:
+                wait = format_duration(wait_seconds(entry.received_at, now))
+                table.update_cell(entry.id, "col.wait", wait)
 
     @db_work("queue", group="queue-refresh", exclusive=True)
-    def refresh_queue(self, force: bool) -> None:
-        if not self.desk.has_changed() and not force and self.data is not None:
-            return
+    def refresh_queue(self) -> None:
         lines = sorted(self.lines) or None
         data = QueueData(
             entries=self.desk.contacts.queue(lines, PAGE),
@@ -165,10 +172,13 @@ class QueueScreen(DeskScreen):
 
     def show_data(self) -> None:
         now = self.desk.clock.now()
-        self.query_one("#title", TitleBar).show(now)
+        since = self.data.figures.since if self.data else None
+        # Answered, ASA and FCR are of the shift so far (ohjaaja.domain.queue.shift_start).
+        extra = t("fig.since", hour=local(since).hour) if since else ""
+        self.query_one("#title", TitleBar).show(now, extra)
         if self.data is None:
             return
-        self.query_one("#figures", Static).update(self._figures_text(self.data.figures))
+        self.query_one("#figures", Static).update(self._figures_text(self.data.figures, now))
         self.query_one("#lines", Static).update(self._lines_text(self.lines_open))
         self._fill_table(self.data.entries, now)
         parts = attention_texts(self.data.attention)
@@ -183,13 +193,13 @@ class QueueScreen(DeskScreen):
         status = self.query_one("#status", Static)
         status.update(join_fitting([p for p in parts if p], max(status.size.width, 80)))
 
-    def _figures_text(self, f: DayFigures) -> Text:
+    def _figures_text(self, f: DayFigures, now: datetime) -> Text:
         def pct(share: float | None) -> str:
             return "—" if share is None else f"{round(share * 100)} %"
 
         parts = [
             (t("fig.waiting"), str(f.waiting)),
-            (t("fig.longest"), format_duration(f.longest_wait)),
+            (t("fig.longest"), format_duration(f.longest_wait_at(now))),
             (t("fig.answered"), str(f.answered)),
             (t("fig.asa"), format_duration(f.average_speed_of_answer)),
             (t("fig.fcr"), pct(f.first_contact_resolution)),
@@ -241,11 +251,11 @@ class QueueScreen(DeskScreen):
     # -- actions ------------------------------------------------------------
     def action_toggle_line(self, code: str) -> None:
         self.lines ^= {code}
-        self.refresh_queue(force=True)
+        self.refresh_queue()
 
     def action_all_lines(self) -> None:
         self.lines.clear()
-        self.refresh_queue(force=True)
+        self.refresh_queue()
 
     def action_take_next(self) -> None:
         self._take(None)
@@ -276,7 +286,7 @@ class QueueScreen(DeskScreen):
             self.app.open_contact(contact.id)  # type: ignore[attr-defined]
         elif message:
             self.notify(message, severity="warning")
-        self.refresh_queue(force=True)
+        self.refresh_queue()
 
     def action_log_contact(self) -> None:
         self.app.log_contact()  # type: ignore[attr-defined]

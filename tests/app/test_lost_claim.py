@@ -61,7 +61,7 @@ async def test_the_queue_says_a_claim_was_lost_and_o_shows_it(desk: Desk) -> Non
         queue = app.screen
         assert isinstance(queue, QueueScreen)
         lose(desk, contact_id)
-        queue.refresh_queue(force=True)
+        queue.refresh_queue()
         await settle(pilot)
         assert "Toinen ehti ensin: 1 (o)" in str(queue.query_one("#status", Static).render())
         await keys(pilot, "o")

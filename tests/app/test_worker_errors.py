@@ -88,7 +88,7 @@ async def test_the_same_failure_every_second_is_told_and_logged_once(
         assert isinstance(queue, QueueScreen)
         monkeypatch.setattr(ContactUseCases, "queue", broken)
         for _ in range(3):  # as the queue's tick does when the disk has gone bad
-            queue.refresh_queue(force=True)
+            queue.refresh_queue()
             await settle(pilot)
         failed = failed_text("fi", "queue", db_path.parent / ERROR_LOG)
         assert told(app).count(failed) == 1

@@ -220,6 +220,28 @@ def test_has_changed_sees_other_processes(db_path, clock) -> None:
     writer.close()
 
 
+def test_the_desks_own_writes_are_told(desk: Desk) -> None:
+    """PRAGMA data_version never counts a connection's own commits: the desk tells
+    its listeners (the app, which refreshes its screens) after each write."""
+    told: list[int] = []
+    desk.on_write(lambda: told.append(1))
+    desk.has_changed()
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert not desk.has_changed()  # what the screens waited for, up to a minute
+    desk.contacts.take(contact_id)
+    desk.contacts.release(contact_id)
+    assert len(told) == 3
+
+
+def test_the_figures_follow_the_lines_asked_for(desk: Desk, clock) -> None:
+    desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
+    clock.advance(seconds=30)
+    desk.contacts.take(desk.contacts.receive("phone", "mipa", "853"))
+    assert desk.contacts.figures().answered == 2
+    assert desk.contacts.figures(["mipa"]).answered == 1
+    assert desk.contacts.figures(["lapsiperheet"]).answered == 0
+
+
 def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
     Desk(db_path, clock, "Eka").close()
     with pytest.raises(DeskModeError):

@@ -105,3 +105,23 @@ def test_ordering_is_a_total_order_on_random_queues() -> None:
     result = ordered(entries)
     for first, second in itertools.pairwise(result):
         assert (first.priority, first.received_at) <= (second.priority, second.received_at)
+
+
+def test_the_figures_are_of_the_shift_so_far() -> None:
+    from ohjaaja.domain.clock import local
+    from ohjaaja.domain.queue import shift_start
+
+    def start(hour: int, minute: int = 0) -> str:
+        now = datetime(2026, 11, 23, hour, minute, tzinfo=UTC) - timedelta(hours=2)  # Helsinki
+        return local(shift_start(now)).strftime("%d. %H.%M")
+
+    assert start(10) == "23. 08.00"
+    assert start(19, 59) == "23. 08.00"
+    assert start(20) == "23. 20.00"
+    assert start(0, 30) == "22. 20.00"  # past midnight, still the night's
+    assert start(7, 59) == "22. 20.00"
+
+
+def test_the_longest_wait_moves_with_the_clock() -> None:
+    figures = day_figures(T0, [T0 - timedelta(seconds=40)], [], [])
+    assert figures.longest_wait_at(T0 + timedelta(seconds=25)) == 65
