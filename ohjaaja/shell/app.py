@@ -128,7 +128,8 @@ class OhjaajaApp(App[None]):
         """The top screen, and beneath a dialog the screens it shows through to."""
         visible: list[Screen] = []
         for screen in reversed(self.screen_stack):
-            visible.append(screen)
+            if screen.is_mounted:  # one pushed a moment ago has no widgets yet
+                visible.append(screen)
             if not isinstance(screen, ModalScreen):
                 break
         return visible
