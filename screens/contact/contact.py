@@ -6,6 +6,7 @@ typing never waits for the disk); closing the contact stores the outcome.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from ohjaaja.screens.contact.offer_context import OfferContext
@@ -62,7 +63,6 @@ class ContactScreen(DeskScreen):
         self.form = ContactForm(caller_kind=contact.caller_kind, client_id=contact.client_id)
         self.client: ClientMatch | None = None
         self.matches: list[ClientMatch] = []
-        self.revision = 0
         self._restoring = True
 
     # -- layout -------------------------------------------------------------
@@ -263,7 +263,9 @@ class ContactScreen(DeskScreen):
             self.save_draft()
 
     def save_draft(self) -> None:
-        self.revision += 1
+        # The revision is when the change was made, not a count of this screen's
+        # saves: the desk remembers the last one per contact across screens (Esc, o).
+        revision = time.monotonic_ns()
         note = self.query_one("#note", TextArea).text
         form = ContactForm(
             caller_kind=self.form.caller_kind,
@@ -271,7 +273,7 @@ class ContactScreen(DeskScreen):
             reasons=list(self.form.reasons),
             outcome=self.form.outcome,
         )
-        self._write_draft(note, form, self.revision)
+        self._write_draft(note, form, revision)
 
     @db_work("draft", group="draft")
     def _write_draft(self, note: str, form: ContactForm, revision: int) -> None:
