@@ -130,3 +130,24 @@ async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
         await keys(pilot, "f6")  # the existing client instead
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card.client_id == client_id
+
+
+async def test_the_services_offered_show_on_the_contact_and_the_card(admin: Desk) -> None:
+    admin.clients.create_client(AINO)
+    contact_id = admin.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    service = admin.catalogue.search_services("kotihoito")[0]
+    admin.catalogue.offer_service(contact_id, service.id, "fi")
+    admin.catalogue.record_unmet_need(contact_id, "Saattaja lääkäriin", "fi")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        offered = rendered(screen, "#offered")
+        assert service.name in offered and "Saattaja lääkäriin" in offered
+        await keys(pilot, "f6")
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        history = rendered(card, "#card")
+        assert service.name in history and "Saattaja lääkäriin" in history
