@@ -244,7 +244,12 @@ class ClientCardScreen(DeskScreen[str | None]):
 
         if self.card is not None:
             form = NotificationFormScreen(
-                self.desk, None, self.client_id, self.card.name, self.card.municipality_code
+                self.desk,
+                None,
+                self.client_id,
+                self.card.name,
+                self.card.municipality_code,
+                birth_date=self.card.birth_date,
             )
             self.app.push_screen(form, self._made)
 

@@ -453,7 +453,13 @@ class ContactScreen(DeskScreen):
 
         client_id, name, municipality = self._about()
         form = NotificationFormScreen(
-            self.desk, self.contact.id, client_id, name if client_id else "", municipality
+            self.desk,
+            self.contact.id,
+            client_id,
+            name if client_id else "",
+            municipality,
+            birth_date=self.client.birth_date if self.client else None,
+            line_code=self.contact.line_code,
         )
         self.app.push_screen(form, self._notified)
 

@@ -298,3 +298,17 @@ def test_the_queue_status_breaks_between_its_parts() -> None:
     assert join_fitting([*parts, "Omia avoimia yhteydenottoja: 1 (o)"], 80).split("\n") == [
         "  ".join(parts), "Omia avoimia yhteydenottoja: 1 (o)"
     ]  # fmt: skip
+
+
+async def test_a_notification_fits_the_clients_age_and_has_their_birth_date(desk: Desk) -> None:
+    """Aino is 74: an elderly-services notification, her birth date filled in."""
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "sosiaalipaivystys", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen)
+        assert form.query_one("#kind", Select).value == "elderly_services"
+        assert form.query_one("#birth_date", Input).value == "13.10.1952"
