@@ -189,8 +189,11 @@ class ContactScreen(DeskScreen):
         self.app.call_from_thread(self._apply_contact, contact)
         self.app.call_from_thread(self._show_others, notes)
 
+    def _offers_changed(self, _result: object = None) -> None:
+        self._load_offers()
+
     @db_work("offer", group="contact-offers", exclusive=True)
-    def _load_offers(self, _result: object = None) -> None:
+    def _load_offers(self) -> None:
         """The services offered on this contact (F7), and needs nothing met."""
         offers = self.desk.catalogue.offers(self.contact.id, get_language())
         self.app.call_from_thread(self._show_offers, offers)
@@ -366,7 +369,7 @@ class ContactScreen(DeskScreen):
             municipality_code=(client.municipality_code if client else None) or c.municipality_code,
             language=client.language if client else c.language,
         )
-        self.app.push_screen(CatalogueScreen(self.desk, context), self._load_offers)
+        self.app.push_screen(CatalogueScreen(self.desk, context), self._offers_changed)
 
     def action_client_card(self) -> None:
         """The card of the client attached, or of the highlighted search result."""

@@ -66,6 +66,9 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.birth_date = date.fromisoformat(birth_date) if birth_date else None
         today = local(desk.clock.now()).date()
         self.kind = kind or notifications.kind_for(self.birth_date, today, line_code)
+        if self.kind != notifications.kind_for(self.birth_date, today):
+            # Not about the client (a grandmother calling about a child): not their date.
+            self.birth_date = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.notification", self.desk.worker_name, id="title")
