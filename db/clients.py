@@ -95,6 +95,17 @@ def contacts(conn: sqlite3.Connection, client_id: str, limit: int = 200) -> list
     ).fetchall()
 
 
+def offers(conn: sqlite3.Connection, client_id: str) -> list[sqlite3.Row]:
+    """What was offered on the client's contacts: each service's names (JSON by
+    language) or the unmet need as written, in the order offered."""
+    return conn.execute(
+        "SELECT o.contact_id, s.name AS service_name, o.unmet_need FROM offer o "
+        "JOIN contact c ON c.id = o.contact_id LEFT JOIN service s ON s.id = o.service_id "
+        "WHERE c.client_id = ? AND c.deleted = 0 ORDER BY o.created_at, o.id",
+        (client_id,),
+    ).fetchall()
+
+
 def missed_callbacks(conn: sqlite3.Connection, client_id: str, since: str) -> list[str]:
     """When callbacks to this client went unanswered (events the callback list records)."""
     return [

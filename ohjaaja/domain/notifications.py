@@ -40,6 +40,23 @@ CONSENT = ("yes", "no", "unknown")
 INVESTIGATION_DAYS = 7
 
 
+ADULT_AGE = 18
+ELDERLY_AGE = 65
+
+
+def kind_for(birth: date | None, today: date, line_code: str | None = None) -> str:
+    """The kind a notification most likely is: on the families' line child welfare
+    (the caller is often a parent or grandparent); else by the client's age, a
+    child's child welfare, an older person's elderly services, anyone else's a need
+    for social care. Unknown age: child welfare (made without delay)."""
+    if birth is None or line_code == "lapsiperheet":
+        return "child_welfare"
+    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    if age < ADULT_AGE:
+        return "child_welfare"
+    return "elderly_services" if age >= ELDERLY_AGE else "social_care_need"
+
+
 @dataclass(frozen=True)
 class Clock:
     """A statutory time limit: what must happen, by when."""

@@ -87,6 +87,14 @@ class Relative:
 
 
 @dataclass(frozen=True)
+class Offered:
+    """A service offered on a contact (its names by language), or an unmet need."""
+
+    names: dict[str, str]
+    unmet_need: bool = False
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime
     channel: str
@@ -96,6 +104,7 @@ class TimelineEntry:
     reasons: tuple[str, ...]
     note: str
     worker: str | None
+    offered: tuple[Offered, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -218,6 +227,13 @@ class ClientUseCases:
             phones = client_rows.phones(conn, client_id)
             relatives = client_rows.relatives(conn, client_id)
             contacts = client_rows.contacts(conn, client_id)
+            offered: dict[str, list[Offered]] = {}
+            for o in client_rows.offers(conn, client_id):
+                offered.setdefault(o["contact_id"], []).append(
+                    Offered({"fi": o["unmet_need"] or "?"}, unmet_need=True)
+                    if o["service_name"] is None
+                    else Offered(json.loads(o["service_name"]))
+                )
             missed = client_rows.missed_callbacks(conn, client_id, since)
             handovers = client_rows.open_handovers(conn, client_id)
             notifications = client_rows.notifications(conn, client_id)
@@ -232,6 +248,7 @@ class ClientUseCases:
                 reasons=tuple(json.loads(c["reasons"])),
                 note=c["note"],
                 worker=c["worker_name"],
+                offered=tuple(offered.get(c["id"], ())),
             )
             for c in contacts
         ]

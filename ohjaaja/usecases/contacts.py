@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from time import monotonic_ns
 
 from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import drafts as draft_rows
@@ -308,7 +309,8 @@ class ContactUseCases:
                 record(conn, "contact.note", note, now, self.ctx.worker_id)
             draft_rows.discard(conn, contact_id)
             conn.execute("UPDATE contact SET claim_state = NULL WHERE id = ?", (contact_id,))
-        self._draft_revisions.pop(contact_id, None)
+        # A save of a change made before this, still in flight, cannot bring it back.
+        self._draft_revisions[contact_id] = monotonic_ns()
 
     def my_open_contacts(self) -> list[ContactView]:
         with self.ctx.lock:
@@ -337,7 +339,9 @@ class ContactUseCases:
     # -- drafts and closing ---------------------------------------------------
     def save_draft(self, contact_id: str, text: str, form: ContactForm, revision: int) -> bool:
         """Save what is being typed. Saves arrive from worker threads in any order,
-        so an older revision than one already saved is ignored."""
+        so an older revision than one already saved is ignored. The revision is when
+        the change was made (time.monotonic_ns on the screen), so a screen opened
+        again continues where the one before stopped."""
         with self.ctx.lock:
             if revision <= self._draft_revisions.get(contact_id, -1):
                 return False
@@ -398,7 +402,8 @@ class ContactUseCases:
                 now,
                 self.ctx.worker_id,
             )
-        self._draft_revisions.pop(contact_id, None)
+        # A save of a change made before this, still in flight, cannot bring it back.
+        self._draft_revisions[contact_id] = monotonic_ns()
         return []
 
 

@@ -12,7 +12,12 @@ from datetime import date
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import channel_name, line_short, municipality_name
+from ohjaaja.screens.kit.labels import (
+    channel_name,
+    line_short,
+    municipality_name,
+    offered_text,
+)
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.console import Group
@@ -24,7 +29,7 @@ from textual.containers import VerticalScroll
 from ohjaaja.domain.clients import age_on, finnish_date
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.phones import display_phone
-from ohjaaja.i18n import t
+from ohjaaja.i18n import localized, t
 from ohjaaja.usecases.clients import ClientCard
 from ohjaaja.usecases.desk import Desk
 
@@ -87,6 +92,10 @@ def card_body(card: ClientCard, today: date, hetu: str | None) -> Group:
         if entry.worker:
             parts.append(entry.worker)
         history.append(" · ".join(parts) + "\n")
+        if entry.offered:
+            history.append(
+                f"   {offered_text([(localized(o.names), o.unmet_need) for o in entry.offered])}\n"
+            )
         note = " ".join(entry.note.split())
         if note:
             if len(note) > TIMELINE_NOTE:
@@ -235,7 +244,12 @@ class ClientCardScreen(DeskScreen[str | None]):
 
         if self.card is not None:
             form = NotificationFormScreen(
-                self.desk, None, self.client_id, self.card.name, self.card.municipality_code
+                self.desk,
+                None,
+                self.client_id,
+                self.card.name,
+                self.card.municipality_code,
+                birth_date=self.card.birth_date,
             )
             self.app.push_screen(form, self._made)
 

@@ -6,12 +6,19 @@ typing never waits for the disk); closing the contact stores the outcome.
 
 from __future__ import annotations
 
+import time
 from datetime import date, datetime
 
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import channel_name, line_name, line_short, municipality_name
+from ohjaaja.screens.kit.labels import (
+    channel_name,
+    line_name,
+    line_short,
+    municipality_name,
+    offered_text,
+)
 from ohjaaja.screens.kit.plain import OptionList, Static
 from ohjaaja.screens.kit.widgets import SearchBox, T, TickList, TitleBar, desk_footer
 from textual import on
@@ -25,7 +32,8 @@ from ohjaaja.domain.clock import local
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.queue import CALLER_KINDS, OUTCOMES, format_duration, wait_seconds
 from ohjaaja.domain.reference import reasons
-from ohjaaja.i18n import localized, t
+from ohjaaja.i18n import get_language, localized, t
+from ohjaaja.usecases.catalogue import OfferView
 from ohjaaja.usecases.clients import ClientMatch
 from ohjaaja.usecases.contacts import ContactForm, ContactView
 from ohjaaja.usecases.desk import Desk
@@ -62,7 +70,6 @@ class ContactScreen(DeskScreen):
         self.form = ContactForm(caller_kind=contact.caller_kind, client_id=contact.client_id)
         self.client: ClientMatch | None = None
         self.matches: list[ClientMatch] = []
-        self.revision = 0
         self._restoring = True
 
     # -- layout -------------------------------------------------------------
@@ -70,6 +77,7 @@ class ContactScreen(DeskScreen):
         yield TitleBar("title.contact", self.desk.worker_name, id="title")
         yield Static("", id="contact-info")
         yield Static("", id="others-notes")
+        yield Static("", id="offered")
         with Horizontal(classes="field"):
             yield T("field.caller_kind", classes="label")
             yield Select(self._caller_options(), id="caller_kind", compact=True, prompt="—")
@@ -123,6 +131,7 @@ class ContactScreen(DeskScreen):
         self._show_client()
         self._show_matches()
         self.show_info()
+        self._load_offers()
         self.call_after_refresh(self._done_restoring)
 
     def show_info(self) -> None:
@@ -149,6 +158,8 @@ class ContactScreen(DeskScreen):
     def load_state(self) -> None:
         notes = self.desk.contacts.others_notes(self.contact.id)
         self.app.call_from_thread(self._show_others, notes)
+        offers = self.desk.catalogue.offers(self.contact.id, get_language())
+        self.app.call_from_thread(self._show_offers, offers)
         draft = self.desk.contacts.load_draft(self.contact.id)
         client = None
         matches: list[ClientMatch] = []
@@ -183,6 +194,20 @@ class ContactScreen(DeskScreen):
         notes = self.desk.contacts.others_notes(self.contact.id)
         self.app.call_from_thread(self._apply_contact, contact)
         self.app.call_from_thread(self._show_others, notes)
+
+    def _offers_changed(self, _result: object = None) -> None:
+        self._load_offers()
+
+    @db_work("offer", group="contact-offers", exclusive=True)
+    def _load_offers(self) -> None:
+        """The services offered on this contact (F7), and needs nothing met."""
+        offers = self.desk.catalogue.offers(self.contact.id, get_language())
+        self.app.call_from_thread(self._show_offers, offers)
+
+    def _show_offers(self, offers: list[OfferView]) -> None:
+        line = self.query_one("#offered", Static)
+        line.display = bool(offers)
+        line.update(" " + offered_text([(o.name, o.unmet_need) for o in offers]))
 
     def _apply_contact(self, contact: ContactView) -> None:
         if self not in self.app.screen_stack:  # closed or put back meanwhile
@@ -273,7 +298,9 @@ class ContactScreen(DeskScreen):
             self.save_draft()
 
     def save_draft(self) -> None:
-        self.revision += 1
+        # The revision is when the change was made, not a count of this screen's
+        # saves: the desk remembers the last one per contact across screens (Esc, o).
+        revision = time.monotonic_ns()
         note = self.query_one("#note", TextArea).text
         form = ContactForm(
             caller_kind=self.form.caller_kind,
@@ -281,7 +308,7 @@ class ContactScreen(DeskScreen):
             reasons=list(self.form.reasons),
             outcome=self.form.outcome,
         )
-        self._write_draft(note, form, self.revision)
+        self._write_draft(note, form, revision)
 
     @db_work("draft", group="draft")
     def _write_draft(self, note: str, form: ContactForm, revision: int) -> None:
@@ -352,7 +379,7 @@ class ContactScreen(DeskScreen):
             municipality_code=(client.municipality_code if client else None) or c.municipality_code,
             language=client.language if client else c.language,
         )
-        self.app.push_screen(CatalogueScreen(self.desk, context))
+        self.app.push_screen(CatalogueScreen(self.desk, context), self._offers_changed)
 
     def action_client_card(self) -> None:
         """The card of the client attached, or of the highlighted search result."""
@@ -439,7 +466,13 @@ class ContactScreen(DeskScreen):
 
         client_id, name, municipality = self._about()
         form = NotificationFormScreen(
-            self.desk, self.contact.id, client_id, name if client_id else "", municipality
+            self.desk,
+            self.contact.id,
+            client_id,
+            name if client_id else "",
+            municipality,
+            birth_date=self.client.birth_date if self.client else None,
+            line_code=self.contact.line_code,
         )
         self.app.push_screen(form, self._notified)
 

@@ -85,6 +85,14 @@ def handover_body(
     return Group(*parts)  # type: ignore[arg-type]
 
 
+def where_now(view: HandoverView, events: list[HandoverEvent]) -> str:
+    """The handover's state now and who moved it there: a refused move says this."""
+    who = events[-1].worker_name if events else None
+    if view.state == "accepted" and view.accepted_name:
+        who = view.accepted_name
+    return t("handover.now", state=t(f"handover.state.{view.state}"), name=who or "—")
+
+
 class HandoverMoves:
     """Accept, return (asking why) and complete, for the list and the detail."""
 
@@ -93,7 +101,8 @@ class HandoverMoves:
     def current(self) -> HandoverView | None:
         raise NotImplementedError
 
-    def moved(self, error: str | None) -> None:
+    def moved(self, refused: str | None) -> None:
+        """After a move: None, or why it was refused (translated, with who has it)."""
         raise NotImplementedError
 
     def action_accept(self) -> None:
@@ -122,7 +131,15 @@ class HandoverMoves:
     @db_work("handover_move", group="handover-move")
     def _do_move(self, handover_id: str, action_name: str, reason: str) -> None:
         error = self.desk.handovers.move_handover(handover_id, action_name, reason)
-        self.app.call_from_thread(self.moved, error)  # type: ignore[attr-defined]
+        if error is None:
+            self.app.call_from_thread(self.moved, None)  # type: ignore[attr-defined]
+            return
+        # Refused: most often a colleague was first. Say where it is now, and who did it.
+        view = self.desk.handovers.handover(handover_id)
+        events = self.desk.handovers.handover_events(handover_id)
+        moved_on = view is not None and error in ("handover.illegal", "handover.not_yours")
+        text = f"⚠ {where_now(view, events) if view is not None and moved_on else t(error)}"
+        self.app.call_from_thread(self.moved, text)  # type: ignore[attr-defined]
 
 
 class HandoversScreen(HandoverMoves, DeskScreen[None]):
@@ -147,6 +164,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         self.desk = desk
         self.mode = "inbox"
         self.views: list[HandoverView] = []
+        self.refused: tuple[str, str] | None = None  # (handover id, why): kept while on it
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.handovers", self.desk.worker_name, id="title")
@@ -217,6 +235,9 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         status = t("handover.count", count=len(views))
         if overdue:
             status += " · " + t("handover.overdue_count", count=overdue)
+        current = self.current()
+        if self.refused is not None and current is not None and current.id == self.refused[0]:
+            status = self.refused[1]  # a refused move is told until the cursor leaves it
         self.query_one("#status", Static).update(status)
 
     def current(self) -> HandoverView | None:
@@ -225,10 +246,18 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
             return None
         return self.views[min(table.cursor_row, len(self.views) - 1)]
 
-    def moved(self, error: str | None) -> None:
+    def moved(self, refused: str | None) -> None:
+        current = self.current()
+        self.refused = (current.id, refused) if refused and current is not None else None
+        if refused:
+            self.query_one("#status", Static).update(refused)
         self.load()
-        if error:
-            self.query_one("#status", Static).update(f"⚠ {t(error)}")
+
+    @on(DataTable.RowHighlighted, "#handovers")
+    def _cursor_moved(self) -> None:
+        current = self.current()
+        if self.refused is not None and (current is None or current.id != self.refused[0]):
+            self.refused = None
 
     def action_resend(self) -> None:
         """A returned handover sent on elsewhere: a new one, its texts filled in."""
@@ -276,6 +305,8 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         self.load()
 
     def desk_changed(self) -> None:
+        """A colleague may move it while it is open here (their move arrives by sync,
+        another connection: the app's heartbeat sees it): show what it is now."""
         self.load()
 
     @db_work("handover", group="handover-load", exclusive=True)
@@ -302,9 +333,9 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def current(self) -> HandoverView | None:
         return self.view
 
-    def moved(self, error: str | None) -> None:
+    def moved(self, refused: str | None) -> None:
         self.load()
-        self.query_one("#status", Static).update(f"⚠ {t(error)}" if error else t("handover.moved"))
+        self.query_one("#status", Static).update(refused or t("handover.moved"))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -5,6 +5,7 @@ the worker signed in."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
@@ -25,6 +26,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
+from ohjaaja.domain.clients import finnish_date
+from ohjaaja.domain.clock import local
 from ohjaaja.domain.limits import TEXT_MAX
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
@@ -49,15 +52,23 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         client_id: str | None,
         subject: str,
         municipality_code: str | None,
-        kind: str = "child_welfare",
+        kind: str | None = None,
+        birth_date: str | None = None,
+        line_code: str | None = None,
     ) -> None:
+        """kind None: the kind the client's age suggests; birth_date (ISO) fills the field."""
         super().__init__()
         self.desk = desk
         self.contact_id = contact_id
         self.client_id = client_id
         self.subject = subject
         self.municipality_code = municipality_code
-        self.kind = kind
+        self.birth_date = date.fromisoformat(birth_date) if birth_date else None
+        today = local(desk.clock.now()).date()
+        self.kind = kind or notifications.kind_for(self.birth_date, today, line_code)
+        if self.kind != notifications.kind_for(self.birth_date, today):
+            # Not about the client (a grandmother calling about a child): not their date.
+            self.birth_date = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.notification", self.desk.worker_name, id="title")
@@ -69,6 +80,8 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
             yield field_row("notification.kind", kinds, "error-kind")
             for name in TEXTS:
                 value = self.subject if name == "subject" else ""
+                if name == "birth_date" and self.birth_date is not None:
+                    value = finnish_date(self.birth_date)
                 yield field_row(
                     f"notification.{name}",
                     Input(value, id=name, compact=True, max_length=TEXT_MAX),

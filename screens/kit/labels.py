@@ -40,3 +40,14 @@ def relation_options() -> list[tuple[str, str]]:
     from ohjaaja.domain.clients import RELATIONS
 
     return [(t(f"relation.{code}"), code) for code in RELATIONS]
+
+
+def offered_text(offered: list[tuple[str, bool]]) -> str:
+    """What was offered on a contact, one line: the services by name, then the needs
+    nothing met ("Tarjottu: Kotihoito, Ateriapalvelu · puute: saattaja")."""
+    services = [name for name, unmet in offered if not unmet]
+    needs = [name for name, unmet in offered if unmet]
+    parts = [t("contact.offered", services=", ".join(services))] if services else []
+    if needs:
+        parts.append(t("summary.unmet", needs=", ".join(needs)))
+    return " · ".join(parts)

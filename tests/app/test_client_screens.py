@@ -145,3 +145,24 @@ async def test_a_number_is_found_on_the_screen_by_its_first_digits(desk: Desk) -
             await keys(pilot, key)
             typed = app.screen.query_one("#query", Input).value
             assert table.row_count == (1 if len(typed) >= 3 else 0), typed
+
+
+async def test_the_services_offered_show_on_the_contact_and_the_card(admin: Desk) -> None:
+    admin.clients.create_client(AINO)
+    contact_id = admin.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    service = admin.catalogue.search_services("kotihoito")[0]
+    admin.catalogue.offer_service(contact_id, service.id, "fi")
+    admin.catalogue.record_unmet_need(contact_id, "Saattaja lääkäriin", "fi")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        offered = rendered(screen, "#offered")
+        assert service.name in offered and "Saattaja lääkäriin" in offered
+        await keys(pilot, "f6")
+        card = app.screen
+        assert isinstance(card, ClientCardScreen)
+        history = rendered(card, "#card")
+        assert service.name in history and "Saattaja lääkäriin" in history

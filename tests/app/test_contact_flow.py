@@ -207,3 +207,25 @@ async def test_language_switch_help_and_palette(desk: Desk) -> None:
         await keys(pilot, "escape")
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Next" in titles and "Log" in titles and "Help" in titles
+
+
+async def test_the_caller_survives_leaving_and_coming_back(desk: Desk) -> None:
+    """Esc, then o: everything chosen is there, and what is chosen on the second
+    visit is kept too (the desk had refused a new screen's first saves)."""
+    contact_id = desk.contacts.receive("phone", "lapsiperheet", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        app.screen.query_one("#note", TextArea).focus()
+        await keys(pilot, *"Isä soitti")
+        await keys(pilot, "escape", "o")
+        assert isinstance(app.screen, ContactScreen)
+        await choose(pilot, "#caller_kind", "relative")
+        await keys(pilot, "escape", "o")
+        screen = app.screen
+        assert isinstance(screen, ContactScreen) and screen.contact.id == contact_id
+        assert screen.form.caller_kind == "relative"
+        assert screen.query_one("#caller_kind").value == "relative"
+        assert screen.query_one("#note", TextArea).text == "Isä soitti"
+    assert desk.contacts.load_draft(contact_id)[1].caller_kind == "relative"

@@ -91,6 +91,37 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
     team.close()
 
 
+async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
+    """a or c on a handover a colleague took says who has it, in the list and in the
+    detail, and the detail shows what the colleague did since it was opened."""
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
+    me = team_desk(desk, "Minä")
+    colleague = team_desk(desk, "Kollega")
+    app = app_for(me)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h")
+        screen = app.screen
+        assert isinstance(screen, HandoversScreen)
+        assert colleague.handovers.move_handover(made, "accept") is None  # type: ignore[arg-type]
+        await keys(pilot, "a")
+        status = rendered(screen, "#status")
+        assert "Kollega" in status and "otettu" in status
+        await keys(pilot, "enter")
+        detail = app.screen
+        assert isinstance(detail, HandoverDetailScreen)
+        assert "otettu (Kollega)" in rendered(detail, "#card")
+        assert colleague.handovers.move_handover(made, "complete") is None  # type: ignore[arg-type]
+        app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
+        await settle(pilot)
+        assert "valmis (Kollega)" in rendered(detail, "#card")
+        await keys(pilot, "c")
+        status = rendered(detail, "#status")
+        assert "Kollega" in status and "valmis" in status
+    me.close()
+    colleague.close()
+
+
 async def test_a_child_welfare_notification(desk: Desk) -> None:
     desk.clients.create_client(AINO)
     desk.contacts.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
@@ -267,3 +298,17 @@ def test_the_queue_status_breaks_between_its_parts() -> None:
     assert join_fitting([*parts, "Omia avoimia yhteydenottoja: 1 (o)"], 80).split("\n") == [
         "  ".join(parts), "Omia avoimia yhteydenottoja: 1 (o)"
     ]  # fmt: skip
+
+
+async def test_a_notification_fits_the_clients_age_and_has_their_birth_date(desk: Desk) -> None:
+    """Aino is 74: an elderly-services notification, her birth date filled in."""
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "sosiaalipaivystys", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen)
+        assert form.query_one("#kind", Select).value == "elderly_services"
+        assert form.query_one("#birth_date", Input).value == "13.10.1952"
