@@ -1,0 +1,132 @@
+"""Pilot: everything a worker needs is readable whole at 80x24.
+
+What a screen draws is read back from the terminal picture itself (the strips
+Textual would write), so a text cut by its column, covered by another widget or
+scrolled out of view fails, even when the widget holds the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ohjaaja.screens.catalogue.organization_form import OrganizationFormScreen
+from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
+from ohjaaja.screens.clients.client_form import ClientFormScreen
+from ohjaaja.screens.clients.relative_form import RelativeFormScreen
+from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
+from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
+from ohjaaja.screens.kit.widgets import field_line
+from ohjaaja.screens.queue.log_contact import LogContactScreen
+from textual.app import App
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input
+
+from ohjaaja.i18n import t_in
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, keys, settle
+
+
+def picture(app: App) -> list[str]:
+    """The lines of the terminal as drawn, 80 characters each."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shown_in(app: App, widget: Widget) -> str:
+    """What the terminal shows where the widget is: its visible part only."""
+    visible = app.screen._compositor.visible_widgets.get(widget)
+    if visible is None:
+        return ""
+    region, clip = visible
+    region = region.intersection(clip).intersection(widget.content_region)
+    lines = picture(app)[region.y : region.bottom]
+    return squeeze(" ".join(line[region.x : region.right] for line in lines))
+
+
+def field_errors(screen: Screen) -> dict[str, str]:
+    """Each field error the form holds, by its widget id."""
+    found = {}
+    for widget in screen.query(".error"):
+        held = squeeze(str(widget.render()))
+        if held:
+            found[widget.id or ""] = held
+    return found
+
+
+def assert_errors_whole(app: App) -> None:
+    errors = field_errors(app.screen)
+    assert errors, "the form showed no field errors"
+    for error_id, held in errors.items():
+        widget = app.screen.query_one(f"#{error_id}")
+        assert held in shown_in(app, widget), (error_id, held, shown_in(app, widget))
+
+
+async def type_into(pilot, screen: Screen, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        screen.query_one(f"#{name}", Input).value = value
+    await settle(pilot)
+
+
+async def test_client_form_errors_are_whole_at_80x24_in_every_language(desk: Desk) -> None:
+    for language in ("fi", "sv", "en"):
+        app = app_for(desk, language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.push_screen(ClientFormScreen(desk, {}))
+            await settle(pilot)
+            await type_into(
+                pilot,
+                app.screen,
+                {
+                    "last_name": "Virtanen",
+                    "hetu": "131052-308X",
+                    "birth_date": "31.02.1952",
+                    "phone": "040 12",
+                    "email": "aino@",
+                },
+            )
+            await keys(pilot, "f10")
+            assert len(field_errors(app.screen)) >= 4
+            assert_errors_whole(app)
+
+
+FORMS = {
+    "client": lambda desk: ClientFormScreen(desk, {}),
+    "relative": lambda desk: RelativeFormScreen(desk, "no-such-client"),
+    "organization": lambda desk: OrganizationFormScreen(desk, None),
+    "service": lambda desk: ServiceFormScreen(desk, None),
+    "handover": lambda desk: HandoverFormScreen(desk, None, None, "Mäkinen Aino", "853"),
+    "notification": lambda desk: NotificationFormScreen(desk, None, None, "Mäkinen Aino", "853"),
+    "log_contact": lambda desk: LogContactScreen(desk),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("form", list(FORMS))
+async def test_every_field_error_of_every_form_is_readable_whole(
+    admin: Desk, form: str, language: str
+) -> None:
+    """The longest field error there is, on every field of the form at once: the
+    worker going down the form sees each one whole beside the field it is about."""
+    longest = t_in(language, "error.hetu.impossible")
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(FORMS[form](admin))
+        await settle(pilot)
+        screen = app.screen
+        shown = [w for w in screen.query(".error") if field_line(w).display]
+        assert shown
+        for error in shown:
+            error.update(f"⚠ {longest}")
+        await settle(pilot)
+        for error in shown:
+            field = screen.query_one(f"#{(error.id or '').removeprefix('error-')}")
+            field.focus()
+            await settle(pilot)
+            assert f"⚠ {longest}" in shown_in(app, error), (error.id, shown_in(app, error))
