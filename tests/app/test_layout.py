@@ -12,6 +12,8 @@ import re
 import pytest
 from ohjaaja.screens.catalogue.organization_form import OrganizationFormScreen
 from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
+from ohjaaja.screens.clients.access_log import AccessLogScreen
+from ohjaaja.screens.clients.client_card import ClientCardScreen
 from ohjaaja.screens.clients.client_form import ClientFormScreen
 from ohjaaja.screens.clients.relative_form import RelativeFormScreen
 from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
@@ -23,9 +25,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+from ohjaaja.domain import teams
 from ohjaaja.i18n import t_in
 from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
+from tests.conftest import AINO
 
 
 def picture(app: App) -> list[str]:
@@ -130,3 +134,47 @@ async def test_every_field_error_of_every_form_is_readable_whole(
             field.focus()
             await settle(pilot)
             assert f"⚠ {longest}" in shown_in(app, error), (error.id, shown_in(app, error))
+
+
+def no_codes(text: str) -> None:
+    """Neither a message key nor a team code: what only the program reads."""
+    assert not re.search(r"\b(audit|handover|notification|card|log)\.[a-z_]+", text), text
+    assert not re.search(r"\b[a-z]+_[a-z_]+(:\d{3})?\b", text), text
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_card_and_the_access_log_speak_words_not_codes(desk: Desk, language: str) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    contact = desk.contacts.log_contact("phone", "lapsiperheet", "853")
+    fields = {"subject": "Lapsi", "concern": "Jäi yksin kotiin", "danger_now": True}
+    made, errors = desk.handovers.create_notification(
+        "child_welfare", fields, contact, client_id, "853"
+    )
+    assert made and not errors
+    app = app_for(desk, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        card = "\n".join(picture(app))
+        assert teams.team_name("child_welfare:853", language) in card, card
+        no_codes(card)
+        await keys(pilot, "k")
+        assert isinstance(app.screen, AccessLogScreen)
+        log = "\n".join(picture(app))
+        assert t_in(language, "audit.notification") in log
+        no_codes(log)
+
+
+def test_every_access_log_action_has_words() -> None:
+    """Each action the use cases write to the access log reads as words in the log."""
+    from pathlib import Path
+
+    import ohjaaja.usecases
+
+    source = "".join(p.read_text() for p in Path(ohjaaja.usecases.__file__).parent.glob("*.py"))
+    actions = set(re.findall(r"ctx\.audit\(\s*conn,\s*[^,]+,\s*\"(\w+)\"", source))
+    assert {"view", "handover", "notification"} <= actions
+    for action in actions:
+        for language in ("fi", "sv", "en"):
+            assert t_in(language, f"audit.{action}") != f"audit.{action}", action
