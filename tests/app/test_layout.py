@@ -178,3 +178,35 @@ def test_every_access_log_action_has_words() -> None:
     for action in actions:
         for language in ("fi", "sv", "en"):
             assert t_in(language, f"audit.{action}") != f"audit.{action}", action
+
+
+async def test_the_saved_access_log_path_is_shown_whole(desk: Desk) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccessLogScreen(desk, client_id, "Mäkinen Aino"))
+        await settle(pilot)
+        await keys(pilot, "x")
+        (saved,) = (desk.database.parent / "exports").glob("access-log-*.csv")
+        told = t_in("fi", "log.exported", path=str(saved)).replace(" ", "")
+        shown = shown_in(app, app.screen.query_one("#status")).replace(" ", "")  # a path folds
+        assert told in shown, picture(app)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_saved_summary_path_is_shown_whole(admin: Desk, language: str) -> None:
+    from ohjaaja.screens.contact.offer_context import OfferContext
+    from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
+
+    contact = admin.contacts.log_contact("phone", "ikaihmiset", "853")
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(OfferSummaryScreen(admin, OfferContext(contact, "Aino", "853", language)))
+        await settle(pilot)
+        await keys(pilot, "x")
+        (saved,) = (admin.database.parent / "exports").glob("summary-*.txt")
+        told = t_in(language, "summary.saved", path=str(saved)).replace(" ", "")
+        shown = shown_in(app, app.screen.query_one("#status")).replace(" ", "")  # a path folds
+        assert told in shown, picture(app)
