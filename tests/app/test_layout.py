@@ -210,3 +210,23 @@ async def test_the_saved_summary_path_is_shown_whole(admin: Desk, language: str)
         told = t_in(language, "summary.saved", path=str(saved)).replace(" ", "")
         shown = shown_in(app, app.screen.query_one("#status")).replace(" ", "")  # a path folds
         assert told in shown, picture(app)
+
+
+async def test_a_colleagues_shift_note_is_readable_whole_before_it_is_acknowledged(
+    desk: Desk, clock
+) -> None:
+    from ohjaaja.screens.handovers.shift import ShiftScreen
+
+    note = "Aino Mäkisen tytär soittaa iltapäivällä kotihoidon käynneistä; katso siirto"
+    colleague = Desk(desk.database, clock, "Kollega Yövuoro")
+    made, errors = colleague.handovers.hand_over_shift(note)
+    colleague.close()
+    assert made and not errors
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ShiftScreen(desk))
+        await settle(pilot)
+        app.screen.query_one("#pending").focus()
+        await settle(pilot)
+        assert squeeze(note) in squeeze(" ".join(picture(app))), picture(app)
