@@ -171,7 +171,7 @@ def field_row(
 def field_line(widget: Widget) -> Widget:
     """The whole form line of a field made by field_row: its row and its error line."""
     for line in widget.ancestors_with_self:
-        if line.has_class("field-block"):
+        if isinstance(line, Widget) and line.has_class("field-block"):
             return line
     return widget.parent if isinstance(widget.parent, Widget) else widget
 
