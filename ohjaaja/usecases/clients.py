@@ -109,11 +109,13 @@ class TimelineEntry:
 
 @dataclass(frozen=True)
 class CardItem:
-    """An open handover or a notification, as one line of the card."""
+    """An open handover or a notification, as one line of the card: the team it went
+    to (a code, which the screen names in the worker's language), else a text."""
 
     at: datetime
     kind: str
     text: str
+    team: str | None = None
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ class ClientUseCases:
             for c in contacts
         ]
         notes = [
-            CardItem(from_iso(n["created_at"]), n["kind"], n["routed_to"] or "")
+            CardItem(from_iso(n["created_at"]), n["kind"], "", n["routed_to"])
             for n in notifications
         ]
         return ClientCard(
@@ -275,7 +277,9 @@ class ClientUseCases:
             ],
             timeline=timeline,
             handovers=[
-                CardItem(from_iso(h["created_at"]), h["state"], h["to_team"] or h["recommendation"])
+                CardItem(
+                    from_iso(h["created_at"]), h["state"], h["recommendation"] or "", h["to_team"]
+                )
                 for h in handovers
             ],
             notifications=notes,

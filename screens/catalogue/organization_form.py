@@ -7,7 +7,7 @@ from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, show_field_errors
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.catalogue import SECTORS, Organization, organization_form_values
@@ -37,7 +37,7 @@ class OrganizationFormScreen(DeskModal[str | None]):
 
     def compose(self) -> ComposeResult:
         title = "title.edit_organization" if self.organization else "title.new_organization"
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield T(title, classes="dialog-title")
             for name in TEXT_FIELDS:
                 value = Input(self.prefill.get(name, ""), id=name, compact=True)

@@ -99,9 +99,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
     def _ticks(self, name: str, options: list[tuple[str, str]]) -> Any:
         chosen = set(self.prefill.get(name, []))
         widget = TickList(*[(label, code, code in chosen) for label, code in options], id=name)
-        row = field_row(f"service_form.{name}", widget, f"error-{name}")
-        row.add_class("tall")
-        return row
+        return field_row(f"service_form.{name}", widget, f"error-{name}", tall=True)
 
     def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())

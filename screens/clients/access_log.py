@@ -35,6 +35,7 @@ class AccessLogScreen(DeskScreen[None]):
         self.desk = desk
         self.client_id = client_id
         self.client_name = name
+        self.saved_to: Path | None = None  # the last export, told below the count
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.access_log", self.desk.worker_name, id="title")
@@ -69,7 +70,10 @@ class AccessLogScreen(DeskScreen[None]):
             table.add_row(
                 f"{moment:%d.%m.%Y %H.%M}", entry.worker or "—", what, reason_text(entry.reason)
             )
-        self.query_one("#status", Static).update(t("log.count", count=len(entries)))
+        status = t("log.count", count=len(entries))
+        if self.saved_to is not None:
+            status += "\n" + t("log.exported", path=str(self.saved_to))
+        self.query_one("#status", Static).update(status)
 
     def action_export(self) -> None:
         self._export()
@@ -82,8 +86,8 @@ class AccessLogScreen(DeskScreen[None]):
         self.app.call_from_thread(self._exported, path)
 
     def _exported(self, path: Path) -> None:
-        self.query_one("#status", Static).update(t("log.exported", path=str(path)))
-        self.load()
+        self.saved_to = path
+        self.load()  # the export is logged too; the count and where it went
 
     def action_back(self) -> None:
         self.dismiss(None)

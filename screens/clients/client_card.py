@@ -17,6 +17,7 @@ from ohjaaja.screens.kit.labels import (
     line_short,
     municipality_name,
     offered_text,
+    team_label,
 )
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
@@ -72,14 +73,16 @@ def card_body(card: ClientCard, today: date, hetu: str | None) -> Group:
             line += f" {display_phone(person.phone)}"
         facts.add_row(t("card.relatives") if index == 0 else "", line)
     for item in card.handovers:
+        where = team_label(item.team) if item.team else item.text
         facts.add_row(
             t("card.handover"),
-            f"{finnish_date(local(item.at).date())} {t('handover.' + item.kind)} {item.text}",
+            f"{finnish_date(local(item.at).date())} {t('handover.' + item.kind)} {where}",
         )
     for item in card.notifications:
+        where = team_label(item.team) if item.team else item.text
         facts.add_row(
             t("card.notification"),
-            f"{finnish_date(local(item.at).date())} {t('notification.' + item.kind)} {item.text}",
+            f"{finnish_date(local(item.at).date())} {t('notification.' + item.kind)} {where}",
         )
     history = Text(f"\n{t('card.history', count=len(card.timeline))}\n", style="bold")
     for entry in card.timeline:

@@ -20,7 +20,7 @@ from ohjaaja.screens.kit.widgets import (
     show_field_errors,
 )
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import CLIENT_FIELDS
@@ -58,7 +58,7 @@ class ClientFormScreen(DeskModal[str | None]):
 
     def compose(self) -> ComposeResult:
         title = "title.edit_client" if self.client_id else "title.new_client"
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield T(title, classes="dialog-title")
             for name in TEXT_FIELDS:
                 text = Input(self.prefill.get(name, ""), id=name, compact=True)

@@ -15,7 +15,7 @@ from ohjaaja.screens.kit.widgets import (
     show_field_errors,
 )
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import FieldError
@@ -40,7 +40,7 @@ class RelativeFormScreen(DeskModal[bool]):
         self.client_id = client_id
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield T("title.add_relative", classes="dialog-title")
             name = Input(id="relative_name", compact=True)
             yield field_row("field.relative_name", name, "error-relative_name")

@@ -17,6 +17,7 @@ from ohjaaja.screens.kit.widgets import (
     TickList,
     TitleBar,
     desk_footer,
+    field_line,
     field_row,
     show_field_errors,
 )
@@ -98,9 +99,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
                 *[(t(f"notification.observed.{o}"), o) for o in notifications.OBSERVED],
                 id="observed",
             )
-            row = field_row("notification.observed", observed, "error-observed")
-            row.add_class("tall")
-            yield row
+            yield field_row("notification.observed", observed, "error-observed", tall=True)
         yield Static("", id="route")
         yield Static("", id="form-status")
         yield desk_footer()
@@ -120,9 +119,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.kind = str(self.query_one("#kind", Select).value)
         fields = notifications.FIELDS[self.kind]
         for name in (*TEXTS, "danger_now", "consent", "observed"):
-            row = self.query_one(f"#{name}").parent
-            if row is not None:
-                row.display = name in fields
+            field_line(self.query_one(f"#{name}")).display = name in fields
         routed = teams.route(
             notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
         )

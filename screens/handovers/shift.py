@@ -121,13 +121,21 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         )
         self.load()
 
+    @on(DataTable.RowHighlighted, "#pending")
     @on(DataTable.RowSelected, "#pending")
     def _show_items(self) -> None:
+        """The colleague's note and matters whole below the list, as the cursor comes
+        to them: read before acknowledged (the list's column cuts the note)."""
         table = self.query_one("#pending", DataTable)
         if self.pending and table.cursor_row >= 0:
             view = self.pending[min(table.cursor_row, len(self.pending) - 1)]
-            text = "; ".join(matter_line(item) for item in view.items) or t("shift.nothing_open")
-            self.query_one("#status", Static).update(f"{view.note} · {text}")
+            lines = [f" · {matter_line(item)}" for item in view.items]
+            text = (
+                "\n".join([view.note, *lines])
+                if lines
+                else f"{view.note} · {t('shift.nothing_open')}"
+            )
+            self.query_one("#status", Static).update(text)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ohjaaja.domain.reference import municipalities
+from ohjaaja.domain.teams import is_valid, team_name
 from ohjaaja.i18n import LANGUAGES, get_language, t
 
 
@@ -23,6 +24,12 @@ def municipality_name(code: str | None) -> str:
         return "—"
     place = municipalities().get(code)
     return place.name(get_language()) if place else code
+
+
+def team_label(code: str) -> str:
+    """A team by its name in the interface language ('Lastensuojelu, Turku'), never
+    its code; a code this desk does not know as it came."""
+    return team_name(code, get_language()) if is_valid(code) else code
 
 
 def municipality_options() -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Select, SelectionList
@@ -140,12 +140,45 @@ class TickList(SelectionList[str]):
         return Strip(segments, strip.cell_length)
 
 
-def field_row(label_key: str, widget: Widget, error_id: str | None = None) -> Horizontal:
-    """One form line: a translated label, the input, and where its error is shown."""
-    children: list[Widget] = [T(label_key, classes="label"), widget]
-    if error_id is not None:
-        children.append(Static("", id=error_id, classes="error"))
-    return Horizontal(*children, classes="field")
+class FieldError(Static):
+    """A field's error on its own line below the field, as long as the message
+    needs (it wraps, never cut); no line at all while there is no error."""
+
+    DEFAULT_CSS = """
+    FieldError { display: none; height: auto; }
+    """
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(content, layout=layout)
+        self.display = bool(str(content))
+
+
+class FieldLine(Vertical):
+    """A field's row and its error line: focusing the field brings both into view,
+    so the error of the field the worker is on is never scrolled away."""
+
+    def on_descendant_focus(self) -> None:
+        self.call_after_refresh(self.scroll_visible, animate=False)
+
+
+def field_row(
+    label_key: str, widget: Widget, error_id: str | None = None, *, tall: bool = False
+) -> Widget:
+    """One form line: a translated label and the input the rest of the line wide,
+    and below it the line where its error is shown (`tall`: a list of several lines)."""
+    classes = "field tall" if tall else "field"
+    row = Horizontal(T(label_key, classes="label"), widget, classes=classes)
+    if error_id is None:
+        return row
+    return FieldLine(row, FieldError("", id=error_id, classes="error"), classes="field-block")
+
+
+def field_line(widget: Widget) -> Widget:
+    """The whole form line of a field made by field_row: its row and its error line."""
+    for line in widget.ancestors_with_self:
+        if isinstance(line, Widget) and line.has_class("field-block"):
+            return line
+    return widget.parent if isinstance(widget.parent, Widget) else widget
 
 
 def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:

@@ -13,7 +13,7 @@ from ohjaaja.screens.kit.labels import (
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import T, choice, desk_footer, field_row
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.phones import PhoneError, normalise_phone
@@ -36,7 +36,7 @@ class LogContactScreen(DeskModal[str | None]):
         self.default_line = lines[0] if len(lines) == 1 else "ikaihmiset"
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield T("title.log_contact", classes="dialog-title")
             channels = [(channel_name(c), c) for c in CHANNELS]
             yield field_row("field.channel", choice(channels, "channel", "walk_in"))

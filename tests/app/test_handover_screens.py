@@ -11,6 +11,7 @@ from ohjaaja.screens.handovers.handovers import HandoverDetailScreen, HandoversS
 from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
 from ohjaaja.screens.handovers.shift import ShiftScreen
 from ohjaaja.screens.kit.reason import ReasonScreen
+from ohjaaja.screens.kit.widgets import field_line
 from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.queue import QueueScreen, join_fitting
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
@@ -132,7 +133,7 @@ async def test_a_child_welfare_notification(desk: Desk) -> None:
         form = app.screen
         assert isinstance(form, NotificationFormScreen)
         assert "Lastensuojelu, Turku" in rendered(form, "#route")  # Monday 10:00: open
-        assert not form.query_one("#consent").parent.display  # not this kind's field
+        assert not field_line(form.query_one("#consent")).display  # not this kind's field
         form.query_one("#subject", Input).value = "Lapsi Mäkinen"
         await keys(pilot, "f10")
         assert "⚠" in rendered(form, "#error-concern")

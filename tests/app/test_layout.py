@@ -1,0 +1,232 @@
+"""Pilot: everything a worker needs is readable whole at 80x24.
+
+What a screen draws is read back from the terminal picture itself (the strips
+Textual would write), so a text cut by its column, covered by another widget or
+scrolled out of view fails, even when the widget holds the whole text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from ohjaaja.screens.catalogue.organization_form import OrganizationFormScreen
+from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
+from ohjaaja.screens.clients.access_log import AccessLogScreen
+from ohjaaja.screens.clients.client_card import ClientCardScreen
+from ohjaaja.screens.clients.client_form import ClientFormScreen
+from ohjaaja.screens.clients.relative_form import RelativeFormScreen
+from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
+from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
+from ohjaaja.screens.kit.widgets import field_line
+from ohjaaja.screens.queue.log_contact import LogContactScreen
+from textual.app import App
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Input
+
+from ohjaaja.domain import teams
+from ohjaaja.i18n import t_in
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, keys, settle
+from tests.conftest import AINO
+
+
+def picture(app: App) -> list[str]:
+    """The lines of the terminal as drawn, 80 characters each."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def shown_in(app: App, widget: Widget) -> str:
+    """What the terminal shows where the widget is: its visible part only."""
+    visible = app.screen._compositor.visible_widgets.get(widget)
+    if visible is None:
+        return ""
+    region, clip = visible
+    region = region.intersection(clip).intersection(widget.content_region)
+    lines = picture(app)[region.y : region.bottom]
+    return squeeze(" ".join(line[region.x : region.right] for line in lines))
+
+
+def field_errors(screen: Screen) -> dict[str, str]:
+    """Each field error the form holds, by its widget id."""
+    found = {}
+    for widget in screen.query(".error"):
+        held = squeeze(str(widget.render()))
+        if held:
+            found[widget.id or ""] = held
+    return found
+
+
+def assert_errors_whole(app: App) -> None:
+    errors = field_errors(app.screen)
+    assert errors, "the form showed no field errors"
+    for error_id, held in errors.items():
+        widget = app.screen.query_one(f"#{error_id}")
+        assert held in shown_in(app, widget), (error_id, held, shown_in(app, widget))
+
+
+async def type_into(pilot, screen: Screen, values: dict[str, str]) -> None:
+    for name, value in values.items():
+        screen.query_one(f"#{name}", Input).value = value
+    await settle(pilot)
+
+
+async def test_client_form_errors_are_whole_at_80x24_in_every_language(desk: Desk) -> None:
+    for language in ("fi", "sv", "en"):
+        app = app_for(desk, language)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.push_screen(ClientFormScreen(desk, {}))
+            await settle(pilot)
+            await type_into(
+                pilot,
+                app.screen,
+                {
+                    "last_name": "Virtanen",
+                    "hetu": "131052-308X",
+                    "birth_date": "31.02.1952",
+                    "phone": "040 12",
+                    "email": "aino@",
+                },
+            )
+            await keys(pilot, "f10")
+            assert len(field_errors(app.screen)) >= 4
+            assert_errors_whole(app)
+
+
+FORMS = {
+    "client": lambda desk: ClientFormScreen(desk, {}),
+    "relative": lambda desk: RelativeFormScreen(desk, "no-such-client"),
+    "organization": lambda desk: OrganizationFormScreen(desk, None),
+    "service": lambda desk: ServiceFormScreen(desk, None),
+    "handover": lambda desk: HandoverFormScreen(desk, None, None, "Mäkinen Aino", "853"),
+    "notification": lambda desk: NotificationFormScreen(desk, None, None, "Mäkinen Aino", "853"),
+    "log_contact": lambda desk: LogContactScreen(desk),
+}
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+@pytest.mark.parametrize("form", list(FORMS))
+async def test_every_field_error_of_every_form_is_readable_whole(
+    admin: Desk, form: str, language: str
+) -> None:
+    """The longest field error there is, on every field of the form at once: the
+    worker going down the form sees each one whole beside the field it is about."""
+    longest = t_in(language, "error.hetu.impossible")
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(FORMS[form](admin))
+        await settle(pilot)
+        screen = app.screen
+        shown = [w for w in screen.query(".error") if field_line(w).display]
+        assert shown
+        for error in shown:
+            error.update(f"⚠ {longest}")
+        await settle(pilot)
+        for error in shown:
+            field = screen.query_one(f"#{(error.id or '').removeprefix('error-')}")
+            field.focus()
+            await settle(pilot)
+            assert f"⚠ {longest}" in shown_in(app, error), (error.id, shown_in(app, error))
+
+
+def no_codes(text: str) -> None:
+    """Neither a message key nor a team code: what only the program reads."""
+    assert not re.search(r"\b(audit|handover|notification|card|log)\.[a-z_]+", text), text
+    assert not re.search(r"\b[a-z]+_[a-z_]+(:\d{3})?\b", text), text
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_card_and_the_access_log_speak_words_not_codes(desk: Desk, language: str) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    contact = desk.contacts.log_contact("phone", "lapsiperheet", "853")
+    fields = {"subject": "Lapsi", "concern": "Jäi yksin kotiin", "danger_now": True}
+    made, errors = desk.handovers.create_notification(
+        "child_welfare", fields, contact, client_id, "853"
+    )
+    assert made and not errors
+    app = app_for(desk, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        card = "\n".join(picture(app))
+        assert teams.team_name("child_welfare:853", language) in card, card
+        no_codes(card)
+        await keys(pilot, "k")
+        assert isinstance(app.screen, AccessLogScreen)
+        log = "\n".join(picture(app))
+        assert t_in(language, "audit.notification") in log
+        no_codes(log)
+
+
+def test_every_access_log_action_has_words() -> None:
+    """Each action the use cases write to the access log reads as words in the log."""
+    from pathlib import Path
+
+    import ohjaaja.usecases
+
+    source = "".join(p.read_text() for p in Path(ohjaaja.usecases.__file__).parent.glob("*.py"))
+    actions = set(re.findall(r"ctx\.audit\(\s*conn,\s*[^,]+,\s*\"(\w+)\"", source))
+    assert {"view", "handover", "notification"} <= actions
+    for action in actions:
+        for language in ("fi", "sv", "en"):
+            assert t_in(language, f"audit.{action}") != f"audit.{action}", action
+
+
+async def test_the_saved_access_log_path_is_shown_whole(desk: Desk) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccessLogScreen(desk, client_id, "Mäkinen Aino"))
+        await settle(pilot)
+        await keys(pilot, "x")
+        (saved,) = (desk.database.parent / "exports").glob("access-log-*.csv")
+        told = t_in("fi", "log.exported", path=str(saved)).replace(" ", "")
+        shown = shown_in(app, app.screen.query_one("#status")).replace(" ", "")  # a path folds
+        assert told in shown, picture(app)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_saved_summary_path_is_shown_whole(admin: Desk, language: str) -> None:
+    from ohjaaja.screens.contact.offer_context import OfferContext
+    from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
+
+    contact = admin.contacts.log_contact("phone", "ikaihmiset", "853")
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(OfferSummaryScreen(admin, OfferContext(contact, "Aino", "853", language)))
+        await settle(pilot)
+        await keys(pilot, "x")
+        (saved,) = (admin.database.parent / "exports").glob("summary-*.txt")
+        told = t_in(language, "summary.saved", path=str(saved)).replace(" ", "")
+        shown = shown_in(app, app.screen.query_one("#status")).replace(" ", "")  # a path folds
+        assert told in shown, picture(app)
+
+
+async def test_a_colleagues_shift_note_is_readable_whole_before_it_is_acknowledged(
+    desk: Desk, clock
+) -> None:
+    from ohjaaja.screens.handovers.shift import ShiftScreen
+
+    note = "Aino Mäkisen tytär soittaa iltapäivällä kotihoidon käynneistä; katso siirto"
+    colleague = Desk(desk.database, clock, "Kollega Yövuoro")
+    made, errors = colleague.handovers.hand_over_shift(note)
+    colleague.close()
+    assert made and not errors
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ShiftScreen(desk))
+        await settle(pilot)
+        app.screen.query_one("#pending").focus()
+        await settle(pilot)
+        assert squeeze(note) in squeeze(" ".join(picture(app))), picture(app)
