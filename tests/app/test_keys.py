@@ -48,19 +48,36 @@ async def test_every_footer_is_whole_at_80_columns(
         await settle(pilot)
         problems = await walk(
             pilot,
-            ("f1",), ("escape",),  # help
-            ("h",), ("u",), ("escape",),  # handovers
-            ("s",), ("escape",),  # shift handover
-            ("l",), ("escape",),  # logging a contact
-            ("f7",), ("f4",), ("escape",), ("escape",),  # catalogue, service form
-            ("n",),  # contact
-            ("f7", *"koti"), ("enter", "enter"), ("escape",),  # catalogue for it, a service
+            ("f1",),
+            ("escape",),  # help
+            ("h",),
+            ("u",),
+            ("escape",),  # handovers
+            ("s",),
+            ("escape",),  # shift handover
+            ("l",),
+            ("escape",),  # logging a contact
+            ("f7",),
+            ("f4",),
             ("escape",),
-            ("f5", *"makinen"), ("enter",), ("escape",), ("escape",),  # search, card
-            ("f4",), ("escape",),  # new client
-            ("f8",), ("escape",),  # callback
-            ("ctrl+t",), ("escape",),  # handover form
-            ("ctrl+n",), ("escape",),  # notification form
+            ("escape",),  # catalogue, service form
+            ("n",),  # contact
+            ("f7", *"koti"),
+            ("enter", "enter"),
+            ("escape",),  # catalogue for it, a service
+            ("escape",),
+            ("f5", *"makinen"),
+            ("enter",),
+            ("escape",),
+            ("escape",),  # search, card
+            ("f4",),
+            ("escape",),  # new client
+            ("f8",),
+            ("escape",),  # callback
+            ("ctrl+t",),
+            ("escape",),  # handover form
+            ("ctrl+n",),
+            ("escape",),  # notification form
         )
     assert problems == []
 
@@ -88,6 +105,7 @@ def test_a_contact_s_keys_mean_the_same_on_the_screens_it_opens() -> None:
     from ohjaaja.screens.clients.client_card import ClientCardScreen
     from ohjaaja.screens.clients.client_search import ClientSearchScreen
     from ohjaaja.screens.contact.contact import ContactScreen
+
     from ohjaaja.shell.app import OhjaajaApp
 
     contact = keys_of(ContactScreen) | keys_of(OhjaajaApp)
@@ -95,7 +113,8 @@ def test_a_contact_s_keys_mean_the_same_on_the_screens_it_opens() -> None:
     for screen in (CatalogueScreen, ServiceDetailScreen, ClientSearchScreen, ClientCardScreen):
         for key, binding_id in keys_of(screen).items():
             if key in contact and key != "escape" and not same_meaning(contact[key], binding_id):
-                clashes.append(f"{screen.__name__}: {key} is {binding_id}, on a contact {contact[key]}")
+                there = contact[key]
+                clashes.append(f"{screen.__name__}: {key} is {binding_id}, on a contact {there}")
     assert clashes == []
 
 
