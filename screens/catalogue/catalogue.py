@@ -45,11 +45,12 @@ def hit_row(hit: ServiceHit) -> tuple[str, ...]:
 
 class CatalogueScreen(DeskScreen[None]):
     BINDINGS = [
-        action("offer", "f10", "offer", priority=True),
-        action("unmet_need", "f8", "unmet_need", priority=True),
-        action("summary", "f6", "summary", priority=True),
+        # Not F10, F8, F6: on the contact beneath they close it, call back, show the card.
+        action("offer", "ctrl+o", "offer", priority=True),
+        action("unmet_need", "ctrl+g", "unmet_need", priority=True),
+        action("summary", "ctrl+r", "summary", priority=True),
         action("new_service", "f4", "new_service", priority=True),
-        action("unverified", "f9", "unverified", priority=True),
+        action("unverified", "ctrl+l", "unverified", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
     ONLY_WHEN = {

@@ -79,7 +79,7 @@ class ServiceDetailScreen(CardScreen[bool]):
     TITLE_KEY = "title.service"
 
     BINDINGS = [
-        action("offer", "f10", "offer", priority=True),
+        action("offer", "ctrl+o", "offer", priority=True),
         action("edit_service", "e", "edit"),
         action("verify_service", "v", "verify"),
         action("go_back", "escape", "back", key_display="Esc"),

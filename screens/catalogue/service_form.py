@@ -53,8 +53,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     BINDINGS = [
         action("save", "f10", "save", priority=True),
-        action("edit_organization", "f7", "edit_organization", priority=True),
-        action("new_organization", "f8", "new_organization", priority=True),
+        # F7 is the app's catalogue, which never let an F7 here through; F4 is new.
+        action("edit_organization", "f6", "edit_organization", priority=True),
+        action("new_organization", "f4", "new_organization", priority=True),
         action("cancel", "escape", "cancel", key_display="Esc"),
         *FORM_KEYS,
     ]

@@ -123,7 +123,7 @@ def card_banner(card: ClientCard) -> Text:
 
 
 class ClientCardScreen(DeskScreen[str | None]):
-    """Dismissed with the client's id when picked for a contact (F10), else None."""
+    """Dismissed with the client's id when picked for a contact (Ctrl+O), else None."""
 
     BINDINGS = [
         action("reveal", "r", "reveal"),
@@ -132,7 +132,7 @@ class ClientCardScreen(DeskScreen[str | None]):
         action("access_log", "k", "access_log"),
         action("handover", "h", "handover"),
         action("notification", "i", "notification"),
-        action("pick_client", "f10", "pick", priority=True),
+        action("pick_client", "ctrl+o", "pick", priority=True),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
     ONLY_WHEN = {"pick": "pickable"}

@@ -48,11 +48,11 @@ def result_row(match: ClientMatch, today: date) -> tuple[str, ...]:
 
 
 class ClientSearchScreen(DeskScreen[str | None]):
-    """Enter opens the card. Opened from a contact (pickable), F10 picks the
-    highlighted client, and so does F10 on the card; dismissed with the id."""
+    """Enter opens the card. Opened from a contact (pickable), Ctrl+O picks the
+    highlighted client, and so does Ctrl+O on the card; dismissed with the id."""
 
     BINDINGS = [
-        action("pick_client", "f10", "pick", priority=True),
+        action("pick_client", "ctrl+o", "pick", priority=True),
         action("next_page", "pagedown", "next_page", priority=True, key_display="PgDn"),
         action("previous_page", "pageup", "previous_page", priority=True, key_display="PgUp"),
         action("new_client", "f4", "new_client", priority=True),

@@ -54,9 +54,11 @@ class ContactScreen(DeskScreen):
     BINDINGS = [
         action("close_contact", "f10", "close_contact", priority=True),
         action("find_client", "f3", "find_client", priority=True),
-        action("new_client", "f4", "new_client", priority=True),
-        action("client_card", "f6", "client_card", priority=True),
-        action("release", "f9", "release", priority=True),
+        # Not in the footer, which at 80 columns has room for the rest (F1 lists them;
+        # F3's search shows F4 for a new client).
+        action("new_client", "f4", "new_client", priority=True, show=False),
+        action("client_card", "f6", "client_card", priority=True, show=False),
+        action("release", "f9", "release", priority=True, show=False),
         action("callback", "f8", "callback", priority=True),
         action("handover", "ctrl+t", "handover", priority=True),
         action("notification", "ctrl+n", "notification", priority=True),
@@ -361,7 +363,7 @@ class ContactScreen(DeskScreen):
         self.query_one("#search", Input).focus()
 
     def action_client_search(self) -> None:
-        """F5 here searches for this contact: a client picked (F10) is attached."""
+        """F5 here searches for this contact: a client picked (Ctrl+O) is attached."""
         from ohjaaja.screens.clients.client_search import ClientSearchScreen
 
         search = ClientSearchScreen(self.desk, f"contact:{self.contact.id}", pickable=True)

@@ -29,6 +29,7 @@ class HelpScreen(DeskModal[None]):
         with VerticalScroll(id="dialog"):
             yield T("title.help", classes="dialog-title")
             yield Static(self._keys(), id="help-keys")
+            yield T("help.keys_changed", classes="hint")
             yield T("help.keymap_hint", classes="hint")
         yield desk_footer()
 

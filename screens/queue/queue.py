@@ -83,9 +83,9 @@ def join_fitting(parts: list[str], width: int) -> str:
 class QueueScreen(DeskScreen):
     BINDINGS = [
         action("take_next", "n", "take_next"),
-        action("take_selected", "t", "take_selected"),  # Enter on a row does the same
+        action("take_selected", "t", "take_selected"),  # Enter does not: taken by accident
         action("log_contact", "l", "log_contact"),
-        action("my_open", "o", "my_open"),
+        action("my_open", "o", "my_open", show=False),  # the status line shows (o) when open
         action("handovers", "h", "handovers"),
         action("shift", "s", "shift"),
         *_line_bindings(),
@@ -268,8 +268,9 @@ class QueueScreen(DeskScreen):
         self._take(row_key)
 
     @on(DataTable.RowSelected, "#queue")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        self._take(event.row_key.value)
+    def _row_selected(self) -> None:
+        """Enter (or a click) on a row says which key takes it; taking is deliberate."""
+        self.notify(t("queue.enter_does_not_take"), timeout=4, markup=False)
 
     @db_work("take", group="take", exclusive=True)
     def _take(self, contact_id: str | None) -> None:

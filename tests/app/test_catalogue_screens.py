@@ -77,7 +77,7 @@ async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: De
         # Opened for the client: her municipality, names in her language.
         await keys(pilot, *"hemv")
         assert names(screen)[:2] == ["Hemvård – Pargas", "Privat hemvård"]
-        await keys(pilot, "enter", "f10")  # to the list; offer the first
+        await keys(pilot, "enter", "ctrl+o")  # to the list; offer the first
         # The screen speaks the worker's language; the service is named in the client's.
         assert "tarjottu: Hemvård – Pargas" in rendered(screen, "#status")
         await keys(pilot, "down", "enter")  # open the second one
@@ -85,15 +85,15 @@ async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: De
         assert isinstance(detail, ServiceDetailScreen)
         text = rendered(detail, "#card")
         assert "Privat hemvård" in text and "Från 45 €/h" in text
-        await keys(pilot, "f10")  # offered from the detail; back to the list
+        await keys(pilot, "ctrl+o")  # offered from the detail; back to the list
         assert app.screen is screen
-        await keys(pilot, "f8")
+        await keys(pilot, "ctrl+g")
         assert isinstance(app.screen, UnmetNeedScreen)
         await keys(pilot, "enter")  # nothing written: asked again
         assert "⚠" in rendered(app.screen, "#form-status")
         await keys(pilot, *"Kamratgrupp i Pargas", "enter")
         assert app.screen is screen
-        await keys(pilot, "f6")
+        await keys(pilot, "ctrl+r")
         summary = app.screen
         assert isinstance(summary, OfferSummaryScreen)
         text = summary.query_one("#summary", TextArea).text
@@ -161,10 +161,10 @@ async def test_the_admin_lists_services_not_verified_for_a_year(
         screen = app.screen
         assert isinstance(screen, CatalogueScreen)
         assert names(screen) == ["Klubitalo Aallokko"]
-        await keys(pilot, "f9")  # only those to check: this one was just checked
+        await keys(pilot, "ctrl+l")  # only those to check: this one was just checked
         assert names(screen) == [] and "tarkistamatta" in rendered(screen, "#status")
         screen.query_one("#query", Input).value = ""
         await settle(pilot)
         assert names(screen) and all(name.startswith("! ") for name in names(screen))
-        await keys(pilot, "f9")
+        await keys(pilot, "ctrl+l")
         assert "Klubitalo Aallokko" in names(screen)

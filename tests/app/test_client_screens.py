@@ -108,7 +108,7 @@ async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> 
         assert isinstance(contact, ContactScreen) and contact.form.client_id is None
         await keys(pilot, "f5")
         assert isinstance(app.screen, ClientSearchScreen) and app.screen.pickable
-        await keys(pilot, *"131052", "enter", "f10")
+        await keys(pilot, *"131052", "enter", "ctrl+o")
         assert app.screen is contact and contact.form.client_id == client_id
         reasons = [e.reason for e in desk.clients.access_log(client_id)]
         assert f"contact:{contact_id}" in reasons

@@ -166,7 +166,7 @@ async def test_contact_taken_elsewhere_is_told(db_path, clock: FixedClock) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         other.contacts.take(contact_id)  # another desk process on the same host
-        await keys(pilot, "enter")
+        await keys(pilot, "t")
         assert isinstance(app.screen, QueueScreen)
         assert any("toinen ehti" in n.message for n in app._notifications)
         assert app.screen.query_one("#queue", DataTable).row_count == 0

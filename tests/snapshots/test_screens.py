@@ -157,7 +157,7 @@ def test_offer_summary_in_swedish(snap_compare, admin: Desk, clock: FixedClock) 
 
     async def offered(pilot: Pilot) -> None:
         await settle(pilot)
-        await keys(pilot, "n", "f7", *"hemv", "enter", "f10", "down", "f10", "f6")
+        await keys(pilot, "n", "f7", *"hemv", "enter", "ctrl+o", "down", "ctrl+o", "ctrl+r")
 
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=offered)
 
@@ -347,7 +347,7 @@ def test_unmet_need(snap_compare, admin: Desk, clock: FixedClock) -> None:
 
     async def recording(pilot: Pilot) -> None:
         await settle(pilot)
-        await keys(pilot, "n", "f7", *"vertaistuki", "f8", *"Vertaisryhmä omaishoitajille")
+        await keys(pilot, "n", "f7", *"vertaistuki", "ctrl+g", *"Vertaisryhmä omaishoitajille")
 
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=recording)
 
@@ -365,7 +365,7 @@ def test_organization_form(snap_compare, admin: Desk, clock: FixedClock) -> None
 
     async def adding(pilot: Pilot) -> None:
         await settle(pilot)
-        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e", "f8")
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e", "f4")
         await keys(pilot, *"Turun Seudun Omaishoitajat ry")
 
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=adding)
