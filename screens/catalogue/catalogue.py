@@ -170,10 +170,12 @@ class CatalogueScreen(DeskScreen[None]):
     def _columns(self) -> None:
         table = self.query_one("#services", DataTable)
         table.clear(columns=True)
-        widths = (32, 14, 6, 5, 6)  # with padding and the scrollbar, 75 columns
+        # With padding and the scrollbar 77 columns; the name and the organiser fold.
+        widths = (32, 16, 6, 5, 6)
+        lines = (2, 2, 1, 1, 1)
         keys = ("name", "provider", "open", "cost", "languages")
-        for key, width in zip(keys, widths, strict=True):
-            table.add_column(t(f"catalogue.col.{key}"), width=width)
+        for key, width, most in zip(keys, widths, lines, strict=True):
+            table.add_column(t(f"catalogue.col.{key}"), width=width, lines=most)
 
     # -- searching ------------------------------------------------------------
     @on(Input.Changed, "#query")

@@ -59,8 +59,15 @@ class AccessLogScreen(DeskScreen[None]):
     def _show(self, entries: list[AccessEntry]) -> None:
         table = self.query_one("#log", DataTable)
         table.clear(columns=True)
-        for key in ("log.at", "log.worker", "log.action", "log.reason"):
-            table.add_column(t(key))
+        # With cell padding 78 columns: the worker's name folds onto two lines,
+        # what was done and why onto four; the export (x) has each whole.
+        for key, width, lines in (
+            ("log.at", 10, 2),
+            ("log.worker", 14, 2),
+            ("log.action", 22, 4),
+            ("log.reason", 24, 4),
+        ):
+            table.add_column(t(key), width=width, lines=lines)
         for entry in reversed(entries):  # newest first
             moment = local(entry.at)
             what = t(f"audit.{entry.action}")

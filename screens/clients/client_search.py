@@ -90,10 +90,12 @@ class ClientSearchScreen(DeskScreen[str | None]):
     def _columns(self) -> None:
         table = self.query_one("#found", DataTable)
         table.clear(columns=True)
-        widths = (22, 10, 3, 12, 5, 14)  # with cell padding, 78 columns
+        # With cell padding 78 columns; a long name, municipality or relative folds.
+        widths = (22, 10, 5, 12, 5, 12)
+        lines = (2, 1, 1, 2, 1, 2)
         keys = ("name", "born", "age", "municipality", "language", "found")
-        for key, width in zip(keys, widths, strict=True):
-            table.add_column(t(f"search.col.{key}"), width=width)
+        for key, width, most in zip(keys, widths, lines, strict=True):
+            table.add_column(t(f"search.col.{key}"), width=width, lines=most)
 
     # -- searching ------------------------------------------------------------
     @on(Input.Changed, "#query")

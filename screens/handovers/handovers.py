@@ -190,10 +190,19 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         table = self.query_one("#handovers", DataTable)
         table.clear(columns=True)
         who = "from" if self.mode == "inbox" else "to"
-        widths = (14, 5, 13, 13, 11, 10)  # with cell padding, 78 columns
-        keys = ("due", "urgency", who, "client", "state", "note")
-        for key, width in zip(keys, widths, strict=True):
-            table.add_column(t(f"handover.col.{key}"), width=width)
+        # With cell padding 78 columns, room for the scrollbar. A name or a team
+        # folds onto a second line, the message onto three (Enter shows it whole);
+        # the due time folds between its day and its hour.
+        columns = (
+            ("due", 9, 2),
+            ("urgency", 6, 1),
+            (who, 14, 2),
+            ("client", 14, 2),
+            ("state", 10, 2),
+            ("note", 13, 3),
+        )
+        for key, width, lines in columns:
+            table.add_column(t(f"handover.col.{key}"), width=width, lines=lines)
         title = self.query_one("#title", TitleBar)
         title.show(self.desk.clock.now(), t(f"handover.{self.mode}"))
 

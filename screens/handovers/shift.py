@@ -58,8 +58,9 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
     def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
         table = self.query_one("#pending", DataTable)
-        for key, width in (("at", 13), ("from", 16), ("note", 28), ("items", 10)):
-            table.add_column(t(f"shift.col.{key}"), width=width)
+        # With cell padding 77 columns: the note folds onto three lines.
+        for key, width, lines in (("at", 12, 1), ("from", 16, 2), ("note", 34, 3), ("items", 7, 1)):
+            table.add_column(t(f"shift.col.{key}"), width=width, lines=lines)
         self.query_one("#note", TextArea).focus()
         self.load()
         self.restore_draft("shift", "")

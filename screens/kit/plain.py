@@ -8,11 +8,12 @@ Textual's (tests/unit/test_layers.py checks).
 
 from __future__ import annotations
 
-from typing import Any
+import textwrap
+from typing import Any, Self
 
 from rich.text import Text
 from textual import widgets
-from textual.widgets.data_table import CellType, RowKey
+from textual.widgets.data_table import CellType, ColumnKey, RowKey
 
 
 class Static(widgets.Static):
@@ -34,8 +35,54 @@ class OptionList(widgets.OptionList):
 
 
 class DataTable(widgets.DataTable[CellType]):
-    """Cells given as strings are plain text."""
+    """Cells given as strings are plain text, folded to their column.
+
+    A column of a fixed width takes `lines=` (1 unless told): a text longer than
+    the column folds at words onto that many lines, and what still does not fit
+    ends at a word in '…'. A row is as tall as its tallest cell, so a table
+    decides per column what gives way, and nothing runs past its column unseen.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._lines: dict[ColumnKey, int] = {}
+
+    def add_column(  # type: ignore[override]
+        self, label: Any, *, width: int | None = None, lines: int = 1, **kwargs: Any
+    ) -> ColumnKey:
+        key = super().add_column(label, width=width, **kwargs)
+        self._lines[key] = lines
+        return key
 
     def add_row(self, *cells: CellType, **kwargs: Any) -> RowKey:
-        plain = [Text(cell) if isinstance(cell, str) else cell for cell in cells]
+        plain: list[Any] = []
+        for column, cell in zip(self.ordered_columns, cells, strict=False):
+            if isinstance(cell, str) and not column.auto_width:
+                cell = fold(cell, column.width, self._lines.get(column.key, 1))
+            plain.append(Text(cell) if isinstance(cell, str) else cell)
+        plain += [Text(c) if isinstance(c, str) else c for c in cells[len(plain) :]]
+        kwargs.setdefault(
+            "height",
+            max((len(c.plain.split("\n")) for c in plain if isinstance(c, Text)), default=1),
+        )
         return super().add_row(*plain, **kwargs)  # type: ignore[arg-type]
+
+    def clear(self, columns: bool = False) -> Self:
+        if columns:
+            self._lines.clear()
+        return super().clear(columns)
+
+
+def fold(text: str, width: int, lines: int = 1) -> str:
+    """The text on at most `lines` lines of `width`, folded at words; what does not
+    fit is cut at a word and ends in '…'."""
+    flat = " ".join(text.split())
+    if len(flat) <= width or width < 2:
+        return flat
+    wrapped = textwrap.wrap(flat, width)
+    if len(wrapped) <= lines:
+        return "\n".join(wrapped)
+    kept = wrapped[: lines - 1]
+    rest = " ".join(wrapped[lines - 1 :])
+    last = textwrap.wrap(rest, width - 1)[0]
+    return "\n".join([*kept, last.rstrip(" ,;:·-") + "…"])

@@ -68,14 +68,25 @@ class TitleBar(Static):
             self.show(now)
 
     def retranslate(self) -> None:
-        left = f" ohjaaja · {t(self.title_key)}"
-        if self.extra:
-            left += f" · {self.extra}"
-        right = self.worker
-        if self.now is not None:
-            moment = local(self.now)
-            right += f" · {t(WEEKDAYS[moment.weekday()])} {moment:%d.%m. %H.%M} "
         width = max(self.size.width, 80)
+        # What gives way when it is long: the program's name, then the worker's
+        # first names, then the weekday; the title and what it is about stay.
+        for short_name, short_worker, weekday in (
+            (False, False, True),
+            (True, False, True),
+            (True, True, True),
+            (True, True, False),
+        ):
+            left = f" {t(self.title_key)}" if short_name else f" ohjaaja · {t(self.title_key)}"
+            if self.extra:
+                left += f" · {self.extra}"
+            right = self.worker.split()[0] if short_worker and self.worker else self.worker
+            if self.now is not None:
+                moment = local(self.now)
+                day = f"{t(WEEKDAYS[moment.weekday()])} " if weekday else ""
+                right += f" · {day}{moment:%d.%m. %H.%M} "
+            if len(left) + len(right) + 1 <= width:
+                break
         room = width - len(right) - 1
         if len(left) > room:
             left = left[: room - 1] + "…"

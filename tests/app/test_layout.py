@@ -230,3 +230,86 @@ async def test_a_colleagues_shift_note_is_readable_whole_before_it_is_acknowledg
         app.screen.query_one("#pending").focus()
         await settle(pilot)
         assert squeeze(note) in squeeze(" ".join(picture(app))), picture(app)
+
+
+def table_fits(app: App) -> None:
+    """No table of the screen is wider than its place: no column scrolls out of sight."""
+    from textual.widgets import DataTable
+
+    for table in app.screen.query(DataTable):
+        assert table.virtual_size.width <= table.scrollable_content_region.width, (
+            table.id,
+            table.virtual_size.width,
+            table.scrollable_content_region.width,
+        )
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_handover_list_shows_names_urgency_and_the_message_readable(
+    desk: Desk, language: str
+) -> None:
+    from ohjaaja.screens.handovers.handovers import HandoversScreen
+
+    from ohjaaja.usecases.handovers import HandoverForm
+
+    client_id = desk.clients.create_client(
+        {**AINO, "last_name": "Heikkilä", "first_names": "Olavi"}
+    ).client_id
+    liisa = Desk(desk.database, desk.clock, "Virtanen Liisa")
+    note = "Kotihoidon käynnit lisättävä, tytär soittaa iltapäivällä"
+    made, _ = liisa.handovers.create_handover(
+        HandoverForm(
+            client_id=client_id, to_worker_id=desk.worker_id, note=note, urgency="same_day"
+        )
+    )
+    liisa.close()
+    assert made
+    app = app_for(desk, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(HandoversScreen(desk))
+        await settle(pilot)
+        shown = "\n".join(picture(app))
+        table_fits(app)
+        assert "Virtanen Liisa" in shown, shown
+        assert "Heikkilä Olavi" in shown, shown
+        urgency = t_in(language, "urgency.short.same_day")
+        assert re.search(rf"\s{re.escape(urgency)}\s", shown), shown
+        assert "Kotihoidon" in shown and "käynnit" in shown, shown
+
+
+def test_the_short_urgencies_are_whole_words() -> None:
+    assert t_in("fi", "urgency.short.same_day") == "TÄNÄÄN"
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_access_log_fits_80_columns_with_its_reasons_readable(
+    desk: Desk, language: str
+) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    desk.clients.client_card(client_id, "Tytär soitti äidin kotihoidon käynneistä")
+    app = app_for(desk, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(AccessLogScreen(desk, client_id, "Mäkinen Aino"))
+        await settle(pilot)
+        table_fits(app)
+        shown = squeeze(" ".join(picture(app)))
+        assert "Tytär soitti" in shown, picture(app)
+        assert desk.worker_name in shown, picture(app)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_title_shows_the_lines_name_whole(desk: Desk, language: str) -> None:
+    from ohjaaja.screens.kit.widgets import TitleBar
+
+    app = app_for(desk, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        title = app.screen.query_one("#title", TitleBar)
+        name = t_in(language, "line.sosiaalipaivystys")
+        title.extra = name
+        title.retranslate()
+        await settle(pilot)
+        assert name in picture(app)[0], picture(app)[0]
+        assert desk.worker_name.split()[0] in picture(app)[0]
