@@ -47,7 +47,7 @@ class DataTable(widgets.DataTable[CellType]):
         super().__init__(*args, **kwargs)
         self._lines: dict[ColumnKey, int] = {}
 
-    def add_column(  # type: ignore[override]
+    def add_column(
         self, label: Any, *, width: int | None = None, lines: int = 1, **kwargs: Any
     ) -> ColumnKey:
         key = super().add_column(label, width=width, **kwargs)
@@ -58,14 +58,15 @@ class DataTable(widgets.DataTable[CellType]):
         plain: list[Any] = []
         for column, cell in zip(self.ordered_columns, cells, strict=False):
             if isinstance(cell, str) and not column.auto_width:
-                cell = fold(cell, column.width, self._lines.get(column.key, 1))
-            plain.append(Text(cell) if isinstance(cell, str) else cell)
+                plain.append(Text(fold(cell, column.width, self._lines.get(column.key, 1))))
+            else:
+                plain.append(Text(cell) if isinstance(cell, str) else cell)
         plain += [Text(c) if isinstance(c, str) else c for c in cells[len(plain) :]]
         kwargs.setdefault(
             "height",
             max((len(c.plain.split("\n")) for c in plain if isinstance(c, Text)), default=1),
         )
-        return super().add_row(*plain, **kwargs)  # type: ignore[arg-type]
+        return super().add_row(*plain, **kwargs)
 
     def clear(self, columns: bool = False) -> Self:
         if columns:
