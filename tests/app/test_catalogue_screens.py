@@ -30,7 +30,7 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         await keys(pilot, "f7")
         screen = app.screen
         assert isinstance(screen, CatalogueScreen)
-        assert len(names(screen)) == 100  # the first hundred by name; narrowing beats paging
+        assert len(names(screen)) == 100  # the first page, by name
         await keys(pilot, *"kotih")
         assert names(screen)[0].startswith("Kotihoito")
         await keys(pilot, "down")  # from the box into the results, as Enter does
@@ -44,6 +44,35 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         await choose(pilot, "#cost", "free")
         assert names(screen) == []
         assert "Ei palveluja" in rendered(screen, "#status")
+
+
+async def test_the_list_pages_on_with_pgdn_and_tells_the_true_total(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        first_page = names(screen)
+        assert len(first_page) == 100
+        assert "Palveluja 1–100 / 173" in rendered(screen, "#status")
+        await keys(pilot, "pagedown")  # from the search line: the next page
+        second_page = names(screen)
+        assert len(second_page) == 73 and not set(first_page) & set(second_page)
+        assert "Palveluja 101–173 / 173" in rendered(screen, "#status")
+        table = screen.query_one("#services", DataTable)
+        table.focus()
+        await keys(pilot, "pageup")  # on the first row of the page: the page before,
+        assert names(screen) == first_page  # its last row under the cursor
+        assert table.cursor_row == 99
+        await keys(pilot, "ctrl+home", "pagedown")  # within the page: a screenful down
+        assert names(screen) == first_page and 0 < table.cursor_row < 99
+        await keys(pilot, "ctrl+end", "pagedown")  # from its last row: on to the next page
+        assert names(screen) == second_page and table.cursor_row == 0
+        screen.query_one("#query", Input).focus()
+        await keys(pilot, *"kotih")  # fewer than a page: the plain count, PgDn the table's
+        assert "Palveluja: " in rendered(screen, "#status")
+        assert not screen.paged
 
 
 async def test_open_now_on_a_holiday_night(admin: Desk, clock: FixedClock) -> None:

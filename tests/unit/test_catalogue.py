@@ -226,3 +226,21 @@ def test_organisations_are_edited_with_their_phones(admin: Desk) -> None:
         None,
     )  # fmt: skip
     assert saved is None and {n for n, _ in problems} == {"name", "sector"}
+
+
+def test_the_list_pages_through_every_service_with_the_true_total(
+    admin: Desk, clock: FixedClock
+) -> None:
+    first = admin.catalogue.search_page("", limit=100)
+    assert (first.offset, len(first.hits), first.total, first.has_more) == (0, 100, 173, True)
+    second = admin.catalogue.search_page("", offset=100, limit=100)
+    assert (second.offset, len(second.hits), second.total, second.has_more) == (100, 73, 173, False)
+    every = [hit.id for hit in first.hits + second.hits]
+    assert len(set(every)) == 173  # no service twice, none left out
+    # Narrowed by words or by open now, the total is of what matches.
+    homes = admin.catalogue.search_page("koti", limit=5)
+    assert homes.total == len(admin.catalogue.search_services("koti", limit=500)) > 5
+    opened = admin.catalogue.search_page("", open_now=True, limit=10)
+    everything_open = admin.catalogue.search_services("", open_now=True, limit=500)
+    assert opened.total == len(everything_open) > 10
+    assert [h.id for h in opened.hits] == [h.id for h in everything_open[:10]]
