@@ -16,11 +16,12 @@ from ohjaaja.domain import reference
 from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.schedules import (
     HOLIDAY_RULES,
+    HoursError,
     ServiceHours,
     WeeklyHours,
+    form_time,
     hours_text,
     parse_hours_text,
-    parse_time,
 )
 
 Texts = dict[str, str]
@@ -220,24 +221,28 @@ def _phones_from_form(
 
 
 def service_from_form(
-    values: dict[str, Any], existing: Service | None, new_id: Callable[[], str]
+    values: dict[str, Any],
+    existing: Service | None,
+    new_id: Callable[[], str],
+    language: str = "en",
 ) -> tuple[Service | None, list[tuple[str, str]]]:
     """The admin form's values (texts, lists, flags) as a Service, or (field, reason)
-    for each field that cannot be read; check_service does the rest."""
+    for each field that cannot be read; check_service does the rest. The hours'
+    reasons are in the worker's language."""
     errors: list[tuple[str, str]] = []
     old = existing
     try:
         rules = parse_hours_text(values["hours"], [r.id for r in old.schedules] if old else [])
         rules = tuple(replace(r, id=r.id or new_id()) for r in rules)
-    except ValueError as exc:
-        errors.append(("hours", str(exc)))
+    except HoursError as exc:
+        errors.append(("hours", exc.text(language)))
         rules = ()
     eve = None
     if values["eve_closes"].strip():
         try:
-            eve = parse_time(values["eve_closes"])
-        except ValueError as exc:
-            errors.append(("eve_closes", str(exc)))
+            eve = form_time(values["eve_closes"])
+        except HoursError as exc:
+            errors.append(("eve_closes", exc.text(language)))
     phones = _phones_from_form(values["phones"], old.phones if old else (), new_id, errors)
     areas = tuple(_municipality_codes(values["areas"], errors))
     languages = tuple(
@@ -282,8 +287,9 @@ def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
     return codes
 
 
-def service_form_values(service: Service) -> dict[str, Any]:
-    """A service as the admin form shows it (the inverse of service_from_form)."""
+def service_form_values(service: Service, language: str = "en") -> dict[str, Any]:
+    """A service as the admin form shows it, the days named in the worker's language
+    (the inverse of service_from_form)."""
     from ohjaaja.domain.phones import display_phone
 
     return {
@@ -300,7 +306,7 @@ def service_form_values(service: Service) -> dict[str, Any]:
         "holidays": service.holidays,
         "eve_closes": f"{service.eve_closes:%H:%M}" if service.eve_closes else "",
         "phones": ", ".join(display_phone(p.number) for p in service.phones),
-        "hours": hours_text(service.schedules),
+        "hours": hours_text(service.schedules, language),
     }
 
 

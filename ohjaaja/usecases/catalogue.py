@@ -308,10 +308,11 @@ class CatalogueUseCases:
         return self.save_catalogue([], [service])[1]
 
     def save_service_form(
-        self, values: dict[str, Any], existing: Service | None
+        self, values: dict[str, Any], existing: Service | None, language: str = "en"
     ) -> tuple[str | None, list[tuple[str, str]]]:
-        """The admin form: the saved service's id, or (field, reason) for each problem."""
-        service, problems = service_from_form(values, existing, new_id)
+        """The admin form: the saved service's id, or (field, reason) for each problem
+        (the form's own reasons in the worker's language)."""
+        service, problems = service_from_form(values, existing, new_id, language)
         if service is None:
             return None, problems
         errors = self.save_service(service)

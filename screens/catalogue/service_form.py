@@ -1,8 +1,8 @@
 """A service, new or edited (admin): texts in Finnish and Swedish (and English),
 for whom, where, in which languages and channels, cost, phones and hours.
 
-Hours are written as 'mon-fri 08:00-16:00; sat 10:00-14:00' (20:00-08:00 runs
-overnight, 00:00-24:00 is the whole day). Every field that cannot be used is
+Hours are written as 'ma-pe 8-16; la 10-14' (day names in Finnish, Swedish or
+English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day). Every field that cannot be used is
 named with its reason; nothing is saved until all are right.
 """
 
@@ -65,7 +65,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.desk = desk
         self.service = service
         self._organizations: list[Organization] = []
-        self.prefill: dict[str, Any] = service_form_values(service) if service else {
+        self.prefill: dict[str, Any] = service_form_values(service, get_language()) if service else {
             "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
         }  # fmt: skip
 
@@ -130,11 +130,11 @@ class ServiceFormScreen(DeskScreen[str | None]):
         return values
 
     def action_save(self) -> None:
-        self._save(self.values())
+        self._save(self.values(), get_language())
 
     @db_work("service_save", group="service-save", exclusive=True)
-    def _save(self, values: dict[str, Any]) -> None:
-        saved = self.desk.catalogue.save_service_form(values, self.service)
+    def _save(self, values: dict[str, Any], language: str) -> None:
+        saved = self.desk.catalogue.save_service_form(values, self.service, language)
         self.app.call_from_thread(self._after_save, *saved)
 
     def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:

@@ -153,12 +153,12 @@ async def test_admin_edits_a_service_and_a_bad_field_is_named(admin: Desk) -> No
         form = app.screen
         assert isinstance(form, ServiceFormScreen)
         hours = form.query_one("#hours", Input)
-        assert hours.value == "mon-fri 08:30-15:30"
-        hours.value = "mon-fri 08:30-15:30; sat 25:00-14:00"
+        assert hours.value == "ma-pe 08:30-15:30"  # the days in the worker's language
+        hours.value = "ma-pe 08:30-15:30; la 25:00-14:00"
         await keys(pilot, "f10")
         assert app.screen is form
         assert "⚠" in rendered(form, "#error-hours")
-        hours.value = "mon-fri 08:30-15:30; sat 10:00-14:00"
+        hours.value = "ma-pe 8.30-15.30; la 10-14"
         await keys(pilot, "f10")
         assert app.screen is detail
         assert "10:00-14:00" in rendered(detail, "#card")

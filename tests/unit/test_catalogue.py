@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.catalogue import service_form_values
 from ohjaaja.domain.clock import FixedClock, local
 from ohjaaja.usecases.catalogue import Filters, match_expression
 from ohjaaja.usecases.catalogue import unverified as unverified_only
@@ -175,7 +176,7 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     assert edited.service_areas == (TURKU,)
     version = admin.conn.execute("SELECT version FROM service WHERE id = ?", (service.id,))
     assert version.fetchone()[0] == 2
-    bad = {**values, "phones": "040 12", "hours": "mon-fri 8-16", "areas": "Tukholma"}
+    bad = {**values, "phones": "040 12", "hours": "mon-fri 8-25", "areas": "Tukholma"}
     saved, problems = admin.catalogue.save_service_form(bad, edited)
     assert saved is None and {name for name, _ in problems} == {"phones", "hours", "areas"}
     no_name = {**values, "name_fi": "", "name_sv": "", "client_groups": ["nobody"]}
@@ -192,6 +193,18 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     )
     last = json.loads(admin.conn.execute("SELECT args FROM outbox ORDER BY seq DESC").fetchone()[0])
     assert {row["id"]: row["deleted"] for row in last["rows"]["catalogue_phone"]}[dropped] == 1
+    # Hours in Finnish or Swedish; a bad part is told in the worker's language.
+    finnish = {**values, "hours": "ma-pe 9-16; la 10-14", "eve_closes": "14"}
+    assert admin.catalogue.save_service_form(finnish, edited, "fi") == (service.id, [])
+    edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert [(r.days, f"{r.opens:%H}-{r.closes:%H}") for r in edited.schedules] == [
+        ((0, 1, 2, 3, 4), "09-16"), ((5,), "10-14"),
+    ]  # fmt: skip
+    assert service_form_values(edited, "sv")["hours"] == "mån-fre 09:00-16:00; lör 10:00-14:00"
+    saved, problems = admin.catalogue.save_service_form(
+        {**values, "hours": "mån-frx 9-16"}, edited, "sv"
+    )
+    assert saved is None and problems[0][0] == "hours" and "inte en veckodag" in problems[0][1]
 
 
 def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedClock) -> None:
