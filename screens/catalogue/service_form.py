@@ -2,8 +2,9 @@
 for whom, where, in which languages and channels, cost, phones and hours.
 
 Hours are written as 'ma-pe 8-16; la 10-14' (day names in Finnish, Swedish or
-English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day). Every field that cannot be used is
-named with its reason; nothing is saved until all are right.
+English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day).
+Every field that cannot be used is named with its reason; nothing is saved until
+all are right.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ohjaaja.screens.kit.widgets import (
     field_row,
     show_field_errors,
 )
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList
@@ -34,6 +36,7 @@ from ohjaaja.domain.catalogue import (
     service_form_values,
     text_in,
 )
+from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.reference import lines
 from ohjaaja.domain.schedules import HOLIDAY_RULES
 from ohjaaja.i18n import get_language, t
@@ -65,9 +68,11 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.desk = desk
         self.service = service
         self._organizations: list[Organization] = []
-        self.prefill: dict[str, Any] = service_form_values(service, get_language()) if service else {
-            "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
-        }  # fmt: skip
+        self.prefill: dict[str, Any] = (
+            service_form_values(service, get_language()) if service else {
+                "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
+            }
+        )  # fmt: skip
 
     def compose(self) -> ComposeResult:
         title = "title.edit_service" if self.service else "title.new_service"
@@ -107,6 +112,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.query_one("#organization_id", Select).focus()
         self._load_organizations(self.prefill.get("organization_id"))
 
+    def retranslated(self) -> None:
+        self._organization_phones()
+
     @db_work("organizations", group="service-organizations", exclusive=True)
     def _load_organizations(self, chosen: str | None) -> None:
         found = self.desk.catalogue.organizations()
@@ -118,6 +126,17 @@ class ServiceFormScreen(DeskScreen[str | None]):
         select.set_options([(text_in(o.name, get_language()), o.id) for o in found])
         if chosen in {o.id for o in found}:
             select.value = chosen
+        self._organization_phones()
+
+    @on(Select.Changed, "#organization_id")
+    def _organization_phones(self) -> None:
+        """Without numbers of its own a service is called on its organisation's: shown
+        in the empty field, and left the organisation's when saved so."""
+        selected = self.query_one("#organization_id", Select).value
+        found = [o for o in self._organizations if o.id == selected]
+        numbers = ", ".join(display_phone(p.number) for p in found[0].phones) if found else ""
+        placeholder = t("service_form.phones_of_organization", numbers=numbers) if numbers else ""
+        self.query_one("#phones", Input).placeholder = placeholder
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}

@@ -164,6 +164,26 @@ async def test_admin_edits_a_service_and_a_bad_field_is_named(admin: Desk) -> No
         assert "10:00-14:00" in rendered(detail, "#card")
 
 
+async def test_the_form_shows_the_numbers_the_service_is_called_on(admin: Desk) -> None:
+    """Most services are called on their organisation's number: the form shows it in
+    the empty field (saving leaves it the organisation's), and a service's own numbers
+    as its value."""
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        phones = form.query_one("#phones", Input)
+        assert phones.value == "" and "02 2510300" in phones.placeholder
+        assert "organisaation" in phones.placeholder
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, ServiceFormScreen)
+    (klubitalo,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
+    assert service.phones == ()  # still the organisation's number, not a copy of it
+
+
 async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> None:
     app = app_for(desk)  # the same database, without the admin role
     async with app.run_test(size=(80, 24)) as pilot:
