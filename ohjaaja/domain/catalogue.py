@@ -251,14 +251,22 @@ def service_from_form(
     if errors:
         return None, errors
     base = old or Service(id=new_id(), organization_id=values["organization_id"], name={})
+
+    def texts(name: str, kept: Texts) -> Texts:
+        """fi, sv, en from the form; a language the form did not send stays as it was."""
+        return clean_texts(
+            {lang: values.get(f"{name}_{lang}", kept.get(lang, "")) for lang in TEXT_LANGUAGES}
+        )
+
     return replace(
         base,
         organization_id=values["organization_id"],
-        name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
-        description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")})
-        | {k: v for k, v in base.description.items() if k == "en"},
-        fees=clean_texts({"fi": values["fees_fi"]})
-        | {k: v for k, v in base.fees.items() if k != "fi"},
+        name=texts("name", base.name),
+        description=texts("description", base.description),
+        eligibility=texts("eligibility", base.eligibility),
+        application=texts("application", base.application),
+        fees=texts("fees", base.fees),
+        locations=_locations_from_form(values, base.locations, new_id),
         status=values["status"],
         client_groups=tuple(values["client_groups"]),
         channels=tuple(values["channels"]),
@@ -270,6 +278,32 @@ def service_from_form(
         phones=tuple(phones),
         schedules=rules,
     ), []
+
+
+ADDRESS_FIELDS = ("address", "postal_code", "city")
+FORM_TEXTS = ("name", "description", "eligibility", "application", "fees")
+
+
+def _locations_from_form(
+    values: dict[str, Any], old: tuple[Location, ...], new_id: Callable[[], str]
+) -> tuple[Location, ...]:
+    """The form edits the first place (the one the detail shows first); emptied, it
+    goes; written on a service without one, a place is made. Others stay."""
+    if not any(name in values for name in ADDRESS_FIELDS):
+        return old
+    address, postal_code, city = (str(values.get(n, "")).strip() for n in ADDRESS_FIELDS)
+    rest = old[1:]
+    if not (address or postal_code or city):
+        return rest
+    places = reference.municipalities()
+    by_name = {m.name_fi.casefold(): code for code, m in places.items()}
+    by_name |= {m.name_sv.casefold(): code for code, m in places.items()}
+    first = old[0] if old else Location(new_id(), new_id())
+    code = by_name.get(city.casefold(), first.municipality_code)
+    edited = replace(
+        first, address=address, postal_code=postal_code, city=city, municipality_code=code
+    )
+    return (edited, *rest)
 
 
 def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
@@ -294,9 +328,14 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
 
     return {
         "organization_id": service.organization_id,
-        **{f"name_{lang}": service.name.get(lang, "") for lang in TEXT_LANGUAGES},
-        **{f"description_{lang}": service.description.get(lang, "") for lang in ("fi", "sv")},
-        "fees_fi": service.fees.get("fi", ""),
+        **{
+            f"{name}_{lang}": getattr(service, name).get(lang, "")
+            for name in FORM_TEXTS
+            for lang in TEXT_LANGUAGES
+        },
+        "address": service.locations[0].address if service.locations else "",
+        "postal_code": service.locations[0].postal_code if service.locations else "",
+        "city": service.locations[0].city if service.locations else "",
         "status": service.status,
         "client_groups": list(service.client_groups),
         "channels": list(service.channels),

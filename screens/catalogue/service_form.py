@@ -43,8 +43,11 @@ from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = (
-    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "languages", "areas",
-    "fees_fi", "phones", "hours", "eve_closes",
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
+    "eligibility_fi", "eligibility_sv", "eligibility_en",
+    "application_fi", "application_sv", "application_en", "languages", "areas",
+    "fees_fi", "fees_sv", "fees_en", "phones", "address", "postal_code", "city",
+    "hours", "eve_closes",
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
 TICKS = ("client_groups", "channels")
@@ -159,7 +162,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
     def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
         by_field: dict[str, str] = {}
         for name, reason in problems:
-            key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
+            key = {"name": "name_fi", "service_areas": "areas", "location": "city"}.get(name, name)
             by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
         if not show_field_errors(self, ALL_FIELDS, by_field):
             self.dismiss(service_id)

@@ -177,6 +177,10 @@ async def test_the_form_shows_the_numbers_the_service_is_called_on(admin: Desk) 
         phones = form.query_one("#phones", Input)
         assert phones.value == "" and "02 2510300" in phones.placeholder
         assert "organisaation" in phones.placeholder
+        # Every text of the detail is on the form, in fi, sv and en, and the address.
+        for name in ("description_en", "eligibility_sv", "application_en", "fees_en", "city"):
+            assert form.query_one(f"#{name}", Input)
+        assert form.query_one("#address", Input).value != ""
         await keys(pilot, "f10")
         assert not isinstance(app.screen, ServiceFormScreen)
     (klubitalo,) = admin.catalogue.search_services("klubitalo")

@@ -257,3 +257,40 @@ def test_the_list_pages_through_every_service_with_the_true_total(
     everything_open = admin.catalogue.search_services("", open_now=True, limit=500)
     assert opened.total == len(everything_open) > 10
     assert [h.id for h in opened.hits] == [h.id for h in everything_open[:10]]
+
+
+def test_the_form_edits_eligibility_how_to_apply_english_texts_and_the_address(
+    admin: Desk,
+) -> None:
+    (hit,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(hit.id)  # type: ignore[misc]
+    values = service_form_values(service, "fi")
+    assert values["address"] == service.locations[0].address != ""
+    assert values["eligibility_fi"] == service.eligibility.get("fi", "")
+    values |= {
+        "eligibility_fi": "Täysi-ikäiset", "eligibility_sv": "Vuxna", "eligibility_en": "Adults",
+        "application_fi": "Soita", "application_sv": "Ring", "application_en": "Call us",
+        "description_en": "A clubhouse", "fees_sv": "Gratis", "fees_en": "Free",
+        "address": "Uusikatu 5", "postal_code": "20100", "city": "Turku",
+    }  # fmt: skip
+    assert admin.catalogue.save_service_form(values, service, "fi") == (service.id, [])
+    edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert edited.eligibility == {"fi": "Täysi-ikäiset", "sv": "Vuxna", "en": "Adults"}
+    assert edited.application == {"fi": "Soita", "sv": "Ring", "en": "Call us"}
+    assert edited.description["en"] == "A clubhouse"
+    assert edited.fees.get("sv") == "Gratis" and edited.fees.get("en") == "Free"
+    place = edited.locations[0]
+    assert (place.id, place.address, place.postal_code, place.city) == (
+        service.locations[0].id, "Uusikatu 5", "20100", "Turku",
+    )  # fmt: skip
+    assert service_form_values(edited)["application_en"] == "Call us"
+    # Emptied, the address goes; written on a service without one, a place is made.
+    gone = {**values, "address": "", "postal_code": "", "city": ""}
+    assert admin.catalogue.save_service_form(gone, edited, "fi") == (service.id, [])
+    without, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert without.locations == service.locations[1:]
+    again = {**gone, "address": "Toinenkatu 1", "city": "Turku"}
+    assert admin.catalogue.save_service_form(again, without, "fi") == (service.id, [])
+    placed, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert placed.locations[0].address == "Toinenkatu 1"
+    assert placed.locations[0].municipality_code == "853"
