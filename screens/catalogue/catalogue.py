@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
-from ohjaaja.screens.kit.bindings import action
+from ohjaaja.screens.kit.bindings import action, group
 from ohjaaja.screens.kit.labels import line_short, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer
@@ -53,8 +53,15 @@ class CatalogueScreen(DeskScreen[None]):
         action("unverified", "ctrl+l", "unverified", priority=True),
         # Shown and taken only when the matches fill more than one page; otherwise
         # PgDn and PgUp are the table's own.
-        action("next_page", "pagedown", "next_page", priority=True, key_display="PgDn"),
-        action("previous_page", "pageup", "previous_page", priority=True, key_display="PgUp"),
+        # One footer entry: at 80 columns two would push Esc and F1 off the line.
+        group(
+            action("next_page", "pagedown", "next_page", priority=True, key_display="PgDn"),
+            "group.pages",
+        ),
+        group(
+            action("previous_page", "pageup", "previous_page", priority=True, key_display="PgUp"),
+            "group.pages",
+        ),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
     ONLY_WHEN = {
@@ -316,17 +323,17 @@ class CatalogueScreen(DeskScreen[None]):
         """In the list, PgDn moves a screenful; from its last row (or from the search
         line), it goes on to the next page."""
         table = self.query_one("#services", DataTable)
-        if table.has_focus and table.cursor_row < len(self.hits) - 1:
+        if self.focused is table and table.cursor_row < len(self.hits) - 1:
             table.action_page_down()
         elif self.page.has_more:
             self.search(self.page.offset + RESULTS)
 
     def action_previous_page(self) -> None:
         table = self.query_one("#services", DataTable)
-        if table.has_focus and table.cursor_row > 0:
+        if self.focused is table and table.cursor_row > 0:
             table.action_page_up()
         elif self.page.offset > 0:
-            self.search(max(0, self.page.offset - RESULTS), at_end=table.has_focus)
+            self.search(max(0, self.page.offset - RESULTS), at_end=self.focused is table)
 
     def action_unverified(self) -> None:
         self.unverified_only = not self.unverified_only
