@@ -179,18 +179,20 @@ def search(
     filters: Filters,
     name_weights: tuple[float, float, float],
     language: str,
-    limit: int,
+    limit: int | None,
+    offset: int = 0,
 ) -> list[str]:
     """Service ids, best first: names in the wanted language that begin with the first
     word typed, then (with a match) bm25 with that language's names weighted up,
-    else by name."""
+    else by name; limit None for every match, offset to page on."""
     where, params = filters.sql()
     where = _numbered(where)
     escaped = name_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     values = {
         **{f"p{i}": value for i, value in enumerate(params)},
         "language": language,
-        "limit": limit,
+        "limit": -1 if limit is None else limit,  # SQLite: -1 is no limit
+        "offset": offset,
         "prefix": escaped + "%",
     }
     first = f"{_NAME} LIKE :prefix ESCAPE '\\' DESC"
@@ -208,14 +210,35 @@ def search(
             "JOIN organization AS o ON o.id = s.organization_id "
             f"WHERE service_fts MATCH :match AND {where} "
             f"ORDER BY {indexed} LIKE :prefix ESCAPE '\\' DESC, "
-            "bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit"
+            "bm25(service_fts, :fi, :sv, :en, 1.0) LIMIT :limit OFFSET :offset"
         )
     else:  # nothing to match (or words too short for trigrams): by name
         sql = (
             "SELECT s.id FROM service AS s JOIN organization AS o ON o.id = s.organization_id "
-            f"WHERE {where} ORDER BY {first}, {_NAME} LIMIT :limit"
+            f"WHERE {where} ORDER BY {first}, {_NAME} LIMIT :limit OFFSET :offset"
         )
     return [row[0] for row in conn.execute(sql, values)]
+
+
+def count(conn: sqlite3.Connection, match: str | None, filters: Filters) -> int:
+    """How many services search would list with no limit."""
+    where, params = filters.sql()
+    where = _numbered(where)
+    values: dict[str, Any] = {f"p{i}": value for i, value in enumerate(params)}
+    if match:
+        values["match"] = match
+        sql = (
+            "SELECT count(*) FROM service_fts AS f "
+            "JOIN service AS s ON s.rowid = f.rowid "
+            "JOIN organization AS o ON o.id = s.organization_id "
+            f"WHERE service_fts MATCH :match AND {where}"
+        )
+    else:
+        sql = (
+            "SELECT count(*) FROM service AS s JOIN organization AS o "
+            f"ON o.id = s.organization_id WHERE {where}"
+        )
+    return int(conn.execute(sql, values).fetchone()[0])
 
 
 def _numbered(where: str) -> str:

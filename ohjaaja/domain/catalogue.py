@@ -16,11 +16,12 @@ from ohjaaja.domain import reference
 from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.schedules import (
     HOLIDAY_RULES,
+    HoursError,
     ServiceHours,
     WeeklyHours,
+    form_time,
     hours_text,
     parse_hours_text,
-    parse_time,
 )
 
 Texts = dict[str, str]
@@ -220,24 +221,28 @@ def _phones_from_form(
 
 
 def service_from_form(
-    values: dict[str, Any], existing: Service | None, new_id: Callable[[], str]
+    values: dict[str, Any],
+    existing: Service | None,
+    new_id: Callable[[], str],
+    language: str = "en",
 ) -> tuple[Service | None, list[tuple[str, str]]]:
     """The admin form's values (texts, lists, flags) as a Service, or (field, reason)
-    for each field that cannot be read; check_service does the rest."""
+    for each field that cannot be read; check_service does the rest. The hours'
+    reasons are in the worker's language."""
     errors: list[tuple[str, str]] = []
     old = existing
     try:
         rules = parse_hours_text(values["hours"], [r.id for r in old.schedules] if old else [])
         rules = tuple(replace(r, id=r.id or new_id()) for r in rules)
-    except ValueError as exc:
-        errors.append(("hours", str(exc)))
+    except HoursError as exc:
+        errors.append(("hours", exc.text(language)))
         rules = ()
     eve = None
     if values["eve_closes"].strip():
         try:
-            eve = parse_time(values["eve_closes"])
-        except ValueError as exc:
-            errors.append(("eve_closes", str(exc)))
+            eve = form_time(values["eve_closes"])
+        except HoursError as exc:
+            errors.append(("eve_closes", exc.text(language)))
     phones = _phones_from_form(values["phones"], old.phones if old else (), new_id, errors)
     areas = tuple(_municipality_codes(values["areas"], errors))
     languages = tuple(
@@ -246,14 +251,22 @@ def service_from_form(
     if errors:
         return None, errors
     base = old or Service(id=new_id(), organization_id=values["organization_id"], name={})
+
+    def texts(name: str, kept: Texts) -> Texts:
+        """fi, sv, en from the form; a language the form did not send stays as it was."""
+        return clean_texts(
+            {lang: values.get(f"{name}_{lang}", kept.get(lang, "")) for lang in TEXT_LANGUAGES}
+        )
+
     return replace(
         base,
         organization_id=values["organization_id"],
-        name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
-        description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")})
-        | {k: v for k, v in base.description.items() if k == "en"},
-        fees=clean_texts({"fi": values["fees_fi"]})
-        | {k: v for k, v in base.fees.items() if k != "fi"},
+        name=texts("name", base.name),
+        description=texts("description", base.description),
+        eligibility=texts("eligibility", base.eligibility),
+        application=texts("application", base.application),
+        fees=texts("fees", base.fees),
+        locations=_locations_from_form(values, base.locations, new_id),
         status=values["status"],
         client_groups=tuple(values["client_groups"]),
         channels=tuple(values["channels"]),
@@ -265,6 +278,32 @@ def service_from_form(
         phones=tuple(phones),
         schedules=rules,
     ), []
+
+
+ADDRESS_FIELDS = ("address", "postal_code", "city")
+FORM_TEXTS = ("name", "description", "eligibility", "application", "fees")
+
+
+def _locations_from_form(
+    values: dict[str, Any], old: tuple[Location, ...], new_id: Callable[[], str]
+) -> tuple[Location, ...]:
+    """The form edits the first place (the one the detail shows first); emptied, it
+    goes; written on a service without one, a place is made. Others stay."""
+    if not any(name in values for name in ADDRESS_FIELDS):
+        return old
+    address, postal_code, city = (str(values.get(n, "")).strip() for n in ADDRESS_FIELDS)
+    rest = old[1:]
+    if not (address or postal_code or city):
+        return rest
+    places = reference.municipalities()
+    by_name = {m.name_fi.casefold(): code for code, m in places.items()}
+    by_name |= {m.name_sv.casefold(): code for code, m in places.items()}
+    first = old[0] if old else Location(new_id(), new_id())
+    code = by_name.get(city.casefold(), first.municipality_code)
+    edited = replace(
+        first, address=address, postal_code=postal_code, city=city, municipality_code=code
+    )
+    return (edited, *rest)
 
 
 def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
@@ -282,15 +321,21 @@ def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
     return codes
 
 
-def service_form_values(service: Service) -> dict[str, Any]:
-    """A service as the admin form shows it (the inverse of service_from_form)."""
+def service_form_values(service: Service, language: str = "en") -> dict[str, Any]:
+    """A service as the admin form shows it, the days named in the worker's language
+    (the inverse of service_from_form)."""
     from ohjaaja.domain.phones import display_phone
 
     return {
         "organization_id": service.organization_id,
-        **{f"name_{lang}": service.name.get(lang, "") for lang in TEXT_LANGUAGES},
-        **{f"description_{lang}": service.description.get(lang, "") for lang in ("fi", "sv")},
-        "fees_fi": service.fees.get("fi", ""),
+        **{
+            f"{name}_{lang}": getattr(service, name).get(lang, "")
+            for name in FORM_TEXTS
+            for lang in TEXT_LANGUAGES
+        },
+        "address": service.locations[0].address if service.locations else "",
+        "postal_code": service.locations[0].postal_code if service.locations else "",
+        "city": service.locations[0].city if service.locations else "",
         "status": service.status,
         "client_groups": list(service.client_groups),
         "channels": list(service.channels),
@@ -300,7 +345,7 @@ def service_form_values(service: Service) -> dict[str, Any]:
         "holidays": service.holidays,
         "eve_closes": f"{service.eve_closes:%H:%M}" if service.eve_closes else "",
         "phones": ", ".join(display_phone(p.number) for p in service.phones),
-        "hours": hours_text(service.schedules),
+        "hours": hours_text(service.schedules, language),
     }
 
 

@@ -13,8 +13,24 @@ from datetime import date, datetime, time, timedelta
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.hours import DAY_NAMES, is_holiday, is_holiday_eve
+from ohjaaja.i18n import t_in
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+# The admin form's day names, written in the worker's language and read in any of
+# fi, sv, en, short or whole ("ma", "mån", "mon", "maanantai", "måndag", "monday").
+DAY_WORDS = {
+    "fi": ("ma", "ti", "ke", "to", "pe", "la", "su"),
+    "sv": ("mån", "tis", "ons", "tors", "fre", "lör", "sön"),
+    "en": DAY_NAMES,
+}
+_DAY_READINGS = (
+    *DAY_WORDS.values(),
+    ("maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai"),
+    ("må", "ti", "on", "to", "fr", "lö", "sö"),
+    ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+)
+_DAY_INDEX = {word: day for words in _DAY_READINGS for day, word in enumerate(words)}
 # closed: shut on public holidays; sunday: Sunday's hours; open: holidays change nothing.
 HOLIDAY_RULES = ("closed", "sunday", "open")
 
@@ -49,15 +65,43 @@ def parse_byday(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(days)))
 
 
+class HoursError(ValueError):
+    """A part of the hours that cannot be read: a message key and its values, told
+    in any language with text(); str() is English (the import, the command line)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.text("en"))
+
+    def text(self, language: str) -> str:
+        params = {
+            name: value.text(language) if isinstance(value, HoursError) else value
+            for name, value in self.params.items()
+        }
+        return t_in(language, self.key, **params)
+
+
 def parse_time(text: str) -> time:
     """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00)."""
-    cleaned = text.strip()
-    if cleaned in ("24:00", "24:00:00"):
+    hours, _, rest = text.strip().partition(":")
+    minutes, _, seconds = rest.partition(":")
+    parts = (hours, minutes, seconds or "00")
+    if not (hours.isdigit() and len(hours) <= 2) or not all(
+        p.isdigit() and len(p) == 2 for p in parts[1:]
+    ):
+        raise HoursError("hours.not_a_time", text=repr(text.strip()))
+    hour, minute, second = (int(p) for p in parts)
+    if (hour, minute, second) == (24, 0, 0):
         return time(0, 0)
-    hours, _, rest = cleaned.partition(":")
-    if not hours.isdigit() or not rest:
-        raise ValueError(f"not a time: {text!r} (use HH:MM)")
-    return time.fromisoformat(f"{int(hours):02d}:{rest}")
+    if hour > 23 or minute > 59 or second > 59:
+        raise HoursError("hours.not_a_time", text=repr(text.strip()))
+    return time(hour, minute, second)
+
+
+def form_time(text: str) -> time:
+    """A time as a worker writes it on the form: parse_time's, or '8' and '8.30'."""
+    cleaned = text.strip().replace(".", ":")
+    return parse_time(cleaned if ":" in cleaned or not cleaned else f"{cleaned}:00")
 
 
 @dataclass(frozen=True)
@@ -114,36 +158,39 @@ def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
     ids are reused in order so an unchanged rule keeps its id. ValueError says
     which part is wrong."""
     rules = []
-    for number, part in enumerate(p.strip() for p in text.split(";") if p.strip()):
+    dashed = text.replace("\u2013", "-").replace("\u2014", "-")  # en and em dashes
+    for number, part in enumerate(p.strip() for p in dashed.split(";") if p.strip()):
         days_text, _, span = part.partition(" ")
         opens, _, closes = span.strip().partition("-")
         try:
             days = _day_range(days_text.strip().lower())
             rule_id = ids[number] if number < len(ids) else ""
-            rules.append(WeeklyHours(rule_id, days, parse_time(opens), parse_time(closes)))
-        except ValueError as exc:
-            raise ValueError(f"{part!r}: {exc}; write e.g. mon-fri 08:00-16:00") from exc
+            rules.append(WeeklyHours(rule_id, days, form_time(opens), form_time(closes)))
+        except HoursError as exc:
+            raise HoursError("hours.bad_part", part=repr(part), reason=exc) from exc
     return tuple(rules)
 
 
 def _day_range(text: str) -> tuple[int, ...]:
     days: set[int] = set()
     for piece in text.split(","):
-        first, _, last = piece.partition("-")
-        if first not in DAY_NAMES or (last and last not in DAY_NAMES):
-            raise ValueError(f"not a day: {piece!r}")
-        start = DAY_NAMES.index(first)
-        end = DAY_NAMES.index(last) if last else start
+        first, _, last = (word.strip().rstrip(".") for word in piece.partition("-"))
+        if first not in _DAY_INDEX or (last and last not in _DAY_INDEX):
+            raise HoursError("hours.not_a_day", piece=repr(piece))
+        start = _DAY_INDEX[first]
+        end = _DAY_INDEX[last] if last else start
         days.update(range(start, end + 1))
     return tuple(sorted(days))
 
 
-def hours_text(rules: tuple[WeeklyHours, ...]) -> str:
-    """Rules in the admin form's notation (the inverse of parse_hours_text)."""
+def hours_text(rules: tuple[WeeklyHours, ...], language: str = "en") -> str:
+    """Rules in the admin form's notation, day names in a language (the inverse of
+    parse_hours_text)."""
+    names = DAY_WORDS.get(language, DAY_NAMES)
     parts = []
     for rule in rules:
         runs = ",".join(
-            DAY_NAMES[a] + (f"-{DAY_NAMES[b]}" if b > a else "") for a, b in day_runs(rule.days)
+            names[a] + (f"-{names[b]}" if b > a else "") for a, b in day_runs(rule.days)
         )
         closes = "24:00" if rule.closes == rule.opens else f"{rule.closes:%H:%M}"
         parts.append(f"{runs} {rule.opens:%H:%M}-{closes}")

@@ -45,9 +45,9 @@ from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
 from ohjaaja.usecases.context import DeskContext
 
-__all__ = ["CatalogueUseCases", "Filters", "ServiceHit"]
+__all__ = ["CatalogueUseCases", "Filters", "ServiceHit", "ServicePage"]
 
-RESULTS = 100  # one screenful is ~14; the rest scrolls, and narrowing beats paging
+RESULTS = 100  # a page: one screenful is ~14, the rest scrolls; PgDn goes on to the next
 CHUNK = 500
 OWN_LANGUAGE_WEIGHT, OTHER_LANGUAGE_WEIGHT = 10.0, 4.0
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -64,6 +64,19 @@ class ServiceHit:
     languages: tuple[str, ...]
     channels: tuple[str, ...]
     stale: bool
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    """One page of a search: its hits, where it starts, and how many match in all."""
+
+    hits: list[ServiceHit]
+    offset: int
+    total: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.offset + len(self.hits) < self.total
 
 
 @dataclass(frozen=True)
@@ -119,23 +132,43 @@ class CatalogueUseCases:
         open_now: bool = False,
         limit: int = RESULTS,
     ) -> list[ServiceHit]:
+        """The first hits of search_page."""
+        return self.search_page(text, filters, language, open_now, 0, limit).hits
+
+    def search_page(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        language: str = "fi",
+        open_now: bool = False,
+        offset: int = 0,
+        limit: int = RESULTS,
+    ) -> ServicePage:
         """Services matching every word typed (prefixes, folded), best first, with the
-        client's language's names weighted first; open_now keeps those open now."""
+        client's language's names weighted first; open_now keeps those open now. One
+        page from offset, with the count of every match."""
+        now, today = self.ctx.clock.now(), local(self.ctx.clock.now()).date()
         with self.ctx.lock:
             words = folded_words(text)
-            ids = store.search(
-                self.ctx.conn, match_expression(text), words[0] if words else "",
-                filters or Filters(), name_weights(language), language,
-                limit * 4 if open_now else limit,
-            )  # fmt: skip
-            services = self._load_services(ids)
+            match, prefix = match_expression(text), words[0] if words else ""
+            chosen, weights = filters or Filters(), name_weights(language)
+            if open_now:  # the hours are read here, not in SQL: every match is loaded
+                ids = store.search(
+                    self.ctx.conn, match, prefix, chosen, weights, language, None
+                )  # fmt: skip
+                opened = [
+                    s for s in self._load_services(ids) if s.hours.known and s.hours.is_open(now)
+                ]
+                total, services = len(opened), opened[offset : offset + limit]
+            else:
+                ids = store.search(
+                    self.ctx.conn, match, prefix, chosen, weights, language, limit, offset
+                )  # fmt: skip
+                total = store.count(self.ctx.conn, match, chosen)
+                services = self._load_services(ids)
             organizations = self._organizations({s.organization_id for s in services})
-        now, today = self.ctx.clock.now(), local(self.ctx.clock.now()).date()
         hits = []
         for service in services:
-            is_open = service.hours.is_open(now) if service.hours.known else None
-            if open_now and not is_open:
-                continue
             organization = organizations[service.organization_id]
             hits.append(
                 ServiceHit(
@@ -144,13 +177,13 @@ class CatalogueUseCases:
                     organization=text_in(organization.name, language),
                     sector=organization.sector,
                     free=service.free,
-                    open_now=is_open,
+                    open_now=service.hours.is_open(now) if service.hours.known else None,
                     languages=service.languages,
                     channels=service.channels,
                     stale=service.stale(today),
                 )
             )
-        return hits[:limit]
+        return ServicePage(hits, offset, total)
 
     def service(self, service_id: str) -> tuple[Service, Organization] | None:
         with self.ctx.lock:
@@ -275,10 +308,11 @@ class CatalogueUseCases:
         return self.save_catalogue([], [service])[1]
 
     def save_service_form(
-        self, values: dict[str, Any], existing: Service | None
+        self, values: dict[str, Any], existing: Service | None, language: str = "en"
     ) -> tuple[str | None, list[tuple[str, str]]]:
-        """The admin form: the saved service's id, or (field, reason) for each problem."""
-        service, problems = service_from_form(values, existing, new_id)
+        """The admin form: the saved service's id, or (field, reason) for each problem
+        (the form's own reasons in the worker's language)."""
+        service, problems = service_from_form(values, existing, new_id, language)
         if service is None:
             return None, problems
         errors = self.save_service(service)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
-from ohjaaja.screens.kit.bindings import action
+from ohjaaja.screens.kit.bindings import action, group
 from ohjaaja.screens.kit.labels import line_short, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer
@@ -22,7 +22,7 @@ from ohjaaja.domain.catalogue import SECTORS, SERVICE_CHANNELS, SERVICE_LANGUAGE
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.reference import lines
 from ohjaaja.i18n import t
-from ohjaaja.usecases.catalogue import Filters, ServiceHit, unverified
+from ohjaaja.usecases.catalogue import RESULTS, Filters, ServiceHit, ServicePage, unverified
 from ohjaaja.usecases.desk import Desk
 
 
@@ -51,6 +51,17 @@ class CatalogueScreen(DeskScreen[None]):
         action("summary", "ctrl+r", "summary", priority=True),
         action("new_service", "f4", "new_service", priority=True),
         action("unverified", "ctrl+l", "unverified", priority=True),
+        # Shown and taken only when the matches fill more than one page; otherwise
+        # PgDn and PgUp are the table's own.
+        # One footer entry: at 80 columns two would push Esc and F1 off the line.
+        group(
+            action("next_page", "pagedown", "next_page", priority=True, key_display="PgDn"),
+            "group.pages",
+        ),
+        group(
+            action("previous_page", "pageup", "previous_page", priority=True, key_display="PgUp"),
+            "group.pages",
+        ),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
     ONLY_WHEN = {
@@ -59,6 +70,8 @@ class CatalogueScreen(DeskScreen[None]):
         "summary": "offering",
         "new_service": "desk.is_admin",
         "unverified": "curating",
+        "next_page": "paged",
+        "previous_page": "paged",
     }
 
     def __init__(self, desk: Desk, context: OfferContext | None = None) -> None:
@@ -66,6 +79,7 @@ class CatalogueScreen(DeskScreen[None]):
         self.desk = desk
         self.context = context
         self.hits: list[ServiceHit] = []
+        self.page = ServicePage([], 0, 0)
         self.offered = 0
         self._told = ""
         self.unverified_only = False  # admins: services not verified for 12 months
@@ -74,6 +88,11 @@ class CatalogueScreen(DeskScreen[None]):
     def offering(self) -> bool:
         """Opened from a contact: services are offered to its client."""
         return self.context is not None
+
+    @property
+    def paged(self) -> bool:
+        """More services match than one page holds."""
+        return self.page.total > len(self.page.hits)
 
     @property
     def curating(self) -> bool:
@@ -165,7 +184,7 @@ class CatalogueScreen(DeskScreen[None]):
         self._prompts()
         self._title()
         self._columns()
-        self._show(self.hits)
+        self._show(self.page)
 
     def _columns(self) -> None:
         table = self.query_one("#services", DataTable)
@@ -206,27 +225,41 @@ class CatalogueScreen(DeskScreen[None]):
         today = local(self.desk.clock.now()).date()
         return unverified(chosen, today) if self.unverified_only else chosen
 
-    def search(self) -> None:
+    def search(self, offset: int = 0, at_end: bool = False) -> None:
+        """From the first page when the criteria change; at_end puts the cursor on the
+        page's last row (PgUp from the top of a page)."""
         text = self.query_one("#query", Input).value
         open_now = self.query_one("#open_now", Checkbox).value
-        self._search(text, self.filters(), open_now)
+        self._search(text, self.filters(), open_now, offset, at_end)
 
     @db_work("service_search", group="catalogue-search", exclusive=True)
-    def _search(self, text: str, filters: Filters, open_now: bool) -> None:
-        hits = self.desk.catalogue.search_services(text, filters, self.language, open_now)
-        self.app.call_from_thread(self._show, hits)
+    def _search(
+        self, text: str, filters: Filters, open_now: bool, offset: int, at_end: bool
+    ) -> None:
+        page = self.desk.catalogue.search_page(text, filters, self.language, open_now, offset)
+        self.app.call_from_thread(self._show, page, at_end)
 
-    def _show(self, hits: list[ServiceHit]) -> None:
-        self.hits = hits
+    def _show(self, page: ServicePage, at_end: bool = False) -> None:
+        self.page, self.hits = page, page.hits
         table = self.query_one("#services", DataTable)
         table.clear()
-        for hit in hits:
+        for hit in page.hits:
             table.add_row(*hit_row(hit), key=hit.id)
+        if at_end and page.hits:
+            table.move_cursor(row=len(page.hits) - 1)
+        self.refresh_bindings()
         self._status()
 
     def _status(self, extra: str = "") -> None:
         self._told = extra  # kept when the count of offers is redrawn
-        parts = [t("catalogue.count", count=len(self.hits)) if self.hits else t("catalogue.none")]
+        page = self.page
+        if not self.hits:
+            parts = [t("catalogue.none")]
+        elif self.paged:
+            first, last = page.offset + 1, page.offset + len(page.hits)
+            parts = [t("catalogue.page", first=first, last=last, total=page.total)]
+        else:
+            parts = [t("catalogue.count", count=len(self.hits))]
         if self.context is not None:
             parts.append(t("catalogue.offered", count=self.offered))
         if self.unverified_only:
@@ -252,7 +285,7 @@ class CatalogueScreen(DeskScreen[None]):
         self.app.push_screen(ServiceDetailScreen(self.desk, hit.id, self.context), self._back)
 
     def _back(self, _offered: bool | None) -> None:
-        self.search()
+        self.search(self.page.offset)
 
     def action_offer(self) -> None:
         hit = self.highlighted()
@@ -287,6 +320,22 @@ class CatalogueScreen(DeskScreen[None]):
         from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
 
         self.app.push_screen(OfferSummaryScreen(self.desk, self.context))
+
+    def action_next_page(self) -> None:
+        """In the list, PgDn moves a screenful; from its last row (or from the search
+        line), it goes on to the next page."""
+        table = self.query_one("#services", DataTable)
+        if self.focused is table and table.cursor_row < len(self.hits) - 1:
+            table.action_page_down()
+        elif self.page.has_more:
+            self.search(self.page.offset + RESULTS)
+
+    def action_previous_page(self) -> None:
+        table = self.query_one("#services", DataTable)
+        if self.focused is table and table.cursor_row > 0:
+            table.action_page_up()
+        elif self.page.offset > 0:
+            self.search(max(0, self.page.offset - RESULTS), at_end=self.focused is table)
 
     def action_unverified(self) -> None:
         self.unverified_only = not self.unverified_only

@@ -1,9 +1,10 @@
 """A service, new or edited (admin): texts in Finnish and Swedish (and English),
 for whom, where, in which languages and channels, cost, phones and hours.
 
-Hours are written as 'mon-fri 08:00-16:00; sat 10:00-14:00' (20:00-08:00 runs
-overnight, 00:00-24:00 is the whole day). Every field that cannot be used is
-named with its reason; nothing is saved until all are right.
+Hours are written as 'ma-pe 8-16; la 10-14' (day names in Finnish, Swedish or
+English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day).
+Every field that cannot be used is named with its reason; nothing is saved until
+all are right.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ohjaaja.screens.kit.widgets import (
     field_row,
     show_field_errors,
 )
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList
@@ -34,14 +36,18 @@ from ohjaaja.domain.catalogue import (
     service_form_values,
     text_in,
 )
+from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.reference import lines
 from ohjaaja.domain.schedules import HOLIDAY_RULES
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = (
-    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "languages", "areas",
-    "fees_fi", "phones", "hours", "eve_closes",
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
+    "eligibility_fi", "eligibility_sv", "eligibility_en",
+    "application_fi", "application_sv", "application_en", "languages", "areas",
+    "fees_fi", "fees_sv", "fees_en", "phones", "address", "postal_code", "city",
+    "hours", "eve_closes",
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
 TICKS = ("client_groups", "channels")
@@ -65,9 +71,11 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.desk = desk
         self.service = service
         self._organizations: list[Organization] = []
-        self.prefill: dict[str, Any] = service_form_values(service) if service else {
-            "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
-        }  # fmt: skip
+        self.prefill: dict[str, Any] = (
+            service_form_values(service, get_language()) if service else {
+                "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
+            }
+        )  # fmt: skip
 
     def compose(self) -> ComposeResult:
         title = "title.edit_service" if self.service else "title.new_service"
@@ -107,6 +115,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.query_one("#organization_id", Select).focus()
         self._load_organizations(self.prefill.get("organization_id"))
 
+    def retranslated(self) -> None:
+        self._organization_phones()
+
     @db_work("organizations", group="service-organizations", exclusive=True)
     def _load_organizations(self, chosen: str | None) -> None:
         found = self.desk.catalogue.organizations()
@@ -118,6 +129,17 @@ class ServiceFormScreen(DeskScreen[str | None]):
         select.set_options([(text_in(o.name, get_language()), o.id) for o in found])
         if chosen in {o.id for o in found}:
             select.value = chosen
+        self._organization_phones()
+
+    @on(Select.Changed, "#organization_id")
+    def _organization_phones(self) -> None:
+        """Without numbers of its own a service is called on its organisation's: shown
+        in the empty field, and left the organisation's when saved so."""
+        selected = self.query_one("#organization_id", Select).value
+        found = [o for o in self._organizations if o.id == selected]
+        numbers = ", ".join(display_phone(p.number) for p in found[0].phones) if found else ""
+        placeholder = t("service_form.phones_of_organization", numbers=numbers) if numbers else ""
+        self.query_one("#phones", Input).placeholder = placeholder
 
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
@@ -130,17 +152,17 @@ class ServiceFormScreen(DeskScreen[str | None]):
         return values
 
     def action_save(self) -> None:
-        self._save(self.values())
+        self._save(self.values(), get_language())
 
     @db_work("service_save", group="service-save", exclusive=True)
-    def _save(self, values: dict[str, Any]) -> None:
-        saved = self.desk.catalogue.save_service_form(values, self.service)
+    def _save(self, values: dict[str, Any], language: str) -> None:
+        saved = self.desk.catalogue.save_service_form(values, self.service, language)
         self.app.call_from_thread(self._after_save, *saved)
 
     def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
         by_field: dict[str, str] = {}
         for name, reason in problems:
-            key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
+            key = {"name": "name_fi", "service_areas": "areas", "location": "city"}.get(name, name)
             by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
         if not show_field_errors(self, ALL_FIELDS, by_field):
             self.dismiss(service_id)

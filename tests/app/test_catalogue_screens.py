@@ -30,7 +30,7 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         await keys(pilot, "f7")
         screen = app.screen
         assert isinstance(screen, CatalogueScreen)
-        assert len(names(screen)) == 100  # the first hundred by name; narrowing beats paging
+        assert len(names(screen)) == 100  # the first page, by name
         await keys(pilot, *"kotih")
         assert names(screen)[0].startswith("Kotihoito")
         await keys(pilot, "down")  # from the box into the results, as Enter does
@@ -44,6 +44,34 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         await choose(pilot, "#cost", "free")
         assert names(screen) == []
         assert "Ei palveluja" in rendered(screen, "#status")
+
+
+async def test_the_list_pages_on_with_pgdn_and_tells_the_true_total(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        first_page = names(screen)
+        assert len(first_page) == 100
+        assert "Palveluja 1–100 / 173" in rendered(screen, "#status")
+        await keys(pilot, "pagedown")  # from the search line: the next page
+        second_page = names(screen)
+        assert len(second_page) == 73 and not set(first_page) & set(second_page)
+        assert "Palveluja 101–173 / 173" in rendered(screen, "#status")
+        table = screen.query_one("#services", DataTable)
+        await keys(pilot, "down", "pageup")  # on the first row of the page: the page before,
+        assert names(screen) == first_page  # its last row under the cursor
+        assert table.cursor_row == 99
+        await keys(pilot, "ctrl+home", "pagedown")  # within the page: a screenful down
+        assert names(screen) == first_page and 0 < table.cursor_row < 99
+        await keys(pilot, "ctrl+end", "pagedown")  # from its last row: on to the next page
+        assert names(screen) == second_page and table.cursor_row == 0
+        screen.query_one("#query", Input).focus()
+        await keys(pilot, *"kotih")  # fewer than a page: the plain count, PgDn the table's
+        assert "Palveluja: " in rendered(screen, "#status")
+        assert not screen.paged
 
 
 async def test_open_now_on_a_holiday_night(admin: Desk, clock: FixedClock) -> None:
@@ -124,15 +152,39 @@ async def test_admin_edits_a_service_and_a_bad_field_is_named(admin: Desk) -> No
         form = app.screen
         assert isinstance(form, ServiceFormScreen)
         hours = form.query_one("#hours", Input)
-        assert hours.value == "mon-fri 08:30-15:30"
-        hours.value = "mon-fri 08:30-15:30; sat 25:00-14:00"
+        assert hours.value == "ma-pe 08:30-15:30"  # the days in the worker's language
+        hours.value = "ma-pe 08:30-15:30; la 25:00-14:00"
         await keys(pilot, "f10")
         assert app.screen is form
         assert "⚠" in rendered(form, "#error-hours")
-        hours.value = "mon-fri 08:30-15:30; sat 10:00-14:00"
+        hours.value = "ma-pe 8.30-15.30; la 10-14"
         await keys(pilot, "f10")
         assert app.screen is detail
         assert "10:00-14:00" in rendered(detail, "#card")
+
+
+async def test_the_form_shows_the_numbers_the_service_is_called_on(admin: Desk) -> None:
+    """Most services are called on their organisation's number: the form shows it in
+    the empty field (saving leaves it the organisation's), and a service's own numbers
+    as its value."""
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        phones = form.query_one("#phones", Input)
+        assert phones.value == "" and "02 2510300" in phones.placeholder
+        assert "organisaation" in phones.placeholder
+        # Every text of the detail is on the form, in fi, sv and en, and the address.
+        for name in ("description_en", "eligibility_sv", "application_en", "fees_en", "city"):
+            assert form.query_one(f"#{name}", Input)
+        assert form.query_one("#address", Input).value != ""
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, ServiceFormScreen)
+    (klubitalo,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
+    assert service.phones == ()  # still the organisation's number, not a copy of it
 
 
 async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> None:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ohjaaja.demo.catalogue import demo_catalogue
+from ohjaaja.domain.catalogue import service_form_values
 from ohjaaja.domain.clock import FixedClock, local
 from ohjaaja.usecases.catalogue import Filters, match_expression
 from ohjaaja.usecases.catalogue import unverified as unverified_only
@@ -175,7 +176,7 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     assert edited.service_areas == (TURKU,)
     version = admin.conn.execute("SELECT version FROM service WHERE id = ?", (service.id,))
     assert version.fetchone()[0] == 2
-    bad = {**values, "phones": "040 12", "hours": "mon-fri 8-16", "areas": "Tukholma"}
+    bad = {**values, "phones": "040 12", "hours": "mon-fri 8-25", "areas": "Tukholma"}
     saved, problems = admin.catalogue.save_service_form(bad, edited)
     assert saved is None and {name for name, _ in problems} == {"phones", "hours", "areas"}
     no_name = {**values, "name_fi": "", "name_sv": "", "client_groups": ["nobody"]}
@@ -192,6 +193,18 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     )
     last = json.loads(admin.conn.execute("SELECT args FROM outbox ORDER BY seq DESC").fetchone()[0])
     assert {row["id"]: row["deleted"] for row in last["rows"]["catalogue_phone"]}[dropped] == 1
+    # Hours in Finnish or Swedish; a bad part is told in the worker's language.
+    finnish = {**values, "hours": "ma-pe 9-16; la 10-14", "eve_closes": "14"}
+    assert admin.catalogue.save_service_form(finnish, edited, "fi") == (service.id, [])
+    edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert [(r.days, f"{r.opens:%H}-{r.closes:%H}") for r in edited.schedules] == [
+        ((0, 1, 2, 3, 4), "09-16"), ((5,), "10-14"),
+    ]  # fmt: skip
+    assert service_form_values(edited, "sv")["hours"] == "mån-fre 09:00-16:00; lör 10:00-14:00"
+    saved, problems = admin.catalogue.save_service_form(
+        {**values, "hours": "mån-frx 9-16"}, edited, "sv"
+    )
+    assert saved is None and problems[0][0] == "hours" and "inte en veckodag" in problems[0][1]
 
 
 def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedClock) -> None:
@@ -226,3 +239,58 @@ def test_organisations_are_edited_with_their_phones(admin: Desk) -> None:
         None,
     )  # fmt: skip
     assert saved is None and {n for n, _ in problems} == {"name", "sector"}
+
+
+def test_the_list_pages_through_every_service_with_the_true_total(
+    admin: Desk, clock: FixedClock
+) -> None:
+    first = admin.catalogue.search_page("", limit=100)
+    assert (first.offset, len(first.hits), first.total, first.has_more) == (0, 100, 173, True)
+    second = admin.catalogue.search_page("", offset=100, limit=100)
+    assert (second.offset, len(second.hits), second.total, second.has_more) == (100, 73, 173, False)
+    every = [hit.id for hit in first.hits + second.hits]
+    assert len(set(every)) == 173  # no service twice, none left out
+    # Narrowed by words or by open now, the total is of what matches.
+    homes = admin.catalogue.search_page("koti", limit=5)
+    assert homes.total == len(admin.catalogue.search_services("koti", limit=500)) > 5
+    opened = admin.catalogue.search_page("", open_now=True, limit=10)
+    everything_open = admin.catalogue.search_services("", open_now=True, limit=500)
+    assert opened.total == len(everything_open) > 10
+    assert [h.id for h in opened.hits] == [h.id for h in everything_open[:10]]
+
+
+def test_the_form_edits_eligibility_how_to_apply_english_texts_and_the_address(
+    admin: Desk,
+) -> None:
+    (hit,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(hit.id)  # type: ignore[misc]
+    values = service_form_values(service, "fi")
+    assert values["address"] == service.locations[0].address != ""
+    assert values["eligibility_fi"] == service.eligibility.get("fi", "")
+    values |= {
+        "eligibility_fi": "Täysi-ikäiset", "eligibility_sv": "Vuxna", "eligibility_en": "Adults",
+        "application_fi": "Soita", "application_sv": "Ring", "application_en": "Call us",
+        "description_en": "A clubhouse", "fees_sv": "Gratis", "fees_en": "Free",
+        "address": "Uusikatu 5", "postal_code": "20100", "city": "Turku",
+    }  # fmt: skip
+    assert admin.catalogue.save_service_form(values, service, "fi") == (service.id, [])
+    edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert edited.eligibility == {"fi": "Täysi-ikäiset", "sv": "Vuxna", "en": "Adults"}
+    assert edited.application == {"fi": "Soita", "sv": "Ring", "en": "Call us"}
+    assert edited.description["en"] == "A clubhouse"
+    assert edited.fees.get("sv") == "Gratis" and edited.fees.get("en") == "Free"
+    place = edited.locations[0]
+    assert (place.id, place.address, place.postal_code, place.city) == (
+        service.locations[0].id, "Uusikatu 5", "20100", "Turku",
+    )  # fmt: skip
+    assert service_form_values(edited)["application_en"] == "Call us"
+    # Emptied, the address goes; written on a service without one, a place is made.
+    gone = {**values, "address": "", "postal_code": "", "city": ""}
+    assert admin.catalogue.save_service_form(gone, edited, "fi") == (service.id, [])
+    without, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert without.locations == service.locations[1:]
+    again = {**gone, "address": "Toinenkatu 1", "city": "Turku"}
+    assert admin.catalogue.save_service_form(again, without, "fi") == (service.id, [])
+    placed, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert placed.locations[0].address == "Toinenkatu 1"
+    assert placed.locations[0].municipality_code == "853"

@@ -8,6 +8,7 @@ import pytest
 
 from ohjaaja.domain.clock import HELSINKI
 from ohjaaja.domain.schedules import (
+    HoursError,
     ServiceHours,
     WeeklyHours,
     hours_text,
@@ -138,13 +139,54 @@ def test_the_admin_notation_reads_and_writes_back() -> None:
     [
         ("mon-fri 25:00-16:00", "hour"),
         ("mon-fry 08:00-16:00", "not a day"),
-        ("mon-fri 08.00", "HH:MM"),
+        ("mon-fri 08.00", "not a time"),
         ("08:00-16:00", "not a day"),
+        ("ma-pe 8:61-16", "minute"),
     ],
 )
 def test_bad_hours_say_which_part(text: str, says: str) -> None:
     with pytest.raises(ValueError, match=says):
         parse_hours_text(text, [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon-fri 09:00-16:00; sat 10:00-14:00",
+        "ma-pe 9-16; la 10-14",
+        "Ma–Pe 9.00–16.00; la 10–14",
+        "maanantai-perjantai 9-16; lauantai 10-14",
+        "mån-fre 9-16; lör 10-14",
+        "må-fr 09.00-16.00; lö 10:00-14:00",
+        "måndag-fredag 9-16; lördag 10-14",
+    ],
+)
+def test_days_and_hours_are_read_in_finnish_swedish_and_english(text: str) -> None:
+    rules = parse_hours_text(text, [])
+    assert [(r.days, r.opens, r.closes) for r in rules] == [
+        ((0, 1, 2, 3, 4), time(9), time(16)),
+        ((5,), time(10), time(14)),
+    ]
+
+
+def test_the_notation_is_written_in_the_workers_language_and_read_back() -> None:
+    text = "mon-fri 08:00-16:00; sat-sun 10:00-14:00; mon,wed-thu 20:00-08:00"
+    rules = parse_hours_text(text, [])
+    assert hours_text(rules, "fi") == "ma-pe 08:00-16:00; la-su 10:00-14:00; ma,ke-to 20:00-08:00"
+    assert hours_text(rules, "sv").startswith("mån-fre 08:00-16:00; lör-sön")
+    for language in ("fi", "sv", "en"):
+        assert parse_hours_text(hours_text(rules, language), []) == rules
+
+
+def test_a_bad_part_is_told_in_the_workers_language() -> None:
+    with pytest.raises(HoursError) as caught:
+        parse_hours_text("ma-px 9-16", [])
+    assert "ei viikonpäivä" in caught.value.text("fi") and "px" in caught.value.text("fi")
+    assert "inte en veckodag" in caught.value.text("sv")
+    assert "not a day" in str(caught.value)  # the import and the command line: English
+    with pytest.raises(HoursError) as caught:
+        parse_hours_text("ma-pe 9-25", [])
+    assert "ei kellonaika" in caught.value.text("fi")
 
 
 def test_hsds_byday_and_times() -> None:
