@@ -152,7 +152,7 @@ async def test_the_offer_count_is_the_contacts_own(admin: Desk) -> None:
         await settle(pilot)
         await keys(pilot, "n", "f7")
         assert isinstance(app.screen, CatalogueScreen)
-        await keys(pilot, *"kotihoito", "enter", "f10", "down", "f10")
+        await keys(pilot, *"kotihoito", "enter", "ctrl+o", "down", "ctrl+o")
         assert "tarjottu 2" in rendered(app.screen, "#status")
         await keys(pilot, "escape")
         assert isinstance(app.screen, ContactScreen)
