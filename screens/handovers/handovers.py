@@ -1,8 +1,8 @@
 """The handover screen: the inbox (to me and my teams) and the outbox (what I sent).
 
-a accepts, r returns with a reason, c completes, Enter shows the whole handover
-with its steps; in the outbox, f sends a returned one on elsewhere. Overdue ones
-are marked with '!' and sort first by due time.
+a accepts, r returns with a reason, c completes with a note of what was done,
+Enter shows the whole handover with its steps; in the outbox, f sends a returned
+one on elsewhere. Overdue ones are marked with '!' and sort first by due time.
 """
 
 from __future__ import annotations
@@ -109,19 +109,28 @@ class HandoverMoves:
         self._move("accept")
 
     def action_complete(self) -> None:
-        self._move("complete")
-
-    def action_return_handover(self) -> None:
+        """Asks what was done, unless the move is refused anyway (not accepted, or
+        by a colleague): then it is tried at once and says why, and who has it."""
         view = self.current()
         if view is None:
             return
+        if view.state != "accepted" or view.accepted_by != self.desk.worker_id:
+            self._move("complete")
+            return
+        self._ask("complete", "title.complete_handover", "handover.what_done")
+
+    def action_return_handover(self) -> None:
+        if self.current() is not None:
+            self._ask("return", "title.return_handover", "handover.why_return")
+
+    def _ask(self, action_name: str, title_key: str, question_key: str) -> None:
         from ohjaaja.screens.kit.reason import ReasonScreen
 
-        def returned(reason: str | None) -> None:
+        def answered(reason: str | None) -> None:
             if reason:
-                self._move("return", reason)
+                self._move(action_name, reason)
 
-        self.app.push_screen(ReasonScreen("title.return_handover", "handover.why_return"), returned)  # type: ignore[attr-defined]
+        self.app.push_screen(ReasonScreen(title_key, question_key), answered)  # type: ignore[attr-defined]
 
     def _move(self, action_name: str, reason: str = "") -> None:
         view = self.current()

@@ -81,14 +81,20 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert isinstance(detail, HandoverDetailScreen)
         text = rendered(detail, "#card")
         assert "Ensimmäinen" in text and "otettu (Tiimi)" in text
-        await keys(pilot, "c")
-        assert "valmis" in rendered(detail, "#card")
+        await keys(pilot, "c")  # complete asks what was done, as return asks why
+        assert isinstance(app.screen, ReasonScreen)
+        await keys(pilot, "enter")  # a note is required
+        assert isinstance(app.screen, ReasonScreen)
+        await keys(pilot, *"Arvio tehty", "enter")
+        assert app.screen is detail
+        assert "valmis" in rendered(detail, "#card") and "Arvio tehty" in rendered(detail, "#card")
         await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
         assert screen.query_one("#handovers", DataTable).row_count == 0
     returned = [v for v in desk.handovers.outbox() if v.state == "returned"]
     assert [e.reason for e in desk.handovers.handover_events(returned[0].id)][
         -1
     ] == "Ei kuulu meille"
+    assert [e.reason for e in desk.handovers.handover_events(first)][-1] == "Arvio tehty"
     team.close()
 
 
@@ -112,7 +118,7 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         detail = app.screen
         assert isinstance(detail, HandoverDetailScreen)
         assert "otettu (Kollega)" in rendered(detail, "#card")
-        assert colleague.handovers.move_handover(made, "complete") is None  # type: ignore[arg-type]
+        assert colleague.handovers.move_handover(made, "complete", "Hoidettu") is None  # type: ignore[arg-type]
         app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
         await settle(pilot)
         assert "valmis (Kollega)" in rendered(detail, "#card")
