@@ -80,6 +80,7 @@ class HandoverView:
     created_at: datetime
     notification_id: str | None
     overdue: bool
+    client_phones: tuple[str, ...] = ()  # E.164, the client's numbers in their order
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,7 @@ class HandoverUseCases:
             created_at=from_iso(row["created_at"]),
             notification_id=row["notification_id"],
             overdue=is_overdue(row["state"], due, self.ctx.clock.now()),
+            client_phones=tuple((row["client_phones"] or "").split()),
         )
 
     def move_handover(self, handover_id: str, action: str, reason: str = "") -> str | None:

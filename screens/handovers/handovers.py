@@ -21,6 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from ohjaaja.domain.clients import finnish_date
+from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.teams import split, team_name
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
@@ -51,6 +52,7 @@ def handover_body(
     row("handover.from", view.from_name or "—")
     row("handover.to", receiver(view))
     row("handover.client", view.client_name or "")
+    row("handover.phone", ", ".join(display_phone(e164) for e164 in view.client_phones))
     urgency = t(f"urgency.{view.urgency}") + (f" · {t('handover.warm')}" if view.warm else "")
     row("handover.urgency", urgency)
     due = when(view.due_at) + (f"  {t('handover.overdue')}" if view.overdue else "")
@@ -301,6 +303,7 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         action("accept", "a", "accept"),
         action("return_handover", "r", "return_handover"),
         action("complete", "c", "complete"),
+        action("client_card", "f6", "client_card"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
@@ -345,6 +348,17 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def moved(self, refused: str | None) -> None:
         self.load()
         self.query_one("#status", Static).update(refused or t("handover.moved"))
+
+    def action_client_card(self) -> None:
+        """The client's card, to call them or see their history; the look is logged
+        with this handover as its reason, as a contact's is with the contact."""
+        from ohjaaja.screens.clients.client_card import ClientCardScreen
+
+        if self.view is None or not self.view.client_id:
+            self.query_one("#status", Static).update(f"⚠ {t('handover.no_client')}")
+            return
+        reason = f"handover:{self.view.id}"
+        self.app.push_screen(ClientCardScreen(self.desk, self.view.client_id, reason), self.reload)
 
     def action_back(self) -> None:
         self.dismiss(None)
