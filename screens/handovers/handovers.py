@@ -351,14 +351,13 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
 
     def action_client_card(self) -> None:
         """The client's card, to call them or see their history; the look is logged
-        with this handover as its reason, as a contact's is with the contact."""
-        from ohjaaja.screens.clients.client_card import ClientCardScreen
-
+        with this handover as its reason, as a contact's is with the contact. Opened
+        by the app: the card imports the handover screens."""
         if self.view is None or not self.view.client_id:
             self.query_one("#status", Static).update(f"⚠ {t('handover.no_client')}")
             return
         reason = f"handover:{self.view.id}"
-        self.app.push_screen(ClientCardScreen(self.desk, self.view.client_id, reason), self.reload)
+        self.app.open_client_card(self.view.client_id, reason, self.reload)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.dismiss(None)
