@@ -12,7 +12,10 @@ Row = dict[str, Any]
 
 _LIST = (
     "SELECT h.*, f.name AS from_name, t.name AS to_name, a.name AS accepted_name, "
-    "c.last_name || ' ' || c.first_names AS client_name "
+    "c.last_name || ' ' || c.first_names AS client_name, "
+    "(SELECT group_concat(e164, ' ') FROM (SELECT p.e164 FROM client_phone p "
+    " WHERE p.client_id = h.client_id AND p.deleted = 0 ORDER BY p.created_at, p.id)"
+    ") AS client_phones "
     "FROM handover h LEFT JOIN worker f ON f.id = h.from_worker_id "
     "LEFT JOIN worker t ON t.id = h.to_worker_id "
     "LEFT JOIN worker a ON a.id = h.accepted_by "

@@ -181,6 +181,8 @@ def reason_text(reason: str | None) -> str:
         return t("reason.search")
     if reason.startswith("contact:"):
         return t("reason.contact", id=reason.removeprefix("contact:")[-8:])
+    if reason.startswith("handover:"):
+        return t("reason.handover", id=reason.removeprefix("handover:")[-8:])
     if reason.startswith("import:"):
         return t("reason.import", file=reason.removeprefix("import:"))
     return reason

@@ -21,12 +21,17 @@ EMERGENCY_LINE = "sosiaalipaivystys"
 # Lower is more urgent. A person standing at the desk comes before a call, a call
 # before written channels that are answered within the day.
 _CHANNEL_PRIORITY = {"walk_in": 2, "phone": 3, "chat": 3, "callback": 4, "email": 5, "eform": 5}
+# Someone there now: on the line, in the chat, at the door.
+LIVE_CHANNELS = ("phone", "chat", "walk_in")
 URGENT = 1
 SERVICE_LEVEL_SECONDS = 60
 
 
 def default_priority(channel: str, line: str) -> int:
-    if line == EMERGENCY_LINE:
+    """On the emergency line a person there now is urgent; an email, an e-form or a
+    callback keeps its daytime place behind them (after hours, when every closed
+    line routes there, they would otherwise all come first)."""
+    if line == EMERGENCY_LINE and channel in LIVE_CHANNELS:
         return URGENT
     return _CHANNEL_PRIORITY[channel]
 

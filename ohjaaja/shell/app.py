@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,6 +160,16 @@ class OhjaajaApp(App[None]):
         from ohjaaja.screens.contact.contact import ContactScreen
 
         self.push_screen(ContactScreen(self.desk, contact))
+
+    def open_client_card(
+        self, client_id: str, reason: str, done: Callable[[str | None], None] | None = None
+    ) -> None:
+        """The client's card for a screen that cannot import it without a cycle (the
+        handover detail: the card opens the handover forms). The look is logged with
+        `reason`."""
+        from ohjaaja.screens.clients.client_card import ClientCardScreen
+
+        self.push_screen(ClientCardScreen(self.desk, client_id, reason), done)
 
     @db_work("my_open", group="open-contact")
     def resume_open_contact(self) -> None:

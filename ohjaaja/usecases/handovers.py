@@ -80,6 +80,7 @@ class HandoverView:
     created_at: datetime
     notification_id: str | None
     overdue: bool
+    client_phones: tuple[str, ...] = ()  # E.164, the client's numbers in their order
 
 
 @dataclass(frozen=True)
@@ -273,10 +274,13 @@ class HandoverUseCases:
             created_at=from_iso(row["created_at"]),
             notification_id=row["notification_id"],
             overdue=is_overdue(row["state"], due, self.ctx.clock.now()),
+            client_phones=tuple((row["client_phones"] or "").split()),
         )
 
     def move_handover(self, handover_id: str, action: str, reason: str = "") -> str | None:
-        """Accept, return (a reason required) or complete; None, or why not (a key)."""
+        """Accept, return (a reason required) or complete (a note of what was done
+        required; a move refused anyway says why before asking for it); None, or why
+        not (a key). The reason or note is the move's event's, synced with it."""
         if action == "return" and not reason.strip():
             return "handover.error.reason"
         now = self.ctx.now()
@@ -291,6 +295,8 @@ class HandoverUseCases:
                 )
             except IllegalMove as exc:
                 return exc.key
+            if action == "complete" and not reason.strip():
+                return "handover.error.note"
             changes: dict[str, Any] = {"state": state, "updated_at": now}
             if action == "accept":
                 changes["accepted_by"] = self.ctx.worker_id

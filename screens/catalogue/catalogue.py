@@ -137,6 +137,10 @@ class CatalogueScreen(DeskScreen[None]):
     def _cost_options(self) -> list[tuple[str, str]]:
         return [(t("catalogue.free"), "free"), (t("catalogue.paid"), "paid")]
 
+    def action_catalogue(self) -> None:
+        """F7 in the catalogue: back to the search box (no second catalogue on top)."""
+        self.query_one("#query", Input).focus()
+
     def mounted(self) -> None:
         self._prompts()
         self._title()

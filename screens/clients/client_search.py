@@ -82,6 +82,10 @@ class ClientSearchScreen(DeskScreen[str | None]):
         self._columns()
         self.query_one("#query", Input).focus()
 
+    def action_client_search(self) -> None:
+        """F5 in the search: back to the search box (no second search on top)."""
+        self.query_one("#query", Input).focus()
+
     def retranslated(self) -> None:
         self.query_one("#query", Input).placeholder = t("search.hint")
         self._columns()

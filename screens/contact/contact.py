@@ -56,6 +56,7 @@ class ContactScreen(DeskScreen):
         action("find_client", "f3", "find_client", priority=True),
         # Not in the footer, which at 80 columns has room for the rest (F1 lists them;
         # F3's search shows F4 for a new client).
+        action("to_note", "f12", "to_note", priority=True, show=False),
         action("new_client", "f4", "new_client", priority=True, show=False),
         action("client_card", "f6", "client_card", priority=True, show=False),
         action("release", "f9", "release", priority=True, show=False),
@@ -361,6 +362,10 @@ class ContactScreen(DeskScreen):
     # -- actions ------------------------------------------------------------
     def action_find_client(self) -> None:
         self.query_one("#search", Input).focus()
+
+    def action_to_note(self) -> None:
+        """F12: to the note, wherever the focus was (a list left open is closed)."""
+        self.query_one("#note", TextArea).focus()
 
     def action_client_search(self) -> None:
         """F5 here searches for this contact: a client picked (Ctrl+O) is attached."""

@@ -1,8 +1,8 @@
 """The handover screen: the inbox (to me and my teams) and the outbox (what I sent).
 
-a accepts, r returns with a reason, c completes, Enter shows the whole handover
-with its steps; in the outbox, f sends a returned one on elsewhere. Overdue ones
-are marked with '!' and sort first by due time.
+a accepts, r returns with a reason, c completes with a note of what was done,
+Enter shows the whole handover with its steps; in the outbox, f sends a returned
+one on elsewhere. Overdue ones are marked with '!' and sort first by due time.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from ohjaaja.domain.clients import finnish_date
+from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.teams import split, team_name
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
@@ -51,6 +52,7 @@ def handover_body(
     row("handover.from", view.from_name or "—")
     row("handover.to", receiver(view))
     row("handover.client", view.client_name or "")
+    row("handover.phone", ", ".join(display_phone(e164) for e164 in view.client_phones))
     urgency = t(f"urgency.{view.urgency}") + (f" · {t('handover.warm')}" if view.warm else "")
     row("handover.urgency", urgency)
     due = when(view.due_at) + (f"  {t('handover.overdue')}" if view.overdue else "")
@@ -109,19 +111,28 @@ class HandoverMoves:
         self._move("accept")
 
     def action_complete(self) -> None:
-        self._move("complete")
-
-    def action_return_handover(self) -> None:
+        """Asks what was done, unless the move is refused anyway (not accepted, or
+        by a colleague): then it is tried at once and says why, and who has it."""
         view = self.current()
         if view is None:
             return
+        if view.state != "accepted" or view.accepted_by != self.desk.worker_id:
+            self._move("complete")
+            return
+        self._ask("complete", "title.complete_handover", "handover.what_done")
+
+    def action_return_handover(self) -> None:
+        if self.current() is not None:
+            self._ask("return", "title.return_handover", "handover.why_return")
+
+    def _ask(self, action_name: str, title_key: str, question_key: str) -> None:
         from ohjaaja.screens.kit.reason import ReasonScreen
 
-        def returned(reason: str | None) -> None:
+        def answered(reason: str | None) -> None:
             if reason:
-                self._move("return", reason)
+                self._move(action_name, reason)
 
-        self.app.push_screen(ReasonScreen("title.return_handover", "handover.why_return"), returned)  # type: ignore[attr-defined]
+        self.app.push_screen(ReasonScreen(title_key, question_key), answered)  # type: ignore[attr-defined]
 
     def _move(self, action_name: str, reason: str = "") -> None:
         view = self.current()
@@ -301,6 +312,7 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         action("accept", "a", "accept"),
         action("return_handover", "r", "return_handover"),
         action("complete", "c", "complete"),
+        action("client_card", "f6", "client_card"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
@@ -345,6 +357,16 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def moved(self, refused: str | None) -> None:
         self.load()
         self.query_one("#status", Static).update(refused or t("handover.moved"))
+
+    def action_client_card(self) -> None:
+        """The client's card, to call them or see their history; the look is logged
+        with this handover as its reason, as a contact's is with the contact. Opened
+        by the app: the card imports the handover screens."""
+        if self.view is None or not self.view.client_id:
+            self.query_one("#status", Static).update(f"⚠ {t('handover.no_client')}")
+            return
+        reason = f"handover:{self.view.id}"
+        self.app.open_client_card(self.view.client_id, reason, self.reload)  # type: ignore[attr-defined]
 
     def action_back(self) -> None:
         self.dismiss(None)

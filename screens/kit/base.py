@@ -42,6 +42,7 @@ from ohjaaja.screens.kit.bindings import translate_bindings
 from ohjaaja.screens.kit.widgets import T, TitleBar, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.widget import Widget
 from textual.worker import Worker
 
 from ohjaaja.i18n import t
@@ -121,6 +122,13 @@ class _DeskScreen(_Base):
 
     def mounted(self) -> None:
         """What the screen does once its widgets exist: focus, the first load."""
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        """The field row holding the focus is marked (-focused: its label drawn in
+        reverse, seen without colour); every other row is not."""
+        rows = set() if focused is None else set(focused.ancestors_with_self)
+        for row in self.query(".field"):
+            row.set_class(row in rows, "-focused")
 
     def desk_changed(self) -> None:
         """Something was written (by this desk, or another process on the file): a

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from ohjaaja.screens.clients.client_card import ClientCardScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
 from ohjaaja.screens.handovers.handovers import HandoverDetailScreen, HandoversScreen
@@ -16,6 +17,7 @@ from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.queue import QueueScreen, join_fitting
 from textual.widgets import Checkbox, DataTable, Input, Select, TextArea
 
+from ohjaaja.domain.clients import reason_text
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.handovers import HandoverForm
@@ -81,14 +83,20 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert isinstance(detail, HandoverDetailScreen)
         text = rendered(detail, "#card")
         assert "Ensimmäinen" in text and "otettu (Tiimi)" in text
-        await keys(pilot, "c")
-        assert "valmis" in rendered(detail, "#card")
+        await keys(pilot, "c")  # complete asks what was done, as return asks why
+        assert isinstance(app.screen, ReasonScreen)
+        await keys(pilot, "enter")  # a note is required
+        assert isinstance(app.screen, ReasonScreen)
+        await keys(pilot, *"Arvio tehty", "enter")
+        assert app.screen is detail
+        assert "valmis" in rendered(detail, "#card") and "Arvio tehty" in rendered(detail, "#card")
         await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
         assert screen.query_one("#handovers", DataTable).row_count == 0
     returned = [v for v in desk.handovers.outbox() if v.state == "returned"]
     assert [e.reason for e in desk.handovers.handover_events(returned[0].id)][
         -1
     ] == "Ei kuulu meille"
+    assert [e.reason for e in desk.handovers.handover_events(first)][-1] == "Arvio tehty"
     team.close()
 
 
@@ -112,7 +120,7 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         detail = app.screen
         assert isinstance(detail, HandoverDetailScreen)
         assert "otettu (Kollega)" in rendered(detail, "#card")
-        assert colleague.handovers.move_handover(made, "complete") is None  # type: ignore[arg-type]
+        assert colleague.handovers.move_handover(made, "complete", "Hoidettu") is None  # type: ignore[arg-type]
         app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
         await settle(pilot)
         assert "valmis (Kollega)" in rendered(detail, "#card")
@@ -313,3 +321,42 @@ async def test_a_notification_fits_the_clients_age_and_has_their_birth_date(desk
         assert isinstance(form, NotificationFormScreen)
         assert form.query_one("#kind", Select).value == "elderly_services"
         assert form.query_one("#birth_date", Input).value == "13.10.1952"
+
+
+async def test_the_handover_detail_shows_the_phone_and_opens_the_card(desk: Desk) -> None:
+    """The night worker calls the client back from the handover: the detail shows the
+    client's phone, and F6 opens their card (a look logged with the handover as why)."""
+    client_id = desk.clients.create_client(AINO).client_id
+    made, _ = desk.handovers.create_handover(
+        HandoverForm(client_id=client_id, to_team="assessment:853", note="Soita illalla")
+    )
+    team = team_desk(desk)
+    app = app_for(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h", "enter")
+        detail = app.screen
+        assert isinstance(detail, HandoverDetailScreen)
+        assert "Puhelin        040 5485906" in rendered(detail, "#card")
+        await keys(pilot, "f6")
+        assert isinstance(app.screen, ClientCardScreen)
+        assert "13.10.1952" in rendered(app.screen, "#card")
+        await keys(pilot, "escape")
+        assert app.screen is detail
+    looks = [e for e in desk.clients.access_log(client_id) if e.action == "view"]
+    assert [e.reason for e in looks] == [f"handover:{made}"]
+    assert reason_text(looks[0].reason) == f"siirto {made[-8:]}"
+    team.close()
+
+
+async def test_a_handover_without_a_client_has_no_card_to_open(desk: Desk) -> None:
+    desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Ei asiakasta"))
+    team = team_desk(desk)
+    app = app_for(team)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h", "enter", "f6")
+        detail = app.screen
+        assert isinstance(detail, HandoverDetailScreen)
+        assert "⚠" in rendered(detail, "#status")
+    team.close()

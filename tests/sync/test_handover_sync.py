@@ -36,12 +36,16 @@ def test_two_desks_accept_the_same_handover_and_one_wins(
         view = site.desk.handovers.handover(made)
         assert view is not None and (view.state, view.accepted_name) == ("accepted", "worker-b")
     # The loser can no longer move it; the winner completes it, and everyone sees the steps.
-    assert c.desk.handovers.move_handover(made, "complete") == "handover.not_yours"
-    assert b.desk.handovers.move_handover(made, "complete") is None
+    assert c.desk.handovers.move_handover(made, "complete", "Tehty") == "handover.not_yours"
+    assert b.desk.handovers.move_handover(made, "complete", "Arvio tehty") is None
     b.sync.sync_once()
     sender.sync.sync_once()
-    steps = [(e.kind, e.worker_name) for e in sender.desk.handovers.handover_events(made)]
-    assert steps == [("sent", "worker-sender"), ("accept", "worker-b"), ("complete", "worker-b")]
+    steps = [(e.kind, e.worker_name, e.reason) for e in sender.desk.handovers.handover_events(made)]
+    assert steps == [
+        ("sent", "worker-sender", None),
+        ("accept", "worker-b", None),
+        ("complete", "worker-b", "Arvio tehty"),  # the note reaches the sender
+    ]
     for site in (sender, b, c):
         site.close()
 

@@ -52,6 +52,19 @@ def test_after_hours_routing_keeps_the_original_line(desk: Desk, clock) -> None:
     assert entry.priority == 1
 
 
+def test_after_hours_email_and_callback_wait_behind_calls(desk: Desk, clock) -> None:
+    clock.advance(hours=4)  # 14:00: the working-age line closed at 12
+    email = desk.contacts.receive("email", "tyoikaiset", "853")
+    callback = desk.contacts.receive("callback", "tyoikaiset", "853")
+    call = desk.contacts.receive("phone", "tyoikaiset", "853")
+    queue = desk.contacts.queue()
+    assert {entry.line_code for entry in queue} == {"sosiaalipaivystys"}
+    priority = {entry.id: entry.priority for entry in queue}
+    assert priority[call] == 1
+    assert priority[callback] == 4 and priority[email] == 5
+    assert [entry.id for entry in queue] == [call, callback, email]
+
+
 def test_sql_queue_order_is_the_domain_order(desk: Desk, clock) -> None:
     channels = ["phone", "email", "walk_in", "chat", "callback", "eform"]
     for index in range(30):

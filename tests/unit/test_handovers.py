@@ -178,8 +178,12 @@ def test_a_handover_from_a_contact_to_a_team(desk: Desk, turku: Desk, clock: Fix
     assert turku.handovers.move_handover(made, "return") == "handover.error.reason"
     assert turku.handovers.move_handover(made, "accept") is None
     clock.advance(seconds=3600)
-    assert turku.handovers.move_handover(made, "complete") is None
-    assert [e.kind for e in turku.handovers.handover_events(made)] == ["sent", "accept", "complete"]
+    assert turku.handovers.move_handover(made, "complete") == "handover.error.note"
+    assert turku.handovers.move_handover(made, "complete", "  ") == "handover.error.note"
+    assert turku.handovers.move_handover(made, "complete", " Kotihoito alkaa ma ") is None
+    events = turku.handovers.handover_events(made)
+    assert [e.kind for e in events] == ["sent", "accept", "complete"]
+    assert events[-1].reason == "Kotihoito alkaa ma"  # the note of what was done
     assert turku.handovers.inbox() == []
     assert desk.handovers.handover(made).state == "completed"  # type: ignore[union-attr]
 

@@ -40,6 +40,17 @@ def test_default_priorities() -> None:
     assert default_priority("phone", "ikaihmiset") < default_priority("email", "ikaihmiset")
 
 
+def test_after_hours_written_channels_are_not_urgent() -> None:
+    """On the emergency line a person on the line or at the desk is urgent; an email,
+    an e-form or a callback keeps its daytime place below them (issue 15, item 20)."""
+    emergency = "sosiaalipaivystys"
+    for live in ("phone", "chat", "walk_in"):
+        assert default_priority(live, emergency) == 1
+    for written in ("email", "eform", "callback"):
+        assert default_priority(written, emergency) == default_priority(written, "ikaihmiset")
+        assert default_priority(written, emergency) > default_priority("phone", emergency)
+
+
 def test_after_hours_contacts_go_to_the_emergency_line() -> None:
     hours = {code: line.hours for code, line in lines().items()}
     monday_10 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 10:00 in Helsinki
