@@ -316,11 +316,20 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
+    # A handover this worker has taken is not taken again; every other key stays,
+    # so that one a colleague has moved meanwhile says who has it when pressed.
+    ONLY_WHEN = {"accept": "not_mine"}
+
     def __init__(self, desk: Desk, handover_id: str) -> None:
         super().__init__()
         self.desk = desk
         self.handover_id = handover_id
         self.view: HandoverView | None = None
+
+    @property
+    def not_mine(self) -> bool:
+        view = self.view
+        return view is None or view.accepted_by != self.desk.worker_id
 
     def retranslated(self) -> None:
         self.load()
@@ -346,6 +355,7 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         notification: NotificationView | None,
     ) -> None:
         self.view = view
+        self.refresh_bindings()  # the footer offers what may be done now
         card = self.query_one("#card", Static)
         card.update(
             t("handover.gone") if view is None else handover_body(view, events, notification)

@@ -83,6 +83,8 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert isinstance(detail, HandoverDetailScreen)
         text = rendered(detail, "#card")
         assert "Ensimmäinen" in text and "otettu (Tiimi)" in text
+        # Its keys are what may be done now: taken by this worker, it is not taken again.
+        assert not detail.check_action("accept", ()) and detail.check_action("complete", ())
         await keys(pilot, "c")  # complete asks what was done, as return asks why
         assert isinstance(app.screen, ReasonScreen)
         await keys(pilot, "enter")  # a note is required
