@@ -327,7 +327,7 @@ def sync_notices(report: SyncReport) -> list[str]:
         for (name, reason), count in counts.items()
     ]  # fmt: skip
     if report.epoch_changed:
-        notices.append(t("sync.server_restored", rows=report.restored))
+        notices.append(t("sync.server_restored", count=report.restored))
     return notices
 
 
