@@ -8,11 +8,13 @@ day the shift begins. 00:00-00:00 is the whole day.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.hours import DAY_NAMES, is_holiday, is_holiday_eve
+from ohjaaja.domain.reasons import Unusable, reason
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # closed: shut on public holidays; sunday: Sunday's hours; open: holidays change nothing.
@@ -50,14 +52,16 @@ def parse_byday(text: str) -> tuple[int, ...]:
 
 
 def parse_time(text: str) -> time:
-    """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00)."""
+    """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00);
+    anything else is Unusable."""
     cleaned = text.strip()
     if cleaned in ("24:00", "24:00:00"):
         return time(0, 0)
     hours, _, rest = cleaned.partition(":")
-    if not hours.isdigit() or not rest:
-        raise ValueError(f"not a time: {text!r} (use HH:MM)")
-    return time.fromisoformat(f"{int(hours):02d}:{rest}")
+    if hours.isdigit() and rest:
+        with suppress(ValueError):  # an hour past 23, a minute past 59: not a time either
+            return time.fromisoformat(f"{int(hours):02d}:{rest}")
+    raise Unusable(reason("error.time", f"not a time: {text!r} (use HH:MM)", time=repr(cleaned)))
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class ServiceHours:
 
 def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
     """The admin form's hours, 'mon-fri 08:00-16:00; sat 10:00-14:00', as rules;
-    ids are reused in order so an unchanged rule keeps its id. ValueError says
+    ids are reused in order so an unchanged rule keeps its id. Unusable says
     which part is wrong."""
     rules = []
     for number, part in enumerate(p.strip() for p in text.split(";") if p.strip()):
@@ -121,8 +125,9 @@ def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
             days = _day_range(days_text.strip().lower())
             rule_id = ids[number] if number < len(ids) else ""
             rules.append(WeeklyHours(rule_id, days, parse_time(opens), parse_time(closes)))
-        except ValueError as exc:
-            raise ValueError(f"{part!r}: {exc}; write e.g. mon-fri 08:00-16:00") from exc
+        except Unusable as exc:
+            english = f"{part!r}: {exc}; write e.g. mon-fri 08:00-16:00"
+            raise Unusable(reason("error.hours", english, part=repr(part), why=exc.why)) from exc
     return tuple(rules)
 
 
@@ -131,7 +136,7 @@ def _day_range(text: str) -> tuple[int, ...]:
     for piece in text.split(","):
         first, _, last = piece.partition("-")
         if first not in DAY_NAMES or (last and last not in DAY_NAMES):
-            raise ValueError(f"not a day: {piece!r}")
+            raise Unusable(reason("error.day", f"not a day: {piece!r}", day=repr(piece)))
         start = DAY_NAMES.index(first)
         end = DAY_NAMES.index(last) if last else start
         days.update(range(start, end + 1))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import FORM_KEYS, Said, T, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
 
-from ohjaaja.domain.catalogue import SECTORS, Organization, organization_form_values
+from ohjaaja.domain.catalogue import SECTORS, Organization, Problem, organization_form_values
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
@@ -50,7 +50,7 @@ class OrganizationFormScreen(DeskModal[str | None]):
                 allow_blank=False,
             )
             yield field_row("service_form.sector", sector, "error-sector")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -66,15 +66,14 @@ class OrganizationFormScreen(DeskModal[str | None]):
         saved = self.desk.save_organization_form(values, self.organization)
         self.app.call_from_thread(self._after_save, *saved)
 
-    def _after_save(self, organization_id: str | None, problems: list[tuple[str, str]]) -> None:
-        by_field: dict[str, str] = {}
-        for name, reason in problems:
-            by_field.setdefault("name_fi" if name == "name" else name, reason)
+    def _after_save(self, organization_id: str | None, problems: list[Problem]) -> None:
+        by_field: dict[str, Reason] = {}
+        for name, why in problems:
+            by_field.setdefault("name_fi" if name == "name" else name, why)
         for name in (*TEXT_FIELDS, "sector"):
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
+            self.query_one(f"#error-{name}", Said).warn_why(by_field.get(name))
         if problems:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(problems)))
+            self.query_one("#form-status", Said).say("form.fix_fields", count=len(problems))
             return
         self.dismiss(organization_id)
 

@@ -12,9 +12,15 @@ from typing import Any
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import line_short
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
+from ohjaaja.screens.kit.labels import line_short, reason_text
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    Said,
+    TickList,
+    TitleBar,
+    desk_footer,
+    field_row,
+)
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Checkbox, Input, Select, SelectionList
@@ -23,10 +29,12 @@ from ohjaaja.domain.catalogue import (
     SERVICE_CHANNELS,
     STATUSES,
     Organization,
+    Problem,
     Service,
     service_form_values,
     text_in,
 )
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import lines
 from ohjaaja.domain.schedules import HOLIDAY_RULES
 from ohjaaja.i18n import get_language, t
@@ -38,7 +46,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
 TICKS = ("client_groups", "channels")
-ALL_FIELDS = (*TEXT_FIELDS, *CHOICES, *TICKS, "free")
+ALL_FIELDS = ("organization_id", *TEXT_FIELDS, "status", "holidays", "free", *TICKS)  # in order
 
 
 class ServiceFormScreen(DeskScreen[str | None]):
@@ -81,7 +89,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
             yield self._ticks("client_groups", groups)
             channels = [(t(f"service_channel.{c}"), c) for c in SERVICE_CHANNELS]
             yield self._ticks("channels", channels)
-        yield Static("", id="form-status")
+        yield Said("", id="form-status")
         yield desk_footer()
 
     def _select(self, name: str, options: list[tuple[str, str]]) -> Any:
@@ -118,20 +126,22 @@ class ServiceFormScreen(DeskScreen[str | None]):
         saved = self.desk.save_service_form(values, self.service)
         self.app.call_from_thread(self._after_save, *saved)
 
-    def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
-        by_field: dict[str, str] = {}
-        for name, reason in problems:
+    def _after_save(self, service_id: str | None, problems: list[Problem]) -> None:
+        by_field: dict[str, Reason] = {}
+        for name, why in problems:
             key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
-            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
+            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", why)
         for name in ALL_FIELDS:
-            error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {error}" if error else "")
+            self.query_one(f"#error-{name}", Said).warn_why(by_field.get(name))
         if problems:
-            name, reason = problems[0]
-            self.query_one("#form-status", Static).update(
-                f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
-            )
             first = next(name for name in ALL_FIELDS if name in by_field)
+            count, why = len(problems), by_field[first]
+
+            def status() -> str:
+                fix = t("form.fix_fields", count=count)
+                return f"{fix} · {t(f'service_form.{first}')}: {reason_text(why)}"
+
+            self.query_one("#form-status", Said).show(status)
             self.query_one(f"#{first}").focus()
             return
         self.dismiss(service_id)

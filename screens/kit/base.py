@@ -13,8 +13,9 @@ checks that nothing else starts a worker.
 
 **Screens** are DeskScreen (a dialog: DeskModal). The base translates the key
 bindings and steadies the cursors when the screen is mounted and retranslates
-its bindings, labels (T) and title bar when the language changes; a screen says
-what it adds through hooks, not by overriding these:
+its bindings, labels (T), what it has told the worker (Said: statuses, a form's
+errors) and title bar when the language changes; a screen says what it adds
+through hooks, not by overriding these:
 
 - `mounted()`: once its widgets exist (focus, the first load);
 - `retranslated()`: its own texts after a language switch (columns, placeholders,
@@ -33,7 +34,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
-from ohjaaja.screens.kit.widgets import T, TitleBar, steady_cursors
+from ohjaaja.screens.kit.widgets import Said, T, TitleBar, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker
@@ -120,6 +121,8 @@ class _DeskScreen(_Base):
         translate_bindings(self)
         for label in self.query(T):
             label.retranslate()
+        for said in self.query(Said):
+            said.retranslate()
         for bar in self.query(TitleBar):
             bar.retranslate()
         self.retranslated()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import municipalities
 from ohjaaja.i18n import LANGUAGES, get_language, t
 
@@ -40,3 +41,9 @@ def relation_options() -> list[tuple[str, str]]:
     from ohjaaja.usecases.client_desk import RELATIONS
 
     return [(t(f"relation.{code}"), code) for code in RELATIONS]
+
+
+def reason_text(why: Reason) -> str:
+    """Why a value cannot be used, in the worker's language (its parameters too)."""
+    params = {name: reason_text(v) if isinstance(v, Reason) else v for name, v in why.params}
+    return t(why.key, **params)

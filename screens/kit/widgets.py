@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from ohjaaja.screens.kit.labels import reason_text
 from ohjaaja.screens.kit.plain import DataTable, Label, OptionList, Static
 from rich.segment import Segment
 from rich.style import Style
@@ -18,6 +20,7 @@ from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 
 from ohjaaja.domain.clock import local
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.i18n import t
 
 # Forms: up and down move between fields as in the web forms workers know (a
@@ -39,6 +42,39 @@ class T(Label):
 
     def retranslate(self) -> None:
         self.update(t(self.key))
+
+
+class Said(Static):
+    """A line that tells the worker something (a status, a field's error) and tells it
+    again in the new language after F2: it keeps how the text is written (a message
+    key and its parameters, or a function), not the text. DeskScreen.retranslate
+    rewrites every one."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._write: Callable[[], str] | None = None
+
+    def show(self, write: Callable[[], str] | None) -> None:
+        """Show what `write` returns, now and after each switch; None: nothing."""
+        self._write = write
+        self.update(write() if write is not None else "")
+
+    def say(self, key: str, /, **params: object) -> None:
+        self.show(lambda: t(key, **params))
+
+    def warn(self, key: str, /, **params: object) -> None:
+        self.show(lambda: f"⚠ {t(key, **params)}")
+
+    def warn_why(self, why: Reason | None) -> None:
+        """A field's error (None: the field is right)."""
+        self.show(None if why is None else lambda: f"⚠ {reason_text(why)}")
+
+    def clear(self) -> None:
+        self.show(None)
+
+    def retranslate(self) -> None:
+        if self._write is not None:
+            self.update(self._write())
 
 
 class TitleBar(Static):
@@ -138,7 +174,7 @@ def field_row(label_key: str, widget: Widget, error_id: str | None = None) -> Ho
     """One form line: a translated label, the input, and where its error is shown."""
     children: list[Widget] = [T(label_key, classes="label"), widget]
     if error_id is not None:
-        children.append(Static("", id=error_id, classes="error"))
+        children.append(Said("", id=error_id, classes="error"))
     return Horizontal(*children, classes="field")
 
 

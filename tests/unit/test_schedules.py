@@ -136,7 +136,7 @@ def test_the_admin_notation_reads_and_writes_back() -> None:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("mon-fri 25:00-16:00", "hour"),
+        ("mon-fri 25:00-16:00", "not a time: '25:00'"),
         ("mon-fry 08:00-16:00", "not a day"),
         ("mon-fri 08.00", "HH:MM"),
         ("08:00-16:00", "not a day"),
