@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.widgets import FORM_KEYS, Said, T, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import FORM_KEYS, Said, T, choice, coded, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.catalogue import SECTORS, Organization, Problem, organization_form_values
 from ohjaaja.domain.reasons import Reason
-from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = (
@@ -42,13 +41,8 @@ class OrganizationFormScreen(DeskModal[str | None]):
             for name in TEXT_FIELDS:
                 value = Input(self.prefill.get(name, ""), id=name, compact=True)
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
-            sector = Select(
-                [(t(f"sector.{s}"), s) for s in SECTORS],
-                value=self.prefill.get("sector", "public"),
-                id="sector",
-                compact=True,
-                allow_blank=False,
-            )
+            chosen = self.prefill.get("sector", "public")
+            sector = choice(coded("sector", SECTORS), "sector", chosen)
             yield field_row("service_form.sector", sector, "error-sector")
             yield Said("", id="form-status")
         yield desk_footer()
@@ -71,7 +65,7 @@ class OrganizationFormScreen(DeskModal[str | None]):
         for name, why in problems:
             by_field.setdefault("name_fi" if name == "name" else name, why)
         for name in (*TEXT_FIELDS, "sector"):
-            self.query_one(f"#error-{name}", Said).warn_why(by_field.get(name))
+            self.query_one(f"#error-{name}", Said).flag_why(by_field.get(name))
         if problems:
             self.query_one("#form-status", Said).say("form.fix_fields", count=len(problems))
             return

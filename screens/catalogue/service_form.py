@@ -8,6 +8,7 @@ named with its reason; nothing is saved until all are right.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
@@ -15,15 +16,19 @@ from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import line_short, reason_text
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Choice,
+    Options,
     Said,
+    Tick,
     TickList,
     TitleBar,
+    coded,
     desk_footer,
     field_row,
 )
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain.catalogue import (
     SERVICE_CHANNELS,
@@ -67,39 +72,37 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.prefill: dict[str, Any] = service_form_values(service) if service else {
             "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
         }  # fmt: skip
+        self.organizations: list[Organization] = []
 
     def compose(self) -> ComposeResult:
         title = "title.edit_service" if self.service else "title.new_service"
         yield TitleBar(title, self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
-            organizations = [
-                (text_in(o.name, get_language()), o.id) for o in self.desk.organizations()
-            ]
-            yield self._select("organization_id", organizations)
+            self.organizations = self.desk.organizations()
+            yield self._select("organization_id", self._organization_options)
             for name in TEXT_FIELDS:
                 value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
-            yield self._select("status", [(t(f"status.{s}"), s) for s in STATUSES])
-            yield self._select("holidays", [(t(f"holidays.{h}"), h) for h in HOLIDAY_RULES])
-            free = Checkbox(
-                t("catalogue.free"), bool(self.prefill.get("free")), id="free", compact=True
-            )
+            yield self._select("status", coded("status", STATUSES))
+            yield self._select("holidays", coded("holidays", HOLIDAY_RULES))
+            free = Tick("catalogue.free", bool(self.prefill.get("free")), id="free")
             yield field_row("service_form.free", free, "error-free")
-            groups = [(line_short(code), code) for code in lines()]
-            yield self._ticks("client_groups", groups)
-            channels = [(t(f"service_channel.{c}"), c) for c in SERVICE_CHANNELS]
-            yield self._ticks("channels", channels)
+            yield self._ticks("client_groups", lines(), line_short)
+            yield self._ticks("channels", SERVICE_CHANNELS, lambda c: t(f"service_channel.{c}"))
         yield Said("", id="form-status")
         yield desk_footer()
 
-    def _select(self, name: str, options: list[tuple[str, str]]) -> Any:
-        value = self.prefill.get(name) or Select.NULL
-        widget = Select(options, value=value, id=name, compact=True, prompt="—")
+    def _organization_options(self) -> list[tuple[str, str]]:
+        return [(text_in(o.name, get_language()), o.id) for o in self.organizations]
+
+    def _select(self, name: str, options: Options) -> Any:
+        widget = Choice(options, name, self.prefill.get(name) or None, allow_blank=True)
         return field_row(f"service_form.{name}", widget, f"error-{name}")
 
-    def _ticks(self, name: str, options: list[tuple[str, str]]) -> Any:
+    def _ticks(self, name: str, codes: Iterable[str], label: Callable[[str], str]) -> Any:
         chosen = set(self.prefill.get(name, []))
-        widget = TickList(*[(label, code, code in chosen) for label, code in options], id=name)
+        ticks = [(label(code), code, code in chosen) for code in codes]
+        widget = TickList(*ticks, id=name, labels=label)
         row = field_row(f"service_form.{name}", widget, f"error-{name}")
         row.add_class("tall")
         return row
@@ -115,7 +118,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
             values[name] = "" if selected is Select.NULL else str(selected)
         for name in TICKS:
             values[name] = list(self.query_one(f"#{name}", SelectionList).selected)
-        values["free"] = self.query_one("#free", Checkbox).value
+        values["free"] = self.query_one("#free", Tick).value
         return values
 
     def action_save(self) -> None:
@@ -132,7 +135,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
             key = {"name": "name_fi", "service_areas": "areas"}.get(name, name)
             by_field.setdefault(key if key in ALL_FIELDS else "name_fi", why)
         for name in ALL_FIELDS:
-            self.query_one(f"#error-{name}", Said).warn_why(by_field.get(name))
+            self.query_one(f"#error-{name}", Said).flag_why(by_field.get(name))
         if problems:
             first = next(name for name in ALL_FIELDS if name in by_field)
             count, why = len(problems), by_field[first]
@@ -165,9 +168,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
     def _organization_saved(self, organization_id: str | None) -> None:
         if organization_id is None:
             return
-        options = [(text_in(o.name, get_language()), o.id) for o in self.desk.organizations()]
+        self.organizations = self.desk.organizations()
         select = self.query_one("#organization_id", Select)
-        select.set_options(options)
+        select.set_options(self._organization_options())
         select.value = organization_id
 
     def action_cancel(self) -> None:

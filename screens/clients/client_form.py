@@ -10,8 +10,7 @@ from __future__ import annotations
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import language_options, municipality_options
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import FORM_KEYS, Said, T, choice, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
@@ -59,18 +58,23 @@ class ClientFormScreen(DeskModal[str | None]):
                     text.placeholder = t("client.hetu_unchanged", code=self.hetu_masked)
                 yield field_row(f"field.{name}", text, f"error-{name}")
             municipality = choice(
-                municipality_options(), "municipality_code", self.prefill.get("municipality_code")
+                municipality_options, "municipality_code", self.prefill.get("municipality_code")
             )
             yield field_row("field.municipality_code", municipality, "error-municipality_code")
-            language = choice(language_options(), "language", self.prefill.get("language") or "fi")
+            language = choice(language_options, "language", self.prefill.get("language") or "fi")
             yield field_row("field.language", language, "error-language")
             alerts = Input(self.prefill.get("alerts", ""), id="alerts", compact=True)
             yield field_row("field.alerts", alerts, "error-alerts")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
         self.query_one("#last_name", Input).focus()
+
+    def retranslated(self) -> None:
+        if self.hetu_masked:
+            hetu = self.query_one("#hetu", Input)
+            hetu.placeholder = t("client.hetu_unchanged", code=self.hetu_masked)
 
     def values(self) -> dict[str, str]:
         values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
@@ -96,16 +100,16 @@ class ClientFormScreen(DeskModal[str | None]):
         by_field = {e.field: e for e in saved.errors}
         for name in CLIENT_FIELDS:
             error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
-        status = self.query_one("#form-status", Static)
+            self.query_one(f"#error-{name}", Said).flag(error.key if error else None)
+        status = self.query_one("#form-status", Said)
         if saved.duplicate is not None:
             self.duplicate_id = saved.duplicate.id
             born = saved.duplicate.birth_date or ""
-            status.update(t("form.duplicate", name=saved.duplicate.name, born=born))
+            status.say("form.duplicate", name=saved.duplicate.name, born=born)
             return
         if saved.errors:
             self.duplicate_id = None
-            status.update(t("form.fix_fields", count=len(saved.errors)))
+            status.say("form.fix_fields", count=len(saved.errors))
             self.query_one(f"#{saved.errors[0].field}").focus()
             return
         self.dismiss(saved.client_id)

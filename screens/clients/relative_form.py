@@ -5,14 +5,12 @@ from __future__ import annotations
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import relation_options
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import FORM_KEYS, Said, T, choice, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import FieldError
-from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 FIELDS = ("relative_name", "relation", "relative_phone")
@@ -38,11 +36,11 @@ class RelativeFormScreen(DeskModal[bool]):
             name = Input(id="relative_name", compact=True)
             yield field_row("field.relative_name", name, "error-relative_name")
             yield field_row(
-                "field.relation", choice(relation_options(), "relation"), "error-relation"
+                "field.relation", choice(relation_options, "relation"), "error-relation"
             )
             phone = Input(id="relative_phone", compact=True)
             yield field_row("field.relative_phone", phone, "error-relative_phone")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -65,9 +63,9 @@ class RelativeFormScreen(DeskModal[bool]):
         by_field = {e.field: e for e in errors}
         for name in FIELDS:
             error = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(error.key)}" if error else "")
+            self.query_one(f"#error-{name}", Said).flag(error.key if error else None)
         if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one("#form-status", Said).say("form.fix_fields", count=len(errors))
             self.query_one(f"#{errors[0].field}").focus()
             return
         self.dismiss(True)

@@ -12,12 +12,21 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft, write_fields
 from ohjaaja.screens.kit.labels import municipality_options
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TitleBar, choice, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    Choice,
+    Said,
+    Tick,
+    TitleBar,
+    choice,
+    coded,
+    desk_footer,
+    field_row,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.handovers import URGENCIES, default_due
@@ -72,35 +81,25 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.client_name = client_name
         self.municipality_code = municipality_code
         self.team_municipality = municipality_code
+        self._workers: list[tuple[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.new_handover", self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
             # Teams are a municipality's: the client's to begin with, any on request.
-            place = choice(municipality_options(), "team_municipality", self.municipality_code)
+            place = choice(municipality_options, "team_municipality", self.municipality_code)
             yield field_row("handover.team_municipality", place)
-            yield field_row(
-                "handover.to",
-                Select(self._targets(), id="to", compact=True, prompt="—"),
-                "error-to",
-            )
-            urgency = Select(
-                [(t(f"urgency.{u}"), u) for u in URGENCIES], value="normal", id="urgency",
-                compact=True, allow_blank=False,
-            )  # fmt: skip
+            yield field_row("handover.to", Choice(self._targets, "to"), "error-to")
+            urgency = choice(coded("urgency", URGENCIES), "urgency", "normal")
             yield field_row("handover.urgency", urgency, "error-urgency")
-            due = Select(
-                [(t(f"handover.due.{c}"), c) for c in DUE_CHOICES], value="default", id="due",
-                compact=True, allow_blank=False,
-            )  # fmt: skip
+            due = choice(coded("handover.due", DUE_CHOICES), "due", "default")
             yield field_row("handover.due", due, "error-due")
-            warm = Checkbox(t("handover.warm_hint"), id="warm", compact=True)
-            yield field_row("handover.warm", warm, "error-warm")
+            yield field_row("handover.warm", Tick("handover.warm_hint", id="warm"), "error-warm")
             for name in TEXTS:
                 limit = NOTE_MAX if name == "note" else TEXT_MAX
                 text = Input(id=name, compact=True, max_length=limit)
                 yield field_row(f"handover.{name}", text, f"error-{name}")
-        yield Static("", id="form-status")
+        yield Said("", id="form-status")
         yield desk_footer()
 
     def _targets(self) -> list[tuple[str, str]]:
@@ -109,9 +108,11 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
             (team_name(code, language), f"team:{code}")
             for code in team_options(self.team_municipality)
         ]
+        if self._workers is None:  # read once: the list is written again after F2
+            self._workers = self.desk.workers()
         people = [
             (f"{t('handover.worker')}: {name}", f"worker:{worker_id}")
-            for worker_id, name in self.desk.workers()
+            for worker_id, name in self._workers
             if worker_id != self.desk.worker_id
         ]
         return teams + people
@@ -151,7 +152,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
     @on(Select.Changed, "#due")
     def _show_due(self) -> None:
         form = self.form()
-        self.query_one("#error-due", Static).update(
+        self.query_one("#error-due", Said).update(
             f"→ {local(form.due_at):%d.%m. %H.%M}" if form.due_at else ""
         )
 
@@ -167,7 +168,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
             to_team=value if kind == "team" else None,
             urgency=urgency,
             due_at=due_time(due, urgency, self.desk.clock.now()),
-            warm=self.query_one("#warm", Checkbox).value,
+            warm=self.query_one("#warm", Tick).value,
             **{name: self.query_one(f"#{name}", Input).value for name in TEXTS},
         )
 
@@ -182,10 +183,9 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
     def _after(self, handover_id: str | None, errors: list[tuple[str, str]]) -> None:
         by_field = dict(errors)
         for name in ("to", "urgency", *TEXTS):
-            key = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
+            self.query_one(f"#error-{name}", Said).flag(by_field.get(name))
         if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one("#form-status", Said).say("form.fix_fields", count=len(errors))
             self.query_one(f"#{errors[0][0]}").focus()
             return
         self.dismiss(handover_id)

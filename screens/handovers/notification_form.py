@@ -10,12 +10,21 @@ from typing import Any
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, TickList, TitleBar, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    Said,
+    Tick,
+    TickList,
+    TitleBar,
+    choice,
+    coded,
+    desk_footer,
+    field_row,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
 from ohjaaja.domain.limits import TEXT_MAX
@@ -55,10 +64,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("title.notification", self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
-            kinds = Select(
-                [(t(f"notification.kind.{k}"), k) for k in notifications.KINDS],
-                value=self.kind, id="kind", compact=True, allow_blank=False,
-            )  # fmt: skip
+            kinds = choice(coded("notification.kind", notifications.KINDS), "kind", self.kind)
             yield field_row("notification.kind", kinds, "error-kind")
             for name in TEXTS:
                 value = self.subject if name == "subject" else ""
@@ -67,22 +73,20 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
                     Input(value, id=name, compact=True, max_length=TEXT_MAX),
                     f"error-{name}",
                 )
-            danger = Checkbox(t("notification.danger_hint"), id="danger_now", compact=True)
+            danger = Tick("notification.danger_hint", id="danger_now")
             yield field_row("notification.danger_now", danger, "error-danger_now")
-            consent = Select(
-                [(t(f"notification.consent.{c}"), c) for c in notifications.CONSENT],
-                id="consent", compact=True, prompt="—",
-            )  # fmt: skip
+            consent = choice(coded("notification.consent", notifications.CONSENT), "consent")
             yield field_row("notification.consent", consent, "error-consent")
             observed = TickList(
                 *[(t(f"notification.observed.{o}"), o) for o in notifications.OBSERVED],
                 id="observed",
+                labels=lambda code: t(f"notification.observed.{code}"),
             )
             row = field_row("notification.observed", observed, "error-observed")
             row.add_class("tall")
             yield row
-        yield Static("", id="route")
-        yield Static("", id="form-status")
+        yield Said("", id="route")
+        yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -106,8 +110,8 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         routed = teams.route(
             notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
         )
-        self.query_one("#route", Static).update(
-            t("notification.route", team=teams.team_name(routed, get_language()))
+        self.query_one("#route", Said).show(
+            lambda: t("notification.route", team=teams.team_name(routed, get_language()))
         )
 
     def values(self) -> dict[str, Any]:
@@ -117,7 +121,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
             if name in fields:
                 values[name] = self.query_one(f"#{name}", Input).value.strip()
         if "danger_now" in fields:
-            values["danger_now"] = self.query_one("#danger_now", Checkbox).value
+            values["danger_now"] = self.query_one("#danger_now", Tick).value
         if "consent" in fields:
             selected = self.query_one("#consent", Select).value
             values["consent"] = "" if selected is Select.NULL else str(selected)
@@ -138,10 +142,9 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
     def _after(self, notification_id: str | None, errors: list[tuple[str, str]]) -> None:
         by_field = dict(errors)
         for name in (*TEXTS, "danger_now", "consent", "observed"):
-            key = by_field.get(name)
-            self.query_one(f"#error-{name}", Static).update(f"⚠ {t(key)}" if key else "")
+            self.query_one(f"#error-{name}", Said).flag(by_field.get(name))
         if errors:
-            self.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+            self.query_one("#form-status", Said).say("form.fix_fields", count=len(errors))
             self.query_one(f"#{errors[0][0]}").focus()
             return
         self.dismiss(notification_id)

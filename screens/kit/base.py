@@ -13,8 +13,9 @@ checks that nothing else starts a worker.
 
 **Screens** are DeskScreen (a dialog: DeskModal). The base translates the key
 bindings and steadies the cursors when the screen is mounted and retranslates
-its bindings, labels (T), what it has told the worker (Said: statuses, a form's
-errors) and title bar when the language changes; a screen says what it adds
+its bindings and every widget of screens/kit/widgets.py that writes its text
+again (RETRANSLATED: labels, title bar, what it has told the worker, lists of
+choices, tick boxes) when the language changes; a screen says what it adds
 through hooks, not by overriding these:
 
 - `mounted()`: once its widgets exist (focus, the first load);
@@ -34,7 +35,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
-from ohjaaja.screens.kit.widgets import Said, T, TitleBar, steady_cursors
+from ohjaaja.screens.kit.widgets import RETRANSLATED, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.worker import Worker
@@ -119,12 +120,9 @@ class _DeskScreen(_Base):
     def retranslate(self) -> None:
         """After a language switch (F2): called by the app for every open screen."""
         translate_bindings(self)
-        for label in self.query(T):
-            label.retranslate()
-        for said in self.query(Said):
-            said.retranslate()
-        for bar in self.query(TitleBar):
-            bar.retranslate()
+        for kind in RETRANSLATED:
+            for widget in self.query(kind):
+                widget.retranslate()
         self.retranslated()
 
     def retranslated(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +15,12 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.strip import Strip
+from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Select, SelectionList
+from textual.widgets import Checkbox, Footer, Input, Select, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.select import InvalidSelectValueError
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.reasons import Reason
@@ -56,8 +59,13 @@ class Said(Static):
 
     def show(self, write: Callable[[], str] | None) -> None:
         """Show what `write` returns, now and after each switch; None: nothing."""
+        super().update(write() if write is not None else "")
         self._write = write
-        self.update(write() if write is not None else "")
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show a text as it is (data, not a message): the same in every language."""
+        super().update(content, layout=layout)
+        self._write = None
 
     def say(self, key: str, /, **params: object) -> None:
         self.show(lambda: t(key, **params))
@@ -65,8 +73,12 @@ class Said(Static):
     def warn(self, key: str, /, **params: object) -> None:
         self.show(lambda: f"⚠ {t(key, **params)}")
 
-    def warn_why(self, why: Reason | None) -> None:
-        """A field's error (None: the field is right)."""
+    def flag(self, key: str | None) -> None:
+        """A field's error by its message key (None: the field is right)."""
+        self.show(None if key is None else lambda: f"⚠ {t(key)}")
+
+    def flag_why(self, why: Reason | None) -> None:
+        """A field's error with its reason (None: the field is right)."""
         self.show(None if why is None else lambda: f"⚠ {reason_text(why)}")
 
     def clear(self) -> None:
@@ -74,7 +86,7 @@ class Said(Static):
 
     def retranslate(self) -> None:
         if self._write is not None:
-            self.update(self._write())
+            super().update(self._write())
 
 
 class TitleBar(Static):
@@ -150,8 +162,85 @@ def steady_cursors(node: Widget) -> None:
         widget.cursor_blink = False  # type: ignore[attr-defined]
 
 
+Options = Callable[[], list[tuple[str, str]]]  # (label in the worker's language, value)
+
+
+def coded(prefix: str, codes: Iterable[str]) -> Options:
+    """Options for codes, each labelled by its message `<prefix>.<code>`."""
+    listed = tuple(codes)
+    return lambda: [(t(f"{prefix}.{code}"), code) for code in listed]
+
+
+class Choice(Select[str]):
+    """A compact Select whose options a function writes in the worker's language,
+    written again after F2 with the choice kept; without a value it may be blank
+    (the prompt, a message key, names the blank)."""
+
+    def __init__(
+        self,
+        options: Options,
+        widget_id: str,
+        value: str | None = None,
+        *,
+        allow_blank: bool | None = None,
+        prompt_key: str | None = None,
+    ) -> None:
+        super().__init__(
+            options(),
+            value=value if value else Select.NULL,
+            id=widget_id,
+            compact=True,
+            allow_blank=value is None if allow_blank is None else allow_blank,
+            prompt=t(prompt_key) if prompt_key else "—",
+        )
+        self.write_options = options
+        self.prompt_key = prompt_key
+
+    def retranslate(self) -> None:
+        chosen = self.value
+        with self.prevent(Select.Changed):  # the same choice: nothing to react to
+            self.set_options(self.write_options())
+            if chosen is not Select.NULL:
+                with suppress(InvalidSelectValueError):  # no longer offered
+                    self.value = chosen
+            self.mutate_reactive(Select.value)  # shown in the new words, even if unmoved
+        if self.prompt_key:
+            self.prompt = t(self.prompt_key)
+
+
+def choice(options: Options, widget_id: str, value: str | None = None) -> Choice:
+    """A compact Select; with a value it cannot be left blank."""
+    return Choice(options, widget_id, value)
+
+
+class Tick(Checkbox):
+    """A tick box whose label is a message key (said again after F2)."""
+
+    def __init__(self, label_key: str, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(t(label_key), value, compact=True, **kwargs)
+        self.label_key = label_key
+
+    def retranslate(self) -> None:
+        self.label = t(self.label_key)
+
+
 class TickList(SelectionList[str]):
-    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR)."""
+    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR).
+    With `labels` (value -> label in the worker's language) its labels are written
+    again after F2, the ticks kept."""
+
+    def __init__(
+        self, *selections: Any, labels: Callable[[str], str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*selections, **kwargs)
+        self.labels = labels
+
+    def retranslate(self) -> None:
+        if self.labels is None:
+            return
+        for index in range(self.option_count):
+            label = self.labels(self.get_option_at_index(index).value)
+            self.replace_option_prompt_at_index(index, label)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -178,13 +267,5 @@ def field_row(label_key: str, widget: Widget, error_id: str | None = None) -> Ho
     return Horizontal(*children, classes="field")
 
 
-def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
-    """A compact Select; with a value it cannot be left blank."""
-    return Select(
-        options,
-        value=value if value else Select.NULL,
-        id=widget_id,
-        compact=True,
-        allow_blank=value is None,
-        prompt="—",
-    )
+# Every widget that writes its text again after F2 (DeskScreen.retranslate).
+RETRANSLATED: tuple[type[Any], ...] = (T, Said, TitleBar, Choice, Tick, TickList)
