@@ -13,7 +13,7 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import TitleBar, desk_footer, when
+from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer, when
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -156,7 +156,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("title.handovers", self.desk.worker_name, id="title")
         yield DataTable(id="handovers", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="status")
+        yield Said("", id="status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -227,7 +227,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
     def moved(self, error: str | None) -> None:
         self.load()
         if error:
-            self.query_one("#status", Static).update(f"⚠ {t(error)}")
+            self.query_one("#status", Said).warn(error)
 
     def action_resend(self) -> None:
         """A returned handover sent on elsewhere: a new one, its texts filled in."""
@@ -235,7 +235,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
 
         view = self.current()
         if view is None or view.state != "returned":
-            self.query_one("#status", Static).update(f"⚠ {t('handover.resend_returned_only')}")
+            self.query_one("#status", Said).warn("handover.resend_returned_only")
             return
         texts = ("situation", "background", "assessment", "recommendation", "note")
         prefill = {name: getattr(view, name) for name in texts}
@@ -300,7 +300,8 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
 
     def moved(self, error: str | None) -> None:
         self.load()
-        self.query_one("#status", Static).update(f"⚠ {t(error)}" if error else t("handover.moved"))
+        status = self.query_one("#status", Said)
+        status.warn(error) if error else status.say("handover.moved")
 
     def action_back(self) -> None:
         self.dismiss(None)

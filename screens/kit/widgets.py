@@ -203,7 +203,8 @@ class Choice(Select[str]):
             if chosen is not Select.NULL:
                 with suppress(InvalidSelectValueError):  # no longer offered
                     self.value = chosen
-            self.mutate_reactive(Select.value)  # shown in the new words, even if unmoved
+            # Shown in the new words even when unmoved (Select's reactive is generic).
+            self.mutate_reactive(Select.value)  # type: ignore[misc]
         if self.prompt_key:
             self.prompt = t(self.prompt_key)
 
