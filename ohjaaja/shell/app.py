@@ -179,6 +179,13 @@ class OhjaajaApp(App[None]):
                 retranslate()
         self.notify(t("language.switched"))
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its own words in the worker's language."""
+        from ohjaaja.shell.palette import DeskPalette
+
+        if self.use_command_palette and not isinstance(self.screen, DeskPalette):
+            self.push_screen(DeskPalette())
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action with an id in the command palette, in the current language."""
         seen: set[str] = set()

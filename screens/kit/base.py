@@ -38,6 +38,7 @@ from ohjaaja.screens.kit.bindings import translate_bindings
 from ohjaaja.screens.kit.widgets import RETRANSLATED, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
+from textual.widgets._select import SelectOverlay
 from textual.worker import Worker
 
 from ohjaaja.i18n import t
@@ -111,6 +112,8 @@ class _DeskScreen(_Base):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        for overlay in self.query(SelectOverlay):  # Textual's: an open list's Esc
+            translate_bindings(overlay)
         steady_cursors(self)
         self.mounted()
 
@@ -120,6 +123,8 @@ class _DeskScreen(_Base):
     def retranslate(self) -> None:
         """After a language switch (F2): called by the app for every open screen."""
         translate_bindings(self)
+        for overlay in self.query(SelectOverlay):
+            translate_bindings(overlay)
         for kind in RETRANSLATED:
             for widget in self.query(kind):
                 widget.retranslate()
