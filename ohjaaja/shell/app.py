@@ -21,7 +21,7 @@ from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
-from ohjaaja.shell.settings import Settings
+from ohjaaja.shell.settings import Settings, remember_language
 from ohjaaja.usecases.desk import ContactView, Desk, LostClaim
 
 SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
@@ -68,6 +68,7 @@ class OhjaajaApp(App[None]):
         self._sync_running = False
         self._sync_again = False
         self._mode_told = False  # a desk and a server of other modes: said once, not every round
+        self._preferences_lock = threading.Lock()
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -178,6 +179,15 @@ class OhjaajaApp(App[None]):
             if retranslate is not None:
                 retranslate()
         self.notify(t("language.switched"))
+        if self.settings.preferences is not None:
+            self._remember_language(self.settings.preferences)
+
+    @db_work("remember_language", group="preferences")
+    def _remember_language(self, path: Path) -> None:
+        """For the next start (a file in the home folder: not on the UI thread). The
+        language as it is when the file is written: of quick switches, the last."""
+        with self._preferences_lock:
+            remember_language(path, self.settings.worker_name, get_language())
 
     def action_command_palette(self) -> None:
         """Textual's palette, its own words in the worker's language."""

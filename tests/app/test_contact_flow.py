@@ -187,6 +187,20 @@ async def test_line_filter_keys(desk: Desk) -> None:
         assert table.row_count == 2
 
 
+async def test_f2_is_remembered_for_the_worker(desk: Desk, tmp_path) -> None:
+    from ohjaaja.shell.app import make_app
+    from ohjaaja.shell.settings import Settings, remembered_language
+
+    kept = tmp_path / "preferences.json"
+    settings = Settings(desk.database, desk.worker_name, preferences=kept)
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f2", "f2")
+    assert remembered_language(kept, desk.worker_name) == "en"
+    assert remembered_language(kept, "Someone else") is None
+
+
 async def test_the_palette_and_an_open_list_speak_the_workers_language(desk: Desk) -> None:
     from textual.command import CommandInput, CommandList
 
