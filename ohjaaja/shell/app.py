@@ -8,6 +8,7 @@ their own.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -57,7 +58,16 @@ class OhjaajaApp(App[None]):
     def __init__(
         self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
     ) -> None:
-        super().__init__(ansi_color=settings.ansi)
+        # NO_COLOR (set at all, as Textual reads it): the terminal's own colours, then
+        # none of them (Textual's NoColor filter; with RGB colours it would grey them).
+        no_color = os.environ.get("NO_COLOR") is not None
+        super().__init__(ansi_color=settings.ansi or no_color)
+        if settings.ansi or no_color:
+            from ohjaaja.screens.kit.colours import ANSI, PLAIN
+
+            theme = PLAIN if no_color else ANSI
+            self.register_theme(theme)
+            self.theme = theme.name
         # No animations: a thin terminal's SSH link pays for every frame.
         self.animation_level = "none"
         self.desk = desk

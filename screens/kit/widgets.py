@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widget import Widget
@@ -215,11 +216,16 @@ def choice(options: Options, widget_id: str, value: str | None = None) -> Choice
 
 
 class Tick(Checkbox):
-    """A tick box whose label is a message key (said again after F2)."""
+    """A tick box whose label is a message key (said again after F2) and whose state
+    is in its text, [x] or [ ], not only in a colour (16 colours, NO_COLOR)."""
 
     def __init__(self, label_key: str, value: bool = False, **kwargs: Any) -> None:
         super().__init__(t(label_key), value, compact=True, **kwargs)
         self.label_key = label_key
+
+    @property
+    def _button(self) -> Content:
+        return Content.assemble("[", ("x" if self.value else " ", "bold"), "]")
 
     def retranslate(self) -> None:
         self.label = t(self.label_key)

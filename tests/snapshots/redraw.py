@@ -50,7 +50,8 @@ def drawn(app: OhjaajaApp) -> Drawn:
     width, height = app.size
     console = Console(
         width=width, height=height, file=io.StringIO(), force_terminal=True,
-        color_system="truecolor", record=True, legacy_windows=False, safe_box=False,
+        color_system="truecolor", no_color=False, record=True, legacy_windows=False,
+        safe_box=False, _environ={},  # NO_COLOR is the app's to honour, not this record's
     )  # fmt: skip
     console.print(
         app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
