@@ -6,9 +6,11 @@ them, never one made by mixing two (which the terminal would be sent as a 256-
 colour or RGB code).
 
 `NO_COLOR` (no-color.org): no colour at all. What colour showed is shown by the
-text's own style: the cursor row and a focused field's cursor in reverse, a list's
-row where the cursor rests while another field has the keys underlined; tick
-boxes read [x] and [ ] (screens/kit/widgets.py); lines' states are ● and ○.
+text's own style: the cursor row, a focused list and a field's cursor in reverse, a
+table's row where the cursor rests while another field has the keys underlined, a
+list's highlighted option underlined (bold too in the list that has the keys:
+ohjaaja.tcss); tick boxes read [x] and [ ] (screens/kit/widgets.py); lines' states
+are ● and ○.
 
 tests/snapshots/test_colours.py draws every screen both ways and reads the codes.
 """

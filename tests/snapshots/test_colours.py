@@ -6,13 +6,14 @@ colour at all; and tick boxes that read [x] or [ ] either way."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rich.style import Style
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets._toggle_button import ToggleButton
 
 from tests.snapshots.redraw import SCREENS, Drawn, fresh_fixtures, redraw
@@ -71,20 +72,36 @@ def styled(drawn: Drawn, attribute: str) -> str:
     )
 
 
+async def palette_opened(pilot: Pilot) -> None:
+    await pilot.press("ctrl+p", "down")
+
+
+async def reasons_focused(pilot: Pilot) -> None:
+    pilot.app.screen.query_one("#reasons").focus()
+
+
 @pytest.mark.parametrize(
-    ("name", "attribute", "shown"),
+    ("name", "then", "attribute", "shown"),
     [
-        ("queue", "reverse", "Puhelu"),  # the cursor row
-        ("log_contact", "reverse", "Käynti"),  # the focused list (Textual: a 5% tint)
-        ("service_form", "reverse", "Mielenterveysyhdistys"),
-        ("catalogue_for_a_contact", "underline", "Kotihoito – Turku"),  # the keys are in the search
+        ("queue", None, "reverse", "Puhelu"),  # the cursor row
+        ("log_contact", None, "reverse", "Käynti"),  # the focused list (Textual: a 5% tint)
+        ("service_form", None, "reverse", "Mielenterveysyhdistys"),
+        ("catalogue_for_a_contact", None, "underline", "Kotihoito – Turku"),  # keys in the search
+        ("contact", None, "underline", "Akuutti kriisi"),  # a list of ticks, resting
+        ("contact", reasons_focused, "bold", "Akuutti kriisi"),  # ... with the keys
+        ("queue", palette_opened, "underline", "Ikäihmiset"),  # the palette's second command
     ],
 )
 def test_no_color_shows_the_cursor_and_the_focus_by_the_texts_style(
-    name: str, attribute: str, shown: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str,
+    then: Callable[[Pilot], Awaitable[None]] | None,
+    attribute: str,
+    shown: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     test = SCREENS[name]
     monkeypatch.setenv("NO_COLOR", "1")
     with fresh_fixtures(test, tmp_path / "plain", monkeypatch) as fixtures:
-        drawn = redraw(test, fixtures)
+        drawn = redraw(test, fixtures, then=then)
     assert shown in styled(drawn, attribute)
