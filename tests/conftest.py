@@ -34,9 +34,13 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def desk(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
-    desk = Desk(db_path, clock, "Testi Työntekijä")
+    desk = open_desk(db_path, clock)
     yield desk
     desk.close()
+
+
+def open_desk(path: Path, clock: FixedClock) -> Desk:
+    return Desk(path, clock, "Testi Työntekijä")
 
 
 AINO = {
@@ -51,14 +55,19 @@ AINO = {
 
 @pytest.fixture
 def admin(db_path: Path, clock: FixedClock) -> Iterator[Desk]:
+    desk = open_admin(db_path, clock)
+    yield desk
+    desk.close()
+
+
+def open_admin(path: Path, clock: FixedClock) -> Desk:
     """A desk with the admin role on a database holding the demo catalogue."""
     from ohjaaja.db.engine import transaction
 
     from ohjaaja.demo.catalogue import load_demo_catalogue
     from ohjaaja.domain.clock import to_iso
 
-    desk = Desk(db_path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
+    desk = Desk(path, clock, "Ylläpitäjä", roles=("guidance", "admin"))
     with transaction(desk.conn) as conn:
         load_demo_catalogue(conn, to_iso(clock.now()))
-    yield desk
-    desk.close()
+    return desk

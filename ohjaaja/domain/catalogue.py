@@ -14,9 +14,9 @@ from typing import Any
 
 from ohjaaja.domain import reference
 from ohjaaja.domain.phones import PhoneError, normalise_phone
+from ohjaaja.domain.reasons import Reason, Unusable, reason
 from ohjaaja.domain.schedules import (
     HOLIDAY_RULES,
-    HoursError,
     ServiceHours,
     WeeklyHours,
     form_time,
@@ -25,6 +25,7 @@ from ohjaaja.domain.schedules import (
 )
 
 Texts = dict[str, str]
+Problem = tuple[str, Reason]  # a field and why it cannot be used
 TEXT_LANGUAGES = ("fi", "sv", "en")
 SECTORS = ("public", "private", "third")
 SERVICE_CHANNELS = ("phone", "visit", "web", "chat", "home")
@@ -115,7 +116,7 @@ class CatalogueError:
 
     where: str
     field: str
-    reason: str
+    reason: Reason
 
     def __str__(self) -> str:
         return f"{self.where}: {self.field}: {self.reason}" if self.where else self.line()
@@ -124,61 +125,83 @@ class CatalogueError:
         return f"{self.field}: {self.reason}"
 
 
-def check_service(service: Service, known_organizations: set[str]) -> list[tuple[str, str]]:
+NAME_REQUIRED = reason("error.name_required", "required in at least one of fi, sv, en")
+
+
+def check_service(service: Service, known_organizations: set[str]) -> list[Problem]:
     """(field, reason) for each thing wrong with a service."""
-    errors: list[tuple[str, str]] = []
+    errors: list[Problem] = []
     if not service.name:
-        errors.append(("name", "required in at least one of fi, sv, en"))
+        errors.append(("name", NAME_REQUIRED))
     errors += _unknown_languages("name", service.name)
     if service.organization_id not in known_organizations:
-        errors.append(("organization_id", f"no such organisation: {service.organization_id}"))
+        english = f"no such organisation: {service.organization_id}"
+        key = "error.no_organization" if service.organization_id else "error.organization_missing"
+        errors.append(("organization_id", reason(key, english, id=service.organization_id)))
     if service.status not in STATUSES:
-        errors.append(("status", f"must be one of {', '.join(STATUSES)}"))
+        errors.append(("status", _one_of(STATUSES)))
     lines = reference.lines()
     errors += [
-        ("client_groups", f"unknown client group {code!r} (use {', '.join(lines)})")
+        ("client_groups", _unknown("error.unknown_client_group", "client group", code, lines))
         for code in service.client_groups
         if code not in lines
     ]
     municipalities = reference.municipalities()
     errors += [
-        ("service_areas", f"unknown municipality code {code!r}")
+        ("service_areas", _unknown_municipality(code))
         for code in service.service_areas
         if code not in municipalities
     ]
     errors += [
-        ("channels", f"unknown channel {code!r} (use {', '.join(SERVICE_CHANNELS)})")
+        ("channels", _unknown("error.unknown_channel", "channel", code, SERVICE_CHANNELS))
         for code in service.channels
         if code not in SERVICE_CHANNELS
     ]
     errors += [
-        ("languages", f"unknown language {code!r} (use {', '.join(SERVICE_LANGUAGES)})")
+        ("languages", _unknown("error.unknown_language", "language", code, SERVICE_LANGUAGES))
         for code in service.languages
         if code not in SERVICE_LANGUAGES
     ]
     if service.holidays not in HOLIDAY_RULES:
-        errors.append(("holidays", f"must be one of {', '.join(HOLIDAY_RULES)}"))
+        errors.append(("holidays", _one_of(HOLIDAY_RULES)))
     if service.email is not None and "@" not in service.email:
-        errors.append(("email", "not an email address"))
+        errors.append(("email", reason("error.email", "not an email address")))
     for location in service.locations:
         if location.municipality_code and location.municipality_code not in municipalities:
-            errors.append(("location", f"unknown municipality code {location.municipality_code!r}"))
+            errors.append(("location", _unknown_municipality(location.municipality_code)))
     return errors
 
 
-def check_organization(organization: Organization) -> list[tuple[str, str]]:
-    errors: list[tuple[str, str]] = []
+def check_organization(organization: Organization) -> list[Problem]:
+    errors: list[Problem] = []
     if not organization.name:
-        errors.append(("name", "required in at least one of fi, sv, en"))
+        errors.append(("name", NAME_REQUIRED))
     errors += _unknown_languages("name", organization.name)
     if organization.sector not in SECTORS:
-        errors.append(("sector", f"must be one of {', '.join(SECTORS)}"))
+        errors.append(("sector", _one_of(SECTORS)))
     return errors
 
 
-def _unknown_languages(name: str, texts: Texts) -> list[tuple[str, str]]:
+def _one_of(choices: Sequence[str]) -> Reason:
+    """A choice left blank or unknown: the worker picks from a list."""
+    listed = ", ".join(choices)
+    return reason("error.choose", f"must be one of {listed}", choices=listed)
+
+
+def _unknown(key: str, what: str, code: str, known: Sequence[str] | dict[str, Any]) -> Reason:
+    listed = ", ".join(known)
+    english = f"unknown {what} {code!r} (use {listed})"
+    return reason(key, english, code=repr(code), known=listed)
+
+
+def _unknown_municipality(code: str) -> Reason:
+    english = f"unknown municipality code {code!r}"
+    return reason("error.unknown_municipality_code", english, code=repr(code))
+
+
+def _unknown_languages(name: str, texts: Texts) -> list[Problem]:
     return [
-        (name, f"unknown text language {lang!r} (use fi, sv, en)")
+        (name, _unknown("error.unknown_text_language", "text language", lang, TEXT_LANGUAGES))
         for lang in texts
         if lang not in TEXT_LANGUAGES
     ]
@@ -203,7 +226,7 @@ def _phones_from_form(
     text: str,
     old_phones: Sequence[Phone],
     new_id: Callable[[], str],
-    errors: list[tuple[str, str]],
+    errors: list[Problem],
 ) -> list[Phone]:
     """'02 123 4567, 116 123' as Phones; the n-th keeps the n-th old one's id and
     description, so an edit does not make new rows; each unreadable one is an error."""
@@ -213,7 +236,10 @@ def _phones_from_form(
         try:
             e164 = phone_number(part)
         except PhoneError as exc:
-            errors.append(("phones", f"{part.strip()!r}: {exc}"))
+            number_text = repr(part.strip())
+            why = reason(exc.key, str(exc))
+            english = f"{number_text}: {exc}"
+            errors.append(("phones", reason("error.in_list", english, part=number_text, why=why)))
             continue
         kept = old_phones[number] if number < len(old_phones) else None
         phones.append(Phone(kept.id if kept else new_id(), e164, kept.description if kept else {}))
@@ -225,24 +251,23 @@ def service_from_form(
     existing: Service | None,
     new_id: Callable[[], str],
     language: str = "en",
-) -> tuple[Service | None, list[tuple[str, str]]]:
+) -> tuple[Service | None, list[Problem]]:
     """The admin form's values (texts, lists, flags) as a Service, or (field, reason)
-    for each field that cannot be read; check_service does the rest. The hours'
-    reasons are in the worker's language."""
-    errors: list[tuple[str, str]] = []
+    for each field that cannot be read; check_service does the rest."""
+    errors: list[Problem] = []
     old = existing
     try:
         rules = parse_hours_text(values["hours"], [r.id for r in old.schedules] if old else [])
         rules = tuple(replace(r, id=r.id or new_id()) for r in rules)
-    except HoursError as exc:
-        errors.append(("hours", exc.text(language)))
+    except Unusable as exc:
+        errors.append(("hours", exc.why))
         rules = ()
     eve = None
     if values["eve_closes"].strip():
         try:
             eve = form_time(values["eve_closes"])
-        except HoursError as exc:
-            errors.append(("eve_closes", exc.text(language)))
+        except Unusable as exc:
+            errors.append(("eve_closes", exc.why))
     phones = _phones_from_form(values["phones"], old.phones if old else (), new_id, errors)
     areas = tuple(_municipality_codes(values["areas"], errors))
     languages = tuple(
@@ -306,7 +331,7 @@ def _locations_from_form(
     return (edited, *rest)
 
 
-def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
+def _municipality_codes(text: str, errors: list[Problem]) -> list[str]:
     """'853, Kaarina, Pargas' -> codes; blank is the whole region."""
     places = reference.municipalities()
     by_name = {m.name_fi.casefold(): code for code, m in places.items()}
@@ -315,7 +340,8 @@ def _municipality_codes(text: str, errors: list[tuple[str, str]]) -> list[str]:
     for part in (p.strip() for p in text.split(",") if p.strip()):
         code = part if part in places else by_name.get(part.casefold())
         if code is None:
-            errors.append(("areas", f"not a municipality of the region: {part!r}"))
+            english = f"not a municipality of the region: {part!r}"
+            errors.append(("areas", reason("error.not_in_region", english, place=repr(part))))
         else:
             codes.append(code)
     return codes
@@ -351,8 +377,8 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
 
 def organization_from_form(
     values: dict[str, str], existing: Organization | None, new_id: Callable[[], str]
-) -> tuple[Organization | None, list[tuple[str, str]]]:
-    errors: list[tuple[str, str]] = []
+) -> tuple[Organization | None, list[Problem]]:
+    errors: list[Problem] = []
     old_phones = existing.phones if existing else ()
     phones = _phones_from_form(values["phones"], old_phones, new_id, errors)
     if errors:

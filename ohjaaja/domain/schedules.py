@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.hours import DAY_NAMES, is_holiday, is_holiday_eve
-from ohjaaja.i18n import t_in
+from ohjaaja.domain.reasons import Unusable, reason
 
 BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 # The admin form's day names, written in the worker's language and read in any of
@@ -65,37 +65,28 @@ def parse_byday(text: str) -> tuple[int, ...]:
     return tuple(sorted(set(days)))
 
 
-class HoursError(ValueError):
-    """A part of the hours that cannot be read: a message key and its values, told
-    in any language with text(); str() is English (the import, the command line)."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        self.key, self.params = key, params
-        super().__init__(self.text("en"))
-
-    def text(self, language: str) -> str:
-        params = {
-            name: value.text(language) if isinstance(value, HoursError) else value
-            for name, value in self.params.items()
-        }
-        return t_in(language, self.key, **params)
-
-
 def parse_time(text: str) -> time:
-    """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00)."""
-    hours, _, rest = text.strip().partition(":")
+    """'8:00', '08:00', '08:00:00' or '24:00' (the end of the day, stored as 00:00);
+    anything else is Unusable."""
+    cleaned = text.strip()
+    hours, _, rest = cleaned.partition(":")
     minutes, _, seconds = rest.partition(":")
     parts = (hours, minutes, seconds or "00")
     if not (hours.isdigit() and len(hours) <= 2) or not all(
         p.isdigit() and len(p) == 2 for p in parts[1:]
     ):
-        raise HoursError("hours.not_a_time", text=repr(text.strip()))
+        raise _not_a_time(text)
     hour, minute, second = (int(p) for p in parts)
     if (hour, minute, second) == (24, 0, 0):
         return time(0, 0)
     if hour > 23 or minute > 59 or second > 59:
-        raise HoursError("hours.not_a_time", text=repr(text.strip()))
+        raise _not_a_time(text)
     return time(hour, minute, second)
+
+
+def _not_a_time(text: str) -> Unusable:
+    cleaned = text.strip()
+    return Unusable(reason("error.time", f"not a time: {text!r} (use HH:MM)", time=repr(cleaned)))
 
 
 def form_time(text: str) -> time:
@@ -155,7 +146,7 @@ class ServiceHours:
 
 def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
     """The admin form's hours, 'mon-fri 08:00-16:00; sat 10:00-14:00', as rules;
-    ids are reused in order so an unchanged rule keeps its id. ValueError says
+    ids are reused in order so an unchanged rule keeps its id. Unusable says
     which part is wrong."""
     rules = []
     dashed = text.replace("\u2013", "-").replace("\u2014", "-")  # en and em dashes
@@ -166,8 +157,9 @@ def parse_hours_text(text: str, ids: list[str]) -> tuple[WeeklyHours, ...]:
             days = _day_range(days_text.strip().lower())
             rule_id = ids[number] if number < len(ids) else ""
             rules.append(WeeklyHours(rule_id, days, form_time(opens), form_time(closes)))
-        except HoursError as exc:
-            raise HoursError("hours.bad_part", part=repr(part), reason=exc) from exc
+        except Unusable as exc:
+            english = f"{part!r}: {exc}; write e.g. mon-fri 08:00-16:00"
+            raise Unusable(reason("error.hours", english, part=repr(part), why=exc.why)) from exc
     return tuple(rules)
 
 
@@ -176,7 +168,7 @@ def _day_range(text: str) -> tuple[int, ...]:
     for piece in text.split(","):
         first, _, last = (word.strip().rstrip(".") for word in piece.partition("-"))
         if first not in _DAY_INDEX or (last and last not in _DAY_INDEX):
-            raise HoursError("hours.not_a_day", piece=repr(piece))
+            raise Unusable(reason("error.day", f"not a day: {piece!r}", day=repr(piece)))
         start = _DAY_INDEX[first]
         end = _DAY_INDEX[last] if last else start
         days.update(range(start, end + 1))

@@ -8,6 +8,7 @@ their own.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -22,7 +23,7 @@ from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
-from ohjaaja.shell.settings import Settings
+from ohjaaja.shell.settings import Settings, remember_language
 from ohjaaja.usecases.contacts import ContactView, LostClaim
 from ohjaaja.usecases.desk import Desk
 
@@ -65,7 +66,16 @@ class OhjaajaApp(App[None]):
     def __init__(
         self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
     ) -> None:
-        super().__init__(ansi_color=settings.ansi)
+        # NO_COLOR (set at all, as Textual reads it): the terminal's own colours, then
+        # none of them (Textual's NoColor filter; with RGB colours it would grey them).
+        no_color = os.environ.get("NO_COLOR") is not None
+        super().__init__(ansi_color=settings.ansi or no_color)
+        if settings.ansi or no_color:
+            from ohjaaja.screens.kit.colours import ANSI, PLAIN
+
+            theme = PLAIN if no_color else ANSI
+            self.register_theme(theme)
+            self.theme = theme.name
         # No animations: a thin terminal's SSH link pays for every frame.
         self.animation_level = "none"
         self.desk = desk
@@ -76,6 +86,7 @@ class OhjaajaApp(App[None]):
         self._sync_running = False
         self._sync_again = False
         self._mode_told = False  # a desk and a server of other modes: said once, not every round
+        self._preferences_lock = threading.Lock()
         set_language(settings.language)
         if settings.keymap:
             self.set_keymap(settings.keymap)
@@ -246,6 +257,22 @@ class OhjaajaApp(App[None]):
             if retranslate is not None:
                 retranslate()
         self.notify(t("language.switched"))
+        if self.settings.preferences is not None:
+            self._remember_language(self.settings.preferences)
+
+    @db_work("remember_language", group="preferences")
+    def _remember_language(self, path: Path) -> None:
+        """For the next start (a file in the home folder: not on the UI thread). The
+        language as it is when the file is written: of quick switches, the last."""
+        with self._preferences_lock:
+            remember_language(path, self.settings.worker_name, get_language())
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its own words in the worker's language."""
+        from ohjaaja.shell.palette import DeskPalette
+
+        if self.use_command_palette and not isinstance(self.screen, DeskPalette):
+            self.push_screen(DeskPalette())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action with an id in the command palette, in the current language."""
@@ -395,7 +422,7 @@ def sync_notices(report: SyncReport) -> list[str]:
         for (name, reason), count in counts.items()
     ]  # fmt: skip
     if report.epoch_changed:
-        notices.append(t("sync.server_restored", rows=report.restored))
+        notices.append(t("sync.server_restored", count=report.restored))
     return notices
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ohjaaja.domain.clock import SystemClock, to_iso
 from ohjaaja.domain.queue import LINES
-from ohjaaja.i18n import LANGUAGES
+from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ohjaaja.shell.settings import (
     Settings,
     TokenError,
@@ -20,6 +20,8 @@ from ohjaaja.shell.settings import (
     default_teams,
     default_worker,
     load_keymap,
+    preferences_path,
+    remembered_language,
     resolve_token,
 )
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
@@ -77,7 +79,10 @@ def _options(
         "--worker", default=default(None), help="worker name (default: $OHJAAJA_WORKER)"
     )
     desk.add_argument(
-        "--language", choices=LANGUAGES, default=default("fi"), help="interface language"
+        "--language",
+        choices=LANGUAGES,
+        default=default(None),
+        help="interface language (default: the one F2 last chose for this worker, else fi)",
     )
     desk.add_argument(
         "--lines", type=_lines, default=default(()), help="lines served, comma separated"
@@ -586,10 +591,13 @@ def _settings(args: argparse.Namespace, database: Path) -> Settings:
     except ValueError as exc:
         print(f"ohjaaja: {exc}", file=sys.stderr)
         keymap = {}
+    worker = args.worker or default_worker()
+    preferences = preferences_path()
     return Settings(
         database=database,
-        worker_name=args.worker or default_worker(),
-        language=args.language,
+        worker_name=worker,
+        language=args.language or remembered_language(preferences, worker) or DEFAULT_LANGUAGE,
+        preferences=preferences,
         lines=args.lines,
         keymap=keymap,
         ansi=args.ansi,

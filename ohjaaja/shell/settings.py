@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
+from ohjaaja.i18n import LANGUAGES
+
 if TYPE_CHECKING:
     import argparse
 
@@ -36,6 +38,7 @@ class Settings:
     # What a command did before the app took the terminal (a line printed then is
     # hidden behind the app until the worker quits).
     notices: tuple[tuple[str, dict[str, str]], ...] = ()
+    preferences: Path | None = None  # where F2's language is kept for next time; None: not kept
 
 
 def default_database(demo: bool = False, training: bool = False) -> Path:
@@ -69,6 +72,42 @@ def load_keymap() -> dict[str, str]:
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise ValueError(f"{path}: a keymap is a JSON object of binding id -> keys")
     return {str(k): v for k, v in data.items()}
+
+
+def preferences_path() -> Path:
+    """What a worker chooses at the desk, kept between sessions (the language F2
+    switches to): $OHJAAJA_PREFERENCES, else preferences.json in the config directory.
+    One file may keep several workers' choices (a shared login), each by name."""
+    return Path(
+        os.environ.get("OHJAAJA_PREFERENCES")
+        or Path(platformdirs.user_config_dir(APP_NAME)) / "preferences.json"
+    )
+
+
+def _preferences(path: Path) -> dict[str, object]:
+    """The file's choices; a missing or broken file is none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def remembered_language(path: Path, worker: str) -> str | None:
+    languages = _preferences(path).get("language")
+    chosen = languages.get(worker) if isinstance(languages, dict) else None
+    return chosen if chosen in LANGUAGES else None
+
+
+def remember_language(path: Path, worker: str, language: str) -> None:
+    """Keep a worker's language in the file (its owner's only: it names workers)."""
+    from ohjaaja.db.files import write_file
+
+    data = _preferences(path)
+    languages = data.get("language")
+    data["language"] = {**(languages if isinstance(languages, dict) else {}), worker: language}
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    write_file(path, text.encode("utf-8"))
 
 
 def default_teams(lines: tuple[str, ...]) -> tuple[str, ...]:

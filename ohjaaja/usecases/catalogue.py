@@ -24,6 +24,7 @@ from ohjaaja.domain.catalogue import (
     STALE_AFTER,
     CatalogueError,
     Organization,
+    Problem,
     Service,
     check_organization,
     check_service,
@@ -40,6 +41,7 @@ from ohjaaja.domain.catalogue_rows import (
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.domain.phones import display_phone
+from ohjaaja.domain.reasons import reason
 from ohjaaja.domain.schedules import ServiceHours, day_runs
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
@@ -308,11 +310,10 @@ class CatalogueUseCases:
         return self.save_catalogue([], [service])[1]
 
     def save_service_form(
-        self, values: dict[str, Any], existing: Service | None, language: str = "en"
-    ) -> tuple[str | None, list[tuple[str, str]]]:
-        """The admin form: the saved service's id, or (field, reason) for each problem
-        (the form's own reasons in the worker's language)."""
-        service, problems = service_from_form(values, existing, new_id, language)
+        self, values: dict[str, Any], existing: Service | None
+    ) -> tuple[str | None, list[Problem]]:
+        """The admin form: the saved service's id, or (field, reason) for each problem."""
+        service, problems = service_from_form(values, existing, new_id)
         if service is None:
             return None, problems
         errors = self.save_service(service)
@@ -320,7 +321,7 @@ class CatalogueUseCases:
 
     def save_organization_form(
         self, values: dict[str, str], existing: Organization | None
-    ) -> tuple[str | None, list[tuple[str, str]]]:
+    ) -> tuple[str | None, list[Problem]]:
         organization, problems = organization_from_form(values, existing, new_id)
         if organization is None:
             return None, problems
@@ -333,7 +334,7 @@ class CatalogueUseCases:
     def mark_verified(self, service_id: str) -> list[CatalogueError]:
         found = self.service(service_id)
         if found is None:
-            return [CatalogueError("", "id", "no such service")]
+            return [CatalogueError("", "id", reason("error.no_service", "no such service"))]
         today = local(self.ctx.clock.now()).date()
         return self.save_service(replace(found[0], last_verified=today))
 
@@ -342,7 +343,8 @@ class CatalogueUseCases:
     ) -> tuple[ImportReport | None, list[CatalogueError]]:
         """Check every record, then write all of them or none (admin only)."""
         if not self.is_admin:
-            return None, [CatalogueError("", "role", "only an admin changes the catalogue")]
+            only = reason("error.admin_only", "only an admin changes the catalogue")
+            return None, [CatalogueError("", "role", only)]
         with self.ctx.lock:
             known = {row["id"] for row in store.organizations(self.ctx.conn)}
             errors = check_all(organizations, services, known)

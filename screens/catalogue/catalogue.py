@@ -12,7 +12,16 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action, group
 from ohjaaja.screens.kit.labels import line_short, municipality_options
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import SearchBox, T, TitleBar, desk_footer
+from ohjaaja.screens.kit.widgets import (
+    Choice,
+    Options,
+    SearchBox,
+    T,
+    Tick,
+    TitleBar,
+    coded,
+    desk_footer,
+)
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -26,9 +35,9 @@ from ohjaaja.usecases.catalogue import RESULTS, Filters, ServiceHit, ServicePage
 from ohjaaja.usecases.desk import Desk
 
 
-def _select(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
-    """A filter: blank means any (the prompt names the filter)."""
-    return Select(options, value=value or Select.NULL, id=widget_id, compact=True)
+def _select(options: Options, widget_id: str, any_key: str, value: str | None = None) -> Choice:
+    """A filter: blank means any (its prompt, catalogue.<any_key>, names the filter)."""
+    return Choice(options, widget_id, value, allow_blank=True, prompt_key=f"catalogue.{any_key}")
 
 
 def hit_row(hit: ServiceHit) -> tuple[str, ...]:
@@ -112,14 +121,15 @@ class CatalogueScreen(DeskScreen[None]):
             yield SearchBox("services", placeholder=t("catalogue.hint"), id="query")
         with Horizontal(classes="field", id="filters1"):
             municipality = self.context.municipality_code if self.context else None
-            yield _select(municipality_options(), "municipality", municipality)
-            yield _select(self._group_options(), "group")
-            yield _select(self._options("sector", SECTORS), "sector")
-            yield Checkbox(t("catalogue.open_now"), id="open_now", compact=True)
+            yield _select(municipality_options, "municipality", "any_municipality", municipality)
+            yield _select(self._group_options, "group", "any_group")
+            yield _select(coded("sector", SECTORS), "sector", "any_sector")
+            yield Tick("catalogue.open_now", id="open_now")
         with Horizontal(classes="field", id="filters2"):
-            yield _select(self._language_options(), "service_language")
-            yield _select(self._options("service_channel", SERVICE_CHANNELS), "channel")
-            yield _select(self._cost_options(), "cost")
+            languages = coded("service_language", SERVICE_LANGUAGES)
+            yield _select(languages, "service_language", "any_language")
+            yield _select(coded("service_channel", SERVICE_CHANNELS), "channel", "any_channel")
+            yield _select(self._cost_options, "cost", "any_cost")
         yield DataTable(id="services", cursor_type="row", zebra_stripes=False)
         yield Static("", id="status")
         yield desk_footer()
@@ -127,12 +137,6 @@ class CatalogueScreen(DeskScreen[None]):
     # Options: the first entry of each list is the filter's name, meaning "any".
     def _group_options(self) -> list[tuple[str, str]]:
         return [(line_short(code), code) for code in lines()]
-
-    def _options(self, prefix: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
-        return [(t(f"{prefix}.{code}"), code) for code in codes]
-
-    def _language_options(self) -> list[tuple[str, str]]:
-        return [(t(f"service_language.{code}"), code) for code in SERVICE_LANGUAGES]
 
     def _cost_options(self) -> list[tuple[str, str]]:
         return [(t("catalogue.free"), "free"), (t("catalogue.paid"), "paid")]
@@ -142,7 +146,6 @@ class CatalogueScreen(DeskScreen[None]):
         self.query_one("#query", Input).focus()
 
     def mounted(self) -> None:
-        self._prompts()
         self._title()
         self._columns()
         self.query_one("#query", Input).focus()
@@ -165,17 +168,6 @@ class CatalogueScreen(DeskScreen[None]):
         self.offered = offered
         self._status(self._told)
 
-    def _prompts(self) -> None:
-        for widget_id, key in (
-            ("municipality", "catalogue.any_municipality"),
-            ("group", "catalogue.any_group"),
-            ("sector", "catalogue.any_sector"),
-            ("service_language", "catalogue.any_language"),
-            ("channel", "catalogue.any_channel"),
-            ("cost", "catalogue.any_cost"),
-        ):
-            self.query_one(f"#{widget_id}", Select).prompt = t(key)
-
     def _title(self) -> None:
         extra = None
         if self.context is not None:
@@ -184,8 +176,6 @@ class CatalogueScreen(DeskScreen[None]):
 
     def retranslated(self) -> None:
         self.query_one("#query", Input).placeholder = t("catalogue.hint")
-        self.query_one("#open_now", Checkbox).label = t("catalogue.open_now")
-        self._prompts()
         self._title()
         self._columns()
         self._show(self.page)

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row, show_field_errors
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    Said,
+    T,
+    choice,
+    coded,
+    desk_footer,
+    field_row,
+    show_field_errors,
+)
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
-from ohjaaja.domain.catalogue import SECTORS, Organization, organization_form_values
-from ohjaaja.i18n import t
+from ohjaaja.domain.catalogue import SECTORS, Organization, Problem, organization_form_values
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = (
@@ -42,15 +50,10 @@ class OrganizationFormScreen(DeskModal[str | None]):
             for name in TEXT_FIELDS:
                 value = Input(self.prefill.get(name, ""), id=name, compact=True)
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
-            sector = Select(
-                [(t(f"sector.{s}"), s) for s in SECTORS],
-                value=self.prefill.get("sector", "public"),
-                id="sector",
-                compact=True,
-                allow_blank=False,
-            )
+            chosen = self.prefill.get("sector", "public")
+            sector = choice(coded("sector", SECTORS), "sector", chosen)
             yield field_row("service_form.sector", sector, "error-sector")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -66,10 +69,10 @@ class OrganizationFormScreen(DeskModal[str | None]):
         saved = self.desk.catalogue.save_organization_form(values, self.organization)
         self.app.call_from_thread(self._after_save, *saved)
 
-    def _after_save(self, organization_id: str | None, problems: list[tuple[str, str]]) -> None:
-        by_field: dict[str, str] = {}
-        for name, reason in problems:
-            by_field.setdefault("name_fi" if name == "name" else name, reason)
+    def _after_save(self, organization_id: str | None, problems: list[Problem]) -> None:
+        by_field: dict[str, str | Reason] = {}
+        for name, why in problems:
+            by_field.setdefault("name_fi" if name == "name" else name, why)
         if not show_field_errors(self, (*TEXT_FIELDS, "sector"), by_field):
             self.dismiss(organization_id)
 

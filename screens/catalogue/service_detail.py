@@ -11,7 +11,7 @@ from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen, Facts
 from ohjaaja.screens.kit.labels import line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import WEEKDAYS
+from ohjaaja.screens.kit.widgets import WEEKDAYS, Said
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -151,9 +151,7 @@ class ServiceDetailScreen(CardScreen[bool]):
     def _verify(self) -> None:
         self.desk.catalogue.mark_verified(self.service_id)
         self.app.call_from_thread(self.load)
-        self.app.call_from_thread(
-            self.query_one("#status", Static).update, t("service.verified_now")
-        )
+        self.app.call_from_thread(self.query_one("#status", Said).say, "service.verified_now")
 
     def action_back(self) -> None:
         self.dismiss(self.offered)

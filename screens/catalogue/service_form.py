@@ -9,16 +9,21 @@ all are right.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import line_short
-from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.labels import line_short, reason_text
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Choice,
+    Options,
+    Said,
+    Tick,
     TickList,
     TitleBar,
+    coded,
     desk_footer,
     field_row,
     show_field_errors,
@@ -26,17 +31,19 @@ from ohjaaja.screens.kit.widgets import (
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain.catalogue import (
     SERVICE_CHANNELS,
     STATUSES,
     Organization,
+    Problem,
     Service,
     service_form_values,
     text_in,
 )
 from ohjaaja.domain.phones import display_phone
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import lines
 from ohjaaja.domain.schedules import HOLIDAY_RULES
 from ohjaaja.i18n import get_language, t
@@ -51,7 +58,7 @@ TEXT_FIELDS = (
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
 TICKS = ("client_groups", "channels")
-ALL_FIELDS = (*TEXT_FIELDS, *CHOICES, *TICKS, "free")
+ALL_FIELDS = ("organization_id", *TEXT_FIELDS, "status", "holidays", "free", *TICKS)  # in order
 
 
 class ServiceFormScreen(DeskScreen[str | None]):
@@ -70,7 +77,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         super().__init__()
         self.desk = desk
         self.service = service
-        self._organizations: list[Organization] = []
+        self._organizations: list[Organization] = []  # read by a worker once mounted
         self.prefill: dict[str, Any] = (
             service_form_values(service, get_language()) if service else {
                 "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
@@ -82,32 +89,31 @@ class ServiceFormScreen(DeskScreen[str | None]):
         yield TitleBar(title, self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
             # Filled by a worker once mounted (the database is not read on the UI thread).
-            organizations = Select[str]([], id="organization_id", compact=True, prompt="—")
+            organizations = Choice(self._organization_options, "organization_id", allow_blank=True)
             yield field_row("service_form.organization_id", organizations, "error-organization_id")
             for name in TEXT_FIELDS:
                 value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
                 yield field_row(f"service_form.{name}", value, f"error-{name}")
-            yield self._select("status", [(t(f"status.{s}"), s) for s in STATUSES])
-            yield self._select("holidays", [(t(f"holidays.{h}"), h) for h in HOLIDAY_RULES])
-            free = Checkbox(
-                t("catalogue.free"), bool(self.prefill.get("free")), id="free", compact=True
-            )
+            yield self._select("status", coded("status", STATUSES))
+            yield self._select("holidays", coded("holidays", HOLIDAY_RULES))
+            free = Tick("catalogue.free", bool(self.prefill.get("free")), id="free")
             yield field_row("service_form.free", free, "error-free")
-            groups = [(line_short(code), code) for code in lines()]
-            yield self._ticks("client_groups", groups)
-            channels = [(t(f"service_channel.{c}"), c) for c in SERVICE_CHANNELS]
-            yield self._ticks("channels", channels)
-        yield Static("", id="form-status")
+            yield self._ticks("client_groups", lines(), line_short)
+            yield self._ticks("channels", SERVICE_CHANNELS, lambda c: t(f"service_channel.{c}"))
+        yield Said("", id="form-status")
         yield desk_footer()
 
-    def _select(self, name: str, options: list[tuple[str, str]]) -> Any:
-        value = self.prefill.get(name) or Select.NULL
-        widget = Select(options, value=value, id=name, compact=True, prompt="—")
+    def _organization_options(self) -> list[tuple[str, str]]:
+        return [(text_in(o.name, get_language()), o.id) for o in self._organizations]
+
+    def _select(self, name: str, options: Options) -> Any:
+        widget = Choice(options, name, self.prefill.get(name) or None, allow_blank=True)
         return field_row(f"service_form.{name}", widget, f"error-{name}")
 
-    def _ticks(self, name: str, options: list[tuple[str, str]]) -> Any:
+    def _ticks(self, name: str, codes: Iterable[str], label: Callable[[str], str]) -> Any:
         chosen = set(self.prefill.get(name, []))
-        widget = TickList(*[(label, code, code in chosen) for label, code in options], id=name)
+        ticks = [(label(code), code, code in chosen) for code in codes]
+        widget = TickList(*ticks, id=name, labels=label)
         return field_row(f"service_form.{name}", widget, f"error-{name}", tall=True)
 
     def mounted(self) -> None:
@@ -126,7 +132,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
     def _show_organizations(self, found: list[Organization], chosen: str | None) -> None:
         self._organizations = found
         select = self.query_one("#organization_id", Select)
-        select.set_options([(text_in(o.name, get_language()), o.id) for o in found])
+        select.set_options(self._organization_options())
         if chosen in {o.id for o in found}:
             select.value = chosen
         self._organization_phones()
@@ -148,29 +154,34 @@ class ServiceFormScreen(DeskScreen[str | None]):
             values[name] = "" if selected is Select.NULL else str(selected)
         for name in TICKS:
             values[name] = list(self.query_one(f"#{name}", SelectionList).selected)
-        values["free"] = self.query_one("#free", Checkbox).value
+        values["free"] = self.query_one("#free", Tick).value
         return values
 
     def action_save(self) -> None:
-        self._save(self.values(), get_language())
+        self._save(self.values())
 
     @db_work("service_save", group="service-save", exclusive=True)
-    def _save(self, values: dict[str, Any], language: str) -> None:
-        saved = self.desk.catalogue.save_service_form(values, self.service, language)
+    def _save(self, values: dict[str, Any]) -> None:
+        saved = self.desk.catalogue.save_service_form(values, self.service)
         self.app.call_from_thread(self._after_save, *saved)
 
-    def _after_save(self, service_id: str | None, problems: list[tuple[str, str]]) -> None:
-        by_field: dict[str, str] = {}
-        for name, reason in problems:
+    def _after_save(self, service_id: str | None, problems: list[Problem]) -> None:
+        by_field: dict[str, Reason] = {}
+        for name, why in problems:
             key = {"name": "name_fi", "service_areas": "areas", "location": "city"}.get(name, name)
-            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", reason)
+            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", why)
         if not show_field_errors(self, ALL_FIELDS, by_field):
             self.dismiss(service_id)
             return
-        name, reason = problems[0]  # whole on the status line: beside its field it is cut
-        self.query_one("#form-status", Static).update(
-            f"{t('form.fix_fields', count=len(problems))} · {name}: {reason}"
-        )
+        # The first one whole on the status line too, named by its field's label.
+        first = next(name for name in ALL_FIELDS if name in by_field)
+        count, told = len(problems), by_field[first]
+
+        def status() -> str:
+            fix = t("form.fix_fields", count=count)
+            return f"{fix} · {t(f'service_form.{first}')}: {reason_text(told)}"
+
+        self.query_one("#form-status", Said).show(status)
 
     def action_edit_organization(self) -> None:
         selected = self.query_one("#organization_id", Select).value

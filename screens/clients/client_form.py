@@ -10,9 +10,9 @@ from __future__ import annotations
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import language_options, municipality_options
-from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Said,
     T,
     choice,
     desk_footer,
@@ -66,18 +66,23 @@ class ClientFormScreen(DeskModal[str | None]):
                     text.placeholder = t("client.hetu_unchanged", code=self.hetu_masked)
                 yield field_row(f"field.{name}", text, f"error-{name}")
             municipality = choice(
-                municipality_options(), "municipality_code", self.prefill.get("municipality_code")
+                municipality_options, "municipality_code", self.prefill.get("municipality_code")
             )
             yield field_row("field.municipality_code", municipality, "error-municipality_code")
-            language = choice(language_options(), "language", self.prefill.get("language") or "fi")
+            language = choice(language_options, "language", self.prefill.get("language") or "fi")
             yield field_row("field.language", language, "error-language")
             alerts = Input(self.prefill.get("alerts", ""), id="alerts", compact=True)
             yield field_row("field.alerts", alerts, "error-alerts")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
         self.query_one("#last_name", Input).focus()
+
+    def retranslated(self) -> None:
+        if self.hetu_masked:
+            hetu = self.query_one("#hetu", Input)
+            hetu.placeholder = t("client.hetu_unchanged", code=self.hetu_masked)
 
     def values(self) -> dict[str, str]:
         values = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
@@ -100,13 +105,13 @@ class ClientFormScreen(DeskModal[str | None]):
         self.app.call_from_thread(self._after_save, saved)
 
     def _after_save(self, saved: SaveResult) -> None:
-        by_field = {e.field: t(e.key) for e in reversed(saved.errors)}  # the first per field
-        status = self.query_one("#form-status", Static)
+        by_field = {e.field: e.key for e in reversed(saved.errors)}  # the first per field
+        status = self.query_one("#form-status", Said)
         if saved.duplicate is not None:
             show_field_errors(self, CLIENT_FIELDS, {})  # none now: the earlier ones go
             self.duplicate_id = saved.duplicate.id
             born = saved.duplicate.birth_date or ""
-            status.update(t("form.duplicate", name=saved.duplicate.name, born=born))
+            status.say("form.duplicate", name=saved.duplicate.name, born=born)
             return
         self.duplicate_id = None
         if not show_field_errors(self, CLIENT_FIELDS, by_field):

@@ -72,7 +72,7 @@ class ClientSearchScreen(DeskScreen[str | None]):
         with Horizontal(classes="field"):
             yield T("field.search", classes="label")
             yield SearchBox("found", placeholder=t("search.hint"), id="query")
-            yield choice(municipality_options(), "municipality")
+            yield choice(municipality_options, "municipality")
         yield DataTable(id="found", cursor_type="row", zebra_stripes=False)
         yield Static("", id="status")
         yield desk_footer()

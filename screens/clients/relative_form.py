@@ -5,9 +5,9 @@ from __future__ import annotations
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import relation_options
-from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Said,
     T,
     choice,
     desk_footer,
@@ -19,7 +19,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.clients import FieldError
-from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 FIELDS = ("relative_name", "relation", "relative_phone")
@@ -45,11 +44,11 @@ class RelativeFormScreen(DeskModal[bool]):
             name = Input(id="relative_name", compact=True)
             yield field_row("field.relative_name", name, "error-relative_name")
             yield field_row(
-                "field.relation", choice(relation_options(), "relation"), "error-relation"
+                "field.relation", choice(relation_options, "relation"), "error-relation"
             )
             phone = Input(id="relative_phone", compact=True)
             yield field_row("field.relative_phone", phone, "error-relative_phone")
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -69,7 +68,7 @@ class RelativeFormScreen(DeskModal[bool]):
         self.app.call_from_thread(self._after_save, errors)
 
     def _after_save(self, errors: list[FieldError]) -> None:
-        by_field = {e.field: t(e.key) for e in reversed(errors)}  # the first per field
+        by_field = {e.field: e.key for e in reversed(errors)}  # the first per field
         if not show_field_errors(self, FIELDS, by_field):
             self.dismiss(True)
 

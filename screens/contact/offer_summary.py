@@ -8,7 +8,7 @@ from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer
 from textual.app import ComposeResult
 from textual.widgets import TextArea
 
@@ -37,7 +37,7 @@ class OfferSummaryScreen(DeskScreen[None]):
         yield TitleBar("title.summary", self.desk.worker_name, id="title")
         yield Static("", id="offers")
         yield TextArea("", id="summary", read_only=True, soft_wrap=True)
-        yield Static("", id="status")
+        yield Said("", id="status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -76,7 +76,7 @@ class OfferSummaryScreen(DeskScreen[None]):
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.query_one("#status", Static).update(t("summary.copied"))
+        self.query_one("#status", Said).say("summary.copied")
 
     def action_save(self) -> None:
         self._save()
@@ -86,7 +86,7 @@ class OfferSummaryScreen(DeskScreen[None]):
         path = export_path(self.desk, f"summary-{self.context.contact_id}", "txt")
         write_private(path, self.text + "\n")
         self.app.call_from_thread(
-            self.query_one("#status", Static).update, t("summary.saved", path=str(path))
+            self.query_one("#status", Said).say, "summary.saved", path=str(path)
         )
 
     def action_back(self) -> None:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, desk_footer
+from ohjaaja.screens.kit.widgets import Said, T, desk_footer
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -36,7 +35,7 @@ class UnmetNeedScreen(DeskModal[bool]):
                 id="need", placeholder=t("unmet_need.placeholder"), compact=True,
                 max_length=SHORT_TEXT_MAX,
             )  # fmt: skip
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -49,7 +48,7 @@ class UnmetNeedScreen(DeskModal[bool]):
     def _submitted(self, event: Input.Submitted) -> None:
         need = event.value.strip()
         if not need:
-            self.query_one("#form-status", Static).update(f"⚠ {t('unmet_need.required')}")
+            self.query_one("#form-status", Said).warn("unmet_need.required")
             return
         self._save(need)
 

@@ -12,11 +12,14 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft, write_fields
 from ohjaaja.screens.kit.labels import municipality_options
-from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Choice,
+    Said,
+    Tick,
     TitleBar,
     choice,
+    coded,
     desk_footer,
     field_row,
     show_field_errors,
@@ -24,7 +27,7 @@ from ohjaaja.screens.kit.widgets import (
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.handovers import URGENCIES, default_due
@@ -85,30 +88,19 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         yield TitleBar("title.new_handover", self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
             # Teams are a municipality's: the client's to begin with, any on request.
-            place = choice(municipality_options(), "team_municipality", self.municipality_code)
+            place = choice(municipality_options, "team_municipality", self.municipality_code)
             yield field_row("handover.team_municipality", place)
-            yield field_row(
-                "handover.to",
-                Select(self._targets(), id="to", compact=True, prompt="—"),
-                "error-to",
-            )
-            urgency = Select(
-                [(t(f"urgency.{u}"), u) for u in URGENCIES], value="normal", id="urgency",
-                compact=True, allow_blank=False,
-            )  # fmt: skip
+            yield field_row("handover.to", Choice(self._targets, "to"), "error-to")
+            urgency = choice(coded("urgency", URGENCIES), "urgency", "normal")
             yield field_row("handover.urgency", urgency, "error-urgency")
-            due = Select(
-                [(t(f"handover.due.{c}"), c) for c in DUE_CHOICES], value="default", id="due",
-                compact=True, allow_blank=False,
-            )  # fmt: skip
+            due = choice(coded("handover.due", DUE_CHOICES), "due", "default")
             yield field_row("handover.due", due, "error-due")
-            warm = Checkbox(t("handover.warm_hint"), id="warm", compact=True)
-            yield field_row("handover.warm", warm, "error-warm")
+            yield field_row("handover.warm", Tick("handover.warm_hint", id="warm"), "error-warm")
             for name in TEXTS:
                 limit = NOTE_MAX if name == "note" else TEXT_MAX
                 text = Input(id=name, compact=True, max_length=limit)
                 yield field_row(f"handover.{name}", text, f"error-{name}")
-        yield Static("", id="form-status")
+        yield Said("", id="form-status")
         yield desk_footer()
 
     def _targets(self) -> list[tuple[str, str]]:
@@ -170,7 +162,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
     @on(Select.Changed, "#due")
     def _show_due(self) -> None:
         form = self.form()
-        self.query_one("#error-due", Static).update(
+        self.query_one("#error-due", Said).update(
             f"→ {local(form.due_at):%d.%m. %H.%M}" if form.due_at else ""
         )
 
@@ -186,7 +178,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
             to_team=value if kind == "team" else None,
             urgency=urgency,
             due_at=due_time(due, urgency, self.desk.clock.now()),
-            warm=self.query_one("#warm", Checkbox).value,
+            warm=self.query_one("#warm", Tick).value,
             **{name: self.query_one(f"#{name}", Input).value for name in TEXTS},
         )
 
@@ -199,7 +191,7 @@ class HandoverFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.app.call_from_thread(self._after, *saved)
 
     def _after(self, handover_id: str | None, errors: list[tuple[str, str]]) -> None:
-        by_field = {name: t(key) for name, key in reversed(errors)}  # the first per field
+        by_field = {name: key for name, key in reversed(errors)}  # the first per field
         if not show_field_errors(self, ("to", "urgency", *TEXTS), by_field):
             self.dismiss(handover_id)
 

@@ -13,7 +13,7 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen, Facts
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import TitleBar, desk_footer, when
+from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer, when
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -180,7 +180,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("title.handovers", self.desk.worker_name, id="title")
         yield DataTable(id="handovers", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="status")
+        yield Said("", id="status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -285,7 +285,7 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
 
         view = self.current()
         if view is None or view.state != "returned":
-            self.query_one("#status", Static).update(f"⚠ {t('handover.resend_returned_only')}")
+            self.query_one("#status", Said).warn("handover.resend_returned_only")
             return
         texts = ("situation", "background", "assessment", "recommendation", "note")
         prefill = {name: getattr(view, name) for name in texts}

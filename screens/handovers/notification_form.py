@@ -11,11 +11,14 @@ from typing import Any
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
-from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import (
     FORM_KEYS,
+    Said,
+    Tick,
     TickList,
     TitleBar,
+    choice,
+    coded,
     desk_footer,
     field_line,
     field_row,
@@ -24,7 +27,7 @@ from ohjaaja.screens.kit.widgets import (
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Checkbox, Input, Select, SelectionList
+from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain import notifications, teams
 from ohjaaja.domain.clients import finnish_date
@@ -74,10 +77,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield TitleBar("title.notification", self.desk.worker_name, id="title")
         with VerticalScroll(id="form-scroll"):
-            kinds = Select(
-                [(t(f"notification.kind.{k}"), k) for k in notifications.KINDS],
-                value=self.kind, id="kind", compact=True, allow_blank=False,
-            )  # fmt: skip
+            kinds = choice(coded("notification.kind", notifications.KINDS), "kind", self.kind)
             yield field_row("notification.kind", kinds, "error-kind")
             for name in TEXTS:
                 value = self.subject if name == "subject" else ""
@@ -88,20 +88,18 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
                     Input(value, id=name, compact=True, max_length=TEXT_MAX),
                     f"error-{name}",
                 )
-            danger = Checkbox(t("notification.danger_hint"), id="danger_now", compact=True)
+            danger = Tick("notification.danger_hint", id="danger_now")
             yield field_row("notification.danger_now", danger, "error-danger_now")
-            consent = Select(
-                [(t(f"notification.consent.{c}"), c) for c in notifications.CONSENT],
-                id="consent", compact=True, prompt="—",
-            )  # fmt: skip
+            consent = choice(coded("notification.consent", notifications.CONSENT), "consent")
             yield field_row("notification.consent", consent, "error-consent")
             observed = TickList(
                 *[(t(f"notification.observed.{o}"), o) for o in notifications.OBSERVED],
                 id="observed",
+                labels=lambda code: t(f"notification.observed.{code}"),
             )
             yield field_row("notification.observed", observed, "error-observed", tall=True)
-        yield Static("", id="route")
-        yield Static("", id="form-status")
+        yield Said("", id="route")
+        yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -123,8 +121,8 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         routed = teams.route(
             notifications.TEAM_KIND[self.kind], self.municipality_code, self.desk.clock.now()
         )
-        self.query_one("#route", Static).update(
-            t("notification.route", team=teams.team_name(routed, get_language()))
+        self.query_one("#route", Said).show(
+            lambda: t("notification.route", team=teams.team_name(routed, get_language()))
         )
 
     def values(self) -> dict[str, Any]:
@@ -134,7 +132,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
             if name in fields:
                 values[name] = self.query_one(f"#{name}", Input).value.strip()
         if "danger_now" in fields:
-            values["danger_now"] = self.query_one("#danger_now", Checkbox).value
+            values["danger_now"] = self.query_one("#danger_now", Tick).value
         if "consent" in fields:
             selected = self.query_one("#consent", Select).value
             values["consent"] = "" if selected is Select.NULL else str(selected)
@@ -153,7 +151,7 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         self.app.call_from_thread(self._after, *made)
 
     def _after(self, notification_id: str | None, errors: list[tuple[str, str]]) -> None:
-        by_field = {name: t(key) for name, key in reversed(errors)}  # the first per field
+        by_field = {name: key for name, key in reversed(errors)}  # the first per field
         if not show_field_errors(self, (*TEXTS, "danger_now", "consent", "observed"), by_field):
             self.dismiss(notification_id)
 

@@ -9,7 +9,7 @@ from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.form_draft import KeepsDraft
 from ohjaaja.screens.kit.labels import line_short
 from ohjaaja.screens.kit.plain import DataTable, Static
-from ohjaaja.screens.kit.widgets import T, TitleBar, desk_footer, when
+from ohjaaja.screens.kit.widgets import Said, T, TitleBar, desk_footer, when
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -52,20 +52,25 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
             yield TextArea(id="note", compact=True, soft_wrap=True, tab_behavior="focus")
         yield T("shift.others", classes="section")
         yield DataTable(id="pending", cursor_type="row", zebra_stripes=False)
-        yield Static("", id="status")
+        yield Said("", id="status")
         yield desk_footer()
 
     def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
-        table = self.query_one("#pending", DataTable)
-        # With cell padding 77 columns: the note folds onto three lines.
-        for key, width, lines in (("at", 12, 1), ("from", 16, 2), ("note", 34, 3), ("items", 7, 1)):
-            table.add_column(t(f"shift.col.{key}"), width=width, lines=lines)
+        self._columns()
         self.query_one("#note", TextArea).focus()
         self.load()
         self.restore_draft("shift", "")
 
+    def _columns(self) -> None:
+        table = self.query_one("#pending", DataTable)
+        table.clear(columns=True)
+        # With cell padding 77 columns: the note folds onto three lines.
+        for key, width, lines in (("at", 12, 1), ("from", 16, 2), ("note", 34, 3), ("items", 7, 1)):
+            table.add_column(t(f"shift.col.{key}"), width=width, lines=lines)
+
     def retranslated(self) -> None:
+        self._columns()
         self.load()
 
     def desk_changed(self) -> None:
@@ -100,12 +105,12 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         self.app.call_from_thread(self._handed_over, made, errors)
 
     def _handed_over(self, made: str | None, errors: list[tuple[str, str]]) -> None:
-        status = self.query_one("#status", Static)
+        status = self.query_one("#status", Said)
         if errors:
-            status.update(f"⚠ {t('shift.note_required')}")
+            status.warn("shift.note_required")
             return
         self.query_one("#note", TextArea).load_text("")
-        status.update(t("shift.handed_over"))
+        status.say("shift.handed_over")
 
     def action_acknowledge(self) -> None:
         table = self.query_one("#pending", DataTable)
@@ -117,9 +122,7 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
     def _acknowledge(self, view: ShiftView) -> None:
         done = self.desk.handovers.acknowledge_shift(view.id)
         key = "shift.acknowledged" if done else "shift.already_acknowledged"
-        self.app.call_from_thread(
-            self.query_one("#status", Static).update, t(key, name=view.from_name)
-        )
+        self.app.call_from_thread(self.query_one("#status", Said).say, key, name=view.from_name)
         self.load()
 
     @on(DataTable.RowHighlighted, "#pending")
@@ -130,13 +133,14 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         table = self.query_one("#pending", DataTable)
         if self.pending and table.cursor_row >= 0:
             view = self.pending[min(table.cursor_row, len(self.pending) - 1)]
-            lines = [f" · {matter_line(item)}" for item in view.items]
-            text = (
-                "\n".join([view.note, *lines])
-                if lines
-                else f"{view.note} · {t('shift.nothing_open')}"
-            )
-            self.query_one("#status", Static).update(text)
+
+            def items() -> str:
+                lines = [f" · {matter_line(item)}" for item in view.items]
+                if not lines:
+                    return f"{view.note} · {t('shift.nothing_open')}"
+                return "\n".join([view.note, *lines])
+
+            self.query_one("#status", Said).show(items)
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -13,8 +13,10 @@ checks that nothing else starts a worker.
 
 **Screens** are DeskScreen (a dialog: DeskModal). The base translates the key
 bindings and steadies the cursors when the screen is mounted and retranslates
-its bindings, labels (T) and title bar when the language changes; a screen says
-what it adds through hooks, not by overriding these:
+its bindings and every widget of screens/kit/widgets.py that writes its text
+again (RETRANSLATED: labels, title bar, what it has told the worker, lists of
+choices, tick boxes) when the language changes; a screen says what it adds
+through hooks, not by overriding these:
 
 - `mounted()`: once its widgets exist (focus, the first load);
 - `retranslated()`: its own texts after a language switch (columns, placeholders,
@@ -39,10 +41,11 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
-from ohjaaja.screens.kit.widgets import T, TitleBar, steady_cursors
+from ohjaaja.screens.kit.widgets import RETRANSLATED, TitleBar, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widget import Widget
+from textual.widgets._select import SelectOverlay
 from textual.worker import Worker
 
 from ohjaaja.i18n import t
@@ -117,6 +120,8 @@ class _DeskScreen(_Base):
 
     def on_mount(self) -> None:
         translate_bindings(self)
+        for overlay in self.query(SelectOverlay):  # Textual's: an open list's Esc
+            translate_bindings(overlay)
         steady_cursors(self)
         self.mounted()
 
@@ -148,10 +153,11 @@ class _DeskScreen(_Base):
     def retranslate(self) -> None:
         """After a language switch (F2): called by the app for every open screen."""
         translate_bindings(self)
-        for label in self.query(T):
-            label.retranslate()
-        for bar in self.query(TitleBar):
-            bar.retranslate()
+        for overlay in self.query(SelectOverlay):
+            translate_bindings(overlay)
+        for kind in RETRANSLATED:
+            for widget in self.query(kind):
+                widget.retranslate()
         self.retranslated()
 
     def retranslated(self) -> None:

@@ -14,6 +14,10 @@ from textual.dom import DOMNode
 
 from ohjaaja.i18n import t
 
+# Keys of Textual's own widgets that show in the footer, by the English Textual
+# gives them (an open list's Esc): translated where a screen translates its own.
+TEXTUAL_KEYS = {"Dismiss menu": "textual.dismiss_menu"}
+
 
 def action(
     binding_id: str,
@@ -59,7 +63,8 @@ def translate_bindings(node: DOMNode) -> None:
 
 def _translated(binding: Binding) -> Binding:
     if binding.id is None:
-        return binding
+        known = TEXTUAL_KEYS.get(binding.description)
+        return binding if known is None else replace(binding, description=t(known))
     updated = replace(binding, description=t(f"action.{binding.id}"))
     if binding.group is not None:
         updated = replace(updated, group=Binding.Group(t(binding.group.description), compact=True))

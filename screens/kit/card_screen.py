@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ohjaaja.screens.kit.base import DeskScreen
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
+from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -37,7 +37,7 @@ class CardScreen(DeskScreen[ScreenResultType]):
         yield TitleBar(self.TITLE_KEY, self.desk.worker_name, id="title")
         with VerticalScroll(id="card-scroll"):
             yield Static("", id="card")
-        yield Static("", id="status")
+        yield Said("", id="status")
         yield desk_footer()
 
     def mounted(self) -> None:

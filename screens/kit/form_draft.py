@@ -12,7 +12,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from ohjaaja.screens.kit.base import db_work
-from ohjaaja.screens.kit.plain import Static
+from ohjaaja.screens.kit.widgets import Said
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
@@ -20,7 +20,6 @@ from textual.widgets import Checkbox, Input, Select, SelectionList, TextArea
 from textual.widgets.select import InvalidSelectValueError
 
 from ohjaaja.domain.clock import local
-from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.drafts import FormDraft
 
@@ -104,7 +103,7 @@ class KeepsDraft(_Base):
             self.before_restore(draft.fields)
             write_fields(self, draft.fields)
             when = f"{local(draft.updated_at):%d.%m. %H.%M}"
-            self.query_one(self.draft_status, Static).update(t("form.draft_restored", at=when))
+            self.query_one(self.draft_status, Said).say("form.draft_restored", at=when)
         self.after_restore(draft is not None)
 
     def before_restore(self, fields: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import municipalities
 from ohjaaja.domain.teams import is_valid, team_name
 from ohjaaja.i18n import LANGUAGES, get_language, t
@@ -58,3 +59,9 @@ def offered_text(offered: list[tuple[str, bool]]) -> str:
     if needs:
         parts.append(t("summary.unmet", needs=", ".join(needs)))
     return " · ".join(parts)
+
+
+def reason_text(why: Reason) -> str:
+    """Why a value cannot be used, in the worker's language (its parameters too)."""
+    params = {name: reason_text(v) if isinstance(v, Reason) else v for name, v in why.params}
+    return t(why.key, **params)

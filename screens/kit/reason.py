@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, desk_footer
+from ohjaaja.screens.kit.widgets import Said, T, desk_footer
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -35,7 +34,7 @@ class ReasonScreen(DeskModal[str | None]):
             yield Input(
                 id="reason", placeholder=placeholder, compact=True, max_length=SHORT_TEXT_MAX
             )
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -49,7 +48,7 @@ class ReasonScreen(DeskModal[str | None]):
     def _submitted(self, event: Input.Submitted) -> None:
         reason = event.value.strip()
         if not reason:
-            self.query_one("#form-status", Static).update(f"⚠ {t('reveal.required')}")
+            self.query_one("#form-status", Said).warn("reveal.required")
             return
         self.dismiss(reason)
 

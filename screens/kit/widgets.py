@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
+from ohjaaja.screens.kit.labels import reason_text
 from ohjaaja.screens.kit.plain import DataTable, Label, OptionList, Static
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.strip import Strip
+from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Select, SelectionList
+from textual.widgets import Checkbox, Footer, Input, Select, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
+from textual.widgets.select import InvalidSelectValueError
 
 from ohjaaja.domain.clock import local
+from ohjaaja.domain.reasons import Reason
 from ohjaaja.i18n import t
 
 # Forms: up and down move between fields as in the web forms workers know (a
@@ -40,6 +46,48 @@ class T(Label):
 
     def retranslate(self) -> None:
         self.update(t(self.key))
+
+
+class Said(Static):
+    """A line that tells the worker something (a status, a field's error) and tells it
+    again in the new language after F2: it keeps how the text is written (a message
+    key and its parameters, or a function), not the text. DeskScreen.retranslate
+    rewrites every one."""
+
+    def __init__(self, content: Any = "", **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._write: Callable[[], str] | None = None
+
+    def show(self, write: Callable[[], str] | None) -> None:
+        """Show what `write` returns, now and after each switch; None: nothing."""
+        super().update(write() if write is not None else "")
+        self._write = write
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show a text as it is (data, not a message): the same in every language."""
+        super().update(content, layout=layout)
+        self._write = None
+
+    def say(self, key: str, /, **params: object) -> None:
+        self.show(lambda: t(key, **params))
+
+    def warn(self, key: str, /, **params: object) -> None:
+        self.show(lambda: f"⚠ {t(key, **params)}")
+
+    def flag(self, key: str | None) -> None:
+        """A field's error by its message key (None: the field is right)."""
+        self.show(None if key is None else lambda: f"⚠ {t(key)}")
+
+    def flag_why(self, why: Reason | None) -> None:
+        """A field's error with its reason (None: the field is right)."""
+        self.show(None if why is None else lambda: f"⚠ {reason_text(why)}")
+
+    def clear(self) -> None:
+        self.show(None)
+
+    def retranslate(self) -> None:
+        if self._write is not None:
+            super().update(self._write())
 
 
 class TitleBar(Static):
@@ -131,8 +179,91 @@ def steady_cursors(node: Widget) -> None:
         widget.cursor_blink = False  # type: ignore[attr-defined]
 
 
+Options = Callable[[], list[tuple[str, str]]]  # (label in the worker's language, value)
+
+
+def coded(prefix: str, codes: Iterable[str]) -> Options:
+    """Options for codes, each labelled by its message `<prefix>.<code>`."""
+    listed = tuple(codes)
+    return lambda: [(t(f"{prefix}.{code}"), code) for code in listed]
+
+
+class Choice(Select[str]):
+    """A compact Select whose options a function writes in the worker's language,
+    written again after F2 with the choice kept; without a value it may be blank
+    (the prompt, a message key, names the blank)."""
+
+    def __init__(
+        self,
+        options: Options,
+        widget_id: str,
+        value: str | None = None,
+        *,
+        allow_blank: bool | None = None,
+        prompt_key: str | None = None,
+    ) -> None:
+        super().__init__(
+            options(),
+            value=value if value else Select.NULL,
+            id=widget_id,
+            compact=True,
+            allow_blank=value is None if allow_blank is None else allow_blank,
+            prompt=t(prompt_key) if prompt_key else "—",
+        )
+        self.write_options = options
+        self.prompt_key = prompt_key
+
+    def retranslate(self) -> None:
+        chosen = self.value
+        with self.prevent(Select.Changed):  # the same choice: nothing to react to
+            self.set_options(self.write_options())
+            if chosen is not Select.NULL:
+                with suppress(InvalidSelectValueError):  # no longer offered
+                    self.value = chosen
+            # Shown in the new words even when unmoved (Select's reactive is generic).
+            self.mutate_reactive(Select.value)  # type: ignore[misc]
+        if self.prompt_key:
+            self.prompt = t(self.prompt_key)
+
+
+def choice(options: Options, widget_id: str, value: str | None = None) -> Choice:
+    """A compact Select; with a value it cannot be left blank."""
+    return Choice(options, widget_id, value)
+
+
+class Tick(Checkbox):
+    """A tick box whose label is a message key (said again after F2) and whose state
+    is in its text, [x] or [ ], not only in a colour (16 colours, NO_COLOR)."""
+
+    def __init__(self, label_key: str, value: bool = False, **kwargs: Any) -> None:
+        super().__init__(t(label_key), value, compact=True, **kwargs)
+        self.label_key = label_key
+
+    @property
+    def _button(self) -> Content:
+        return Content.assemble("[", ("x" if self.value else " ", "bold"), "]")
+
+    def retranslate(self) -> None:
+        self.label = t(self.label_key)
+
+
 class TickList(SelectionList[str]):
-    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR)."""
+    """A SelectionList whose boxes read [x] and [ ] without colour (16 colours, NO_COLOR).
+    With `labels` (value -> label in the worker's language) its labels are written
+    again after F2, the ticks kept."""
+
+    def __init__(
+        self, *selections: Any, labels: Callable[[str], str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*selections, **kwargs)
+        self.labels = labels
+
+    def retranslate(self) -> None:
+        if self.labels is None:
+            return
+        for index in range(self.option_count):
+            label = self.labels(self.get_option_at_index(index).value)
+            self.replace_option_prompt_at_index(index, label)
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -151,15 +282,20 @@ class TickList(SelectionList[str]):
         return Strip(segments, strip.cell_length)
 
 
-class FieldError(Static):
+class FieldError(Said):
     """A field's error on its own line below the field, as long as the message
-    needs (it wraps, never cut); no line at all while there is no error."""
+    needs (it wraps, never cut); no line at all while there is no error. Told
+    again in the new language after F2, as every Said is."""
 
     DEFAULT_CSS = """
     FieldError { display: none; height: auto; }
     """
 
-    def update(self, content: Any = "", *, layout: bool = True) -> None:
+    def show(self, write: Callable[[], str] | None) -> None:
+        super().show(write)
+        self.display = write is not None
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         super().update(content, layout=layout)
         self.display = bool(str(content))
 
@@ -192,30 +328,29 @@ def field_line(widget: Widget) -> Widget:
     return widget.parent if isinstance(widget.parent, Widget) else widget
 
 
-def choice(options: list[tuple[str, str]], widget_id: str, value: str | None = None) -> Select:
-    """A compact Select; with a value it cannot be left blank."""
-    return Select(
-        options,
-        value=value if value else Select.NULL,
-        id=widget_id,
-        compact=True,
-        allow_blank=value is None,
-        prompt="—",
-    )
-
-
-def show_field_errors(screen: Widget, fields: Sequence[str], errors: Mapping[str, str]) -> bool:
-    """Each field's error (already in the worker's language) beside it, or nothing;
-    with any, the count on the form's status line and the focus on the first bad
-    field as the form shows them (`fields` in screen order), so that what is typed
-    next goes where the worker looks. True when there were errors."""
+def show_field_errors(
+    screen: Widget, fields: Sequence[str], errors: Mapping[str, str | Reason]
+) -> bool:
+    """Each field's error below it (a message key, or a Reason with its parameters),
+    or nothing; with any, the count on the form's status line and the focus on the
+    first bad field as the form shows them (`fields` in screen order), so that what
+    is typed next goes where the worker looks. All of it is told again after F2.
+    True when there were errors."""
     for name in fields:
-        message = errors.get(name)
-        screen.query_one(f"#error-{name}", Static).update(f"⚠ {message}" if message else "")
+        why = errors.get(name)
+        line = screen.query_one(f"#error-{name}", Said)
+        if isinstance(why, Reason):
+            line.flag_why(why)
+        else:
+            line.flag(why)
     if not errors:
         return False
-    screen.query_one("#form-status", Static).update(t("form.fix_fields", count=len(errors)))
+    screen.query_one("#form-status", Said).say("form.fix_fields", count=len(errors))
     first = next((name for name in fields if name in errors), None)
     if first is not None:
         screen.query_one(f"#{first}").focus()
     return True
+
+
+# Every widget that writes its text again after F2 (DeskScreen.retranslate).
+RETRANSLATED: tuple[type[Any], ...] = (T, Said, TitleBar, Choice, Tick, TickList)

@@ -8,15 +8,22 @@ from datetime import datetime, time, timedelta
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import FORM_KEYS, T, desk_footer, field_row
+from ohjaaja.screens.kit.widgets import (
+    FORM_KEYS,
+    Said,
+    T,
+    Tick,
+    choice,
+    coded,
+    desk_footer,
+    field_row,
+)
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Checkbox, Input, Select
+from textual.widgets import Input, Select
 
 from ohjaaja.domain.clock import HELSINKI, local
 from ohjaaja.domain.workdays import add_working_days
-from ohjaaja.i18n import t
 from ohjaaja.usecases.contacts import ContactView
 from ohjaaja.usecases.desk import Desk
 
@@ -63,23 +70,14 @@ class CallbackScreen(DeskModal[datetime | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield T("title.callback", classes="dialog-title")
-            when = Select(
-                [(t(f"callback.{c}"), c) for c in CHOICES], value="1h", id="when",
-                compact=True, allow_blank=False,
-            )  # fmt: skip
-            yield field_row("callback.when", when)
+            yield field_row("callback.when", choice(coded("callback", CHOICES), "when", "1h"))
             yield field_row(
                 "callback.at_label", Input(placeholder="24.11. 14.30", id="at", compact=True)
             )
             # A contact that was itself a callback: this attempt did not reach the client.
-            missed = Checkbox(
-                t("callback.missed"),
-                self.contact.callback_at is not None,
-                id="missed",
-                compact=True,
-            )
+            missed = Tick("callback.missed", self.contact.callback_at is not None, id="missed")
             yield field_row("callback.attempt", missed)
-            yield Static("", id="form-status")
+            yield Said("", id="form-status")
         yield desk_footer()
 
     def mounted(self) -> None:
@@ -90,9 +88,9 @@ class CallbackScreen(DeskModal[datetime | None]):
         text = self.query_one("#at", Input).value
         at = callback_time(choice, text, self.desk.clock.now())
         if at is None:
-            self.query_one("#form-status", Static).update(f"⚠ {t('callback.bad_time')}")
+            self.query_one("#form-status", Said).warn("callback.bad_time")
             return
-        self._save(at, self.query_one("#missed", Checkbox).value)
+        self._save(at, self.query_one("#missed", Tick).value)
 
     @db_work("callback", group="callback-save")
     def _save(self, at: datetime, missed: bool) -> None:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import (
-    channel_name,
-    language_options,
-    line_name,
-    municipality_options,
-)
-from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, choice, desk_footer, field_row
+from ohjaaja.screens.kit.labels import language_options, municipality_options
+from ohjaaja.screens.kit.widgets import Said, T, choice, coded, desk_footer, field_row
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select
 
 from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.queue import CHANNELS, LINES
-from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
 
@@ -38,14 +31,13 @@ class LogContactScreen(DeskModal[str | None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="dialog"):
             yield T("title.log_contact", classes="dialog-title")
-            channels = [(channel_name(c), c) for c in CHANNELS]
-            yield field_row("field.channel", choice(channels, "channel", "walk_in"))
-            lines = [(line_name(code), code) for code in LINES]
-            yield field_row("field.line", choice(lines, "line", self.default_line))
+            channels = choice(coded("channel", CHANNELS), "channel", "walk_in")
+            yield field_row("field.channel", channels)
+            yield field_row("field.line", choice(coded("line", LINES), "line", self.default_line))
             yield field_row(
-                "field.municipality_code", choice(municipality_options(), "municipality_code")
+                "field.municipality_code", choice(municipality_options, "municipality_code")
             )
-            yield field_row("field.language", choice(language_options(), "language", "fi"))
+            yield field_row("field.language", choice(language_options, "language", "fi"))
             yield field_row("field.phone", Input(id="phone", compact=True), "error-phone")
         yield desk_footer()
 
@@ -59,7 +51,7 @@ class LogContactScreen(DeskModal[str | None]):
             try:
                 phone = normalise_phone(phone_text)
             except PhoneError as exc:
-                self.query_one("#error-phone", Static).update(f"⚠ {t(exc.key)}")
+                self.query_one("#error-phone", Said).warn(exc.key)
                 self.query_one("#phone", Input).focus()
                 return
         municipality = self.query_one("#municipality_code", Select).value

@@ -11,7 +11,7 @@ from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import T, desk_footer, when
+from ohjaaja.screens.kit.widgets import Said, T, desk_footer, when
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 
@@ -30,16 +30,10 @@ class LostClaimScreen(DeskModal[None]):
         self.lost = lost
 
     def compose(self) -> ComposeResult:
-        c = self.lost.contact
-        holder = self.lost.holder_name or t("lost.someone")
         with Vertical(id="dialog"):
             yield T("lost.title", classes="dialog-title")
-            which = [line_name(c.line_code), channel_name(c.channel),
-                     municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
-            if c.caller_phone:
-                which.append(display_phone(c.caller_phone))
-            yield Static(" · ".join(which))
-            yield Static(t("lost.holder", name=holder))
+            yield Said(id="which")
+            yield Said(id="holder")
             with VerticalScroll(id="kept"):
                 if self.lost.kept:
                     yield T("lost.kept")
@@ -48,6 +42,22 @@ class LostClaimScreen(DeskModal[None]):
                 else:
                     yield T("lost.nothing_kept")
         yield desk_footer()
+
+    def mounted(self) -> None:
+        self.query_one("#which", Said).show(self._which)
+        holder = self.query_one("#holder", Said)
+        if self.lost.holder_name:
+            holder.say("lost.holder", name=self.lost.holder_name)
+        else:
+            holder.show(lambda: t("lost.holder", name=t("lost.someone")))
+
+    def _which(self) -> str:
+        c = self.lost.contact
+        which = [line_name(c.line_code), channel_name(c.channel),
+                 municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
+        if c.caller_phone:
+            which.append(display_phone(c.caller_phone))
+        return " · ".join(which)
 
     def action_seen(self) -> None:
         self._acknowledge()

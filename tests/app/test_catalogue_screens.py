@@ -9,7 +9,7 @@ from ohjaaja.screens.catalogue.service_form import ServiceFormScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from ohjaaja.screens.contact.offer_summary import OfferSummaryScreen
 from ohjaaja.screens.contact.unmet_need import UnmetNeedScreen
-from textual.widgets import Checkbox, DataTable, Input, Static, TextArea
+from textual.widgets import Checkbox, DataTable, Input, Select, Static, TextArea
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
@@ -185,6 +185,49 @@ async def test_the_form_shows_the_numbers_the_service_is_called_on(admin: Desk) 
     (klubitalo,) = admin.catalogue.search_services("klubitalo")
     service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
     assert service.phones == ()  # still the organisation's number, not a copy of it
+
+
+FIELDS = ("organization_id", "name_fi", "hours", "eve_closes", "areas", "phones", "languages")
+
+
+def shown_error(form: ServiceFormScreen, name: str) -> str:
+    return rendered(form, f"#error-{name}").strip()
+
+
+async def test_the_service_form_names_bad_fields_in_the_workers_language(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        form.query_one("#hours", Input).value = "xx-pe 9-16"  # ma-pe would do
+        form.query_one("#eve_closes", Input).value = "25:00"
+        form.query_one("#areas", Input).value = "Tukholma"
+        await keys(pilot, "f10")
+        shown = {name: shown_error(form, name) for name in FIELDS if shown_error(form, name)}
+        assert shown == {
+            "hours": "⚠ 'ma-pe 9-16': 'ma-pe' ei ole viikonpäivä; kirjoita esim. "
+            "mon-fri 08:00-16:00",
+            "eve_closes": "⚠ '25:00' ei ole kellonaika (HH:MM)",
+            "areas": "⚠ 'Tukholma' ei ole alueen kunta",
+        }
+        status = rendered(form, "#form-status").strip()
+        assert status == "Korjaa 3 kenttää · Kunnat: 'Tukholma' ei ole alueen kunta"
+        # Once the texts read, the rules: a name in some language, an organisation.
+        form.query_one("#hours", Input).value = "mon-fri 09:00-16:00"
+        form.query_one("#eve_closes", Input).value = ""
+        form.query_one("#areas", Input).value = ""
+        form.query_one("#organization_id", Select).clear()
+        for name in ("name_fi", "name_sv", "name_en"):
+            form.query_one(f"#{name}", Input).value = ""
+        await keys(pilot, "f10")
+        shown = {name: shown_error(form, name) for name in FIELDS if shown_error(form, name)}
+        assert shown == {
+            "organization_id": "⚠ valitse organisaatio",
+            "name_fi": "⚠ anna nimi ainakin yhdellä kielellä",
+        }
+        assert rendered(form, "#form-status").startswith("Korjaa 2 kenttää · Organisaatio: valitse")
 
 
 async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> None:

@@ -97,6 +97,28 @@ async def test_edit_with_a_bad_field_then_fixed(desk: Desk) -> None:
         assert "aino@example.fi" in rendered(app.screen, "#card")
 
 
+async def test_the_edit_form_switched_from_swedish_to_english(desk: Desk) -> None:
+    """Its lists, errors, count and the kept code's hint follow F2 (sv -> en)."""
+    client_id = desk.clients.create_client(AINO).client_id
+    app = app_for(desk, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        await keys(pilot, "e")
+        form = app.screen
+        assert isinstance(form, ClientFormScreen)
+        form.query_one("#email", Input).value = "aino@"
+        await keys(pilot, "f10")
+        assert rendered(form, "#error-email").strip() == "⚠ inte en giltig e-postadress"
+        assert rendered(form, "#form-status").strip() == "Rätta 1 fält"
+        await keys(pilot, "f2")
+        assert rendered(form, "#error-email").strip() == "⚠ not a valid email address"
+        assert rendered(form, "#form-status").strip() == "Fix 1 field"
+        assert rendered(form.query_one("#municipality_code"), "#label").strip() == "Turku"
+        assert form.query_one("#hetu", Input).placeholder == "unchanged (131052-****)"
+
+
 async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> None:
     client_id = desk.clients.create_client(AINO).client_id
     contact_id = desk.contacts.receive("chat", "ikaihmiset", "853")

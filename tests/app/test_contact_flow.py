@@ -187,6 +187,41 @@ async def test_line_filter_keys(desk: Desk) -> None:
         assert table.row_count == 2
 
 
+async def test_f2_is_remembered_for_the_worker(desk: Desk, tmp_path) -> None:
+    from ohjaaja.shell.app import make_app
+    from ohjaaja.shell.settings import Settings, remembered_language
+
+    kept = tmp_path / "preferences.json"
+    settings = Settings(desk.database, desk.worker_name, preferences=kept)
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f2", "f2")
+    assert remembered_language(kept, desk.worker_name) == "en"
+    assert remembered_language(kept, "Someone else") is None
+
+
+async def test_the_palette_and_an_open_list_speak_the_workers_language(desk: Desk) -> None:
+    from textual.command import CommandInput, CommandList
+
+    app = app_for(desk, "sv")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "ctrl+p")
+        assert app.screen.query_one(CommandInput).placeholder == "Sök kommando…"
+        await keys(pilot, *"zzzq")
+        await pilot.pause(0.8)  # the palette waits half a second before it says so
+        found = app.screen.query_one(CommandList)
+        assert [str(found.get_option_at_index(0).prompt.renderable)] == ["Inga träffar"]
+        await keys(pilot, "escape", "l", "enter")  # a list opened in a dialog
+        assert isinstance(app.screen, LogContactScreen)
+        shown = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "Stäng listan" in shown and "Dismiss menu" not in shown
+        await keys(pilot, "f2")
+        shown = {b.binding.description for b in app.screen.active_bindings.values()}
+        assert "Close the list" in shown
+
+
 async def test_language_switch_help_and_palette(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:

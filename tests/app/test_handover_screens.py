@@ -223,6 +223,10 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         assert screen.query_one("#pending", DataTable).row_count == 1
         await keys(pilot, "f9")
         assert "Kuitattu" in rendered(screen, "#status")
+        await keys(pilot, "f2")  # what was said, and the columns, in Swedish
+        assert rendered(screen, "#status").strip() == "Kvitterat: Testi Työntekijä"
+        columns = [str(c.label) for c in screen.query_one("#pending", DataTable).columns.values()]
+        assert columns == ["Tid", "Från", "Meddelande", "Ärenden"]
         assert screen.query_one("#pending", DataTable).row_count == 0
     assert desk.handovers.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
     night.close()

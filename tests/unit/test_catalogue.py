@@ -195,7 +195,7 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
     assert {row["id"]: row["deleted"] for row in last["rows"]["catalogue_phone"]}[dropped] == 1
     # Hours in Finnish or Swedish; a bad part is told in the worker's language.
     finnish = {**values, "hours": "ma-pe 9-16; la 10-14", "eve_closes": "14"}
-    assert admin.catalogue.save_service_form(finnish, edited, "fi") == (service.id, [])
+    assert admin.catalogue.save_service_form(finnish, edited) == (service.id, [])
     edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert [(r.days, f"{r.opens:%H}-{r.closes:%H}") for r in edited.schedules] == [
         ((0, 1, 2, 3, 4), "09-16"), ((5,), "10-14"),

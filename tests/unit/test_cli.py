@@ -146,3 +146,26 @@ def test_a_desk_that_is_quit_exits_zero(db_path: Path, clock: FixedClock, monkey
     monkeypatch.setattr(app_module.OhjaajaApp, "on_mount", quit_at_once)
     monkeypatch.setattr(app_module.OhjaajaApp, "run", lambda self: App.run(self, headless=True))
     assert main(["--database", str(db_path)]) == 0
+
+
+def test_the_language_is_remembered_per_worker(tmp_path: Path, monkeypatch) -> None:
+    """F2's choice is kept for the worker (tests/app: the switch writes it); the next
+    start takes it, unless --language says otherwise for that session."""
+    from ohjaaja.shell.settings import remember_language
+
+    kept = tmp_path / "config" / "preferences.json"
+    monkeypatch.setenv("OHJAAJA_PREFERENCES", str(kept))
+    database = tmp_path / "x.sqlite"
+    args = build_parser().parse_args(["--worker", "Anna"])
+    assert _settings(args, database).language == "fi"
+    assert _settings(args, database).preferences == kept
+    remember_language(kept, "Anna", "sv")
+    remember_language(kept, "Bertta", "en")
+    assert _settings(args, database).language == "sv"
+    bertta = build_parser().parse_args(["demo", "--worker", "Bertta"])
+    assert _settings(bertta, database).language == "en"
+    given = build_parser().parse_args(["--worker", "Anna", "--language", "en"])
+    assert _settings(given, database).language == "en"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    kept.write_text("not json", encoding="utf-8")  # a broken file: the default
+    assert _settings(args, database).language == "fi"

@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_every_message_has_every_language() -> None:
     for key, entry in messages().items():
         assert set(entry) == set(LANGUAGES), key
-        assert all(entry[lang].strip() for lang in LANGUAGES), key
+        for lang in LANGUAGES:
+            forms = entry[lang] if isinstance(entry[lang], dict) else {"": entry[lang]}
+            assert all(isinstance(text, str) and text.strip() for text in forms.values()), key
 
 
 def test_every_binding_id_has_a_title_and_a_help_text() -> None:
@@ -49,3 +51,41 @@ def test_switching_and_params() -> None:
     assert t("no.such.key") == "no.such.key"
     with pytest.raises(ValueError):
         set_language("de")
+
+
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("fi", "Korjaa 1 kenttä", "Korjaa 2 kenttää"),
+        ("sv", "Rätta 1 fält", "Rätta 2 fält"),
+        ("en", "Fix 1 field", "Fix 2 fields"),
+    ],
+)
+def test_a_count_of_one_is_singular(language: str, one: str, two: str) -> None:
+    set_language(language)
+    assert t("form.fix_fields", count=1) == one
+    assert t("form.fix_fields", count=2) == two
+    assert t("form.fix_fields", count=0) == two.replace("2", "0")
+
+
+# Counts shown as a figure beside a label ('Palveluja: 1', 'myöhässä 1', '(1)'): one
+# form does for every number. A count read in a sentence has a form for one.
+FIGURES = {
+    "card.history", "catalogue.count", "catalogue.offered", "handover.count",
+    "handover.overdue_count", "queue.handovers", "queue.lost", "queue.my_open",
+    "queue.shifts", "summary.offered", "sync.quarantined", "sync.refused",
+}  # fmt: skip
+
+
+def test_every_count_in_a_sentence_has_its_plural_forms() -> None:
+    for key, entry in messages().items():
+        counted = any("{count}" in str(text) for text in entry.values())
+        if not counted or key in FIGURES:
+            continue
+        for language in LANGUAGES:
+            forms = entry[language]
+            assert isinstance(forms, dict) and set(forms) == {"one", "other"}, (key, language)
+            assert all("{count}" in form for form in forms.values()), (key, language)
+    assert {"form.fix_fields", "log.count", "sync.server_restored"} <= {
+        key for key, entry in messages().items() if isinstance(entry["fi"], dict)
+    }

@@ -7,8 +7,8 @@ from datetime import date, datetime, time
 import pytest
 
 from ohjaaja.domain.clock import HELSINKI
+from ohjaaja.domain.reasons import Reason, Unusable
 from ohjaaja.domain.schedules import (
-    HoursError,
     ServiceHours,
     WeeklyHours,
     hours_text,
@@ -16,6 +16,7 @@ from ohjaaja.domain.schedules import (
     parse_hours_text,
     parse_time,
 )
+from ohjaaja.i18n import t_in
 
 OFFICE = WeeklyHours("a", (0, 1, 2, 3, 4), time(8), time(16))
 NIGHT = WeeklyHours("b", (0, 1, 2, 3, 4, 5, 6), time(20), time(8))
@@ -137,7 +138,7 @@ def test_the_admin_notation_reads_and_writes_back() -> None:
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("mon-fri 25:00-16:00", "hour"),
+        ("mon-fri 25:00-16:00", "not a time: '25:00'"),
         ("mon-fry 08:00-16:00", "not a day"),
         ("mon-fri 08.00", "not a time"),
         ("08:00-16:00", "not a day"),
@@ -178,15 +179,21 @@ def test_the_notation_is_written_in_the_workers_language_and_read_back() -> None
         assert parse_hours_text(hours_text(rules, language), []) == rules
 
 
+def told(why: Reason, language: str) -> str:
+    params = {name: told(v, language) if isinstance(v, Reason) else v for name, v in why.params}
+    return t_in(language, why.key, **params)
+
+
 def test_a_bad_part_is_told_in_the_workers_language() -> None:
-    with pytest.raises(HoursError) as caught:
+    with pytest.raises(Unusable) as caught:
         parse_hours_text("ma-px 9-16", [])
-    assert "ei viikonpäivä" in caught.value.text("fi") and "px" in caught.value.text("fi")
-    assert "inte en veckodag" in caught.value.text("sv")
+    assert "ei ole viikonpäivä" in told(caught.value.why, "fi")
+    assert "px" in told(caught.value.why, "fi")
+    assert "veckodag" in told(caught.value.why, "sv")
     assert "not a day" in str(caught.value)  # the import and the command line: English
-    with pytest.raises(HoursError) as caught:
+    with pytest.raises(Unusable) as caught:
         parse_hours_text("ma-pe 9-25", [])
-    assert "ei kellonaika" in caught.value.text("fi")
+    assert "ei ole kellonaika" in told(caught.value.why, "fi")
 
 
 def test_hsds_byday_and_times() -> None:
