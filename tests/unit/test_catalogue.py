@@ -201,10 +201,9 @@ def test_an_edit_is_checked_versioned_and_drops_removed_rows(admin: Desk) -> Non
         ((0, 1, 2, 3, 4), "09-16"), ((5,), "10-14"),
     ]  # fmt: skip
     assert service_form_values(edited, "sv")["hours"] == "mån-fre 09:00-16:00; lör 10:00-14:00"
-    saved, problems = admin.catalogue.save_service_form(
-        {**values, "hours": "mån-frx 9-16"}, edited, "sv"
-    )
-    assert saved is None and problems[0][0] == "hours" and "inte en veckodag" in problems[0][1]
+    saved, problems = admin.catalogue.save_service_form({**values, "hours": "mån-frx 9-16"}, edited)
+    assert saved is None and problems[0][0] == "hours" and problems[0][1].key == "error.hours"
+    assert "not a day" in str(problems[0][1])  # a screen tells it in the worker's language
 
 
 def test_services_not_verified_for_a_year_are_flagged(admin: Desk, clock: FixedClock) -> None:
@@ -273,7 +272,7 @@ def test_the_form_edits_eligibility_how_to_apply_english_texts_and_the_address(
         "description_en": "A clubhouse", "fees_sv": "Gratis", "fees_en": "Free",
         "address": "Uusikatu 5", "postal_code": "20100", "city": "Turku",
     }  # fmt: skip
-    assert admin.catalogue.save_service_form(values, service, "fi") == (service.id, [])
+    assert admin.catalogue.save_service_form(values, service) == (service.id, [])
     edited, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert edited.eligibility == {"fi": "Täysi-ikäiset", "sv": "Vuxna", "en": "Adults"}
     assert edited.application == {"fi": "Soita", "sv": "Ring", "en": "Call us"}
@@ -286,11 +285,11 @@ def test_the_form_edits_eligibility_how_to_apply_english_texts_and_the_address(
     assert service_form_values(edited)["application_en"] == "Call us"
     # Emptied, the address goes; written on a service without one, a place is made.
     gone = {**values, "address": "", "postal_code": "", "city": ""}
-    assert admin.catalogue.save_service_form(gone, edited, "fi") == (service.id, [])
+    assert admin.catalogue.save_service_form(gone, edited) == (service.id, [])
     without, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert without.locations == service.locations[1:]
     again = {**gone, "address": "Toinenkatu 1", "city": "Turku"}
-    assert admin.catalogue.save_service_form(again, without, "fi") == (service.id, [])
+    assert admin.catalogue.save_service_form(again, without) == (service.id, [])
     placed, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert placed.locations[0].address == "Toinenkatu 1"
     assert placed.locations[0].municipality_code == "853"

@@ -142,7 +142,7 @@ def test_the_admin_notation_reads_and_writes_back() -> None:
         ("mon-fry 08:00-16:00", "not a day"),
         ("mon-fri 08.00", "not a time"),
         ("08:00-16:00", "not a day"),
-        ("ma-pe 8:61-16", "minute"),
+        ("ma-pe 8:61-16", "not a time: '8:61'"),
     ],
 )
 def test_bad_hours_say_which_part(text: str, says: str) -> None:
