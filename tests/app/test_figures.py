@@ -65,7 +65,7 @@ async def test_the_reminders_follow_the_lists_they_count(desk: Desk, clock: Fixe
         assert "Uusia siirtoja: 3 (h)" in status and "vuoronvaihtoja: 1 (s)" in status
         await keys(pilot, "h")
         assert isinstance(app.screen, HandoversScreen)
-        await keys(pilot, "a", "c")  # accepted, completed: out of the inbox
+        await keys(pilot, "a", "c", *"Arvio tehty", "enter")  # accepted, completed (with a note)
         assert app.screen.query_one("#handovers", DataTable).row_count == 2
         await keys(pilot, "escape")
         assert "Uusia siirtoja: 2 (h)" in rendered(app.screen, "#status")
