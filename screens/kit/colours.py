@@ -17,6 +17,8 @@ tests/snapshots/test_colours.py draws every screen both ways and reads the codes
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.theme import BUILTIN_THEMES, Theme
 
 _ANSI_BASE = BUILTIN_THEMES["ansi-dark"]
@@ -39,21 +41,9 @@ ANSI = Theme(
     variables=dict(_ANSI_BASE.variables),
 )
 
-PLAIN = Theme(
+PLAIN = replace(
+    ANSI,
     name="ohjaaja-plain",
-    primary=_ANSI_BASE.primary,
-    secondary=_ANSI_BASE.secondary,
-    warning=_ANSI_BASE.warning,
-    error=_ANSI_BASE.error,
-    success=_ANSI_BASE.success,
-    accent=_ANSI_BASE.accent,
-    foreground=_ANSI_BASE.foreground,
-    background=_ANSI_BASE.background,
-    surface=_ANSI_BASE.surface,
-    panel=_ANSI_BASE.panel,
-    boost=_ANSI_BASE.boost,
-    dark=True,
-    ansi=True,
     variables={
         **_ANSI_BASE.variables,
         "block-cursor-text-style": "reverse",
