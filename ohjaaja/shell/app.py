@@ -123,7 +123,11 @@ class OhjaajaApp(App[None]):
 
     def heartbeat(self) -> None:
         """Every second: the visible screens' clocks and wait times move (each redraws
-        only what changed), and another process's writes are looked for."""
+        only what changed), and another process's writes are looked for. Not while
+        the app closes: Textual takes the screens' widgets down while this timer can
+        still fire."""
+        if not self.is_running:
+            return
         now = self.desk.clock.now()
         for screen in self.visible_screens():
             ticked = getattr(screen, "clock_ticked", None)
@@ -149,6 +153,8 @@ class OhjaajaApp(App[None]):
     def desk_changed(self) -> None:
         """Something was written: the screens in view reload what they show, the
         others when they are shown again (DeskScreen.on_screen_resume)."""
+        if not self.is_running:
+            return
         visible = self.visible_screens()
         for screen in self.screen_stack:
             if screen in visible:

@@ -94,3 +94,22 @@ async def test_the_holder_reads_what_the_other_worker_wrote(desk: Desk) -> None:
         assert isinstance(screen, ContactScreen)
         line = screen.query_one("#others-notes", Static)
         assert line.display and "Bertta: Soittaja pyysi kotikäyntiä" in str(line.render())
+
+
+async def test_the_heartbeat_while_the_desk_closes_touches_no_screen(desk: Desk) -> None:
+    """At exit Textual stops the app, then takes the screens' widgets down while the
+    app's one-second timer can still fire (seen in CI: `#title` not found on the
+    contact screen, the run failed as it ended)."""
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert desk.contacts.take(contact_id)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        app._running = False  # what App._shutdown does first
+        try:
+            await screen.query("#title").remove()  # as pruning the screen does next
+            app.heartbeat()
+        finally:
+            app._running = True
