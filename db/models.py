@@ -365,3 +365,38 @@ class ClientMerge(SQLModel, table=True):
 class Meta(SQLModel, table=True):
     key: str = Field(primary_key=True)
     value: str
+
+
+class TrainingShift(SQLModel, table=True):
+    __tablename__ = "training_shift"
+    id: str = Field(primary_key=True)
+    scenario: str
+    source: str
+    format: str
+    seed: int
+    clock: str
+    started_at: str
+    ended_at: str | None = None
+
+
+class TrainingContact(SQLModel, table=True):
+    __tablename__ = "training_contact"
+    __table_args__ = (Index("training_contact_shift", "shift_id", "script_id"),)
+    contact_id: str = Field(primary_key=True, foreign_key="contact.id")
+    shift_id: str = Field(foreign_key="training_shift.id")
+    script_id: str | None = None
+    stream: str | None = None
+    patience_s: float | None = None
+    attempt: int = 1
+
+
+class TrainingEvent(SQLModel, table=True):
+    __tablename__ = "training_event"
+    __table_args__ = (Index("training_event_shift", "shift_id", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    shift_id: str = Field(foreign_key="training_shift.id")
+    at: str
+    kind: str
+    contact_id: str | None = None
+    worker_id: str | None = None
+    data: str = "{}"
