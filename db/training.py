@@ -1,0 +1,129 @@
+"""Training shifts in the database (migration 0010): the shift, where each of its
+contacts came from, and its own timeline. Every function runs inside the caller's
+transaction; ohjaaja.training decides what to write."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ShiftRow:
+    id: str
+    scenario: str
+    source: str
+    format: str
+    seed: int
+    clock: dict[str, Any]  # ohjaaja.training.clock.ClockState.to_json()
+    started_at: str
+    ended_at: str | None
+
+
+def insert_shift(
+    conn: sqlite3.Connection,
+    shift_id: str,
+    scenario: str,
+    source: str,
+    fmt: str,
+    seed: int,
+    clock: dict[str, Any],
+    started_at: str,
+) -> None:
+    conn.execute(
+        "INSERT INTO training_shift (id, scenario, source, format, seed, clock, started_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (shift_id, scenario, source, fmt, seed, json.dumps(clock), started_at),
+    )
+
+
+def _shift(row: sqlite3.Row | tuple[Any, ...] | None) -> ShiftRow | None:
+    if row is None:
+        return None
+    sid, scenario, source, fmt, seed, clock, started, ended = tuple(row)
+    return ShiftRow(sid, scenario, source, fmt, int(seed), json.loads(clock), started, ended)
+
+
+_SHIFT = (
+    "SELECT id, scenario, source, format, seed, clock, started_at, ended_at FROM training_shift"
+)
+
+
+def running_shift(conn: sqlite3.Connection) -> ShiftRow | None:
+    """The shift this file's desks are in: the latest one not ended."""
+    return _shift(
+        conn.execute(f"{_SHIFT} WHERE ended_at IS NULL ORDER BY started_at DESC LIMIT 1").fetchone()
+    )
+
+
+def shift(conn: sqlite3.Connection, shift_id: str) -> ShiftRow | None:
+    return _shift(conn.execute(f"{_SHIFT} WHERE id = ?", (shift_id,)).fetchone())
+
+
+def shifts(conn: sqlite3.Connection) -> list[ShiftRow]:
+    rows = conn.execute(f"{_SHIFT} ORDER BY started_at DESC").fetchall()
+    return [s for s in map(_shift, rows) if s is not None]
+
+
+def set_clock(conn: sqlite3.Connection, shift_id: str, clock: dict[str, Any]) -> None:
+    conn.execute("UPDATE training_shift SET clock = ? WHERE id = ?", (json.dumps(clock), shift_id))
+
+
+def end_shift(conn: sqlite3.Connection, shift_id: str, ended_at: str) -> None:
+    conn.execute("UPDATE training_shift SET ended_at = ? WHERE id = ?", (ended_at, shift_id))
+
+
+def add_contact(
+    conn: sqlite3.Connection,
+    contact_id: str,
+    shift_id: str,
+    script_id: str | None = None,
+    stream: str | None = None,
+    patience_s: float | None = None,
+    attempt: int = 1,
+) -> None:
+    conn.execute(
+        "INSERT INTO training_contact "
+        "(contact_id, shift_id, script_id, stream, patience_s, attempt) VALUES (?, ?, ?, ?, ?, ?)",
+        (contact_id, shift_id, script_id, stream, patience_s, attempt),
+    )
+
+
+def script_of(conn: sqlite3.Connection, contact_id: str) -> tuple[str, str] | None:
+    """(shift id, script id) of a scripted contact; None for any other contact."""
+    row = conn.execute(
+        "SELECT shift_id, script_id FROM training_contact "
+        "WHERE contact_id = ? AND script_id IS NOT NULL",
+        (contact_id,),
+    ).fetchone()
+    return None if row is None else (str(row[0]), str(row[1]))
+
+
+def add_event(
+    conn: sqlite3.Connection,
+    shift_id: str,
+    at: str,
+    kind: str,
+    contact_id: str | None = None,
+    worker_id: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    conn.execute(
+        "INSERT INTO training_event (shift_id, at, kind, contact_id, worker_id, data) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (shift_id, at, kind, contact_id, worker_id, json.dumps(data or {})),
+    )
+
+
+def events(
+    conn: sqlite3.Connection, shift_id: str
+) -> list[tuple[str, str, str | None, str | None, dict[str, Any]]]:
+    """(at, kind, contact id, worker id, data) in the order they happened."""
+    rows = conn.execute(
+        "SELECT at, kind, contact_id, worker_id, data FROM training_event "
+        "WHERE shift_id = ? ORDER BY at, id",
+        (shift_id,),
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3], json.loads(r[4])) for r in rows]
