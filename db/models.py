@@ -367,7 +367,7 @@ class Meta(SQLModel, table=True):
     value: str
 
 
-class TrainingShift(SQLModel, table=True):
+class TrainingShift(Synced, table=True):
     __tablename__ = "training_shift"
     id: str = Field(primary_key=True)
     scenario: str
@@ -377,6 +377,7 @@ class TrainingShift(SQLModel, table=True):
     clock: str
     started_at: str
     ended_at: str | None = None
+    is_training: bool = True
 
 
 class TrainingContact(SQLModel, table=True):
@@ -393,7 +394,7 @@ class TrainingContact(SQLModel, table=True):
 class TrainingEvent(SQLModel, table=True):
     __tablename__ = "training_event"
     __table_args__ = (Index("training_event_shift", "shift_id", "at"),)
-    id: int | None = Field(default=None, primary_key=True)
+    id: str = Field(primary_key=True)
     shift_id: str = Field(foreign_key="training_shift.id")
     at: str
     kind: str

@@ -9,6 +9,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from ohjaaja.db.ids import new_id
+
 
 @dataclass(frozen=True)
 class ShiftRow:
@@ -33,9 +35,19 @@ def insert_shift(
     started_at: str,
 ) -> None:
     conn.execute(
-        "INSERT INTO training_shift (id, scenario, source, format, seed, clock, started_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (shift_id, scenario, source, fmt, seed, json.dumps(clock), started_at),
+        "INSERT INTO training_shift (id, scenario, source, format, seed, clock, started_at, "
+        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            shift_id,
+            scenario,
+            source,
+            fmt,
+            seed,
+            json.dumps(clock),
+            started_at,
+            started_at,
+            started_at,
+        ),
     )
 
 
@@ -67,12 +79,28 @@ def shifts(conn: sqlite3.Connection) -> list[ShiftRow]:
     return [s for s in map(_shift, rows) if s is not None]
 
 
-def set_clock(conn: sqlite3.Connection, shift_id: str, clock: dict[str, Any]) -> None:
-    conn.execute("UPDATE training_shift SET clock = ? WHERE id = ?", (json.dumps(clock), shift_id))
+def set_clock(conn: sqlite3.Connection, shift_id: str, clock: dict[str, Any], at: str) -> None:
+    conn.execute(
+        "UPDATE training_shift SET clock = ?, version = version + 1, updated_at = ? WHERE id = ?",
+        (json.dumps(clock), at, shift_id),
+    )
 
 
 def end_shift(conn: sqlite3.Connection, shift_id: str, ended_at: str) -> None:
-    conn.execute("UPDATE training_shift SET ended_at = ? WHERE id = ?", (ended_at, shift_id))
+    conn.execute(
+        "UPDATE training_shift SET ended_at = ?, version = version + 1, updated_at = ? "
+        "WHERE id = ?",
+        (ended_at, ended_at, shift_id),
+    )
+
+
+def shift_row(conn: sqlite3.Connection, shift_id: str) -> dict[str, Any] | None:
+    """The whole row as it syncs (mutation training.shift)."""
+    cursor = conn.execute("SELECT * FROM training_shift WHERE id = ?", (shift_id,))
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([d[0] for d in cursor.description], tuple(row), strict=True))
 
 
 def add_contact(
@@ -109,12 +137,20 @@ def add_event(
     contact_id: str | None = None,
     worker_id: str | None = None,
     data: dict[str, Any] | None = None,
-) -> None:
+    event_id: str | None = None,
+) -> str:
+    event_id = event_id or new_id()
     conn.execute(
-        "INSERT INTO training_event (shift_id, at, kind, contact_id, worker_id, data) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
-        (shift_id, at, kind, contact_id, worker_id, json.dumps(data or {})),
+        "INSERT INTO training_event (id, shift_id, at, kind, contact_id, worker_id, data) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (event_id, shift_id, at, kind, contact_id, worker_id, dumps(data or {})),
     )
+    return event_id
+
+
+def dumps(data: dict[str, Any]) -> str:
+    """An event's data as stored and as it syncs: the same text in both places."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def events(

@@ -1,5 +1,8 @@
 -- Training shifts (ohjaaja/training). Written only in a training database; the
 -- contacts a shift makes are ordinary contact rows, these say where they came from.
+-- A shift syncs (mutation training.shift, a trainer's) so that every trainee desk of
+-- a training store follows its clock and knows its scenario; the other two tables
+-- stay on the desk that plays the shift, except the trainees' fact_asked events.
 CREATE TABLE training_shift (
     id TEXT PRIMARY KEY,              -- the run: scripted contacts' ids derive from it
     scenario TEXT NOT NULL,           -- the scenario's name (its file's stem)
@@ -8,7 +11,12 @@ CREATE TABLE training_shift (
     seed INTEGER NOT NULL,
     clock TEXT NOT NULL,              -- JSON ClockState: every desk on this file follows it
     started_at TEXT NOT NULL,         -- real time
-    ended_at TEXT                     -- real time; NULL while the shift runs
+    ended_at TEXT,                    -- real time; NULL while the shift runs
+    is_training INTEGER NOT NULL DEFAULT 1,   -- always: a client-data store refuses it
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
 );
 
 CREATE TABLE training_contact (       -- each contact the shift made, and from what
@@ -22,7 +30,7 @@ CREATE TABLE training_contact (       -- each contact the shift made, and from w
 CREATE INDEX training_contact_shift ON training_contact(shift_id, script_id);
 
 CREATE TABLE training_event (         -- the shift's own timeline beside contact_event
-    id INTEGER PRIMARY KEY,
+    id TEXT PRIMARY KEY,
     shift_id TEXT NOT NULL REFERENCES training_shift(id),
     at TEXT NOT NULL,                 -- simulated time, UTC ISO
     kind TEXT NOT NULL,               -- started, paused, resumed, speed, stepped, added,
@@ -32,3 +40,11 @@ CREATE TABLE training_event (         -- the shift's own timeline beside contact
     data TEXT NOT NULL DEFAULT '{}'
 );
 CREATE INDEX training_event_shift ON training_event(shift_id, at);
+
+-- As every pulled mutable row (0009): the first local change keeps the row as signed.
+CREATE TRIGGER training_shift_keep_signed BEFORE UPDATE ON training_shift
+WHEN EXISTS (SELECT 1 FROM sync_row WHERE tbl = 'training_shift' AND id = OLD.id AND data IS NULL)
+BEGIN
+    UPDATE sync_row SET data = json_object('id', OLD.id, 'scenario', OLD.scenario, 'source', OLD.source, 'format', OLD.format, 'seed', OLD.seed, 'clock', OLD.clock, 'started_at', OLD.started_at, 'ended_at', OLD.ended_at, 'is_training', OLD.is_training, 'version', OLD.version, 'deleted', OLD.deleted, 'created_at', OLD.created_at, 'updated_at', OLD.updated_at)
+    WHERE tbl = 'training_shift' AND id = OLD.id;
+END;

@@ -8,7 +8,15 @@ built from the same commit can never disagree about them.
 from __future__ import annotations
 
 from ohjaaja.domain.handovers import ACTIONS, URGENCIES
-from ohjaaja.domain.limits import NAME_MAX, NOTE_MAX, SHORT_TEXT_MAX, TEXT_MAX
+from ohjaaja.domain.limits import (
+    NAME_MAX,
+    NOTE_MAX,
+    SCENARIO_MAX,
+    SHORT_TEXT_MAX,
+    TEXT_MAX,
+    TRAINING_SPEED_MAX,
+    TRAINING_SPEED_MIN,
+)
 from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
 from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
 
@@ -42,7 +50,12 @@ MUTATIONS = (
     "notification.create",
     "shift.create",
     "shift.acknowledge",
+    "training.shift",
+    "training.event",
 )
+# What a trainee's desk may add to a shift's timeline (the trainer's own events stay
+# on the desk that plays the shift).
+TRAINEE_EVENTS = ("fact_asked",)
 
 # Sizes. A text limit is the same in the form, the desk and the server (the
 # domain's, ohjaaja.domain.limits). A mutation is measured as compact UTF-8 JSON
@@ -62,7 +75,11 @@ __all__ = [
     "NOTE_MAX",
     "NOTIFICATION_KINDS",
     "OUTCOMES",
+    "SCENARIO_MAX",
     "SHORT_TEXT_MAX",
     "TEXT_MAX",
+    "TRAINEE_EVENTS",
+    "TRAINING_SPEED_MAX",
+    "TRAINING_SPEED_MIN",
     "URGENCIES",
 ]

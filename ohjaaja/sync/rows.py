@@ -225,6 +225,28 @@ def _object(value: Any, field: str) -> None:
         raise Invalid(field, "a JSON object")
 
 
+def _clock_state(value: Any, field: str) -> None:
+    """A training shift's clock (ohjaaja.training.clock.ClockState.to_json)."""
+    if not isinstance(value, dict) or set(value) != {"sim_at", "real_at", "speed", "paused"}:
+        raise Invalid(field, "an object of sim_at, real_at, speed and paused")
+    try:
+        at = datetime.fromisoformat(str(value["sim_at"]))
+    except ValueError as exc:
+        raise Invalid(f"{field}.sim_at", "not a time") from exc
+    if at.tzinfo is None:
+        raise Invalid(f"{field}.sim_at", "needs a time zone")
+    for key in ("real_at", "speed"):
+        if isinstance(value[key], bool) or not isinstance(value[key], int | float):
+            raise Invalid(f"{field}.{key}", "must be a number")
+    if not 0 <= value["real_at"] < 1e11:
+        raise Invalid(f"{field}.real_at", "not a time in seconds")
+    if not p.TRAINING_SPEED_MIN <= value["speed"] <= p.TRAINING_SPEED_MAX:
+        limits = f"{p.TRAINING_SPEED_MIN:g}..{p.TRAINING_SPEED_MAX:g}"
+        raise Invalid(f"{field}.speed", f"must be in {limits}")
+    if not isinstance(value["paused"], bool):
+        raise Invalid(f"{field}.paused", "must be true or false")
+
+
 _MATTER_KEYS = frozenset({"kind", "id", "line", "at", "state", "note"})
 
 
@@ -546,12 +568,34 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("acknowledged_at", TIME),
         *_row_life(),
     ),
+    # Only in a training store: is_training must be 1 (ohjaaja.sync.mutations.training).
+    "training_shift": (
+        _col("id", ID, req=True),
+        _col("scenario", NAME, req=True),
+        _col("source", _text_kind(p.SCENARIO_MAX), req=True),
+        _col("format", _choice(("yaml", "json")), req=True),
+        _col("seed", Kind(lambda v, f: integer(v, f, 0, 2**63 - 1)), req=True),
+        _col("clock", _json_text(1_000, _clock_state), req=True),
+        _col("started_at", TIME, req=True),
+        _col("ended_at", TIME),
+        _col("is_training", FLAG, req=True, default=1),
+        *_row_life(),
+    ),
+    "training_event": (
+        _col("id", ID, req=True),
+        _col("shift_id", ID, req=True, ref="training_shift"),
+        _col("at", TIME, req=True),
+        _col("kind", _choice(p.TRAINEE_EVENTS), req=True),
+        _col("contact_id", ID),  # no reference: the timeline is no client data
+        _col("worker_id", ID, ref="worker"),
+        _col("data", _json_text(p.SHORT_TEXT_MAX, _object), req=True, default="{}"),
+    ),
 }
 COLUMNS: dict[str, dict[str, Column]] = {
     table: {c.name: c for c in columns} for table, columns in TABLES.items()
 }
 # Rows that are written once and never changed: a second write of an id is refused.
-APPEND_ONLY = frozenset({"audit", "offer", "contact_event", "handover_event"})
+APPEND_ONLY = frozenset({"audit", "offer", "contact_event", "handover_event", "training_event"})
 # What a mutable row is made with and keeps: a create sent again (its answer lost)
 # finds the row changed since (claimed, moved, edited) and is still the same create.
 CREATED_WITH: dict[str, tuple[str, ...]] = {

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-MIN_SPEED = 1.0
-MAX_SPEED = 60.0
+from ohjaaja.domain.limits import TRAINING_SPEED_MAX as MAX_SPEED
+from ohjaaja.domain.limits import TRAINING_SPEED_MIN as MIN_SPEED
 
 
 @dataclass(frozen=True)

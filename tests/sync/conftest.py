@@ -190,3 +190,26 @@ def server(store_args: list[str]) -> Iterator[Server]:
     running = start_server(store_args)
     yield running
     stop(running)
+
+
+@pytest.fixture
+def training_server(store_args: list[str], tmp_path: Path) -> Iterator[Server]:
+    """A training store beside the test's client-data store, on the same kind of store."""
+    if store_args[0] == "--database":
+        where = ["--database", str(tmp_path / "training-server.sqlite")]
+        running = start_server([*where, "--training"])
+        running.store_args = where
+        yield running
+        stop(running)
+        return
+    base = os.environ[PG_ENV]
+    name = f"ohjaaja_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    where = ["--database-url", base.rsplit("/", 1)[0] + "/" + name]
+    running = start_server([*where, "--training"])
+    running.store_args = where
+    yield running
+    stop(running)
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

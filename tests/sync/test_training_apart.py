@@ -11,12 +11,9 @@ import os
 import sqlite3
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from ohjaaja.db import outbox
 from ohjaaja.db.ids import worker_id
@@ -26,33 +23,10 @@ from ohjaaja.demo.build import build_demo
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.sync.client import SyncClient, SyncError
 from ohjaaja.usecases.desk import Desk, DeskModeError
-from tests.sync.conftest import PG_ENV, Server, Site, push_body, start_server, stop
+from tests.sync.conftest import Server, Site, push_body
 
 AINO_FIELDS = {"last_name": "Mäkinen", "first_names": "Aino Maria", "hetu": "131052-308T",
                "phone": "040 548 5906", "municipality_code": "853", "language": "fi"}  # fmt: skip
-
-
-@pytest.fixture
-def training_server(store_args: list[str], tmp_path: Path) -> Iterator[Server]:
-    """A training store beside the test's client-data store, on the same kind of store."""
-    if store_args[0] == "--database":
-        where = ["--database", str(tmp_path / "training-server.sqlite")]
-        running = start_server([*where, "--training"])
-        running.store_args = where
-        yield running
-        stop(running)
-        return
-    base = os.environ[PG_ENV]
-    name = f"ohjaaja_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    where = ["--database-url", base.rsplit("/", 1)[0] + "/" + name]
-    running = start_server([*where, "--training"])
-    running.store_args = where
-    yield running
-    stop(running)
-    with psycopg.connect(base, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def head(server: Server) -> int:

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ohjaaja.sync import protocol
-from ohjaaja.sync.mutations import catalogue, clients, contacts, handovers
+from ohjaaja.sync.mutations import catalogue, clients, contacts, handovers, training
 from ohjaaja.sync.mutations.base import (
     Actor,
     Definition,
@@ -100,6 +100,15 @@ _ALL = (
         ("worker_id",),
         row="shift_handover",
     ),
+    Definition(
+        "training.shift",
+        training.parse_shift,
+        training.apply_shift,
+        ("worker_id",),
+        role="trainer",
+        row="training_shift",
+    ),
+    Definition("training.event", training.parse_event, training.apply_event, ("worker_id",)),
 )
 DEFINITIONS: dict[str, Definition] = {d.name: d for d in _ALL}
 assert tuple(DEFINITIONS) == protocol.MUTATIONS, "protocol.MUTATIONS lists every definition"
