@@ -85,14 +85,15 @@ class Problem:
         text = ""
         for part in self.path:
             text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text or "(file)"
+        return text
 
     def reason(self, language: str = "en") -> str:
         return t_in(language, self.key, **dict(self.params))
 
     def text(self, language: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.reason(language)}"
+        field = f" {self.field}:" if self.path else ""
+        return f"{where}:{field} {self.reason(language)}"
 
 
 class ScenarioError(ValueError):
@@ -454,8 +455,9 @@ class _Builder:
                 self.r.problem((*path, name), "training.file.not_for_kind", kind=kind)
         if kind == "identify" and caller.client_hetu is None and caller.person is None:
             self.r.problem(path, "training.file.no_client")
-        for j, code in enumerate(e.get("reasons", ())):
-            known = {k: 1 for line in lines for k in reference.reasons().get(line, {})}
+        lines = [line for line in lines if line in reference.reasons()]
+        for j, code in enumerate(e.get("reasons", ()) if lines else ()):
+            known = {k: 1 for line in lines for k in reference.reasons()[line]}
             self._code(
                 (*path, "reasons", j), code, known, f"reason of {'/'.join(dict.fromkeys(lines))}"
             )
@@ -523,7 +525,7 @@ def parse_scenario(text: str, fmt: str, name: str, source: str | None = None) ->
         raise ScenarioError(reader.problems)
     _schema_problems(reader, data)
     if reader.problems:
-        raise ScenarioError(reader.problems)
+        raise ScenarioError(sorted(reader.problems, key=lambda p: p.line or 0))
     scenario = _Builder(reader, data).build(name)
     if not reader.problems:
         _clients_known(reader, scenario)
