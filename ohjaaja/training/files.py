@@ -89,7 +89,10 @@ class Problem:
         return text
 
     def reason(self, language: str = "en") -> str:
-        return t_in(language, self.key, **dict(self.params))
+        params = dict(self.params)
+        if "what" in params:  # the kind of code, said in the language too
+            params["what"] = t_in(language, f"training.what.{params['what']}")
+        return t_in(language, self.key, **params)
 
     def text(self, language: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -510,9 +513,7 @@ class _Builder:
         lines = [line for line in lines if line in reference.reasons()]
         for j, code in enumerate(e.get("reasons", ()) if lines else ()):
             known = {k: 1 for line in lines for k in reference.reasons()[line]}
-            self._code(
-                (*path, "reasons", j), code, known, f"reason of {'/'.join(dict.fromkeys(lines))}"
-            )
+            self._code((*path, "reasons", j), code, known, "reason")
         services: list[str] = []
         keys = demo_service_keys()
         for j, key in enumerate(e.get("services", ())):
@@ -520,12 +521,12 @@ class _Builder:
             services.extend(keys.get(key, ()))
         self._code((*path, "client_group"), e.get("client_group"), reference.lines(), "line")
         self._code((*path, "service_channel"), e.get("service_channel"), SERVICE_CHANNELS,
-                   "service channel")  # fmt: skip
+                   "service_channel")  # fmt: skip
         kind_of = e.get("notification")
         self._code((*path, "notification"), kind_of, notifications.KINDS, "notification")
         fields = notifications.FIELDS.get(kind_of or "", ())
         for j, name in enumerate(e.get("required", ()) if fields else ()):
-            self._code((*path, "required", j), name, fields, "notification field")
+            self._code((*path, "required", j), name, fields, "notification_field")
         self._code((*path, "team"), e.get("team"), teams.kinds(), "team")
         self._code((*path, "urgency"), e.get("urgency"), handovers.URGENCIES, "urgency")
         self._code((*path, "outcome"), e.get("outcome"), queue.OUTCOMES, "outcome")

@@ -495,7 +495,7 @@ def test_train_check_names_file_line_and_field(tmp_path: Path, capsys) -> None:
     assert main(["--language", "sv", "train", "check", str(bad)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem; scenariot kan inte användas"
     assert main(["train", "check", str(bad)]) == 1
-    assert "tuntematon outcome: maybe" in capsys.readouterr().err
+    assert "tuntematon lopputulos: maybe" in capsys.readouterr().err
 
 
 def test_a_scenario_start_is_finnish_local_time_in_summer_too() -> None:
