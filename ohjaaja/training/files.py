@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from ohjaaja.domain.clock import HELSINKI
 from ohjaaja.domain.hours import DAY_NAMES, OpeningHours
 from ohjaaja.domain.identity import IdentityCodeError, parse_identity_code
 from ohjaaja.domain.limits import SCENARIO_MAX, TRAINING_SPEED_MAX, TRAINING_SPEED_MIN
+from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.queue import route_line
 from ohjaaja.i18n import t_in
 from ohjaaja.training.scenario import (
@@ -394,6 +395,11 @@ class _Builder:
         except ValueError:
             self.r.problem(("start",), "training.file.date")
             return None
+        if start.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != start.replace(
+            tzinfo=None
+        ):  # 03:30 on the night the clocks go forward does not exist in Finland
+            self.r.problem(("start",), "training.file.no_such_time")
+            return None
         given = self.data.get("weekday")
         actual = DAY_NAMES[start.weekday()]
         if given is not None and given != actual:
@@ -480,6 +486,16 @@ class _Builder:
             self.r.problem(path, exc.key)
             return None
 
+    def _phone(self, path: Path_, text: str | None) -> str | None:
+        """E.164, as the desk keeps numbers (the caller's number finds the client)."""
+        if text is None:
+            return None
+        try:
+            return normalise_phone(text)
+        except PhoneError as exc:
+            self.r.problem(path, exc.key)
+            return None
+
     def _caller(self, path: Path_, c: dict[str, Any]) -> Caller:
         person = None
         if "person" in c:
@@ -492,13 +508,13 @@ class _Builder:
                 if born and "birth_date" in p and str(born) != p["birth_date"]:
                     self.r.problem((*where, "birth_date"), "training.file.birth_mismatch",
                                    date=born.isoformat())  # fmt: skip
-            person = Person(**p)
+            person = Person(**{**p, "phone": self._phone((*where, "phone"), p.get("phone"))})
         if "client_hetu" in c:
             self._hetu((*path, "client_hetu"), c["client_hetu"])
         return Caller(
             kind=c["kind"],
             name=c.get("name"),
-            phone=c.get("phone"),
+            phone=self._phone((*path, "phone"), c.get("phone")),
             client_hetu=c.get("client_hetu"),
             person=person,
         )
