@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -369,6 +370,7 @@ def test_the_schema_is_draft_2020_12_and_names_every_model_field() -> None:
 
     loaded = schema()
     assert loaded["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(loaded)  # the schema itself is valid
     defs = loaded["$defs"]
     pairs = [
         (model.Scenario, loaded), (model.World, loaded["properties"]["world"]),
