@@ -334,10 +334,8 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def retranslated(self) -> None:
         self.load()
 
-    def desk_changed(self) -> None:
-        """A colleague may move it while it is open here (their move arrives by sync,
-        another connection: the app's heartbeat sees it): show what it is now."""
-        self.load()
+    # A colleague may move it while it is open here: CardScreen.desk_changed loads
+    # it again after a write, another process's or a sync round's.
 
     @db_work("handover", group="handover-load", exclusive=True)
     def load(self) -> None:
