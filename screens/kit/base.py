@@ -44,6 +44,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
+from ohjaaja.screens.kit.overlays import watch_lists
 from ohjaaja.screens.kit.widgets import RETRANSLATED, TitleBar, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
@@ -126,6 +127,7 @@ class _DeskScreen(_Base):
         for overlay in self.query(SelectOverlay):  # Textual's: an open list's Esc
             translate_bindings(overlay)
         steady_cursors(self)
+        watch_lists(self)
         self.mounted()
 
     def mounted(self) -> None:

@@ -368,3 +368,32 @@ async def test_a_dialog_is_the_whole_width_and_starts_at_the_top(desk: Desk) -> 
         assert isinstance(app.screen, LogContactScreen)
         region = app.screen.query_one("#dialog").region
         assert (region.x, region.y, region.width) == (0, 0, 80), region
+
+
+@pytest.mark.parametrize("field", ["#outcome", "#caller_kind"])
+async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
+    desk: Desk, field: str
+) -> None:
+    """The contact's outcome list (its last field) and the caller list (its first):
+    open, every option is on screen, over neither its own field nor the footer."""
+    from textual.widgets import Footer, Select
+    from textual.widgets._select import SelectOverlay
+
+    desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        select = app.screen.query_one(field, Select)
+        select.focus()
+        await keys(pilot, "enter")
+        assert select.expanded
+        overlay = select.query_one(SelectOverlay)
+        lines = picture(app)
+        shown = squeeze(" ".join(lines[overlay.region.y : overlay.region.bottom]))
+        for prompt, _value in select._options[1:]:
+            assert squeeze(str(prompt)) in shown, (prompt, lines)
+        assert not overlay.region.overlaps(select.region), (overlay.region, select.region)
+        footer = app.screen.query_one(Footer)
+        assert overlay.region.bottom <= footer.region.y, (overlay.region, footer.region)
+        assert overlay.region.y >= 1  # below the title
