@@ -5,7 +5,8 @@ inside the screen: on a field near the bottom (the contact's outcome) it then li
 over the lines below it and the footer's keys, garbling both. Here the list opens
 below the field when it fits between the field and the footer, else above the
 field when there is more room there; it is never taller than that room (it
-scrolls), and never covers its own field or the footer.
+scrolls), never covers its own field or the footer, and reaches the screen's
+right edge, so that nothing of the lines it covers reads as part of it.
 """
 
 from __future__ import annotations
@@ -60,3 +61,6 @@ def place(select: Select) -> None:
         offset_y = -(height + select.region.height)
     overlay.styles.max_height = max(height, frame + 1)
     overlay.styles.offset = (0, offset_y)
+    # To the screen's right edge: no text of the lines it covers shows beside it,
+    # to be read as part of an option.
+    overlay.styles.width = max(select.region.width, select.screen.size.width - select.region.x)

@@ -375,7 +375,8 @@ async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
     desk: Desk, field: str
 ) -> None:
     """The contact's outcome list (its last field) and the caller list (its first):
-    open, every option is on screen, over neither its own field nor the footer."""
+    open, every option is on screen, over neither its own field nor the footer, and
+    no text of the lines it covers shows beside it."""
     from textual.widgets import Footer, Select
     from textual.widgets._select import SelectOverlay
 
@@ -393,6 +394,10 @@ async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
         shown = squeeze(" ".join(lines[overlay.region.y : overlay.region.bottom]))
         for prompt, _value in select._options[1:]:
             assert squeeze(str(prompt)) in shown, (prompt, lines)
+        # Nothing of the lines beneath shows beside the options, to read as one of them.
+        prompts = {squeeze(str(prompt)) for prompt, _value in select._options} | {"—"}
+        for line in lines[overlay.region.y : overlay.region.bottom]:
+            assert squeeze(line[overlay.region.x :]) in prompts, line
         assert not overlay.region.overlaps(select.region), (overlay.region, select.region)
         footer = app.screen.query_one(Footer)
         assert overlay.region.bottom <= footer.region.y, (overlay.region, footer.region)
