@@ -153,12 +153,20 @@ class OhjaajaApp(App[None]):
     def desk_changed(self) -> None:
         """Something was written: the screens in view reload what they show, the
         others when they are shown again (DeskScreen.on_screen_resume)."""
+        self._tell_screens("desk_changed")
+
+    def sync_changed(self) -> None:
+        """A sync round brought rows from the server (a colleague's work): told at
+        once, not left to the heartbeat's look at PRAGMA data_version."""
+        self._tell_screens("sync_changed")
+
+    def _tell_screens(self, hook: str) -> None:
         if not self.is_running:
             return
         visible = self.visible_screens()
         for screen in self.screen_stack:
             if screen in visible:
-                reload = getattr(screen, "desk_changed", None)
+                reload = getattr(screen, hook, None)
                 if reload is not None:
                     reload()
             elif hasattr(screen, "stale"):
@@ -380,7 +388,9 @@ class OhjaajaApp(App[None]):
                 self.notify(message, severity="warning", timeout=15, markup=False)
             if report.lost_claims:
                 self.resume_open_contact()  # shown at once: the worker may be on it
-        refresh = getattr(self.screen, "show_data", None)
+            if report.changed_rows:
+                self.sync_changed()
+        refresh = getattr(self.screen, "show_data", None)  # the sync state in its status line
         if refresh is not None:
             refresh()
 

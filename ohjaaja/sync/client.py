@@ -86,6 +86,15 @@ class SyncReport:
     new_incarnation: bool = False
     skipped: bool = False  # another process on this host was syncing
 
+    @property
+    def changed_rows(self) -> bool:
+        """The round changed rows this desk shows: pulled or removed ones, or ones a
+        refusal returned to the server's."""
+        return bool(
+            self.pulled or self.removed or self.rejected or self.lost_claims
+            or self.merged_clients or self.kept_notes or self.restored
+        )  # fmt: skip
+
 
 @dataclass(frozen=True)
 class SyncStatus:

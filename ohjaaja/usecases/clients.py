@@ -216,12 +216,14 @@ class ClientUseCases:
         return _client_match(row)
 
     # -- the card ---------------------------------------------------------------
-    def client_card(self, client_id: str, reason: str) -> ClientCard:
-        """Everything a worker needs to help the client; the look is logged."""
+    def client_card(self, client_id: str, reason: str, look: bool = True) -> ClientCard:
+        """Everything a worker needs to help the client; the look is logged. A card
+        already open shown again after a write (`look=False`) is no new look: read
+        only, it writes nothing (a write would tell the screens to show it again)."""
         now_dt = self.ctx.clock.now()
         now = to_iso(now_dt)
         since = to_iso(now_dt - timedelta(days=365))
-        with self.ctx.writing() as conn:
+        with self.ctx.writing() if look else self.ctx.reading() as conn:
             client_id = client_rows.merged_target(conn, client_id) or client_id
             row = client_rows.get(conn, client_id)
             if row is None:
@@ -239,7 +241,8 @@ class ClientUseCases:
             missed = client_rows.missed_callbacks(conn, client_id, since)
             handovers = client_rows.open_handovers(conn, client_id)
             notifications = client_rows.notifications(conn, client_id)
-            self.ctx.audit(conn, client_id, "view", reason, {"what": "card"}, now)
+            if look:
+                self.ctx.audit(conn, client_id, "view", reason, {"what": "card"}, now)
         timeline = [
             TimelineEntry(
                 at=from_iso(c["received_at"]),

@@ -281,8 +281,6 @@ class HandoverUseCases:
         """Accept, return (a reason required) or complete (a note of what was done
         required; a move refused anyway says why before asking for it); None, or why
         not (a key). The reason or note is the move's event's, synced with it."""
-        if action == "return" and not reason.strip():
-            return "handover.error.reason"
         now = self.ctx.now()
         with self.ctx.writing() as conn:
             row = rows.get(conn, handover_id)
@@ -295,6 +293,9 @@ class HandoverUseCases:
                 )
             except IllegalMove as exc:
                 return exc.key
+            # Asked for once the move may be made: one refused anyway says why first.
+            if action == "return" and not reason.strip():
+                return "handover.error.reason"
             if action == "complete" and not reason.strip():
                 return "handover.error.note"
             changes: dict[str, Any] = {"state": state, "updated_at": now}

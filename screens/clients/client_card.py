@@ -160,9 +160,14 @@ class ClientCardScreen(DeskScreen[str | None]):
     def retranslated(self) -> None:
         self.show()
 
+    def desk_changed(self) -> None:
+        """Written meanwhile (an edit here, a colleague's work): shown again, read
+        only, as no new look on the access log."""
+        self.load(look=False)
+
     @db_work("client_card", group="card", exclusive=True)
-    def load(self) -> None:
-        card = self.desk.clients.client_card(self.client_id, self.reason)
+    def load(self, look: bool = True) -> None:
+        card = self.desk.clients.client_card(self.client_id, self.reason, look)
         self.app.call_from_thread(self._loaded, card)
 
     def _loaded(self, card: ClientCard) -> None:

@@ -21,6 +21,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from ohjaaja.domain.clients import finnish_date
+from ohjaaja.domain.handovers import IllegalMove, Parties, next_state
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.teams import split, team_name
 from ohjaaja.i18n import get_language, t
@@ -34,10 +35,16 @@ def receiver(view: HandoverView) -> str:
     return view.to_name or "—"
 
 
+def held_by(view: HandoverView) -> str:
+    """The state and who took it: a team's handover a colleague has is seen as theirs."""
+    state = t(f"handover.state.{view.state}")
+    return f"{state} ({view.accepted_name})" if view.accepted_name else state
+
+
 def handover_row(view: HandoverView, inbox: bool) -> tuple[str, ...]:
     due = ("! " if view.overdue else "") + when(view.due_at)
     who = (view.from_name or "—") if inbox else receiver(view)
-    state = t(f"handover.state.{view.state}")
+    state = held_by(view)
     if view.warm:
         state += " ♨"
     return (due, t(f"urgency.short.{view.urgency}"), who, view.client_name or "—", state, view.note)
@@ -57,10 +64,7 @@ def handover_body(
     row("handover.urgency", urgency)
     due = when(view.due_at) + (f"  {t('handover.overdue')}" if view.overdue else "")
     row("handover.due", due)
-    state = t(f"handover.state.{view.state}")
-    if view.accepted_name:
-        state += f" ({view.accepted_name})"
-    row("handover.state", state)
+    row("handover.state", held_by(view))
     for name in ("situation", "background", "assessment", "recommendation", "note"):
         row(f"handover.{name}", getattr(view, name))
     parts: list[object] = [facts.grid]
@@ -111,19 +115,24 @@ class HandoverMoves:
         self._move("accept")
 
     def action_complete(self) -> None:
-        """Asks what was done, unless the move is refused anyway (not accepted, or
-        by a colleague): then it is tried at once and says why, and who has it."""
+        self._ask_unless_refused("complete", "title.complete_handover", "handover.what_done")
+
+    def action_return_handover(self) -> None:
+        self._ask_unless_refused("return", "title.return_handover", "handover.why_return")
+
+    def _ask_unless_refused(self, action_name: str, title_key: str, question_key: str) -> None:
+        """Asks why (return) or what was done (complete) only for a move that may be
+        made: one a colleague has taken or finished is tried at once, and says who."""
         view = self.current()
         if view is None:
             return
-        if view.state != "accepted" or view.accepted_by != self.desk.worker_id:
-            self._move("complete")
+        parties = Parties(view.to_worker_id, view.to_team, view.accepted_by)
+        try:
+            next_state(view.state, action_name, parties, self.desk.worker_id, self.desk.teams)
+        except IllegalMove:
+            self._move(action_name)
             return
-        self._ask("complete", "title.complete_handover", "handover.what_done")
-
-    def action_return_handover(self) -> None:
-        if self.current() is not None:
-            self._ask("return", "title.return_handover", "handover.why_return")
+        self._ask(action_name, title_key, question_key)
 
     def _ask(self, action_name: str, title_key: str, question_key: str) -> None:
         from ohjaaja.screens.kit.reason import ReasonScreen
@@ -334,10 +343,8 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def retranslated(self) -> None:
         self.load()
 
-    def desk_changed(self) -> None:
-        """A colleague may move it while it is open here (their move arrives by sync,
-        another connection: the app's heartbeat sees it): show what it is now."""
-        self.load()
+    # A colleague may move it while it is open here: CardScreen.desk_changed loads
+    # it again after a write, another process's or a sync round's.
 
     @db_work("handover", group="handover-load", exclusive=True)
     def load(self) -> None:

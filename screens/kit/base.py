@@ -24,6 +24,9 @@ through hooks, not by overriding these:
 - `desk_changed()`: something was written, by this desk or another process on the
   file: reload what it shows (the app calls it at once for the screens in view, and
   on return for those beneath);
+- `sync_changed()`: a sync round brought rows from the server (a colleague's
+  work); by default what `desk_changed()` does (the app calls it at once after
+  the round, for the screens in view; those beneath reload on return);
 - `clock_ticked(now)`: every second while in view (the title's clock; a screen
   with running times moves them, redrawing only those);
 - `ONLY_WHEN`: a key that applies only in some state, as {action: attribute}: the
@@ -41,6 +44,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar, cast
 
 from ohjaaja.screens.kit.bindings import translate_bindings
+from ohjaaja.screens.kit.overlays import watch_lists
 from ohjaaja.screens.kit.widgets import RETRANSLATED, TitleBar, steady_cursors
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
@@ -123,6 +127,7 @@ class _DeskScreen(_Base):
         for overlay in self.query(SelectOverlay):  # Textual's: an open list's Esc
             translate_bindings(overlay)
         steady_cursors(self)
+        watch_lists(self)
         self.mounted()
 
     def mounted(self) -> None:
@@ -138,6 +143,10 @@ class _DeskScreen(_Base):
     def desk_changed(self) -> None:
         """Something was written (by this desk, or another process on the file): a
         screen that shows data reloads it, in its @db_work method."""
+
+    def sync_changed(self) -> None:
+        """A sync round changed rows this desk shows: by default a write's reload."""
+        self.desk_changed()
 
     def clock_ticked(self, now: datetime) -> None:
         """Every second while in view: the title's clock moves; a screen showing

@@ -50,6 +50,10 @@ class CardScreen(DeskScreen[ScreenResultType]):
         it with @work, so it returns the worker; callers do not use it."""
         raise NotImplementedError
 
+    def desk_changed(self) -> None:
+        """Written meanwhile (by a colleague, through sync): show what it is now."""
+        self.load()
+
     def reload(self, _result: object = None) -> None:
         """load() as the callback of a screen pushed from this one."""
         self.load()

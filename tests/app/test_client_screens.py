@@ -188,3 +188,30 @@ async def test_the_services_offered_show_on_the_contact_and_the_card(admin: Desk
         assert isinstance(card, ClientCardScreen)
         history = rendered(card, "#card")
         assert service.name in history and "Saattaja lääkäriin" in history
+
+
+async def test_the_card_shows_a_colleagues_work_without_logging_another_look(
+    desk: Desk,
+) -> None:
+    """A colleague (another process on the file, or a sync round) hands this client
+    over while the card is open: the card shows it; showing it again is not a new
+    look on the access log."""
+    from ohjaaja.usecases.handovers import HandoverForm
+
+    client_id = desk.clients.create_client(AINO).client_id
+    colleague = Desk(desk.database, desk.clock, "Kollega")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ClientCardScreen(desk, client_id, "search"))
+        await settle(pilot)
+        assert "Avoin siirto" not in rendered(app.screen, "#card")
+        colleague.handovers.create_handover(
+            HandoverForm(client_id=client_id, to_team="assessment:853", note="Kotihoidon arvio")
+        )
+        app.heartbeat()  # the beat that looks for other connections' writes
+        await settle(pilot)
+        assert "Avoin siirto" in rendered(app.screen, "#card")
+        looks = [e for e in desk.clients.access_log(client_id) if e.action == "view"]
+        assert len(looks) == 1
+    colleague.close()

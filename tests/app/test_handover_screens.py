@@ -118,6 +118,12 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         await keys(pilot, "a")
         status = rendered(screen, "#status")
         assert "Kollega" in status and "otettu" in status
+        # The list says who has it, and return does not ask why first: it is refused.
+        assert "Kollega" in " ".join(map(str, screen.query_one(DataTable).get_row_at(0)))
+        await keys(pilot, "r")
+        assert app.screen is screen
+        status = rendered(screen, "#status")
+        assert "Kollega" in status and "otettu" in status
         await keys(pilot, "enter")
         detail = app.screen
         assert isinstance(detail, HandoverDetailScreen)
@@ -129,6 +135,9 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         await keys(pilot, "c")
         status = rendered(detail, "#status")
         assert "Kollega" in status and "valmis" in status
+        await keys(pilot, "r")
+        assert app.screen is detail
+        assert "Kollega" in rendered(detail, "#status")
     me.close()
     colleague.close()
 

@@ -301,15 +301,104 @@ async def test_the_access_log_fits_80_columns_with_its_reasons_readable(
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 async def test_the_title_shows_the_lines_name_whole(desk: Desk, language: str) -> None:
-    from ohjaaja.screens.kit.widgets import TitleBar
-
+    """The longest line's name in the contact screen's title, where a contact puts it
+    (not written into the queue's title by hand: the queue's own refresh, on the
+    heartbeat, would write its title again whenever a loaded machine lets it run)."""
+    desk.contacts.receive("phone", "sosiaalipaivystys", "853", language, "+358405485906")
     app = app_for(desk, language)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        title = app.screen.query_one("#title", TitleBar)
+        await keys(pilot, "n")
         name = t_in(language, "line.sosiaalipaivystys")
-        title.extra = name
-        title.retranslate()
-        await settle(pilot)
         assert name in picture(app)[0], picture(app)[0]
         assert desk.worker_name.split()[0] in picture(app)[0]
+
+
+async def test_toasts_cover_neither_the_status_line_nor_the_footer(desk: Desk) -> None:
+    """A toast sits at the top right: the status line and the footer's keys stay readable."""
+    from textual.widgets import Footer
+    from textual.widgets._toast import Toast
+
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Kieli vaihdettu: tämä ilmoitus on niin pitkä, että se jatkuu riveille")
+        await settle(pilot)
+        (toast,) = app.screen.query(Toast)
+        kept = [app.screen.query_one("#status"), app.screen.query_one(Footer)]
+        assert toast.region.x >= 39 and toast.region.y <= 2, toast.region  # top right
+        for widget in kept:
+            assert not toast.region.overlaps(widget.region), (widget, toast.region)
+
+
+@pytest.mark.parametrize("beneath", ["f7", "h"])
+async def test_help_covers_the_screen_and_shows_its_last_line_whole(
+    desk: Desk, beneath: str
+) -> None:
+    """F1 over the catalogue (a wide table) or the handovers: nothing of the screen
+    beneath shows at its edges, its scrollbar is inside its frame, and scrolled to
+    the end its last hint is whole."""
+    from ohjaaja.screens.kit.help import HelpScreen
+
+    from ohjaaja.i18n import t
+
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, beneath, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        dialog = app.screen.query_one("#dialog")
+        dialog.scroll_end(animate=False)
+        await settle(pilot)
+        lines = picture(app)
+        assert lines[0].startswith("╭") and lines[0].endswith("╮"), lines[0]
+        for line in lines[1:22]:
+            assert line[0] == "│" and line[-1] in "│▁▂▃▄▅▆▇█▔", line
+        assert lines[22].startswith("╰"), lines[22]
+        inside = squeeze(" ".join(line[1:-1] for line in lines[1:22]))
+        assert squeeze(t("help.keymap_hint")) in inside, lines
+
+
+async def test_a_dialog_is_the_whole_width_and_starts_at_the_top(desk: Desk) -> None:
+    """At 80x24 a dialog has every column and line there is for its fields and errors."""
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "l")
+        assert isinstance(app.screen, LogContactScreen)
+        region = app.screen.query_one("#dialog").region
+        assert (region.x, region.y, region.width) == (0, 0, 80), region
+
+
+@pytest.mark.parametrize("field", ["#outcome", "#caller_kind"])
+async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
+    desk: Desk, field: str
+) -> None:
+    """The contact's outcome list (its last field) and the caller list (its first):
+    open, every option is on screen, over neither its own field nor the footer, and
+    no text of the lines it covers shows beside it."""
+    from textual.widgets import Footer, Select
+    from textual.widgets._select import SelectOverlay
+
+    desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        select = app.screen.query_one(field, Select)
+        select.focus()
+        await keys(pilot, "enter")
+        assert select.expanded
+        overlay = select.query_one(SelectOverlay)
+        lines = picture(app)
+        shown = squeeze(" ".join(lines[overlay.region.y : overlay.region.bottom]))
+        for prompt, _value in select._options[1:]:
+            assert squeeze(str(prompt)) in shown, (prompt, lines)
+        # Nothing of the lines beneath shows beside the options, to read as one of them.
+        prompts = {squeeze(str(prompt)) for prompt, _value in select._options} | {"—"}
+        for line in lines[overlay.region.y : overlay.region.bottom]:
+            assert squeeze(line[overlay.region.x :]) in prompts, line
+        assert not overlay.region.overlaps(select.region), (overlay.region, select.region)
+        footer = app.screen.query_one(Footer)
+        assert overlay.region.bottom <= footer.region.y, (overlay.region, footer.region)
+        assert overlay.region.y >= 1  # below the title

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
+import pytest
+from ohjaaja.screens.handovers.handovers import HandoverDetailScreen
+from textual.widgets import DataTable, Static
 
 from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell import app as app_module
 from ohjaaja.shell.app import make_app
 from ohjaaja.shell.settings import Settings
+from ohjaaja.sync.client import SyncClient
 from ohjaaja.usecases.desk import Desk
+from ohjaaja.usecases.handovers import HandoverForm
 from tests.app.helpers import settle
+from tests.app.test_client_screens import rendered
 from tests.sync.conftest import Server, stop
 
 
@@ -37,3 +43,58 @@ async def test_status_line_online_then_offline(
         status = str(app.screen.query_one("#status", Static).render())
         assert "ei yhteyttä" in status and "lähettämättä 1" in status
     desk.close()
+
+
+async def test_a_sync_round_that_brings_changes_refreshes_the_screens(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague's work arrives by a sync round: the queue's figures and list, the
+    handover inbox and the handover detail in view show it when the round ends. The
+    heartbeat (which would see the file change within a second) does not run here:
+    the round itself tells the screens (sync_changed)."""
+    monkeypatch.setattr(app_module, "HEARTBEAT_SECONDS", 3600.0)
+    mine = Desk(tmp_path / "a.sqlite", clock, "Anna", teams=("assessment:853",))
+    theirs = Desk(tmp_path / "b.sqlite", clock, "Bertta", teams=("assessment:853",))
+    their_sync = SyncClient(
+        theirs.database, server.url, server.token("desk", "desk-b", ("Bertta",)), clock
+    )
+    settings = Settings(
+        mine.database, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
+    )
+    app = make_app(mine, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#queue", DataTable)
+        assert table.row_count == 0
+        theirs.contacts.receive("phone", "ikaihmiset", "853")
+        their_sync.sync_once()
+        app.sync_round()
+        await settle(pilot)
+        assert table.row_count == 1
+        assert "Odottaa 1" in str(app.screen.query_one("#figures", Static).render())
+        await pilot.press("h")
+        await settle(pilot)
+        inbox = app.screen.query_one("#handovers", DataTable)
+        theirs.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
+        their_sync.sync_once()
+        app.sync_round()
+        await settle(pilot)
+        assert inbox.row_count == 1
+        # Anna's own handover to Bertta, open in her outbox's detail, taken by Bertta.
+        to_bertta, _ = mine.handovers.create_handover(
+            HandoverForm(to_worker_id=theirs.worker_id, note="Soita")
+        )
+        await pilot.press("u", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HandoverDetailScreen)
+        app.sync_round()  # Anna's handover goes to the server
+        await settle(pilot)
+        their_sync.sync_once()
+        assert theirs.handovers.move_handover(to_bertta, "accept") is None  # type: ignore[arg-type]
+        their_sync.sync_once()
+        app.sync_round()
+        await settle(pilot)
+        assert "otettu (Bertta)" in rendered(app.screen, "#card")
+    their_sync.close()
+    theirs.close()
+    mine.close()
