@@ -53,6 +53,7 @@ class Moment:
     who: str = ""  # the worker's name
     script_id: str | None = None
     detail: Words | str = ""
+    label: str = ""  # the contact as the class reads it: its script, or #n by arrival
 
     def detail_text(self) -> str:
         return self.detail.text() if isinstance(self.detail, Words) else self.detail
@@ -120,11 +121,13 @@ def build_debrief(
 def _timeline(rec: Record) -> list[Moment]:
     names = rec.workers
     scripts = {c["id"]: c["script_id"] for c in rec.contacts}
+    labels = contact_labels(rec)
 
     def moment(at: str, kind: str, contact: str | None, worker: str | None,
                detail: Words | str = "") -> Moment:  # fmt: skip
+        key = contact or ""
         return Moment(from_iso(at), kind, contact, worker, names.get(worker or "", ""),
-                      scripts.get(contact or ""), detail)  # fmt: skip
+                      scripts.get(key), detail, labels.get(key, ""))  # fmt: skip
 
     found = [
         moment(
@@ -169,6 +172,19 @@ def _timeline(rec: Record) -> list[Moment]:
     order = {kind: i for i, kind in enumerate(("started", "arrived", "taken"))}
     found.sort(key=lambda m: (m.at, order.get(m.kind, 9), m.contact_id or "", m.kind))
     return found
+
+
+def contact_labels(rec: Record) -> dict[str, str]:
+    """A scripted contact by its script's id, any other by its number in arrival
+    order (#1, #2, ...): ids are long and differ from run to run."""
+    labels, number = {}, 0
+    for contact in rec.contacts:  # in arrival order
+        if contact["script_id"]:
+            labels[contact["id"]] = contact["script_id"]
+        else:
+            number += 1
+            labels[contact["id"]] = f"#{number}"
+    return labels
 
 
 # -- the replay --------------------------------------------------------------------
@@ -326,7 +342,11 @@ def figure_rows(score: ShiftScore) -> list[list[str]]:
     return rows
 
 
-def figure_header() -> list[str]:
+def figure_header(short: bool = False) -> list[str]:
+    """The columns; `short` for the screen's 80 columns."""
+    if short:
+        names = [f"debrief.fig.{n}" for n in ("answered", *FIGURE_LABELS)]
+        return [t("debrief.col.who"), *(t(k) for k in names), t("debrief.col.points")]
     return [t("debrief.col.who"), t("fig.answered"), *(t(k) for k in FIGURE_LABELS.values()),
             t("fig.points")]  # fmt: skip
 
@@ -338,12 +358,7 @@ def check_mark(check: Check) -> str:
 
 
 def moment_row(m: Moment, start: datetime) -> list[str]:
-    return [clock_text(m.at), t(f"event.{m.kind}"), m.who, m.script_id or _short(m.contact_id),
-            m.detail_text()]  # fmt: skip
-
-
-def _short(contact_id: str | None) -> str:
-    return "" if not contact_id else contact_id[-6:]
+    return [clock_text(m.at), t(f"event.{m.kind}"), m.who, m.label, m.detail_text()]
 
 
 # -- the files for the class --------------------------------------------------------
