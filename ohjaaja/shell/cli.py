@@ -25,6 +25,7 @@ from ohjaaja.shell.settings import (
     resolve_token,
 )
 from ohjaaja.shell.train_cli import add_train_parser
+from ohjaaja.shell.train_debrief_cli import add_debrief_command
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
@@ -186,7 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
-    add_train_parser(sub)
+    _train, train_commands = add_train_parser(sub)
+    add_debrief_command(train_commands, [common])
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -577,6 +579,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from ohjaaja.shell.catalogue_cli import run_catalogue
 
         return run_catalogue(args, args.database or default_database())
+    if args.command == "train" and args.train_command == "debrief":
+        from ohjaaja.shell.train_debrief_cli import run_debrief
+
+        return run_debrief(args)
     if args.command == "train":
         from ohjaaja.shell.train_cli import run_train
 

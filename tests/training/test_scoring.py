@@ -13,7 +13,7 @@ import pytest
 from ohjaaja.i18n import set_language
 from ohjaaja.training.scenario import Expect, Targets
 from ohjaaja.training.scoring import Check, ShiftScore, score_shift
-from tests.training_shift import ShiftState, handover_to, minutes, work_well
+from tests.training.shift_state import ShiftState, handover_to, minutes, work_well
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_the_figures_reuse_the_queue_and_meet_or_miss_their_targets(state: Shift
 
 
 def test_targets_come_from_the_scenario(tmp_path: Path) -> None:
-    from tests.training_shift import scenario
+    from tests.training.shift_state import scenario
 
     easy = Targets(answer_seconds=60, service_level=0.5, service_level_seconds=150,
                    abandonment=0.25, first_contact=0.2, assessment=0.3)  # fmt: skip

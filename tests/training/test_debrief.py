@@ -22,7 +22,7 @@ from ohjaaja.training.debrief import (
     to_html,
     write_files,
 )
-from tests.training_shift import START, ShiftState, minutes, work_well
+from tests.training.shift_state import START, ShiftState, minutes, work_well
 
 
 @pytest.fixture
