@@ -139,15 +139,28 @@ def _timeline(rec: Record) -> list[Moment]:
         )
         for c in rec.contacts
     ]
+    seen = set()
     for e in rec.contact_events:
         if e["kind"] not in CONTACT_KINDS:
             continue
+        seen.add((e["contact_id"], e["kind"]))
         detail: Words | str = ""
         if e["kind"] == "closed" and e["data"].get("outcome"):
             detail = words(f"outcome.{e['data']['outcome']}")
         elif e["kind"] == "note":
             detail = str(e["data"].get("text", ""))
         found.append(moment(e["at"], e["kind"], e["contact_id"], e["worker_id"], detail))
+    # A trainee's desk keeps its contact events to itself (they do not sync): on the
+    # trainer's file, what another desk did is known from the contact's own row.
+    for c in rec.contacts:
+        cid, worker = c["id"], c["taken_by"]
+        if c["taken_at"] and (cid, "taken") not in seen:
+            found.append(moment(c["taken_at"], "taken", cid, worker))
+        if c["closed_at"] and (cid, "closed") not in seen:
+            outcome = words(f"outcome.{c['outcome']}") if c["outcome"] else ""
+            if c["client_id"] and (cid, "identified") not in seen:
+                found.append(moment(c["closed_at"], "identified", cid, worker))
+            found.append(moment(c["closed_at"], "closed", cid, worker, outcome))
     for e in rec.shift_events:
         if e["kind"] not in SHIFT_KINDS:
             continue
@@ -169,7 +182,7 @@ def _timeline(rec: Record) -> list[Moment]:
             continue  # the notification's own: its line says where it went
         to: Words | str = team_words(h["to_team"]) if h["to_team"] else (h["to_name"] or "")
         found.append(moment(h["at"], "handed_over", h["contact_id"], h["worker_id"], to))
-    order = {kind: i for i, kind in enumerate(("started", "arrived", "taken"))}
+    order = {kind: i for i, kind in enumerate(("started", "arrived", "taken", "identified"))}
     found.sort(key=lambda m: (m.at, order.get(m.kind, 9), m.contact_id or "", m.kind))
     return found
 

@@ -25,6 +25,7 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -197,7 +198,7 @@ class Record:
     clients: dict[str, dict[str, Any]]
     workers: dict[str, str]
 
-    @property
+    @cached_property
     def abandoned(self) -> set[str]:
         return {e["contact_id"] for e in self.shift_events if e["kind"] == "abandoned"}
 
