@@ -28,6 +28,7 @@ from ohjaaja.training.scoring import (
     ShiftScore,
     Verdict,
     Words,
+    expected_services,
     read_record,
     score_record,
     team_words,
@@ -88,7 +89,7 @@ def build_debrief(
     shift_id: str,
     now: datetime | None = None,
 ) -> Debrief:
-    rec = read_record(source, shift_id, now)
+    rec = read_record(source, shift_id, now, expected_services(scenario))
     score = score_record(rec, scenario)
     timeline = tuple(_timeline(rec))
     scripts = []

@@ -174,6 +174,9 @@ def test_an_urgency_left_open_takes_any_and_an_offer_by_id_counts(state: ShiftSt
     s.desk("Aino").catalogue.offer_service(contact, service, "fi")
     score = score_shift(s.trainer, s.scenario, s.shift_id)
     assert [c.met for c in score.checks] == [True, True]
+    set_language("en")
+    name = next(x for x in s.trainer.catalogue.all_services() if x.id == service).name["en"]
+    assert str(score.checks[1].expected) == f"offered one of nope, {name}"  # by name, not id
 
 
 def test_the_same_shift_scores_the_same_and_reads_in_every_language(state: ShiftState) -> None:
