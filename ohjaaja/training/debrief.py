@@ -385,7 +385,6 @@ th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; vertica
 th { background: #eee; }
 tr.critical td { background: #fdd; font-weight: bold; }
 tr.missed td { background: #ffe; }
-.met { color: #060; } .miss { color: #a00; }
 """
 
 
