@@ -181,7 +181,8 @@ class TitleBar(Static):
         room = width - len(banner) - len(right) - 1
         if len(left) > room:
             left = left[: room - 1] + "…"
-        text = Text(banner, style="reverse bold")
+        text = Text()
+        text.append(banner, style="reverse bold")
         text.append(left)
         text.append(" " * max(1, width - len(banner) - len(left) - len(right)))
         text.append(right)
