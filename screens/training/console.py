@@ -92,13 +92,14 @@ def figures_line(status: ShiftStatus) -> str:
 class ConsoleScreen(DeskScreen[None]):
     BINDINGS = [
         action("run_pause", "space", "run_pause", key_display="␣"),
-        action("faster", "plus", "faster", key_display="+"),
-        action("slower", "minus", "slower", key_display="-"),
+        # One footer entry for both (+/-): at 80 columns the footer has room for one.
+        action("faster", "plus", "faster", key_display="+/-"),
+        action("slower", "minus", "slower", show=False),
         action("step", "s", "step"),
         action("add_contact", "a", "add_contact"),
         action("end_shift", "e", "end_shift"),
         action("debrief", "d", "debrief"),
-        action("go_back", "escape", "back", key_display="Esc"),
+        action("go_back", "escape", "back", key_display="Esc", show=False),
     ]
     ONLY_WHEN = {"debrief": "can_debrief"}
 
@@ -124,7 +125,7 @@ class ConsoleScreen(DeskScreen[None]):
 
     def mounted(self) -> None:
         self._columns()
-        self.query_one("#title", TitleBar).show(self.desk.clock.now(), self.shift.scenario.title)
+        self.query_one("#title", TitleBar).show(self.desk.clock.now())
         self.load()
 
     def retranslated(self) -> None:
