@@ -64,8 +64,9 @@ class ContactScreen(DeskScreen):
         action("handover", "ctrl+t", "handover", priority=True),
         action("notification", "ctrl+n", "notification", priority=True),
         action("back", "escape", "back", key_display="Esc"),
-        # A training desk's scripted caller: who calls, and what the trainee may ask.
-        action("caller_card", "ctrl+k", "caller_card", priority=True),
+        # A training desk's scripted caller: who calls, and what the trainee may ask
+        # (in F1 and the palette: the footer at 80 columns is full).
+        action("caller_card", "ctrl+k", "caller_card", priority=True, show=False),
     ]
     ONLY_WHEN = {"caller_card": "desk.training"}
 

@@ -143,12 +143,13 @@ class TitleBar(Static):
             self.show(now)
 
     def banner(self) -> str:
-        """TRAINING and the shift's state: ' KOULUTUS ⏸ tauko ', ' KOULUTUS ▶ 10× '."""
+        """TRAINING and the shift's state: ' KOULUTUS ‖ tauko ', ' KOULUTUS ▶ 10× '
+        (one-cell signs: ⏸ is two cells wide in some terminals)."""
         paused, speed = self._clock_state()
         self._shown_clock = (paused, speed)
         text = f" {t('training.banner')}"
         if paused:
-            text += f" ⏸ {t('training.paused')}"
+            text += f" ‖ {t('training.paused')}"
         elif speed is not None:
             text += f" ▶ {speed:g}×"
         return text + " "

@@ -71,7 +71,7 @@ async def test_a_trainer_starts_pauses_and_speeds_up_a_shift(trainer: Desk, real
         await keys(pilot, "minus")
         assert shift.clock.speed == 5
         # The banner of every screen says where the shift is.
-        assert "KOULUTUS ⏸ tauko" in str(app.screen.query_one("#title").render())
+        assert "KOULUTUS ‖ tauko" in str(app.screen.query_one("#title").render())
 
 
 async def test_a_contact_added_by_hand_arrives_in_the_queue(trainer: Desk) -> None:
