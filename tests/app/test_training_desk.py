@@ -3,6 +3,7 @@ be missed (the top line, in reverse), with the shift's clock paused or its speed
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -79,3 +80,48 @@ async def test_a_desk_of_client_data_has_no_banner(desk: Desk) -> None:
         bar = app.screen.query_one(TitleBar)
         assert not bar.has_class("-training")
         assert "KOULUTUS" not in str(bar.render())
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_the_banner_shows_in_16_colours_and_without_colour(
+    trainee: Desk, monkeypatch: pytest.MonkeyPatch, no_color: bool
+) -> None:
+    """--ansi and NO_COLOR: TRAINING is drawn in reverse (a text style, not a colour)
+    on the first line, so it stands out where no colour does."""
+    from dataclasses import replace
+
+    from ohjaaja.shell.app import make_app
+    from tests.snapshots.redraw import drawn
+
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(trainee)
+    app = make_app(trainee, replace(app.settings, ansi=True))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = drawn(app)
+    first = screen.ansi.split("\n")[0]
+    assert screen.text.split("\n")[0].startswith(" KOULUTUS")
+    before = first[: first.index("KOULUTUS")]
+    assert re.search(r"\x1b\[[0-9;]*\b7\b[0-9;]*m", before), repr(before)
+
+
+async def test_the_palette_finds_training_by_any_word(desk: Desk) -> None:
+    """On any desk, in any interface language: on one that plays no shift, the
+    entry says how to start one."""
+    from textual.command import CommandList
+
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for word in ("simul", "koulut", "harjoit", "training", "Övning"):
+            await keys(pilot, "ctrl+p", *word)
+            await pilot.pause(0.3)
+            found = app.screen.query_one(CommandList)
+            prompts = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+            assert any("Koulutusvuoro" in p for p in prompts), (word, prompts)
+            await keys(pilot, "escape")
+        await keys(pilot, "ctrl+p", *"koulut")
+        await pilot.pause(0.3)
+        await keys(pilot, "enter")
+        assert "train solo" in " ".join(str(n.message) for n in app._notifications)
