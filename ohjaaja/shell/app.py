@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from ohjaaja.demo.simulator import ArrivalSimulator
     from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
     from ohjaaja.training.engine import Shift
+    from ohjaaja.training.scenario import Scenario
 
 
 def httpx_errors() -> type[Exception]:
@@ -269,6 +270,12 @@ class OhjaajaApp(App[None]):
         refresh = getattr(self.screen, "refresh_queue", None)
         if refresh is not None:  # the count of lost claims went down
             refresh()
+
+    def open_debrief(self, shift_id: str, scenario: Scenario) -> None:
+        """The after-action report of a training shift, with its replay."""
+        from ohjaaja.screens.training.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(self.desk, shift_id, scenario))
 
     def log_contact(self) -> None:
         from ohjaaja.screens.queue.log_contact import LogContactScreen

@@ -235,11 +235,11 @@ def _schema_problems(reader: _Reader, data: Any) -> None:
         elif check in ("enum", "const"):
             choices = want if check == "enum" else [want]
             reader.problem(path, "training.file.choice", choices=", ".join(map(str, choices)))
+        elif check == "pattern" and "propertyNames" in error.relative_schema_path:
+            reader.problem((*path, str(error.instance)), "training.file.hour_keys")
         elif check == "pattern":
             form = schema_node.get("description", want)
             reader.problem(path, "training.file.form", form=form)
-        elif check == "propertyNames":
-            reader.problem(path, "training.file.hour_keys")
         elif check == "format":
             reader.problem(path, "training.file.date")
         elif check in ("minimum", "exclusiveMinimum"):
@@ -472,7 +472,7 @@ class _Builder:
         kind_of = e.get("notification")
         self._code((*path, "notification"), kind_of, notifications.KINDS, "notification")
         fields = notifications.FIELDS.get(kind_of or "", ())
-        for j, name in enumerate(e.get("required", ())):
+        for j, name in enumerate(e.get("required", ()) if fields else ()):
             self._code((*path, "required", j), name, fields, "notification field")
         self._code((*path, "team"), e.get("team"), teams.kinds(), "team")
         self._code((*path, "urgency"), e.get("urgency"), handovers.URGENCIES, "urgency")

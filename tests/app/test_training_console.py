@@ -33,8 +33,10 @@ def trainer(tmp_path: Path, real: RealTime) -> Iterator[Desk]:
     desk.close()
 
 
-def console_app(desk: Desk, shift: FakeShift):  # type: ignore[no-untyped-def]
-    settings = Settings(database=desk.database, worker_name=desk.worker_name, training=True)
+def console_app(desk: Desk, shift: FakeShift, language: str = "fi"):  # type: ignore[no-untyped-def]
+    settings = Settings(
+        database=desk.database, worker_name=desk.worker_name, language=language, training=True
+    )
     return make_app(desk, settings, shift=shift)  # type: ignore[arg-type]
 
 
@@ -145,3 +147,30 @@ async def test_the_shift_advances_on_other_screens_and_survives_a_failure(
         assert app.is_running
         await keys(pilot, "f11")
         assert isinstance(app.screen, ConsoleScreen)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_console_s_footer_is_whole_at_80_columns(trainer: Desk, language: str) -> None:
+    from tests.app.test_keys import footer_problems
+
+    shift = FakeShift(trainer)
+    app = console_app(trainer, shift, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        problems = footer_problems(pilot)
+        await keys(pilot, "a")
+        problems += footer_problems(pilot)
+        await keys(pilot, "escape", "e")
+        problems += footer_problems(pilot)
+    assert problems == []
+
+
+async def test_d_opens_the_debrief_of_the_shift(trainer: Desk) -> None:
+    shift = FakeShift(trainer)
+    app = console_app(trainer, shift)
+    opened = []
+    app.open_debrief = lambda shift_id, scenario: opened.append((shift_id, scenario.name))  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "d")
+    assert opened == [("shift-1", "aamu")]
