@@ -583,7 +583,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "train" and args.train_command in CONSOLE_COMMANDS:
         from ohjaaja.shell.train_console_cli import run_console
 
-        return run_console(args)
+        return run_console(args, _settings)
     if args.command == "train":
         from ohjaaja.shell.train_cli import run_train
 

@@ -17,7 +17,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ohjaaja.shell.settings import Settings
 
 COMMANDS = ("console", "solo")
 
@@ -53,7 +58,11 @@ def add_console_parsers(
         )
 
 
-def run_console(args: argparse.Namespace) -> int:
+def run_console(
+    args: argparse.Namespace, settings_of: Callable[[argparse.Namespace, Path], Settings]
+) -> int:
+    """`settings_of` is the desk's (cli._settings): the same keymap, language and
+    server options as any desk."""
     from ohjaaja.i18n import DEFAULT_LANGUAGE
     from ohjaaja.shell.settings import TokenError, data_file, resolve_token
     from ohjaaja.training.files import ScenarioError, find_scenario
@@ -77,7 +86,7 @@ def run_console(args: argparse.Namespace) -> int:
     name = "training-solo.sqlite" if solo else "training-console.sqlite"
     database: Path = args.database or data_file().with_name(name)
     database.parent.mkdir(parents=True, exist_ok=True)
-    return _play(args, database, scenario, source, fmt, solo)
+    return _play(args, database, scenario, source, fmt, solo, settings_of)
 
 
 def _play(
@@ -87,12 +96,12 @@ def _play(
     source: str,
     fmt: str,
     solo: bool,
+    settings_of: Callable[[argparse.Namespace, Path], Settings],
 ) -> int:
     from dataclasses import replace
 
     from ohjaaja.db import training as rows
     from ohjaaja.shell.app import make_app
-    from ohjaaja.shell.cli import _settings
     from ohjaaja.shell.settings import default_teams, default_worker
     from ohjaaja.training.clock import SimClock
     from ohjaaja.training.engine import Shift
@@ -125,7 +134,7 @@ def _play(
         shift = Shift.running(desk, scenario) or Shift.start(desk, scenario, source, fmt)
         if args.speed is not None:
             shift.set_speed(args.speed)
-        settings = replace(_settings(args, database), training=True)
+        settings = replace(settings_of(args, database), training=True)
         app = make_app(desk, settings, shift=shift)
         app.run()
     finally:
