@@ -13,10 +13,11 @@ from textual.widgets import Static
 
 from ohjaaja.shell.app import make_app
 from ohjaaja.shell.settings import Settings
-from ohjaaja.training.engine import TraineeNow
+from ohjaaja.training.engine import Shift
+from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import choose, keys, settle
-from tests.app.training_fakes import FakeShift, RealTime, shift_clock
+from tests.app.training_fakes import RealTime, trainee_beside, trainer_with_shift
 
 
 @pytest.fixture
@@ -25,15 +26,13 @@ def real() -> RealTime:
 
 
 @pytest.fixture
-def trainer(tmp_path: Path, real: RealTime) -> Iterator[Desk]:
-    """The trainer's desk, its clock the shift's."""
-    desk = Desk(tmp_path / "training.sqlite", shift_clock(real), "Kouluttaja Kaisa",
-                ("guidance", "trainer"), training=True)  # fmt: skip
-    yield desk
+def played(tmp_path: Path, real: RealTime) -> Iterator[tuple[Desk, Shift]]:
+    desk, shift = trainer_with_shift(tmp_path / "training.sqlite", real)
+    yield desk, shift
     desk.close()
 
 
-def console_app(desk: Desk, shift: FakeShift, language: str = "fi"):  # type: ignore[no-untyped-def]
+def console_app(desk: Desk, shift: Shift, language: str = "fi"):  # type: ignore[no-untyped-def]
     settings = Settings(
         database=desk.database, worker_name=desk.worker_name, language=language, training=True
     )
@@ -49,14 +48,16 @@ def test_speeds_go_from_1x_to_60x_and_stop_there() -> None:
     assert [slower(s) for s in (60, 5, 2, 1)] == [30, 2, 1, 1]
 
 
-async def test_a_trainer_starts_pauses_and_speeds_up_a_shift(trainer: Desk, real: RealTime) -> None:
-    shift = FakeShift(trainer)
+async def test_a_trainer_starts_pauses_and_speeds_up_a_shift(
+    played: tuple[Desk, Shift], real: RealTime
+) -> None:
+    trainer, shift = played
     app = console_app(trainer, shift)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, ConsoleScreen)  # the console opens first
         assert "TAUKO" in shown(app, "shift-clock")
-        assert "to 26.11. 08.00.00" in shown(app, "shift-clock")
+        assert "to 12.03. 08.00.00" in shown(app, "shift-clock")
         await keys(pilot, "space")
         assert not shift.clock.paused
         assert "käynnissä" in shown(app, "shift-clock")
@@ -76,8 +77,8 @@ async def test_a_trainer_starts_pauses_and_speeds_up_a_shift(trainer: Desk, real
         assert "KOULUTUS ‖ tauko" in str(app.screen.query_one("#title").render())
 
 
-async def test_a_contact_added_by_hand_arrives_in_the_queue(trainer: Desk) -> None:
-    shift = FakeShift(trainer)
+async def test_a_contact_added_by_hand_arrives_in_the_queue(played: tuple[Desk, Shift]) -> None:
+    trainer, shift = played
     app = console_app(trainer, shift)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -85,75 +86,91 @@ async def test_a_contact_added_by_hand_arrives_in_the_queue(trainer: Desk) -> No
         await choose(pilot, "#channel", "chat")
         await choose(pilot, "#language", "sv")
         await keys(pilot, "f10")
-        assert shift.added == [("chat", "ikaihmiset", "853", "sv")]
-        assert [c.channel for c in trainer.contacts.queue()] == ["chat"]
+        queue = trainer.contacts.queue()
+        assert [(c.channel, c.line_code, c.municipality_code, c.language) for c in queue] == [
+            ("chat", "ikaihmiset", "853", "sv")
+        ]
         assert "Jonossa 1" in shown(app, "shift-figures")
 
 
-async def test_ending_asks_first(trainer: Desk) -> None:
-    shift = FakeShift(trainer)
+async def test_ending_asks_first(played: tuple[Desk, Shift]) -> None:
+    trainer, shift = played
     app = console_app(trainer, shift)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await keys(pilot, "e", "escape")
-        assert not shift.ended
+        assert not shift.status().ended
         await keys(pilot, "e", "f10")
-        assert shift.ended
+        assert shift.status().ended
         assert "päättynyt" in shown(app, "shift-clock")
 
 
-async def test_each_trainee_s_contact_answers_and_points(trainer: Desk) -> None:
-    shift = FakeShift(trainer)
-    contact_id = trainer.contacts.receive("phone", "ikaihmiset", "853", "fi", None)
-    shift.trainees = (
-        TraineeNow("w1", "Harjoittelija Hanna", contact_id, 4, 7),
-        TraineeNow("w2", "Harjoittelija Pekka", None, 2, 3),
-    )
-    app = console_app(trainer, shift)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one("#trainees")
-        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
-        assert rows == [
-            ["Harjoittelija Hanna", "Puhelu · IKÄ", "4", "7"],
-            ["Harjoittelija Pekka", "—", "2", "3"],
-        ]
+async def test_each_trainee_s_contact_answers_and_points(played: tuple[Desk, Shift]) -> None:
+    trainer, shift = played
+    shift.add_contact("phone", "ikaihmiset", "853")
+    shift.add_contact("chat", "tyoikaiset", "853")
+    hanna = trainee_beside(trainer, shift, "Harjoittelija Hanna")
+    pekka = trainee_beside(trainer, shift, "Harjoittelija Pekka")
+    try:
+        assert hanna.contacts.take_next(["ikaihmiset"]) is not None
+        taken = pekka.contacts.take_next()
+        assert taken is not None
+        form = ContactForm(caller_kind="anonymous", outcome="resolved")
+        assert pekka.contacts.close_contact(taken.id, "Neuvottu.", form) == []
+        app = console_app(trainer, shift)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            table = app.screen.query_one("#trainees")
+            rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    finally:
+        hanna.close()
+        pekka.close()
+    assert [row[:3] for row in rows] == [
+        ["Harjoittelija Hanna", "Puhelu · IKÄ", "1"],
+        ["Harjoittelija Pekka", "—", "1"],
+    ]
 
 
 async def test_the_shift_advances_on_other_screens_and_survives_a_failure(
-    trainer: Desk,
+    played: tuple[Desk, Shift], real: RealTime
 ) -> None:
-    shift = FakeShift(trainer)
+    trainer, shift = played
+    calls = []
+    advance = shift.advance
 
-    def broken() -> None:
-        shift.advanced += 1
+    def broken() -> int:
+        calls.append("broken")
         raise RuntimeError("the engine broke")
 
     app = console_app(trainer, shift)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await keys(pilot, "f11")  # to the desk: the queue
+        await keys(pilot, "space", "f11")  # running; to the desk: the queue
         assert type(app.screen).__name__ == "QueueScreen"
-        before = shift.advanced
+        real.at += 10 * 60  # ten minutes of the shift at 1x
         app.heartbeat()
         await settle(pilot)
-        assert shift.advanced == before + 1
+        status = shift.status()
+        assert status.waiting + status.abandoned >= 1  # the scripted 8.05 caller came
         shift.advance = broken  # type: ignore[method-assign]
         app.heartbeat()
         await settle(pilot)
         app.heartbeat()  # tried again: the failed one did not stick
         await settle(pilot)
-        assert shift.advanced == before + 3
+        assert calls == ["broken", "broken"]
+        shift.advance = advance  # type: ignore[method-assign]
         assert app.is_running
         await keys(pilot, "f11")
         assert isinstance(app.screen, ConsoleScreen)
 
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
-async def test_the_console_s_footer_is_whole_at_80_columns(trainer: Desk, language: str) -> None:
+async def test_the_console_s_footer_is_whole_at_80_columns(
+    played: tuple[Desk, Shift], language: str
+) -> None:
     from tests.app.test_keys import footer_problems
 
-    shift = FakeShift(trainer)
+    trainer, shift = played
     app = console_app(trainer, shift, language)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -165,12 +182,12 @@ async def test_the_console_s_footer_is_whole_at_80_columns(trainer: Desk, langua
     assert problems == []
 
 
-async def test_d_opens_the_debrief_of_the_shift(trainer: Desk) -> None:
-    shift = FakeShift(trainer)
+async def test_d_opens_the_debrief_of_the_shift(played: tuple[Desk, Shift]) -> None:
+    trainer, shift = played
     app = console_app(trainer, shift)
     opened = []
     app.open_debrief = lambda shift_id, scenario: opened.append((shift_id, scenario.name))  # type: ignore[method-assign]
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await keys(pilot, "d")
-    assert opened == [("shift-1", "aamu")]
+    assert opened == [(shift.id, "aamu-ikaihmiset")]

@@ -1,43 +1,16 @@
-"""A stand-in for the training engine's Shift (ohjaaja/training/engine.py), with the
-same API, for the console's and the caller card's Pilot tests: the engine is built
-side by side, and these tests are about the screens' keys, not the engine's rules.
-Its clock is a real SimClock on a real-time function the test moves."""
+"""What the training screens' tests share: a real-time function the test moves (the
+shift's SimClock reads it), and the bundled morning shift started on a desk."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from ohjaaja.training.clock import ClockState, SimClock
-from ohjaaja.training.engine import ShiftStatus, TraineeNow
-from ohjaaja.training.scenario import Caller, Fact, Scenario, ScriptedContact
+from ohjaaja.training.clock import SimClock
+from ohjaaja.training.engine import Shift
+from ohjaaja.training.files import find_scenario
 from ohjaaja.usecases.desk import Desk
 
-START = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # Thursday 8:00 in Helsinki
-
-SCENARIO = Scenario(
-    title="Aamu ikäihmisten linjalla",
-    language="fi",
-    start=START,
-    duration=timedelta(hours=4),
-    name="aamu",
-    scripts=(
-        ScriptedContact(
-            id="tytar",
-            at=timedelta(minutes=5),
-            channel="phone",
-            line="ikaihmiset",
-            municipality="853",
-            language="fi",
-            caller=Caller(kind="relative", name="Liisa Mäkinen"),
-            opening="Äitini ei ole vastannut puhelimeen kahteen päivään.",
-            facts=(
-                Fact("Asuuko äiti yksin?", "Kyllä, isä kuoli keväällä."),
-                Fact("Onko kotihoitoa?", "Ei ole, hän ei ole halunnut."),
-            ),
-            reactions=("Huolestunut, puhuu nopeasti", "Rauhoittuu, kun häntä kuunnellaan"),
-        ),
-    ),
-)
+SHIFT_ID = "0190aaaa-0000-7000-8000-00000000000a"
 
 
 class RealTime:
@@ -50,62 +23,17 @@ class RealTime:
         return self.at
 
 
-def shift_clock(real: RealTime) -> SimClock:
-    """The shift's clock, paused at its start: the desk playing it reads it too."""
-    return SimClock(ClockState(START, real(), 1.0, True), real)
+def trainer_with_shift(path: Path, real: RealTime) -> tuple[Desk, Shift]:
+    """The trainer's desk on the shift's clock, the bundled morning shift started on
+    it (paused at Thursday 12.03.2026 8:00)."""
+    scenario, source, fmt = find_scenario("aamu-ikaihmiset")
+    desk = Desk(path, SimClock.starting(scenario.start, scenario.speed, real), "Kouluttaja Kaisa",
+                ("guidance", "trainer"), training=True)  # fmt: skip
+    shift = Shift.start(desk, scenario, source, fmt, shift_id=SHIFT_ID, real=real)
+    return desk, shift
 
 
-class FakeShift:
-    def __init__(self, desk: Desk) -> None:
-        self.desk = desk
-        self.scenario = SCENARIO
-        self.id = "shift-1"
-        assert isinstance(desk.clock, SimClock), "the desk follows the shift's clock"
-        self.clock = desk.clock
-        self.advanced = 0
-        self.added: list[tuple[str, str, str | None, str]] = []
-        self.ended = False
-        self.trainees: tuple[TraineeNow, ...] = ()
-
-    def advance(self) -> None:
-        self.advanced += 1
-
-    def pause(self) -> None:
-        self.clock.pause()
-
-    def resume(self) -> None:
-        self.clock.resume()
-
-    def set_speed(self, speed: float) -> None:
-        self.clock.set_speed(speed)
-
-    def step(self, delta: timedelta) -> None:
-        self.clock.step(delta)
-
-    def add_contact(
-        self, channel: str, line: str, municipality: str | None, language: str = "fi"
-    ) -> str:
-        self.added.append((channel, line, municipality, language))
-        return self.desk.contacts.receive(channel, line, municipality, language, None)
-
-    def end(self) -> None:
-        self.ended = True
-        self.clock.pause()
-
-    def status(self) -> ShiftStatus:
-        waiting = len(self.desk.contacts.queue())
-        return ShiftStatus(
-            shift_id=self.id,
-            title=self.scenario.title,
-            now=self.clock.now(),
-            end=self.scenario.end,
-            speed=self.clock.speed,
-            paused=self.clock.paused,
-            ended=self.ended,
-            waiting=waiting,
-            answered=3,
-            abandoned=1,
-            scripted_done=0,
-            scripted_total=len(self.scenario.scripts),
-            trainees=self.trainees,
-        )
+def trainee_beside(trainer: Desk, shift: Shift, name: str) -> Desk:
+    """A trainee's desk on the same file (a thin-terminal host), on the shift's clock."""
+    return Desk(trainer.database, SimClock(shift.clock.state, shift.clock._real), name,
+                training=True)  # fmt: skip

@@ -12,12 +12,10 @@ from textual.pilot import Pilot
 
 from ohjaaja.shell.app import make_app
 from ohjaaja.shell.settings import Settings
-from ohjaaja.training.clock import SimClock
 from ohjaaja.training.engine import Shift
-from ohjaaja.training.files import find_scenario
 from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
-from tests.app.training_fakes import RealTime
+from tests.app.training_fakes import RealTime, trainee_beside, trainer_with_shift
 
 
 @pytest.fixture
@@ -29,19 +27,13 @@ def real() -> RealTime:
 def played(tmp_path: Path, real: RealTime) -> Iterator[tuple[Desk, Shift, Desk]]:
     """The bundled morning shift on a trainer's desk, run 6 simulated minutes at 10x,
     then paused; a trainee on the same file has taken the first scripted caller."""
-    scenario, source, fmt = find_scenario("aamu-ikaihmiset")
-    path = tmp_path / "training.sqlite"
-    trainer = Desk(path, SimClock.starting(scenario.start, 1.0, real), "Kouluttaja Kaisa",
-                   ("guidance", "trainer"), training=True)  # fmt: skip
-    shift = Shift.start(
-        trainer, scenario, source, fmt, shift_id="0190aaaa-0000-7000-8000-00000000000a", real=real
-    )
+    trainer, shift = trainer_with_shift(tmp_path / "training.sqlite", real)
     shift.resume()
     shift.set_speed(10)
     real.at += 36  # 6 minutes of the shift
     shift.advance()
     shift.pause()
-    trainee = Desk(path, SimClock(shift.clock.state, real), "Harjoittelija Hanna", training=True)
+    trainee = trainee_beside(trainer, shift, "Harjoittelija Hanna")
     scripted = trainee.conn.execute(
         "SELECT contact_id FROM training_contact WHERE script_id = 'aino-muisti'"
     ).fetchone()[0]
@@ -60,8 +52,7 @@ def test_trainer_console(snap_compare, played: tuple[Desk, Shift, Desk]) -> None
 
 def test_trainee_queue_with_the_banner(snap_compare, played: tuple[Desk, Shift, Desk]) -> None:
     trainer, shift, _trainee = played
-    other = Desk(trainer.database, SimClock(shift.clock.state, shift.clock._real),
-                 "Harjoittelija Pekka", training=True)  # fmt: skip
+    other = trainee_beside(trainer, shift, "Harjoittelija Pekka")
     try:
         assert snap_compare(app_for(other), terminal_size=(80, 24), run_before=settle)
     finally:
