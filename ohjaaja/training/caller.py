@@ -43,7 +43,9 @@ class CallerCards:
         self._scenarios: dict[str, Scenario] = {}
         self._lock = threading.Lock()
 
-    def card(self, contact_id: str) -> CallerCard:
+    def card(self, contact_id: str, everything: bool = False) -> CallerCard:
+        """The card as the trainee sees it: answers to the topics asked; `everything`:
+        every answer, for the trainer who plays the caller (nothing is recorded)."""
         with self.desk.ctx.reading() as conn:
             shift_id, script = self._script(conn, contact_id)
             asked = {
@@ -58,7 +60,7 @@ class CallerCards:
             caller_name=caller_name(script),
             opening=script.opening,
             topics=tuple(fact.topic for fact in script.facts),
-            answers={f.topic: f.answer for f in script.facts if f.topic in asked},
+            answers={f.topic: f.answer for f in script.facts if everything or f.topic in asked},
             reactions=script.reactions,
         )
 

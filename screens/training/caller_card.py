@@ -25,19 +25,34 @@ class CallerCardScreen(DeskModal[None]):
         action("close_card", "escape", "close", key_display="Esc"),
     ]
 
-    def __init__(self, desk: Desk, contact_id: str, cards: CallerCards | None = None) -> None:
+    ONLY_WHEN = {"ask": "may_ask"}
+
+    def __init__(self, desk: Desk, contact_id: str, *, trainer: bool = False) -> None:
+        """`trainer`: the trainer's copy, to read the caller's part aloud: every answer
+        shown, nothing asked or recorded."""
         super().__init__()
         self.desk = desk
         self.contact_id = contact_id
-        self.cards = cards or CallerCards(desk)
+        self.trainer = trainer
+        self.cards = CallerCards(desk)
         self.card: CallerCard | None = None
+
+    @property
+    def may_ask(self) -> bool:
+        return not self.trainer
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield T("title.caller_card", classes="dialog-title")
+            yield T(
+                "title.caller_card_trainer" if self.trainer else "title.caller_card",
+                classes="dialog-title",
+            )
             yield Static("", id="caller")
             yield Static("", id="opening")
-            yield T("caller_card.ask_hint", classes="hint")
+            yield T(
+                "caller_card.trainer_hint" if self.trainer else "caller_card.ask_hint",
+                classes="hint",
+            )
             yield OptionList(id="topics")
             yield Static("", id="reactions")
             yield Said("", id="status")
@@ -53,7 +68,7 @@ class CallerCardScreen(DeskModal[None]):
     @db_work("caller_card", group="caller-card", exclusive=True)
     def load(self) -> None:
         try:
-            card = self.cards.card(self.contact_id)
+            card = self.cards.card(self.contact_id, everything=self.trainer)
         except NotScripted:
             self.app.call_from_thread(self._not_scripted)
             return
@@ -99,7 +114,7 @@ class CallerCardScreen(DeskModal[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter on a topic (the list's own Enter comes first)."""
         event.stop()
-        if event.option.id is not None:
+        if event.option.id is not None and self.may_ask:
             self._ask(event.option.id)
 
     @db_work("caller_ask", group="caller-ask")

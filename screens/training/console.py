@@ -99,6 +99,7 @@ class ConsoleScreen(DeskScreen[None]):
         action("add_contact", "a", "add_contact"),
         action("end_shift", "e", "end_shift"),
         action("debrief", "d", "debrief"),
+        action("read_caller", "enter", "read_caller", show=False),
         action("go_back", "escape", "back", key_display="Esc", show=False),
     ]
     ONLY_WHEN = {"debrief": "can_debrief"}
@@ -220,6 +221,24 @@ class ConsoleScreen(DeskScreen[None]):
         opener = getattr(self.app, "open_debrief", None)
         if opener is not None:
             opener(self.shift.id, self.shift.scenario)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a trainee: the caller card of the contact they are on, every
+        answer shown, for the trainer who plays the caller."""
+        event.stop()
+        self.action_read_caller()
+
+    def action_read_caller(self) -> None:
+        from ohjaaja.screens.training.caller_card import CallerCardScreen
+
+        table = self.query_one("#trainees", DataTable)
+        if self.status is None or not 0 <= table.cursor_row < len(self.status.trainees):
+            return
+        contact_id = self.status.trainees[table.cursor_row].contact_id
+        if contact_id is None:
+            self.query_one("#status", Said).say("console.trainee_idle")
+            return
+        self.app.push_screen(CallerCardScreen(self.desk, contact_id, trainer=True))
 
     def action_back(self) -> None:
         self.app.pop_screen()

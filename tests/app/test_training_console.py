@@ -191,3 +191,37 @@ async def test_d_opens_the_debrief_of_the_shift(played: tuple[Desk, Shift]) -> N
         await settle(pilot)
         await keys(pilot, "d")
     assert opened == [(shift.id, "aamu-ikaihmiset")]
+
+
+async def test_the_trainer_reads_the_caller_s_part_from_a_trainee_s_row(
+    played: tuple[Desk, Shift], real: RealTime
+) -> None:
+    """Enter on a trainee on a scripted call: the caller card with every answer, to
+    read aloud; nothing is asked or recorded."""
+    from ohjaaja.db import training as rows
+    from ohjaaja.screens.training.caller_card import CallerCardScreen
+
+    trainer, shift = played
+    shift.resume()
+    real.at += 6 * 60
+    shift.advance()
+    hanna = trainee_beside(trainer, shift, "Harjoittelija Hanna")
+    scripted = hanna.conn.execute(
+        "SELECT contact_id FROM training_contact WHERE script_id = 'aino-muisti'"
+    ).fetchone()[0]
+    try:
+        assert hanna.contacts.take(scripted) is not None
+        app = console_app(trainer, shift)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.screen.query_one("#trainees").focus()
+            await keys(pilot, "enter")
+            assert isinstance(app.screen, CallerCardScreen)
+            listing = app.screen.query_one("#topics")
+            first = str(listing.get_option_at_index(0).prompt)
+            assert "isä kuoli kaksi vuotta sitten" in first  # shown without asking
+            await keys(pilot, "enter")
+            assert not app.screen.check_action("ask", ())
+    finally:
+        hanna.close()
+    assert [e for e in rows.events(trainer.conn, shift.id) if e[1] == "fact_asked"] == []
