@@ -15,6 +15,7 @@ way for its line map (JSON is YAML here) after json.loads has read its values.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -105,6 +106,29 @@ class ScenarioError(ValueError):
 # -- reading the text -------------------------------------------------------------
 
 
+SHIFT_MAX = timedelta(hours=24)
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+NODES_MAX = 20_000  # values in a file, aliases counted at each use
+DEPTH_MAX = 20  # the deepest field of the schema is 6 levels down
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    """JSON's NaN and Infinity (which json.loads takes by default) are no numbers
+    of a shift: a rate or a weight of NaN would pass every minimum and maximum."""
+    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
+
+
+def _depth(data: Any, level: int = 0) -> int:
+    if level > DEPTH_MAX:
+        return level
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    return max((_depth(item, level + 1) for item in items), default=level)
+
+
 class _Lines:
     """Path -> line (1-based); a path not in the file answers its nearest parent's."""
 
@@ -126,17 +150,26 @@ class _Reader:
         self.problems: list[Problem] = []
         self.lines = _Lines()
         self._constructor = yaml.constructor.SafeConstructor()
+        self.nodes = 0
 
     def problem(self, path: Path_, key: str, **params: object) -> None:
         line = self.lines.of(path)
         texts = tuple((k, str(v)) for k, v in params.items())
-        self.problems.append(Problem(self.name, line, path, key, texts))
+        problem = Problem(self.name, line, path, key, texts)
+        if problem not in self.problems:  # jsonschema names each missing field apart
+            self.problems.append(problem)
 
     def walk(self, node: yaml.Node, path: Path_, keep_values: bool) -> Any:
         """The node as plain data (YAML) and its lines. Mapping keys are kept as
         written (text), so hours and municipality codes read the same from YAML and
         JSON; dates and times stay text, checked by the schema and below."""
+        self.nodes += 1  # aliases repeat nodes: a small file may stand for billions
+        if self.nodes > NODES_MAX or len(path) > DEPTH_MAX:
+            raise _TooBig
         self.lines.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_COLLECTIONS and not isinstance(node, yaml.ScalarNode):
+            self.problem(path, "training.file.tag", tag=node.tag)
+            return None
         if isinstance(node, yaml.MappingNode):
             found: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -154,15 +187,30 @@ class _Reader:
             return None
         if node.tag.endswith(":timestamp"):
             return node.value
-        return self._constructor.construct_object(node)
+        try:
+            value = self._constructor.construct_object(node)
+        except yaml.constructor.ConstructorError:  # a tag of no plain value (!!python/...)
+            self.problem(path, "training.file.tag", tag=node.tag)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(path, "training.file.not_finite")
+        return value
 
     def read(self, text: str, fmt: str) -> Any:
+        try:
+            return self._read(text, fmt)
+        except (_TooBig, RecursionError):
+            self.problems = [Problem(self.name, None, (), "training.file.too_big",
+                                     (("limit", str(NODES_MAX)),))]  # fmt: skip
+            return None
+
+    def _read(self, text: str, fmt: str) -> Any:
         if len(text) > SCENARIO_MAX:
             self.problem((), "training.file.too_long", limit=SCENARIO_MAX)
             return None
         if fmt == "json":
             try:
-                data = json.loads(text)
+                data = json.loads(text, parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
                 self.problems.append(
                     Problem(self.name, exc.lineno, (), "training.file.syntax",
@@ -175,6 +223,8 @@ class _Reader:
                     self.walk(node, (), keep_values=False)
             except yaml.YAMLError:
                 pass  # rare JSON that YAML 1.1 reads otherwise: problems without lines
+            if len(self.lines.lines) == 0 and _depth(data) > DEPTH_MAX:
+                raise _TooBig
             return data
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -299,6 +349,8 @@ class _Builder:
         d = self.data
         start = self._start()
         length = duration(d["duration"])
+        if not timedelta(0) < length <= SHIFT_MAX:
+            self.r.problem(("duration",), "training.file.long_shift", limit="24h")
         speed = float(d.get("speed", 1.0))
         if not TRAINING_SPEED_MIN <= speed <= TRAINING_SPEED_MAX:
             self.r.problem(("speed",), "training.file.speed",

@@ -502,3 +502,43 @@ def test_a_scenario_start_is_finnish_local_time_in_summer_too() -> None:
     scenario = bundled_scenario("vappuaatto")
     assert scenario.start.utcoffset() == timedelta(hours=3)
     assert scenario.start.date() == date(2026, 4, 30)
+
+
+# -- careless and hostile files --------------------------------------------------------
+
+BOMB = 'a: &a ["x","x","x","x","x","x","x","x","x","x"]\n' + "".join(
+    f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+    for p, c in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt", "key"),
+    [
+        (BOMB, "yaml", "training.file.too_big"),  # a billion laughs
+        ("a: &a [*a]\n", "yaml", "training.file.too_big"),  # an alias inside itself
+        ("[" * 5000 + "]" * 5000, "json", "training.file.too_big"),
+        ("[" * 5000 + "]" * 5000, "yaml", "training.file.too_big"),
+        ('{"title": "t", "speed": NaN}', "json", "training.file.syntax"),
+        ('{"title": "t", "speed": Infinity}', "json", "training.file.syntax"),
+        ("title: t\nspeed: .nan\n", "yaml", "training.file.not_finite"),
+        ("title: !!python/object/apply:os.system [x]\n", "yaml", "training.file.tag"),
+        ("title: t\n---\ntitle: u\n", "yaml", "training.file.syntax"),
+        ("", "yaml", "training.file.type"),
+        ("[]", "json", "training.file.type"),
+    ],
+    ids=["bomb", "recursive", "deep-json", "deep-yaml", "nan", "infinity", "yaml-nan", "tag",
+         "two-documents", "empty", "a-list"],
+)  # fmt: skip
+def test_hostile_files_are_refused_with_a_reason(text: str, fmt: str, key: str) -> None:
+    found = problems(text, fmt)
+    assert key in {p.key for p in found}
+    assert len(found) == len(set(found))  # each once
+
+
+@pytest.mark.parametrize("length", ["25h", "0h", "99999h"])
+def test_a_shift_lasts_up_to_a_day(length: str) -> None:
+    data = mutated(("duration",), length)
+    del data["scripts"]
+    found = problems(dump(data, "yaml"), "yaml")
+    assert [p.field for p in found] == ["duration"]
