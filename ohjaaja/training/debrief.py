@@ -165,8 +165,7 @@ def _timeline(rec: Record) -> list[Moment]:
     for e in rec.shift_events:
         if e["kind"] not in SHIFT_KINDS:
             continue
-        data = e["data"]
-        detail = str(data.get("topic") or data.get("speed") or data.get("by") or "")
+        detail = _shift_detail(e["kind"], e["data"])
         found.append(moment(e["at"], e["kind"], e["contact_id"], e["worker_id"], detail))
     for o in rec.offers:
         what: Words | str = o["unmet_need"] or ""
@@ -186,6 +185,19 @@ def _timeline(rec: Record) -> list[Moment]:
     order = {kind: i for i, kind in enumerate(("started", "arrived", "taken", "identified"))}
     found.sort(key=lambda m: (m.at, order.get(m.kind, 9), m.contact_id or "", m.kind))
     return found
+
+
+def _shift_detail(kind: str, data: dict[str, object]) -> Words | str:
+    """What a shift event's line says beside its kind."""
+    if kind == "fact_asked":
+        return str(data.get("topic", ""))
+    if kind in ("speed", "started") and data.get("speed") is not None:
+        return f"×{float(str(data['speed'])):g}"
+    if kind == "stepped" and data.get("seconds") is not None:
+        return format_duration(float(str(data["seconds"])))
+    if kind == "added" and data.get("channel"):
+        return words(f"channel.{data['channel']}")
+    return ""
 
 
 def contact_labels(rec: Record) -> dict[str, str]:
