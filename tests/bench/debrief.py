@@ -138,7 +138,8 @@ def main() -> None:
               f"   ratio {scored / floor:5.1f}x")  # fmt: skip
         print(f"  build_debrief (score, timeline, scripts)     : {built:7.1f} ms"
               f"   ratio {built / floor:5.1f}x")  # fmt: skip
-        print(f"  HTML and CSV written ({size / 1024:4.0f} KiB)           : {files:7.1f} ms"
+        label = f"HTML and CSV written ({size / 1024:.0f} KiB)"
+        print(f"  {label:46}: {files:7.1f} ms"
               f"   ratio {files / floor:5.1f}x")  # fmt: skip
         print(f"  timeline: {len(debrief.timeline):,} moments; score "
               f"{debrief.score.points}/{debrief.score.possible}")  # fmt: skip
