@@ -15,6 +15,8 @@ from ohjaaja.domain.hours import OpeningHours
 CHANNELS = ("phone", "callback", "chat", "email", "walk_in", "eform")
 CALLER_KINDS = ("client", "relative", "professional", "anonymous")
 OUTCOMES = ("resolved", "assessment", "handover", "notification", "no_action")
+# abandoned: a training shift's caller hung up unanswered (ohjaaja/training).
+CONTACT_STATUSES = ("waiting", "taken", "closed", "abandoned")
 LINES = ("lapsiperheet", "tyoikaiset", "ikaihmiset", "mipa", "sosiaalipaivystys")
 EMERGENCY_LINE = "sosiaalipaivystys"
 
@@ -122,10 +124,12 @@ def day_figures(
     answered: Iterable[tuple[datetime, datetime]],
     outcomes: Iterable[str],
     since: datetime | None = None,
+    service_level_seconds: float = SERVICE_LEVEL_SECONDS,
 ) -> DayFigures:
     """Today's figures from the waiting contacts' arrival times, the (received,
     taken) pairs of contacts answered today and the outcomes of those closed today.
-    Only contacts that came through the queue count towards answer times."""
+    Only contacts that came through the queue count towards answer times. A training
+    scenario sets its own service-level threshold (ohjaaja.training.scoring)."""
     arrivals = list(waiting_since)
     waits = [wait_seconds(at, now) for at in arrivals]
     answer_times = [max(0.0, (taken - received).total_seconds()) for received, taken in answered]
@@ -136,7 +140,7 @@ def day_figures(
         answered=len(answer_times),
         average_speed_of_answer=sum(answer_times) / len(answer_times) if answer_times else None,
         service_level=(
-            sum(1 for s in answer_times if s <= SERVICE_LEVEL_SECONDS) / len(answer_times)
+            sum(1 for s in answer_times if s <= service_level_seconds) / len(answer_times)
             if answer_times
             else None
         ),

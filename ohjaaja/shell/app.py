@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.app import App, SystemCommand
+from textual.command import Provider
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
@@ -28,12 +29,18 @@ from ohjaaja.usecases.contacts import ContactView, LostClaim
 from ohjaaja.usecases.desk import Desk
 
 SYNC_EVERY_SECONDS = 10.0  # the safety net; live pokes bring changes at once
-HEARTBEAT_SECONDS = 1.0  # clocks and wait times move; other processes' writes are seen
+HEARTBEAT_SECONDS = 1.0
+_NOT_LISTED = (
+    "palette",
+    "training_console",
+)  # clocks and wait times move; other processes' writes are seen
 FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
     from ohjaaja.demo.simulator import ArrivalSimulator
     from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
+    from ohjaaja.training.engine import Shift
+    from ohjaaja.training.scenario import Scenario
 
 
 def httpx_errors() -> type[Exception]:
@@ -49,9 +56,16 @@ class DeskWritten(Message):
     """This desk committed a write (posted from the writing thread)."""
 
 
+def _training_commands() -> type[Provider]:
+    from ohjaaja.shell.palette import TrainingCommands
+
+    return TrainingCommands
+
+
 class OhjaajaApp(App[None]):
     CSS_PATH = CSS
     TITLE = "ohjaaja"
+    COMMANDS = App.COMMANDS | {_training_commands}
     BINDINGS = [
         action("help", "f1", "help", priority=True),
         # The footer at 80 columns holds a screen's own keys and F1; the keys that work
@@ -60,11 +74,17 @@ class OhjaajaApp(App[None]):
         action("client_search", "f5", "client_search", priority=True, show=False),
         action("catalogue", "f7", "catalogue", priority=True, show=False),
         action("palette", "ctrl+p", "command_palette", show=False),
+        # A desk that plays a shift (the trainer's, a trainee's alone): its console.
+        action("training_console", "f11", "training_console", priority=True, show=False),
         action("quit", "ctrl+q", "quit", priority=True, show=False),
     ]
 
     def __init__(
-        self, desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+        self,
+        desk: Desk,
+        settings: Settings,
+        simulator: ArrivalSimulator | None = None,
+        shift: Shift | None = None,
     ) -> None:
         # NO_COLOR (set at all, as Textual reads it): the terminal's own colours, then
         # none of them (Textual's NoColor filter; with RGB colours it would grey them).
@@ -81,6 +101,8 @@ class OhjaajaApp(App[None]):
         self.desk = desk
         self.settings = settings
         self.simulator = simulator
+        self.shift = shift  # the training shift this desk plays (the trainer's console)
+        self._advancing = False
         self.sync_status: SyncStatus | None = None
         self._sync: SyncClient | None = None
         self._sync_running = False
@@ -100,6 +122,8 @@ class OhjaajaApp(App[None]):
         for key, params in self.settings.notices:
             self.notify(t(key, **params), timeout=20, markup=False)
         self.resume_open_contact()
+        if self.shift is not None:
+            self.action_training_console()
         self.set_interval(HEARTBEAT_SECONDS, self.heartbeat)
         if self.simulator is not None:
             self._schedule_arrival()
@@ -128,12 +152,46 @@ class OhjaajaApp(App[None]):
         still fire."""
         if not self.is_running:
             return
+        if self.shift is not None and not self._advancing:
+            self._advancing = True  # one advance at a time: a slow one is not stacked
+            self.advance_shift()
         now = self.desk.clock.now()
         for screen in self.visible_screens():
             ticked = getattr(screen, "clock_ticked", None)
             if ticked is not None:
                 ticked(now)
         self._look_for_changes()
+
+    @db_work("training_advance", group="training-shift")
+    def advance_shift(self) -> None:
+        """Every arrival and abandonment due by the shift's clock, in a worker: a
+        failure is logged and told, and the next heartbeat tries again; the desk
+        goes on."""
+        assert self.shift is not None
+        try:
+            self.shift.advance()
+        finally:
+            with contextlib.suppress(RuntimeError):  # the app is closing
+                self.call_from_thread(self._advanced)
+
+    def _advanced(self) -> None:
+        self._advancing = False
+        for screen in self.visible_screens():
+            advanced = getattr(screen, "shift_advanced", None)
+            if advanced is not None:
+                advanced()
+
+    def action_training_console(self) -> None:
+        """The shift's console, or back from it to the desk (F11). On a desk that plays
+        no shift: how to start one."""
+        from ohjaaja.screens.training.console import ConsoleScreen
+
+        if self.shift is None:
+            self.notify(t("training.how_to_start"), timeout=20, markup=False)
+        elif isinstance(self.screen, ConsoleScreen):
+            self.pop_screen()
+        else:
+            self.push_screen(ConsoleScreen(self.desk, self.shift))
 
     @db_work("refresh", group="data-version", exclusive=True)
     def _look_for_changes(self) -> None:
@@ -221,6 +279,12 @@ class OhjaajaApp(App[None]):
         if refresh is not None:  # the count of lost claims went down
             refresh()
 
+    def open_debrief(self, shift_id: str, scenario: Scenario) -> None:
+        """The after-action report of a training shift, with its replay."""
+        from ohjaaja.screens.training.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(self.desk, shift_id, scenario))
+
     def log_contact(self) -> None:
         from ohjaaja.screens.queue.log_contact import LogContactScreen
 
@@ -293,7 +357,8 @@ class OhjaajaApp(App[None]):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
-            if binding.id is None or binding.id in seen or binding.id == "palette":
+            # The console is the palette's by TrainingCommands, found by any training word.
+            if binding.id is None or binding.id in seen or binding.id in _NOT_LISTED:
                 continue
             seen.add(binding.id)
             node = active.node
@@ -450,6 +515,9 @@ def _known(key: str, fallback: str) -> str:
 
 
 def make_app(
-    desk: Desk, settings: Settings, simulator: ArrivalSimulator | None = None
+    desk: Desk,
+    settings: Settings,
+    simulator: ArrivalSimulator | None = None,
+    shift: Shift | None = None,
 ) -> OhjaajaApp:
-    return OhjaajaApp(desk, settings, simulator)
+    return OhjaajaApp(desk, settings, simulator, shift)

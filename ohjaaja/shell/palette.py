@@ -8,12 +8,14 @@ It is Textual's screen, not a desk screen: the app opens it (Ctrl+P).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.align import Align
 from rich.text import Text
-from textual.command import CommandList, CommandPalette
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
-from ohjaaja.i18n import t
+from ohjaaja.i18n import LANGUAGES, t, t_in
 
 
 class DeskPalette(CommandPalette):
@@ -37,3 +39,37 @@ class DeskPalette(CommandPalette):
                 self._list_visible = False
 
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+class TrainingCommands(Provider):
+    """Training in the palette whatever word a worker tries, in any of the three
+    languages ('simul', 'koulut', 'harjoit', 'training', 'övning'): the shift's
+    console on a desk that plays one, else how to start a training shift."""
+
+    def _command(self) -> tuple[str, str, Callable[[], object]]:
+        app = self.app
+        return (
+            t("action.training_console"),
+            t("help.training_console"),
+            lambda: app.run_action("training_console"),
+        )
+
+    async def discover(self) -> Hits:
+        title, help_text, run = self._command()
+        yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        words = fold(query).split()
+        haystack = fold(
+            " ".join(
+                [t_in(language, "palette.training_words") for language in LANGUAGES]
+                + [t_in(language, "action.training_console") for language in LANGUAGES]
+            )
+        )
+        if words and all(word in haystack for word in words):
+            title, help_text, run = self._command()
+            yield Hit(1.0, title, run, help=help_text)
+
+
+def fold(text: str) -> str:
+    return text.casefold()

@@ -64,7 +64,16 @@ class ContactScreen(DeskScreen):
         action("handover", "ctrl+t", "handover", priority=True),
         action("notification", "ctrl+n", "notification", priority=True),
         action("back", "escape", "back", key_display="Esc"),
+        # A training desk's scripted caller: who calls, and what the trainee may ask
+        # (in F1 and the palette: the footer at 80 columns is full).
+        action("caller_card", "ctrl+k", "caller_card", priority=True, show=False),
     ]
+    ONLY_WHEN = {"caller_card": "desk.training"}
+
+    def action_caller_card(self) -> None:
+        from ohjaaja.screens.training.caller_card import CallerCardScreen
+
+        self.app.push_screen(CallerCardScreen(self.desk, self.contact.id))
 
     def __init__(self, desk: Desk, contact: ContactView) -> None:
         super().__init__()

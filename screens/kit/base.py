@@ -45,7 +45,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from ohjaaja.screens.kit.bindings import translate_bindings
 from ohjaaja.screens.kit.overlays import watch_lists
-from ohjaaja.screens.kit.widgets import RETRANSLATED, TitleBar, steady_cursors
+from ohjaaja.screens.kit.widgets import (
+    RETRANSLATED,
+    TitleBar,
+    TrainingBanner,
+    desk_of,
+    steady_cursors,
+)
 from textual.app import App
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widget import Widget
@@ -128,7 +134,16 @@ class _DeskScreen(_Base):
             translate_bindings(overlay)
         steady_cursors(self)
         watch_lists(self)
+        self._training_banner()
         self.mounted()
+
+    def _training_banner(self) -> None:
+        """Every screen of a training desk says so: a screen without a title bar (a
+        dialog, the help) gets the banner docked over the one beneath."""
+        desk = desk_of(self)
+        if desk is None or not desk.training or self.query(TitleBar):
+            return
+        self.mount(TrainingBanner(desk.worker_name))
 
     def mounted(self) -> None:
         """What the screen does once its widgets exist: focus, the first load."""

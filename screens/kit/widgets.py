@@ -91,18 +91,39 @@ class Said(Static):
 
 
 class TitleBar(Static):
-    """One line: the screen's title on the left, worker and local time on the right."""
+    """One line: the screen's title on the left, worker and local time on the right.
+
+    On a training desk it is the training banner as well: it begins with TRAINING
+    (KOULUTUS, ÖVNING) in reverse, seen at 16 colours and without colour, and says
+    whether the shift's clock is paused or at what speed it runs; the time on the
+    right is then the shift's simulated time (the desk's clock)."""
 
     DEFAULT_CSS = """
     TitleBar { height: 1; background: $primary; color: $text; text-style: bold; }
+    TitleBar.-training { background: $warning; color: $background; }
     """
 
-    def __init__(self, title_key: str, worker: str, **kwargs: object) -> None:
+    def __init__(self, title_key: str | None, worker: str, **kwargs: object) -> None:
         super().__init__("", **kwargs)
         self.title_key = title_key
         self.worker = worker
         self.extra = ""
         self.now: datetime | None = None
+        self._shown_clock: tuple[bool | None, float | None] = (None, None)
+
+    def on_mount(self) -> None:
+        self.set_class(self.training, "-training")
+
+    @property
+    def training(self) -> bool:
+        return bool(getattr(desk_of(self), "training", False))
+
+    def _clock_state(self) -> tuple[bool | None, float | None]:
+        """(paused, speed) of a shift's clock; (None, None) for a clock of real time."""
+        clock = getattr(desk_of(self), "clock", None)
+        paused = getattr(clock, "paused", None)
+        speed = getattr(clock, "speed", None)
+        return (None if paused is None else bool(paused)), (None if speed is None else float(speed))
 
     def show(self, now: datetime, extra: str | None = None) -> None:
         self.now = now
@@ -111,21 +132,44 @@ class TitleBar(Static):
         self.retranslate()
 
     def tick(self, now: datetime) -> None:
-        """The clock moves: drawn again only when the minute shown changes."""
-        if self.now is None or local(now).strftime("%d%H%M") != local(self.now).strftime("%d%H%M"):
+        """The clock moves: drawn again only when the minute shown (or a shift's pause
+        or speed) changes."""
+        state = self._clock_state() if self.training else (None, None)
+        if (
+            self.now is None
+            or local(now).strftime("%d%H%M") != local(self.now).strftime("%d%H%M")
+            or state != self._shown_clock
+        ):
             self.show(now)
+
+    def banner(self) -> str:
+        """TRAINING and the shift's state: ' KOULUTUS ‖ tauko ', ' KOULUTUS ▶ 10× '
+        (one-cell signs: ⏸ is two cells wide in some terminals)."""
+        paused, speed = self._clock_state()
+        self._shown_clock = (paused, speed)
+        text = f" {t('training.banner')}"
+        if paused:
+            text += f" ‖ {t('training.paused')}"
+        elif speed is not None:
+            text += f" ▶ {speed:g}×"
+        return text + " "
 
     def retranslate(self) -> None:
         width = max(self.size.width, 80)
+        training = self.training
+        self.set_class(training, "-training")
+        banner = self.banner() if training else ""
         # What gives way when it is long: the program's name, then the worker's
-        # first names, then the weekday; the title and what it is about stay.
+        # first names, then the weekday; the training banner, the title and what it
+        # is about stay.
         for short_name, short_worker, weekday in (
             (False, False, True),
             (True, False, True),
             (True, True, True),
             (True, True, False),
         ):
-            left = f" {t(self.title_key)}" if short_name else f" ohjaaja · {t(self.title_key)}"
+            title = t(self.title_key) if self.title_key else ""
+            left = f" {title}" if short_name or banner else f" ohjaaja · {title}"
             if self.extra:
                 left += f" · {self.extra}"
             right = self.worker.split()[0] if short_worker and self.worker else self.worker
@@ -133,15 +177,42 @@ class TitleBar(Static):
                 moment = local(self.now)
                 day = f"{t(WEEKDAYS[moment.weekday()])} " if weekday else ""
                 right += f" · {day}{moment:%d.%m. %H.%M} "
-            if len(left) + len(right) + 1 <= width:
+            if len(banner) + len(left) + len(right) + 1 <= width:
                 break
-        room = width - len(right) - 1
+        room = width - len(banner) - len(right) - 1
         if len(left) > room:
             left = left[: room - 1] + "…"
-        text = Text(left)
-        text.append(" " * max(1, width - len(left) - len(right)))
+        text = Text()
+        text.append(banner, style="reverse bold")
+        text.append(left)
+        text.append(" " * max(1, width - len(banner) - len(left) - len(right)))
         text.append(right)
         self.update(text)
+
+
+def desk_of(widget: Widget) -> Any:
+    """The desk of the widget's screen (a dialog without one: the app's), or None."""
+    if not widget.is_attached:
+        return None
+    return getattr(widget.screen, "desk", None) or getattr(widget.app, "desk", None)
+
+
+class TrainingBanner(TitleBar):
+    """The training banner on a screen without a title bar of its own (a dialog, the
+    help): docked at the top, over the title bar of the screen beneath."""
+
+    DEFAULT_CSS = """
+    TrainingBanner { dock: top; width: 100%; }
+    """
+
+    def __init__(self, worker: str) -> None:
+        super().__init__(None, worker, id="training-banner")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        desk = desk_of(self)
+        if desk is not None:
+            self.show(desk.clock.now())
 
 
 class SearchBox(Input):

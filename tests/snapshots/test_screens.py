@@ -370,3 +370,22 @@ def test_organization_form(snap_compare, admin: Desk, clock: FixedClock) -> None
         await keys(pilot, *"Turun Seudun Omaishoitajat ry")
 
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=adding)
+
+
+def test_debrief(snap_compare, desk: Desk) -> None:
+    """A trainer's debrief of a shift: the critical miss first, the met ones after,
+    the replay stepped to the first answer."""
+    from pathlib import Path
+
+    from tests.training.shift_state import ShiftState, work_well
+
+    state = ShiftState(Path(desk.database).parent / "training.sqlite")
+    work_well(state)
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_debrief(state.shift_id, state.scenario)  # type: ignore[attr-defined]
+        await settle(pilot)
+        await keys(pilot, "full_stop", "full_stop", "full_stop")
+
+    assert snap_compare(app_for(state.trainer), terminal_size=(80, 24), run_before=opened)

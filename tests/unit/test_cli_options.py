@@ -41,6 +41,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train",): [],
     ("train", "check"): ["scenario.yaml"],
     ("train", "list"): [],
+    ("train", "debrief"): [],
+    ("train", "console"): ["scenario.yaml"],
+    ("train", "solo"): ["scenario.yaml"],
 }
 
 # Every option of the top level, with a value unlike its default.

@@ -1,0 +1,67 @@
+"""The debrief on screen: the trainer sees what was met and what was missed (the
+critical miss first), and walks the shift with the replay's keys."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from ohjaaja.screens.training.debrief import DebriefScreen
+
+from ohjaaja.i18n import set_language
+from tests.app.helpers import app_for, keys, settle
+from tests.training.shift_state import START, ShiftState, minutes, work_well
+
+
+def cells(screen: DebriefScreen, table: str) -> list[list[str]]:
+    from ohjaaja.screens.kit.plain import DataTable
+
+    found = screen.query_one(f"#{table}", DataTable)
+    return [
+        [str(getattr(cell, "plain", cell)).replace("\n", " ") for cell in found.get_row_at(i)]
+        for i in range(found.row_count)
+    ]
+
+
+async def test_the_debrief_shows_a_met_and_a_missed_expectation(tmp_path: Path) -> None:
+    state = ShiftState(tmp_path / "training.sqlite")
+    ids = work_well(state)
+    set_language("en")
+    app = app_for(state.trainer, language="en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_debrief(state.shift_id, state.scenario)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DebriefScreen)
+            checks = cells(screen, "debrief-checks")
+            assert checks[0][:2] == ["‼", "lapsi"] and "Danger now" in checks[0][3]
+            assert checks[0][4] == "0/3"
+            identify = next(row for row in checks if row[2].startswith("client Elli"))
+            assert identify[0] == "✓" and identify[3] == "identified Elli Maria Virtanen"
+            figures = cells(screen, "debrief-figures")
+            assert [row[0] for row in figures] == ["Target", "Whole shift", "Aino", "Bertil"]
+            replay = screen.replay
+            assert replay is not None and replay.at == START and not replay.playing
+            await keys(pilot, "full_stop", "full_stop")  # from the start: arrived, taken
+            assert replay.at == START + minutes(5) + timedelta(seconds=20)
+            assert replay.state().on[state.desk("Aino").worker_id] == ids["elli"]
+            said = str(screen.query_one("#debrief-replay").render())
+            assert "08.05.20" in said and "Aino: elli" in said and "paused" in said
+            timeline = screen.query_one("#debrief-timeline")
+            assert timeline.cursor_row == 2  # type: ignore[attr-defined]
+            await keys(pilot, "plus", "plus")
+            assert replay.speed == 60
+            await keys(pilot, "minus")
+            assert replay.speed == 30
+            await keys(pilot, "space")
+            assert replay.playing
+            await keys(pilot, "space", "r")
+            assert not replay.playing and replay.at == START
+            await keys(pilot, "f2")  # to Finnish: the tables written again
+            assert cells(screen, "debrief-figures")[0][0] == "Tavoite"
+            await keys(pilot, "escape")
+            assert not isinstance(app.screen, DebriefScreen)
+    finally:
+        state.close_all()
