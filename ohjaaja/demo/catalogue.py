@@ -122,3 +122,21 @@ def load_demo_catalogue(conn: sqlite3.Connection, now: str) -> None:
     """Into a demo database, without the outbox: every demo desk has the same."""
     organizations, services = demo_catalogue()
     write_catalogue(conn, organizations, services, now, by=None)
+
+
+@cache
+def demo_service_keys() -> dict[str, tuple[str, ...]]:
+    """How a training scenario names demo services: a service's key ('kriisipuhelin',
+    'kotihoito/853'), or a per-municipality template's own key ('kotihoito': any of
+    its municipalities' services) -> the ids it stands for."""
+    data = json.loads(SOURCE.read_text(encoding="utf-8"))
+    keys: dict[str, tuple[str, ...]] = {}
+    for spec in data["services"]:
+        if spec.get("per_municipality"):
+            named = [f"{spec['key']}/{code}" for code in reference.municipalities()]
+            for key in named:
+                keys[key] = (derived_id("demo", "service", key),)
+            keys[spec["key"]] = tuple(derived_id("demo", "service", key) for key in named)
+        else:
+            keys[spec["key"]] = (derived_id("demo", "service", spec["key"]),)
+    return keys
