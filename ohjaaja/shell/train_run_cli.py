@@ -55,12 +55,13 @@ def add_run_parser(train_subparsers: Any) -> argparse.ArgumentParser:
 
 
 def run_headless(args: argparse.Namespace) -> int:
-    from ohjaaja.training.files import ScenarioError, find_scenario, load_scenario
+    from ohjaaja.training.files import ScenarioError, find_scenario
 
     try:
-        scenario = load_scenario(find_scenario(args.scenario))
-    except (ScenarioError, OSError) as exc:
-        print(f"ohjaaja: {exc}", file=sys.stderr)
+        scenario = find_scenario(args.scenario)[0]
+    except ScenarioError as exc:
+        for problem in exc.problems:
+            print(f"ohjaaja: {problem.text(args.language or DEFAULT_LANGUAGE)}", file=sys.stderr)
         return 2
     result = play(
         scenario, args.seed, args.trainees, args.policy, Handling(args.handling, args.distribution)
@@ -97,9 +98,8 @@ def report(r: HeadlessResult, targets: Any, lang: str) -> str:
             policy=tr(f"policy_{r.policy}"),
             distribution=tr(r.distribution),
             minutes=f"{r.handling / 60:g}",
-            rate=f"{r.per_hour_rate:.1f}",
-            patience=secs(r.patience),
         ),
+        tr("load", rate=f"{r.per_hour_rate:.1f}", patience=secs(r.patience)),
         "",
         f"{'':22}{tr('played'):>12}{'Erlang C':>12}{'Erlang A':>12}",
         f"{tr('contacts'):22}{r.contacts:>12}",

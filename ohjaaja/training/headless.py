@@ -196,10 +196,11 @@ class _Run:
                 to_iso(self.scenario.start),
             )
         for at, stream, attrs in plan_arrivals(self.scenario, self.seed):
-            self.push(at, "arrive", (stream, attrs, 1))
+            self.push(at, "arrive", (stream, attrs, 1, None))
         for script in self.scenario.scripts:
             attrs = (script.channel, script.line, script.municipality, script.language)
-            self.push(self.scenario.start + script.at, "arrive", (None, attrs, 1))
+            patience = script.patience.total_seconds() if script.patience else None
+            self.push(self.scenario.start + script.at, "arrive", (None, attrs, 1, patience))
         try:
             while self.events and self.events[0][0] < self.scenario.end:
                 at, _, kind, data = heapq.heappop(self.events)
@@ -211,16 +212,21 @@ class _Run:
             for desk in self.desks:
                 desk.close()
 
-    def _arrive(self, data: tuple[Stream | None, tuple[str, str, str | None, str], int]) -> None:
-        stream, attrs, attempt = data
+    def _arrive(
+        self, data: tuple[Stream | None, tuple[str, str, str | None, str], int, float | None]
+    ) -> None:
+        stream, attrs, attempt, scripted_patience = data
         channel, line, municipality, language = attrs
         now = self.clock.now()
         desk = self.desks[0]
         contact_id = desk.contacts.receive(channel, line, municipality, language, received_at=now)
         patience = None
         if channel in ABANDONING:
-            mean = (stream.patience.mean if stream else timedelta(minutes=3)).total_seconds()
-            patience = self.rng_again.expovariate(1.0 / mean)
+            if stream is None:  # a script's caller waits exactly as long as written
+                patience = scripted_patience
+            else:
+                mean = stream.patience.mean.total_seconds()
+                patience = self.rng_again.expovariate(1.0 / mean)
         with desk.ctx.writing() as conn:
             name = stream.name if stream else None
             rows.add_contact(conn, contact_id, self.shift_id, None, name, patience, attempt)
@@ -260,7 +266,7 @@ class _Run:
             self.push(
                 now + timedelta(seconds=again),
                 "arrive",
-                (stream, contact.attrs, contact.attempt + 1),
+                (stream, contact.attrs, contact.attempt + 1, None),
             )
 
     def _done(self, data: tuple[int, str]) -> None:
