@@ -24,6 +24,7 @@ from ohjaaja.shell.settings import (
     remembered_language,
     resolve_token,
 )
+from ohjaaja.shell.train_cli import add_train_parser
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
@@ -185,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
+    add_train_parser(sub)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -575,6 +577,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from ohjaaja.shell.catalogue_cli import run_catalogue
 
         return run_catalogue(args, args.database or default_database())
+    if args.command == "train":
+        from ohjaaja.shell.train_cli import run_train
+
+        return run_train(args)
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 

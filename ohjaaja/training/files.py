@@ -31,9 +31,10 @@ from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
 from ohjaaja.domain import handovers, notifications, queue, reference, teams
 from ohjaaja.domain.catalogue import SERVICE_CHANNELS
 from ohjaaja.domain.clock import HELSINKI
-from ohjaaja.domain.hours import DAY_NAMES
+from ohjaaja.domain.hours import DAY_NAMES, OpeningHours
 from ohjaaja.domain.identity import IdentityCodeError, parse_identity_code
 from ohjaaja.domain.limits import SCENARIO_MAX, TRAINING_SPEED_MAX, TRAINING_SPEED_MIN
+from ohjaaja.domain.queue import route_line
 from ohjaaja.i18n import t_in
 from ohjaaja.training.scenario import (
     Caller,
@@ -84,14 +85,15 @@ class Problem:
         text = ""
         for part in self.path:
             text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
-        return text or "(file)"
+        return text
 
     def reason(self, language: str = "en") -> str:
         return t_in(language, self.key, **dict(self.params))
 
     def text(self, language: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.reason(language)}"
+        field = f" {self.field}:" if self.path else ""
+        return f"{where}:{field} {self.reason(language)}"
 
 
 class ScenarioError(ValueError):
@@ -270,6 +272,17 @@ def seeded_clients(scenario: Scenario) -> list[SyntheticClient]:
     return list(generate_clients(scenario.world.clients, seed=scenario.seed))
 
 
+@cache
+def _hours() -> dict[str, OpeningHours]:
+    return {code: line.hours for code, line in reference.lines().items()}
+
+
+def arrival_line(scenario: Scenario, script: ScriptedContact) -> str:
+    """The line a scripted contact lands on: its own, or the social emergency when
+    its own is closed then (ohjaaja.domain.queue.route_line, as in production)."""
+    return route_line(script.line, scenario.start + script.at, _hours())
+
+
 class _Builder:
     def __init__(self, reader: _Reader, data: dict[str, Any]) -> None:
         self.r = reader
@@ -296,7 +309,8 @@ class _Builder:
                            what="catalogue", value=world.catalogue, choices="demo")  # fmt: skip
         streams = tuple(self._stream(i, s) for i, s in enumerate(d.get("streams", [])))
         scripts = tuple(
-            self._script(i, s, d["language"], length) for i, s in enumerate(d.get("scripts", []))
+            self._script(i, s, d["language"], start, length)
+            for i, s in enumerate(d.get("scripts", []))
         )
         seen: dict[str, int] = {}
         for i, script in enumerate(scripts):
@@ -369,7 +383,7 @@ class _Builder:
         )
 
     def _script(
-        self, i: int, s: dict[str, Any], language: str, length: timedelta
+        self, i: int, s: dict[str, Any], language: str, start: datetime | None, length: timedelta
     ) -> ScriptedContact:
         path: Path_ = ("scripts", i)
         at = duration(s["at"])
@@ -380,8 +394,13 @@ class _Builder:
         self._code((*path, "municipality"), s.get("municipality"), reference.municipalities(),
                    "municipality")  # fmt: skip
         caller = self._caller((*path, "caller"), s["caller"])
+        # A line closed at the time (production hours, holidays and their eves) sends
+        # the contact to the social emergency: its reasons may be either line's.
+        lines = [s["line"]]
+        if start is not None and s["line"] in reference.lines():
+            lines.append(route_line(s["line"], start + at, _hours()))
         expects = tuple(
-            self._expect((*path, "expect", j), e, s["line"], caller)
+            self._expect((*path, "expect", j), e, lines, caller)
             for j, e in enumerate(s.get("expect", []))
         )
         return ScriptedContact(
@@ -429,16 +448,19 @@ class _Builder:
             person=person,
         )
 
-    def _expect(self, path: Path_, e: dict[str, Any], line: str, caller: Caller) -> Expect:
+    def _expect(self, path: Path_, e: dict[str, Any], lines: list[str], caller: Caller) -> Expect:
         kind = e["kind"]
         for name in e:
             if name not in _COMMON_EXPECT and name not in EXPECT_FIELDS[kind]:
                 self.r.problem((*path, name), "training.file.not_for_kind", kind=kind)
         if kind == "identify" and caller.client_hetu is None and caller.person is None:
             self.r.problem(path, "training.file.no_client")
-        for j, code in enumerate(e.get("reasons", ())):
-            self._code((*path, "reasons", j), code, reference.reasons().get(line, {}),
-                       f"reason of {line}")  # fmt: skip
+        lines = [line for line in lines if line in reference.reasons()]
+        for j, code in enumerate(e.get("reasons", ()) if lines else ()):
+            known = {k: 1 for line in lines for k in reference.reasons()[line]}
+            self._code(
+                (*path, "reasons", j), code, known, f"reason of {'/'.join(dict.fromkeys(lines))}"
+            )
         services: list[str] = []
         keys = demo_service_keys()
         for j, key in enumerate(e.get("services", ())):
@@ -503,7 +525,7 @@ def parse_scenario(text: str, fmt: str, name: str, source: str | None = None) ->
         raise ScenarioError(reader.problems)
     _schema_problems(reader, data)
     if reader.problems:
-        raise ScenarioError(reader.problems)
+        raise ScenarioError(sorted(reader.problems, key=lambda p: p.line or 0))
     scenario = _Builder(reader, data).build(name)
     if not reader.problems:
         _clients_known(reader, scenario)

@@ -38,6 +38,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("server", "worker", "add"): ["anna"],
     ("server", "worker", "remove"): ["anna"],
     ("server", "worker", "list"): [],
+    ("train",): [],
+    ("train", "check"): ["scenario.yaml"],
+    ("train", "list"): [],
 }
 
 # Every option of the top level, with a value unlike its default.
