@@ -154,6 +154,18 @@ def claim(conn: sqlite3.Connection, contact_id: str, worker_id: str, at: str) ->
     return None if row is None else int(row[0])
 
 
+def abandon(conn: sqlite3.Connection, contact_id: str, now: str) -> int | None:
+    """A waiting contact whose caller hung up: its new version, or None if it was no
+    longer waiting (a trainee took it first). When is in contact_event; closed_at
+    stays empty: nobody closed it, and no outcome is counted for it."""
+    row = conn.execute(
+        "UPDATE contact SET status = 'abandoned', version = version + 1, "
+        "updated_at = ? WHERE id = ? AND status = 'waiting' RETURNING version",
+        (now, contact_id),
+    ).fetchone()
+    return None if row is None else int(row[0])
+
+
 def next_waiting_id(
     conn: sqlite3.Connection, lines: Sequence[str] | None, now: str, first_line: str | None
 ) -> str | None:

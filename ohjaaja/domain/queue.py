@@ -15,6 +15,8 @@ from ohjaaja.domain.hours import OpeningHours
 CHANNELS = ("phone", "callback", "chat", "email", "walk_in", "eform")
 CALLER_KINDS = ("client", "relative", "professional", "anonymous")
 OUTCOMES = ("resolved", "assessment", "handover", "notification", "no_action")
+# abandoned: a training shift's caller hung up unanswered (ohjaaja/training).
+CONTACT_STATUSES = ("waiting", "taken", "closed", "abandoned")
 LINES = ("lapsiperheet", "tyoikaiset", "ikaihmiset", "mipa", "sosiaalipaivystys")
 EMERGENCY_LINE = "sosiaalipaivystys"
 

@@ -18,7 +18,7 @@ from ohjaaja.domain.limits import (
     TRAINING_SPEED_MIN,
 )
 from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
-from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, LINES, OUTCOMES
+from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, CONTACT_STATUSES, LINES, OUTCOMES
 
 # 2: the server decides (a worker register, acting workers, incarnations,
 # signed rows). A desk speaking 1 is told to upgrade.
@@ -39,6 +39,7 @@ MUTATIONS = (
     "contact.close",
     "contact.callback",
     "contact.note",
+    "contact.abandon",
     "client.create",
     "client.update",
     "relative.put",
@@ -70,6 +71,7 @@ __all__ = [
     "ACTIONS",
     "CALLER_KINDS",
     "CHANNELS",
+    "CONTACT_STATUSES",
     "LINES",
     "NAME_MAX",
     "NOTE_MAX",

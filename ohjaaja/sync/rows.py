@@ -409,7 +409,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("caller_name", NAME),
         _col("client_id", ID, ref="client"),
         _col("priority", PRIORITY, req=True, default=3),
-        _col("status", _choice(("waiting", "taken", "closed")), req=True, default="waiting"),
+        _col("status", _choice(p.CONTACT_STATUSES), req=True, default="waiting"),
         _col("via_queue", FLAG, req=True, default=1),
         _col("received_at", TIME, req=True),
         _col("taken_at", TIME),

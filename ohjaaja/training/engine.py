@@ -9,11 +9,28 @@ to the training_* tables (db/training.py).
 
 from __future__ import annotations
 
+import bisect
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
-from ohjaaja.training.clock import SimClock
-from ohjaaja.training.scenario import Scenario
+from ohjaaja.db import training as rows
+from ohjaaja.db.engine import transaction
+from ohjaaja.db.ids import new_id
+from ohjaaja.db.reference import get_meta, set_meta
+from ohjaaja.demo.build import load_clients
+from ohjaaja.demo.catalogue import load_demo_catalogue
+from ohjaaja.demo.synthetic import generate_clients
+from ohjaaja.domain.clock import from_iso, to_iso
+from ohjaaja.training import arrivals as plans
+from ohjaaja.training import sharing
+from ohjaaja.training.arrivals import Arrival
+from ohjaaja.training.clock import ClockState, SimClock, check_speed
+from ohjaaja.training.scenario import Person, Scenario
 from ohjaaja.usecases.desk import Desk
 
 
@@ -47,15 +64,101 @@ class ShiftStatus:
     trainees: tuple[TraineeNow, ...] = field(default_factory=tuple)
 
 
+def contact_id(shift_id: str, key: str) -> str:
+    """A shift's contact id from the shift and the arrival's key (a scripted contact:
+    its script id): the same on every desk and every replay of the shift."""
+    return str(uuid.uuid5(_namespace(shift_id), key))
+
+
+def _namespace(shift_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(shift_id)
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_OID, shift_id)
+
+
+def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
+    """The shift's world on a desk's file, once: the seeded synthetic register and the
+    demo catalogue when the file has none (the same ids on every desk: the demo's
+    builders are seeded, and their rows never sync), then the scenario's inline
+    persons into the register (through the desk, so they reach the training store)."""
+    if not desk.training:
+        raise NotATrainingDesk(f"{desk.database}: a shift is played only on a training desk")
+    now = to_iso(desk.clock.now())
+    with desk.ctx.lock:  # the bulk load runs its own transactions
+        conn = desk.conn
+        if get_meta(conn, "training_register") is None and _count(conn, "client") == 0:
+            load_clients(conn, generate_clients(scenario.world.clients, seed=seed), seed=seed)
+            with transaction(conn):
+                set_meta(conn, "training_register", str(seed))
+        if _count(conn, "service") == 0 and scenario.world.catalogue == "demo":
+            with transaction(conn):
+                load_demo_catalogue(conn, now)
+    for script in scenario.scripts:
+        person = script.caller.person
+        if person is not None and not _known(desk, person):
+            _add_person(desk, person)
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _known(desk: Desk, person: Person) -> bool:
+    with desk.ctx.reading() as conn:
+        if person.hetu:
+            return (
+                conn.execute("SELECT 1 FROM client WHERE hetu = ?", (person.hetu,)).fetchone()
+                is not None
+            )
+        found = conn.execute(
+            "SELECT 1 FROM client WHERE last_name = ? AND first_names = ? AND birth_date IS ?",
+            (person.last_name, person.first_names, person.birth_date),
+        )
+        return found.fetchone() is not None
+
+
+def _add_person(desk: Desk, person: Person) -> None:
+    birth = ""
+    if person.birth_date:
+        day = date.fromisoformat(person.birth_date)
+        birth = f"{day.day}.{day.month}.{day.year}"
+    fields = {
+        "last_name": person.last_name,
+        "first_names": person.first_names,
+        "hetu": person.hetu or "",
+        "birth_date": birth,
+        "phone": person.phone or "",
+        "municipality_code": person.municipality or "",
+        "language": person.language,
+    }
+    saved = desk.clients.create_client(fields, allow_duplicate=True)
+    if saved.client_id is None:
+        raise ValueError(f"scenario person {person.last_name} {person.first_names}: {saved}")
+
+
 class Shift:
     """One run of a scenario. The trainer's console calls `advance` every tick (in a
-    worker thread); it makes every arrival and abandonment due by the clock's now."""
+    worker thread); it makes every arrival and abandonment due by the clock's now.
 
-    def __init__(self, desk: Desk, scenario: Scenario, clock: SimClock, shift_id: str) -> None:
+    The plan (arrivals.plan) is made once from the seed; what has been made of it is
+    in the database (training_contact, keyed by the derived contact ids), so a shift
+    picked up after a restart goes on where it was, and the same actions on the same
+    seed give the same events."""
+
+    def __init__(
+        self, desk: Desk, scenario: Scenario, clock: SimClock, shift_id: str, seed: int = 1
+    ) -> None:
         self.desk = desk
         self.scenario = scenario
         self.clock = clock
         self.id = shift_id
+        self.seed = seed
+        self.plan = plans.plan(scenario, seed)
+        self._times = [a.at for a in self.plan]
+        self._by_key = {a.key: a for a in self.plan}
+        self._due = 0  # plan[:_due] are made
+        self._ended = False
 
     @classmethod
     def start(
@@ -65,39 +168,292 @@ class Shift:
         source: str,
         fmt: str,
         seed: int | None = None,
+        shift_id: str | None = None,
+        real: Callable[[], float] = time.time,
     ) -> Shift:
         """Record a new shift (paused at the scenario's start) and put its world in
-        place: the scripted persons into the training register."""
-        raise NotImplementedError
+        place: the scripted persons into the training register. A desk opened on a
+        SimClock (a training desk, ohjaaja.training.follow) gets the shift's clock in
+        it, so the desk's waits and times are the shift's."""
+        seed = scenario.seed if seed is None else seed
+        prepare_world(desk, scenario, seed)
+        shift_id = shift_id or new_id()
+        state = ClockState(scenario.start.astimezone(UTC), real(), check_speed(scenario.speed))
+        clock = desk.clock if isinstance(desk.clock, SimClock) else SimClock(state, real)
+        clock.follow(state)
+        shift = cls(desk, scenario, clock, shift_id, seed)
+        name = scenario.name or scenario.title
+        with desk.writing() as conn:
+            started = _real_now()
+            rows.insert_shift(
+                conn, shift_id, name, source, fmt, seed, clock.state.to_json(), started
+            )
+            shift._event(conn, "started", data={"seed": seed, "speed": clock.speed})
+            sharing.put_shift(conn, shift_id, started, desk.worker_id)
+        return shift
 
     @classmethod
-    def running(cls, desk: Desk) -> Shift | None:
+    def running(
+        cls, desk: Desk, scenario: Scenario, real: Callable[[], float] = time.time
+    ) -> Shift | None:
         """The shift running on this desk's file, picked up after a restart."""
-        raise NotImplementedError
+        with desk.ctx.reading() as conn:
+            found = rows.running_shift(conn)
+        if found is None:
+            return None
+        state = ClockState.from_json(found.clock)
+        clock = desk.clock if isinstance(desk.clock, SimClock) else SimClock(state, real)
+        clock.follow(state)
+        shift = cls(desk, scenario, clock, found.id, found.seed)
+        with desk.ctx.reading() as conn:
+            made = {
+                r[0]
+                for r in conn.execute(
+                    "SELECT contact_id FROM training_contact WHERE shift_id = ?", (found.id,)
+                )
+            }
+        while (
+            shift._due < len(shift.plan)
+            and contact_id(found.id, shift.plan[shift._due].key) in made
+        ):
+            shift._due += 1
+        return shift
 
-    def advance(self) -> None:
-        raise NotImplementedError
+    # -- the shift going on -------------------------------------------------------
+    def advance(self) -> int:
+        """Make every arrival, abandonment and calling again due by the simulated now;
+        the number of events made."""
+        if self._ended:
+            return 0
+        now = min(self.clock.now(), self.scenario.end)
+        made = 0
+        while True:
+            step = self._arrive(now) + self._abandon(now) + self._call_again(now)
+            if not step:
+                return made
+            made += step
 
+    def _arrive(self, now: datetime) -> int:
+        due = bisect.bisect_right(self._times, now)
+        made = 0
+        for arrival in self.plan[self._due : due]:
+            made += self._receive(arrival)
+        self._due = max(self._due, due)
+        return made
+
+    def _receive(self, arrival: Arrival) -> int:
+        cid = contact_id(self.id, arrival.key)
+        with self.desk.ctx.reading() as conn:
+            if conn.execute(
+                "SELECT 1 FROM training_contact WHERE contact_id = ?", (cid,)
+            ).fetchone():
+                return 0
+        self.desk.contacts.receive(
+            arrival.channel,
+            arrival.line,
+            arrival.municipality,
+            arrival.language,
+            arrival.caller_phone,
+            received_at=arrival.at,
+            contact_id=cid,
+        )
+        patience = arrival.patience.total_seconds() if arrival.patience is not None else None
+        with self.desk.writing() as conn:
+            rows.add_contact(
+                conn, cid, self.id, arrival.script_id, arrival.stream, patience, arrival.attempt
+            )
+            data = {"key": arrival.key, "channel": arrival.channel, "line": arrival.line}
+            self._event(conn, "arrived", cid, at=arrival.at, data=data)
+        return 1
+
+    def _abandon(self, now: datetime) -> int:
+        with self.desk.ctx.reading() as conn:
+            waiting = conn.execute(
+                "SELECT c.id, c.received_at, t.patience_s FROM training_contact AS t "
+                "JOIN contact AS c ON c.id = t.contact_id WHERE t.shift_id = ? "
+                "AND c.status = 'waiting' AND t.patience_s IS NOT NULL",
+                (self.id,),
+            ).fetchall()
+        due = sorted(
+            (from_iso(received) + timedelta(seconds=patience), cid)
+            for cid, received, patience in waiting
+            if from_iso(received) + timedelta(seconds=patience) <= now
+        )
+        made = 0
+        for at, cid in due:
+            if self.desk.contacts.abandon(cid, at):
+                with self.desk.writing() as conn:
+                    self._event(conn, "abandoned", cid, at=at)
+                made += 1
+        return made
+
+    def _call_again(self, now: datetime) -> int:
+        """Callers who hung up and, by their draw, call again by now."""
+        with self.desk.ctx.reading() as conn:
+            gone = conn.execute(
+                "SELECT e.contact_id, e.at FROM training_event AS e "
+                "WHERE e.shift_id = ? AND e.kind = 'abandoned'",
+                (self.id,),
+            ).fetchall()
+            keys = dict(
+                conn.execute(
+                    "SELECT contact_id, json_extract(data, '$.key') FROM training_event "
+                    "WHERE shift_id = ? AND kind = 'arrived'",
+                    (self.id,),
+                ).fetchall()
+            )
+        made = 0
+        for cid, at in gone:
+            first = self._arrival(str(keys.get(cid, "")))
+            if first is None:
+                continue
+            again = plans.call_again(first, from_iso(at), self.seed)
+            if again is not None and again.at <= now and again.at <= self.scenario.end:
+                made += self._receive(again)
+        return made
+
+    def _arrival(self, key: str) -> Arrival | None:
+        """An arrival of the plan, or a calling again of one (rebuilt from its key)."""
+        base, _, attempt = key.partition("#")
+        arrival = self._by_key.get(base)
+        if arrival is None or not attempt:
+            return arrival
+        # Calling again is drawn from the caller alone, so rebuilding it follows the
+        # same draws; its time comes from the abandonment before it.
+        with self.desk.ctx.reading() as conn:
+            for n in range(2, int(attempt) + 1):
+                before = contact_id(self.id, base if n == 2 else f"{base}#{n - 1}")
+                row = conn.execute(
+                    "SELECT at FROM training_event WHERE contact_id = ? AND kind = 'abandoned'",
+                    (before,),
+                ).fetchone()
+                if row is None or arrival is None:
+                    return None
+                arrival = plans.call_again(arrival, from_iso(row[0]), self.seed)
+        return arrival
+
+    # -- the trainer's controls ----------------------------------------------------
     def pause(self) -> None:
-        raise NotImplementedError
+        self.clock.pause()
+        self._clock_changed("paused")
 
     def resume(self) -> None:
-        raise NotImplementedError
+        self.clock.resume()
+        self._clock_changed("resumed")
 
     def set_speed(self, speed: float) -> None:
-        raise NotImplementedError
+        self.clock.set_speed(speed)
+        self._clock_changed("speed", {"speed": self.clock.speed})
 
     def step(self, delta: timedelta) -> None:
-        raise NotImplementedError
+        self.clock.step(delta)
+        self._clock_changed("stepped", {"seconds": delta.total_seconds()})
 
     def add_contact(
         self, channel: str, line: str, municipality: str | None, language: str = "fi"
     ) -> str:
         """A contact the trainer adds by hand, arriving now."""
-        raise NotImplementedError
+        now = self.clock.now()
+        with self.desk.ctx.reading() as conn:
+            n = conn.execute(
+                "SELECT count(*) FROM training_event WHERE shift_id = ? AND kind = 'added'",
+                (self.id,),
+            ).fetchone()[0]
+        key = f"h:{n + 1}"
+        cid = contact_id(self.id, key)
+        self.desk.contacts.receive(
+            channel, line, municipality, language, received_at=now, contact_id=cid
+        )
+        with self.desk.writing() as conn:
+            rows.add_contact(conn, cid, self.id)
+            data = {"key": key, "channel": channel, "line": line}
+            self._event(conn, "added", cid, at=now, data=data)
+        return cid
 
     def end(self) -> None:
-        raise NotImplementedError
+        if not self.clock.paused:
+            self.clock.pause()
+        with self.desk.writing() as conn:
+            ended = _real_now()
+            rows.set_clock(conn, self.id, self.clock.state.to_json(), ended)
+            rows.end_shift(conn, self.id, ended)
+            self._event(conn, "ended")
+            sharing.put_shift(conn, self.id, ended, self.desk.worker_id)
+        self._ended = True
 
+    def _clock_changed(self, kind: str, data: dict[str, Any] | None = None) -> None:
+        with self.desk.writing() as conn:
+            at = _real_now()
+            rows.set_clock(conn, self.id, self.clock.state.to_json(), at)
+            self._event(conn, kind, data=data)
+            sharing.put_shift(conn, self.id, at, self.desk.worker_id)
+
+    def _event(
+        self,
+        conn: sqlite3.Connection,
+        kind: str,
+        contact: str | None = None,
+        at: datetime | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        when = to_iso(at or self.clock.now())
+        rows.add_event(conn, self.id, when, kind, contact, None, data or {})
+
+    # -- what the trainer sees -----------------------------------------------------
     def status(self) -> ShiftStatus:
-        raise NotImplementedError
+        with self.desk.ctx.reading() as conn:
+            counts = dict(
+                conn.execute(
+                    "SELECT c.status, count(*) FROM training_contact AS t "
+                    "JOIN contact AS c ON c.id = t.contact_id WHERE t.shift_id = ? "
+                    "GROUP BY c.status",
+                    (self.id,),
+                ).fetchall()
+            )
+            answered = conn.execute(
+                "SELECT count(*) FROM training_contact AS t JOIN contact AS c "
+                "ON c.id = t.contact_id WHERE t.shift_id = ? AND c.taken_at IS NOT NULL",
+                (self.id,),
+            ).fetchone()[0]
+            done = conn.execute(
+                "SELECT count(*) FROM training_contact AS t JOIN contact AS c "
+                "ON c.id = t.contact_id WHERE t.shift_id = ? AND t.script_id IS NOT NULL "
+                "AND c.status = 'closed'",
+                (self.id,),
+            ).fetchone()[0]
+            trainees = conn.execute(
+                "SELECT w.id, w.name, "
+                "(SELECT c.id FROM contact AS c JOIN training_contact AS t ON t.contact_id = c.id "
+                " WHERE t.shift_id = ? AND c.taken_by = w.id AND c.status = 'taken' "
+                " ORDER BY c.taken_at DESC LIMIT 1), "
+                "(SELECT count(*) FROM contact AS c JOIN training_contact AS t "
+                " ON t.contact_id = c.id WHERE t.shift_id = ? AND c.taken_by = w.id) "
+                "FROM worker AS w WHERE w.id != ? ORDER BY w.name",
+                (self.id, self.id, self.desk.worker_id),
+            ).fetchall()
+            ended = rows.shift(conn, self.id)
+        return ShiftStatus(
+            shift_id=self.id,
+            title=self.scenario.title,
+            now=self.clock.now(),
+            end=self.scenario.end,
+            speed=self.clock.speed,
+            paused=self.clock.paused,
+            ended=self._ended or (ended is not None and ended.ended_at is not None),
+            waiting=int(counts.get("waiting", 0)),
+            answered=int(answered),
+            abandoned=int(counts.get("abandoned", 0)),
+            scripted_done=int(done),
+            scripted_total=len(self.scenario.scripts),
+            trainees=tuple(
+                TraineeNow(str(wid), str(name), cur, int(n), 0)
+                for wid, name, cur, n in trainees
+                if cur is not None or n
+            ),
+        )
+
+
+def _real_now() -> str:
+    """Real time for the rows' stamps (started, ended): the desk's own clock may be
+    the shift's simulated one."""
+    return to_iso(datetime.fromtimestamp(time.time(), tz=UTC))

@@ -151,8 +151,11 @@ class ContactUseCases:
         caller_phone: str | None = None,
         received_at: datetime | None = None,
         priority: int | None = None,
+        contact_id: str | None = None,
     ) -> str:
-        """A new contact into the queue, routed to the emergency line after hours."""
+        """A new contact into the queue, routed to the emergency line after hours.
+        `contact_id`: a training shift's, derived from the shift and its script so
+        that every desk of the shift names it alike."""
         if channel not in CHANNELS:
             raise ValueError(f"unknown channel {channel!r}")
         if line not in LINES:
@@ -161,7 +164,7 @@ class ContactUseCases:
         hours = {code: item.hours for code, item in reference.lines().items()}
         routed = route_line(line, at, hours)
         now = self.ctx.now()
-        contact_id, received = new_id(), to_iso(at)
+        contact_id, received = contact_id or new_id(), to_iso(at)
         values = {
             "id": contact_id,
             "channel": channel,
@@ -181,6 +184,24 @@ class ContactUseCases:
             contact_rows.add_event(conn, contact_id, "received", received, None)
             record(conn, "contact.receive", values, now, self.ctx.worker_id)
         return contact_id
+
+    def abandon(self, contact_id: str, at: datetime | None = None) -> bool:
+        """A training shift's caller hung up before anyone answered (the trainer's desk
+        plays the shift): True if the contact was still waiting here. Only on a
+        training desk; the server takes it only from a trainer, and refuses it once a
+        trainee has taken the contact (their claim stands)."""
+        if not self.ctx.training:
+            raise ValueError("only a training shift's callers abandon a contact")
+        when = to_iso(at or self.ctx.clock.now())
+        now = self.ctx.now()
+        with self.ctx.writing() as conn:
+            version = contact_rows.abandon(conn, contact_id, now)
+            if version is None:
+                return False
+            contact_rows.add_event(conn, contact_id, "abandoned", when, None)
+            args = {"id": contact_id, "worker_id": self.ctx.worker_id, "at": when}
+            record(conn, "contact.abandon", args, now, self.ctx.worker_id)
+        return True
 
     def log_contact(
         self,

@@ -59,6 +59,14 @@ _ALL = (
         row="contact",
     ),
     Definition("contact.note", contacts.parse_note, contacts.apply_note, ("worker_id",)),
+    Definition(
+        "contact.abandon",
+        contacts.parse_abandon,
+        contacts.apply_abandon,
+        ("worker_id",),
+        role="trainer",
+        row="contact",
+    ),
     Definition("client.create", clients.parse_create, clients.apply_create),
     Definition(
         "client.update", clients.parse_update, clients.apply_update, ("worker_id",), row="client"

@@ -94,6 +94,32 @@ def apply_claim(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     return [Write("contact", row["id"], bump(row, changes))]
 
 
+def parse_abandon(args: Mapping[str, Any]) -> Parsed:
+    arguments(args, ("id", "worker_id", "at"))
+    return {"id": an_id(args, "id"), "at": TIME.check(args["at"], "args.at")}
+
+
+def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    """A training shift's caller hung up (the trainer's desk plays the shift; the
+    definition asks for the trainer's role). Only a waiting training contact: a
+    trainee's claim that reached the store first stands (409, and the trainer's desk
+    returns to the taken row); a client-data contact is never abandoned."""
+    row = _contact(store, parsed["id"])
+    if isinstance(row, Rejection):
+        return row
+    if row.get("is_training") != 1:
+        return Rejection("not_training", {"id": row["id"]}, code=403)
+    if row["status"] == "abandoned":
+        return []  # sent again
+    if row["status"] != "waiting":
+        return Rejection(
+            "taken",
+            {"id": row["id"], "taken_by": row.get("taken_by")},
+            current=(("contact", row["id"]),),
+        )
+    return [Write("contact", row["id"], bump(row, {"status": "abandoned"}))]
+
+
 def _held(store: Store, contact_id: str, actor: Actor) -> dict[str, Any] | Rejection:
     """The contact, if this worker holds it; else why not."""
     row = _contact(store, contact_id)
