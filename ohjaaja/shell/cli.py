@@ -25,6 +25,7 @@ from ohjaaja.shell.settings import (
     resolve_token,
 )
 from ohjaaja.shell.train_cli import add_train_parser
+from ohjaaja.shell.train_run_cli import add_run_parser
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
@@ -186,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
-    add_train_parser(sub)
+    add_run_parser(add_train_parser(sub)[1])  # `train run` (train_run_cli.py)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -580,7 +581,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "train":
         from ohjaaja.shell.train_cli import run_train
 
-        return run_train(args)
+        handler = getattr(args, "train_handler", None)  # a command added from another module
+        return int(handler(args)) if handler else run_train(args)
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 

@@ -49,7 +49,9 @@ def add_run_parser(train_subparsers: Any) -> argparse.ArgumentParser:
     )
     run.add_argument("--distribution", choices=DISTRIBUTIONS, default="lognormal")
     run.add_argument("--json", action="store_true", help="the figures as JSON")
-    run.add_argument("--language", choices=LANGUAGES, help="default: the scenario's")
+    run.add_argument(  # SUPPRESS: given before `train`, the top level's fills it in
+        "--language", choices=LANGUAGES, default=argparse.SUPPRESS, help="default: the scenario's"
+    )
     run.set_defaults(train_handler=run_headless)
     return run
 
@@ -61,7 +63,8 @@ def run_headless(args: argparse.Namespace) -> int:
         scenario = find_scenario(args.scenario)[0]
     except ScenarioError as exc:
         for problem in exc.problems:
-            print(f"ohjaaja: {problem.text(args.language or DEFAULT_LANGUAGE)}", file=sys.stderr)
+            language = getattr(args, "language", None) or DEFAULT_LANGUAGE
+            print(f"ohjaaja: {problem.text(language)}", file=sys.stderr)
         return 2
     result = play(
         scenario, args.seed, args.trainees, args.policy, Handling(args.handling, args.distribution)
@@ -69,7 +72,7 @@ def run_headless(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
         return 0
-    language = args.language or scenario.language
+    language = getattr(args, "language", None) or scenario.language
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
     print(report(result, scenario.targets, language))

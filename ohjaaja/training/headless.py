@@ -27,18 +27,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ohjaaja.db import training as rows
-from ohjaaja.domain.clock import HELSINKI, to_iso
+from ohjaaja.domain.clock import HELSINKI
+from ohjaaja.training import arrivals as plans
+from ohjaaja.training.arrivals import IMPATIENT_CHANNELS, Arrival
 from ohjaaja.training.clock import ClockState, SimClock
+from ohjaaja.training.engine import Shift, contact_id
 from ohjaaja.training.erlang import QueueFigures, erlang_a_figures, erlang_c_figures, workers_needed
-from ohjaaja.training.scenario import Scenario, Stream
+from ohjaaja.training.scenario import Scenario
 from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
 
 POLICIES = ("oldest", "urgent")
 DISTRIBUTIONS = ("lognormal", "exponential")
 LOGNORMAL_SIGMA = 0.6  # handling times' spread: a coefficient of variation of about 0.66
-ABANDONING = ("phone", "chat")  # who hangs up; a letter or an e-form waits
 
 
 @dataclass(frozen=True)
@@ -107,20 +108,19 @@ class HeadlessResult:
         return data
 
 
+def _still() -> float:
+    return 0.0
+
+
 def _finite(value: object) -> object:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
 @dataclass
-class _Contact:
-    id: str
-    received: datetime
-    priority: int
+class _Waiting:
+    arrival: Arrival
     hour: str
-    patience: float | None
-    stream: Stream | None
-    attrs: tuple[str, str, str | None, str]
-    attempt: int
+    gives_up: datetime | None
 
 
 def play(
@@ -152,6 +152,11 @@ def _training_file(database: Path | None) -> Iterator[Path]:
 
 
 class _Run:
+    """The engine's Shift plays the scenario (arrivals, abandonments, calling again);
+    this loop only moves the clock to the next thing that happens and plays the
+    trainees. It knows when the engine will act because the plan is the engine's
+    (arrivals.plan, call_again) and a caller gives up at arrival + patience."""
+
     def __init__(
         self,
         scenario: Scenario,
@@ -163,119 +168,83 @@ class _Run:
     ) -> None:
         self.scenario, self.seed, self.policy, self.handling = scenario, seed, policy, handling
         # Real time stands still; the simulated clock is stepped from event to event.
-        self.clock = SimClock(ClockState(scenario.start, 0.0, 1.0, False), real=lambda: 0.0)
+        self.clock = SimClock(ClockState(scenario.start, 0.0, 1.0, True), real=_still)
         self.desks = [
             Desk(path, self.clock, f"Trainee {n + 1}", training=True) for n in range(trainees)
         ]
         self.events: list[tuple[datetime, int, str, Any]] = []
         self.seq = 0
-        self.waiting: dict[str, _Contact] = {}
+        self.expected: dict[str, Arrival] = {}  # contact id -> what arrives, not yet in
+        self.waiting: dict[str, _Waiting] = {}
         self.free: deque[int] = deque(range(trainees))
         self.rng_handling = random.Random(f"{seed}:handling")
-        self.rng_again = random.Random(f"{seed}:again")
-        self.shift_id = f"headless-{seed}"
         self.waits: list[tuple[str, float]] = []  # (hour, seconds) of the answered
         self.abandons: list[str] = []
         self.arrivals: list[str] = []
         self.max_queue: dict[str, int] = {}
 
-    def push(self, at: datetime, kind: str, data: Any) -> None:
+    def push(self, at: datetime, kind: str, data: Any = None) -> None:
         self.seq += 1
         heapq.heappush(self.events, (at, self.seq, kind, data))
 
     def play(self) -> HeadlessResult:
-        with self.desks[0].ctx.writing() as conn:
-            rows.insert_shift(
-                conn,
-                self.shift_id,
-                self.scenario.name or self.scenario.title,
-                "",
-                "json",
-                self.seed,
-                self.clock.state.to_json(),
-                to_iso(self.scenario.start),
-            )
-        for at, stream, attrs in plan_arrivals(self.scenario, self.seed):
-            self.push(at, "arrive", (stream, attrs, 1, None))
-        for script in self.scenario.scripts:
-            attrs = (script.channel, script.line, script.municipality, script.language)
-            patience = script.patience.total_seconds() if script.patience else None
-            self.push(self.scenario.start + script.at, "arrive", (None, attrs, 1, patience))
         try:
-            while self.events and self.events[0][0] < self.scenario.end:
+            self.shift = Shift.start(
+                self.desks[0], self.scenario, "", "json", self.seed, real=_still
+            )
+            self.shift.resume()
+            for arrival in self.shift.plan:
+                self._expect(arrival)
+            while self.events and self.events[0][0] <= self.scenario.end:
                 at, _, kind, data = heapq.heappop(self.events)
                 if at > self.clock.now():
                     self.clock.step(at - self.clock.now())
-                getattr(self, f"_{kind}")(data)
+                if kind == "done":
+                    self._done(data)
+                else:  # the engine's turn: arrivals, callers giving up, calling again
+                    self.shift.advance()
+                    self._reconcile()
+                self._dispatch()
             return self._result()
         finally:
             for desk in self.desks:
                 desk.close()
 
-    def _arrive(
-        self, data: tuple[Stream | None, tuple[str, str, str | None, str], int, float | None]
-    ) -> None:
-        stream, attrs, attempt, scripted_patience = data
-        channel, line, municipality, language = attrs
-        now = self.clock.now()
-        desk = self.desks[0]
-        contact_id = desk.contacts.receive(channel, line, municipality, language, received_at=now)
-        patience = None
-        if channel in ABANDONING:
-            if stream is None:  # a script's caller waits exactly as long as written
-                patience = scripted_patience
-            else:
-                mean = stream.patience.mean.total_seconds()
-                patience = self.rng_again.expovariate(1.0 / mean)
-        with desk.ctx.writing() as conn:
-            name = stream.name if stream else None
-            rows.add_contact(conn, contact_id, self.shift_id, None, name, patience, attempt)
-        priority = int(
-            desk.conn.execute(
-                "SELECT priority FROM contact WHERE id = ?", (contact_id,)
-            ).fetchone()[0]
-        )
-        hour = _hour(now)
-        self.arrivals.append(hour)
-        self.waiting[contact_id] = _Contact(
-            contact_id, now, priority, hour, patience, stream, attrs, attempt
-        )
-        if patience is not None:
-            self.push(now + timedelta(seconds=patience), "patience", contact_id)
-        self._dispatch()
-        self.max_queue[hour] = max(self.max_queue.get(hour, 0), len(self.waiting))
+    def _expect(self, arrival: Arrival) -> None:
+        self.expected[contact_id(self.shift.id, arrival.key)] = arrival
+        self.push(arrival.at, "engine")
 
-    def _patience(self, contact_id: str) -> None:
-        contact = self.waiting.pop(contact_id, None)
-        if contact is None:
-            return  # answered in time
+    def _reconcile(self) -> None:
+        """Take in what the engine made by now: new contacts, and callers gone."""
         now = self.clock.now()
-        desk = self.desks[0]
-        # The caller hung up: the contact leaves the queue, marked in the shift's timeline.
-        with desk.ctx.writing() as conn:
-            conn.execute(
-                "UPDATE contact SET status = 'closed', outcome = 'no_action', closed_at = ?, "
-                "updated_at = ? WHERE id = ? AND status = 'waiting'",
-                (to_iso(now), to_iso(now), contact_id),
-            )
-            rows.add_event(conn, self.shift_id, to_iso(now), "abandoned", contact_id)
-        self.abandons.append(contact.hour)
-        stream = contact.stream
-        if stream is not None and self.rng_again.random() < stream.patience.call_again:
-            again = self.rng_again.expovariate(1.0 / stream.patience.again_after.total_seconds())
-            self.push(
-                now + timedelta(seconds=again),
-                "arrive",
-                (stream, contact.attrs, contact.attempt + 1, None),
-            )
+        for cid in [c for c, a in self.expected.items() if a.at <= now]:
+            arrival = self.expected.pop(cid)
+            gives_up = arrival.at + arrival.patience if arrival.patience is not None else None
+            hour = _hour(arrival.at)
+            self.waiting[cid] = _Waiting(arrival, hour, gives_up)
+            self.arrivals.append(hour)
+            if gives_up is not None:
+                self.push(gives_up, "engine")
+        for cid in [c for c, w in self.waiting.items() if w.gives_up and w.gives_up <= now]:
+            gone = self.waiting.pop(cid)
+            if self.desks[0].contacts.contact(cid).status == "waiting":
+                raise RuntimeError(f"the engine kept {cid} waiting past its patience")
+            self.abandons.append(gone.hour)
+            assert gone.gives_up is not None
+            again = plans.call_again(gone.arrival, gone.gives_up, self.seed)
+            if again is not None and again.at <= self.scenario.end:
+                self._expect(again)
+        queued = len(self.waiting)
+        hour = _hour(now)
+        self.max_queue[hour] = max(self.max_queue.get(hour, 0), queued)
 
     def _done(self, data: tuple[int, str]) -> None:
-        trainee, contact_id = data
+        trainee, cid = data
         form = ContactForm(caller_kind="anonymous", outcome="resolved")
-        errors = self.desks[trainee].contacts.close_contact(contact_id, "", form)
-        assert not errors, errors
+        errors = self.desks[trainee].contacts.close_contact(cid, "", form)
+        if errors:
+            raise RuntimeError(f"a simulated trainee could not close {cid}: {errors}")
         self.free.append(trainee)
-        self._dispatch()
 
     def _dispatch(self) -> None:
         now = self.clock.now()
@@ -286,12 +255,12 @@ class _Run:
                 view = desk.contacts.take_next()  # the queue's own order: urgent first
                 taken = view.id if view is not None else None
             else:
-                oldest = min(self.waiting.values(), key=lambda c: (c.received, c.id))
-                taken = oldest.id if desk.contacts.take(oldest.id) is not None else None
+                oldest = min(self.waiting, key=lambda c: (self.waiting[c].arrival.at, c))
+                taken = oldest if desk.contacts.take(oldest) is not None else None
             if taken is None or taken not in self.waiting:
                 raise RuntimeError("the headless queue and the desk's disagree")
             contact = self.waiting.pop(taken)
-            self.waits.append((contact.hour, (now - contact.received).total_seconds()))
+            self.waits.append((contact.hour, (now - contact.arrival.at).total_seconds()))
             seconds = self.handling.draw(self.rng_handling)
             self.push(now + timedelta(seconds=seconds), "done", (trainee, taken))
 
@@ -376,10 +345,6 @@ def _hour(at: datetime) -> str:
     return at.astimezone(HELSINKI).strftime("%H:00")
 
 
-def _rate(stream: Stream, at: datetime) -> float:
-    return stream.per_hour.get(at.astimezone(HELSINKI).hour, stream.base_per_hour)
-
-
 def expected_per_hour(scenario: Scenario) -> dict[str, float]:
     """Contacts the streams give in each local hour of the shift (part hours pro rata)."""
     out: dict[str, float] = {}
@@ -392,7 +357,7 @@ def expected_per_hour(scenario: Scenario) -> dict[str, float]:
         until = min(next_hour, scenario.end)
         share = (until - at).total_seconds() / 3600.0
         out[_hour(at)] = out.get(_hour(at), 0.0) + share * sum(
-            _rate(s, at) for s in scenario.streams
+            plans.rate(s, at) for s in scenario.streams
         )
         at = until
     return out
@@ -401,7 +366,7 @@ def expected_per_hour(scenario: Scenario) -> dict[str, float]:
 def mean_patience(scenario: Scenario) -> float | None:
     """The live callers' mean patience in seconds, weighted by their streams' rates."""
     weights = [
-        (s.base_per_hour * sum(w for ch, w in s.channels.items() if ch in ABANDONING)
+        (s.base_per_hour * sum(w for ch, w in s.channels.items() if ch in IMPATIENT_CHANNELS)
          / max(sum(s.channels.values()), 1e-12), s.patience.mean.total_seconds())
         for s in scenario.streams
     ]  # fmt: skip
@@ -409,39 +374,3 @@ def mean_patience(scenario: Scenario) -> float | None:
     if total <= 0:
         return None
     return sum(w * p for w, p in weights) / total
-
-
-def plan_arrivals(
-    scenario: Scenario, seed: int
-) -> list[tuple[datetime, Stream, tuple[str, str, str | None, str]]]:
-    """The streams' Poisson arrivals over the shift (rates by local hour, by thinning):
-    (time, stream, (channel, line, municipality, language)), in time order."""
-    out = []
-    for stream in scenario.streams:
-        rng = random.Random(f"{seed}:{stream.name}")
-        top = max([stream.base_per_hour, *stream.per_hour.values()])
-        if top <= 0:
-            continue
-        at = scenario.start
-        while True:
-            at += timedelta(seconds=rng.expovariate(top / 3600.0))
-            if at >= scenario.end:
-                break
-            if rng.random() * top > _rate(stream, at):
-                continue
-            attrs = (
-                _pick(rng, stream.channels) or "phone",
-                _pick(rng, stream.lines) or "ikaihmiset",
-                _pick(rng, stream.municipalities),
-                _pick(rng, stream.languages) or scenario.language,
-            )
-            out.append((at, stream, attrs))
-    out.sort(key=lambda a: (a[0], a[1].name))
-    return out
-
-
-def _pick(rng: random.Random, weights: dict[str, float]) -> str | None:
-    if not weights:
-        return None
-    keys = sorted(weights)
-    return rng.choices(keys, [weights[k] for k in keys])[0]

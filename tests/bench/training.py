@@ -31,8 +31,9 @@ from ohjaaja.db import training as rows
 
 from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.shell.app import HEARTBEAT_SECONDS
+from ohjaaja.training.arrivals import plan
 from ohjaaja.training.clock import ClockState, SimClock
-from ohjaaja.training.headless import Handling, plan_arrivals, play
+from ohjaaja.training.headless import Handling, play
 from ohjaaja.training.scenario import Patience, Scenario, Stream
 from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
@@ -67,13 +68,15 @@ def region_scenario(hours: int = 8) -> Scenario:
 
 def floor(scenario: Scenario, workdir: Path) -> tuple[float, int]:
     """The same contacts through one desk: received, taken, closed, nothing else."""
-    arrivals = plan_arrivals(scenario, 1)
+    arrivals = plan(scenario, 1)
     clock = FixedClock(START)
     desk = Desk(workdir / "floor.sqlite", clock, "Floor", training=True)
     form = ContactForm(caller_kind="anonymous", outcome="resolved")
     t0 = time.perf_counter()
-    for at, _stream, (channel, line, municipality, language) in arrivals:
-        contact_id = desk.contacts.receive(channel, line, municipality, language, received_at=at)
+    for a in arrivals:
+        contact_id = desk.contacts.receive(
+            a.channel, a.line, a.municipality, a.language, received_at=a.at
+        )
         desk.contacts.take(contact_id)
         desk.contacts.close_contact(contact_id, "", form)
     seconds = time.perf_counter() - t0
@@ -119,7 +122,7 @@ def bench_desks(workdir: Path, hours: float) -> None:
         rows.insert_shift(conn, shift_id, "region", "", "json", 1, trainer_clock.state.to_json(),
                           to_iso(START))  # fmt: skip
     end = START + timedelta(hours=hours)
-    arrivals = [a for a in plan_arrivals(scenario, 1) if a[0] < end]
+    arrivals = [a for a in plan(scenario, 1) if a.at < end]
     seen: list[dict[str, datetime]] = [{} for _ in range(DESKS)]
     received: dict[str, datetime] = {}
     stop = threading.Event()
@@ -147,12 +150,14 @@ def bench_desks(workdir: Path, hours: float) -> None:
     trainer_clock.resume()
     with trainer.ctx.writing() as conn:
         rows.set_clock(conn, shift_id, trainer_clock.state.to_json(), to_iso(START))
-    for at, _stream, (channel, line, municipality, language) in arrivals:
-        wait = (at - trainer_clock.now()).total_seconds() / SPEED
+    for a in arrivals:
+        wait = (a.at - trainer_clock.now()).total_seconds() / SPEED
         if wait > 0:
             time.sleep(wait)
-        contact_id = trainer.contacts.receive(channel, line, municipality, language, received_at=at)
-        received[contact_id] = at
+        contact_id = trainer.contacts.receive(
+            a.channel, a.line, a.municipality, a.language, received_at=a.at
+        )
+        received[contact_id] = a.at
     time.sleep(2 * HEARTBEAT_SECONDS)
     stop.set()
     for thread in threads:

@@ -46,14 +46,16 @@ def test_the_shift_is_written_to_the_training_file(tmp_path: Path) -> None:
     database = tmp_path / "training.sqlite"
     result = play(stationary(hours=1), 3, 2, "urgent", database=database)
     conn = sqlite3.connect(database)
-    closed = conn.execute("SELECT count(*) FROM contact WHERE status = 'closed'").fetchone()[0]
+    statuses = dict(conn.execute("SELECT status, count(*) FROM contact GROUP BY status").fetchall())
     abandoned = conn.execute(
         "SELECT count(*) FROM training_event WHERE kind = 'abandoned'"
     ).fetchone()[0]
     takers = conn.execute("SELECT count(DISTINCT taken_by) FROM contact").fetchone()[0]
     assert conn.execute("SELECT count(*) FROM training_contact").fetchone()[0] == result.contacts
     assert abandoned == result.abandoned
-    assert closed >= result.abandoned  # the answered that were finished, and the hung up
+    assert statuses.get("abandoned", 0) == result.abandoned  # the engine's own marking
+    assert statuses.get("closed", 0) + statuses.get("taken", 0) == result.answered
+    assert statuses.get("waiting", 0) == result.left_waiting
     assert takers == 2  # both trainees' desks took contacts
 
 

@@ -64,3 +64,10 @@ def test_durations() -> None:
     assert duration("90s") == timedelta(seconds=90)
     assert duration("1.5h") == timedelta(minutes=90)
     assert duration("4") == timedelta(minutes=4)
+
+
+def test_through_the_console_script(capsys: pytest.CaptureFixture[str]) -> None:
+    from ohjaaja.shell.cli import main
+
+    assert main(["--language", "sv", "train", "run", "aamu-ikaihmiset", "--trainees", "3"]) == 0
+    assert "praktikanter" in capsys.readouterr().out

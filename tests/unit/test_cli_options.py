@@ -41,6 +41,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train",): [],
     ("train", "check"): ["scenario.yaml"],
     ("train", "list"): [],
+    ("train", "run"): ["aamu-ikaihmiset"],
 }
 
 # Every option of the top level, with a value unlike its default.
