@@ -15,10 +15,11 @@ way for its line map (JSON is YAML here) after json.loads has read its values.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from ohjaaja.domain.clock import HELSINKI
 from ohjaaja.domain.hours import DAY_NAMES, OpeningHours
 from ohjaaja.domain.identity import IdentityCodeError, parse_identity_code
 from ohjaaja.domain.limits import SCENARIO_MAX, TRAINING_SPEED_MAX, TRAINING_SPEED_MIN
+from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.queue import route_line
 from ohjaaja.i18n import t_in
 from ohjaaja.training.scenario import (
@@ -88,7 +90,10 @@ class Problem:
         return text
 
     def reason(self, language: str = "en") -> str:
-        return t_in(language, self.key, **dict(self.params))
+        params = dict(self.params)
+        if "what" in params:  # the kind of code, said in the language too
+            params["what"] = t_in(language, f"training.what.{params['what']}")
+        return t_in(language, self.key, **params)
 
     def text(self, language: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -103,6 +108,29 @@ class ScenarioError(ValueError):
 
 
 # -- reading the text -------------------------------------------------------------
+
+
+SHIFT_MAX = timedelta(hours=24)
+_PLAIN_COLLECTIONS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+NODES_MAX = 20_000  # values in a file, aliases counted at each use
+DEPTH_MAX = 20  # the deepest field of the schema is 6 levels down
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    """JSON's NaN and Infinity (which json.loads takes by default) are no numbers
+    of a shift: a rate or a weight of NaN would pass every minimum and maximum."""
+    raise json.JSONDecodeError(f"{name} is not a number", name, 0)
+
+
+def _depth(data: Any, level: int = 0) -> int:
+    if level > DEPTH_MAX:
+        return level
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    return max((_depth(item, level + 1) for item in items), default=level)
 
 
 class _Lines:
@@ -126,17 +154,26 @@ class _Reader:
         self.problems: list[Problem] = []
         self.lines = _Lines()
         self._constructor = yaml.constructor.SafeConstructor()
+        self.nodes = 0
 
     def problem(self, path: Path_, key: str, **params: object) -> None:
         line = self.lines.of(path)
         texts = tuple((k, str(v)) for k, v in params.items())
-        self.problems.append(Problem(self.name, line, path, key, texts))
+        problem = Problem(self.name, line, path, key, texts)
+        if problem not in self.problems:  # jsonschema names each missing field apart
+            self.problems.append(problem)
 
     def walk(self, node: yaml.Node, path: Path_, keep_values: bool) -> Any:
         """The node as plain data (YAML) and its lines. Mapping keys are kept as
         written (text), so hours and municipality codes read the same from YAML and
         JSON; dates and times stay text, checked by the schema and below."""
+        self.nodes += 1  # aliases repeat nodes: a small file may stand for billions
+        if self.nodes > NODES_MAX or len(path) > DEPTH_MAX:
+            raise _TooBig
         self.lines.lines.setdefault(path, node.start_mark.line + 1)
+        if node.tag not in _PLAIN_COLLECTIONS and not isinstance(node, yaml.ScalarNode):
+            self.problem(path, "training.file.tag", tag=node.tag)
+            return None
         if isinstance(node, yaml.MappingNode):
             found: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -154,15 +191,30 @@ class _Reader:
             return None
         if node.tag.endswith(":timestamp"):
             return node.value
-        return self._constructor.construct_object(node)
+        try:
+            value = self._constructor.construct_object(node)
+        except yaml.constructor.ConstructorError:  # a tag of no plain value (!!python/...)
+            self.problem(path, "training.file.tag", tag=node.tag)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.problem(path, "training.file.not_finite")
+        return value
 
     def read(self, text: str, fmt: str) -> Any:
+        try:
+            return self._read(text, fmt)
+        except (_TooBig, RecursionError):
+            self.problems = [Problem(self.name, None, (), "training.file.too_big",
+                                     (("limit", str(NODES_MAX)),))]  # fmt: skip
+            return None
+
+    def _read(self, text: str, fmt: str) -> Any:
         if len(text) > SCENARIO_MAX:
             self.problem((), "training.file.too_long", limit=SCENARIO_MAX)
             return None
         if fmt == "json":
             try:
-                data = json.loads(text)
+                data = json.loads(text, parse_constant=_no_constant)
             except json.JSONDecodeError as exc:
                 self.problems.append(
                     Problem(self.name, exc.lineno, (), "training.file.syntax",
@@ -175,6 +227,8 @@ class _Reader:
                     self.walk(node, (), keep_values=False)
             except yaml.YAMLError:
                 pass  # rare JSON that YAML 1.1 reads otherwise: problems without lines
+            if len(self.lines.lines) == 0 and _depth(data) > DEPTH_MAX:
+                raise _TooBig
             return data
         try:
             node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -235,11 +289,11 @@ def _schema_problems(reader: _Reader, data: Any) -> None:
         elif check in ("enum", "const"):
             choices = want if check == "enum" else [want]
             reader.problem(path, "training.file.choice", choices=", ".join(map(str, choices)))
+        elif check == "pattern" and "propertyNames" in error.relative_schema_path:
+            reader.problem((*path, str(error.instance)), "training.file.hour_keys")
         elif check == "pattern":
             form = schema_node.get("description", want)
             reader.problem(path, "training.file.form", form=form)
-        elif check == "propertyNames":
-            reader.problem(path, "training.file.hour_keys")
         elif check == "format":
             reader.problem(path, "training.file.date")
         elif check in ("minimum", "exclusiveMinimum"):
@@ -299,6 +353,8 @@ class _Builder:
         d = self.data
         start = self._start()
         length = duration(d["duration"])
+        if not timedelta(0) < length <= SHIFT_MAX:
+            self.r.problem(("duration",), "training.file.long_shift", limit="24h")
         speed = float(d.get("speed", 1.0))
         if not TRAINING_SPEED_MIN <= speed <= TRAINING_SPEED_MAX:
             self.r.problem(("speed",), "training.file.speed",
@@ -338,6 +394,11 @@ class _Builder:
             start = datetime.fromisoformat(self.data["start"]).replace(tzinfo=HELSINKI)
         except ValueError:
             self.r.problem(("start",), "training.file.date")
+            return None
+        if start.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != start.replace(
+            tzinfo=None
+        ):  # 03:30 on the night the clocks go forward does not exist in Finland
+            self.r.problem(("start",), "training.file.no_such_time")
             return None
         given = self.data.get("weekday")
         actual = DAY_NAMES[start.weekday()]
@@ -425,6 +486,16 @@ class _Builder:
             self.r.problem(path, exc.key)
             return None
 
+    def _phone(self, path: Path_, text: str | None) -> str | None:
+        """E.164, as the desk keeps numbers (the caller's number finds the client)."""
+        if text is None:
+            return None
+        try:
+            return normalise_phone(text)
+        except PhoneError as exc:
+            self.r.problem(path, exc.key)
+            return None
+
     def _caller(self, path: Path_, c: dict[str, Any]) -> Caller:
         person = None
         if "person" in c:
@@ -437,13 +508,13 @@ class _Builder:
                 if born and "birth_date" in p and str(born) != p["birth_date"]:
                     self.r.problem((*where, "birth_date"), "training.file.birth_mismatch",
                                    date=born.isoformat())  # fmt: skip
-            person = Person(**p)
+            person = Person(**{**p, "phone": self._phone((*where, "phone"), p.get("phone"))})
         if "client_hetu" in c:
             self._hetu((*path, "client_hetu"), c["client_hetu"])
         return Caller(
             kind=c["kind"],
             name=c.get("name"),
-            phone=c.get("phone"),
+            phone=self._phone((*path, "phone"), c.get("phone")),
             client_hetu=c.get("client_hetu"),
             person=person,
         )
@@ -458,9 +529,7 @@ class _Builder:
         lines = [line for line in lines if line in reference.reasons()]
         for j, code in enumerate(e.get("reasons", ()) if lines else ()):
             known = {k: 1 for line in lines for k in reference.reasons()[line]}
-            self._code(
-                (*path, "reasons", j), code, known, f"reason of {'/'.join(dict.fromkeys(lines))}"
-            )
+            self._code((*path, "reasons", j), code, known, "reason")
         services: list[str] = []
         keys = demo_service_keys()
         for j, key in enumerate(e.get("services", ())):
@@ -468,12 +537,12 @@ class _Builder:
             services.extend(keys.get(key, ()))
         self._code((*path, "client_group"), e.get("client_group"), reference.lines(), "line")
         self._code((*path, "service_channel"), e.get("service_channel"), SERVICE_CHANNELS,
-                   "service channel")  # fmt: skip
+                   "service_channel")  # fmt: skip
         kind_of = e.get("notification")
         self._code((*path, "notification"), kind_of, notifications.KINDS, "notification")
         fields = notifications.FIELDS.get(kind_of or "", ())
-        for j, name in enumerate(e.get("required", ())):
-            self._code((*path, "required", j), name, fields, "notification field")
+        for j, name in enumerate(e.get("required", ()) if fields else ()):
+            self._code((*path, "required", j), name, fields, "notification_field")
         self._code((*path, "team"), e.get("team"), teams.kinds(), "team")
         self._code((*path, "urgency"), e.get("urgency"), handovers.URGENCIES, "urgency")
         self._code((*path, "outcome"), e.get("outcome"), queue.OUTCOMES, "outcome")

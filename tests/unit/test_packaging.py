@@ -194,6 +194,14 @@ def test_clients_and_catalogue_from_the_shell(installed: Installed, demo: Path) 
     assert len(json.loads((out / "services.json").read_text(encoding="utf-8"))) > 100
 
 
+def test_the_bundled_training_scenarios_and_their_schema(installed: Installed) -> None:
+    """The scenarios (fixtures/scenarios) and scenario.schema.json travel: each checks."""
+    names = [line.split()[0] for line in _check(installed.ohjaaja("train", "list")).splitlines()]
+    assert len(names) >= 4
+    for name in names:
+        _check(installed.ohjaaja("train", "check", name))
+
+
 def test_the_desk_starts(installed: Installed, demo: Path) -> None:
     """The app with its stylesheet and texts: the queue, then the catalogue (F7) and
     the client search (F5), drawn headless at 80x24."""
