@@ -195,6 +195,7 @@ class Shift:
         self._times = [a.at for a in self.plan]
         self._by_key = {a.key: a for a in self.plan}
         self._due = 0  # plan[:_due] are made
+        self._settled: set[str] = set()  # abandoned contacts whose calling again is decided
         self._ended = False
 
     @classmethod
@@ -270,6 +271,15 @@ class Shift:
                 return made
             made += step
 
+    def advance_to(self, at: datetime) -> int:
+        """A headless run's tick: the clock moved on to `at` untraced (no event, no
+        shift row put: nobody follows a headless run, and a row per tick would fill
+        the outbox), then `advance`."""
+        now = self.clock.now()
+        if at > now:
+            self.clock.step(at - now)
+        return self.advance()
+
     def _arrive(self, now: datetime) -> int:
         due = bisect.bisect_right(self._times, now)
         made = 0
@@ -341,12 +351,15 @@ class Shift:
             )
         made = 0
         for cid, at in gone:
-            first = self._arrival(str(keys.get(cid, "")))
-            if first is None:
+            if cid in self._settled:
                 continue
-            again = plans.call_again(first, from_iso(at), self.seed)
-            if again is not None and again.at <= now and again.at <= self.scenario.end:
+            first = self._arrival(str(keys.get(cid, "")))
+            again = None if first is None else plans.call_again(first, from_iso(at), self.seed)
+            if again is None or again.at > self.scenario.end:
+                self._settled.add(cid)  # gave up, or would call after the shift
+            elif again.at <= now:
                 made += self._receive(again)
+                self._settled.add(cid)
         return made
 
     def _arrival(self, key: str) -> Arrival | None:
