@@ -26,6 +26,8 @@ from ohjaaja.demo.build import load_clients
 from ohjaaja.demo.catalogue import load_demo_catalogue
 from ohjaaja.demo.synthetic import generate_clients
 from ohjaaja.domain.clock import from_iso, to_iso
+from ohjaaja.sync.outgoing import record_many
+from ohjaaja.sync.rows import desk_row
 from ohjaaja.training import arrivals as plans
 from ohjaaja.training import sharing
 from ohjaaja.training.arrivals import Arrival
@@ -90,14 +92,49 @@ def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
         if get_meta(conn, "training_register") is None and _count(conn, "client") == 0:
             load_clients(conn, generate_clients(scenario.world.clients, seed=seed), seed=seed)
             with transaction(conn):
+                _register_up(conn, desk.worker_id, now)
                 set_meta(conn, "training_register", str(seed))
-        if _count(conn, "service") == 0 and scenario.world.catalogue == "demo":
-            with transaction(conn):
-                load_demo_catalogue(conn, now)
+        if scenario.world.catalogue == "demo":
+            demo_catalogue(conn, now)
     for script in scenario.scripts:
         person = script.caller.person
         if person is not None and not _known(desk, person):
             _add_person(desk, person)
+
+
+def demo_catalogue(conn: sqlite3.Connection, now: str) -> bool:
+    """The demo's catalogue into a training file that has none (every desk of a shift
+    loads the same, ids and all; its rows never sync); True if loaded now."""
+    if _count(conn, "service"):
+        return False
+    with transaction(conn):
+        load_demo_catalogue(conn, now)
+    return True
+
+
+def _register_up(conn: sqlite3.Connection, worker_id: str, at: str) -> None:
+    """The synthetic register into the outbox, so that a training store holds the
+    clients the trainees identify (a contact naming a client the store lacks is
+    refused); a solo desk keeps them unsent."""
+    phones: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute("SELECT * FROM client_phone ORDER BY id"):
+        phones.setdefault(row["client_id"], []).append(desk_row("client_phone", row))
+    made: list[tuple[str, dict[str, Any]]] = []
+    for row in conn.execute("SELECT * FROM client ORDER BY id"):
+        client = {k: v for k, v in desk_row("client", row).items() if k not in _NOT_NEW}
+        own = phones.get(row["id"], [])
+        made.append(
+            (
+                "client.create",
+                {"client": client, "phone": own[0] if own else None, "phones": own[1:]},
+            )
+        )
+    for row in conn.execute("SELECT * FROM relative ORDER BY id"):
+        made.append(("relative.put", {**desk_row("relative", row), "worker_id": worker_id}))
+    record_many(conn, made, at, worker_id)
+
+
+_NOT_NEW = ("version", "deleted")
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
@@ -158,6 +195,7 @@ class Shift:
         self._times = [a.at for a in self.plan]
         self._by_key = {a.key: a for a in self.plan}
         self._due = 0  # plan[:_due] are made
+        self._settled: set[str] = set()  # abandoned contacts whose calling again is decided
         self._ended = False
 
     @classmethod
@@ -233,6 +271,15 @@ class Shift:
                 return made
             made += step
 
+    def advance_to(self, at: datetime) -> int:
+        """A headless run's tick: the clock moved on to `at` untraced (no event, no
+        shift row put: nobody follows a headless run, and a row per tick would fill
+        the outbox), then `advance`."""
+        now = self.clock.now()
+        if at > now:
+            self.clock.step(at - now)
+        return self.advance()
+
     def _arrive(self, now: datetime) -> int:
         due = bisect.bisect_right(self._times, now)
         made = 0
@@ -304,12 +351,15 @@ class Shift:
             )
         made = 0
         for cid, at in gone:
-            first = self._arrival(str(keys.get(cid, "")))
-            if first is None:
+            if cid in self._settled:
                 continue
-            again = plans.call_again(first, from_iso(at), self.seed)
-            if again is not None and again.at <= now and again.at <= self.scenario.end:
+            first = self._arrival(str(keys.get(cid, "")))
+            again = None if first is None else plans.call_again(first, from_iso(at), self.seed)
+            if again is None or again.at > self.scenario.end:
+                self._settled.add(cid)  # gave up, or would call after the shift
+            elif again.at <= now:
                 made += self._receive(again)
+                self._settled.add(cid)
         return made
 
     def _arrival(self, key: str) -> Arrival | None:

@@ -197,12 +197,12 @@ class _Run:
                 self._expect(arrival)
             while self.events and self.events[0][0] <= self.scenario.end:
                 at, _, kind, data = heapq.heappop(self.events)
-                if at > self.clock.now():
-                    self.clock.step(at - self.clock.now())
                 if kind == "done":
+                    if at > self.clock.now():
+                        self.clock.step(at - self.clock.now())
                     self._done(data)
                 else:  # the engine's turn: arrivals, callers giving up, calling again
-                    self.shift.advance()
+                    self.shift.advance_to(at)
                     self._reconcile()
                 self._dispatch()
             return self._result()

@@ -183,3 +183,25 @@ def test_a_shift_is_played_only_on_a_training_desk(tmp_path: Path, clock: FixedC
         Shift.start(desk, morning(), "{}", "json")
     with pytest.raises(ValueError):
         desk.contacts.abandon("x")
+
+
+def test_a_headless_tick_moves_the_clock_untraced_and_makes_the_same_arrivals(
+    tmp_path: Path,
+) -> None:
+    real = Real()
+    stepped = trainer_desk(tmp_path / "a.sqlite", real)
+    shift = Shift.start(stepped, morning(), "{}", "json", seed=2, shift_id="s", real=real)
+    shift.step(timedelta(hours=1))
+    shift.advance()
+    headless = trainer_desk(tmp_path / "b.sqlite", real)
+    run = Shift.start(headless, morning(), "{}", "json", seed=2, shift_id="s", real=real)
+    for minute in range(1, 61):
+        run.advance_to(START + timedelta(minutes=minute))
+    made = [e for e in rows.events(stepped.conn, "s") if e[1] != "stepped"]
+    assert made == rows.events(headless.conn, "s")
+    assert (
+        headless.conn.execute(
+            "SELECT count(*) FROM outbox WHERE name = 'training.shift'"
+        ).fetchone()[0]
+        == 1
+    )  # the start only
