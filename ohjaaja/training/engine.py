@@ -338,7 +338,10 @@ class Shift:
         """Callers who hung up and, by their draw, call again by now."""
         with self.desk.ctx.reading() as conn:
             gone = conn.execute(
+                # Still abandoned: the store may have refused it (a trainee's claim
+                # got there first) and returned the contact as taken.
                 "SELECT e.contact_id, e.at FROM training_event AS e "
+                "JOIN contact AS c ON c.id = e.contact_id AND c.status = 'abandoned' "
                 "WHERE e.shift_id = ? AND e.kind = 'abandoned'",
                 (self.id,),
             ).fetchall()
