@@ -295,15 +295,18 @@ class Shift:
                 "SELECT 1 FROM training_contact WHERE contact_id = ?", (cid,)
             ).fetchone():
                 return 0
-        self.desk.contacts.receive(
-            arrival.channel,
-            arrival.line,
-            arrival.municipality,
-            arrival.language,
-            arrival.caller_phone,
-            received_at=arrival.at,
-            contact_id=cid,
-        )
+            # Received, but the desk stopped before the shift noted it: only the note.
+            received = conn.execute("SELECT 1 FROM contact WHERE id = ?", (cid,)).fetchone()
+        if received is None:
+            self.desk.contacts.receive(
+                arrival.channel,
+                arrival.line,
+                arrival.municipality,
+                arrival.language,
+                arrival.caller_phone,
+                received_at=arrival.at,
+                contact_id=cid,
+            )
         patience = arrival.patience.total_seconds() if arrival.patience is not None else None
         with self.desk.writing() as conn:
             rows.add_contact(

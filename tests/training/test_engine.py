@@ -231,3 +231,15 @@ def test_a_caller_the_store_gave_back_as_taken_does_not_call_again(tmp_path: Pat
     again = {c: contact_id("s", f"{keys[c]}#2") in made for c in gone}
     assert not any(again[c] for c in given_back)
     assert any(again[c] for c in left)
+
+
+def test_a_contact_received_before_a_crash_is_noted_not_received_twice(tmp_path: Path) -> None:
+    real = Real()
+    desk = trainer_desk(tmp_path / "t.sqlite", real)
+    shift = Shift.start(desk, morning(per_hour=0.0), "{}", "json", shift_id="s", real=real)
+    first = contact_id("s", "c:daughter-0")
+    # The desk stopped between receiving the scripted contact and noting it.
+    desk.contacts.receive("phone", "ikaihmiset", "853", received_at=START, contact_id=first)
+    shift.advance_to(START + timedelta(minutes=6))
+    noted = desk.conn.execute("SELECT script_id FROM training_contact").fetchall()
+    assert [tuple(r) for r in noted] == [("daughter-0",)]
