@@ -23,7 +23,7 @@ from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.reference import get_meta, set_meta
 from ohjaaja.demo.build import load_clients
-from ohjaaja.demo.catalogue import load_demo_catalogue
+from ohjaaja.demo.catalogue import demo_catalogue as demo_organizations_and_services
 from ohjaaja.demo.synthetic import generate_clients
 from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.sync.outgoing import record_many
@@ -33,6 +33,7 @@ from ohjaaja.training import sharing
 from ohjaaja.training.arrivals import Arrival
 from ohjaaja.training.clock import ClockState, SimClock, check_speed
 from ohjaaja.training.scenario import Person, Scenario
+from ohjaaja.usecases.catalogue import write_catalogue
 from ohjaaja.usecases.desk import Desk
 
 
@@ -95,20 +96,24 @@ def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
                 _register_up(conn, desk.worker_id, now)
                 set_meta(conn, "training_register", str(seed))
         if scenario.world.catalogue == "demo":
-            demo_catalogue(conn, now)
+            # A trainer who is an admin of the store puts the catalogue there too, so
+            # the trainees' offers name services the store holds.
+            demo_catalogue(conn, now, desk.worker_id if desk.is_admin else None)
     for script in scenario.scripts:
         person = script.caller.person
         if person is not None and not _known(desk, person):
             _add_person(desk, person)
 
 
-def demo_catalogue(conn: sqlite3.Connection, now: str) -> bool:
+def demo_catalogue(conn: sqlite3.Connection, now: str, by: str | None = None) -> bool:
     """The demo's catalogue into a training file that has none (every desk of a shift
-    loads the same, ids and all; its rows never sync); True if loaded now."""
+    loads the same, ids and all); put to the store as `by` (an admin) if given, else
+    kept on this desk. True if loaded now."""
     if _count(conn, "service"):
         return False
     with transaction(conn):
-        load_demo_catalogue(conn, now)
+        organizations, services = demo_organizations_and_services()
+        write_catalogue(conn, organizations, services, now, by=by)
     return True
 
 
@@ -295,15 +300,18 @@ class Shift:
                 "SELECT 1 FROM training_contact WHERE contact_id = ?", (cid,)
             ).fetchone():
                 return 0
-        self.desk.contacts.receive(
-            arrival.channel,
-            arrival.line,
-            arrival.municipality,
-            arrival.language,
-            arrival.caller_phone,
-            received_at=arrival.at,
-            contact_id=cid,
-        )
+            # Received, but the desk stopped before the shift noted it: only the note.
+            received = conn.execute("SELECT 1 FROM contact WHERE id = ?", (cid,)).fetchone()
+        if received is None:
+            self.desk.contacts.receive(
+                arrival.channel,
+                arrival.line,
+                arrival.municipality,
+                arrival.language,
+                arrival.caller_phone,
+                received_at=arrival.at,
+                contact_id=cid,
+            )
         patience = arrival.patience.total_seconds() if arrival.patience is not None else None
         with self.desk.writing() as conn:
             rows.add_contact(
@@ -338,7 +346,10 @@ class Shift:
         """Callers who hung up and, by their draw, call again by now."""
         with self.desk.ctx.reading() as conn:
             gone = conn.execute(
+                # Still abandoned: the store may have refused it (a trainee's claim
+                # got there first) and returned the contact as taken.
                 "SELECT e.contact_id, e.at FROM training_event AS e "
+                "JOIN contact AS c ON c.id = e.contact_id AND c.status = 'abandoned' "
                 "WHERE e.shift_id = ? AND e.kind = 'abandoned'",
                 (self.id,),
             ).fetchall()

@@ -179,3 +179,29 @@ def test_abandoning_loses_to_a_trainees_claim_and_is_the_trainers_alone(
     )
     trainer.close()
     trainee.close()
+
+
+def test_a_trainer_who_is_an_admin_puts_the_catalogue_so_trainees_offers_stand(
+    training_server: Server, tmp_path: Path
+) -> None:
+    real = Real()
+    trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer", "admin"))
+    trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
+    scenario = morning(per_hour=0.0)
+    shift = Shift.start(trainer.desk, scenario, "{}", "json", shift_id="shift-1", real=real)
+    shift.step(timedelta(minutes=6))
+    shift.advance()
+    assert trainer.sync.sync_once().rejected == 0
+    trainee.sync.sync_once()
+    follow_shift(trainee.desk)
+    services = trainer.desk.conn.execute("SELECT count(*) FROM service").fetchone()[0]
+    held = trainee.desk.conn.execute("SELECT count(*) FROM service").fetchone()[0]
+    assert held == services > 0  # pulled from the store
+    first = contact_id("shift-1", "c:daughter-0")
+    assert trainee.desk.contacts.take(first) is not None
+    service = trainee.desk.conn.execute("SELECT id FROM service ORDER BY id LIMIT 1").fetchone()[0]
+    trainee.desk.catalogue.offer_service(first, service, "fi")
+    assert trainee.sync.sync_once().rejected == 0
+    assert outcomes(trainee, "offer.create") == [("applied", None)]
+    trainer.close()
+    trainee.close()
