@@ -28,6 +28,7 @@ from ohjaaja.shell.train_cli import add_train_parser
 from ohjaaja.shell.train_console_cli import COMMANDS as CONSOLE_COMMANDS
 from ohjaaja.shell.train_console_cli import add_console_parsers
 from ohjaaja.shell.train_debrief_cli import add_debrief_command
+from ohjaaja.shell.train_run_cli import add_run_parser
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
@@ -192,6 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
     _train, train_commands = add_train_parser(sub)
     add_console_parsers(train_commands, common, desk)
     add_debrief_command(train_commands, [common])
+    add_run_parser(train_commands)
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -593,7 +595,8 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command == "train":
         from ohjaaja.shell.train_cli import run_train
 
-        return run_train(args)
+        handler = getattr(args, "train_handler", None)  # a command added from another module
+        return int(handler(args)) if handler else run_train(args)
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 

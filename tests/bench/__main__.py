@@ -156,6 +156,11 @@ def main() -> None:
 
         debrief_main()
         return
+    if sys.argv[1:] == ["training"]:
+        from tests.bench.training import main as training_main
+
+        training_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

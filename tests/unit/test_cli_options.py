@@ -44,6 +44,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train", "debrief"): [],
     ("train", "console"): ["scenario.yaml"],
     ("train", "solo"): ["scenario.yaml"],
+    ("train", "run"): ["aamu-ikaihmiset"],
 }
 
 # Every option of the top level, with a value unlike its default.

@@ -103,12 +103,12 @@ def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     """A training shift's caller hung up (the trainer's desk plays the shift; the
     definition asks for the trainer's role). Only a waiting training contact: a
     trainee's claim that reached the store first stands (409, and the trainer's desk
-    returns to the taken row); a client-data contact is never abandoned."""
+    returns to the taken row); a client-data store never abandons a contact."""
+    if not store.training:
+        return Rejection("not_training", {"id": parsed["id"]}, code=403)
     row = _contact(store, parsed["id"])
     if isinstance(row, Rejection):
         return row
-    if row.get("is_training") != 1:
-        return Rejection("not_training", {"id": row["id"]}, code=403)
     if row["status"] == "abandoned":
         return []  # sent again
     if row["status"] != "waiting":

@@ -1,0 +1,100 @@
+"""Erlang B, C and A against published figures and the models' own identities."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ohjaaja.training.erlang import (
+    erlang_a_figures,
+    erlang_b,
+    erlang_c,
+    erlang_c_figures,
+    workers_needed,
+)
+from ohjaaja.training.scenario import Targets
+
+
+def test_erlang_b_against_the_classic_tables() -> None:
+    # Erlang B tables (e.g. ITU-T's "Teletraffic Engineering Handbook", table of
+    # E1,n(A)): 10 erlangs on 10 lines block 21.46 %; 2 erlangs on 5 lines 3.67 %.
+    assert erlang_b(10, 10.0) == pytest.approx(0.21458, abs=1e-5)
+    assert erlang_b(5, 2.0) == pytest.approx(0.036697, abs=1e-6)
+    assert erlang_b(0, 3.0) == 1.0
+
+
+def test_erlang_b_stays_finite_where_factorials_overflow() -> None:
+    b = erlang_b(2000, 1900.0)  # 1900**2000 / 2000! overflows a float
+    assert 0.0 < b < 0.05
+
+
+def test_erlang_c_call_centre_helper_example() -> None:
+    # Call Centre Helper, "Erlang C Formula - Made Simple": 100 calls in 30 minutes,
+    # 180 s handling (10 erlangs), 11 agents: a call waits with probability 68.21 %,
+    # average speed of answer 122.8 s, 38.96 % answered within 20 s; 14 agents are
+    # the first to answer 80 % within 20 s (88.8 %).
+    f = erlang_c_figures(200.0, 180.0, 11, 20.0)
+    assert f.p_wait == pytest.approx(0.6821, abs=1e-4)
+    assert f.asa == pytest.approx(122.8, abs=0.1)
+    assert f.service_level == pytest.approx(0.3896, abs=1e-4)
+    assert erlang_c_figures(200.0, 180.0, 13, 20.0).service_level < 0.8
+    assert erlang_c_figures(200.0, 180.0, 14, 20.0).service_level == pytest.approx(0.888, abs=1e-3)
+
+
+def test_erlang_c_with_too_few_workers_never_catches_up() -> None:
+    f = erlang_c_figures(200.0, 180.0, 10, 20.0)
+    assert erlang_c(10, 10.0) == 1.0
+    assert not f.stable and f.service_level == 0.0
+
+
+def test_erlang_a_with_patience_equal_to_handling_is_the_infinite_server_queue() -> None:
+    # With theta = mu every caller in the system leaves at rate mu, so the number in
+    # the system is Poisson(A) (Mandelbaum & Zeltyn, "The Palm/Erlang-A queue").
+    load, n = 10.0, 11
+    a = erlang_a_figures(200.0, 180.0, 180.0, n, 20.0)
+    poisson = [math.exp(-load) * load**k / math.factorial(k) for k in range(80)]
+    assert a.p_wait == pytest.approx(sum(poisson[n:]), rel=1e-9)
+    over = sum((k - n) * p for k, p in enumerate(poisson) if k > n)
+    assert a.abandonment == pytest.approx(over / load, rel=1e-9)
+    assert a.occupancy == pytest.approx(sum(min(k, n) * p for k, p in enumerate(poisson)) / n)
+
+
+def test_erlang_a_with_very_long_patience_is_erlang_c() -> None:
+    a = erlang_a_figures(200.0, 180.0, 1e9, 11, 20.0)
+    c = erlang_c_figures(200.0, 180.0, 11, 20.0)
+    assert a.p_wait == pytest.approx(c.p_wait, rel=1e-5)
+    assert a.asa == pytest.approx(c.asa, rel=1e-5)
+    assert a.service_level == pytest.approx(c.service_level, rel=1e-5)
+    assert a.abandonment < 1e-6
+
+
+def test_erlang_a_accounts_for_every_caller() -> None:
+    # Answered (immediately or after a wait) + abandoned = everyone; the service
+    # level is at most the share answered and grows with the threshold.
+    a = erlang_a_figures(400.0, 360.0, 120.0, 38, 60.0)
+    a_later = erlang_a_figures(400.0, 360.0, 120.0, 38, 600.0)
+    assert a.service_level < a_later.service_level <= 1.0 - a.abandonment + 1e-9
+    assert a_later.service_level == pytest.approx(1.0 - a.abandonment, abs=1e-3)
+    # Overloaded, Erlang A still has a steady state: the impatient leave.
+    over = erlang_a_figures(400.0, 360.0, 120.0, 20, 60.0)
+    assert over.stable and over.abandonment > 0.3
+
+
+def test_workers_needed_meets_every_target_and_one_fewer_does_not() -> None:
+    targets = Targets(answer_seconds=20.0, service_level=0.8, service_level_seconds=20.0)
+    assert workers_needed(200.0, 180.0, None, targets) == 14  # the example above
+    n = workers_needed(200.0, 180.0, 180.0, targets)
+    assert n < 14  # the impatient leave, so Erlang A asks for fewer
+    below = erlang_a_figures(200.0, 180.0, 180.0, n - 1, 20.0)
+    assert below.service_level < 0.8 or below.asa > 20.0 or below.abandonment > 0.05
+    assert workers_needed(0.0, 180.0, None, targets) == 0
+
+
+@pytest.mark.parametrize(
+    ("per_hour", "handling", "message"),
+    [(-1.0, 180.0, "arrival rate"), (10.0, 0.0, "handling"), (math.nan, 10.0, "arrival")],
+)
+def test_bad_input_names_what_is_wrong(per_hour: float, handling: float, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        erlang_c_figures(per_hour, handling, 3, 20.0)
