@@ -205,3 +205,31 @@ def test_a_trainer_who_is_an_admin_puts_the_catalogue_so_trainees_offers_stand(
     assert outcomes(trainee, "offer.create") == [("applied", None)]
     trainer.close()
     trainee.close()
+
+
+def test_a_trainee_cannot_take_a_scripted_callers_place(
+    training_server: Server, tmp_path: Path
+) -> None:
+    real = Real()
+    trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer",))
+    trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
+    shift = Shift.start(
+        trainer.desk, morning(per_hour=0.0), "{}", "json", shift_id="shift-1", real=real
+    )
+    trainer.sync.sync_once()
+    trainee.sync.sync_once()
+    # The shift's id and the scenario are on the trainee's desk: the id is computable.
+    first = contact_id("shift-1", "c:daughter-0")
+    trainee.desk.contacts.receive("chat", "mipa", "853", contact_id=first)
+    trainee.sync.sync_once()
+    assert outcomes(trainee, "contact.receive") == [("rejected", "shift_contact")]
+    shift.step(timedelta(minutes=6))
+    shift.advance()
+    assert trainer.sync.sync_once().rejected == 0
+    trainee.sync.sync_once()
+    row = trainee.desk.conn.execute(
+        "SELECT channel, line_code FROM contact WHERE id = ?", (first,)
+    ).fetchone()
+    assert tuple(row) == ("phone", "ikaihmiset")  # the scenario's caller, as the store has it
+    trainer.close()
+    trainee.close()

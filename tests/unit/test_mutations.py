@@ -236,3 +236,18 @@ def test_a_training_caller_abandons_only_a_waiting_contact_of_a_training_store()
     with pytest.raises(Invalid):
         DEFINITIONS["contact.abandon"].parse({**args, "status": "waiting"})
     assert DEFINITIONS["contact.abandon"].role == "trainer"
+
+
+def test_only_a_trainer_makes_a_contact_under_a_shifts_derived_id() -> None:
+    from ohjaaja.training.engine import contact_id as shift_contact_id
+
+    store = DictStore()
+    store.training = True
+    scripted = shift_contact_id("01a24225-d094-7045-8889-6e04c40216d1", "c:daughter-0")
+    refused = run(store, "contact.receive", contact(scripted), W1)
+    assert (refused.reason, refused.code) == ("shift_contact", 403)
+    assert store.get("contact", scripted) is None
+    (made,) = run(store, "contact.receive", contact(scripted), TRAINER)
+    assert made.new
+    # Ordinary ids (a desk's uuid7, anything else) are anyone's, as before.
+    assert run(store, "contact.receive", contact("01a24225-d094-7045-8889-6e04c40216d2"), W1)
