@@ -23,6 +23,7 @@ from ohjaaja.domain.schedules import (
     hours_text,
     parse_hours_text,
 )
+from ohjaaja.domain.web_addresses import email_address, web_address
 
 Texts = dict[str, str]
 Problem = tuple[str, Reason]  # a field and why it cannot be used
@@ -164,8 +165,7 @@ def check_service(service: Service, known_organizations: set[str]) -> list[Probl
     ]
     if service.holidays not in HOLIDAY_RULES:
         errors.append(("holidays", _one_of(HOLIDAY_RULES)))
-    if service.email is not None and "@" not in service.email:
-        errors.append(("email", reason("error.email", "not an email address")))
+    errors += _address_problems(service.url, service.email)
     for location in service.locations:
         if location.municipality_code and location.municipality_code not in municipalities:
             errors.append(("location", _unknown_municipality(location.municipality_code)))
@@ -179,7 +179,32 @@ def check_organization(organization: Organization) -> list[Problem]:
     errors += _unknown_languages("name", organization.name)
     if organization.sector not in SECTORS:
         errors.append(("sector", _one_of(SECTORS)))
+    errors += _address_problems(organization.website, organization.email)
     return errors
+
+
+def _address_problems(website: str | None, email: str | None) -> list[Problem]:
+    """A web and an e-mail address by the rules of domain/web_addresses.py."""
+    problems: list[Problem] = []
+    for name, value, read in (("website", website, web_address), ("email", email, email_address)):
+        if value:
+            try:
+                read(value)
+            except Unusable as exc:
+                problems.append((name, exc.why))
+    return problems
+
+
+def _address(values: dict[str, Any], name: str, errors: list[Problem]) -> str | None:
+    """A form's web or e-mail address as it is kept, None when blank."""
+    written = str(values.get(name, "")).strip()
+    if not written:
+        return None
+    try:
+        return web_address(written) if name == "website" else email_address(written)
+    except Unusable as exc:
+        errors.append((name, exc.why))
+        return None
 
 
 def _one_of(choices: Sequence[str]) -> Reason:
@@ -273,9 +298,13 @@ def service_from_form(
     languages = tuple(
         code.strip().lower() for code in values["languages"].split(",") if code.strip()
     )
+    url = _address(values, "website", errors)
+    email = _address(values, "email", errors)
     if errors:
         return None, errors
     base = old or Service(id=new_id(), organization_id=values["organization_id"], name={})
+    if "website" not in values:  # a form without the fields keeps what was there
+        url, email = base.url, base.email
 
     def texts(name: str, kept: Texts) -> Texts:
         """fi, sv, en from the form; a language the form did not send stays as it was."""
@@ -291,6 +320,8 @@ def service_from_form(
         eligibility=texts("eligibility", base.eligibility),
         application=texts("application", base.application),
         fees=texts("fees", base.fees),
+        url=url,
+        email=email,
         locations=_locations_from_form(values, base.locations, new_id),
         status=values["status"],
         client_groups=tuple(values["client_groups"]),
@@ -354,6 +385,8 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
 
     return {
         "organization_id": service.organization_id,
+        "website": service.url or "",
+        "email": service.email or "",
         **{
             f"{name}_{lang}": getattr(service, name).get(lang, "")
             for name in FORM_TEXTS
@@ -381,6 +414,8 @@ def organization_from_form(
     errors: list[Problem] = []
     old_phones = existing.phones if existing else ()
     phones = _phones_from_form(values["phones"], old_phones, new_id, errors)
+    website = _address(values, "website", errors)
+    email = _address(values, "email", errors)
     if errors:
         return None, errors
     base = existing or Organization(id=new_id(), name={})
@@ -389,8 +424,8 @@ def organization_from_form(
         name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
         description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")}),
         sector=values["sector"],
-        website=values["website"].strip() or None,
-        email=values["email"].strip() or None,
+        website=website,
+        email=email,
         phones=tuple(phones),
     ), []
 

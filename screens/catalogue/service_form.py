@@ -42,6 +42,7 @@ from ohjaaja.domain.catalogue import (
     service_form_values,
     text_in,
 )
+from ohjaaja.domain.clients import finnish_date
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import lines
@@ -53,7 +54,7 @@ TEXT_FIELDS = (
     "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
     "eligibility_fi", "eligibility_sv", "eligibility_en",
     "application_fi", "application_sv", "application_en", "languages", "areas",
-    "fees_fi", "fees_sv", "fees_en", "phones", "address", "postal_code", "city",
+    "fees_fi", "fees_sv", "fees_en", "phones", "website", "email", "address", "postal_code", "city",
     "hours", "eve_closes",
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
@@ -98,6 +99,12 @@ class ServiceFormScreen(DeskScreen[str | None]):
             yield self._select("holidays", coded("holidays", HOLIDAY_RULES))
             free = Tick("catalogue.free", bool(self.prefill.get("free")), id="free")
             yield field_row("service_form.free", free, "error-free")
+            # Ticked, the details were checked today (HSDS last_verified; F9 in the
+            # catalogue lists those not checked for a year). The last date is said.
+            last = self.service.last_verified if self.service else None
+            said = {"date": finnish_date(last) if last else "—"}
+            verified = Tick("service_form.verified_now", False, id="verified", said=said)
+            yield field_row("service_form.verified", verified)
             yield self._ticks("client_groups", lines(), line_short)
             yield self._ticks("channels", SERVICE_CHANNELS, lambda c: t(f"service_channel.{c}"))
         yield Said("", id="form-status")
@@ -155,6 +162,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         for name in TICKS:
             values[name] = list(self.query_one(f"#{name}", SelectionList).selected)
         values["free"] = self.query_one("#free", Tick).value
+        values["verified"] = self.query_one("#verified", Tick).value
         return values
 
     def action_save(self) -> None:
