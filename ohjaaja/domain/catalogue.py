@@ -340,26 +340,51 @@ ADDRESS_FIELDS = ("address", "postal_code", "city")
 FORM_TEXTS = ("name", "description", "eligibility", "application", "fees")
 
 
+def place_fields(index: int) -> tuple[str, str, str]:
+    """The form's fields of a service's place: address, postal_code, city for the
+    first, address_2, ... for the second on."""
+    suffix = "" if index == 0 else f"_{index + 1}"
+    return tuple(f"{name}{suffix}" for name in ADDRESS_FIELDS)  # type: ignore[return-value]
+
+
+def place_values(locations: Sequence[Location]) -> dict[str, str]:
+    """Every place on the form, and one more left empty to add a place."""
+    values: dict[str, str] = {}
+    for index in range(len(locations) + 1):
+        place = locations[index] if index < len(locations) else Location("", "")
+        for name, value in zip(
+            place_fields(index), (place.address, place.postal_code, place.city), strict=True
+        ):
+            values[name] = value
+    return values
+
+
 def _locations_from_form(
     values: dict[str, Any], old: tuple[Location, ...], new_id: Callable[[], str]
 ) -> tuple[Location, ...]:
-    """The form edits the first place (the one the detail shows first); emptied, it
-    goes; written on a service without one, a place is made. Others stay."""
-    if not any(name in values for name in ADDRESS_FIELDS):
-        return old
-    address, postal_code, city = (str(values.get(n, "")).strip() for n in ADDRESS_FIELDS)
-    rest = old[1:]
-    if not (address or postal_code or city):
-        return rest
+    """Each place the form sent, edited in its order; emptied, a place goes; written
+    where there was none, a place is made. Places the form did not send stay."""
     places = reference.municipalities()
     by_name = {m.name_fi.casefold(): code for code, m in places.items()}
     by_name |= {m.name_sv.casefold(): code for code, m in places.items()}
-    first = old[0] if old else Location(new_id(), new_id())
-    code = by_name.get(city.casefold(), first.municipality_code)
-    edited = replace(
-        first, address=address, postal_code=postal_code, city=city, municipality_code=code
-    )
-    return (edited, *rest)
+    kept: list[Location] = []
+    index = 0
+    while any(name in values for name in place_fields(index)):
+        address, postal_code, city = (str(values.get(n, "")).strip() for n in place_fields(index))
+        if address or postal_code or city:
+            place = old[index] if index < len(old) else Location(new_id(), new_id())
+            code = by_name.get(city.casefold(), place.municipality_code)
+            kept.append(
+                replace(
+                    place,
+                    address=address,
+                    postal_code=postal_code,
+                    city=city,
+                    municipality_code=code,
+                )
+            )
+        index += 1
+    return (*kept, *old[index:])
 
 
 def _municipality_codes(text: str, errors: list[Problem]) -> list[str]:
@@ -392,9 +417,7 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
             for name in FORM_TEXTS
             for lang in TEXT_LANGUAGES
         },
-        "address": service.locations[0].address if service.locations else "",
-        "postal_code": service.locations[0].postal_code if service.locations else "",
-        "city": service.locations[0].city if service.locations else "",
+        **place_values(service.locations),
         "status": service.status,
         "client_groups": list(service.client_groups),
         "channels": list(service.channels),

@@ -23,7 +23,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 
 
 def _refused(text: str) -> Reason:
-    english = f"{text!r}: not a web address (http:// or https:// and a name, e.g. www.turku.fi)"
+    english = f"{text!r}: not a web address (http or https and a name, e.g. www.turku.fi)"
     return reason("error.web_address", english, address=text)
 
 

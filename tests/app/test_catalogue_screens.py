@@ -322,3 +322,25 @@ async def test_the_organisation_form_checks_its_web_address_and_email(admin: Des
         assert not isinstance(app.screen, OrganizationFormScreen)
     (made,) = [o for o in admin.catalogue.organizations() if o.name.get("fi") == "Uusi yhdistys ry"]
     assert (made.website, made.email) == ("https://yhdistys.fi", "info@yhdistys.fi")
+
+
+async def test_every_place_of_a_service_is_edited_on_its_form(admin: Desk) -> None:
+    (klubitalo,) = admin.catalogue.search_services("klubitalo")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        assert "Paikka 2" in rendered(form, "#place-2")  # room for a second place
+        form.query_one("#address_2", Input).value = "Sivupiste 2"
+        form.query_one("#city_2", Input).value = "Raisio"
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, ServiceFormScreen)
+        await keys(pilot, "e")
+        again = app.screen
+        assert isinstance(again, ServiceFormScreen)
+        assert again.query_one("#address_2", Input).value == "Sivupiste 2"
+        assert again.query_one("#address_3", Input).value == ""  # and a third to add
+    service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
+    assert [p.city for p in service.locations][-1] == "Raisio"
