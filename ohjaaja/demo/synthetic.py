@@ -86,7 +86,8 @@ def generate_clients(
                 used.add(hetu)
                 break
         place = rng.choices(places, weights=older_weights if older else weights)[0]
-        swedish = place.name_sv != place.name_fi and rng.random() < 0.06
+        # Some Swedish speakers where the statistics name the place in Swedish.
+        swedish = place.statistics_sv != place.name_fi and rng.random() < 0.06
         if place.code in ("322", "445"):  # Kemiönsaari and Parainen: Swedish majority
             swedish = rng.random() < 0.6
         group = names["sv" if swedish else "fi"]

@@ -23,6 +23,7 @@ from ohjaaja.domain.schedules import (
     hours_text,
     parse_hours_text,
 )
+from ohjaaja.domain.web_addresses import email_address, web_address
 
 Texts = dict[str, str]
 Problem = tuple[str, Reason]  # a field and why it cannot be used
@@ -164,8 +165,7 @@ def check_service(service: Service, known_organizations: set[str]) -> list[Probl
     ]
     if service.holidays not in HOLIDAY_RULES:
         errors.append(("holidays", _one_of(HOLIDAY_RULES)))
-    if service.email is not None and "@" not in service.email:
-        errors.append(("email", reason("error.email", "not an email address")))
+    errors += _address_problems(service.url, service.email)
     for location in service.locations:
         if location.municipality_code and location.municipality_code not in municipalities:
             errors.append(("location", _unknown_municipality(location.municipality_code)))
@@ -179,7 +179,32 @@ def check_organization(organization: Organization) -> list[Problem]:
     errors += _unknown_languages("name", organization.name)
     if organization.sector not in SECTORS:
         errors.append(("sector", _one_of(SECTORS)))
+    errors += _address_problems(organization.website, organization.email)
     return errors
+
+
+def _address_problems(website: str | None, email: str | None) -> list[Problem]:
+    """A web and an e-mail address by the rules of domain/web_addresses.py."""
+    problems: list[Problem] = []
+    for name, value, read in (("website", website, web_address), ("email", email, email_address)):
+        if value:
+            try:
+                read(value)
+            except Unusable as exc:
+                problems.append((name, exc.why))
+    return problems
+
+
+def _address(values: dict[str, Any], name: str, errors: list[Problem]) -> str | None:
+    """A form's web or e-mail address as it is kept, None when blank."""
+    written = str(values.get(name, "")).strip()
+    if not written:
+        return None
+    try:
+        return web_address(written) if name == "website" else email_address(written)
+    except Unusable as exc:
+        errors.append((name, exc.why))
+        return None
 
 
 def _one_of(choices: Sequence[str]) -> Reason:
@@ -273,9 +298,13 @@ def service_from_form(
     languages = tuple(
         code.strip().lower() for code in values["languages"].split(",") if code.strip()
     )
+    url = _address(values, "website", errors)
+    email = _address(values, "email", errors)
     if errors:
         return None, errors
     base = old or Service(id=new_id(), organization_id=values["organization_id"], name={})
+    if "website" not in values:  # a form without the fields keeps what was there
+        url, email = base.url, base.email
 
     def texts(name: str, kept: Texts) -> Texts:
         """fi, sv, en from the form; a language the form did not send stays as it was."""
@@ -291,6 +320,8 @@ def service_from_form(
         eligibility=texts("eligibility", base.eligibility),
         application=texts("application", base.application),
         fees=texts("fees", base.fees),
+        url=url,
+        email=email,
         locations=_locations_from_form(values, base.locations, new_id),
         status=values["status"],
         client_groups=tuple(values["client_groups"]),
@@ -309,26 +340,51 @@ ADDRESS_FIELDS = ("address", "postal_code", "city")
 FORM_TEXTS = ("name", "description", "eligibility", "application", "fees")
 
 
+def place_fields(index: int) -> tuple[str, str, str]:
+    """The form's fields of a service's place: address, postal_code, city for the
+    first, address_2, ... for the second on."""
+    suffix = "" if index == 0 else f"_{index + 1}"
+    return tuple(f"{name}{suffix}" for name in ADDRESS_FIELDS)  # type: ignore[return-value]
+
+
+def place_values(locations: Sequence[Location]) -> dict[str, str]:
+    """Every place on the form, and one more left empty to add a place."""
+    values: dict[str, str] = {}
+    for index in range(len(locations) + 1):
+        place = locations[index] if index < len(locations) else Location("", "")
+        for name, value in zip(
+            place_fields(index), (place.address, place.postal_code, place.city), strict=True
+        ):
+            values[name] = value
+    return values
+
+
 def _locations_from_form(
     values: dict[str, Any], old: tuple[Location, ...], new_id: Callable[[], str]
 ) -> tuple[Location, ...]:
-    """The form edits the first place (the one the detail shows first); emptied, it
-    goes; written on a service without one, a place is made. Others stay."""
-    if not any(name in values for name in ADDRESS_FIELDS):
-        return old
-    address, postal_code, city = (str(values.get(n, "")).strip() for n in ADDRESS_FIELDS)
-    rest = old[1:]
-    if not (address or postal_code or city):
-        return rest
+    """Each place the form sent, edited in its order; emptied, a place goes; written
+    where there was none, a place is made. Places the form did not send stay."""
     places = reference.municipalities()
     by_name = {m.name_fi.casefold(): code for code, m in places.items()}
     by_name |= {m.name_sv.casefold(): code for code, m in places.items()}
-    first = old[0] if old else Location(new_id(), new_id())
-    code = by_name.get(city.casefold(), first.municipality_code)
-    edited = replace(
-        first, address=address, postal_code=postal_code, city=city, municipality_code=code
-    )
-    return (edited, *rest)
+    kept: list[Location] = []
+    index = 0
+    while any(name in values for name in place_fields(index)):
+        address, postal_code, city = (str(values.get(n, "")).strip() for n in place_fields(index))
+        if address or postal_code or city:
+            place = old[index] if index < len(old) else Location(new_id(), new_id())
+            code = by_name.get(city.casefold(), place.municipality_code)
+            kept.append(
+                replace(
+                    place,
+                    address=address,
+                    postal_code=postal_code,
+                    city=city,
+                    municipality_code=code,
+                )
+            )
+        index += 1
+    return (*kept, *old[index:])
 
 
 def _municipality_codes(text: str, errors: list[Problem]) -> list[str]:
@@ -354,14 +410,14 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
 
     return {
         "organization_id": service.organization_id,
+        "website": service.url or "",
+        "email": service.email or "",
         **{
             f"{name}_{lang}": getattr(service, name).get(lang, "")
             for name in FORM_TEXTS
             for lang in TEXT_LANGUAGES
         },
-        "address": service.locations[0].address if service.locations else "",
-        "postal_code": service.locations[0].postal_code if service.locations else "",
-        "city": service.locations[0].city if service.locations else "",
+        **place_values(service.locations),
         "status": service.status,
         "client_groups": list(service.client_groups),
         "channels": list(service.channels),
@@ -381,6 +437,8 @@ def organization_from_form(
     errors: list[Problem] = []
     old_phones = existing.phones if existing else ()
     phones = _phones_from_form(values["phones"], old_phones, new_id, errors)
+    website = _address(values, "website", errors)
+    email = _address(values, "email", errors)
     if errors:
         return None, errors
     base = existing or Organization(id=new_id(), name={})
@@ -389,8 +447,8 @@ def organization_from_form(
         name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
         description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")}),
         sector=values["sector"],
-        website=values["website"].strip() or None,
-        email=values["email"].strip() or None,
+        website=website,
+        email=email,
         phones=tuple(phones),
     ), []
 

@@ -1,4 +1,12 @@
-"""Reference data from fixtures/: municipalities, lines and reason codes."""
+"""Reference data from fixtures/: municipalities, lines and reason codes.
+
+Municipalities: fixtures/varsinais-suomi-municipalities.csv is the project's shared
+reference data (Statistics Finland, 2019), copied unchanged. Its Swedish column repeats
+the Finnish name of a municipality it gives no Swedish name; five of those have one in
+use (Mynämäki is Virmo, Marttila S:t Mårtens, ...), given with its source in
+fixtures/municipality-names-sv.csv. A municipality is shown in Finnish in the Swedish
+interface only when it has no Swedish name (Aura, Masku, Salo, ...).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +31,11 @@ class Municipality:
     population: int
     population_75plus: int
     in_agreement: bool
+    statistics_sv: str = ""  # the Swedish name as Statistics Finland's table gives it
+
+    @property
+    def own_swedish_name(self) -> bool:
+        return self.name_sv != self.name_fi
 
     def name(self, language: str) -> str:
         return self.name_sv if language == "sv" else self.name_fi
@@ -44,12 +57,15 @@ class LineDef:
 def municipalities() -> dict[str, Municipality]:
     """The 27 municipalities of Varsinais-Suomi (Statistics Finland, 2019)."""
     path = FIXTURES / "varsinais-suomi-municipalities.csv"
+    with (FIXTURES / "municipality-names-sv.csv").open(encoding="utf-8", newline="") as handle:
+        swedish = {row["code"]: row["name_sv"] for row in csv.DictReader(handle)}
     with path.open(encoding="utf-8", newline="") as handle:
         return {
             row["code"]: Municipality(
                 code=row["code"],
                 name_fi=row["name_fi"],
-                name_sv=row["name_sv"],
+                name_sv=swedish.get(row["code"], row["name_sv"]),
+                statistics_sv=row["name_sv"],
                 population=int(row["population_total_2019"]),
                 population_75plus=int(row["population_75plus_2019"]),
                 in_agreement=row["in_guidance_agreement_2021"] == "yes",

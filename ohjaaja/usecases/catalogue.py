@@ -316,6 +316,8 @@ class CatalogueUseCases:
         service, problems = service_from_form(values, existing, new_id)
         if service is None:
             return None, problems
+        if values.get("verified"):  # the admin ticked the details checked today
+            service = replace(service, last_verified=local(self.ctx.clock.now()).date())
         errors = self.save_service(service)
         return (None, [(e.field, e.reason) for e in errors]) if errors else (service.id, [])
 

@@ -39,9 +39,11 @@ from ohjaaja.domain.catalogue import (
     Organization,
     Problem,
     Service,
+    place_fields,
     service_form_values,
     text_in,
 )
+from ohjaaja.domain.clients import finnish_date
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.reasons import Reason
 from ohjaaja.domain.reference import lines
@@ -53,7 +55,7 @@ TEXT_FIELDS = (
     "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
     "eligibility_fi", "eligibility_sv", "eligibility_en",
     "application_fi", "application_sv", "application_en", "languages", "areas",
-    "fees_fi", "fees_sv", "fees_en", "phones", "address", "postal_code", "city",
+    "fees_fi", "fees_sv", "fees_en", "phones", "website", "email", "address", "postal_code", "city",
     "hours", "eve_closes",
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
@@ -83,6 +85,16 @@ class ServiceFormScreen(DeskScreen[str | None]):
                 "status": "active", "holidays": "closed", "free": True, "languages": "fi, sv",
             }
         )  # fmt: skip
+        # Every place of the service, and one more left empty to add a place.
+        places = len(service.locations) + 1 if service else 1
+        extra = [name for index in range(1, places) for name in place_fields(index)]
+        at = TEXT_FIELDS.index("city") + 1
+        self.text_fields = (*TEXT_FIELDS[:at], *extra, *TEXT_FIELDS[at:])
+        self.all_fields = (
+            "organization_id",
+            *self.text_fields,
+            *ALL_FIELDS[len(TEXT_FIELDS) + 1 :],
+        )
 
     def compose(self) -> ComposeResult:
         title = "title.edit_service" if self.service else "title.new_service"
@@ -91,13 +103,25 @@ class ServiceFormScreen(DeskScreen[str | None]):
             # Filled by a worker once mounted (the database is not read on the UI thread).
             organizations = Choice(self._organization_options, "organization_id", allow_blank=True)
             yield field_row("service_form.organization_id", organizations, "error-organization_id")
-            for name in TEXT_FIELDS:
+            for name in self.text_fields:
+                base, _, number = name.rpartition("_")
+                if number.isdigit() and base == "address":  # the second place on
+                    header = Said(id=f"place-{number}", classes="section")
+                    header.say("service_form.place", n=number)
+                    yield header
+                label = base if number.isdigit() else name
                 value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
-                yield field_row(f"service_form.{name}", value, f"error-{name}")
+                yield field_row(f"service_form.{label}", value, f"error-{name}")
             yield self._select("status", coded("status", STATUSES))
             yield self._select("holidays", coded("holidays", HOLIDAY_RULES))
             free = Tick("catalogue.free", bool(self.prefill.get("free")), id="free")
             yield field_row("service_form.free", free, "error-free")
+            # Ticked, the details were checked today (HSDS last_verified; F9 in the
+            # catalogue lists those not checked for a year). The last date is said.
+            last = self.service.last_verified if self.service else None
+            said = {"date": finnish_date(last) if last else "—"}
+            verified = Tick("service_form.verified_now", False, id="verified", said=said)
+            yield field_row("service_form.verified", verified)
             yield self._ticks("client_groups", lines(), line_short)
             yield self._ticks("channels", SERVICE_CHANNELS, lambda c: t(f"service_channel.{c}"))
         yield Said("", id="form-status")
@@ -148,13 +172,14 @@ class ServiceFormScreen(DeskScreen[str | None]):
         self.query_one("#phones", Input).placeholder = placeholder
 
     def values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in TEXT_FIELDS}
+        values: dict[str, Any] = {n: self.query_one(f"#{n}", Input).value for n in self.text_fields}
         for name in CHOICES:
             selected = self.query_one(f"#{name}", Select).value
             values[name] = "" if selected is Select.NULL else str(selected)
         for name in TICKS:
             values[name] = list(self.query_one(f"#{name}", SelectionList).selected)
         values["free"] = self.query_one("#free", Tick).value
+        values["verified"] = self.query_one("#verified", Tick).value
         return values
 
     def action_save(self) -> None:
@@ -169,12 +194,12 @@ class ServiceFormScreen(DeskScreen[str | None]):
         by_field: dict[str, Reason] = {}
         for name, why in problems:
             key = {"name": "name_fi", "service_areas": "areas", "location": "city"}.get(name, name)
-            by_field.setdefault(key if key in ALL_FIELDS else "name_fi", why)
-        if not show_field_errors(self, ALL_FIELDS, by_field):
+            by_field.setdefault(key if key in self.all_fields else "name_fi", why)
+        if not show_field_errors(self, self.all_fields, by_field):
             self.dismiss(service_id)
             return
         # The first one whole on the status line too, named by its field's label.
-        first = next(name for name in ALL_FIELDS if name in by_field)
+        first = next(name for name in self.all_fields if name in by_field)
         count, told = len(problems), by_field[first]
 
         def status() -> str:

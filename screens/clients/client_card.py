@@ -128,12 +128,13 @@ class ClientCardScreen(DeskScreen[str | None]):
     BINDINGS = [
         action("reveal", "r", "reveal"),
         action("edit_client", "e", "edit"),
-        action("add_relative", "n", "add_relative"),
-        action("access_log", "k", "access_log"),
-        action("handover", "h", "handover"),
-        action("notification", "i", "notification"),
+        action("add_relative", "f4", "add_relative"),
+        action("access_log", "k", "access_log", show=False),  # F1 lists it: 80 columns
+        action("handover", "ctrl+t", "handover"),
+        action("notification", "ctrl+n", "notification"),
         action("pick_client", "ctrl+o", "pick", priority=True),
-        action("go_back", "escape", "back", key_display="Esc"),
+        # Esc is back on every screen; F1 lists it. The footer has room for the rest.
+        action("go_back", "escape", "back", key_display="Esc", show=False),
     ]
     ONLY_WHEN = {"pick": "pickable"}
 

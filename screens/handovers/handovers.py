@@ -1,6 +1,6 @@
 """The handover screen: the inbox (to me and my teams) and the outbox (what I sent).
 
-a accepts, r returns with a reason, c completes with a note of what was done,
+a accepts, F9 returns with a reason, F10 completes with a note of what was done,
 Enter shows the whole handover with its steps; in the outbox, f sends a returned
 one on elsewhere. Overdue ones are marked with '!' and sort first by due time.
 """
@@ -167,8 +167,8 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         action("inbox", "i", "show('inbox')"),
         action("outbox", "u", "show('outbox')"),
         action("accept", "a", "accept"),
-        action("return_handover", "r", "return_handover"),
-        action("complete", "c", "complete"),
+        action("return_handover", "f9", "return_handover"),
+        action("complete", "f10", "complete"),
         action("resend", "f", "resend"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
@@ -319,8 +319,8 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     TITLE_KEY = "title.handover"
     BINDINGS = [
         action("accept", "a", "accept"),
-        action("return_handover", "r", "return_handover"),
-        action("complete", "c", "complete"),
+        action("return_handover", "f9", "return_handover"),
+        action("complete", "f10", "complete"),
         action("client_card", "f6", "client_card"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]

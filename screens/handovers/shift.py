@@ -1,6 +1,7 @@
 """The end of a shift: the worker's open matters (taken but unclosed contacts, open
 handovers, callbacks due in the next shift) handed over with a note; and the
-handovers of the shift before, which the next shift acknowledges (a)."""
+handovers of the shift before, which the next shift reads and acknowledges: `a` on
+the list, as a handover is accepted (in the note it is a letter)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from ohjaaja.screens.kit.widgets import Said, T, TitleBar, desk_footer, when
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import TextArea
 
 from ohjaaja.domain.clock import from_iso
@@ -34,14 +36,16 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
     draft_status = "#status"
     BINDINGS = [
         action("hand_over_shift", "f10", "hand_over", priority=True),
-        action("acknowledge_shift", "f9", "acknowledge", priority=True),
+        action("acknowledge_shift", "a", "acknowledge"),
         action("go_back", "escape", "back", key_display="Esc"),
     ]
+    ONLY_WHEN = {"acknowledge": "on_pending"}
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()
         self.desk = desk
         self.pending: list[ShiftView] = []
+        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.shift", self.desk.worker_name, id="title")
@@ -61,6 +65,15 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         self.query_one("#note", TextArea).focus()
         self.load()
         self.restore_draft("shift", "")
+
+    @property
+    def on_pending(self) -> bool:
+        """`a` acknowledges in the colleagues' list: in the note it is typed."""
+        return bool(self.pending) and self.focused is self.query_one("#pending", DataTable)
+
+    def watch_focused(self, focused: Widget | None) -> None:
+        super().watch_focused(focused)
+        self.refresh_bindings()  # the footer offers `a` only where it acknowledges
 
     def _columns(self) -> None:
         table = self.query_one("#pending", DataTable)
@@ -95,6 +108,11 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
             table.add_row(
                 when(view.created_at), view.from_name, view.note, str(len(view.items)), key=view.id
             )
+        # A colleague's handover is read first when the shift starts (the note is not begun).
+        if pending and not self.loaded and not self.query_one("#note", TextArea).text:
+            table.focus()
+        self.loaded = True
+        self.refresh_bindings()
 
     def action_hand_over(self) -> None:
         self._hand_over(self.query_one("#note", TextArea).text)

@@ -14,6 +14,54 @@ from textual.dom import DOMNode
 
 from ohjaaja.i18n import t
 
+# The one keymap. A meaning is one key on every screen, and a key is one meaning:
+# the ids are its forms on each screen (closing a contact, sending a form and
+# completing a handover all finish the thing in front of the worker). An action
+# named nowhere here belongs to one screen; tests/app/test_keys.py walks every
+# screen and checks each key against this, and that one id has one key.
+KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
+    # F10 finishes: closes the contact, saves or sends the form, completes the handover.
+    "finish": (
+        "f10",
+        frozenset(
+            {
+                "close_contact",
+                "save",
+                "save_callback",
+                "send_handover",
+                "send_notification",
+                "hand_over_shift",
+                "complete",
+            }
+        ),
+    ),
+    # F9 gives back: the contact to the queue, the handover to its sender.
+    "give_back": ("f9", frozenset({"release", "return_handover"})),
+    # a takes on what a colleague passed: a handover, a shift's handover.
+    "accept": ("a", frozenset({"accept", "acknowledge_shift"})),
+    "take": ("t", frozenset({"take_selected"})),
+    "new": ("f4", frozenset({"new_client", "new_service", "new_organization", "add_relative"})),
+    # F6 the record behind this one: the client's card, the organisation, the existing client.
+    "related": ("f6", frozenset({"client_card", "edit_organization", "use_existing"})),
+    # Ctrl+O uses this one for the contact: the client picked, the service offered.
+    "choose": ("ctrl+o", frozenset({"pick_client", "offer"})),
+    "new_handover": ("ctrl+t", frozenset({"handover"})),
+    "new_notification": ("ctrl+n", frozenset({"notification"})),
+    "edit": ("e", frozenset({"edit_client", "edit_service"})),
+    "to_file": ("x", frozenset({"export_log", "save_summary"})),
+    "help": ("f1", frozenset({"help", "close_help_f1"})),
+    "back": ("escape", frozenset({"go_back", "back", "cancel", "close_help"})),
+}
+
+
+def meaning(binding_id: str) -> str:
+    """The meaning an id is a form of, or the id itself (one screen's own action)."""
+    for name, (_key, ids) in KEYMAP.items():
+        if binding_id in ids:
+            return name
+    return binding_id
+
+
 # Keys of Textual's own widgets that show in the footer, by the English Textual
 # gives them (an open list's Esc): translated where a screen translates its own.
 TEXTUAL_KEYS = {"Dismiss menu": "textual.dismiss_menu"}

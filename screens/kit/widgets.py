@@ -306,16 +306,24 @@ class Tick(Checkbox):
     """A tick box whose label is a message key (said again after F2) and whose state
     is in its text, [x] or [ ], not only in a colour (16 colours, NO_COLOR)."""
 
-    def __init__(self, label_key: str, value: bool = False, **kwargs: Any) -> None:
-        super().__init__(t(label_key), value, compact=True, **kwargs)
+    def __init__(
+        self,
+        label_key: str,
+        value: bool = False,
+        *,
+        said: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(t(label_key, **(said or {})), value, compact=True, **kwargs)
         self.label_key = label_key
+        self.said = said or {}  # the label's parameters (a date), kept for F2
 
     @property
     def _button(self) -> Content:
         return Content.assemble("[", ("x" if self.value else " ", "bold"), "]")
 
     def retranslate(self) -> None:
-        self.label = t(self.label_key)
+        self.label = t(self.label_key, **self.said)
 
 
 class TickList(SelectionList[str]):

@@ -262,3 +262,85 @@ async def test_the_admin_lists_services_not_verified_for_a_year(
         assert names(screen) and all(name.startswith("! ") for name in names(screen))
         await keys(pilot, "ctrl+l")
         assert "Klubitalo Aallokko" in names(screen)
+
+
+async def test_web_and_email_addresses_are_checked_and_the_details_ticked_verified(
+    admin: Desk, clock: FixedClock
+) -> None:
+    """The service form's web address and e-mail, refused by their rules in the worker's
+    language naming the field; a tick marks the details checked today."""
+    from ohjaaja.screens.kit.widgets import Tick
+
+    from ohjaaja.domain.clock import local
+
+    (klubitalo,) = admin.catalogue.search_services("klubitalo")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        form.query_one("#website", Input).value = "ftp://klubitalo.fi"
+        form.query_one("#email", Input).value = "klubitalo@"
+        await keys(pilot, "f10")
+        assert app.screen is form
+        assert shown_error(form, "website").startswith("⚠ ftp://klubitalo.fi: ei verkko-osoite")
+        assert shown_error(form, "email").startswith("⚠ ei kelvollinen sähköpostiosoite")
+        status = rendered(form, "#form-status").strip()
+        assert status.startswith("Korjaa 2 kenttää · Verkkosivu: ftp://klubitalo.fi")
+        form.query_one("#website", Input).value = "www.klubitalo.fi"
+        form.query_one("#email", Input).value = "info@Klubitalo.FI"
+        tick = form.query_one("#verified", Tick)
+        assert not tick.value and "tarkistettu" in str(tick.label).lower()
+        tick.value = True
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, ServiceFormScreen)
+    service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
+    assert (service.url, service.email) == ("https://www.klubitalo.fi", "info@klubitalo.fi")
+    assert service.last_verified == local(clock.now()).date()
+
+
+async def test_the_organisation_form_checks_its_web_address_and_email(admin: Desk) -> None:
+    from ohjaaja.screens.catalogue.organization_form import OrganizationFormScreen
+
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", "f4", "f4")
+        form = app.screen
+        assert isinstance(form, OrganizationFormScreen)
+        form.query_one("#name_fi", Input).value = "Uusi yhdistys ry"
+        form.query_one("#website", Input).value = "https://user:pw@yhdistys.fi"
+        form.query_one("#email", Input).value = "yhdistys"
+        await keys(pilot, "f10")
+        assert app.screen is form
+        assert "ei verkko-osoite" in rendered(form, "#error-website")
+        assert "sähköpostiosoite" in rendered(form, "#error-email")
+        form.query_one("#website", Input).value = "yhdistys.fi"
+        form.query_one("#email", Input).value = "info@yhdistys.fi"
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, OrganizationFormScreen)
+    (made,) = [o for o in admin.catalogue.organizations() if o.name.get("fi") == "Uusi yhdistys ry"]
+    assert (made.website, made.email) == ("https://yhdistys.fi", "info@yhdistys.fi")
+
+
+async def test_every_place_of_a_service_is_edited_on_its_form(admin: Desk) -> None:
+    (klubitalo,) = admin.catalogue.search_services("klubitalo")
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        assert "Paikka 2" in rendered(form, "#place-2")  # room for a second place
+        form.query_one("#address_2", Input).value = "Sivupiste 2"
+        form.query_one("#city_2", Input).value = "Raisio"
+        await keys(pilot, "f10")
+        assert not isinstance(app.screen, ServiceFormScreen)
+        await keys(pilot, "e")
+        again = app.screen
+        assert isinstance(again, ServiceFormScreen)
+        assert again.query_one("#address_2", Input).value == "Sivupiste 2"
+        assert again.query_one("#address_3", Input).value == ""  # and a third to add
+    service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
+    assert [p.city for p in service.locations][-1] == "Raisio"

@@ -65,13 +65,13 @@ async def test_the_reminders_follow_the_lists_they_count(desk: Desk, clock: Fixe
         assert "Uusia siirtoja: 3 (h)" in status and "vuoronvaihtoja: 1 (s)" in status
         await keys(pilot, "h")
         assert isinstance(app.screen, HandoversScreen)
-        await keys(pilot, "a", "c", *"Arvio tehty", "enter")  # accepted, completed (with a note)
+        await keys(pilot, "a", "f10", *"Arvio tehty", "enter")  # accepted, completed (with a note)
         assert app.screen.query_one("#handovers", DataTable).row_count == 2
         await keys(pilot, "escape")
         assert "Uusia siirtoja: 2 (h)" in rendered(app.screen, "#status")
         await keys(pilot, "s")
         assert isinstance(app.screen, ShiftScreen)
-        await keys(pilot, "f9")  # acknowledged: the list is empty
+        await keys(pilot, "a")  # acknowledged: the list is empty
         assert app.screen.query_one("#pending", DataTable).row_count == 0
         await keys(pilot, "escape")
         assert "vuoronvaihto" not in rendered(app.screen, "#status")

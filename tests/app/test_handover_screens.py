@@ -74,7 +74,7 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert table.row_count == 2
         await keys(pilot, "a")
         assert team.handovers.handover(first).state == "accepted"  # type: ignore[union-attr]
-        await keys(pilot, "down", "r")
+        await keys(pilot, "down", "f9")
         assert isinstance(app.screen, ReasonScreen)
         await keys(pilot, *"Ei kuulu meille", "enter")
         assert table.row_count == 1  # the returned one left the inbox
@@ -85,7 +85,7 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         assert "Ensimmäinen" in text and "otettu (Tiimi)" in text
         # Its keys are what may be done now: taken by this worker, it is not taken again.
         assert not detail.check_action("accept", ()) and detail.check_action("complete", ())
-        await keys(pilot, "c")  # complete asks what was done, as return asks why
+        await keys(pilot, "f10")  # complete asks what was done, as return asks why
         assert isinstance(app.screen, ReasonScreen)
         await keys(pilot, "enter")  # a note is required
         assert isinstance(app.screen, ReasonScreen)
@@ -132,7 +132,7 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
         await settle(pilot)
         assert "valmis (Kollega)" in rendered(detail, "#card")
-        await keys(pilot, "c")
+        await keys(pilot, "f10")
         status = rendered(detail, "#status")
         assert "Kollega" in status and "valmis" in status
         await keys(pilot, "r")
@@ -230,7 +230,8 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         await keys(pilot, "s")
         screen = app.screen
         assert screen.query_one("#pending", DataTable).row_count == 1
-        await keys(pilot, "f9")
+        assert screen.focused is screen.query_one("#pending", DataTable)  # read first
+        await keys(pilot, "a")
         assert "Kuitattu" in rendered(screen, "#status")
         await keys(pilot, "f2")  # what was said, and the columns, in Swedish
         assert rendered(screen, "#status").strip() == "Kvitterat: Testi Työntekijä"

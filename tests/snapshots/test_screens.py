@@ -320,7 +320,7 @@ def test_relative_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
 
     async def adding(pilot: Pilot) -> None:
         await settle(pilot)
-        await keys(pilot, *CARD_OF_AINO, "n", *"Mäkinen Liisa")
+        await keys(pilot, *CARD_OF_AINO, "f4", *"Mäkinen Liisa")
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=adding)
 

@@ -293,3 +293,33 @@ def test_the_form_edits_eligibility_how_to_apply_english_texts_and_the_address(
     placed, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert placed.locations[0].address == "Toinenkatu 1"
     assert placed.locations[0].municipality_code == "853"
+
+
+def test_every_place_of_a_service_is_on_the_form(admin: Desk) -> None:
+    """Each place its own address, postal code and city (address_2, ... for the second
+    on), and one more left empty to add a place; emptied, a place goes."""
+    from ohjaaja.domain.catalogue import place_fields
+
+    (hit,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(hit.id)  # type: ignore[misc]
+    values = service_form_values(service, "fi")
+    assert place_fields(1) == ("address_2", "postal_code_2", "city_2")
+    added = {"address_2": "Sivupiste 2", "postal_code_2": "21200", "city_2": "Raisio"}
+    assert all(values[name] == "" for name in added)  # room for one more
+    assert admin.catalogue.save_service_form(values | added, service) == (service.id, [])
+    two, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert [(p.address, p.municipality_code) for p in two.locations] == [
+        (service.locations[0].address, service.locations[0].municipality_code),
+        ("Sivupiste 2", "680"),
+    ]
+    shown = service_form_values(two, "fi")
+    assert (shown["address_2"], shown["city_2"], shown["address_3"]) == (
+        "Sivupiste 2",
+        "Raisio",
+        "",
+    )
+    # The second edited, the first emptied: the first goes, the second stays with its id.
+    edited = shown | {"address": "", "postal_code": "", "city": "", "address_2": "Sivupiste 3"}
+    assert admin.catalogue.save_service_form(edited, two) == (service.id, [])
+    one, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert [(p.id, p.address) for p in one.locations] == [(two.locations[1].id, "Sivupiste 3")]
