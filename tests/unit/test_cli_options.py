@@ -41,6 +41,8 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train",): [],
     ("train", "check"): ["scenario.yaml"],
     ("train", "list"): [],
+    ("train", "console"): ["aamu-ikaihmiset"],
+    ("train", "solo"): ["aamu-ikaihmiset"],
 }
 
 # Every option of the top level, with a value unlike its default.
