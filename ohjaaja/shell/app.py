@@ -196,6 +196,11 @@ class OhjaajaApp(App[None]):
     @db_work("refresh", group="data-version", exclusive=True)
     def _look_for_changes(self) -> None:
         if self.desk.has_changed():
+            if self.desk.training:
+                # A shift's clock changed (the trainer's pause, speed, step) or arrived.
+                from ohjaaja.training.follow import follow_shift
+
+                follow_shift(self.desk)
             self.call_from_thread(self.desk_changed)
 
     def visible_screens(self) -> list[Screen]:

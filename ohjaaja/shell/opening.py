@@ -43,7 +43,13 @@ def open_desk(
     """The desk, or None after saying on standard error why the file cannot be opened
     (empty, corrupt, of the other mode); the command then exits 2."""
     try:
-        return Desk(database, SystemClock(), worker, roles, training, teams=teams)
+        if not training:
+            return Desk(database, SystemClock(), worker, roles, training, teams=teams)
+        from ohjaaja.training.follow import desk_clock, follow_shift
+
+        desk = Desk(database, desk_clock(True, SystemClock()), worker, roles, True, teams=teams)
+        follow_shift(desk)  # the shift's clock from the start, paused or not
+        return desk
     except DeskOpenError as exc:
         print(f"ohjaaja: {exc}", file=sys.stderr)
         return None

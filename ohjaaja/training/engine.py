@@ -23,14 +23,17 @@ from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.reference import get_meta, set_meta
 from ohjaaja.demo.build import load_clients
-from ohjaaja.demo.catalogue import load_demo_catalogue
+from ohjaaja.demo.catalogue import demo_catalogue as demo_organizations_and_services
 from ohjaaja.demo.synthetic import generate_clients
 from ohjaaja.domain.clock import from_iso, to_iso
+from ohjaaja.sync.outgoing import record_many
+from ohjaaja.sync.rows import desk_row
 from ohjaaja.training import arrivals as plans
 from ohjaaja.training import sharing
 from ohjaaja.training.arrivals import Arrival
 from ohjaaja.training.clock import ClockState, SimClock, check_speed
 from ohjaaja.training.scenario import Person, Scenario
+from ohjaaja.usecases.catalogue import write_catalogue
 from ohjaaja.usecases.desk import Desk
 
 
@@ -90,14 +93,53 @@ def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
         if get_meta(conn, "training_register") is None and _count(conn, "client") == 0:
             load_clients(conn, generate_clients(scenario.world.clients, seed=seed), seed=seed)
             with transaction(conn):
+                _register_up(conn, desk.worker_id, now)
                 set_meta(conn, "training_register", str(seed))
-        if _count(conn, "service") == 0 and scenario.world.catalogue == "demo":
-            with transaction(conn):
-                load_demo_catalogue(conn, now)
+        if scenario.world.catalogue == "demo":
+            # A trainer who is an admin of the store puts the catalogue there too, so
+            # the trainees' offers name services the store holds.
+            demo_catalogue(conn, now, desk.worker_id if desk.is_admin else None)
     for script in scenario.scripts:
         person = script.caller.person
         if person is not None and not _known(desk, person):
             _add_person(desk, person)
+
+
+def demo_catalogue(conn: sqlite3.Connection, now: str, by: str | None = None) -> bool:
+    """The demo's catalogue into a training file that has none (every desk of a shift
+    loads the same, ids and all); put to the store as `by` (an admin) if given, else
+    kept on this desk. True if loaded now."""
+    if _count(conn, "service"):
+        return False
+    with transaction(conn):
+        organizations, services = demo_organizations_and_services()
+        write_catalogue(conn, organizations, services, now, by=by)
+    return True
+
+
+def _register_up(conn: sqlite3.Connection, worker_id: str, at: str) -> None:
+    """The synthetic register into the outbox, so that a training store holds the
+    clients the trainees identify (a contact naming a client the store lacks is
+    refused); a solo desk keeps them unsent."""
+    phones: dict[str, list[dict[str, Any]]] = {}
+    for row in conn.execute("SELECT * FROM client_phone ORDER BY id"):
+        phones.setdefault(row["client_id"], []).append(desk_row("client_phone", row))
+    made: list[tuple[str, dict[str, Any]]] = []
+    for row in conn.execute("SELECT * FROM client ORDER BY id"):
+        client = {k: v for k, v in desk_row("client", row).items() if k not in _NOT_NEW}
+        own = phones.get(row["id"], [])
+        made.append(
+            (
+                "client.create",
+                {"client": client, "phone": own[0] if own else None, "phones": own[1:]},
+            )
+        )
+    for row in conn.execute("SELECT * FROM relative ORDER BY id"):
+        made.append(("relative.put", {**desk_row("relative", row), "worker_id": worker_id}))
+    record_many(conn, made, at, worker_id)
+
+
+_NOT_NEW = ("version", "deleted")
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
@@ -158,6 +200,7 @@ class Shift:
         self._times = [a.at for a in self.plan]
         self._by_key = {a.key: a for a in self.plan}
         self._due = 0  # plan[:_due] are made
+        self._settled: set[str] = set()  # abandoned contacts whose calling again is decided
         self._ended = False
 
     @classmethod
@@ -233,6 +276,15 @@ class Shift:
                 return made
             made += step
 
+    def advance_to(self, at: datetime) -> int:
+        """A headless run's tick: the clock moved on to `at` untraced (no event, no
+        shift row put: nobody follows a headless run, and a row per tick would fill
+        the outbox), then `advance`."""
+        now = self.clock.now()
+        if at > now:
+            self.clock.step(at - now)
+        return self.advance()
+
     def _arrive(self, now: datetime) -> int:
         due = bisect.bisect_right(self._times, now)
         made = 0
@@ -248,15 +300,18 @@ class Shift:
                 "SELECT 1 FROM training_contact WHERE contact_id = ?", (cid,)
             ).fetchone():
                 return 0
-        self.desk.contacts.receive(
-            arrival.channel,
-            arrival.line,
-            arrival.municipality,
-            arrival.language,
-            arrival.caller_phone,
-            received_at=arrival.at,
-            contact_id=cid,
-        )
+            # Received, but the desk stopped before the shift noted it: only the note.
+            received = conn.execute("SELECT 1 FROM contact WHERE id = ?", (cid,)).fetchone()
+        if received is None:
+            self.desk.contacts.receive(
+                arrival.channel,
+                arrival.line,
+                arrival.municipality,
+                arrival.language,
+                arrival.caller_phone,
+                received_at=arrival.at,
+                contact_id=cid,
+            )
         patience = arrival.patience.total_seconds() if arrival.patience is not None else None
         with self.desk.writing() as conn:
             rows.add_contact(
@@ -291,7 +346,10 @@ class Shift:
         """Callers who hung up and, by their draw, call again by now."""
         with self.desk.ctx.reading() as conn:
             gone = conn.execute(
+                # Still abandoned: the store may have refused it (a trainee's claim
+                # got there first) and returned the contact as taken.
                 "SELECT e.contact_id, e.at FROM training_event AS e "
+                "JOIN contact AS c ON c.id = e.contact_id AND c.status = 'abandoned' "
                 "WHERE e.shift_id = ? AND e.kind = 'abandoned'",
                 (self.id,),
             ).fetchall()
@@ -304,12 +362,15 @@ class Shift:
             )
         made = 0
         for cid, at in gone:
-            first = self._arrival(str(keys.get(cid, "")))
-            if first is None:
+            if cid in self._settled:
                 continue
-            again = plans.call_again(first, from_iso(at), self.seed)
-            if again is not None and again.at <= now and again.at <= self.scenario.end:
+            first = self._arrival(str(keys.get(cid, "")))
+            again = None if first is None else plans.call_again(first, from_iso(at), self.seed)
+            if again is None or again.at > self.scenario.end:
+                self._settled.add(cid)  # gave up, or would call after the shift
+            elif again.at <= now:
                 made += self._receive(again)
+                self._settled.add(cid)
         return made
 
     def _arrival(self, key: str) -> Arrival | None:

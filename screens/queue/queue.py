@@ -97,6 +97,7 @@ class QueueScreen(DeskScreen):
         self.lines: set[str] = set(lines)
         self.data: QueueData | None = None
         self.lines_open: dict[str, bool] = {}
+        self._lines_minute: datetime | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.queue", self.desk.worker_name, id="title")
@@ -131,8 +132,15 @@ class QueueScreen(DeskScreen):
         self.refresh_queue()
 
     def clock_ticked(self, now: datetime) -> None:
-        """Every second: the wait times in view and the longest wait move, nothing else."""
+        """Every second: the wait times in view and the longest wait move; the lines'
+        hours at each new minute of the clock (a training shift's runs up to 60 times
+        faster, and a trainer's step jumps it)."""
         super().clock_ticked(now)
+        minute = now.replace(second=0, microsecond=0)
+        if minute != self._lines_minute:
+            if self._lines_minute is not None:
+                self.refresh_lines_open()
+            self._lines_minute = minute
         if self.data is None:
             return
         self.query_one("#figures", Static).update(self._figures_text(self.data.figures, now))

@@ -58,6 +58,9 @@ BAD_MUTATIONS: list[tuple[str, str, Any]] = [
     ("version past 64 bits", "contact.receive", receive("c", version=2**70)),
     ("a surrogate as a key", "contact.receive", {**receive("c"), "\ud800": 1}),
     ("nested row as text", "client.create", {"client": "x"}),
+    ("abandoned at no time", "contact.abandon", {"id": "c", "worker_id": "w", "at": "soon"}),
+    ("abandoned with a status", "contact.abandon", {"id": "c", "worker_id": "w", "at": AT,
+                                                    "status": "closed"}),
 ]  # fmt: skip
 
 

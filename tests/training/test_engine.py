@@ -183,3 +183,63 @@ def test_a_shift_is_played_only_on_a_training_desk(tmp_path: Path, clock: FixedC
         Shift.start(desk, morning(), "{}", "json")
     with pytest.raises(ValueError):
         desk.contacts.abandon("x")
+
+
+def test_a_headless_tick_moves_the_clock_untraced_and_makes_the_same_arrivals(
+    tmp_path: Path,
+) -> None:
+    real = Real()
+    stepped = trainer_desk(tmp_path / "a.sqlite", real)
+    shift = Shift.start(stepped, morning(), "{}", "json", seed=2, shift_id="s", real=real)
+    shift.step(timedelta(hours=1))
+    shift.advance()
+    headless = trainer_desk(tmp_path / "b.sqlite", real)
+    run = Shift.start(headless, morning(), "{}", "json", seed=2, shift_id="s", real=real)
+    for minute in range(1, 61):
+        run.advance_to(START + timedelta(minutes=minute))
+    made = [e for e in rows.events(stepped.conn, "s") if e[1] != "stepped"]
+    assert made == rows.events(headless.conn, "s")
+    assert (
+        headless.conn.execute(
+            "SELECT count(*) FROM outbox WHERE name = 'training.shift'"
+        ).fetchone()[0]
+        == 1
+    )  # the start only
+
+
+def test_a_caller_the_store_gave_back_as_taken_does_not_call_again(tmp_path: Path) -> None:
+    real = Real()
+    desk = trainer_desk(tmp_path / "t.sqlite", real)
+    scenario = morning(per_hour=60.0, hours=1.0, patience=Patience(call_again=1.0), scripts=0)
+    shift = Shift.start(desk, scenario, "{}", "json", seed=8, shift_id="s", real=real)
+    shift.advance_to(START + timedelta(minutes=20))
+    keys = {c: d["key"] for _, kind, c, _, d in rows.events(desk.conn, "s") if kind == "arrived"}
+    made = {c for (c,) in desk.conn.execute("SELECT contact_id FROM training_contact")}
+    gone = [
+        c
+        for _, kind, c, _, _ in rows.events(desk.conn, "s")
+        if kind == "abandoned" and contact_id("s", f"{keys[c]}#2") not in made  # not yet
+    ]
+    given_back, left = gone[: len(gone) // 2], gone[len(gone) // 2 :]
+    assert given_back and left
+    # As the sync client does with a refused abandon: the contact back as the store has it.
+    with desk.writing() as conn:
+        for cid in given_back:
+            conn.execute("UPDATE contact SET status = 'taken' WHERE id = ?", (cid,))
+    shift.advance_to(START + timedelta(hours=1))
+    made = {c for (c,) in desk.conn.execute("SELECT contact_id FROM training_contact")}
+    again = {c: contact_id("s", f"{keys[c]}#2") in made for c in gone}
+    assert not any(again[c] for c in given_back)
+    assert any(again[c] for c in left)
+
+
+def test_a_contact_received_before_a_crash_is_noted_not_received_twice(tmp_path: Path) -> None:
+    real = Real()
+    desk = trainer_desk(tmp_path / "t.sqlite", real)
+    shift = Shift.start(desk, morning(per_hour=0.0), "{}", "json", shift_id="s", real=real)
+    first = contact_id("s", "c:daughter-0")
+    # The desk stopped between receiving the scripted contact and noting it.
+    desk.contacts.receive("phone", "ikaihmiset", "853", received_at=START, contact_id=first)
+    shift.advance_to(START + timedelta(minutes=6))
+    noted = desk.conn.execute("SELECT script_id FROM training_contact").fetchall()
+    assert [tuple(r) for r in noted] == [("daughter-0",)]

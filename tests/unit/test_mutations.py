@@ -207,3 +207,47 @@ def test_a_row_the_server_accepts_has_every_column_a_desk_needs() -> None:
         normalise("contact", contact(note="\ud800"), "contact")
     with pytest.raises(Invalid, match="whole number"):
         normalise("contact", contact(priority="3"), "contact")
+
+
+TRAINER = Actor("w8", "Kouluttaja", frozenset({"trainer"}), ())
+
+
+def test_a_training_caller_abandons_only_a_waiting_contact_of_a_training_store() -> None:
+    store = DictStore()
+    store.training = True
+    receive(store)
+    receive(store, "c2")
+    args = {"id": "c1", "worker_id": "w8", "at": AT}
+    (write,) = run(store, "contact.abandon", args, TRAINER)
+    assert write.data["status"] == "abandoned" and write.data["version"] == 2
+    assert run(store, "contact.abandon", args, TRAINER) == []  # sent again
+    # A trainee's claim reached the store first: it stands, the trainer's desk is told.
+    run(store, "contact.claim", {"id": "c2", "worker_id": "w1", "at": AT})
+    taken = run(store, "contact.abandon", {**args, "id": "c2"}, TRAINER)
+    assert (taken.reason, taken.code, taken.current) == ("taken", 409, (("contact", "c2"),))
+    unknown = run(store, "contact.abandon", {**args, "id": "nobody"}, TRAINER)
+    assert (unknown.reason, unknown.code) == ("unknown", 404)
+    # A client-data store never abandons a contact, whoever asks.
+    store.training = False
+    refused = run(store, "contact.abandon", {**args, "id": "c2"}, TRAINER)
+    assert (refused.reason, refused.code) == ("not_training", 403)
+    with pytest.raises(Invalid):
+        DEFINITIONS["contact.abandon"].parse({"id": "c1", "worker_id": "w8", "at": "soon"})
+    with pytest.raises(Invalid):
+        DEFINITIONS["contact.abandon"].parse({**args, "status": "waiting"})
+    assert DEFINITIONS["contact.abandon"].role == "trainer"
+
+
+def test_only_a_trainer_makes_a_contact_under_a_shifts_derived_id() -> None:
+    from ohjaaja.training.engine import contact_id as shift_contact_id
+
+    store = DictStore()
+    store.training = True
+    scripted = shift_contact_id("01a24225-d094-7045-8889-6e04c40216d1", "c:daughter-0")
+    refused = run(store, "contact.receive", contact(scripted), W1)
+    assert (refused.reason, refused.code) == ("shift_contact", 403)
+    assert store.get("contact", scripted) is None
+    (made,) = run(store, "contact.receive", contact(scripted), TRAINER)
+    assert made.new
+    # Ordinary ids (a desk's uuid7, anything else) are anyone's, as before.
+    assert run(store, "contact.receive", contact("01a24225-d094-7045-8889-6e04c40216d2"), W1)

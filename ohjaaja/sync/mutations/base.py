@@ -61,9 +61,12 @@ class Rejection:
 
 
 class Store(Protocol):
-    """The server's store as the rules see it, inside one transaction. (Whether it is
-    a training store is not the rules' business: ohjaaja.sync.server.push refuses a
-    training flag before any rule runs.)"""
+    """The server's store as the rules see it, inside one transaction. Whether it is
+    a training store matters to one rule only (a training caller abandoning, which
+    has no row of its own to carry a flag): ohjaaja.sync.server.push refuses a
+    training flag on a client-data store before any rule runs."""
+
+    training: bool
 
     def get(self, table: str, row_id: str) -> Row | None: ...
 

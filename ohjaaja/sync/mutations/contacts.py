@@ -8,6 +8,7 @@ back: only they change it. Claiming is a compare-and-set on the server's row.
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,8 +54,20 @@ def parse_log(args: Mapping[str, Any]) -> Parsed:
 
 
 def apply_insert(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    if _shift_contact_id(parsed["row"]["id"]) and "trainer" not in actor.roles:
+        # A training shift names its contacts by uuid5 of the shift and the script, the
+        # same on every desk; a trainee's desk that made one first would take the place
+        # of the scripted caller. Desks and the intake make uuid7 ids.
+        return Rejection("shift_contact", {"id": parsed["row"]["id"]}, code=403)
     row = resolve_refs("contact", parsed["row"], store, "args")
     return insert_once("contact", row, store)
+
+
+def _shift_contact_id(contact_id: str) -> bool:
+    try:
+        return uuid.UUID(contact_id).version == 5
+    except ValueError:
+        return False
 
 
 def parse_claim(args: Mapping[str, Any]) -> Parsed:
@@ -103,12 +116,12 @@ def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     """A training shift's caller hung up (the trainer's desk plays the shift; the
     definition asks for the trainer's role). Only a waiting training contact: a
     trainee's claim that reached the store first stands (409, and the trainer's desk
-    returns to the taken row); a client-data contact is never abandoned."""
+    returns to the taken row); a client-data store never abandons a contact."""
+    if not store.training:
+        return Rejection("not_training", {"id": parsed["id"]}, code=403)
     row = _contact(store, parsed["id"])
     if isinstance(row, Rejection):
         return row
-    if row.get("is_training") != 1:
-        return Rejection("not_training", {"id": row["id"]}, code=403)
     if row["status"] == "abandoned":
         return []  # sent again
     if row["status"] != "waiting":

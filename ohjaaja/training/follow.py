@@ -1,0 +1,55 @@
+"""A training desk's clock follows its shift.
+
+A training desk runs on a SimClock. Until a shift runs on its file it keeps real
+time; once the trainer's shift is there (written by the trainer's desk on the same
+file, or pulled from a training store: mutation training.shift) the desk takes the
+shift's clock state whenever the row changes (and, the first time, the demo's
+catalogue; the register comes from the store, put there by the trainer's desk).
+The desk finds out as it finds every other process's writes (Desk.has_changed:
+PRAGMA data_version), so a pause stops every desk's waits and clocks within a
+heartbeat.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from ohjaaja.db import training as rows
+from ohjaaja.domain.clock import Clock, to_iso
+from ohjaaja.training.clock import ClockState, SimClock
+from ohjaaja.training.engine import demo_catalogue
+from ohjaaja.usecases.desk import Desk
+
+
+def desk_clock(training: bool, system: Clock, real: Callable[[], float] = time.time) -> Clock:
+    """The clock to open a desk on: a training desk's runs on, at real time, until it
+    follows a shift."""
+    if not training:
+        return system
+    return SimClock(ClockState(system.now(), real(), 1.0, False), real)
+
+
+def follow_shift(desk: Desk) -> bool:
+    """Take the clock of the shift running on the desk's file (or of the one that
+    ended last, paused where it ended); True if the desk's clock changed."""
+    clock = desk.clock
+    if not desk.training or not isinstance(clock, SimClock):
+        return False
+    with desk.ctx.reading() as conn:
+        found = rows.running_shift(conn)
+        if found is None:
+            ended = rows.shifts(conn)
+            found = ended[0] if ended else None
+    if found is None:
+        return False
+    try:
+        state = ClockState.from_json(found.clock)
+    except (KeyError, TypeError, ValueError):
+        return False  # a row the store checked cannot be malformed; keep the clock
+    if state == clock.state:
+        return False
+    clock.follow(state)
+    with desk.ctx.lock:  # a trainee's desk: the catalogue the trainees offer from
+        demo_catalogue(desk.conn, to_iso(clock.now()))
+    return True
