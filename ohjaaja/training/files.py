@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ from ohjaaja.domain.clock import HELSINKI
 from ohjaaja.domain.hours import DAY_NAMES, OpeningHours
 from ohjaaja.domain.identity import IdentityCodeError, parse_identity_code
 from ohjaaja.domain.limits import SCENARIO_MAX, TRAINING_SPEED_MAX, TRAINING_SPEED_MIN
+from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.queue import route_line
 from ohjaaja.i18n import t_in
 from ohjaaja.training.scenario import (
@@ -89,7 +90,10 @@ class Problem:
         return text
 
     def reason(self, language: str = "en") -> str:
-        return t_in(language, self.key, **dict(self.params))
+        params = dict(self.params)
+        if "what" in params:  # the kind of code, said in the language too
+            params["what"] = t_in(language, f"training.what.{params['what']}")
+        return t_in(language, self.key, **params)
 
     def text(self, language: str = "en") -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -391,6 +395,11 @@ class _Builder:
         except ValueError:
             self.r.problem(("start",), "training.file.date")
             return None
+        if start.astimezone(UTC).astimezone(HELSINKI).replace(tzinfo=None) != start.replace(
+            tzinfo=None
+        ):  # 03:30 on the night the clocks go forward does not exist in Finland
+            self.r.problem(("start",), "training.file.no_such_time")
+            return None
         given = self.data.get("weekday")
         actual = DAY_NAMES[start.weekday()]
         if given is not None and given != actual:
@@ -477,6 +486,16 @@ class _Builder:
             self.r.problem(path, exc.key)
             return None
 
+    def _phone(self, path: Path_, text: str | None) -> str | None:
+        """E.164, as the desk keeps numbers (the caller's number finds the client)."""
+        if text is None:
+            return None
+        try:
+            return normalise_phone(text)
+        except PhoneError as exc:
+            self.r.problem(path, exc.key)
+            return None
+
     def _caller(self, path: Path_, c: dict[str, Any]) -> Caller:
         person = None
         if "person" in c:
@@ -489,13 +508,13 @@ class _Builder:
                 if born and "birth_date" in p and str(born) != p["birth_date"]:
                     self.r.problem((*where, "birth_date"), "training.file.birth_mismatch",
                                    date=born.isoformat())  # fmt: skip
-            person = Person(**p)
+            person = Person(**{**p, "phone": self._phone((*where, "phone"), p.get("phone"))})
         if "client_hetu" in c:
             self._hetu((*path, "client_hetu"), c["client_hetu"])
         return Caller(
             kind=c["kind"],
             name=c.get("name"),
-            phone=c.get("phone"),
+            phone=self._phone((*path, "phone"), c.get("phone")),
             client_hetu=c.get("client_hetu"),
             person=person,
         )
@@ -510,9 +529,7 @@ class _Builder:
         lines = [line for line in lines if line in reference.reasons()]
         for j, code in enumerate(e.get("reasons", ()) if lines else ()):
             known = {k: 1 for line in lines for k in reference.reasons()[line]}
-            self._code(
-                (*path, "reasons", j), code, known, f"reason of {'/'.join(dict.fromkeys(lines))}"
-            )
+            self._code((*path, "reasons", j), code, known, "reason")
         services: list[str] = []
         keys = demo_service_keys()
         for j, key in enumerate(e.get("services", ())):
@@ -520,12 +537,12 @@ class _Builder:
             services.extend(keys.get(key, ()))
         self._code((*path, "client_group"), e.get("client_group"), reference.lines(), "line")
         self._code((*path, "service_channel"), e.get("service_channel"), SERVICE_CHANNELS,
-                   "service channel")  # fmt: skip
+                   "service_channel")  # fmt: skip
         kind_of = e.get("notification")
         self._code((*path, "notification"), kind_of, notifications.KINDS, "notification")
         fields = notifications.FIELDS.get(kind_of or "", ())
         for j, name in enumerate(e.get("required", ()) if fields else ()):
-            self._code((*path, "required", j), name, fields, "notification field")
+            self._code((*path, "required", j), name, fields, "notification_field")
         self._code((*path, "team"), e.get("team"), teams.kinds(), "team")
         self._code((*path, "urgency"), e.get("urgency"), handovers.URGENCIES, "urgency")
         self._code((*path, "outcome"), e.get("outcome"), queue.OUTCOMES, "outcome")

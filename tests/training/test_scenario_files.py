@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 import yaml
 
@@ -116,6 +117,7 @@ CASES: list[tuple[tuple[Any, ...], Any, str, str]] = [
     (("start",), "30.4.2026 8:00", "start", "training.file.form"),
     (("start",), "2026-02-30T08:00", "start", "training.file.date"),
     (("start",), DELETE, "start", "training.file.required"),
+    (("start",), "2026-03-29T03:30", "start", "training.file.no_such_time"),
     (("weekday",), "fri", "weekday", "training.file.weekday"),
     (("weekday",), "friday", "weekday", "training.file.choice"),
     (("duration",), "2 hours", "duration", "training.file.form"),
@@ -175,6 +177,8 @@ CASES: list[tuple[tuple[Any, ...], Any, str, str]] = [
      "training.file.unknown_code"),
     ((*P, "last_name"), DELETE, "scripts[0].caller.person.last_name", "training.file.required"),
     ((*P, "language"), "de", "scripts[0].caller.person.language", "training.file.choice"),
+    ((*P, "phone"), "12", "scripts[0].caller.person.phone", "error.phone.invalid"),
+    ((*S, "caller", "phone"), "soita", "scripts[0].caller.phone", "error.phone.parse"),
     ((*E, 0, "kind"), "guess", "scripts[0].expect[0].kind", "training.file.choice"),
     ((*E, 0, "points"), -1, "scripts[0].expect[0].points", "training.file.minimum"),
     ((*E, 0, "critical"), "yes", "scripts[0].expect[0].critical", "training.file.type"),
@@ -366,6 +370,7 @@ def test_the_schema_is_draft_2020_12_and_names_every_model_field() -> None:
 
     loaded = schema()
     assert loaded["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(loaded)  # the schema itself is valid
     defs = loaded["$defs"]
     pairs = [
         (model.Scenario, loaded), (model.World, loaded["properties"]["world"]),
@@ -495,7 +500,7 @@ def test_train_check_names_file_line_and_field(tmp_path: Path, capsys) -> None:
     assert main(["--language", "sv", "train", "check", str(bad)]) == 1
     assert capsys.readouterr().err.splitlines()[-1] == "1 problem; scenariot kan inte användas"
     assert main(["train", "check", str(bad)]) == 1
-    assert "tuntematon outcome: maybe" in capsys.readouterr().err
+    assert "tuntematon lopputulos: maybe" in capsys.readouterr().err
 
 
 def test_a_scenario_start_is_finnish_local_time_in_summer_too() -> None:
