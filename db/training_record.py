@@ -125,3 +125,12 @@ def clients(conn: sqlite3.Connection, ids: set[str]) -> dict[str, dict[str, Any]
 
 def worker_names(conn: sqlite3.Connection) -> dict[str, str]:
     return {str(r[0]): str(r[1]) for r in conn.execute("SELECT id, name FROM worker")}
+
+
+def service_names(conn: sqlite3.Connection, ids: set[str]) -> dict[str, dict[str, str]]:
+    """The names (by language) of these services: what a scenario expects offered."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(f"SELECT id, name FROM service WHERE id IN ({marks})", sorted(ids))
+    return {str(r[0]): json.loads(r[1] or "{}") for r in rows}

@@ -27,6 +27,7 @@ from ohjaaja.shell.settings import (
 from ohjaaja.shell.train_cli import add_train_parser
 from ohjaaja.shell.train_console_cli import COMMANDS as CONSOLE_COMMANDS
 from ohjaaja.shell.train_console_cli import add_console_parsers
+from ohjaaja.shell.train_debrief_cli import add_debrief_command
 from ohjaaja.sync.protocol import TOKEN_ROLES, WORKER_ROLES
 
 
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     _catalogue_parser(sub, common, mode)
     _train, train_commands = add_train_parser(sub)
     add_console_parsers(train_commands, common, desk)
+    add_debrief_command(train_commands, [common])
     sync = sub.add_parser("sync", parents=[common], help="sync the desk database with the server")
     what = sync.add_mutually_exclusive_group(required=True)
     what.add_argument("--once", action="store_true", help="one round, then exit")
@@ -584,6 +586,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from ohjaaja.shell.train_console_cli import run_console
 
         return run_console(args, _settings)
+    if args.command == "train" and args.train_command == "debrief":
+        from ohjaaja.shell.train_debrief_cli import run_debrief
+
+        return run_debrief(args)
     if args.command == "train":
         from ohjaaja.shell.train_cli import run_train
 

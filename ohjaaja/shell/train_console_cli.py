@@ -115,7 +115,7 @@ def _play(
     worker = args.worker or default_worker()
     # --admin: the trainer puts the demo's catalogue to the training store too
     # (ohjaaja.training.engine), so the trainees' offers of its services stand.
-    roles = ("guidance",) if solo else ("guidance", "trainer")
+    roles: tuple[str, ...] = ("guidance",) if solo else ("guidance", "trainer")
     if args.admin:
         roles += ("admin",)
     try:

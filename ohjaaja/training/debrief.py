@@ -28,6 +28,7 @@ from ohjaaja.training.scoring import (
     ShiftScore,
     Verdict,
     Words,
+    expected_services,
     read_record,
     score_record,
     team_words,
@@ -88,7 +89,7 @@ def build_debrief(
     shift_id: str,
     now: datetime | None = None,
 ) -> Debrief:
-    rec = read_record(source, shift_id, now)
+    rec = read_record(source, shift_id, now, expected_services(scenario))
     score = score_record(rec, scenario)
     timeline = tuple(_timeline(rec))
     scripts = []
@@ -139,20 +140,32 @@ def _timeline(rec: Record) -> list[Moment]:
         )
         for c in rec.contacts
     ]
+    seen = set()
     for e in rec.contact_events:
         if e["kind"] not in CONTACT_KINDS:
             continue
+        seen.add((e["contact_id"], e["kind"]))
         detail: Words | str = ""
         if e["kind"] == "closed" and e["data"].get("outcome"):
             detail = words(f"outcome.{e['data']['outcome']}")
         elif e["kind"] == "note":
             detail = str(e["data"].get("text", ""))
         found.append(moment(e["at"], e["kind"], e["contact_id"], e["worker_id"], detail))
+    # A trainee's desk keeps its contact events to itself (they do not sync): on the
+    # trainer's file, what another desk did is known from the contact's own row.
+    for c in rec.contacts:
+        cid, worker = c["id"], c["taken_by"]
+        if c["taken_at"] and (cid, "taken") not in seen:
+            found.append(moment(c["taken_at"], "taken", cid, worker))
+        if c["closed_at"] and (cid, "closed") not in seen:
+            outcome = words(f"outcome.{c['outcome']}") if c["outcome"] else ""
+            if c["client_id"] and (cid, "identified") not in seen:
+                found.append(moment(c["closed_at"], "identified", cid, worker))
+            found.append(moment(c["closed_at"], "closed", cid, worker, outcome))
     for e in rec.shift_events:
         if e["kind"] not in SHIFT_KINDS:
             continue
-        data = e["data"]
-        detail = str(data.get("topic") or data.get("speed") or data.get("by") or "")
+        detail = _shift_detail(e["kind"], e["data"])
         found.append(moment(e["at"], e["kind"], e["contact_id"], e["worker_id"], detail))
     for o in rec.offers:
         what: Words | str = o["unmet_need"] or ""
@@ -169,9 +182,22 @@ def _timeline(rec: Record) -> list[Moment]:
             continue  # the notification's own: its line says where it went
         to: Words | str = team_words(h["to_team"]) if h["to_team"] else (h["to_name"] or "")
         found.append(moment(h["at"], "handed_over", h["contact_id"], h["worker_id"], to))
-    order = {kind: i for i, kind in enumerate(("started", "arrived", "taken"))}
+    order = {kind: i for i, kind in enumerate(("started", "arrived", "taken", "identified"))}
     found.sort(key=lambda m: (m.at, order.get(m.kind, 9), m.contact_id or "", m.kind))
     return found
+
+
+def _shift_detail(kind: str, data: dict[str, object]) -> Words | str:
+    """What a shift event's line says beside its kind."""
+    if kind == "fact_asked":
+        return str(data.get("topic", ""))
+    if kind in ("speed", "started") and data.get("speed") is not None:
+        return f"×{float(str(data['speed'])):g}"
+    if kind == "stepped" and data.get("seconds") is not None:
+        return format_duration(float(str(data["seconds"])))
+    if kind == "added" and data.get("channel"):
+        return words(f"channel.{data['channel']}")
+    return ""
 
 
 def contact_labels(rec: Record) -> dict[str, str]:
@@ -371,7 +397,6 @@ th, td { border: 1px solid #999; padding: 0.2em 0.5em; text-align: left; vertica
 th { background: #eee; }
 tr.critical td { background: #fdd; font-weight: bold; }
 tr.missed td { background: #ffe; }
-.met { color: #060; } .miss { color: #a00; }
 """
 
 

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from ohjaaja.db import training as shift_rows
@@ -196,14 +197,18 @@ class Record:
     handovers: list[dict[str, Any]]
     clients: dict[str, dict[str, Any]]
     workers: dict[str, str]
+    services: dict[str, dict[str, str]]  # names by language of the services expected
 
-    @property
+    @cached_property
     def abandoned(self) -> set[str]:
         return {e["contact_id"] for e in self.shift_events if e["kind"] == "abandoned"}
 
 
 def read_record(
-    source: Desk | sqlite3.Connection, shift_id: str, now: datetime | None = None
+    source: Desk | sqlite3.Connection,
+    shift_id: str,
+    now: datetime | None = None,
+    services: Iterable[str] = (),
 ) -> Record:
     with reading(source) as conn:
         row = shift_rows.shift(conn, shift_id)
@@ -221,6 +226,7 @@ def read_record(
             handovers=record.handovers(conn, shift_id),
             clients=record.clients(conn, {c["client_id"] for c in contacts if c["client_id"]}),
             workers=record.worker_names(conn),
+            services=record.service_names(conn, set(services)),
         )
     return found
 
@@ -234,7 +240,11 @@ def score_shift(
     shift_id: str,
     now: datetime | None = None,
 ) -> ShiftScore:
-    return score_record(read_record(source, shift_id, now), scenario)
+    return score_record(read_record(source, shift_id, now, expected_services(scenario)), scenario)
+
+
+def expected_services(scenario: Scenario) -> set[str]:
+    return {s for script in scenario.scripts for e in script.expect for s in e.services}
 
 
 def score_record(rec: Record, scenario: Scenario) -> ShiftScore:
@@ -360,7 +370,7 @@ def _checks(rec: Record, scenario: Scenario) -> tuple[Check, ...]:
 def _check(
     rec: Record, script: ScriptedContact, expect: Expect, attempts: list[dict[str, Any]]
 ) -> Check:
-    expected = _expected(script, expect)
+    expected = _expected(rec, script, expect)
     if not attempts:
         return _result(script, expect, expected, None, None, words("score.did.no_contact"), False)
     taken = [c for c in attempts if c["taken_at"]]
@@ -401,7 +411,13 @@ def _dur(delta: timedelta) -> str:
     return format_duration(delta.total_seconds())
 
 
-def _expected(script: ScriptedContact, expect: Expect) -> Words:
+def _names(names: dict[str, str] | None, fallback: str) -> Words:
+    if not names:
+        return Words("@list", (("0", fallback),))
+    return Words("@texts", tuple(sorted((k, str(v)) for k, v in names.items())))
+
+
+def _expected(rec: Record, script: ScriptedContact, expect: Expect) -> Words:
     kind = expect.kind
     if kind == "answer":
         base = words("score.expect.answer")
@@ -410,7 +426,9 @@ def _expected(script: ScriptedContact, expect: Expect) -> Words:
     elif kind == "reasons":
         base = words("score.expect.reasons", codes=_codes("", expect.reasons))
     elif kind == "offer" and expect.services:
-        base = words("score.expect.offer", services=_codes("", expect.services))
+        named = tuple((f"{i:03d}", _names(rec.services.get(s), s))
+                      for i, s in enumerate(expect.services))  # fmt: skip
+        base = words("score.expect.offer", services=Words("@list", named))
     elif kind == "offer":
         base = words(
             "score.expect.offer_group",
@@ -530,10 +548,7 @@ def _fits(offer: dict[str, Any], expect: Expect) -> bool:
 
 
 def _service(offer: dict[str, Any]) -> Words:
-    names = offer.get("name") or {}
-    if not names:
-        return Words("@list", (("0", str(offer["service_id"])),))
-    return Words("@texts", tuple(sorted((k, str(v)) for k, v in names.items())))
+    return _names(offer.get("name"), str(offer["service_id"]))
 
 
 def _offer(rec: Record, _s: ScriptedContact, expect: Expect,

@@ -101,7 +101,7 @@ class DebriefScreen(DeskScreen[None]):
             figures.add_row(*row)
         checks = self.query_one("#debrief-checks", DataTable)
         checks.clear(columns=True)
-        for label, width, lines in zip(check_header(), (1, 6, 27, 29, 4), (1, 1, 3, 3, 1),
+        for label, width, lines in zip(check_header(), (1, 11, 25, 26, 4), (1, 2, 3, 3, 1),
                                        strict=True):  # fmt: skip
             checks.add_column(label, width=width, lines=lines)
         if not debrief.score.checks:
@@ -110,7 +110,7 @@ class DebriefScreen(DeskScreen[None]):
             checks.add_row(*check_cells(check))
         timeline = self.query_one("#debrief-timeline", DataTable)
         timeline.clear(columns=True)
-        for label, width in zip(timeline_header(), (8, 19, 10, 8, 21), strict=True):
+        for label, width in zip(timeline_header(), (8, 19, 9, 11, 19), strict=True):
             timeline.add_column(label, width=width)
         for moment in debrief.timeline:
             timeline.add_row(*moment_row(moment, debrief.start))

@@ -10,7 +10,7 @@ from ohjaaja.screens.training.debrief import DebriefScreen
 
 from ohjaaja.i18n import set_language
 from tests.app.helpers import app_for, keys, settle
-from tests.training_shift import START, ShiftState, minutes, work_well
+from tests.training.shift_state import START, ShiftState, minutes, work_well
 
 
 def cells(screen: DebriefScreen, table: str) -> list[list[str]]:

@@ -151,6 +151,11 @@ def main() -> None:
 
         scope_main()
         return
+    if sys.argv[1:] == ["debrief"]:
+        from tests.bench.debrief import main as debrief_main
+
+        debrief_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

@@ -377,7 +377,7 @@ def test_debrief(snap_compare, desk: Desk) -> None:
     the replay stepped to the first answer."""
     from pathlib import Path
 
-    from tests.training_shift import ShiftState, work_well
+    from tests.training.shift_state import ShiftState, work_well
 
     state = ShiftState(Path(desk.database).parent / "training.sqlite")
     work_well(state)

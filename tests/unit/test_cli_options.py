@@ -43,6 +43,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train", "list"): [],
     ("train", "console"): ["aamu-ikaihmiset"],
     ("train", "solo"): ["aamu-ikaihmiset"],
+    ("train", "debrief"): [],
 }
 
 # Every option of the top level, with a value unlike its default.

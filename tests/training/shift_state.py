@@ -100,7 +100,13 @@ class ShiftState:
     """A shift on a training desk file: the trainer's desk, trainees' desks on the
     same file, one clock set to the simulated time of each action."""
 
-    def __init__(self, path: Path, scen: Scenario | None = None, shift_id: str = SHIFT_ID) -> None:
+    def __init__(
+        self,
+        path: Path,
+        scen: Scenario | None = None,
+        shift_id: str = SHIFT_ID,
+        source: tuple[str, str] = ("{}", "json"),  # the scenario file's text and format
+    ) -> None:
         self.scenario = scen or scenario()
         self.clock = FixedClock(START)
         self.trainer = Desk(path, self.clock, "Kouluttaja", training=True)
@@ -110,7 +116,7 @@ class ShiftState:
         now = to_iso(START)
         state = ClockState(START, 0.0, 1.0, True).to_json()
         with self.trainer.writing() as conn:
-            rows.insert_shift(conn, shift_id, self.scenario.name, "{}", "json", 1, state, now)
+            rows.insert_shift(conn, shift_id, self.scenario.name, *source, 1, state, now)
             rows.add_event(conn, shift_id, now, "started")
             load_demo_catalogue(conn, now)
         self.elli_id = self._client(ELLI)
@@ -168,11 +174,8 @@ class ShiftState:
     def abandon(self, contact_id: str, delta: timedelta) -> None:
         """As the engine does when a caller's patience runs out."""
         self.at(delta)
+        assert self.trainer.contacts.abandon(contact_id)
         with self.trainer.writing() as conn:
-            conn.execute(
-                "UPDATE contact SET status = 'closed', closed_at = ? WHERE id = ?",
-                (to_iso(START + delta), contact_id),
-            )
             rows.add_event(conn, self.shift_id, to_iso(START + delta), "abandoned", contact_id)
 
     def ask(self, trainee: str, contact_id: str, topic: str, delta: timedelta) -> None:

@@ -22,7 +22,7 @@ from ohjaaja.training.debrief import (
     to_html,
     write_files,
 )
-from tests.training_shift import START, ShiftState, minutes, work_well
+from tests.training.shift_state import START, ShiftState, minutes, work_well
 
 
 @pytest.fixture
@@ -151,3 +151,27 @@ def test_the_replay_plays_at_any_speed_and_steps(
     assert replay.at == replay.end == START + minutes(60) and not replay.playing
     replay.toggle()  # at the end: again from the start
     assert replay.playing and replay.at == START
+
+
+def test_on_the_trainers_file_what_other_desks_did_comes_from_the_contacts(
+    worked: tuple[ShiftState, dict[str, str]],
+) -> None:
+    """Trainees' contact events stay on their own desks; their contact rows sync."""
+    state, ids = worked
+    whole = debrief_of(state)
+    with state.trainer.writing() as conn:
+        conn.execute("DELETE FROM contact_event WHERE kind IN ('taken', 'closed', 'identified')")
+    synced = debrief_of(state)
+    kinds = [(m.kind, m.who) for m in synced.timeline if m.contact_id == ids["elli"]]
+    assert kinds == [
+        ("arrived", ""),
+        ("taken", "Aino"),
+        ("fact_asked", "Aino"),
+        ("offered", "Aino"),
+        ("notified", "Aino"),
+        ("identified", "Aino"),
+        ("closed", "Aino"),
+    ]
+    assert synced.score == whole.score
+    at = START + minutes(32)
+    assert state_at(synced, at) == state_at(whole, at)

@@ -13,7 +13,7 @@ import pytest
 from ohjaaja.i18n import set_language
 from ohjaaja.training.scenario import Expect, Targets
 from ohjaaja.training.scoring import Check, ShiftScore, score_shift
-from tests.training_shift import ShiftState, handover_to, minutes, work_well
+from tests.training.shift_state import ShiftState, handover_to, minutes, work_well
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_the_figures_reuse_the_queue_and_meet_or_miss_their_targets(state: Shift
 
 
 def test_targets_come_from_the_scenario(tmp_path: Path) -> None:
-    from tests.training_shift import scenario
+    from tests.training.shift_state import scenario
 
     easy = Targets(answer_seconds=60, service_level=0.5, service_level_seconds=150,
                    abandonment=0.25, first_contact=0.2, assessment=0.3)  # fmt: skip
@@ -174,6 +174,9 @@ def test_an_urgency_left_open_takes_any_and_an_offer_by_id_counts(state: ShiftSt
     s.desk("Aino").catalogue.offer_service(contact, service, "fi")
     score = score_shift(s.trainer, s.scenario, s.shift_id)
     assert [c.met for c in score.checks] == [True, True]
+    set_language("en")
+    name = next(x for x in s.trainer.catalogue.all_services() if x.id == service).name["en"]
+    assert str(score.checks[1].expected) == f"offered one of nope, {name}"  # by name, not id
 
 
 def test_the_same_shift_scores_the_same_and_reads_in_every_language(state: ShiftState) -> None:
@@ -191,3 +194,20 @@ def test_the_same_shift_scores_the_same_and_reads_in_every_language(state: Shift
 def test_an_unknown_shift_is_named(state: ShiftState) -> None:
     with pytest.raises(LookupError, match="nope"):
         score_shift(state.trainer, state.scenario, "nope")
+
+
+def test_the_same_work_on_another_file_scores_the_same(tmp_path: Path) -> None:
+    """Determinism: the same scenario and the same trainee actions, the same score
+    (a contact's id aside, which the engine derives from the shift and the script)."""
+    scores = []
+    for name in ("one", "two"):
+        state = ShiftState(tmp_path / f"{name}.sqlite")
+        try:
+            work_well(state)
+            score = score_shift(state.trainer, state.scenario, state.shift_id)
+        finally:
+            state.close_all()
+        checks = tuple(replace(c, contact_id=None) for c in score.checks)
+        trainees = tuple(replace(t, checks=()) for t in score.trainees)
+        scores.append(replace(score, checks=checks, trainees=trainees))
+    assert scores[0] == scores[1]
