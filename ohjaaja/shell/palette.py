@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from rich.align import Align
 from rich.text import Text
-from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandList, CommandPalette, Hit, Hits, Provider
 from textual.widgets.option_list import Option
 
 from ohjaaja.i18n import LANGUAGES, t, t_in
@@ -44,7 +44,8 @@ class DeskPalette(CommandPalette):
 class TrainingCommands(Provider):
     """Training in the palette whatever word a worker tries, in any of the three
     languages ('simul', 'koulut', 'harjoit', 'training', 'övning'): the shift's
-    console on a desk that plays one, else how to start a training shift."""
+    console on a desk that plays one, else how to start a training shift. Found by
+    searching only: the list the palette opens with stays the screen's own keys."""
 
     def _command(self) -> tuple[str, str, Callable[[], object]]:
         app = self.app
@@ -53,10 +54,6 @@ class TrainingCommands(Provider):
             t("help.training_console"),
             lambda: app.run_action("training_console"),
         )
-
-    async def discover(self) -> Hits:
-        title, help_text, run = self._command()
-        yield DiscoveryHit(title, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         words = fold(query).split()

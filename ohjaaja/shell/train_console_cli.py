@@ -113,7 +113,11 @@ def _play(
     if args.language is None:
         args.language = scenario.language  # the trainees' language, as the scenario says
     worker = args.worker or default_worker()
-    roles = ("guidance",) if solo else ("guidance", "trainer")
+    # --admin: the trainer puts the demo's catalogue to the training store too
+    # (ohjaaja.training.engine), so the trainees' offers of its services stand.
+    roles: tuple[str, ...] = ("guidance",) if solo else ("guidance", "trainer")
+    if args.admin:
+        roles += ("admin",)
     try:
         # The desk runs on the shift's clock: its waits, times and hours are the shift's.
         desk = Desk(database, SimClock.starting(scenario.start, scenario.speed), worker, roles,

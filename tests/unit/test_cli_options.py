@@ -41,9 +41,9 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train",): [],
     ("train", "check"): ["scenario.yaml"],
     ("train", "list"): [],
+    ("train", "console"): ["aamu-ikaihmiset"],
+    ("train", "solo"): ["aamu-ikaihmiset"],
     ("train", "debrief"): [],
-    ("train", "console"): ["scenario.yaml"],
-    ("train", "solo"): ["scenario.yaml"],
     ("train", "run"): ["aamu-ikaihmiset"],
 }
 
