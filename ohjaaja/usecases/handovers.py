@@ -17,7 +17,7 @@ from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import handovers as rows
 from ohjaaja.db.ids import new_id
 from ohjaaja.domain import notifications, teams
-from ohjaaja.domain.clock import from_iso, to_iso
+from ohjaaja.domain.clock import from_iso, local, to_iso
 from ohjaaja.domain.handovers import (
     OPEN_STATES,
     SUMMARY_FIELDS,
@@ -351,7 +351,7 @@ class HandoverUseCases:
     ) -> tuple[str | None, list[tuple[str, str]]]:
         """Routed to the team of the municipality, or the social emergency when that team
         is closed; a handover to the team comes with it, so it lands in their inbox."""
-        errors = notifications.check(kind, fields)
+        errors = notifications.check(kind, fields, local(self.ctx.clock.now()).date())
         errors += [
             (name, "error.text_too_long")
             for name, value in fields.items()

@@ -329,6 +329,32 @@ async def test_a_notification_fits_the_clients_age_and_has_their_birth_date(desk
         assert form.query_one("#birth_date", Input).value == "13.10.1952"
 
 
+async def test_a_child_welfare_notification_is_not_about_the_adult_client(desk: Desk) -> None:
+    """On the families' line the client attached is the adult who called: the form
+    does not name them as the child; a birth date of an adult is refused on that
+    field, saying why, and the focus goes there."""
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen) and form.kind == "child_welfare"
+        assert form.query_one("#subject", Input).value == ""
+        assert form.query_one("#birth_date", Input).value == ""
+        form.query_one("#subject", Input).value = "Mäkinen Aino"
+        form.query_one("#birth_date", Input).value = "13.10.1952"
+        form.query_one("#concern", Input).value = "Huoli"
+        await keys(pilot, "f10")
+        assert app.screen is form
+        assert "alle 18" in rendered(form, "#error-birth_date")
+        assert app.focused is form.query_one("#birth_date")
+    team = team_desk(desk)
+    assert team.handovers.inbox() == []
+    team.close()
+
+
 async def test_the_handover_detail_shows_the_phone_and_opens_the_card(desk: Desk) -> None:
     """The night worker calls the client back from the handover: the detail shows the
     client's phone, and F6 opens their card (a look logged with the handover as why)."""

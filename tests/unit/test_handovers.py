@@ -21,6 +21,7 @@ from ohjaaja.domain.handovers import (
     next_state,
 )
 from ohjaaja.domain.workdays import add_working_days, is_working_day, working_days_between
+from ohjaaja.i18n import t
 from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.handovers import Attention, HandoverForm
@@ -140,6 +141,20 @@ def test_each_kind_requires_its_fields(kind: str, fields: dict, missing: set) ->
     assert {name for name, _ in notifications.check(kind, fields)} == missing
 
 
+def test_a_child_welfare_notification_is_about_a_child() -> None:
+    """The Child Welfare Act's notification is about someone under 18 on the day it is
+    made; a birth date that says otherwise (or is no date) names the field."""
+    fields = {"subject": "X", "concern": "Y"}
+    on = date(2026, 11, 23)
+    adult = [("birth_date", "notification.error.not_a_child")]
+    assert notifications.check("child_welfare", {**fields, "birth_date": "13.10.1952"}, on) == adult
+    assert notifications.check("child_welfare", {**fields, "birth_date": "23.11.2008"}, on) == adult
+    assert notifications.check("child_welfare", {**fields, "birth_date": "24.11.2008"}, on) == []
+    assert notifications.check("child_welfare", {**fields, "birth_date": ""}, on) == []
+    elderly = {**fields, "observed": ["abuse"], "birth_date": "31.2.1950"}
+    assert notifications.check("elderly_services", elderly, on) == [("birth_date", "error.date")]
+
+
 def test_child_welfare_clocks() -> None:
     received = datetime(2026, 12, 23, 10, tzinfo=UTC)
     urgency, decision = notifications.clocks("child_welfare", received, {})
@@ -249,6 +264,16 @@ def test_a_notification_goes_to_the_open_team_or_the_emergency(
     emergency = Desk(desk.database, clock, "Päivystäjä", teams=("emergency",))
     assert [v.notification_id for v in emergency.handovers.inbox()] == [night]
     emergency.close()
+
+
+def test_a_child_welfare_notification_about_an_adult_is_refused(desk: Desk) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    fields = {"subject": "Mäkinen Aino", "birth_date": "13.10.1952", "concern": "Huoli"}
+    made, errors = desk.handovers.create_notification(
+        "child_welfare", fields, None, client_id, "853"
+    )
+    assert made is None and errors == [("birth_date", "notification.error.not_a_child")]
+    assert t("notification.error.not_a_child") == "lapsen on oltava alle 18-vuotias"
 
 
 def test_a_callback_returns_to_the_queue_at_its_time(desk: Desk, clock: FixedClock) -> None:
