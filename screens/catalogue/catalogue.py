@@ -290,12 +290,16 @@ class CatalogueScreen(DeskScreen[None]):
     @db_work("offer", group="offer")
     def _offer(self, hit: ServiceHit) -> None:
         assert self.context is not None
-        self.desk.catalogue.offer_service(self.context.contact_id, hit.id, self.context.language)
-        self.app.call_from_thread(self._offered, hit)
+        new = self.desk.catalogue.offer_service(
+            self.context.contact_id, hit.id, self.context.language
+        )
+        self.app.call_from_thread(self._offered, hit, new)
 
-    def _offered(self, hit: ServiceHit) -> None:
+    def _offered(self, hit: ServiceHit, new: bool) -> None:
         # The count comes from the offers written (desk_changed), never kept here.
-        self._status(t("catalogue.offered_one", name=hit.name))
+        self._status(
+            t("catalogue.offered_one" if new else "catalogue.offered_already", name=hit.name)
+        )
 
     def action_unmet_need(self) -> None:
         if self.context is None:
