@@ -417,7 +417,7 @@ class HandoverUseCases:
     # -- the end of a shift ---------------------------------------------------------
     def open_matters(self) -> OpenMatters:
         """Taken but unclosed contacts, open handovers in either direction, and the
-        callbacks due in the next shift."""
+        callbacks this worker scheduled that fall due in the next shift."""
         until = to_iso(self.ctx.clock.now() + NEXT_SHIFT)
         with self.ctx.lock:
             taken = contact_rows.open_for_worker(self.ctx.conn, self.ctx.worker_id)
@@ -427,7 +427,7 @@ class HandoverUseCases:
                 for r in rows.outbox(self.ctx.conn, self.ctx.worker_id, "9999")
                 if r["state"] == "sent"
             ]
-            callbacks = contact_rows.scheduled_callbacks(self.ctx.conn, until)
+            callbacks = contact_rows.scheduled_callbacks(self.ctx.conn, until, self.ctx.worker_id)
         return OpenMatters(
             contacts=[
                 {"kind": "contact", "id": r["id"], "line": r["line_code"], "at": r["taken_at"]}

@@ -299,6 +299,20 @@ def test_a_callback_returns_to_the_queue_at_its_time(desk: Desk, clock: FixedClo
     assert desk.contacts.close_contact(contact, "Tavoitettu", form) == []
 
 
+def test_a_due_callback_takes_its_place_by_when_it_is_due(desk: Desk, clock: FixedClock) -> None:
+    """A callback due at 11 waits from 11: a call that came at 10:30 has waited
+    longer and is answered first, though the callback's first call came at 10."""
+    first = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(first)
+    desk.handovers.schedule_callback(first, clock.now() + timedelta(hours=1))
+    clock.advance(minutes=30)
+    later = desk.contacts.receive("phone", "ikaihmiset", "853")
+    clock.advance(minutes=30)
+    assert [entry.id for entry in desk.contacts.queue()] == [later, first]
+    taken = desk.contacts.take_next()
+    assert taken is not None and taken.id == later
+
+
 def test_the_emergency_sees_its_own_line_first(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
@@ -324,8 +338,15 @@ def test_a_shift_is_handed_over_and_acknowledged_once(
     desk.contacts.take(other)
     desk.handovers.schedule_callback(other, clock.now() + timedelta(hours=3))
     desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
+    colleague = Desk(db_path, clock, "Kollega")
+    theirs = colleague.contacts.receive("phone", "ikaihmiset", "853")
+    colleague.contacts.take(theirs)
+    colleague.handovers.schedule_callback(theirs, clock.now() + timedelta(hours=2))
     matters = desk.handovers.open_matters()
     assert [len(matters.contacts), len(matters.handovers), len(matters.callbacks)] == [1, 1, 1]
+    assert [c["id"] for c in matters.callbacks] == [other]  # the colleague's is theirs to hand over
+    assert [c["id"] for c in colleague.handovers.open_matters().callbacks] == [theirs]
+    colleague.close()
     assert desk.handovers.hand_over_shift(" ") == (None, [("note", "error.required")])
     made, _ = desk.handovers.hand_over_shift("Yksi puhelu kesken, soittopyyntö klo 13")
     assert desk.handovers.pending_shift_handovers() == []  # not one's own
