@@ -207,7 +207,8 @@ class Choice(Select[str]):
             value=value if value else Select.NULL,
             id=widget_id,
             compact=True,
-            allow_blank=value is None if allow_blank is None else allow_blank,
+            # "" is no value too: a blank Select that may not be blank shows its first option.
+            allow_blank=not value if allow_blank is None else allow_blank,
             prompt=t(prompt_key) if prompt_key else "—",
         )
         self.write_options = options

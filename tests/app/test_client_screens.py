@@ -11,7 +11,7 @@ from ohjaaja.screens.clients.client_search import ClientSearchScreen
 from ohjaaja.screens.clients.reveal import RevealScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from rich.console import Console
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
@@ -117,6 +117,29 @@ async def test_the_edit_form_switched_from_swedish_to_english(desk: Desk) -> Non
         assert rendered(form, "#form-status").strip() == "Fix 1 field"
         assert rendered(form.query_one("#municipality_code"), "#label").strip() == "Turku"
         assert form.query_one("#hetu", Input).placeholder == "unchanged (131052-****)"
+
+
+async def test_a_new_clients_municipality_is_the_contacts_or_blank(desk: Desk) -> None:
+    """F4 from a contact: the contact's municipality, or none chosen (never the
+    first of the list); from the search, the municipality searched, or none."""
+    desk.contacts.receive("phone", "ikaihmiset", None)
+    turku = desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value is Select.NULL
+        await keys(pilot, "escape", "escape")
+        desk.contacts.take(turku)
+        app.push_screen(ContactScreen(desk, desk.contacts.contact(turku)))
+        await settle(pilot)
+        await keys(pilot, "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value == "853"
+        await keys(pilot, "escape", "escape", "f5", "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value is Select.NULL
 
 
 async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> None:
