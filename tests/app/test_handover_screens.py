@@ -92,6 +92,12 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         await keys(pilot, *"Arvio tehty", "enter")
         assert app.screen is detail
         assert "valmis" in rendered(detail, "#card") and "Arvio tehty" in rendered(detail, "#card")
+        # Completed: nothing more to do with it, so neither return nor complete is offered.
+        assert not detail.check_action("complete", ()) and not detail.check_action(
+            "return_handover", ()
+        )
+        await keys(pilot, "r")
+        assert app.screen is detail
         await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
         assert screen.query_one("#handovers", DataTable).row_count == 0
     returned = [v for v in desk.handovers.outbox() if v.state == "returned"]
@@ -126,9 +132,33 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
         await settle(pilot)
         assert "valmis (Kollega)" in rendered(detail, "#card")
-        await keys(pilot, "c")
-        status = rendered(detail, "#status")
-        assert "Kollega" in status and "valmis" in status
+        assert not detail.check_action("complete", ())  # done: the card says by whom
+    me.close()
+    colleague.close()
+
+
+async def test_a_refused_return_keeps_the_reason_typed(desk: Desk) -> None:
+    """A colleague takes the handover while this worker writes why it is returned:
+    the dialog stays with the reason typed and says who has it now."""
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
+    me = team_desk(desk, "Minä")
+    colleague = team_desk(desk, "Kollega")
+    app = app_for(me)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h", "r")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonScreen)
+        await keys(pilot, *"Ei meille")
+        assert colleague.handovers.move_handover(made, "accept") is None  # type: ignore[arg-type]
+        await keys(pilot, "enter")
+        assert app.screen is dialog
+        assert dialog.query_one("#reason", Input).value == "Ei meille"
+        status = rendered(dialog, "#form-status")
+        assert "Kollega" in status and "otettu" in status
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, HandoversScreen)
+    assert me.handovers.handover(made).state == "accepted"  # type: ignore[union-attr]
     me.close()
     colleague.close()
 
