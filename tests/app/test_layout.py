@@ -19,6 +19,7 @@ from ohjaaja.screens.clients.relative_form import RelativeFormScreen
 from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
 from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
 from ohjaaja.screens.kit.widgets import field_line
+from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.log_contact import LogContactScreen
 from textual.app import App
 from textual.screen import Screen
@@ -134,6 +135,36 @@ async def test_every_field_error_of_every_form_is_readable_whole(
             field.focus()
             await settle(pilot)
             assert f"⚠ {longest}" in shown_in(app, error), (error.id, shown_in(app, error))
+
+
+def in_view(app: App, widget: Widget) -> bool:
+    """Whether the whole of the widget's first line is on the terminal, unclipped."""
+    visible = app.screen._compositor.visible_widgets.get(widget)
+    if visible is None:
+        return False
+    region, clip = visible
+    first_line = region.intersection(clip).intersection(widget.region)
+    return first_line.height > 0 and first_line.width == region.width
+
+
+@pytest.mark.parametrize("form", [*FORMS, "callback"])
+async def test_tab_reaches_every_field_of_every_form_in_view(admin: Desk, form: str) -> None:
+    """Tab from the first field to the last, at 80x24: each field the focus lands on
+    is drawn where the worker can see it (a form longer than the screen scrolls)."""
+    contact = admin.contacts.receive("phone", "ikaihmiset", "853")
+    admin.contacts.take(contact)
+    forms = {**FORMS, "callback": lambda desk: CallbackScreen(desk, desk.contacts.contact(contact))}
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(forms[form](admin))
+        await settle(pilot)
+        seen: list[Widget] = []
+        while app.focused is not None and app.focused not in seen:
+            seen.append(app.focused)
+            assert in_view(app, app.focused), (form, app.focused, len(seen))
+            await keys(pilot, "tab")
+        assert len(seen) >= 3, seen
 
 
 def no_codes(text: str) -> None:
