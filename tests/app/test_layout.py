@@ -344,3 +344,22 @@ async def test_the_title_shows_the_lines_name_whole(desk: Desk, language: str) -
         await settle(pilot)
         assert name in picture(app)[0], picture(app)[0]
         assert desk.worker_name.split()[0] in picture(app)[0]
+
+
+async def test_a_toast_leaves_the_status_line_and_the_footer_readable(desk: Desk) -> None:
+    """'Yhteydenotto suljettu' after F10 sat over the queue's status line: a toast
+    shows above the status lines and the footer, not on them."""
+    from ohjaaja.usecases.handovers import HandoverForm
+
+    desk.handovers.create_handover(HandoverForm(to_worker_id=desk.worker_id, note="Soita"))
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one("#status")
+        before = shown_in(app, status)
+        assert "Uusia siirtoja" in before
+        app.notify("Yhteydenotto suljettu")
+        await settle(pilot)
+        assert "Yhteydenotto suljettu" in squeeze(" ".join(picture(app)))
+        assert shown_in(app, status) == before
+        assert "f1 Ohje" in picture(app)[-1]
