@@ -115,6 +115,11 @@ async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: De
         assert "Privat hemvård" in text and "Från 45 €/h" in text
         await keys(pilot, "ctrl+o")  # offered from the detail; back to the list
         assert app.screen is screen
+        await keys(pilot, "enter", "ctrl+o")  # the first, offered already: said, and it stays
+        assert app.screen is not screen
+        assert "jo tarjottu: Hemvård – Pargas" in rendered(app.screen, "#status")
+        await keys(pilot, "escape")
+        assert app.screen is screen
         await keys(pilot, "ctrl+g")
         assert isinstance(app.screen, UnmetNeedScreen)
         await keys(pilot, "enter")  # nothing written: asked again
