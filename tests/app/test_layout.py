@@ -363,3 +363,20 @@ async def test_a_toast_leaves_the_status_line_and_the_footer_readable(desk: Desk
         assert "Yhteydenotto suljettu" in squeeze(" ".join(picture(app)))
         assert shown_in(app, status) == before
         assert "f1 Ohje" in picture(app)[-1]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_catalogues_short_words_are_whole(admin: Desk, language: str) -> None:
+    """'avgi…': the price and open-now columns hold their words whole in every language."""
+    from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
+
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"kotihoito")
+        assert isinstance(app.screen, CatalogueScreen)
+        words = set(squeeze(" ".join(picture(app))).split())
+        assert t_in(language, "catalogue.paid_short") in words
+        for column in ("open", "cost", "languages"):
+            assert t_in(language, f"catalogue.col.{column}") in words, column
+        assert {t_in(language, "catalogue.open"), t_in(language, "catalogue.closed")} & words
