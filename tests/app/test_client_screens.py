@@ -170,8 +170,10 @@ async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
         for name, value in (("last_name", "Mäkinen"), ("first_names", "Aino Maria")):
             form.query_one(f"#{name}", Input).value = value
         form.query_one("#birth_date", Input).value = "13.10.1952"
+        assert not form.check_action("use_existing", ())  # F6 is offered only for a duplicate
         await keys(pilot, "f10")
         assert "Mäkinen Aino Maria" in rendered(form, "#form-status")
+        assert form.check_action("use_existing", ())
         await keys(pilot, "f6")  # the existing client instead
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card.client_id == client_id
