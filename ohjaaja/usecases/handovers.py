@@ -465,7 +465,19 @@ class HandoverUseCases:
         """Shift handovers of others that nobody has acknowledged yet."""
         with self.ctx.lock:
             found = rows.open_shift_handovers(self.ctx.conn)
-        return [_shift(row) for row in found if row["from_worker_id"] != self.ctx.worker_id]
+            shifts = [_shift(r) for r in found if r["from_worker_id"] != self.ctx.worker_id]
+            for shift in shifts:
+                self._states_now(shift.items)
+        return shifts
+
+    def _states_now(self, items: list[dict[str, str]]) -> None:
+        """A handover listed at the change of shift says its state now (returned or
+        completed since), as the one who acknowledges must read it. Under the lock."""
+        for item in items:
+            if item.get("kind") == "handover":
+                row = rows.get(self.ctx.conn, item["id"])
+                if row is not None:
+                    item["state"] = row["state"]
 
     def recent_shift_handovers(self, days: int = 2) -> list[ShiftView]:
         since = to_iso(self.ctx.clock.now() - timedelta(days=days))

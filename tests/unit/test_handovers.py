@@ -329,6 +329,20 @@ def test_the_emergency_sees_its_own_line_first(
     emergency.close()
 
 
+def test_a_shift_handovers_items_say_what_they_are_now(
+    db_path: Path, clock: FixedClock, desk: Desk, turku: Desk
+) -> None:
+    """The handover listed as sent at the change of shift was returned since: the
+    night worker reads it as returned, not as still waiting."""
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
+    desk.handovers.hand_over_shift("Yksi siirto odottaa")
+    assert turku.handovers.move_handover(made, "return", "Ei meille") is None  # type: ignore[arg-type]
+    night = Desk(db_path, clock, "Yövuoro")
+    (pending,) = night.handovers.pending_shift_handovers()
+    assert [(i["id"], i["state"]) for i in pending.items] == [(made, "returned")]
+    night.close()
+
+
 def test_a_shift_is_handed_over_and_acknowledged_once(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
