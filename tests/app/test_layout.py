@@ -332,16 +332,14 @@ async def test_the_access_log_fits_80_columns_with_its_reasons_readable(
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 async def test_the_title_shows_the_lines_name_whole(desk: Desk, language: str) -> None:
-    from ohjaaja.screens.kit.widgets import TitleBar
-
+    # On the contact screen, whose title names its line (the queue's own title, set
+    # by hand here, was written again by its refresh under load: a flaky test).
+    desk.contacts.receive("phone", "sosiaalipaivystys", "853")
     app = app_for(desk, language)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        title = app.screen.query_one("#title", TitleBar)
+        await keys(pilot, "n")
         name = t_in(language, "line.sosiaalipaivystys")
-        title.extra = name
-        title.retranslate()
-        await settle(pilot)
         assert name in picture(app)[0], picture(app)[0]
         assert desk.worker_name.split()[0] in picture(app)[0]
 
