@@ -253,6 +253,13 @@ def insert_offer(conn: sqlite3.Connection, values: Row) -> None:
     conn.execute(f"INSERT OR IGNORE INTO offer ({names}) VALUES ({marks})", values)
 
 
+def offered(conn: sqlite3.Connection, contact_id: str, service_id: str) -> bool:
+    found = conn.execute(
+        "SELECT 1 FROM offer WHERE contact_id = ? AND service_id = ?", (contact_id, service_id)
+    )
+    return found.fetchone() is not None
+
+
 def offers(conn: sqlite3.Connection, contact_id: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT * FROM offer WHERE contact_id = ? ORDER BY created_at, id", (contact_id,)

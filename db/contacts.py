@@ -77,7 +77,8 @@ def waiting(
     if lines:
         sql += f" AND line_code IN ({', '.join('?' for _ in lines)})"
         params.extend(lines)
-    order = "priority, received_at, id"
+    # A due callback waits from its time (as the rows and the figures count it).
+    order = "priority, coalesce(callback_at, received_at), id"
     if first_line:
         order = "line_code = ? DESC, " + order
         params.append(first_line)
@@ -105,12 +106,16 @@ def waiting_since(
     return [row[0] for row in conn.execute(sql, [now, *params])]
 
 
-def scheduled_callbacks(conn: sqlite3.Connection, until: str) -> list[sqlite3.Row]:
-    """Callbacks waiting for their time, up to `until`, soonest first."""
+def scheduled_callbacks(conn: sqlite3.Connection, until: str, worker_id: str) -> list[sqlite3.Row]:
+    """Callbacks waiting for their time, up to `until`, soonest first: those the worker
+    scheduled last (a colleague's are the colleague's to hand over)."""
     return conn.execute(
-        "SELECT * FROM contact WHERE status = 'waiting' AND deleted = 0 "
-        "AND callback_at IS NOT NULL AND callback_at <= ? ORDER BY callback_at",
-        (until,),
+        "SELECT * FROM contact c WHERE status = 'waiting' AND deleted = 0 "
+        "AND callback_at IS NOT NULL AND callback_at <= ? "
+        "AND (SELECT e.worker_id FROM contact_event e WHERE e.contact_id = c.id "
+        "     AND e.kind = 'callback_scheduled' ORDER BY e.at DESC, e.id DESC LIMIT 1) = ? "
+        "ORDER BY callback_at",
+        (until, worker_id),
     ).fetchall()
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from ohjaaja.domain.clients import age_on, parse_date
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.workdays import add_working_days
 
@@ -51,7 +52,7 @@ def kind_for(birth: date | None, today: date, line_code: str | None = None) -> s
     for social care. Unknown age: child welfare (made without delay)."""
     if birth is None or line_code == "lapsiperheet":
         return "child_welfare"
-    age = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+    age = age_on(birth, today)
     if age < ADULT_AGE:
         return "child_welfare"
     return "elderly_services" if age >= ELDERLY_AGE else "social_care_need"
@@ -65,8 +66,9 @@ class Clock:
     due: date | datetime
 
 
-def check(kind: str, fields: dict[str, object]) -> list[tuple[str, str]]:
-    """(field, message key) for each missing or unusable field."""
+def check(kind: str, fields: dict[str, object], on: date | None = None) -> list[tuple[str, str]]:
+    """(field, message key) for each missing or unusable field. `on`, the day it is
+    made: a child-welfare notification's birth date must be of someone under 18 then."""
     if kind not in KINDS:
         return [("kind", "notification.error.kind")]
     errors = [
@@ -76,6 +78,15 @@ def check(kind: str, fields: dict[str, object]) -> list[tuple[str, str]]:
     ]
     if kind == "social_care_need" and fields.get("consent") not in (None, "", *CONSENT):
         errors.append(("consent", "notification.error.consent"))
+    birth = fields.get("birth_date")
+    if isinstance(birth, str) and birth.strip():
+        try:
+            born = parse_date(birth.strip())
+        except ValueError:
+            errors.append(("birth_date", "error.date"))
+        else:
+            if kind == "child_welfare" and on is not None and age_on(born, on) >= ADULT_AGE:
+                errors.append(("birth_date", "notification.error.not_a_child"))
     observed = fields.get("observed") or []
     if isinstance(observed, list) and any(item not in OBSERVED for item in observed):
         errors.append(("observed", "notification.error.observed"))

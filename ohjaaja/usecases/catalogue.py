@@ -228,8 +228,10 @@ class CatalogueUseCases:
         }
 
     # -- offers ---------------------------------------------------------------
-    def offer_service(self, contact_id: str, service_id: str, language: str) -> str:
-        return self._offer(contact_id, {"service_id": service_id}, language)
+    def offer_service(self, contact_id: str, service_id: str, language: str) -> bool:
+        """Whether the offer was new: a service already offered on this contact (from
+        the list, then its detail) is the one offer, counted and summarised once."""
+        return self._offer(contact_id, {"service_id": service_id}, language) is not None
 
     def record_unmet_need(self, contact_id: str, need: str, language: str) -> str:
         """Nothing suitable exists: the need as the worker wrote it (the organiser's data)."""
@@ -237,9 +239,11 @@ class CatalogueUseCases:
             raise ValueError("an unmet need needs a description")
         if len(need) > SHORT_TEXT_MAX:
             raise ValueError(f"an unmet need is at most {SHORT_TEXT_MAX} characters")
-        return self._offer(contact_id, {"unmet_need": need.strip()}, language)
+        return str(self._offer(contact_id, {"unmet_need": need.strip()}, language))
 
-    def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str:
+    def _offer(self, contact_id: str, what: dict[str, str], language: str) -> str | None:
+        """The new offer's id; None for a service this contact was offered already
+        (checked in the writing transaction, so two quick offers make one)."""
         now = self.ctx.now()
         values = {
             "id": new_id(),
@@ -252,6 +256,8 @@ class CatalogueUseCases:
             "worker_id": self.ctx.worker_id,
         }
         with self.ctx.writing() as conn:
+            if "service_id" in what and store.offered(conn, contact_id, what["service_id"]):
+                return None
             store.insert_offer(conn, values)
             record(conn, "offer.create", values, now, self.ctx.worker_id)
         return str(values["id"])

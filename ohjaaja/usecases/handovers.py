@@ -17,7 +17,7 @@ from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import handovers as rows
 from ohjaaja.db.ids import new_id
 from ohjaaja.domain import notifications, teams
-from ohjaaja.domain.clock import from_iso, to_iso
+from ohjaaja.domain.clock import from_iso, local, to_iso
 from ohjaaja.domain.handovers import (
     OPEN_STATES,
     SUMMARY_FIELDS,
@@ -352,7 +352,7 @@ class HandoverUseCases:
     ) -> tuple[str | None, list[tuple[str, str]]]:
         """Routed to the team of the municipality, or the social emergency when that team
         is closed; a handover to the team comes with it, so it lands in their inbox."""
-        errors = notifications.check(kind, fields)
+        errors = notifications.check(kind, fields, local(self.ctx.clock.now()).date())
         errors += [
             (name, "error.text_too_long")
             for name, value in fields.items()
@@ -418,7 +418,7 @@ class HandoverUseCases:
     # -- the end of a shift ---------------------------------------------------------
     def open_matters(self) -> OpenMatters:
         """Taken but unclosed contacts, open handovers in either direction, and the
-        callbacks due in the next shift."""
+        callbacks this worker scheduled that fall due in the next shift."""
         until = to_iso(self.ctx.clock.now() + NEXT_SHIFT)
         with self.ctx.lock:
             taken = contact_rows.open_for_worker(self.ctx.conn, self.ctx.worker_id)
@@ -428,7 +428,7 @@ class HandoverUseCases:
                 for r in rows.outbox(self.ctx.conn, self.ctx.worker_id, "9999")
                 if r["state"] == "sent"
             ]
-            callbacks = contact_rows.scheduled_callbacks(self.ctx.conn, until)
+            callbacks = contact_rows.scheduled_callbacks(self.ctx.conn, until, self.ctx.worker_id)
         return OpenMatters(
             contacts=[
                 {"kind": "contact", "id": r["id"], "line": r["line_code"], "at": r["taken_at"]}
@@ -466,7 +466,19 @@ class HandoverUseCases:
         """Shift handovers of others that nobody has acknowledged yet."""
         with self.ctx.lock:
             found = rows.open_shift_handovers(self.ctx.conn)
-        return [_shift(row) for row in found if row["from_worker_id"] != self.ctx.worker_id]
+            shifts = [_shift(r) for r in found if r["from_worker_id"] != self.ctx.worker_id]
+            for shift in shifts:
+                self._states_now(shift.items)
+        return shifts
+
+    def _states_now(self, items: list[dict[str, str]]) -> None:
+        """A handover listed at the change of shift says its state now (returned or
+        completed since), as the one who acknowledges must read it. Under the lock."""
+        for item in items:
+            if item.get("kind") == "handover":
+                row = rows.get(self.ctx.conn, item["id"])
+                if row is not None:
+                    item["state"] = row["state"]
 
     def recent_shift_handovers(self, days: int = 2) -> list[ShiftView]:
         since = to_iso(self.ctx.clock.now() - timedelta(days=days))

@@ -184,7 +184,7 @@ class CatalogueScreen(DeskScreen[None]):
         table = self.query_one("#services", DataTable)
         table.clear(columns=True)
         # With padding and the scrollbar 77 columns; the name and the organiser fold.
-        widths = (32, 16, 6, 5, 6)
+        widths = (31, 16, 6, 6, 6)  # "avgift", "Kielet" whole
         lines = (2, 2, 1, 1, 1)
         keys = ("name", "provider", "open", "cost", "languages")
         for key, width, most in zip(keys, widths, lines, strict=True):
@@ -231,10 +231,12 @@ class CatalogueScreen(DeskScreen[None]):
         self, text: str, filters: Filters, open_now: bool, offset: int, at_end: bool
     ) -> None:
         page = self.desk.catalogue.search_page(text, filters, self.language, open_now, offset)
-        self.app.call_from_thread(self._show, page, at_end)
+        self.app.call_from_thread(self._show, page, at_end, text)
 
-    def _show(self, page: ServicePage, at_end: bool = False) -> None:
+    def _show(self, page: ServicePage, at_end: bool = False, text: str | None = None) -> None:
         self.page, self.hits = page, page.hits
+        if text is not None:
+            self.query_one("#query", SearchBox).showing(text)
         table = self.query_one("#services", DataTable)
         table.clear()
         for hit in page.hits:
@@ -290,12 +292,16 @@ class CatalogueScreen(DeskScreen[None]):
     @db_work("offer", group="offer")
     def _offer(self, hit: ServiceHit) -> None:
         assert self.context is not None
-        self.desk.catalogue.offer_service(self.context.contact_id, hit.id, self.context.language)
-        self.app.call_from_thread(self._offered, hit)
+        new = self.desk.catalogue.offer_service(
+            self.context.contact_id, hit.id, self.context.language
+        )
+        self.app.call_from_thread(self._offered, hit, new)
 
-    def _offered(self, hit: ServiceHit) -> None:
+    def _offered(self, hit: ServiceHit, new: bool) -> None:
         # The count comes from the offers written (desk_changed), never kept here.
-        self._status(t("catalogue.offered_one", name=hit.name))
+        self._status(
+            t("catalogue.offered_one" if new else "catalogue.offered_already", name=hit.name)
+        )
 
     def action_unmet_need(self) -> None:
         if self.context is None:

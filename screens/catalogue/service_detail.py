@@ -127,12 +127,17 @@ class ServiceDetailScreen(CardScreen[bool]):
     @db_work("offer", group="offer")
     def _offer(self) -> None:
         assert self.context is not None
-        self.desk.catalogue.offer_service(
+        new = self.desk.catalogue.offer_service(
             self.context.contact_id, self.service_id, self.context.language
         )
-        self.app.call_from_thread(self._offered)
+        self.app.call_from_thread(self._offered, new)
 
-    def _offered(self) -> None:
+    def _offered(self, new: bool) -> None:
+        """Offered: back to the list, which counts it; offered already: said here."""
+        if not new and self.found is not None:
+            name = text_in(self.found[0].name, self.context.language if self.context else "fi")
+            self.query_one("#status", Said).say("catalogue.offered_already", name=name)
+            return
         self.offered = True
         self.dismiss(True)
 

@@ -126,7 +126,8 @@ class ClientCardScreen(DeskScreen[str | None]):
     """Dismissed with the client's id when picked for a contact (Ctrl+O), else None."""
 
     BINDINGS = [
-        action("reveal", "r", "reveal"),
+        # r is said beside the masked code; n and k are in F1: the footer fits 80 columns.
+        action("reveal", "r", "reveal", show=False),
         action("edit_client", "e", "edit"),
         action("add_relative", "f4", "add_relative"),
         action("access_log", "k", "access_log", show=False),  # F1 lists it: 80 columns

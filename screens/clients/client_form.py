@@ -41,6 +41,7 @@ class ClientFormScreen(DeskModal[str | None]):
         action("cancel", "escape", "cancel", key_display="Esc"),
         *FORM_KEYS,
     ]
+    ONLY_WHEN = {"use_existing": "duplicate_id"}  # F6 shows once a duplicate is named
 
     def __init__(
         self,
@@ -110,10 +111,12 @@ class ClientFormScreen(DeskModal[str | None]):
         if saved.duplicate is not None:
             show_field_errors(self, CLIENT_FIELDS, {})  # none now: the earlier ones go
             self.duplicate_id = saved.duplicate.id
+            self.refresh_bindings()
             born = saved.duplicate.birth_date or ""
             status.say("form.duplicate", name=saved.duplicate.name, born=born)
             return
         self.duplicate_id = None
+        self.refresh_bindings()
         if not show_field_errors(self, CLIENT_FIELDS, by_field):
             self.dismiss(saved.client_id)
 

@@ -127,10 +127,12 @@ class ClientSearchScreen(DeskScreen[str | None]):
             page = SearchPage([], 0, False)
         else:
             page = self.desk.clients.search_clients(text, municipality, offset, PAGE_ROWS)
-        self.app.call_from_thread(self._show, page)
+        self.app.call_from_thread(self._show, page, text)
 
-    def _show(self, page: SearchPage) -> None:
+    def _show(self, page: SearchPage, text: str | None = None) -> None:
         self.results = page
+        if text is not None:
+            self.query_one("#query", SearchBox).showing(text)
         table = self.query_one("#found", DataTable)
         table.clear()
         today = local(self.desk.clock.now()).date()

@@ -339,11 +339,12 @@ class ContactScreen(DeskScreen):
     @db_work("client_search", group="client-search", exclusive=True)
     def search(self, text: str) -> None:
         matches = self.desk.clients.find_clients(text) if len(text.strip()) >= 2 else []
-        self.app.call_from_thread(self._show_search, matches)
+        self.app.call_from_thread(self._show_search, matches, text)
 
-    def _show_search(self, matches: list[ClientMatch]) -> None:
+    def _show_search(self, matches: list[ClientMatch], text: str) -> None:
         self.matches = matches
         self._show_matches()
+        self.query_one("#search", SearchBox).showing(text)
 
     @on(OptionList.OptionSelected, "#results")
     def _result_chosen(self, event: OptionList.OptionSelected) -> None:

@@ -13,6 +13,7 @@ from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.card_screen import CardScreen, Facts
 from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.reason import ReasonScreen
 from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer, when
 from rich.console import Group
 from rich.table import Table
@@ -21,7 +22,7 @@ from textual import on
 from textual.app import ComposeResult
 
 from ohjaaja.domain.clients import finnish_date
-from ohjaaja.domain.handovers import IllegalMove, Parties, next_state
+from ohjaaja.domain.handovers import OPEN_STATES, IllegalMove, Parties, next_state
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.teams import split, team_name
 from ohjaaja.i18n import get_language, t
@@ -135,23 +136,31 @@ class HandoverMoves:
         self._ask(action_name, title_key, question_key)
 
     def _ask(self, action_name: str, title_key: str, question_key: str) -> None:
-        from ohjaaja.screens.kit.reason import ReasonScreen
-
-        def answered(reason: str | None) -> None:
-            if reason:
-                self._move(action_name, reason)
-
-        self.app.push_screen(ReasonScreen(title_key, question_key), answered)  # type: ignore[attr-defined]
+        """The move is made from the dialog: refused, the dialog stays with what was
+        typed and says why (who has it now); done, it closes."""
+        view = self.current()
+        if view is None:
+            return
+        dialog = ReasonScreen(
+            title_key,
+            question_key,
+            attempt=lambda reason: self._do_move(view.id, action_name, reason, dialog),
+        )
+        self.app.push_screen(dialog)  # type: ignore[attr-defined]
 
     def _move(self, action_name: str, reason: str = "") -> None:
         view = self.current()
         if view is not None:
-            self._do_move(view.id, action_name, reason)
+            self._do_move(view.id, action_name, reason, None)
 
     @db_work("handover_move", group="handover-move")
-    def _do_move(self, handover_id: str, action_name: str, reason: str) -> None:
+    def _do_move(
+        self, handover_id: str, action_name: str, reason: str, dialog: ReasonScreen | None
+    ) -> None:
         error = self.desk.handovers.move_handover(handover_id, action_name, reason)
         if error is None:
+            if dialog is not None:
+                self.app.call_from_thread(dialog.dismiss, reason)  # type: ignore[attr-defined]
             self.app.call_from_thread(self.moved, None)  # type: ignore[attr-defined]
             return
         # Refused: most often a colleague was first. Say where it is now, and who did it.
@@ -159,6 +168,8 @@ class HandoverMoves:
         events = self.desk.handovers.handover_events(handover_id)
         moved_on = view is not None and error in ("handover.illegal", "handover.not_yours")
         text = f"⚠ {where_now(view, events) if view is not None and moved_on else t(error)}"
+        if dialog is not None:
+            self.app.call_from_thread(dialog.refused, text)  # type: ignore[attr-defined]
         self.app.call_from_thread(self.moved, text)  # type: ignore[attr-defined]
 
 
@@ -325,9 +336,10 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
         action("go_back", "escape", "back", key_display="Esc"),
     ]
 
-    # A handover this worker has taken is not taken again; every other key stays,
-    # so that one a colleague has moved meanwhile says who has it when pressed.
-    ONLY_WHEN = {"accept": "not_mine"}
+    # A handover this worker has taken is not taken again; while it is open every
+    # other key stays, so that one a colleague has taken meanwhile says who has it
+    # when pressed. A returned or completed one has nothing left to do.
+    ONLY_WHEN = {"accept": "not_mine", "return_handover": "still_open", "complete": "still_open"}
 
     def __init__(self, desk: Desk, handover_id: str) -> None:
         super().__init__()
@@ -339,6 +351,10 @@ class HandoverDetailScreen(HandoverMoves, CardScreen[None]):
     def not_mine(self) -> bool:
         view = self.view
         return view is None or view.accepted_by != self.desk.worker_id
+
+    @property
+    def still_open(self) -> bool:
+        return self.view is not None and self.view.state in OPEN_STATES
 
     def retranslated(self) -> None:
         self.load()

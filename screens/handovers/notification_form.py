@@ -71,8 +71,9 @@ class NotificationFormScreen(KeepsDraft, DeskScreen[str | None]):
         today = local(desk.clock.now()).date()
         self.kind = kind or notifications.kind_for(self.birth_date, today, line_code)
         if self.kind != notifications.kind_for(self.birth_date, today):
-            # Not about the client (a grandmother calling about a child): not their date.
+            # Not about the client (a parent calling about a child): not their name or date.
             self.birth_date = None
+            self.subject = ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.notification", self.desk.worker_name, id="title")

@@ -3,6 +3,8 @@ handover. The answer is required; Esc cancels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ohjaaja.screens.kit.base import DeskModal
 from ohjaaja.screens.kit.bindings import action
 from ohjaaja.screens.kit.widgets import Said, T, desk_footer
@@ -20,11 +22,20 @@ class ReasonScreen(DeskModal[str | None]):
 
     BINDINGS = [action("cancel", "escape", "cancel", key_display="Esc")]
 
-    def __init__(self, title_key: str, question_key: str, placeholder_key: str = "") -> None:
+    def __init__(
+        self,
+        title_key: str,
+        question_key: str,
+        placeholder_key: str = "",
+        attempt: Callable[[str], object] | None = None,
+    ) -> None:
+        """attempt: what the reason is for, started with it; it then dismisses this
+        dialog, or calls `refused` (the dialog stays with what was typed)."""
         super().__init__()
         self.title_key = title_key
         self.question_key = question_key
         self.placeholder_key = placeholder_key
+        self.attempt = attempt
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
@@ -50,7 +61,14 @@ class ReasonScreen(DeskModal[str | None]):
         if not reason:
             self.query_one("#form-status", Said).warn("reveal.required")
             return
-        self.dismiss(reason)
+        if self.attempt is None:
+            self.dismiss(reason)
+        else:
+            self.attempt(reason)
+
+    def refused(self, why: str) -> None:
+        """The attempt was refused: why (already in the worker's words), the reason kept."""
+        self.query_one("#form-status", Said).show(lambda: why)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -216,22 +216,50 @@ class TrainingBanner(TitleBar):
 
 
 class SearchBox(Input):
-    """A search-as-you-type box: Down (like Enter) moves into its results, so the
-    arrows alone walk from typing to choosing."""
+    """A search-as-you-type box whose Down and Up move its results' cursor while the
+    focus stays here (typing on refines the search), and whose Enter picks the
+    highlighted result, as Enter on the list does. Only results of the text now in
+    the box are picked (the screen says which text it shows results for, `showing`);
+    Enter while they are still of an earlier text moves into them instead."""
 
-    BINDINGS = [Binding("down", "to_results", show=False)]
+    BINDINGS = [
+        Binding("down", "move_cursor(1)", show=False),
+        Binding("up", "move_cursor(-1)", show=False),
+    ]
 
     def __init__(self, results: str, **kwargs: Any) -> None:
         super().__init__(compact=True, **kwargs)
         self.results = results
+        self._shown_for: str | None = None
 
-    def action_to_results(self) -> None:
+    def showing(self, text: str) -> None:
+        """The results now shown were searched for `text`."""
+        self._shown_for = text
+
+    def _target(self) -> DataTable[Any] | OptionList | None:
+        """The results, when there are any."""
         target = self.screen.query_one(f"#{self.results}")
-        rows = target.row_count if isinstance(target, DataTable) else None
-        if isinstance(target, OptionList):
-            rows = target.option_count
-        if rows:
-            target.focus()
+        if isinstance(target, DataTable) and target.row_count:
+            return target
+        if isinstance(target, OptionList) and target.option_count:
+            return target
+        return None
+
+    def action_move_cursor(self, step: int) -> None:
+        target = self._target()
+        if isinstance(target, OptionList) and target.highlighted is None:
+            target.highlighted = 0
+        elif target is not None:
+            target.action_cursor_down() if step > 0 else target.action_cursor_up()
+
+    async def action_submit(self) -> None:
+        target = self._target()
+        if target is None or self._shown_for != self.value:
+            await super().action_submit()
+        elif isinstance(target, DataTable):
+            target.action_select_cursor()
+        else:
+            target.action_select()
 
 
 def when(moment: datetime | None) -> str:
@@ -278,7 +306,8 @@ class Choice(Select[str]):
             value=value if value else Select.NULL,
             id=widget_id,
             compact=True,
-            allow_blank=value is None if allow_blank is None else allow_blank,
+            # "" is no value too: a blank Select that may not be blank shows its first option.
+            allow_blank=not value if allow_blank is None else allow_blank,
             prompt=t(prompt_key) if prompt_key else "—",
         )
         self.write_options = options

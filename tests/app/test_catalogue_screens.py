@@ -33,9 +33,9 @@ async def test_search_as_one_types_and_narrow_with_filters(admin: Desk) -> None:
         assert len(names(screen)) == 100  # the first page, by name
         await keys(pilot, *"kotih")
         assert names(screen)[0].startswith("Kotihoito")
-        await keys(pilot, "down")  # from the box into the results, as Enter does
-        assert screen.focused is screen.query_one("#services", DataTable)
-        screen.query_one("#query", Input).focus()
+        await keys(pilot, "down")  # the results' cursor moves; the focus stays in the box
+        assert screen.focused is screen.query_one("#query", Input)
+        assert screen.query_one("#services", DataTable).cursor_row == 1
         await choose(pilot, "#municipality", "445")  # Parainen
         assert names(screen) == ["Kotihoito – Parainen", "Yksityinen kotihoito"]
         await choose(pilot, "#sector", "private")
@@ -61,7 +61,8 @@ async def test_the_list_pages_on_with_pgdn_and_tells_the_true_total(admin: Desk)
         assert len(second_page) == 73 and not set(first_page) & set(second_page)
         assert "Palveluja 101–173 / 173" in rendered(screen, "#status")
         table = screen.query_one("#services", DataTable)
-        await keys(pilot, "down", "pageup")  # on the first row of the page: the page before,
+        table.focus()
+        await keys(pilot, "pageup")  # on the first row of the page: the page before,
         assert names(screen) == first_page  # its last row under the cursor
         assert table.cursor_row == 99
         await keys(pilot, "ctrl+home", "pagedown")  # within the page: a screenful down
@@ -105,15 +106,20 @@ async def test_from_a_contact_offer_record_a_need_and_read_the_summary(admin: De
         # Opened for the client: her municipality, names in her language.
         await keys(pilot, *"hemv")
         assert names(screen)[:2] == ["Hemvård – Pargas", "Privat hemvård"]
-        await keys(pilot, "enter", "ctrl+o")  # to the list; offer the first
+        await keys(pilot, "ctrl+o")  # the first, highlighted under the search box
         # The screen speaks the worker's language; the service is named in the client's.
         assert "tarjottu: Hemvård – Pargas" in rendered(screen, "#status")
-        await keys(pilot, "down", "enter")  # open the second one
+        await keys(pilot, "down", "enter")  # open the second one, from the box
         detail = app.screen
         assert isinstance(detail, ServiceDetailScreen)
         text = rendered(detail, "#card")
         assert "Privat hemvård" in text and "Från 45 €/h" in text
         await keys(pilot, "ctrl+o")  # offered from the detail; back to the list
+        assert app.screen is screen
+        await keys(pilot, "up", "enter", "ctrl+o")  # the first, offered already: said; stays
+        assert app.screen is not screen
+        assert "jo tarjottu: Hemvård – Pargas" in rendered(app.screen, "#status")
+        await keys(pilot, "escape")
         assert app.screen is screen
         await keys(pilot, "ctrl+g")
         assert isinstance(app.screen, UnmetNeedScreen)

@@ -11,7 +11,7 @@ from ohjaaja.screens.clients.client_search import ClientSearchScreen
 from ohjaaja.screens.clients.reveal import RevealScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from rich.console import Console
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
@@ -119,6 +119,29 @@ async def test_the_edit_form_switched_from_swedish_to_english(desk: Desk) -> Non
         assert form.query_one("#hetu", Input).placeholder == "unchanged (131052-****)"
 
 
+async def test_a_new_clients_municipality_is_the_contacts_or_blank(desk: Desk) -> None:
+    """F4 from a contact: the contact's municipality, or none chosen (never the
+    first of the list); from the search, the municipality searched, or none."""
+    desk.contacts.receive("phone", "ikaihmiset", None)
+    turku = desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value is Select.NULL
+        await keys(pilot, "escape", "escape")
+        desk.contacts.take(turku)
+        app.push_screen(ContactScreen(desk, desk.contacts.contact(turku)))
+        await settle(pilot)
+        await keys(pilot, "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value == "853"
+        await keys(pilot, "escape", "escape", "f5", "f4")
+        assert isinstance(app.screen, ClientFormScreen)
+        assert app.screen.query_one("#municipality_code", Select).value is Select.NULL
+
+
 async def test_from_a_contact_search_and_pick(desk: Desk, clock: FixedClock) -> None:
     client_id = desk.clients.create_client(AINO).client_id
     contact_id = desk.contacts.receive("chat", "ikaihmiset", "853")
@@ -147,8 +170,10 @@ async def test_same_name_and_birth_date_is_offered(desk: Desk) -> None:
         for name, value in (("last_name", "Mäkinen"), ("first_names", "Aino Maria")):
             form.query_one(f"#{name}", Input).value = value
         form.query_one("#birth_date", Input).value = "13.10.1952"
+        assert not form.check_action("use_existing", ())  # F6 is offered only for a duplicate
         await keys(pilot, "f10")
         assert "Mäkinen Aino Maria" in rendered(form, "#form-status")
+        assert form.check_action("use_existing", ())
         await keys(pilot, "f6")  # the existing client instead
         card = app.screen
         assert isinstance(card, ClientCardScreen) and card.client_id == client_id

@@ -154,6 +154,9 @@ async def test_the_offer_count_is_the_contacts_own(admin: Desk) -> None:
         assert isinstance(app.screen, CatalogueScreen)
         await keys(pilot, *"kotihoito", "enter", "ctrl+o", "down", "ctrl+o")
         assert "tarjottu 2" in rendered(app.screen, "#status")
+        await keys(pilot, "ctrl+o")  # the same service again: still two offers
+        assert "tarjottu 2" in rendered(app.screen, "#status")
+        assert "jo tarjottu" in rendered(app.screen, "#status")
         await keys(pilot, "escape")
         assert isinstance(app.screen, ContactScreen)
         await keys(pilot, "f7")

@@ -47,7 +47,7 @@ async def test_a_key_takes_the_focus_to_the_note(desk: Desk) -> None:
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await keys(pilot, "n", "f3", *"mäkinen ai", "enter", "enter")
+        await keys(pilot, "n", "f3", *"mäkinen ai", "enter")  # Enter in the box picks
         screen = app.screen
         assert isinstance(screen, ContactScreen) and screen.form.client_id == client_id
         screen.query_one("#caller_kind", Select).focus()
@@ -63,10 +63,11 @@ async def test_f5_in_the_client_search_returns_to_the_search_box(desk: Desk) -> 
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await keys(pilot, "f5", *"mäkinen", "enter")
+        await keys(pilot, "f5", *"mäkinen")
         screen = app.screen
         assert isinstance(screen, ClientSearchScreen)
-        assert screen.focused is screen.query_one("#found", DataTable)
+        screen.query_one("#found", DataTable).focus()
+        await settle(pilot)
         await keys(pilot, "f5")
         assert app.screen is screen
         assert screen.focused is screen.query_one("#query", Input)
@@ -76,10 +77,52 @@ async def test_f7_in_the_catalogue_returns_to_the_search_box(admin: Desk) -> Non
     app = app_for(admin)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await keys(pilot, "f7", *"kotih", "down")
+        await keys(pilot, "f7", *"kotih")
         screen = app.screen
         assert isinstance(screen, CatalogueScreen)
-        assert screen.focused is screen.query_one("#services", DataTable)
+        screen.query_one("#services", DataTable).focus()
+        await settle(pilot)
         await keys(pilot, "f7")
         assert app.screen is screen
         assert screen.focused is screen.query_one("#query", Input)
+
+
+async def test_the_arrows_in_a_search_box_move_its_results_and_enter_picks(desk: Desk) -> None:
+    """Down and Up in the search box move the results' cursor with the focus kept in
+    the box, and Enter opens (or picks) the row they chose, without Tab."""
+    desk.clients.create_client(AINO)
+    desk.clients.create_client(
+        {**AINO, "first_names": "Bertta", "hetu": "", "birth_date": "1.1.1950", "phone": ""}
+    )
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f5", *"mäkinen")
+        search = app.screen
+        assert isinstance(search, ClientSearchScreen)
+        table = search.query_one("#found", DataTable)
+        await keys(pilot, "down", "down", "up", "down")  # two rows: 1, 1, 0, 1
+        assert search.focused is search.query_one("#query") and table.cursor_row == 1
+        second = search.results.matches[1]
+        await keys(pilot, "enter")
+        assert app.screen.client_id == second.id  # type: ignore[attr-defined]
+        await keys(pilot, "escape")
+        await keys(pilot, "backspace", "enter")  # the first row, once it is of "mäkine"
+        assert app.screen.client_id == search.results.matches[0].id  # type: ignore[attr-defined]
+
+
+async def test_the_arrows_in_the_contacts_search_pick_a_client(desk: Desk) -> None:
+    desk.clients.create_client(AINO)
+    second = desk.clients.create_client(
+        {**AINO, "first_names": "Bertta", "hetu": "", "birth_date": "1.1.1950", "phone": ""}
+    ).client_id
+    desk.contacts.receive("chat", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", *"mäkinen")
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        order = [m.id for m in screen.matches]
+        await keys(pilot, *["down"] * order.index(second), "enter")
+        assert screen.form.client_id == second

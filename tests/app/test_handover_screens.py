@@ -92,6 +92,12 @@ async def test_the_inbox_accept_return_and_complete(desk: Desk, clock: FixedCloc
         await keys(pilot, *"Arvio tehty", "enter")
         assert app.screen is detail
         assert "valmis" in rendered(detail, "#card") and "Arvio tehty" in rendered(detail, "#card")
+        # Completed: nothing more to do with it, so neither return nor complete is offered.
+        assert not detail.check_action("complete", ()) and not detail.check_action(
+            "return_handover", ()
+        )
+        await keys(pilot, "r")
+        assert app.screen is detail
         await keys(pilot, "escape", "u")  # the outbox: this worker sent nothing
         assert screen.query_one("#handovers", DataTable).row_count == 0
     returned = [v for v in desk.handovers.outbox() if v.state == "returned"]
@@ -132,12 +138,33 @@ async def test_a_handover_a_colleague_took_says_who_has_it(desk: Desk) -> None:
         app.heartbeat()  # the beat that looks for writes by other connections (a sync round)
         await settle(pilot)
         assert "valmis (Kollega)" in rendered(detail, "#card")
-        await keys(pilot, "f10")
-        status = rendered(detail, "#status")
-        assert "Kollega" in status and "valmis" in status
-        await keys(pilot, "r")
-        assert app.screen is detail
-        assert "Kollega" in rendered(detail, "#status")
+        assert not detail.check_action("complete", ())  # done: the card says by whom
+    me.close()
+    colleague.close()
+
+
+async def test_a_refused_return_keeps_the_reason_typed(desk: Desk) -> None:
+    """A colleague takes the handover while this worker writes why it is returned:
+    the dialog stays with the reason typed and says who has it now."""
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Kiire"))
+    me = team_desk(desk, "Minä")
+    colleague = team_desk(desk, "Kollega")
+    app = app_for(me)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "h", "f9")
+        dialog = app.screen
+        assert isinstance(dialog, ReasonScreen)
+        await keys(pilot, *"Ei meille")
+        assert colleague.handovers.move_handover(made, "accept") is None  # type: ignore[arg-type]
+        await keys(pilot, "enter")
+        assert app.screen is dialog
+        assert dialog.query_one("#reason", Input).value == "Ei meille"
+        status = rendered(dialog, "#form-status")
+        assert "Kollega" in status and "otettu" in status
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, HandoversScreen)
+    assert me.handovers.handover(made).state == "accepted"  # type: ignore[union-attr]
     me.close()
     colleague.close()
 
@@ -337,6 +364,32 @@ async def test_a_notification_fits_the_clients_age_and_has_their_birth_date(desk
         assert isinstance(form, NotificationFormScreen)
         assert form.query_one("#kind", Select).value == "elderly_services"
         assert form.query_one("#birth_date", Input).value == "13.10.1952"
+
+
+async def test_a_child_welfare_notification_is_not_about_the_adult_client(desk: Desk) -> None:
+    """On the families' line the client attached is the adult who called: the form
+    does not name them as the child; a birth date of an adult is refused on that
+    field, saying why, and the focus goes there."""
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("phone", "lapsiperheet", "853", "fi", "+358405485906")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n", "ctrl+n")
+        form = app.screen
+        assert isinstance(form, NotificationFormScreen) and form.kind == "child_welfare"
+        assert form.query_one("#subject", Input).value == ""
+        assert form.query_one("#birth_date", Input).value == ""
+        form.query_one("#subject", Input).value = "Mäkinen Aino"
+        form.query_one("#birth_date", Input).value = "13.10.1952"
+        form.query_one("#concern", Input).value = "Huoli"
+        await keys(pilot, "f10")
+        assert app.screen is form
+        assert "alle 18" in rendered(form, "#error-birth_date")
+        assert app.focused is form.query_one("#birth_date")
+    team = team_desk(desk)
+    assert team.handovers.inbox() == []
+    team.close()
 
 
 async def test_the_handover_detail_shows_the_phone_and_opens_the_card(desk: Desk) -> None:

@@ -19,6 +19,7 @@ from ohjaaja.screens.clients.relative_form import RelativeFormScreen
 from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
 from ohjaaja.screens.handovers.notification_form import NotificationFormScreen
 from ohjaaja.screens.kit.widgets import field_line
+from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.log_contact import LogContactScreen
 from textual.app import App
 from textual.screen import Screen
@@ -134,6 +135,36 @@ async def test_every_field_error_of_every_form_is_readable_whole(
             field.focus()
             await settle(pilot)
             assert f"⚠ {longest}" in shown_in(app, error), (error.id, shown_in(app, error))
+
+
+def in_view(app: App, widget: Widget) -> bool:
+    """Whether the whole of the widget's first line is on the terminal, unclipped."""
+    visible = app.screen._compositor.visible_widgets.get(widget)
+    if visible is None:
+        return False
+    region, clip = visible
+    first_line = region.intersection(clip).intersection(widget.region)
+    return first_line.height > 0 and first_line.width == region.width
+
+
+@pytest.mark.parametrize("form", [*FORMS, "callback"])
+async def test_tab_reaches_every_field_of_every_form_in_view(admin: Desk, form: str) -> None:
+    """Tab from the first field to the last, at 80x24: each field the focus lands on
+    is drawn where the worker can see it (a form longer than the screen scrolls)."""
+    contact = admin.contacts.receive("phone", "ikaihmiset", "853")
+    admin.contacts.take(contact)
+    forms = {**FORMS, "callback": lambda desk: CallbackScreen(desk, desk.contacts.contact(contact))}
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(forms[form](admin))
+        await settle(pilot)
+        seen: list[Widget] = []
+        while app.focused is not None and app.focused not in seen:
+            seen.append(app.focused)
+            assert in_view(app, app.focused), (form, app.focused, len(seen))
+            await keys(pilot, "tab")
+        assert len(seen) >= 3, seen
 
 
 def no_codes(text: str) -> None:
@@ -402,3 +433,37 @@ async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
         footer = app.screen.query_one(Footer)
         assert overlay.region.bottom <= footer.region.y, (overlay.region, footer.region)
         assert overlay.region.y >= 1  # below the title
+async def test_a_toast_leaves_the_status_line_and_the_footer_readable(desk: Desk) -> None:
+    """'Yhteydenotto suljettu' after F10 sat over the queue's status line: a toast
+    shows above the status lines and the footer, not on them."""
+    from ohjaaja.usecases.handovers import HandoverForm
+
+    desk.handovers.create_handover(HandoverForm(to_worker_id=desk.worker_id, note="Soita"))
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        status = app.screen.query_one("#status")
+        before = shown_in(app, status)
+        assert "Uusia siirtoja" in before
+        app.notify("Yhteydenotto suljettu")
+        await settle(pilot)
+        assert "Yhteydenotto suljettu" in squeeze(" ".join(picture(app)))
+        assert shown_in(app, status) == before
+        assert "f1 Ohje" in picture(app)[-1]
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+async def test_the_catalogues_short_words_are_whole(admin: Desk, language: str) -> None:
+    """'avgi…': the price and open-now columns hold their words whole in every language."""
+    from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
+
+    app = app_for(admin, language)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"kotihoito")
+        assert isinstance(app.screen, CatalogueScreen)
+        words = set(squeeze(" ".join(picture(app))).split())
+        assert t_in(language, "catalogue.paid_short") in words
+        for column in ("open", "cost", "languages"):
+            assert t_in(language, f"catalogue.col.{column}") in words, column
+        assert {t_in(language, "catalogue.open"), t_in(language, "catalogue.closed")} & words

@@ -197,6 +197,7 @@ def test_notification_form(snap_compare, desk: Desk, clock: FixedClock) -> None:
     async def opened(pilot: Pilot) -> None:
         await settle(pilot)
         await keys(pilot, "n", "ctrl+n")
+        pilot.app.screen.query_one("#subject").value = "Mäkinen Eetu"
         pilot.app.screen.query_one("#concern").value = "Lapsi jäi yksin kotiin"
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)

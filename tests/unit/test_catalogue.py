@@ -126,6 +126,22 @@ def test_an_offer_and_an_unmet_need_are_kept_with_the_contact(admin: Desk) -> No
     assert [m["service_id"] is None for m in sent] == [False, True]
 
 
+def test_a_service_offered_again_on_a_contact_is_one_offer(admin: Desk) -> None:
+    """Offered twice on one contact (from the list, then from its detail): one offer,
+    counted once, sent once; the use case says the second was not new."""
+    contact = admin.contacts.log_contact("phone", "ikaihmiset", TURKU)
+    service = admin.catalogue.search_services(
+        "kotihoito", filters=Filters(municipality_code=TURKU)
+    )[0]
+    assert admin.catalogue.offer_service(contact, service.id, "fi") is True
+    assert admin.catalogue.offer_service(contact, service.id, "sv") is False
+    assert [o.service_id for o in admin.catalogue.offers(contact)] == [service.id]
+    sent = [n for (n,) in admin.conn.execute("SELECT name FROM outbox") if n == "offer.create"]
+    assert len(sent) == 1
+    other = admin.contacts.log_contact("phone", "ikaihmiset", TURKU)
+    assert admin.catalogue.offer_service(other, service.id, "fi") is True  # another contact's
+
+
 def test_the_summary_is_in_the_clients_language(admin: Desk) -> None:
     contact = admin.contacts.log_contact("phone", "tyoikaiset", TURKU)
     assert "Inga tjänster" in admin.catalogue.offer_summary(contact, "sv")

@@ -21,6 +21,7 @@ from ohjaaja.domain.handovers import (
     next_state,
 )
 from ohjaaja.domain.workdays import add_working_days, is_working_day, working_days_between
+from ohjaaja.i18n import t
 from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.handovers import Attention, HandoverForm
@@ -140,6 +141,20 @@ def test_each_kind_requires_its_fields(kind: str, fields: dict, missing: set) ->
     assert {name for name, _ in notifications.check(kind, fields)} == missing
 
 
+def test_a_child_welfare_notification_is_about_a_child() -> None:
+    """The Child Welfare Act's notification is about someone under 18 on the day it is
+    made; a birth date that says otherwise (or is no date) names the field."""
+    fields = {"subject": "X", "concern": "Y"}
+    on = date(2026, 11, 23)
+    adult = [("birth_date", "notification.error.not_a_child")]
+    assert notifications.check("child_welfare", {**fields, "birth_date": "13.10.1952"}, on) == adult
+    assert notifications.check("child_welfare", {**fields, "birth_date": "23.11.2008"}, on) == adult
+    assert notifications.check("child_welfare", {**fields, "birth_date": "24.11.2008"}, on) == []
+    assert notifications.check("child_welfare", {**fields, "birth_date": ""}, on) == []
+    elderly = {**fields, "observed": ["abuse"], "birth_date": "31.2.1950"}
+    assert notifications.check("elderly_services", elderly, on) == [("birth_date", "error.date")]
+
+
 def test_child_welfare_clocks() -> None:
     received = datetime(2026, 12, 23, 10, tzinfo=UTC)
     urgency, decision = notifications.clocks("child_welfare", received, {})
@@ -251,6 +266,16 @@ def test_a_notification_goes_to_the_open_team_or_the_emergency(
     emergency.close()
 
 
+def test_a_child_welfare_notification_about_an_adult_is_refused(desk: Desk) -> None:
+    client_id = desk.clients.create_client(AINO).client_id
+    fields = {"subject": "Mäkinen Aino", "birth_date": "13.10.1952", "concern": "Huoli"}
+    made, errors = desk.handovers.create_notification(
+        "child_welfare", fields, None, client_id, "853"
+    )
+    assert made is None and errors == [("birth_date", "notification.error.not_a_child")]
+    assert t("notification.error.not_a_child") == "lapsen on oltava alle 18-vuotias"
+
+
 def test_a_callback_returns_to_the_queue_at_its_time(desk: Desk, clock: FixedClock) -> None:
     client_id = desk.clients.create_client(AINO).client_id
     contact = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
@@ -274,6 +299,20 @@ def test_a_callback_returns_to_the_queue_at_its_time(desk: Desk, clock: FixedClo
     assert desk.contacts.close_contact(contact, "Tavoitettu", form) == []
 
 
+def test_a_due_callback_takes_its_place_by_when_it_is_due(desk: Desk, clock: FixedClock) -> None:
+    """A callback due at 11 waits from 11: a call that came at 10:30 has waited
+    longer and is answered first, though the callback's first call came at 10."""
+    first = desk.contacts.receive("phone", "ikaihmiset", "853")
+    desk.contacts.take(first)
+    desk.handovers.schedule_callback(first, clock.now() + timedelta(hours=1))
+    clock.advance(minutes=30)
+    later = desk.contacts.receive("phone", "ikaihmiset", "853")
+    clock.advance(minutes=30)
+    assert [entry.id for entry in desk.contacts.queue()] == [later, first]
+    taken = desk.contacts.take_next()
+    assert taken is not None and taken.id == later
+
+
 def test_the_emergency_sees_its_own_line_first(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
@@ -290,6 +329,20 @@ def test_the_emergency_sees_its_own_line_first(
     emergency.close()
 
 
+def test_a_shift_handovers_items_say_what_they_are_now(
+    db_path: Path, clock: FixedClock, desk: Desk, turku: Desk
+) -> None:
+    """The handover listed as sent at the change of shift was returned since: the
+    night worker reads it as returned, not as still waiting."""
+    made, _ = desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
+    desk.handovers.hand_over_shift("Yksi siirto odottaa")
+    assert turku.handovers.move_handover(made, "return", "Ei meille") is None  # type: ignore[arg-type]
+    night = Desk(db_path, clock, "Yövuoro")
+    (pending,) = night.handovers.pending_shift_handovers()
+    assert [(i["id"], i["state"]) for i in pending.items] == [(made, "returned")]
+    night.close()
+
+
 def test_a_shift_is_handed_over_and_acknowledged_once(
     db_path: Path, clock: FixedClock, desk: Desk
 ) -> None:
@@ -299,8 +352,15 @@ def test_a_shift_is_handed_over_and_acknowledged_once(
     desk.contacts.take(other)
     desk.handovers.schedule_callback(other, clock.now() + timedelta(hours=3))
     desk.handovers.create_handover(HandoverForm(to_team="assessment:853", note="Odottaa"))
+    colleague = Desk(db_path, clock, "Kollega")
+    theirs = colleague.contacts.receive("phone", "ikaihmiset", "853")
+    colleague.contacts.take(theirs)
+    colleague.handovers.schedule_callback(theirs, clock.now() + timedelta(hours=2))
     matters = desk.handovers.open_matters()
     assert [len(matters.contacts), len(matters.handovers), len(matters.callbacks)] == [1, 1, 1]
+    assert [c["id"] for c in matters.callbacks] == [other]  # the colleague's is theirs to hand over
+    assert [c["id"] for c in colleague.handovers.open_matters().callbacks] == [theirs]
+    colleague.close()
     assert desk.handovers.hand_over_shift(" ") == (None, [("note", "error.required")])
     made, _ = desk.handovers.hand_over_shift("Yksi puhelu kesken, soittopyyntö klo 13")
     assert desk.handovers.pending_shift_handovers() == []  # not one's own

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ohjaaja.domain import notifications
+from ohjaaja.domain.clock import from_iso, local
 from ohjaaja.domain.handovers import IllegalMove, Parties, next_state
 from ohjaaja.sync import protocol
 from ohjaaja.sync.mutations.base import (
@@ -130,7 +131,8 @@ def parse_notification(args: Mapping[str, Any]) -> Parsed:
         fields = json.loads(notification["fields"])
     except ValueError as exc:  # normalise checked it parses; kept for the type checker
         raise Invalid("args.notification.fields", "not JSON") from exc
-    problems = notifications.check(notification["kind"], fields)
+    made_on = local(from_iso(notification["received_at"] or notification["created_at"])).date()
+    problems = notifications.check(notification["kind"], fields, made_on)
     if problems:
         named = ", ".join(f"{name} ({key})" for name, key in problems)
         raise Invalid("args.notification.fields", named)
