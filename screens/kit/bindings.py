@@ -51,6 +51,13 @@ KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
     "to_file": ("x", frozenset({"export_log", "save_summary"})),
     "help": ("f1", frozenset({"help", "close_help_f1"})),
     "back": ("escape", frozenset({"go_back", "back", "cancel", "close_help"})),
+    # Enter opens or asks what the cursor is on (never takes a contact: that is t).
+    "open_this": ("enter", frozenset({"read_caller", "ask_topic"})),
+    # A training shift's clock and its replay: one key each, the console's and the debrief's.
+    "run_pause": ("space", frozenset({"run_pause", "replay_play"})),
+    "faster": ("plus", frozenset({"faster", "replay_faster"})),
+    "slower": ("minus", frozenset({"slower", "replay_slower"})),
+    "step": ("full_stop", frozenset({"step", "replay_step"})),
 }
 
 

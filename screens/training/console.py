@@ -95,7 +95,7 @@ class ConsoleScreen(DeskScreen[None]):
         # One footer entry for both (+/-): at 80 columns the footer has room for one.
         action("faster", "plus", "faster", key_display="+/-"),
         action("slower", "minus", "slower", show=False),
-        action("step", "s", "step"),
+        action("step", "full_stop", "step", key_display="."),
         action("add_contact", "a", "add_contact"),
         action("end_shift", "e", "end_shift"),
         action("debrief", "d", "debrief"),

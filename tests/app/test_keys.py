@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import itertools
 import pkgutil
+from pathlib import Path
 
 from ohjaaja.screens.kit.bindings import KEYMAP, meaning, translate_bindings
 from textual.pilot import Pilot
@@ -192,17 +193,67 @@ async def test_every_screen_and_dialog_has_its_footer_whole_and_one_keymap(
         await walk(("enter",))
     desk.close()
     assert walk.problems == [], "\n".join(walk.problems)
-    assert every_screen() - walk.seen == set()
+    assert every_screen() - TRAINING - walk.seen == set()
+    assert key_clashes(walk, type(app)) == []
+
+
+def key_clashes(walk: Walk, app_class: type) -> list[str]:
+    """A key bound on two screens that open one another (or on the app) with two
+    meanings: Esc aside, which is back wherever it is."""
     clashes = []
     for beneath, on_top in sorted(walk.opened, key=str):
-        for one, other in ((beneath, on_top), (type(app), on_top), (type(app), beneath)):
+        for one, other in ((beneath, on_top), (app_class, on_top), (app_class, beneath)):
             for key, binding_id in keys_of(other).items():
                 there = keys_of(one).get(key)
                 if there and key != "escape" and meaning(there) != meaning(binding_id):
                     clashes.append(
                         f"{key}: {binding_id} on {other.__name__}, {there} on {one.__name__}"
                     )
-    assert sorted(set(clashes)) == []
+    return sorted(set(clashes))
+
+
+TRAINING = {
+    "ConsoleScreen",
+    "AddContactScreen",
+    "EndShiftScreen",
+    "DebriefScreen",
+    "CallerCardScreen",
+}  # walked on a training desk below
+
+
+async def test_the_training_screens_have_their_footers_whole_and_one_keymap(
+    tmp_path: Path,
+) -> None:
+    """The trainer's console, its dialogs, the debrief and the caller card read from a
+    trainee's row: walked as the other screens are."""
+    from tests.app.test_training_console import console_app
+    from tests.app.training_fakes import RealTime, trainee_beside, trainer_with_shift
+
+    real = RealTime()
+    trainer, shift = trainer_with_shift(tmp_path / "training.sqlite", real)
+    shift.resume()
+    real.at += 6 * 60
+    shift.advance()
+    trainee = trainee_beside(trainer, shift, "Harjoittelija Hanna")
+    scripted = trainee.conn.execute(
+        "SELECT contact_id FROM training_contact WHERE script_id = 'aino-muisti'"
+    ).fetchone()[0]
+    assert trainee.contacts.take(scripted) is not None
+    app = console_app(trainer, shift)
+    try:
+        async with app.run_test(size=(WIDTH, 24)) as pilot:
+            await settle(pilot)
+            walk = Walk(pilot)
+            await walk.look()
+            await walk(("a",), ("escape",), ("e",), ("escape",), ("d",), ("escape",))
+            app.screen.query_one("#trainees").focus()
+            await walk(("enter",), ("escape",))
+    finally:
+        trainee.close()
+        trainer.close()
+    assert walk.problems == [], "\n".join(walk.problems)
+    assert TRAINING - walk.seen == set()
+    assert key_clashes(walk, type(app)) == []
 
 
 def keys_of(screen_class: type) -> dict[str, str]:

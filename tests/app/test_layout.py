@@ -433,6 +433,8 @@ async def test_an_open_list_fits_whole_between_the_title_and_the_footer(
         footer = app.screen.query_one(Footer)
         assert overlay.region.bottom <= footer.region.y, (overlay.region, footer.region)
         assert overlay.region.y >= 1  # below the title
+
+
 async def test_a_toast_leaves_the_status_line_and_the_footer_readable(desk: Desk) -> None:
     """'Yhteydenotto suljettu' after F10 sat over the queue's status line: a toast
     shows above the status lines and the footer, not on them."""

@@ -69,7 +69,7 @@ async def test_a_trainer_starts_pauses_and_speeds_up_a_shift(
         assert shift.clock.paused
         assert "08.01.00" in shown(app, "shift-clock")
         assert "TAUKO" in shown(app, "shift-clock")
-        await keys(pilot, "s")  # a step of a minute, paused
+        await keys(pilot, "full_stop")  # a step of a minute, paused
         assert "08.02.00" in shown(app, "shift-clock")
         await keys(pilot, "minus")
         assert shift.clock.speed == 5
