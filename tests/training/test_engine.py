@@ -4,6 +4,7 @@ the same seed and actions give the same events."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from ohjaaja.db import training as rows
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.training.clock import ClockState, SimClock
 from ohjaaja.training.engine import NotATrainingDesk, Shift, contact_id
-from ohjaaja.training.scenario import Patience
+from ohjaaja.training.scenario import Expect, Patience, Scenario
 from ohjaaja.usecases.desk import Desk
 from tests.training.scenarios import START, morning
 
@@ -243,3 +244,43 @@ def test_a_contact_received_before_a_crash_is_noted_not_received_twice(tmp_path:
     shift.advance_to(START + timedelta(minutes=6))
     noted = desk.conn.execute("SELECT script_id FROM training_contact").fetchall()
     assert [tuple(r) for r in noted] == [("daughter-0",)]
+
+
+def answered_in_time() -> Scenario:
+    """The morning with its first scripted caller expecting an answer within a minute."""
+    scen = morning()
+    first = replace(
+        scen.scripts[0], expect=(Expect("answer", points=2, within=timedelta(minutes=1)),)
+    )
+    return replace(scen, scripts=(first, *scen.scripts[1:]))
+
+
+def test_the_status_gives_each_trainee_their_points_so_far(tmp_path: Path) -> None:
+    real = Real()
+    desk = trainer_desk(tmp_path / "t.sqlite", real)
+    shift = Shift.start(
+        desk, answered_in_time(), "{}", "json", seed=4, shift_id="shift-1", real=real
+    )
+    shift.resume()
+    real.t += 5 * 60 + 10  # the first scripted caller at 8:05, answered 10 s later
+    shift.advance()
+    trainee = Desk(desk.database, SimClock(shift.clock.state, real), "Aino", training=True)
+    assert trainee.contacts.take(contact_id("shift-1", "c:daughter-0")) is not None
+    (aino,) = shift.status().trainees
+    assert (aino.name, aino.answered, aino.points) == ("Aino", 1, 2)
+    trainee.close()
+
+
+def test_solo_the_desks_own_worker_is_a_trainee_once_they_take_a_contact(tmp_path: Path) -> None:
+    real = Real()
+    desk = trainer_desk(tmp_path / "t.sqlite", real, name="Harjoittelija")
+    shift = Shift.start(
+        desk, answered_in_time(), "{}", "json", seed=4, shift_id="shift-1", real=real
+    )
+    assert shift.status().trainees == ()
+    shift.resume()
+    real.t += 5 * 60 + 10
+    shift.advance()
+    assert desk.contacts.take(contact_id("shift-1", "c:daughter-0")) is not None
+    (me,) = shift.status().trainees
+    assert (me.worker_id, me.answered, me.points) == (desk.worker_id, 1, 2)
