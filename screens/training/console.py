@@ -110,6 +110,10 @@ class ConsoleScreen(DeskScreen[None]):
         self.shift = shift
         self.status: ShiftStatus | None = None
         self._contacts: dict[str, str] = {}  # contact id -> what the trainee is on
+        # The speed the trainer asked for: a quick second + counts from it, not from
+        # the clock that the first press's worker has not yet changed.
+        self._speed = shift.clock.speed
+        self._paused = shift.clock.paused
 
     @property
     def can_debrief(self) -> bool:
@@ -188,16 +192,26 @@ class ConsoleScreen(DeskScreen[None]):
     # -- the trainer's keys -------------------------------------------------------
     def action_run_pause(self) -> None:
         if self.status is None or not self.status.ended:
-            paused = self.status.paused if self.status is not None else True
-            self._do(self.shift.resume if paused else self.shift.pause)
+            self._paused = not self._paused  # as the speed: a quick second press counts
+            self._do(self._run_or_pause)
+
+    def _run_or_pause(self) -> None:
+        if self._paused:
+            self.shift.pause()
+        else:
+            self.shift.resume()
 
     def action_faster(self) -> None:
-        speed = faster(self.shift.clock.speed)
-        self._do(lambda: self.shift.set_speed(speed))
+        self._speed = faster(self._speed)
+        self._do(self._set_speed)
 
     def action_slower(self) -> None:
-        speed = slower(self.shift.clock.speed)
-        self._do(lambda: self.shift.set_speed(speed))
+        self._speed = slower(self._speed)
+        self._do(self._set_speed)
+
+    def _set_speed(self) -> None:
+        """Run in a worker: the speed asked for last, whichever press's worker runs last."""
+        self.shift.set_speed(self._speed)
 
     def action_step(self) -> None:
         self._do(lambda: self.shift.step(STEP))

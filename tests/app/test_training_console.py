@@ -225,3 +225,35 @@ async def test_the_trainer_reads_the_caller_s_part_from_a_trainee_s_row(
     finally:
         hanna.close()
     assert [e for e in rows.events(trainer.conn, shift.id) if e[1] == "fact_asked"] == []
+
+
+async def test_quick_presses_of_faster_and_run_each_count(played: tuple[Desk, Shift]) -> None:
+    """Three + pressed before the first change is written: 1x -> 10x, not 2x (each
+    press counted from the speed the trainer asked for, not the one written yet)."""
+    import threading
+
+    trainer, shift = played
+    written = threading.Event()  # the first change held back until all three are pressed
+    set_speed = shift.set_speed
+
+    def slow_set_speed(speed: float) -> None:
+        written.wait(timeout=10)
+        set_speed(speed)
+
+    shift.set_speed = slow_set_speed  # type: ignore[method-assign]
+    app = console_app(trainer, shift)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("plus", "plus", "plus")
+        written.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert shift.clock.speed == 10
+        await pilot.press("minus", "minus")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert shift.clock.speed == 2
+        await pilot.press("space", "space", "space")  # run, pause, run
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not shift.clock.paused
