@@ -196,10 +196,13 @@ class ConsoleScreen(DeskScreen[None]):
             self._do(self._run_or_pause)
 
     def _run_or_pause(self) -> None:
-        if self._paused:
-            self.shift.pause()
-        else:
-            self.shift.resume()
+        # Workers of quick presses may finish in any order: apply until the clock is
+        # what was asked last.
+        while self.shift.clock.paused != self._paused:
+            if self._paused:
+                self.shift.pause()
+            else:
+                self.shift.resume()
 
     def action_faster(self) -> None:
         self._speed = faster(self._speed)
@@ -211,7 +214,8 @@ class ConsoleScreen(DeskScreen[None]):
 
     def _set_speed(self) -> None:
         """Run in a worker: the speed asked for last, whichever press's worker runs last."""
-        self.shift.set_speed(self._speed)
+        while self.shift.clock.speed != self._speed:
+            self.shift.set_speed(self._speed)
 
     def action_step(self) -> None:
         self._do(lambda: self.shift.step(STEP))
