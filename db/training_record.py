@@ -30,6 +30,15 @@ def contacts(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, Any]]:
     return found
 
 
+def _moments(rows: list[Any]) -> list[dict[str, Any]]:
+    """(at, kind, contact id, worker id, data) rows as the debrief's timeline reads them."""
+    return [
+        {"at": r[0], "kind": r[1], "contact_id": r[2], "worker_id": r[3],
+         "data": json.loads(r[4] or "{}")}
+        for r in rows
+    ]  # fmt: skip
+
+
 def shift_events(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, Any]]:
     """The shift's own timeline (training_event), in order."""
     rows = conn.execute(
@@ -37,11 +46,7 @@ def shift_events(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, Any]
         "WHERE shift_id = ? ORDER BY at, id",
         (shift_id,),
     ).fetchall()
-    return [
-        {"at": r[0], "kind": r[1], "contact_id": r[2], "worker_id": r[3],
-         "data": json.loads(r[4] or "{}")}
-        for r in rows
-    ]  # fmt: skip
+    return _moments(rows)
 
 
 def contact_events(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, Any]]:
@@ -52,11 +57,7 @@ def contact_events(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, An
         f"{_OF_SHIFT.format(alias='e')} WHERE e.kind != 'received' ORDER BY e.at, e.id",
         (shift_id,),
     ).fetchall()
-    return [
-        {"at": r[0], "kind": r[1], "contact_id": r[2], "worker_id": r[3],
-         "data": json.loads(r[4] or "{}")}
-        for r in rows
-    ]  # fmt: skip
+    return _moments(rows)
 
 
 def offers(conn: sqlite3.Connection, shift_id: str) -> list[dict[str, Any]]:

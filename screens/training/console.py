@@ -10,6 +10,7 @@ trainee practising alone, is on another screen.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -114,6 +115,9 @@ class ConsoleScreen(DeskScreen[None]):
         # the clock that the first press's worker has not yet changed.
         self._speed = shift.clock.speed
         self._paused = shift.clock.paused
+        # One change at a time, reading what was asked inside: the worker that applies
+        # last started after the last press, so the clock ends as asked last.
+        self._applying = threading.Lock()
 
     @property
     def can_debrief(self) -> bool:
@@ -196,9 +200,7 @@ class ConsoleScreen(DeskScreen[None]):
             self._do(self._run_or_pause)
 
     def _run_or_pause(self) -> None:
-        # Workers of quick presses may finish in any order: apply until the clock is
-        # what was asked last.
-        while self.shift.clock.paused != self._paused:
+        with self._applying:
             if self._paused:
                 self.shift.pause()
             else:
@@ -214,7 +216,7 @@ class ConsoleScreen(DeskScreen[None]):
 
     def _set_speed(self) -> None:
         """Run in a worker: the speed asked for last, whichever press's worker runs last."""
-        while self.shift.clock.speed != self._speed:
+        with self._applying:
             self.shift.set_speed(self._speed)
 
     def action_step(self) -> None:
