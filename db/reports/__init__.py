@@ -1,0 +1,2 @@
+"""Reading a desk's database into the reports' facts (ohjaaja.domain.reports.facts): contacts
+(contacts.py), handovers, notifications and offers (cases.py)."""
