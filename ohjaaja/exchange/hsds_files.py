@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ohjaaja.exchange.exports import csv_text, read_cell, write_private
-from ohjaaja.exchange.hsds import objects_in
+from ohjaaja.exchange.hsds import Reading, RecordError, objects_in
 
 Obj = dict[str, Any]
 
@@ -73,6 +73,17 @@ def read_path(path: Path) -> list[Record]:
     return [
         Record(f"{path.name}: record {i + 1}", obj) for i, obj in enumerate(objects_in(document))
     ]
+
+
+def read_catalogue(path: Path, language: str) -> Reading:
+    """Every record of the file or folder; RecordError names the first broken one."""
+    reading = Reading(default_language=language)
+    for record in read_path(path):
+        try:
+            reading.read(record.obj)
+        except RecordError as exc:
+            raise RecordError(f"{record.where}: {exc.field}", exc.reason) from exc
+    return reading
 
 
 def _read_package(folder: Path) -> list[Record]:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
-from ohjaaja.exchange.hsds_files import HsdsFileError, read_path, write_json, write_package
+from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
@@ -36,17 +36,6 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
         return export(desk, args.directory, args.format)
     finally:
         desk.close()
-
-
-def read_catalogue(path: Path, language: str) -> Reading:
-    """Every record of the file or folder; RecordError names the first broken one."""
-    reading = Reading(default_language=language)
-    for record in read_path(path):
-        try:
-            reading.read(record.obj)
-        except RecordError as exc:
-            raise RecordError(f"{record.where}: {exc.field}", exc.reason) from exc
-    return reading
 
 
 def import_reading(desk: Desk, reading: Reading) -> int:

@@ -113,7 +113,7 @@ def _play(
     if args.language is None:
         args.language = scenario.language  # the trainees' language, as the scenario says
     worker = args.worker or default_worker()
-    # --admin: the trainer puts the demo's catalogue to the training store too
+    # The trainer role puts the scenario's catalogue to the training store too
     # (ohjaaja.training.engine), so the trainees' offers of its services stand.
     roles: tuple[str, ...] = ("guidance",) if solo else ("guidance", "trainer")
     if args.admin:

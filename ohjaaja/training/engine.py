@@ -23,17 +23,15 @@ from ohjaaja.db.engine import transaction
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.reference import get_meta, set_meta
 from ohjaaja.demo.build import load_clients
-from ohjaaja.demo.catalogue import demo_catalogue as demo_organizations_and_services
 from ohjaaja.demo.synthetic import generate_clients
 from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.sync.outgoing import record_many
 from ohjaaja.sync.rows import desk_row
 from ohjaaja.training import arrivals as plans
-from ohjaaja.training import scoring, sharing
+from ohjaaja.training import catalogues, scoring, sharing
 from ohjaaja.training.arrivals import Arrival
 from ohjaaja.training.clock import ClockState, SimClock, check_speed
 from ohjaaja.training.scenario import Person, Scenario
-from ohjaaja.usecases.catalogue import write_catalogue
 from ohjaaja.usecases.desk import Desk
 
 POINTS_EVERY = 3.0  # real seconds between scoring the status's points again
@@ -84,7 +82,7 @@ def _namespace(shift_id: str) -> uuid.UUID:
 
 def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
     """The shift's world on a desk's file, once: the seeded synthetic register and the
-    demo catalogue when the file has none (the same ids on every desk: the demo's
+    scenario's catalogue when the file has none (the same ids on every desk: the demo's
     builders are seeded, and their rows never sync), then the scenario's inline
     persons into the register (through the desk, so they reach the training store)."""
     if not desk.training:
@@ -97,26 +95,19 @@ def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
             with transaction(conn):
                 _register_up(conn, desk.worker_id, now)
                 set_meta(conn, "training_register", str(seed))
-        if scenario.world.catalogue == "demo":
-            # A trainer who is an admin of the store puts the catalogue there too, so
-            # the trainees' offers name services the store holds.
-            demo_catalogue(conn, now, desk.worker_id if desk.is_admin else None)
+        # A trainer puts the catalogue to the store too (a training store takes it from
+        # the trainer role, README), so the trainees' offers name services it holds.
+        catalogues.load(conn, scenario.world.catalogue, now, _putter(desk))
     for script in scenario.scripts:
         person = script.caller.person
         if person is not None and not _known(desk, person):
             _add_person(desk, person)
 
 
-def demo_catalogue(conn: sqlite3.Connection, now: str, by: str | None = None) -> bool:
-    """The demo's catalogue into a training file that has none (every desk of a shift
-    loads the same, ids and all); put to the store as `by` (an admin) if given, else
-    kept on this desk. True if loaded now."""
-    if _count(conn, "service"):
-        return False
-    with transaction(conn):
-        organizations, services = demo_organizations_and_services()
-        write_catalogue(conn, organizations, services, now, by=by)
-    return True
+def _putter(desk: Desk) -> str | None:
+    """Who puts the shift's catalogue to the store: a trainer (or an admin); a
+    trainee practising alone keeps it on the desk."""
+    return desk.worker_id if {"trainer", "admin"} & set(desk.ctx.roles) else None
 
 
 def _register_up(conn: sqlite3.Connection, worker_id: str, at: str) -> None:

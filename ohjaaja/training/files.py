@@ -27,7 +27,6 @@ from typing import Any
 import jsonschema
 import yaml
 
-from ohjaaja.demo.catalogue import demo_service_keys
 from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
 from ohjaaja.domain import handovers, notifications, queue, reference, teams
 from ohjaaja.domain.catalogue import SERVICE_CHANNELS
@@ -38,6 +37,7 @@ from ohjaaja.domain.limits import SCENARIO_MAX, TRAINING_SPEED_MAX, TRAINING_SPE
 from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.queue import route_line
 from ohjaaja.i18n import t_in
+from ohjaaja.training import catalogues
 from ohjaaja.training.scenario import (
     Caller,
     Expect,
@@ -93,6 +93,9 @@ class Problem:
         params = dict(self.params)
         if "what" in params:  # the kind of code, said in the language too
             params["what"] = t_in(language, f"training.what.{params['what']}")
+        for name in ("actual_day", "given_day"):  # a weekday's code, said in words
+            if name in params:
+                params[name] = t_in(language, f"weekday.{params[name]}")
         return t_in(language, self.key, **params)
 
     def text(self, language: str = "en") -> str:
@@ -341,6 +344,7 @@ class _Builder:
     def __init__(self, reader: _Reader, data: dict[str, Any]) -> None:
         self.r = reader
         self.data = data
+        self.services: Mapping[str, tuple[str, ...]] | None = None  # set by build
 
     def _code(self, path: Path_, value: str | None, known: Mapping[str, Any] | tuple[str, ...],
               what: str) -> None:  # fmt: skip
@@ -348,6 +352,19 @@ class _Builder:
             shown = ", ".join(list(known)[:12]) + (", ..." if len(known) > 12 else "")
             self.r.problem(path, "training.file.unknown_code", what=what, value=value,
                            choices=shown)  # fmt: skip
+
+    def _catalogue(self, name: str) -> Mapping[str, tuple[str, ...]] | None:
+        """How the scenario may name the services of its catalogue; None (and the
+        problem said) if there is no such catalogue or its file is broken."""
+        path = ("world", "catalogue")
+        if name not in catalogues.names():
+            self._code(path, name, catalogues.names(), "catalogue")
+            return None
+        try:
+            return catalogues.service_keys(name)
+        except catalogues.CatalogueFixtureError as exc:
+            self.r.problem(path, "training.file.catalogue_broken", detail=str(exc))
+            return None
 
     def build(self, name: str) -> Scenario:
         d = self.data
@@ -360,9 +377,7 @@ class _Builder:
             self.r.problem(("speed",), "training.file.speed",
                            low=int(TRAINING_SPEED_MIN), high=int(TRAINING_SPEED_MAX))  # fmt: skip
         world = World(**d.get("world", {}))
-        if world.catalogue != "demo":
-            self.r.problem(("world", "catalogue"), "training.file.unknown_code",
-                           what="catalogue", value=world.catalogue, choices="demo")  # fmt: skip
+        self.services = self._catalogue(world.catalogue)
         streams = tuple(self._stream(i, s) for i, s in enumerate(d.get("streams", [])))
         scripts = tuple(
             self._script(i, s, d["language"], start, length)
@@ -403,8 +418,8 @@ class _Builder:
         given = self.data.get("weekday")
         actual = DAY_NAMES[start.weekday()]
         if given is not None and given != actual:
-            self.r.problem(("weekday",), "training.file.weekday",
-                           date=f"{start:%d.%m.%Y}", actual=actual, given=given)  # fmt: skip
+            self.r.problem(("weekday",), "training.file.weekday", date=f"{start:%d.%m.%Y}",
+                           actual_day=actual, given_day=given)  # fmt: skip
         return start
 
     def _weights(self, path: Path_, weights: dict[str, float], known: Any, what: str) -> None:
@@ -531,10 +546,11 @@ class _Builder:
             known = {k: 1 for line in lines for k in reference.reasons()[line]}
             self._code((*path, "reasons", j), code, known, "reason")
         services: list[str] = []
-        keys = demo_service_keys()
+        keys = self.services  # None: the catalogue's own problem is said already
         for j, key in enumerate(e.get("services", ())):
-            self._code((*path, "services", j), key, keys, "service")
-            services.extend(keys.get(key, ()))
+            if keys is not None:
+                self._code((*path, "services", j), key, keys, "service")
+                services.extend(keys.get(key, ()))
         self._code((*path, "client_group"), e.get("client_group"), reference.lines(), "line")
         self._code((*path, "service_channel"), e.get("service_channel"), SERVICE_CHANNELS,
                    "service_channel")  # fmt: skip

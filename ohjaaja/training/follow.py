@@ -3,8 +3,9 @@
 A training desk runs on a SimClock. Until a shift runs on its file it keeps real
 time; once the trainer's shift is there (written by the trainer's desk on the same
 file, or pulled from a training store: mutation training.shift) the desk takes the
-shift's clock state whenever the row changes (and, the first time, the demo's
-catalogue; the register comes from the store, put there by the trainer's desk).
+shift's clock state whenever the row changes (and, the first time, the catalogue
+the shift's scenario names, read from the row's copy of its text; the register
+comes from the store, put there by the trainer's desk).
 The desk finds out as it finds every other process's writes (Desk.has_changed:
 PRAGMA data_version), so a pause stops every desk's waits and clocks within a
 heartbeat.
@@ -17,8 +18,8 @@ from collections.abc import Callable
 
 from ohjaaja.db import training as rows
 from ohjaaja.domain.clock import Clock, to_iso
+from ohjaaja.training import catalogues
 from ohjaaja.training.clock import ClockState, SimClock
-from ohjaaja.training.engine import demo_catalogue
 from ohjaaja.usecases.desk import Desk
 
 
@@ -51,5 +52,10 @@ def follow_shift(desk: Desk) -> bool:
         return False
     clock.follow(state)
     with desk.ctx.lock:  # a trainee's desk: the catalogue the trainees offer from
-        demo_catalogue(desk.conn, to_iso(clock.now()))
+        if not catalogues.held(desk.conn):
+            # The scenario's, as the shift's text names it (the store's copy, if the
+            # trainer put it, has the same ids); one this version lacks comes by sync.
+            name = catalogues.named_in(found.source)
+            if name in catalogues.names():
+                catalogues.load(desk.conn, name, to_iso(clock.now()))
     return True

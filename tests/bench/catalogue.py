@@ -22,8 +22,7 @@ from ohjaaja.demo.catalogue import demo_catalogue
 from ohjaaja.domain.catalogue import Service
 from ohjaaja.domain.clock import SystemClock
 from ohjaaja.exchange.hsds import organization_object, service_object
-from ohjaaja.exchange.hsds_files import write_json
-from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.exchange.hsds_files import read_catalogue, write_json
 from ohjaaja.usecases.catalogue import match_expression, name_weights
 from ohjaaja.usecases.desk import Desk
 from tests.bench.clients import pct, timed

@@ -7,13 +7,17 @@ so."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from ohjaaja.sync.client import SyncClient
+from ohjaaja.training import catalogues
 from ohjaaja.training.clock import ClockState, SimClock
 from ohjaaja.training.engine import Shift, contact_id
 from ohjaaja.training.follow import follow_shift
+from ohjaaja.training.scenario import World
+from ohjaaja.usecases.catalogue import write_catalogue
 from ohjaaja.usecases.desk import Desk
 from tests.sync.conftest import AT, Server
 from tests.training.scenarios import START, morning
@@ -204,6 +208,48 @@ def test_a_trainer_who_is_an_admin_puts_the_catalogue_so_trainees_offers_stand(
     assert trainee.sync.sync_once().rejected == 0
     assert outcomes(trainee, "offer.create") == [("applied", None)]
     trainer.close()
+    trainee.close()
+
+
+def test_a_trainer_without_the_admin_role_puts_the_scenarios_named_catalogue(
+    training_server: Server, tmp_path: Path
+) -> None:
+    """The scenario's catalogue fixture reaches the store and every trainee desk: the
+    trainer role is enough on a training store (README: who loads the catalogue)."""
+    real = Real()
+    trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer",))
+    trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
+    scenario = replace(morning(per_hour=0.0), world=World(clients=20, catalogue="yo-paivystys"))
+    shift = Shift.start(trainer.desk, scenario, "{}", "json", shift_id="shift-1", real=real)
+    shift.step(timedelta(minutes=6))
+    shift.advance()
+    assert trainer.sync.sync_once().rejected == 0
+    assert set(outcomes(trainer, "catalogue.put")) == {("applied", None)}
+    trainee.sync.sync_once()
+    follow_shift(trainee.desk)
+    fixture = {s.id for s in catalogues.records("yo-paivystys")[1]}
+    held = {r[0] for r in trainee.desk.conn.execute("SELECT id FROM service")}
+    assert held == fixture  # the night's eight, not the demo's
+    first = contact_id("shift-1", "c:daughter-0")
+    assert trainee.desk.contacts.take(first) is not None
+    trainee.desk.catalogue.offer_service(first, "2f19eb2b-947c-5e23-86b7-82cd215be95e", "fi")
+    assert trainee.sync.sync_once().rejected == 0
+    assert outcomes(trainee, "offer.create") == [("applied", None)]
+    trainer.close()
+    trainee.close()
+
+
+def test_a_trainee_may_not_put_a_training_stores_catalogue(
+    training_server: Server, tmp_path: Path
+) -> None:
+    real = Real()
+    trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
+    organizations, services = catalogues.records("yo-paivystys")
+    with trainee.desk.writing() as conn:
+        write_catalogue(conn, organizations, services, AT, by=trainee.desk.worker_id)
+    assert trainee.sync.sync_once().rejected > 0
+    assert {s for s, _ in outcomes(trainee, "catalogue.put")} == {"rejected"}
+    assert {r for _, r in outcomes(trainee, "catalogue.put")} == {"role"}
     trainee.close()
 
 

@@ -81,6 +81,25 @@ def test_a_desk_token_cannot_act_as_anyone(
     b.close()
 
 
+def test_a_trainer_puts_no_catalogue_on_a_client_data_store(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    """Only a training store takes the catalogue from the trainer role (README)."""
+    from ohjaaja.demo.catalogue import demo_catalogue
+    from ohjaaja.usecases.catalogue import write_catalogue
+
+    site = Site(server, tmp_path, "t", clock, roles=("guidance", "trainer"))
+    organizations, services = demo_catalogue()
+    with site.desk.writing() as conn:
+        write_catalogue(conn, organizations[:1], services[:1], AT, by=site.desk.worker_id)
+    assert site.sync.sync_once().rejected > 0
+    found = site.desk.conn.execute(
+        "SELECT status, json_extract(result, '$.reason') FROM outbox WHERE name = 'catalogue.put'"
+    ).fetchall()
+    assert found and {tuple(r) for r in found} == {("rejected", "role")}
+    site.close()
+
+
 def test_a_team_handover_is_accepted_only_by_a_member_the_register_names(
     server: Server, tmp_path: Path, clock: FixedClock
 ) -> None:

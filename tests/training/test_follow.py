@@ -58,3 +58,24 @@ def test_a_client_data_desk_keeps_its_own_clock(tmp_path: Path, clock: FixedCloc
     desk = Desk(tmp_path / "p.sqlite", clock, "Ohjaaja")
     assert not follow_shift(desk)
     assert not isinstance(desk.clock, SimClock)
+
+
+def test_a_trainee_desk_loads_the_catalogue_the_shifts_text_names(
+    tmp_path: Path, clock: FixedClock
+) -> None:
+    """A trainee's desk has no scenario file: the shift's row carries the scenario's
+    text, and the desk loads the catalogue that names (here: no store to pull from)."""
+    from ohjaaja.db import training as rows
+
+    from ohjaaja.training import catalogues
+    from ohjaaja.training.clock import ClockState
+
+    trainee = Desk(tmp_path / "t.sqlite", desk_clock(True, clock), "Harjoittelija", training=True)
+    source = "title: Yö\nworld: {clients: 5, catalogue: yo-paivystys}\n"
+    clock_state = ClockState(START, 0.0, 1.0, False).to_json()
+    with trainee.writing() as conn:
+        rows.insert_shift(conn, "s", "yo", source, "yaml", 1, clock_state, "2026-12-01T10:00:00Z")
+    assert follow_shift(trainee)
+    held = {r[0] for r in trainee.conn.execute("SELECT id FROM service")}
+    assert held == {s.id for s in catalogues.records("yo-paivystys")[1]}
+    assert catalogues.named_in("{}") == catalogues.named_in("[: not yaml") == "demo"

@@ -547,3 +547,73 @@ def test_a_shift_lasts_up_to_a_day(length: str) -> None:
     del data["scripts"]
     found = problems(dump(data, "yaml"), "yaml")
     assert [p.field for p in found] == ["duration"]
+
+
+# The night's catalogue fixture: its services by their HSDS ids.
+NIGHT_CATALOGUE = "yo-paivystys"
+LAHISUHDE = "2f19eb2b-947c-5e23-86b7-82cd215be95e"
+
+
+def on_night_catalogue(services: list[str]) -> dict[str, Any]:
+    data = mutated(("world", "catalogue"), NIGHT_CATALOGUE)
+    data["scripts"][0]["expect"][3]["services"] = services
+    return data
+
+
+def test_a_named_catalogue_fixture_is_a_world_and_its_services_are_named_by_id() -> None:
+    from ohjaaja.training import catalogues
+
+    assert NIGHT_CATALOGUE in catalogues.names()
+    scenario = parse_scenario(dump(on_night_catalogue([LAHISUHDE]), "yaml"), "yaml", "night")
+    assert scenario.world.catalogue == NIGHT_CATALOGUE
+    assert scenario.scripts[0].expect[3].services == (LAHISUHDE,)
+    _organizations, services = catalogues.records(NIGHT_CATALOGUE)
+    assert len(services) == 8 and LAHISUHDE in {s.id for s in services}
+    assert not {s.id for s in services} & {s.id for s in catalogues.records("demo")[1]}
+
+
+def test_a_demo_key_is_not_a_service_of_a_named_catalogue() -> None:
+    text = dump(on_night_catalogue(["muistineuvola"]), "yaml")
+    (problem,) = problems(text, "yaml")
+    assert (problem.field, problem.key) == ("scripts[0].expect[3].services[0]",
+                                            "training.file.unknown_code")  # fmt: skip
+    assert "muistineuvola" in problem.text() and LAHISUHDE in problem.text()  # the choices
+
+
+def test_an_unknown_catalogue_names_the_ones_there_are() -> None:
+    text = dump(mutated(("world", "catalogue"), "koko-maa"), "yaml")
+    (problem,) = problems(text, "yaml")
+    assert problem.field == "world.catalogue" and problem.line is not None
+    assert "koko-maa" in text.splitlines()[problem.line - 1]
+    assert problem.text("en").endswith("unknown catalogue: koko-maa (known: demo, yo-paivystys)"), (
+        problem.text("en")
+    )
+
+
+def test_a_broken_catalogue_fixture_names_its_file_record_and_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ohjaaja.training import catalogues
+
+    source = catalogues.FOLDER / f"{NIGHT_CATALOGUE}.json"
+    document = json.loads(source.read_text(encoding="utf-8"))
+    del document["contents"][1]["name"]
+    document["contents"][1]["attributes"] = []
+    (tmp_path / "rikki.json").write_text(json.dumps(document), encoding="utf-8")
+    monkeypatch.setattr(catalogues, "FOLDER", tmp_path)
+    catalogues.records.cache_clear()
+    try:
+        (problem,) = problems(dump(mutated(("world", "catalogue"), "rikki"), "json"), "json")
+    finally:
+        catalogues.records.cache_clear()
+    assert (problem.field, problem.key) == ("world.catalogue", "training.file.catalogue_broken")
+    assert f"{tmp_path / 'rikki.json'}: rikki.json: record 2: name: required" in problem.text()
+
+
+def test_a_weekday_that_is_not_the_starts_names_both_in_words() -> None:
+    (problem,) = problems(dump(mutated(("weekday",), "fri"), "yaml"), "yaml")
+    assert problem.reason("en") == (
+        "12.03.2026 is a Thursday, not a Friday: correct start or weekday"
+    )
+    assert problem.reason("fi").startswith("12.03.2026 on torstai, ei perjantai")
+    assert problem.reason("sv").startswith("12.03.2026 är en torsdag, inte en fredag")

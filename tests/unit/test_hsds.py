@@ -13,8 +13,7 @@ from jsonschema import Draft202012Validator
 
 from ohjaaja.demo.catalogue import demo_catalogue
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
-from ohjaaja.exchange.hsds_files import HsdsFileError, write_json, write_package
-from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
 from ohjaaja.shell.cli import main
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "hsds_schema"

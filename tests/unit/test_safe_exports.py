@@ -24,8 +24,7 @@ from ohjaaja.exchange.exports import (
     write_private,
 )
 from ohjaaja.exchange.hsds import organization_object, service_object
-from ohjaaja.exchange.hsds_files import write_package
-from ohjaaja.shell.catalogue_cli import read_catalogue
+from ohjaaja.exchange.hsds_files import read_catalogue, write_package
 from ohjaaja.usecases.desk import Desk
 from tests.conftest import AINO
 

@@ -73,8 +73,15 @@ _ALL = (
     ),
     Definition("relative.put", clients.parse_relative, clients.apply_relative, ("worker_id",)),
     Definition("audit.append", clients.parse_audit, clients.apply_audit, ("worker_id",)),
+    # A training store's catalogue is the class's practice material, no client data:
+    # the trainer who runs the shift puts the scenario's there (README, Training).
     Definition(
-        "catalogue.put", catalogue.parse_put, catalogue.apply_put, ("worker_id",), role="admin"
+        "catalogue.put",
+        catalogue.parse_put,
+        catalogue.apply_put,
+        ("worker_id",),
+        role="admin",
+        training_role="trainer",
     ),
     Definition("offer.create", catalogue.parse_offer, catalogue.apply_offer, ("worker_id",)),
     Definition(

@@ -98,6 +98,7 @@ class Definition:
     actor_fields: tuple[str, ...] = ()
     role: str | None = None
     row: str | None = None  # the table of the row args.id names (returned to when refused)
+    training_role: str | None = None  # on a training store, this role will do for `role`
 
 
 def arguments(args: Any, required: Iterable[str], optional: Iterable[str] = ()) -> None:

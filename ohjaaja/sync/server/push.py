@@ -254,7 +254,9 @@ def _acting(
     if who.role != "admin" and item.worker_id not in who.workers:
         return Rejection("not_your_worker", {"worker_id": item.worker_id}, code=403)
     if definition.role and definition.role not in actor.roles:
-        return Rejection("role", {"needs": definition.role}, code=403)
+        stand_in = definition.training_role if store.training else None
+        if stand_in is None or stand_in not in actor.roles:
+            return Rejection("role", {"needs": definition.role}, code=403)
     for path, value in mutations.acting_fields(item.name, item.args).items():
         if value is not None and value != actor.id:
             return Rejection("acts_for_another", {"field": f"args.{path}"}, code=403)
