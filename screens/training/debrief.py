@@ -101,7 +101,9 @@ class DebriefScreen(DeskScreen[None]):
             figures.add_row(*row)
         checks = self.query_one("#debrief-checks", DataTable)
         checks.clear(columns=True)
-        for label, width, lines in zip(check_header(), (1, 11, 25, 26, 4), (1, 2, 3, 3, 1),
+        # What was expected and what was done fold whole (a notification with its
+        # required fields runs to 90 characters): a row grows, the table scrolls.
+        for label, width, lines in zip(check_header(), (1, 11, 25, 26, 4), (1, 2, 8, 8, 1),
                                        strict=True):  # fmt: skip
             checks.add_column(label, width=width, lines=lines)
         if not debrief.score.checks:

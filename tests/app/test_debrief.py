@@ -23,6 +23,32 @@ def cells(screen: DebriefScreen, table: str) -> list[list[str]]:
     ]
 
 
+async def test_a_long_expectation_is_folded_whole_not_cut(tmp_path: Path) -> None:
+    state = ShiftState(tmp_path / "training.sqlite")
+    work_well(state)
+    set_language("en")
+    app = app_for(state.trainer, language="en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_debrief(state.shift_id, state.scenario)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DebriefScreen) and screen.debrief is not None
+            checks = cells(screen, "debrief-checks")
+            score = screen.debrief.score.checks
+            # The Elderly Services Act notification: 76 characters expected, 86 done.
+            assert max(len(c.expected.text()) for c in score) > 75
+
+            def squash(text: str) -> str:  # folding breaks at spaces and after hyphens
+                return "".join(text.split())
+
+            assert [squash(row[2]) for row in checks] == [squash(c.expected.text()) for c in score]
+            assert [squash(row[3]) for row in checks] == [squash(c.actual.text()) for c in score]
+    finally:
+        set_language("fi")
+
+
 async def test_the_debrief_shows_a_met_and_a_missed_expectation(tmp_path: Path) -> None:
     state = ShiftState(tmp_path / "training.sqlite")
     ids = work_well(state)

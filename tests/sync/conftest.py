@@ -136,15 +136,19 @@ def cli(*args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def start_server(store_args: list[str], fault: str | None = None) -> Server:
-    """Start `ohjaaja server` on a free port; wait for uvicorn's own 'running' line.
-    `fault` makes it die at that point of its first push (OHJAAJA_FAULT)."""
+def start_server(
+    store_args: list[str], fault: str | None = None, port: int = 0, quiet: bool = False
+) -> Server:
+    """Start `ohjaaja server` on a free port (or `port`); wait for uvicorn's own
+    'running' line. `fault` makes it die at that point of its first push (OHJAAJA_FAULT);
+    `quiet` drops its access log (a benchmark's output is its figures)."""
     env = {k: v for k, v in os.environ.items() if k != "OHJAAJA_FAULT"}
     if fault:
         env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
-        [sys.executable, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", "0"],
+        [sys.executable, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", str(port)],
         stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if quiet else None,
         text=True,
         env=env,
     )

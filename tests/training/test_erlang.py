@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -29,8 +30,38 @@ def test_erlang_b_stays_finite_where_factorials_overflow() -> None:
     assert 0.0 < b < 0.05
 
 
+def _erlang_c_by_the_textbook(n: int, load: Fraction) -> Fraction:
+    """The published closed form, A^N/N! * N/(N-A) over the sum of A^k/k! (k < N)
+    plus that term, in exact fractions: no recursion, no rounding."""
+    top = load**n / math.factorial(n) * Fraction(n) / (n - load)
+    return top / (sum(load**k / math.factorial(k) for k in range(n)) + top)
+
+
+@pytest.mark.parametrize(
+    ("per_hour", "handling", "workers", "within"),
+    [(200, 180, 11, 20), (200, 180, 14, 20), (720, 240, 55, 15)],
+)
+def test_erlang_c_agrees_with_the_published_closed_form_on_published_examples(
+    per_hour: int, handling: int, workers: int, within: int
+) -> None:
+    # The worked examples' inputs: Call Centre Helper, "Erlang C Formula - Made Simple
+    # With an Easy Worked Example" (https://www.callcentrehelper.com/erlang-c-formula-
+    # example-121281.htm: 100 calls per half hour, 180 s, 80 % in 20 s, from 11
+    # agents up), and Westbay Engineers, "The Erlang-C Formula" (360 calls per half
+    # hour, 4 minutes, 55 agents, 15 s). The recursion must give what their formula
+    # gives, ASA = C * h / (N - A) and SL = 1 - C * exp(-(N - A) * t / h) with it.
+    load = Fraction(per_hour * handling, 3600)
+    c = _erlang_c_by_the_textbook(workers, load)
+    f = erlang_c_figures(float(per_hour), float(handling), workers, float(within))
+    assert f.p_wait == pytest.approx(float(c), rel=1e-12)
+    assert f.asa == pytest.approx(float(c) * handling / float(workers - load), rel=1e-12)
+    sl = 1 - float(c) * math.exp(-float(workers - load) * within / handling)
+    assert f.service_level == pytest.approx(sl, rel=1e-12)
+    assert f.occupancy == pytest.approx(float(load) / workers)
+
+
 def test_erlang_c_call_centre_helper_example() -> None:
-    # Call Centre Helper, "Erlang C Formula - Made Simple": 100 calls in 30 minutes,
+    # Call Centre Helper, "Erlang C Formula - Made Simple" (above): 100 calls in 30 minutes,
     # 180 s handling (10 erlangs), 11 agents: a call waits with probability 68.21 %,
     # average speed of answer 122.8 s, 38.96 % answered within 20 s; 14 agents are
     # the first to answer 80 % within 20 s (88.8 %).
