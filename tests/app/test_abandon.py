@@ -1,0 +1,75 @@
+"""Pilot tests: a worker marks a caller who hung up, from the queue (p, then F10)."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.queue.abandon import AbandonScreen
+from ohjaaja.screens.queue.queue import QueueScreen
+from textual.widgets import DataTable
+
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, keys, settle
+
+
+def figures(app) -> str:
+    return str(app.screen.query_one("#figures").render())
+
+
+async def test_p_asks_then_marks_the_row_abandoned_and_the_figures_follow(
+    desk: Desk, clock: FixedClock
+) -> None:
+    first = desk.contacts.receive("phone", "ikaihmiset", "853", "fi", "+358405485906")
+    clock.advance(seconds=30)
+    second = desk.contacts.receive("phone", "ikaihmiset", "853")
+    colleague = Desk(desk.database, clock, "Kollega")  # another desk process on this host
+    assert colleague.contacts.take(desk.contacts.receive("chat", "mipa", "853"))  # answered
+    colleague.close()
+    clock.advance(seconds=45)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Odottaa 2" in figures(app) and "vastattu 1" in figures(app)
+        # Esc: asked, not marked.
+        await keys(pilot, "p")
+        dialog = app.screen
+        assert isinstance(dialog, AbandonScreen) and dialog.entry.id == first
+        shown = " ".join(str(w.render()) for w in dialog.query("#dialog *"))
+        assert "Turku" in shown and "040 5485906" in shown and "1:15" in shown
+        await keys(pilot, "escape")
+        assert isinstance(app.screen, QueueScreen)
+        assert desk.contacts.contact(first).status == "waiting"
+        # p, F10: marked, gone from the queue, the figures still adding up.
+        await keys(pilot, "p")
+        await keys(pilot, "f10")
+        assert isinstance(app.screen, QueueScreen)
+        assert desk.contacts.contact(first).status == "abandoned"
+        table = app.screen.query_one("#queue", DataTable)
+        assert [row.value for row in table.rows] == [second]
+        assert "Odottaa 1" in figures(app) and "vastattu 1" in figures(app)
+        assert any("soittaja luopui" in n.message for n in app._notifications)
+
+
+async def test_a_row_a_colleague_took_meanwhile_is_not_marked(db_path, clock: FixedClock) -> None:
+    desk = Desk(db_path, clock, "Eka")
+    other = Desk(db_path, clock, "Toka")
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "p")
+        assert isinstance(app.screen, AbandonScreen)
+        other.contacts.take(contact_id)  # another desk process on the same host, meanwhile
+        await keys(pilot, "f10")
+        assert any("ei enää odota" in n.message for n in app._notifications)
+        assert desk.contacts.contact(contact_id).status == "taken"
+        assert app.screen.query_one("#queue", DataTable).row_count == 0
+    desk.close()
+    other.close()
+
+
+async def test_p_on_an_empty_queue_asks_nothing(desk: Desk) -> None:
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "p")
+        assert isinstance(app.screen, QueueScreen)
