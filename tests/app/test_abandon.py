@@ -1,12 +1,18 @@
-"""Pilot tests: a worker marks a caller who hung up, from the queue (p, then F10)."""
+"""Pilot tests: a worker marks a caller who hung up, from the queue (p, then F10); the
+demo's callers hang up when their patience runs out."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
 
 from ohjaaja.screens.queue.abandon import AbandonScreen
 from ohjaaja.screens.queue.queue import QueueScreen
 from textual.widgets import DataTable
 
+from ohjaaja.demo.simulator import Arrival, ArrivalSimulator
 from ohjaaja.domain.clock import FixedClock
+from ohjaaja.shell.app import make_app
+from ohjaaja.shell.settings import Settings
 from ohjaaja.usecases.desk import Desk
 from tests.app.helpers import app_for, keys, settle
 
@@ -73,3 +79,41 @@ async def test_p_on_an_empty_queue_asks_nothing(desk: Desk) -> None:
         await settle(pilot)
         await keys(pilot, "p")
         assert isinstance(app.screen, QueueScreen)
+
+
+class TwoCallers(ArrivalSimulator):
+    """Arrivals only when asked (the next one a day away), each with two minutes' patience."""
+
+    def gap_after(self, at: datetime) -> timedelta:
+        return timedelta(days=1)
+
+    def arrival(self, at: datetime) -> Arrival:
+        return Arrival(at, "phone", "ikaihmiset", "853", "fi", None, timedelta(minutes=2))
+
+
+async def test_the_demos_caller_hangs_up_when_their_patience_runs_out(
+    desk: Desk, clock: FixedClock
+) -> None:
+    settings = Settings(database=desk.database, worker_name=desk.worker_name)
+    app = make_app(desk, settings, TwoCallers(seed=1))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app._arrive()
+        await settle(pilot)
+        clock.advance(seconds=30)
+        app._arrive()
+        await settle(pilot)
+        gone, answered = (e.id for e in desk.contacts.queue())
+        await keys(pilot, "down", "t")  # the second caller is answered in time
+        clock.advance(seconds=100)  # 2:10 and 1:40 on the line
+        app.heartbeat()
+        await settle(pilot)
+        assert desk.contacts.contact(gone).status == "abandoned"
+        clock.advance(seconds=60)
+        app.heartbeat()
+        await settle(pilot)
+        assert desk.contacts.contact(answered).status == "taken"
+    at = desk.conn.execute(
+        "SELECT at FROM contact_event WHERE contact_id = ? AND kind = 'abandoned'", (gone,)
+    ).fetchone()[0]
+    assert at == "2026-11-23T08:02:00.000000Z"  # when the patience ran out, not when seen
