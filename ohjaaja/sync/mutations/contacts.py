@@ -136,11 +136,12 @@ def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     taken (or closed) was answered, and that stands (409, and the desk returns to the
     row as the store has it). Abandoned again is nothing new. On a training store only
     the trainer's desk, which plays the shift's callers, hangs one up."""
-    if store.training and not {"trainer", "integration"} & actor.roles:
-        return Rejection("role", {"needs": "trainer"}, code=403)
     row = _contact(store, parsed["id"])
     if isinstance(row, Rejection):
         return row
+    if store.training and not {"trainer", "integration"} & actor.roles:
+        # The desk marked it already: it returns to the contact as the store has it.
+        return Rejection("role", {"needs": "trainer"}, current=(("contact", row["id"]),), code=403)
     if row["status"] == "abandoned":
         return []  # sent again, or reported twice
     if row["status"] != "waiting":
