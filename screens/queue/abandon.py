@@ -31,11 +31,12 @@ class AbandonScreen(DeskModal[bool]):
             yield T("title.abandon", classes="dialog-title")
             yield Said(id="which")
             yield Said(id="waited")
-            yield T("abandon.question")
+            yield Said(id="question")
         yield desk_footer()
 
     def mounted(self) -> None:
         self.query_one("#which", Said).show(lambda: contact_summary(self.entry))
+        self.query_one("#question", Said).say("abandon.question")
         self._show_wait()
 
     def clock_ticked(self, now: datetime) -> None:
