@@ -245,3 +245,21 @@ def test_a_worker_marks_a_hang_up_and_the_colleagues_queue_loses_it(
     assert late.json()["abandoned_at"] == "2026-11-23T08:00:40.000000Z"
     a.close()
     b.close()
+
+
+def test_a_claim_made_offline_after_the_caller_hung_up_is_lost_and_said_so(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    integration = server.client(integration_token(server, "phone-system"))
+    a = Site(server, tmp_path, "a", clock)
+    contact_id = intake(integration)
+    a.sync.sync_once()
+    assert a.desk.contacts.take(contact_id) is not None  # offline: not yet sent
+    assert integration.post(f"/v1/contacts/{contact_id}/abandon").status_code == 200
+    a.sync.sync_once()
+    assert outcomes(a, "contact.claim") == [("rejected", "abandoned")]
+    (lost,) = a.desk.contacts.lost_claims()
+    assert (lost.contact.id, lost.contact.status, lost.holder_name) == (
+        contact_id, "abandoned", None)  # fmt: skip
+    assert a.desk.contacts.my_open_contacts() == []
+    a.close()
