@@ -117,3 +117,16 @@ async def test_the_demos_caller_hangs_up_when_their_patience_runs_out(
         "SELECT at FROM contact_event WHERE contact_id = ? AND kind = 'abandoned'", (gone,)
     ).fetchone()[0]
     assert at == "2026-11-23T08:02:00.000000Z"  # when the patience ran out, not when seen
+
+
+async def test_on_a_training_desk_only_the_trainer_hangs_up_a_caller(db_path, clock) -> None:
+    trainee = Desk(db_path, clock, "Harjoittelija", training=True)
+    contact_id = trainee.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(trainee)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "p")
+        assert isinstance(app.screen, QueueScreen)
+        assert any("kouluttajan" in n.message for n in app._notifications)
+    assert trainee.contacts.contact(contact_id).status == "waiting"
+    trainee.close()
