@@ -35,8 +35,9 @@ def add_event(
     at: str,
     worker_id: str | None,
     data: dict[str, Any] | None = None,
+    event_id: str | None = None,
 ) -> str:
-    event_id = new_id()
+    event_id = event_id or new_id()
     conn.execute(
         "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
         "VALUES (?, ?, ?, ?, ?, ?)",
@@ -161,7 +162,7 @@ def claim(conn: sqlite3.Connection, contact_id: str, worker_id: str, at: str) ->
 
 def abandon(conn: sqlite3.Connection, contact_id: str, now: str) -> int | None:
     """A waiting contact whose caller hung up: its new version, or None if it was no
-    longer waiting (a trainee took it first). When is in contact_event; closed_at
+    longer waiting (someone here took it first). When is in contact_event; closed_at
     stays empty: nobody closed it, and no outcome is counted for it."""
     row = conn.execute(
         "UPDATE contact SET status = 'abandoned', version = version + 1, "

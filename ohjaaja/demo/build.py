@@ -1,8 +1,9 @@
 """The demo database: the Varsinais-Suomi region, synthetic clients, a busy day.
 
 Built once per file: a register of synthetic clients, today's contacts so far
-(answered and closed by two colleagues, so the figures mean something) and a
-few still waiting. The app then keeps contacts arriving with the simulator.
+(answered and closed by two colleagues, so the figures mean something; phone
+callers whose patience ran out first abandoned) and a few still waiting. The app
+then keeps contacts arriving with the simulator.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ohjaaja.demo.catalogue import load_demo_catalogue
 from ohjaaja.demo.simulator import ArrivalSimulator
 from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
 from ohjaaja.domain.clock import HELSINKI, Clock, local, to_iso
-from ohjaaja.domain.queue import default_priority, route_line
+from ohjaaja.domain.queue import abandoned_event_id, default_priority, route_line
 from ohjaaja.domain.reference import lines
 from ohjaaja.usecases.desk import (
     DeskFileError,
@@ -225,7 +226,8 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
             for name in ("Kollega Laine", "Kollega Sjöberg")
         ]
     hours = {code: line.hours for code, line in lines().items()}
-    rows = []
+    rows: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for index, arrival in enumerate(arrivals):
         routed = route_line(arrival.line, arrival.received_at, hours)
         row: dict[str, Any] = {
@@ -244,7 +246,13 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
         }
         taken = arrival.received_at + timedelta(seconds=rng.expovariate(1 / 40))
         closed = taken + timedelta(seconds=rng.expovariate(1 / 360))
-        if index < len(arrivals) - STILL_WAITING and closed < now:
+        gave_up = arrival.received_at + arrival.patience if arrival.patience else None
+        if index < len(arrivals) - STILL_WAITING and gave_up and gave_up < min(taken, now):
+            # The caller hung up before a colleague answered (the simulator's patience).
+            row.update(status="abandoned", updated_at=to_iso(gave_up))
+            events.append({"id": abandoned_event_id(row["id"]), "contact_id": row["id"],
+                           "kind": "abandoned", "at": to_iso(gave_up)})  # fmt: skip
+        elif index < len(arrivals) - STILL_WAITING and closed < now:
             outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
             row.update(
                 status="closed",
@@ -257,3 +265,4 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
             )
         rows.append(row)
     insert_rows(conn, "contact", rows)
+    insert_rows(conn, "contact_event", events)

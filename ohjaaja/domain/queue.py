@@ -5,6 +5,7 @@ Plain functions over plain values, so they are tested without a database.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -15,7 +16,8 @@ from ohjaaja.domain.hours import OpeningHours
 CHANNELS = ("phone", "callback", "chat", "email", "walk_in", "eform")
 CALLER_KINDS = ("client", "relative", "professional", "anonymous")
 OUTCOMES = ("resolved", "assessment", "handover", "notification", "no_action")
-# abandoned: a training shift's caller hung up unanswered (ohjaaja/training).
+# abandoned: the caller hung up unanswered (reported by an integration, marked by a
+# worker from the queue, or a training shift's caller). Nothing changes it after.
 CONTACT_STATUSES = ("waiting", "taken", "closed", "abandoned")
 LINES = ("lapsiperheet", "tyoikaiset", "ikaihmiset", "mipa", "sosiaalipaivystys")
 EMERGENCY_LINE = "sosiaalipaivystys"
@@ -27,6 +29,13 @@ _CHANNEL_PRIORITY = {"walk_in": 2, "phone": 3, "chat": 3, "callback": 4, "email"
 LIVE_CHANNELS = ("phone", "chat", "walk_in")
 URGENT = 1
 SERVICE_LEVEL_SECONDS = 60
+_ABANDONED_NAMESPACE = uuid.UUID("3c0b6f1e-7a52-5c1d-8e44-61626e646f6e")
+
+
+def abandoned_event_id(contact_id: str) -> str:
+    """The id of a contact's 'abandoned' event: one per contact (abandoned is final),
+    so the desk that marks it and the server that records it name it alike."""
+    return str(uuid.uuid5(_ABANDONED_NAMESPACE, contact_id))
 
 
 def default_priority(channel: str, line: str) -> int:

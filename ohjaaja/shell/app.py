@@ -12,6 +12,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ _NOT_LISTED = (
 FOLLOW_RETRY_SECONDS = 60.0
 
 if TYPE_CHECKING:
-    from ohjaaja.demo.simulator import ArrivalSimulator
+    from ohjaaja.demo.simulator import ArrivalSimulator, Callers
     from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
     from ohjaaja.training.engine import Shift
     from ohjaaja.training.scenario import Scenario
@@ -101,6 +102,11 @@ class OhjaajaApp(App[None]):
         self.desk = desk
         self.settings = settings
         self.simulator = simulator
+        self.callers: Callers | None = None  # the demo's phone callers, each with a patience
+        if simulator is not None:
+            from ohjaaja.demo.simulator import Callers
+
+            self.callers = Callers()
         self.shift = shift  # the training shift this desk plays (the trainer's console)
         self._advancing = False
         self.sync_status: SyncStatus | None = None
@@ -156,6 +162,10 @@ class OhjaajaApp(App[None]):
             self._advancing = True  # one advance at a time: a slow one is not stacked
             self.advance_shift()
         now = self.desk.clock.now()
+        if self.callers is not None:
+            gone = self.callers.given_up(now)
+            if gone:
+                self._give_up(gone)
         for screen in self.visible_screens():
             ticked = getattr(screen, "clock_ticked", None)
             if ticked is not None:
@@ -474,14 +484,23 @@ class OhjaajaApp(App[None]):
     def _arrive(self) -> None:
         assert self.simulator is not None
         arrival = self.simulator.arrival(self.desk.clock.now())
-        self.desk.contacts.receive(
+        contact_id = self.desk.contacts.receive(
             arrival.channel,
             arrival.line,
             arrival.municipality_code,
             arrival.language,
             arrival.caller_phone,
+            received_at=arrival.received_at,
         )
+        assert self.callers is not None
+        self.callers.waiting(contact_id, arrival)
         self.call_from_thread(self._schedule_arrival)
+
+    @db_work("demo_give_up", group="simulator-callers")
+    def _give_up(self, gone: list[tuple[str, datetime]]) -> None:
+        """Callers whose patience ran out hang up: abandoned, unless someone took them."""
+        for contact_id, at in gone:
+            self.desk.contacts.abandon(contact_id, at)
 
 
 def mode_notice(exc: SyncModeError) -> str:

@@ -40,6 +40,7 @@ from ohjaaja.db.files import create_file
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.reference import get_meta, is_demo, set_meta
 from ohjaaja.domain.clock import Clock, to_iso
+from ohjaaja.domain.queue import abandoned_event_id
 from ohjaaja.sync import protocol
 from ohjaaja.sync.incoming import apply_changes, forget_client_data, signed_rows
 from ohjaaja.sync.outgoing import record
@@ -342,9 +343,10 @@ class SyncClient:
             report.refusals.append((name, str(result.get("reason"))))
             apply_changes(self.conn, result.get("current", []), skip, now)
             if name == "contact.claim":
-                # Lost to another desk only when another took it; any other refusal
-                # leaves the contact as the server has it, and no claim of ours.
-                taken = result.get("reason") == "taken"
+                # Lost only when another took it or its caller hung up first (the worker
+                # is told, what they wrote kept); any other refusal leaves the contact
+                # as the server has it, and no claim of ours.
+                taken = result.get("reason") in ("taken", "abandoned")
                 sync_state.mark_claim(self.conn, args["id"], "lost" if taken else None)
                 if taken:
                     lost.append(args["id"])
@@ -355,6 +357,9 @@ class SyncClient:
                 # A refused move or callback did not happen: nor did its event.
                 table = "contact_event" if name == "contact.callback" else "handover_event"
                 sync_state.forget_event(self.conn, table, args["event"]["id"])
+            elif name == "contact.abandon":
+                # Someone took the contact first: the caller did not hang up unanswered.
+                sync_state.forget_event(self.conn, "contact_event", abandoned_event_id(args["id"]))
             elif name == "client.create" and result.get("reason") == "hetu_taken":
                 client = args["client"]
                 report.merged_names.append(f"{client['last_name']} {client['first_names']}")

@@ -29,6 +29,7 @@ from ohjaaja.domain.queue import (
     OUTCOMES,
     DayFigures,
     QueueEntry,
+    abandoned_event_id,
     day_figures,
     default_priority,
     route_line,
@@ -186,21 +187,22 @@ class ContactUseCases:
         return contact_id
 
     def abandon(self, contact_id: str, at: datetime | None = None) -> bool:
-        """A training shift's caller hung up before anyone answered (the trainer's desk
-        plays the shift): True if the contact was still waiting here. Only on a
-        training desk; the server takes it only from a trainer, and refuses it once a
-        trainee has taken the contact (their claim stands)."""
-        if not self.ctx.training:
-            raise ValueError("only a training shift's callers abandon a contact")
+        """The caller hung up before anyone answered: a worker marks it from the queue,
+        the demo's and a training shift's callers give up. True if the contact was
+        still waiting here; not undoable. The server refuses it once someone has taken
+        the contact (their claim stands) and, on a training store, from anyone but the
+        trainer's desk; the desk then returns to the contact as the server has it."""
         when = to_iso(at or self.ctx.clock.now())
         now = self.ctx.now()
+        worker = self.ctx.worker_id
         with self.ctx.writing() as conn:
             version = contact_rows.abandon(conn, contact_id, now)
             if version is None:
                 return False
-            contact_rows.add_event(conn, contact_id, "abandoned", when, None)
-            args = {"id": contact_id, "worker_id": self.ctx.worker_id, "at": when}
-            record(conn, "contact.abandon", args, now, self.ctx.worker_id)
+            contact_rows.add_event(conn, contact_id, "abandoned", when, worker,
+                                   event_id=abandoned_event_id(contact_id))  # fmt: skip
+            args = {"id": contact_id, "worker_id": worker, "at": when}
+            record(conn, "contact.abandon", args, now, worker)
         return True
 
     def log_contact(

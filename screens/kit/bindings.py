@@ -32,6 +32,7 @@ KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
                 "send_notification",
                 "hand_over_shift",
                 "complete",
+                "abandon_confirm",
             }
         ),
     ),
@@ -40,6 +41,8 @@ KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
     # a takes on what a colleague passed: a handover, a shift's handover.
     "accept": ("a", frozenset({"accept", "acknowledge_shift"})),
     "take": ("t", frozenset({"take_selected"})),
+    # p: the caller hung up (puhelu katkesi), a waiting contact marked abandoned; F10 confirms.
+    "abandon": ("p", frozenset({"abandon_contact"})),
     "new": ("f4", frozenset({"new_client", "new_service", "new_organization", "add_relative"})),
     # F6 the record behind this one: the client's card, the organisation, the existing client.
     "related": ("f6", frozenset({"client_card", "edit_organization", "use_existing"})),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from ohjaaja.screens.kit.labels import reason_text
+from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name, reason_text
 from ohjaaja.screens.kit.plain import DataTable, Label, OptionList, Static
 from rich.segment import Segment
 from rich.style import Style
@@ -265,6 +265,30 @@ class SearchBox(Input):
 def when(moment: datetime | None) -> str:
     """A moment as a worker reads it on a list: '23.11. 10.05'."""
     return "—" if moment is None else f"{local(moment):%d.%m. %H.%M}"
+
+
+class Summarised(Protocol):
+    @property
+    def line_code(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def municipality_code(self) -> str | None: ...
+    @property
+    def received_at(self) -> datetime: ...
+    @property
+    def caller_phone(self) -> str | None: ...
+
+
+def contact_summary(c: Summarised) -> str:
+    """Which contact, in one line: 'Ikäihmiset · Puhelu · Turku · 23.11. 10.05 · 040 ...'."""
+    from ohjaaja.domain.phones import display_phone  # phonenumbers: loaded when first shown
+
+    which = [line_name(c.line_code), channel_name(c.channel),
+             municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
+    if c.caller_phone:
+        which.append(display_phone(c.caller_phone))
+    return " · ".join(which)
 
 
 def desk_footer() -> Footer:

@@ -1,4 +1,5 @@
-"""A contact this desk took while offline, which the server gave to another worker.
+"""A contact this desk took while offline, which the server gave to another worker (or
+whose caller had hung up before the claim reached it).
 
 Shown until the worker has seen it: who has the contact now, and what they wrote,
 kept as their note on it (the worker who holds the contact reads it too). Enter
@@ -9,13 +10,11 @@ from __future__ import annotations
 
 from ohjaaja.screens.kit.base import DeskModal, db_work
 from ohjaaja.screens.kit.bindings import action
-from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name
 from ohjaaja.screens.kit.plain import Static
-from ohjaaja.screens.kit.widgets import Said, T, desk_footer, when
+from ohjaaja.screens.kit.widgets import Said, T, contact_summary, desk_footer
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 
-from ohjaaja.domain.phones import display_phone
 from ohjaaja.i18n import t
 from ohjaaja.usecases.contacts import LostClaim
 from ohjaaja.usecases.desk import Desk
@@ -31,7 +30,8 @@ class LostClaimScreen(DeskModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield T("lost.title", classes="dialog-title")
+            hung_up = self.lost.contact.status == "abandoned"
+            yield T("lost.title_hung_up" if hung_up else "lost.title", classes="dialog-title")
             yield Said(id="which")
             yield Said(id="holder")
             with VerticalScroll(id="kept"):
@@ -44,20 +44,14 @@ class LostClaimScreen(DeskModal[None]):
         yield desk_footer()
 
     def mounted(self) -> None:
-        self.query_one("#which", Said).show(self._which)
+        self.query_one("#which", Said).show(lambda: contact_summary(self.lost.contact))
         holder = self.query_one("#holder", Said)
-        if self.lost.holder_name:
+        if self.lost.contact.status == "abandoned":
+            holder.say("lost.hung_up")
+        elif self.lost.holder_name:
             holder.say("lost.holder", name=self.lost.holder_name)
         else:
             holder.show(lambda: t("lost.holder", name=t("lost.someone")))
-
-    def _which(self) -> str:
-        c = self.lost.contact
-        which = [line_name(c.line_code), channel_name(c.channel),
-                 municipality_name(c.municipality_code), when(c.received_at)]  # fmt: skip
-        if c.caller_phone:
-            which.append(display_phone(c.caller_phone))
-        return " · ".join(which)
 
     def action_seen(self) -> None:
         self._acknowledge()

@@ -85,6 +85,8 @@ class QueueScreen(DeskScreen):
         action("take_next", "n", "take_next"),
         action("take_selected", "t", "take_selected"),  # Enter does not: taken by accident
         action("log_contact", "l", "log_contact"),
+        # The caller hung up: asked again. Not in the footer (no room at 80 columns): F1 lists it.
+        action("abandon_contact", "p", "abandon_contact", show=False),
         action("my_open", "o", "my_open", show=False),  # the status line shows (o) when open
         action("handovers", "h", "handovers"),
         action("shift", "s", "shift"),
@@ -269,11 +271,48 @@ class QueueScreen(DeskScreen):
         self._take(None)
 
     def action_take_selected(self) -> None:
+        row_key = self._row_at_cursor()
+        if row_key is not None:
+            self._take(row_key)
+
+    def _row_at_cursor(self) -> str | None:
         table = self.query_one("#queue", DataTable)
         if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+
+    def action_abandon_contact(self) -> None:
+        entry = self._entry_at_cursor()
+        if entry is None:
             return
-        row_key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        self._take(row_key)
+        if self.desk.training and "trainer" not in self.desk.roles:
+            # The shift's callers are the trainer's desk's to hang up (the server says so).
+            self.notify(t("queue.abandon_trainer_only"), severity="warning", markup=False)
+            return
+        from ohjaaja.screens.queue.abandon import AbandonScreen
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                self._abandon(entry.id)
+
+        self.app.push_screen(AbandonScreen(self.desk, entry), answered)
+
+    def _entry_at_cursor(self) -> QueueEntry | None:
+        row_key = self._row_at_cursor()
+        entries = self.data.entries if self.data is not None else []
+        return next((e for e in entries if e.id == row_key), None)
+
+    @db_work("abandon", group="take", exclusive=True)
+    def _abandon(self, contact_id: str) -> None:
+        marked = self.desk.contacts.abandon(contact_id)
+        self.app.call_from_thread(self._after_abandon, marked)
+
+    def _after_abandon(self, marked: bool) -> None:
+        if marked:
+            self.notify(t("queue.abandoned"), markup=False)
+        else:
+            self.notify(t("queue.no_longer_waiting"), severity="warning", markup=False)
+        self.refresh_queue()
 
     @on(DataTable.RowSelected, "#queue")
     def _row_selected(self) -> None:

@@ -133,6 +133,8 @@ ALL_SCREENS = (
     ("escape",),  # shift handover, its list
     ("l",),
     ("escape",),  # logging a contact
+    ("p",),
+    ("escape",),  # marking a caller who hung up asks again
     ("f7",),
     ("f4",),
     ("f4",),

@@ -113,3 +113,24 @@ async def test_the_heartbeat_while_the_desk_closes_touches_no_screen(desk: Desk)
             app.heartbeat()
         finally:
             app._running = True
+
+
+async def test_a_claim_lost_to_a_caller_who_hung_up_says_so(desk: Desk) -> None:
+    contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+    assert desk.contacts.take(contact_id)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with desk.conn:  # the server's answer: 'abandoned', the row as it has it
+            desk.conn.execute(
+                "UPDATE contact SET status = 'abandoned', taken_by = NULL, taken_at = NULL, "
+                "claim_state = 'lost' WHERE id = ?",
+                (contact_id,),
+            )
+        app.resume_open_contact()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LostClaimScreen)
+        text = " ".join(str(s.render()) for s in screen.query(Static))
+        assert "Soittaja luopui ennen kuin otit" in text and "kukaan ei jatka" in text
+        assert "toinen työntekijä" not in text

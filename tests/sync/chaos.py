@@ -367,7 +367,7 @@ def _intake(world: World) -> None:
 def _hostile(world: World) -> int:
     """Pushes that must all be refused: acting for another worker, malformed rows,
     another desk's rows, append-only ids again, catalogue edits or hanging up a caller
-    without the role."""
+    in another worker's name."""
     server = world.live_server()
     if server is None:
         return 0
@@ -396,8 +396,8 @@ def _hostile(world: World) -> int:
         ("intruder", "contact.note", {"id": event_id, "contact_id": contact_id,
                                       "worker_id": worker_id("intruder"), "at": at,
                                       "text": "over another's event"}),
-        ("intruder", "contact.abandon", {"id": contact_id, "worker_id": worker_id("intruder"),
-                                         "at": at}),  # a training caller's, on no store of theirs
+        ("intruder", "contact.abandon", {"id": contact_id, "worker_id": victim,
+                                         "at": at}),  # a caller hung up, in another's name
         ("intruder", "catalogue.put", {"worker_id": worker_id("intruder"), "rows": {
             "organization": [{"id": "evil", "name": '{"fi": "x"}', "created_at": at,
                               "updated_at": at}]}}),

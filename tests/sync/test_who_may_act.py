@@ -65,9 +65,10 @@ def test_a_desk_token_cannot_act_as_anyone(
                                           "callback_at": AT, "event": event}, "not_yours"),
         ("worker-b", "contact.note", {"id": event_id, "contact_id": contact.id,
                                       "worker_id": WB, "at": AT, "text": "päälle"}, "exists"),
-        # Only a trainer hangs up a training caller; the role is asked first.
-        ("worker-b", "contact.abandon", {"id": contact.id, "worker_id": WA, "at": AT}, "role"),
-        ("worker-b", "contact.abandon", {"id": contact.id, "worker_id": WB, "at": AT}, "role"),
+        # Nobody hangs up a caller in another's name, nor one a colleague answered.
+        ("worker-b", "contact.abandon", {"id": contact.id, "worker_id": WA, "at": AT},
+         "acts_for_another"),
+        ("worker-b", "contact.abandon", {"id": contact.id, "worker_id": WB, "at": AT}, "taken"),
     ]  # fmt: skip
     items = [
         {"seq": n, "mutation_id": f"hostile-{n}", "name": name, "worker": worker, "args": args}

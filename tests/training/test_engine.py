@@ -182,8 +182,6 @@ def test_a_shift_is_played_only_on_a_training_desk(tmp_path: Path, clock: FixedC
     desk = Desk(tmp_path / "p.sqlite", clock, "Kouluttaja Kaisa", ("trainer",))
     with pytest.raises(NotATrainingDesk):
         Shift.start(desk, morning(), "{}", "json")
-    with pytest.raises(ValueError):
-        desk.contacts.abandon("x")
 
 
 def test_a_headless_tick_moves_the_clock_untraced_and_makes_the_same_arrivals(

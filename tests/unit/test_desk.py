@@ -255,6 +255,52 @@ def test_the_figures_follow_the_lines_asked_for(desk: Desk, clock) -> None:
     assert desk.contacts.figures(["lapsiperheet"]).answered == 0
 
 
+def test_a_worker_marks_a_waiting_contact_abandoned_with_its_moment(desk: Desk, clock) -> None:
+    from ohjaaja.domain.queue import abandoned_event_id
+
+    gone = desk.contacts.receive("phone", "ikaihmiset", "853")
+    kept = desk.contacts.receive("phone", "ikaihmiset", "853")
+    clock.advance(seconds=75)
+    assert desk.contacts.abandon(gone)
+    assert [e.id for e in desk.contacts.queue()] == [kept]
+    assert desk.contacts.figures().waiting == 1 and desk.contacts.figures().answered == 0
+    row = desk.conn.execute(
+        "SELECT status, taken_by, closed_at, outcome FROM contact WHERE id = ?", (gone,)
+    ).fetchone()
+    assert tuple(row) == ("abandoned", None, None, None)
+    event = desk.conn.execute(
+        "SELECT id, at, worker_id FROM contact_event WHERE contact_id = ? AND kind = 'abandoned'",
+        (gone,),
+    ).fetchone()
+    assert tuple(event) == (abandoned_event_id(gone), "2026-11-23T08:01:15.000000Z",
+                            desk.worker_id)  # fmt: skip
+    (args,) = [
+        json.loads(a)
+        for (a,) in desk.conn.execute("SELECT args FROM outbox WHERE name = 'contact.abandon'")
+    ]
+    assert (args["id"], args["at"], args["worker_id"]) == (gone, event[1], desk.worker_id)
+    # Not undone, not twice: the second mark changes nothing and sends nothing.
+    assert not desk.contacts.abandon(gone)
+    assert outbox_names(desk).count("contact.abandon") == 1
+
+
+def test_a_contact_someone_took_is_not_abandoned(db_path, clock) -> None:
+    first = Desk(db_path, clock, "Eka")
+    second = Desk(db_path, clock, "Toka")
+    contact_id = first.contacts.receive("phone", "ikaihmiset", "853")
+    assert second.contacts.take(contact_id) is not None
+    assert not first.contacts.abandon(contact_id)
+    assert not second.contacts.abandon(contact_id)  # not even by its holder: it was answered
+    assert not first.contacts.abandon("no-such-contact")
+    assert outbox_names(first).count("contact.abandon") == 0
+    assert (
+        first.conn.execute("SELECT count(*) FROM contact_event WHERE kind = 'abandoned'")
+        .fetchone()[0] == 0
+    )  # fmt: skip
+    first.close()
+    second.close()
+
+
 def test_a_database_is_for_training_or_for_client_data(db_path, clock) -> None:
     Desk(db_path, clock, "Eka").close()
     with pytest.raises(DeskModeError):

@@ -212,14 +212,14 @@ def test_a_row_the_server_accepts_has_every_column_a_desk_needs() -> None:
 TRAINER = Actor("w8", "Kouluttaja", frozenset({"trainer"}), ())
 
 
-def test_a_training_caller_abandons_only_a_waiting_contact_of_a_training_store() -> None:
+def test_a_training_caller_is_hung_up_only_by_the_trainer_on_a_training_store() -> None:
     store = DictStore()
     store.training = True
     receive(store)
     receive(store, "c2")
     args = {"id": "c1", "worker_id": "w8", "at": AT}
-    (write,) = run(store, "contact.abandon", args, TRAINER)
-    assert write.data["status"] == "abandoned" and write.data["version"] == 2
+    contact_write, _event = run(store, "contact.abandon", args, TRAINER)
+    assert contact_write.data["status"] == "abandoned" and contact_write.data["version"] == 2
     assert run(store, "contact.abandon", args, TRAINER) == []  # sent again
     # A trainee's claim reached the store first: it stands, the trainer's desk is told.
     run(store, "contact.claim", {"id": "c2", "worker_id": "w1", "at": AT})
@@ -227,15 +227,79 @@ def test_a_training_caller_abandons_only_a_waiting_contact_of_a_training_store()
     assert (taken.reason, taken.code, taken.current) == ("taken", 409, (("contact", "c2"),))
     unknown = run(store, "contact.abandon", {**args, "id": "nobody"}, TRAINER)
     assert (unknown.reason, unknown.code) == ("unknown", 404)
-    # A client-data store never abandons a contact, whoever asks.
-    store.training = False
-    refused = run(store, "contact.abandon", {**args, "id": "c2"}, TRAINER)
-    assert (refused.reason, refused.code) == ("not_training", 403)
+    # A trainee does not hang up the shift's callers.
+    receive(store, "c3")
+    refused = run(store, "contact.abandon", {"id": "c3", "worker_id": "w2", "at": AT}, W2)
+    assert (refused.reason, refused.code) == ("role", 403)
     with pytest.raises(Invalid):
         DEFINITIONS["contact.abandon"].parse({"id": "c1", "worker_id": "w8", "at": "soon"})
     with pytest.raises(Invalid):
         DEFINITIONS["contact.abandon"].parse({**args, "status": "waiting"})
-    assert DEFINITIONS["contact.abandon"].role == "trainer"
+    with pytest.raises(Invalid, match=r"args\.id"):
+        DEFINITIONS["contact.abandon"].parse({**args, "id": "../c1"})
+
+
+def test_a_worker_marks_a_waiting_contact_abandoned_once_with_its_moment() -> None:
+    from ohjaaja.domain.queue import abandoned_event_id
+
+    store = DictStore()
+    receive(store)
+    later = "2026-11-23T08:03:10.000000Z"
+    args = {"id": "c1", "worker_id": "w2", "at": later}
+    contact_write, event = run(store, "contact.abandon", args, W2)
+    assert (contact_write.data["status"], contact_write.data["version"]) == ("abandoned", 2)
+    assert contact_write.data["taken_by"] is None and contact_write.data["closed_at"] is None
+    assert (event.table, event.id, event.new) == ("contact_event", abandoned_event_id("c1"), True)
+    assert (event.data["kind"], event.data["at"], event.data["worker_id"]) == (
+        "abandoned", later, "w2")  # fmt: skip
+    # Marked again (by anyone, at any time): nothing new, no event, no version.
+    assert run(store, "contact.abandon", {**args, "at": AT}, W1) == []
+    assert store.rows[("contact", "c1")]["version"] == 2
+    # Nothing moves it after: it is no longer waiting to be taken.
+    late = run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
+    assert (late.reason, late.code, late.current) == ("abandoned", 409, (("contact", "c1"),))
+
+
+def test_an_answered_contact_is_not_abandoned_the_claim_stands() -> None:
+    store = DictStore()
+    receive(store)
+    receive(store, "c2")
+    run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
+    taken = run(store, "contact.abandon", {"id": "c1", "worker_id": "w2", "at": AT}, W2)
+    assert (taken.reason, taken.code, taken.current) == ("taken", 409, (("contact", "c1"),))
+    # Not even by the worker who holds it: it was answered.
+    mine = run(store, "contact.abandon", {"id": "c1", "worker_id": "w1", "at": AT}, W1)
+    assert mine.reason == "taken"
+    run(store, "contact.claim", {"id": "c2", "worker_id": "w1", "at": AT})
+    run(store, "contact.close", {"id": "c2", "worker_id": "w1", "status": "closed",
+                                 "closed_at": AT, "outcome": "resolved"})  # fmt: skip
+    closed = run(store, "contact.abandon", {"id": "c2", "worker_id": "w2", "at": AT}, W2)
+    assert (closed.reason, closed.code) == ("closed", 409)
+    assert store.rows[("contact", "c1")]["status"] == "taken"
+    assert not [key for key in store.rows if key[0] == "contact_event"]
+
+
+def test_an_integration_reports_a_hang_up_recorded_under_its_name() -> None:
+    store = DictStore()
+    receive(store)
+    phone_system = Actor("", "phone-system", frozenset({"integration"}), ())
+    definition = DEFINITIONS["contact.abandon"]
+    _contact, event = store.write(
+        definition.apply({"id": "c1", "at": AT}, store, phone_system)
+    )  # fmt: skip
+    assert event.data["worker_id"] is None
+    assert event.data["data"] == '{"integration": "phone-system"}'
+
+
+def test_a_desk_cannot_take_the_id_of_a_contacts_abandoned_event() -> None:
+    """The id is derived from the contact: a note made first under it would make the
+    contact's abandoning unrecordable."""
+    from ohjaaja.domain.queue import abandoned_event_id
+
+    note = {"id": abandoned_event_id("c1"), "contact_id": "c1", "worker_id": "w1", "at": AT,
+            "text": "ennen"}  # fmt: skip
+    with pytest.raises(Invalid, match=r"args\.id"):
+        DEFINITIONS["contact.note"].parse(note)
 
 
 def test_only_a_trainer_makes_a_contact_under_a_shifts_derived_id() -> None:

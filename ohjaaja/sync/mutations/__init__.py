@@ -64,7 +64,6 @@ _ALL = (
         contacts.parse_abandon,
         contacts.apply_abandon,
         ("worker_id",),
-        role="trainer",
         row="contact",
     ),
     Definition("client.create", clients.parse_create, clients.apply_create),

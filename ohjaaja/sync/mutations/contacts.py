@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from ohjaaja.domain.queue import abandoned_event_id
 from ohjaaja.sync import protocol
 from ohjaaja.sync.mutations.base import (
     Actor,
@@ -27,7 +28,7 @@ from ohjaaja.sync.mutations.base import (
     resolve_refs,
     row_of,
 )
-from ohjaaja.sync.rows import TIME, Invalid, check_text, partial
+from ohjaaja.sync.rows import TIME, Invalid, Row, check_text, partial
 
 _INTAKE = ("id", "channel", "line_code", "original_line_code", "municipality_code", "language",
            "caller_phone", "priority", "status", "via_queue", "received_at", "created_at",
@@ -35,6 +36,9 @@ _INTAKE = ("id", "channel", "line_code", "original_line_code", "municipality_cod
 CLOSE_FIELDS = ("status", "closed_at", "caller_kind", "client_id", "reasons", "note", "outcome",
                 "updated_at")  # fmt: skip
 _NOT_YOURS = "not_yours"
+# A desk's own events have random ids (uuid7): a derived one (uuid5) is taken by the
+# event the server records (a contact's abandoning), never by a desk's note.
+_DESK_MADE = "an id the desk makes (a UUID v7), not a derived one"
 
 
 def parse_receive(args: Mapping[str, Any]) -> Parsed:
@@ -54,7 +58,7 @@ def parse_log(args: Mapping[str, Any]) -> Parsed:
 
 
 def apply_insert(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
-    if _shift_contact_id(parsed["row"]["id"]) and "trainer" not in actor.roles:
+    if _derived_id(parsed["row"]["id"]) and "trainer" not in actor.roles:
         # A training shift names its contacts by uuid5 of the shift and the script, the
         # same on every desk; a trainee's desk that made one first would take the place
         # of the scripted caller. Desks and the intake make uuid7 ids.
@@ -63,9 +67,11 @@ def apply_insert(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     return insert_once("contact", row, store)
 
 
-def _shift_contact_id(contact_id: str) -> bool:
+def _derived_id(row_id: str) -> bool:
+    """A uuid5: an id derived, never made at random by a desk (a training shift's
+    contact, a contact's 'abandoned' event: ohjaaja.domain.queue.abandoned_event_id)."""
     try:
-        return uuid.UUID(contact_id).version == 5
+        return uuid.UUID(row_id).version == 5
     except ValueError:
         return False
 
@@ -99,7 +105,7 @@ def apply_claim(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
         return []  # this very claim, sent again
     if row["status"] != "waiting":
         return Rejection(
-            "taken",
+            "abandoned" if row["status"] == "abandoned" else "taken",  # the caller hung up
             {"id": row["id"], "taken_by": row["taken_by"]},
             current=(("contact", row["id"]),),
         )
@@ -112,25 +118,44 @@ def parse_abandon(args: Mapping[str, Any]) -> Parsed:
     return {"id": an_id(args, "id"), "at": TIME.check(args["at"], "args.at")}
 
 
+def abandoned_event(contact_id: str, at: str, worker_id: str | None, data: Row) -> Row:
+    """The record of the moment a contact was abandoned (reports' time to abandon),
+    under the one id every desk and the server give it."""
+    return row_of(
+        "contact_event",
+        {"id": abandoned_event_id(contact_id), "contact_id": contact_id, "kind": "abandoned",
+         "at": at, "worker_id": worker_id,
+         "data": json.dumps(data, ensure_ascii=False, sort_keys=True)},
+        "event",
+    )  # fmt: skip
+
+
 def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
-    """A training shift's caller hung up (the trainer's desk plays the shift; the
-    definition asks for the trainer's role). Only a waiting training contact: a
-    trainee's claim that reached the store first stands (409, and the trainer's desk
-    returns to the taken row); a client-data store never abandons a contact."""
-    if not store.training:
-        return Rejection("not_training", {"id": parsed["id"]}, code=403)
+    """A caller hung up unanswered: reported by an integration (the phone system), or
+    marked by a worker from the queue. Only a waiting contact: one that someone has
+    taken (or closed) was answered, and that stands (409, and the desk returns to the
+    row as the store has it). Abandoned again is nothing new. On a training store only
+    the trainer's desk, which plays the shift's callers, hangs one up."""
     row = _contact(store, parsed["id"])
     if isinstance(row, Rejection):
         return row
+    if store.training and not {"trainer", "integration"} & actor.roles:
+        # The desk marked it already: it returns to the contact as the store has it.
+        return Rejection("role", {"needs": "trainer"}, current=(("contact", row["id"]),), code=403)
     if row["status"] == "abandoned":
-        return []  # sent again
+        return []  # sent again, or reported twice
     if row["status"] != "waiting":
         return Rejection(
-            "taken",
+            row["status"],  # taken or closed: it was answered
             {"id": row["id"], "taken_by": row.get("taken_by")},
             current=(("contact", row["id"]),),
         )
-    return [Write("contact", row["id"], bump(row, {"status": "abandoned"}))]
+    who = {} if actor.id else {"integration": actor.name}
+    event = abandoned_event(row["id"], parsed["at"], actor.id or None, who)
+    written = insert_once("contact_event", event, store)
+    if isinstance(written, Rejection):
+        return written
+    return [Write("contact", row["id"], bump(row, {"status": "abandoned"})), *written]
 
 
 def _held(store: Store, contact_id: str, actor: Actor) -> dict[str, Any] | Rejection:
@@ -208,6 +233,8 @@ def parse_callback(args: Mapping[str, Any]) -> Parsed:
             raise Invalid("args.event", "a missed callback of this contact")
         if not event["worker_id"]:
             raise Invalid("args.event.worker_id", "required: who called")
+        if _derived_id(event["id"]):
+            raise Invalid("args.event.id", _DESK_MADE)
         parsed["event"] = event
     return parsed
 
@@ -240,6 +267,8 @@ def parse_note(args: Mapping[str, Any]) -> Parsed:
          "data": json.dumps({"text": text, "why": why}, ensure_ascii=False, sort_keys=True)},
         "args",
     )  # fmt: skip
+    if _derived_id(event["id"]):
+        raise Invalid("args.id", _DESK_MADE)
     return {"event": event}
 
 

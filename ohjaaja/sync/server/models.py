@@ -53,6 +53,21 @@ class ContactOut(BaseModel):
     received_at: str
 
 
+class AbandonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: str | None = Field(
+        default=None,
+        description="when the caller hung up (UTC ISO 8601, as received_at); default: now",
+    )
+
+
+class AbandonOut(BaseModel):
+    id: str
+    status: Literal["abandoned"]
+    abandoned_at: str | None = Field(description="the moment recorded (the first report's)")
+    already: bool = Field(description="reported before: nothing new was recorded")
+
+
 class Replay(BaseModel):
     """A mutation a desk sends again after the server was restored, with the answer it
     once got: logged as then, not applied again (its rows come back signed)."""

@@ -1,5 +1,5 @@
 """New contacts from integrations (a phone system, an e-form): into the queue, routed
-to the social emergency after hours."""
+to the social emergency after hours; and callers who hung up before anyone answered."""
 
 from __future__ import annotations
 
@@ -8,11 +8,14 @@ from fastapi import APIRouter, HTTPException, Request
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.server.store import Writer
 from ohjaaja.domain.clock import Clock, to_iso
-from ohjaaja.domain.queue import default_priority, route_line
+from ohjaaja.domain.queue import abandoned_event_id, default_priority, route_line
 from ohjaaja.domain.reference import lines, municipalities
-from ohjaaja.sync.rows import normalise
+from ohjaaja.sync.mutations import Actor, Rejection
+from ohjaaja.sync.mutations.contacts import apply_abandon
+from ohjaaja.sync.rows import TIME, Invalid, identifier, normalise
 from ohjaaja.sync.server.auth import Intake, StoreDep
-from ohjaaja.sync.server.models import ContactIn, ContactOut
+from ohjaaja.sync.server.models import AbandonIn, AbandonOut, ContactIn, ContactOut
+from ohjaaja.sync.server.push import OutOfReach, RulesStore
 
 router = APIRouter()
 
@@ -49,3 +52,47 @@ def intake(body: ContactIn, who: Intake, store: StoreDep, request: Request) -> C
         municipality_code=body.municipality_code, language=body.language, phone=phone,
         priority=row["priority"], received_at=row["received_at"],
     )  # fmt: skip
+
+
+_ANSWERED = "the contact was answered ({status}): only a waiting contact is abandoned"
+
+
+@router.post("/v1/contacts/{contact_id}/abandon", response_model=AbandonOut)
+def abandon(
+    contact_id: str, who: Intake, store: StoreDep, request: Request, body: AbandonIn | None = None
+) -> AbandonOut:
+    """The caller hung up before anyone answered. The rules are the desks'
+    (contact.abandon): a contact someone has taken or closed was answered (409); one
+    outside the token's reach is not there for it (404); reported again, nothing new."""
+    now = to_iso(request.app.state.clock.now())
+    try:
+        identifier(contact_id, "id")
+        at = TIME.check(body.at, "at") if body is not None and body.at is not None else now
+    except Invalid as exc:
+        raise HTTPException(422, f"{exc.field}: {exc.message}") from exc
+    if at > now:
+        raise HTTPException(422, "at: in the future")
+    integration = Actor("", who.name, frozenset({"integration"}), ())
+
+    def write(writer: Writer) -> tuple[bool, str | None]:
+        rules = RulesStore(writer, who)
+        try:
+            row = rules.get("contact", contact_id)
+        except OutOfReach:
+            row = None
+        if row is None:
+            raise HTTPException(404, "id: no such contact (in this token's reach)")
+        if row["status"] == "waiting" and at < row["received_at"]:
+            raise HTTPException(422, f"at: before the contact was received ({row['received_at']})")
+        outcome = apply_abandon({"id": contact_id, "at": at}, rules, integration)
+        if isinstance(outcome, Rejection):
+            answered = outcome.reason in ("taken", "closed")
+            why = _ANSWERED.format(status=outcome.reason) if answered else outcome.reason
+            raise HTTPException(outcome.code, why)
+        for change in outcome:
+            writer.put(change.table, change.id, change.data, change.new)
+        event = writer.get("contact_event", abandoned_event_id(contact_id))
+        return not outcome, None if event is None else str(event["at"])
+
+    already, abandoned_at = store.transaction(write)
+    return AbandonOut(id=contact_id, status="abandoned", abandoned_at=abandoned_at, already=already)
