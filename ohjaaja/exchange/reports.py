@@ -134,7 +134,8 @@ def _where(row: Row) -> str:
         parts.append(_text_or(f"day.{interval}", interval))
     for key, value in row.group:
         shown = value
-        for candidate in (f"{key}.{value}", f"report.{key}.{value}"):
+        weekday = (f"day.{value}",) if key == "weekday" else ()  # the heat map's cells
+        for candidate in (f"{key}.{value}", f"report.{key}.{value}", *weekday):
             shown = _text_or(candidate, shown)
         parts.append(shown)
     return " · ".join(parts)
