@@ -188,3 +188,30 @@ async def test_ctrl_s_within_the_mode_goes_back_to_its_list(desk: Desk) -> None:
         assert app.screen is screen
         await keys(pilot, "escape")
         assert type(app.screen).__name__ == "QueueScreen"
+
+
+async def test_help_and_the_palette_find_the_reports_in_every_language(desk: Desk) -> None:
+    """F1 lists Ctrl+S; the palette finds the mode by its word in fi, sv or en and
+    opens it."""
+    from ohjaaja.screens.kit.help import HelpScreen
+    from textual.command import CommandList
+
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert app.screen.rows() and {row[3]: row for row in app.screen.rows()}["reports"][
+            :2
+        ] == ("^s", "Raportit")
+        await keys(pilot, "escape")
+        for word in ("raportit", "rapporter", "reports", "statistik"):
+            await keys(pilot, "ctrl+p", *word)
+            await pilot.pause(0.3)  # the palette gathers its hits in batches
+            found = app.screen.query_one(CommandList)
+            prompts = [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+            assert any("Raportit" in p for p in prompts), (word, prompts)
+            if word != "statistik":
+                await keys(pilot, "escape")
+        await keys(pilot, "enter")
+        assert isinstance(app.screen, ReportsScreen)
