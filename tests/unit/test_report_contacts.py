@@ -8,9 +8,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from ohjaaja.domain.reports.all import UnknownReport, compute
-from ohjaaja.domain.reports.common import intervals, note_text, percentile
+from ohjaaja.domain.reports.common import intervals, percentile
 from ohjaaja.domain.reports.facts import CallbackFact, ContactFact, Facts
 from ohjaaja.domain.reports.model import HELSINKI, Filters, Period, Request, Row, Settings
+from ohjaaja.domain.reports.notes import note_text
 from ohjaaja.i18n import set_language
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30))

@@ -10,7 +10,6 @@ from datetime import date, datetime, timedelta
 
 from ohjaaja.domain.reports.facts import ContactFact
 from ohjaaja.domain.reports.model import HELSINKI, Filters, Period
-from ohjaaja.i18n import t
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS = tuple(f"{hour:02d}" for hour in range(24))
@@ -92,9 +91,3 @@ def percentile(values: Sequence[float], p: float) -> float | None:
 
 def seconds(start: datetime, end: datetime) -> float:
     return max(0.0, (end - start).total_seconds())
-
-
-def note_text(note: str) -> str:
-    """A section's note ("service_level_seconds=30") in the reader's language."""
-    name, _, value = note.partition("=")
-    return t(f"report.note.{name}", value=value)
