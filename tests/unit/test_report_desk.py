@@ -198,3 +198,14 @@ def test_the_look_back_counts_a_clients_contacts_in_the_twelve_months(
     assert len(facts.contacts) == 1
     assert months_back(date(2026, 12, 1), 12) == date(2025, 12, 1)
     assert months_back(date(2027, 3, 31), 1) == date(2027, 2, 28)
+
+
+def test_the_desk_starts_without_importing_the_figures() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, ohjaaja.usecases.desk\n"
+        "sys.exit(1 if 'ohjaaja.domain.reports.contacts' in sys.modules else 0)\n"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
