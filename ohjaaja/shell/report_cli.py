@@ -78,8 +78,9 @@ def add_report_parser(
         "--to", dest="end", metavar="DATE", help="last day, included (default: today)"
     )
     which = report.add_argument_group("which contacts (repeat, or comma separated)")
-    for option, dest in (("--line", "lines"), ("--channel", "channels"),
-                         ("--municipality", "municipalities")):  # fmt: skip
+    for option, dest in (("--line", "report_lines"), ("--channel", "report_channels"),
+                         ("--municipality", "report_municipalities")):  # fmt: skip
+        # dests of their own: the desk's --lines, given before `report`, is refused
         which.add_argument(option, dest=dest, action="append", default=[], metavar="CODE")
     how = report.add_argument_group("settings shown with the figures")
     how.add_argument(
@@ -200,9 +201,11 @@ def build_request(args: argparse.Namespace, today: date) -> Request:
     period = choose_period(args.period, args.start, args.end, today)
     valid = _valid_codes()
     filters = Filters(
-        lines=_known("--line", args.lines, valid["--line"]),
-        channels=_known("--channel", args.channels, valid["--channel"]),
-        municipalities=_known("--municipality", args.municipalities, valid["--municipality"]),
+        lines=_known("--line", args.report_lines, valid["--line"]),
+        channels=_known("--channel", args.report_channels, valid["--channel"]),
+        municipalities=_known(
+            "--municipality", args.report_municipalities, valid["--municipality"]
+        ),
     )
     settings = Settings(abandoned_in_service_level=not args.no_abandoned_in_service_level)
     if args.service_level_seconds is not None:
