@@ -9,8 +9,10 @@ Add a field with a default when a figure needs one; never compute figures here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,31 @@ class OfferFact:
 
 
 @dataclass(frozen=True)
+class MunicipalityFact:
+    """A municipality as the cost shares need it: the population aged 75+ of one year
+    and whether it is in the guidance agreement."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    population_75plus: int
+    population_year: int
+    in_agreement: bool
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], population_year: int) -> MunicipalityFact:
+        """A row of the desk's municipality table (db/reports/municipalities.py)."""
+        return cls(
+            code=str(row["code"]),
+            name_fi=str(row["name_fi"]),
+            name_sv=str(row["name_sv"]),
+            population_75plus=int(row["population_75plus"]),
+            population_year=population_year,
+            in_agreement=bool(row["in_agreement"]),
+        )
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a store holds for one request: the period's records, and for figures that
     look back (frequent contacters: 12 months) the counts they need."""
@@ -87,3 +114,7 @@ class Facts:
     # client id -> contacts in the look-back window ending at the period's end
     contacts_per_client: dict[str, int] = field(default_factory=dict)
     workers_on_duty: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> workers
+    municipalities: tuple[MunicipalityFact, ...] = ()
+    # Performed contacts by municipality code given from outside the store (a CSV for a
+    # period before the system); None: the cost shares count the contacts above.
+    performed_contacts: Mapping[str, int] | None = None
