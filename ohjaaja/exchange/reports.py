@@ -48,6 +48,7 @@ from ohjaaja.domain.reports.model import (
     Unit,
     Value,
 )
+from ohjaaja.domain.reports.notes import note_text
 from ohjaaja.exchange.charts import WIDTH, place, section_chart, text_or
 from ohjaaja.exchange.exports import csv_text, read_cell
 from ohjaaja.i18n import get_language, t
@@ -136,7 +137,7 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
         lines.append(filters)
     for section in report.sections:
         lines += ["", section_label(section.key), "─" * min(width, len(section_label(section.key)))]
-        lines += [f"  {note}" for note in section.notes]
+        lines += [f"  {_note(note)}" for note in section.notes]
         lines += _rows_text(section.rows, width)
         if charts:
             chart = section_chart(section, width - 2)
@@ -154,6 +155,13 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
                     subsequent_indent="    ",
                 )
     return "\n".join(lines) + "\n"
+
+
+def _note(note: str) -> str:
+    """A section's note (name=value) in the reader's language; one with no message
+    as it is."""
+    name, _, _value = note.partition("=")
+    return note_text(note) if text_or(f"report.note.{name}", "") else note
 
 
 def _filters_text(filters: Filters) -> str:
