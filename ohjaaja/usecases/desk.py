@@ -6,6 +6,7 @@ parts, one per feature.
     desk.catalogue  services, offers and unmet needs; the admin's edits
     desk.handovers  handovers, notifications, callbacks, shift handovers
     desk.drafts     drafts of the long forms
+    desk.reports    the organiser's figures from what this desk holds
 
 Each part is handed the same DeskContext (connection, lock, clock, worker,
 audit) and holds no state another part reads. Screens call the parts from
@@ -40,6 +41,7 @@ from ohjaaja.usecases.context import DeskContext
 from ohjaaja.usecases.drafts import FormDraftUseCases
 from ohjaaja.usecases.failures import FailureLog
 from ohjaaja.usecases.handovers import HandoverUseCases
+from ohjaaja.usecases.reports import ReportUseCases
 
 
 class Desk:
@@ -69,6 +71,7 @@ class Desk:
         self.catalogue = CatalogueUseCases(self.ctx)
         self.drafts = FormDraftUseCases(self.ctx)
         self.handovers = HandoverUseCases(self.ctx, self.drafts)
+        self.reports = ReportUseCases(self.ctx)
         self._seen_version = -1
 
     # Who and where, read by the screens and the sync client.

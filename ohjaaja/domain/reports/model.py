@@ -69,6 +69,7 @@ class Settings:
     frequent_contacts: int = 10  # the seeds' trigger: about 10 a year
     frequent_months: int = 12
     may_see_clients: bool = False  # the viewer's role may see who the frequent contacters are
+    callback_on_time_minutes: int = 60  # a callback made this long after its time is on time
 
 
 @dataclass(frozen=True)

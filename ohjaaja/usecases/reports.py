@@ -1,0 +1,94 @@
+"""The organiser's figures from this desk's database: read the facts of a request
+(each family of facts by its loader), compute the report by name.
+
+The loaders read rows through db/reports and convert them with the from-row
+functions of ohjaaja.domain.reports.facts, which the server's reader uses too, so a
+desk and the server holding the same rows give the same numbers.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from ohjaaja.db.reports import contacts as contact_rows
+from ohjaaja.domain.clock import to_iso
+from ohjaaja.domain.reports.all import compute
+from ohjaaja.domain.reports.facts import Facts, contact_from_row
+from ohjaaja.domain.reports.model import HELSINKI, Report, Request
+from ohjaaja.usecases.context import DeskContext
+
+# One loader per family of facts: (connection, request) -> some of Facts' fields.
+# A new family (handovers, notifications, offers; municipalities) appends its own.
+Loader = Callable[[sqlite3.Connection, Request], Mapping[str, Any]]
+
+
+def months_back(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def look_back_since(request: Request) -> datetime:
+    """The start of the look-back window ending with the period (frequent contacters:
+    Settings.frequent_months, 12 by the seeds), at local midnight."""
+    end = request.period.end + timedelta(days=1)
+    return datetime.combine(months_back(end, request.settings.frequent_months), time(0), HELSINKI)
+
+
+def load_contacts(conn: sqlite3.Connection, request: Request) -> Mapping[str, Any]:
+    filters = request.filters
+    chosen = (filters.lines, filters.channels, filters.municipalities)
+    since, until = to_iso(request.period.since), to_iso(request.period.until)
+    rows = contact_rows.contacts(conn, since, until, *chosen)
+    events = contact_rows.events(conn, since, until, *chosen)
+    back = to_iso(look_back_since(request))
+    return {
+        "contacts": tuple(contact_from_row(row, events.get(row["id"], ())) for row in rows),
+        "contacts_per_client": contact_rows.contacts_per_client(conn, back, until, *chosen),
+    }
+
+
+LOADERS: list[Loader] = [load_contacts]
+
+
+def load_facts(source: DeskContext | sqlite3.Connection, request: Request) -> Facts:
+    """Everything the desk's database holds for the request, in one read."""
+    if isinstance(source, DeskContext):
+        with source.reading() as conn:
+            return _load(conn, request)
+    return _load(source, request)
+
+
+def _load(conn: sqlite3.Connection, request: Request) -> Facts:
+    fields: dict[str, Any] = {}
+    for loader in LOADERS:
+        fields.update(loader(conn, request))
+    return Facts(**fields)
+
+
+def run_report(ctx: DeskContext, request: Request) -> Report:
+    """The report `request.name` on this desk's figures (ValueError for an unknown name)."""
+    facts = load_facts(ctx, request)
+    return Report(request, "desk", ctx.clock.now(), compute(facts, request))
+
+
+class ReportUseCases:
+    """desk.reports: the organiser's figures from what this desk holds."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        self.ctx = ctx
+
+    def run(self, request: Request) -> Report:
+        return run_report(self.ctx, request)
+
+    def facts(self, request: Request) -> Facts:
+        return load_facts(self.ctx, request)
