@@ -15,7 +15,8 @@ from ohjaaja.db.server.reports import TrainingStoreError
 from ohjaaja.domain.clock import Clock
 from ohjaaja.domain.reports.all import UnknownReport, compute
 from ohjaaja.domain.reports.model import Report
-from ohjaaja.exchange.reports import report_to_json
+from ohjaaja.domain.reports.registry import REPORTS
+from ohjaaja.exchange.reports import report_document
 from ohjaaja.sync.reports import BadQuery, request_of
 from ohjaaja.sync.server.auth import Organiser, StoreDep
 from ohjaaja.sync.server.reports import store_facts
@@ -29,12 +30,12 @@ def report(name: str, who: Organiser, store: StoreDep, request: Request) -> obje
         asked = request_of(name, request.query_params.multi_items(), may_see_clients=False)
     except BadQuery as exc:
         raise HTTPException(422, str(exc)) from None
+    if name not in REPORTS:
+        raise HTTPException(404, str(UnknownReport(name)))
     clock: Clock = request.app.state.clock
     try:
         facts = store_facts(store, asked, clock.now())
-        sections = compute(facts, asked)
-    except UnknownReport as exc:
-        raise HTTPException(404, str(exc)) from None
     except TrainingStoreError as exc:
         raise HTTPException(409, str(exc)) from None
-    return report_to_json(Report(asked, str(request.base_url).rstrip("/"), clock.now(), sections))
+    source = str(request.base_url).rstrip("/")
+    return report_document(Report(asked, source, clock.now(), compute(facts, asked)))
