@@ -13,6 +13,7 @@ from typing import Any
 from ohjaaja.domain.clock import SystemClock, to_iso
 from ohjaaja.domain.queue import LINES
 from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ohjaaja.shell.report_cli import add_report_parser
 from ohjaaja.shell.settings import (
     Settings,
     TokenError,
@@ -190,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
+    add_report_parser(sub, common, mode)
     _train, train_commands = add_train_parser(sub)
     add_console_parsers(train_commands, common, desk)
     add_debrief_command(train_commands, [common])
@@ -597,6 +599,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
         handler = getattr(args, "train_handler", None)  # a command added from another module
         return int(handler(args)) if handler else run_train(args)
+    if args.command == "report":
+        from ohjaaja.shell.report_cli import run_report_command
+
+        return run_report_command(args, args.database or default_database())
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 
