@@ -38,11 +38,13 @@ def check_store(store: Store) -> None:
 
 def _get(table: FromClause, name: str) -> ColumnElement[Any]:
     """A document's text field (NULL when absent or null)."""
-    return table.c.data[name].as_string()
+    field: ColumnElement[Any] = table.c.data[name].as_string()
+    return field
 
 
 def _int(table: FromClause, name: str) -> ColumnElement[Any]:
-    return table.c.data[name].as_integer()
+    field: ColumnElement[Any] = table.c.data[name].as_integer()
+    return field
 
 
 def _one_of(column: ColumnElement[Any], values: Sequence[str]) -> list[ColumnElement[bool]]:

@@ -136,9 +136,10 @@ def fetch_report(url: str, token: str, request: Request, timeout: float = 120.0)
     """The report's JSON as the server computed it on its store (never client rows:
     the figures only). RemoteReportError with the server's reason if refused;
     httpx.HTTPError if the server cannot be reached."""
-    with httpx.Client(base_url=url, timeout=timeout,
-                      headers={"Authorization": f"Bearer {token}"}) as http:  # fmt: skip
-        response = http.get(f"/v1/reports/{request.name}", params=query_of(request))
+    headers = {"Authorization": f"Bearer {token}"}
+    query = httpx.QueryParams(query_of(request))
+    with httpx.Client(base_url=url, timeout=timeout, headers=headers) as http:
+        response = http.get(f"/v1/reports/{request.name}", params=query)
     if response.status_code != 200:
         raise RemoteReportError(response.status_code, _reason(response))
     return response.json()

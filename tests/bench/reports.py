@@ -13,26 +13,20 @@ size (the suite's smoke test runs it tiny).
 
 from __future__ import annotations
 
-import os
 import random
-import statistics
-import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
-import psycopg
 from ohjaaja.db.bulk import insert_rows
 from ohjaaja.db.engine import transaction
 from ohjaaja.db.server.store import Store
 from ohjaaja.db.server.tables import counter, row_state
 from ohjaaja.db.workers import ensure_worker
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import insert, select, update
 
 from ohjaaja.demo.build import OUTCOME_WEIGHTS, load_clients
 from ohjaaja.demo.catalogue import load_demo_catalogue
@@ -43,7 +37,6 @@ from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
 from ohjaaja.domain.queue import LINES, default_priority
 from ohjaaja.sync.rows import COLUMNS, desk_row
 from ohjaaja.usecases.desk import Desk
-from tests.sync.conftest import PG_ENV, start_server, stop
 
 PER_LINE = 25_000
 CLIENTS = 20_000
@@ -55,8 +48,13 @@ IDENTIFIED = 0.45
 OFFERED = 0.35  # closed contacts with a service offered
 UNMET = 0.03
 SYNCED = ("contact", "contact_event", "offer", "notification", "handover", "handover_event")
-NEEDS = ("Ei kuljetuspalvelua iltaisin", "Ruotsinkielinen vertaistuki puuttuu",
-         "Omaishoitajan lomitus viikonloppuisin", "Ingen kvällsservice", "Ei asiointiapua")  # fmt: skip
+NEEDS = (
+    "Ei kuljetuspalvelua iltaisin",
+    "Ruotsinkielinen vertaistuki puuttuu",
+    "Omaishoitajan lomitus viikonloppuisin",
+    "Ingen kvällsservice",
+    "Ei asiointiapua",
+)
 
 
 @dataclass
@@ -111,7 +109,9 @@ def _ids(rng: random.Random) -> Iterator[str]:
         yield str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def _moments(rng: random.Random, start: datetime, count: int, around_the_clock: bool) -> list[datetime]:
+def _moments(
+    rng: random.Random, start: datetime, count: int, around_the_clock: bool
+) -> list[datetime]:
     """Arrival moments over the year: office lines by the demo's hourly profile on
     weekdays (a little at weekends), the emergency line at any hour."""
     hours = list(range(24)) if around_the_clock else list(WEEKDAY_PROFILE)
@@ -127,7 +127,9 @@ def _moments(rng: random.Random, start: datetime, count: int, around_the_clock: 
     return sorted(found)
 
 
-def _contact(rng: random.Random, contact_id: str, line: str, arrival: Any, workers: list[str]) -> dict[str, Any]:
+def _contact(
+    rng: random.Random, contact_id: str, line: str, arrival: Any, workers: list[str]
+) -> dict[str, Any]:
     received = arrival.received_at
     spoken = arrival.channel in ("phone", "callback", "walk_in", "chat")
     row: dict[str, Any] = {
@@ -184,7 +186,9 @@ def _cases(rng: random.Random, ids: Iterator[str], contact: dict[str, Any],
             state = "accepted"
             fate = rng.random()
             if fate < 0.75:
-                events.append(("complete", accepted + timedelta(hours=rng.expovariate(1 / 30)), other))
+                events.append(
+                    ("complete", accepted + timedelta(hours=rng.expovariate(1 / 30)), other)
+                )
                 state = "completed"
             elif fate < 0.85:
                 events.append(("return", accepted + timedelta(hours=2), other))
@@ -198,9 +202,10 @@ def _cases(rng: random.Random, ids: Iterator[str], contact: dict[str, Any],
             "version": len(events), "created_at": at, "updated_at": to_iso(events[-1][1]),
         })  # fmt: skip
         for kind, when, who in events:
+            reason = "ei meille" if kind == "return" else None
             rows["handover_event"].append({"id": next(ids), "handover_id": handover_id,
                                            "kind": kind, "at": to_iso(when), "worker_id": who,
-                                           "reason": "ei meille" if kind == "return" else None})  # fmt: skip
+                                           "reason": reason})  # fmt: skip
     if outcome == "notification":
         kind = rng.choice(NOTIFICATION_KINDS)
         received = closed + timedelta(minutes=rng.expovariate(1 / 90))
@@ -223,11 +228,12 @@ def load_store(store: Store, region: Region, desk_conn: Any) -> int:
         seq = int(conn.execute(select(counter.c.value).where(counter.c.name == "seq")).scalar_one())
         for table in tables:
             batch = []
-            for row in desk_conn.execute(f"SELECT * FROM {table}"):  # noqa: S608
+            for row in desk_conn.execute(f"SELECT * FROM {table}"):
                 seq += 1
                 data = desk_row(table, row)
-                batch.append({"tbl": table, "id": data["id"], "version": int(data.get("version", 1)),
-                              "seq": seq, "data": data, "kind": "shared"})  # fmt: skip
+                version = int(data.get("version", 1))
+                batch.append({"tbl": table, "id": data["id"], "version": version, "seq": seq,
+                              "data": data, "kind": "shared"})  # fmt: skip
                 if len(batch) == 5000:
                     conn.execute(insert(row_state), batch)
                     written += len(batch)
