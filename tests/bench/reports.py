@@ -13,20 +13,26 @@ size (the suite's smoke test runs it tiny).
 
 from __future__ import annotations
 
+import os
 import random
+import statistics
+import tempfile
+import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from ohjaaja.db.bulk import insert_rows
 from ohjaaja.db.engine import transaction
 from ohjaaja.db.server.store import Store
 from ohjaaja.db.server.tables import counter, row_state
 from ohjaaja.db.workers import ensure_worker
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects.postgresql import TIMESTAMP
 
 from ohjaaja.demo.build import OUTCOME_WEIGHTS, load_clients
 from ohjaaja.demo.catalogue import load_demo_catalogue
@@ -37,6 +43,7 @@ from ohjaaja.domain.notifications import KINDS as NOTIFICATION_KINDS
 from ohjaaja.domain.queue import LINES, default_priority
 from ohjaaja.sync.rows import COLUMNS, desk_row
 from ohjaaja.usecases.desk import Desk
+from tests.sync.conftest import PG_ENV, start_server, stop
 
 PER_LINE = 25_000
 CLIENTS = 20_000
@@ -77,9 +84,9 @@ def generate(folder: Path, per_line: int = PER_LINE, seed: int = 17) -> Region:
     start = datetime.combine(YEAR_END - timedelta(days=364), datetime.min.time(), UTC)
     with transaction(conn):
         load_demo_catalogue(conn, to_iso(start))
-        load_clients(conn, iter(generate_clients(max(50, min(CLIENTS, per_line)), seed=seed)))
         workers = [ensure_worker(conn, f"Ohjaaja {n}", ["guidance"], to_iso(start))
                    for n in range(WORKERS)]  # fmt: skip
+    load_clients(conn, iter(generate_clients(max(50, min(CLIENTS, per_line)), seed=seed)))
     clients = [r[0] for r in conn.execute("SELECT id FROM client ORDER BY id")]
     # A few people call very often, most once or twice (the seeds' frequent contacters).
     weights = [rng.paretovariate(1.3) for _ in clients]
@@ -96,11 +103,9 @@ def generate(folder: Path, per_line: int = PER_LINE, seed: int = 17) -> Region:
             rows["contact"].append(contact)
             if contact["status"] == "closed":
                 _cases(rng, ids, contact, rows, services, workers)
+    for table in SYNCED:
+        insert_rows(conn, table, rows[table])
     desk.close()
-    with transaction(conn := Desk(path, clock, "Bench").conn):
-        for table in SYNCED:
-            insert_rows(conn, table, rows[table])
-    conn.close()
     return Region(path, rows)
 
 
@@ -243,3 +248,132 @@ def load_store(store: Store, region: Region, desk_conn: Any) -> int:
                 written += len(batch)
         conn.execute(update(counter).where(counter.c.name == "seq").values(value=seq))
     return written
+
+
+def desk_floor(conn: Any, since: str, until: str) -> tuple[int, float | None]:
+    """The month's contacts and their average seconds to answer, in one statement."""
+    count, average = conn.execute(
+        "SELECT count(*), avg((julianday(taken_at) - julianday(received_at)) * 86400.0) "
+        "FROM contact WHERE deleted = 0 AND received_at >= ? AND received_at < ?",
+        (since, until),
+    ).fetchone()
+    return int(count), average
+
+
+def store_floor(store: Store, since: str, until: str) -> tuple[int, float | None]:
+    """The same on the store's documents, in one statement."""
+    received = row_state.c.data["received_at"].as_string()
+    taken = row_state.c.data["taken_at"].as_string()
+    if store.engine.dialect.name == "postgresql":
+        seconds: Any = func.extract(
+            "epoch", func.cast(taken, TIMESTAMP(timezone=True))
+            - func.cast(received, TIMESTAMP(timezone=True)),
+        )  # fmt: skip
+    else:
+        seconds = (func.julianday(taken) - func.julianday(received)) * 86400.0
+    query = select(func.count(), func.avg(seconds)).where(
+        row_state.c.tbl == "contact", received >= since, received < until,
+        row_state.c.data["deleted"].as_integer() == 0,
+    )  # fmt: skip
+    with store.engine.connect() as conn:
+        count, average = conn.execute(query).one()
+    return int(count), None if average is None else float(average)
+
+
+def timed(work: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """(median seconds, the last result) of `runs` runs after one to warm caches."""
+    result = work()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+@dataclass
+class Figures:
+    contacts: int  # in the year
+    month: int  # in the month
+    store: str
+    desk_report: float
+    desk_floor: float
+    server_report: float
+    server_floor: float
+    same: bool  # the server's report equals the desk's
+
+
+def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
+            runs: int, name: str = "overview") -> Figures:  # fmt: skip
+    from ohjaaja.domain.reports.model import Period, Request
+    from ohjaaja.exchange.reports import report_document, report_from_json
+    from ohjaaja.sync.reports import fetch_report
+    from ohjaaja.usecases.reports import run_report
+
+    region = generate(folder, per_line)
+    request = Request(name, Period(*MONTH))
+    since, until = to_iso(request.period.since), to_iso(request.period.until)
+    desk = Desk(region.desk, FixedClock(datetime(2026, 12, 1, 8, tzinfo=UTC)), "Bench")
+    store = Store(store_url)
+    load_store(store, region, desk.conn)
+    token = store.create_token("organiser", "organiser", to_iso(datetime.now(UTC)))
+    server = start_server(store_args, quiet=True)
+    try:
+        desk_seconds, desk_report = timed(lambda: run_report(desk.ctx, request), runs)
+        floor_seconds, (month, _) = timed(lambda: desk_floor(desk.conn, since, until), runs)
+        server_seconds, answer = timed(lambda: fetch_report(server.url, token, request), runs)
+        store_seconds, (on_store, _) = timed(lambda: store_floor(store, since, until), runs)
+    finally:
+        stop(server)
+        desk.close()
+        store.close()
+    assert month == on_store, (month, on_store)
+
+    def bare(document: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in document.items() if k not in ("source", "generated_at")}
+
+    same = bare(report_document(report_from_json(answer))) == bare(report_document(desk_report))
+    return Figures(region.contacts, month, store.engine.dialect.name, desk_seconds,
+                   floor_seconds, server_seconds, store_seconds, same)  # fmt: skip
+
+
+def store_for(folder: Path) -> tuple[list[str], str, Callable[[], None]]:
+    """PostgreSQL (a database of its own) from OHJAAJA_TEST_POSTGRES_URL, else SQLite:
+    the server's arguments, the store's URL, and what drops it afterwards."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        path = folder / "server.sqlite"
+        return ["--database", str(path)], f"sqlite:///{path}", lambda: None
+    name = f"ohjaaja_bench_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + "/" + name
+
+    def drop() -> None:
+        with psycopg.connect(base, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return ["--database-url", url], url, drop
+
+
+def main() -> None:
+    per_line = int(os.environ.get("OHJAAJA_BENCH_REPORTS_PER_LINE", PER_LINE))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        store_args, url, drop = store_for(folder)
+        try:
+            started = time.perf_counter()
+            found = measure(folder, store_args, url, per_line, runs=5)
+        finally:
+            drop()
+    print(f"a month's report (overview, {MONTH[0]:%B %Y}) on a year of the region: "
+          f"{found.contacts:,} contacts, {found.month:,} in the month "
+          f"(generated and loaded in {time.perf_counter() - started:.0f} s)")  # fmt: skip
+    print("  median of 5 runs               report     bare SQL aggregate   ratio")
+    for label, report, floor in (
+        ("desk (SQLite)", found.desk_report, found.desk_floor),
+        (f"server ({found.store}, HTTP)", found.server_report, found.server_floor),
+    ):
+        print(f"  {label:<28} {report * 1000:8.0f} ms   {floor * 1000:8.1f} ms"
+              f"          {report / floor:6.1f}x")  # fmt: skip
+    print(f"  the server's figures equal the desk's: {'yes' if found.same else 'NO'}")
