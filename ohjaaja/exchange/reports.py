@@ -48,7 +48,7 @@ from ohjaaja.domain.reports.model import (
     Unit,
     Value,
 )
-from ohjaaja.exchange.charts import WIDTH, section_chart
+from ohjaaja.exchange.charts import WIDTH, place, section_chart, text_or
 from ohjaaja.exchange.exports import csv_text, read_cell
 from ohjaaja.i18n import get_language, t
 
@@ -71,22 +71,16 @@ class ReportFormatError(ValueError):
 # --- labels and numbers, as a person reads them ---------------------------------------
 
 
-def _text_or(key: str, fallback: str) -> str:
-    """The message, or `fallback` when there is none (t gives back the key)."""
-    text = t(key)
-    return fallback if text == key else text
-
-
 def figure_label(figure: str) -> str:
-    return _text_or(f"report.figure.{figure}", figure)
+    return text_or(f"report.figure.{figure}", figure)
 
 
 def definition(figure: str) -> str:
-    return _text_or(f"report.define.{figure}", "")
+    return text_or(f"report.define.{figure}", "")
 
 
 def section_label(key: str) -> str:
-    return _text_or(f"report.section.{key}", key)
+    return text_or(f"report.section.{key}", key)
 
 
 def _grouped(number: float, decimals: int) -> str:
@@ -124,20 +118,6 @@ def _duration(seconds: float) -> str:
     if abs(whole) < 3600:
         return f"{whole // 60} min {whole % 60:02d} s"
     return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
-
-
-def _where(row: Row) -> str:
-    """The interval and breakdown of a row, as a person reads them."""
-    parts = []
-    if row.interval:
-        interval = row.interval
-        parts.append(_text_or(f"day.{interval}", interval))
-    for key, value in row.group:
-        shown = value
-        for candidate in (f"{key}.{value}", f"report.{key}.{value}"):
-            shown = _text_or(candidate, shown)
-        parts.append(shown)
-    return " · ".join(parts)
 
 
 # --- the terminal's table -------------------------------------------------------------
@@ -193,7 +173,7 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
         return [f"  {t('report.no_rows')}"]
     labels = []
     for row in rows:
-        where = _where(row)
+        where = place(row)
         labels.append(f"{figure_label(row.figure)} {where}" if where else figure_label(row.figure))
     values = [format_value(row.value, row.unit) for row in rows]
     counts = [f"n {format_value(row.n, 'count')}" for row in rows]
@@ -510,6 +490,9 @@ def report_xlsx(report: Report) -> bytes:
     sheet.title = "report"
     for index, row in enumerate(report_rows(report)):
         sheet.append(["" if cell is None and index == 0 else cell for cell in row])
+        for cell in sheet[index + 1]:  # openpyxl takes text starting with = for a formula
+            if cell.data_type == "f":
+                cell.data_type = "s"
         unit = row[6]
         for column in (6, 9):  # value, reference: shown in their unit, kept as numbers
             cell = sheet.cell(row=index + 1, column=column)

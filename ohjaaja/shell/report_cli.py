@@ -144,13 +144,21 @@ def _today() -> date:
     return helsinki_today(SystemClock().now())
 
 
-def _print_list() -> int:
+def _reports() -> Mapping[str, object]:
+    """The registry, with every family of reports imported (each registers its own)."""
+    import ohjaaja.domain.reports.all  # noqa: F401
     from ohjaaja.domain.reports.registry import REPORTS
-    from ohjaaja.exchange.reports import _text_or
 
+    return REPORTS
+
+
+def _print_list() -> int:
+    from ohjaaja.exchange.charts import text_or
+
+    REPORTS = _reports()
     width = max((len(name) for name in REPORTS), default=0)
     for name in sorted(REPORTS):
-        print(f"{name:<{width}}  {_text_or(f'report.about.{name}', '')}".rstrip())
+        print(f"{name:<{width}}  {text_or(f'report.about.{name}', '')}".rstrip())
     return 0
 
 
@@ -181,7 +189,7 @@ def _valid_codes() -> dict[str, dict[str, str]]:
 
 def build_request(args: argparse.Namespace, today: date) -> Request:
     """The Request the options ask for; OptionError or PeriodError names the option."""
-    from ohjaaja.domain.reports.registry import REPORTS
+    REPORTS = _reports()
 
     if not args.name:
         raise OptionError("NAME", t("report.error.no_name", valid=", ".join(sorted(REPORTS))))
