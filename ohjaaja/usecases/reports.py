@@ -18,6 +18,7 @@ from ohjaaja.domain.reports.all import compute
 from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Report, Request
 from ohjaaja.usecases.context import DeskContext
+from ohjaaja.usecases.report_costs import load_municipalities
 
 # One loader per family of facts: (connection, request) -> some of Facts' fields.
 # A new family (handovers, notifications, offers; municipalities) appends its own.
@@ -28,7 +29,7 @@ def load_contacts(conn: sqlite3.Connection, request: Request) -> Mapping[str, An
     return loading.load_contacts(contact_rows, conn, request)
 
 
-LOADERS: list[Loader] = [load_contacts]
+LOADERS: list[Loader] = [load_contacts, load_municipalities]
 
 
 def load_facts(source: DeskContext | sqlite3.Connection, request: Request) -> Facts:
