@@ -15,9 +15,10 @@ report needs is three shapes at 80 columns.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
-from ohjaaja.domain.reports.model import Section
+from ohjaaja.domain.reports.model import Row, Section
 from ohjaaja.i18n import t
 
 WIDTH = 80
@@ -91,12 +92,14 @@ def heatmap(
     if name + 1 + cell * len(cols) > width:
         cell = 1
     top = max((_number(v) for row in cells for v in row), default=0.0)
-    steps = len(SHADES) - 1
+    bounds = _bounds(top, len(SHADES) - 1, all(float(v).is_integer() for r in cells for v in r))
 
     def shade(value: float) -> str:
-        if value <= 0 or not top:
+        if value <= 0:
             return SHADES[0]
-        return SHADES[min(steps, int((value / top) * steps - 1e-9) + 1)]
+        # of shades with the same bound (few contacts), the darkest: the top is always █
+        bound = next(b for b in bounds if value <= b)
+        return SHADES[len(bounds) - bounds[::-1].index(bound)]
 
     lines = []
     every = max(1, -(-3 // cell))  # a label (2 characters and a gap) every this many
@@ -111,18 +114,54 @@ def heatmap(
             marks = "".join(shade(_number(v)) * cell for v in row)
         lines.append(f"{row_name:>{name}} {marks}".rstrip())
     legend = [f"{SHADES[0]} 0"]
-    for step in range(1, steps + 1):
-        low, high = top * (step - 1) / steps, top * step / steps
-        legend.append(f"{SHADES[step]} {_count(round(low, 1))}–{_count(round(high, 1))}")
+    low = 0.0
+    for step, bound in enumerate(bounds, 1):
+        if bounds[step : step + 1] == [bound] or bound <= low:
+            continue  # the darker shade with this bound stands for it
+        first = _count(low + 1) if float(bound).is_integer() else f">{_count(low)}"
+        shown = first if first == _count(bound) else f"{first}–{_count(bound)}"
+        legend.append(f"{SHADES[step]} {shown}")
+        low = bound
     lines.append("")
     lines.append(" " * (name + 1) + "  ".join(legend))
     return lines
 
 
-def _label(interval: str, group: tuple[tuple[str, str], ...]) -> str:
-    parts = [interval] if interval else []
-    parts += [value for _key, value in group]
-    return " ".join(parts)
+def _bounds(top: float, steps: int, whole: bool) -> list[float]:
+    """The upper bound of each shade: even steps up to the top, whole numbers for
+    counts (a shade covers 1-3, the next 4-6, ...)."""
+    if whole:
+        return [float(math.ceil(top * step / steps)) for step in range(1, steps + 1)]
+    return [round(top * step / steps, 1) for step in range(1, steps)] + [top]
+
+
+def text_or(key: str, fallback: str) -> str:
+    """The message, or `fallback` when there is none (t gives back the key)."""
+    text = t(key)
+    return fallback if text == key else text
+
+
+def place(row: Row, separator: str = " · ") -> str:
+    """A row's interval and breakdown as a person reads them: a weekday, a line, a
+    channel by their names (messages day.*, line.*, channel.*, report.<key>.<code>),
+    anything else as it is."""
+    parts = [text_or(f"day.{row.interval}", row.interval)] if row.interval else []
+    for key, value in row.group:
+        shown = value
+        for candidate in (f"{key}.{value}", f"report.{key}.{value}"):
+            shown = text_or(candidate, shown)
+        parts.append(shown)
+    return separator.join(parts)
+
+
+def charted(section: Section) -> list[Row]:
+    """The rows a section's chart draws: the broken-down rows (an interval or a
+    breakdown) of its first such figure, with numbers; none without a chart."""
+    broken_down = [row for row in section.rows if row.interval or row.group]
+    figure = broken_down[0].figure if broken_down else None
+    if section.chart is None:
+        return []
+    return [r for r in broken_down if r.figure == figure and isinstance(r.value, int | float)]
 
 
 def section_chart(section: Section, width: int = WIDTH) -> list[str]:
@@ -131,11 +170,7 @@ def section_chart(section: Section, width: int = WIDTH) -> list[str]:
     histogram by each row's interval (and breakdown), heatmap by weekday and hour,
     read from the interval and the breakdown wherever they are ("mon 08", or interval
     "08" with ("weekday", "mon"))."""
-    broken_down = [row for row in section.rows if row.interval or row.group]
-    figure = broken_down[0].figure if broken_down else None
-    rows = [
-        row for row in broken_down if row.figure == figure and isinstance(row.value, int | float)
-    ]
+    rows = charted(section)
     if section.chart is None or not rows:
         return []
     if section.chart == "heatmap":
@@ -148,7 +183,7 @@ def section_chart(section: Section, width: int = WIDTH) -> list[str]:
                 grid[day][HOURS.index(hour)] += _number(row.value)
         names = [t(f"day.{day}") for day in WEEKDAYS]
         return heatmap(WEEKDAYS, HOURS, [grid[day] for day in WEEKDAYS], names, width)
-    labels = [_label(row.interval, row.group) for row in rows]
+    labels = [place(row, " ") for row in rows]
     values = [_number(row.value) for row in rows]
     if section.chart == "bars":
         return columns(labels, values, width=width)

@@ -48,7 +48,8 @@ from ohjaaja.domain.reports.model import (
     Unit,
     Value,
 )
-from ohjaaja.exchange.charts import WIDTH, section_chart
+from ohjaaja.domain.reports.notes import note_text
+from ohjaaja.exchange.charts import WIDTH, charted, place, section_chart, text_or
 from ohjaaja.exchange.exports import csv_text, read_cell
 from ohjaaja.i18n import get_language, t
 
@@ -71,22 +72,16 @@ class ReportFormatError(ValueError):
 # --- labels and numbers, as a person reads them ---------------------------------------
 
 
-def _text_or(key: str, fallback: str) -> str:
-    """The message, or `fallback` when there is none (t gives back the key)."""
-    text = t(key)
-    return fallback if text == key else text
-
-
 def figure_label(figure: str) -> str:
-    return _text_or(f"report.figure.{figure}", figure)
+    return text_or(f"report.figure.{figure}", figure)
 
 
 def definition(figure: str) -> str:
-    return _text_or(f"report.define.{figure}", "")
+    return text_or(f"report.define.{figure}", "")
 
 
 def section_label(key: str) -> str:
-    return _text_or(f"report.section.{key}", key)
+    return text_or(f"report.section.{key}", key)
 
 
 def _grouped(number: float, decimals: int) -> str:
@@ -126,21 +121,6 @@ def _duration(seconds: float) -> str:
     return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
 
 
-def _where(row: Row) -> str:
-    """The interval and breakdown of a row, as a person reads them."""
-    parts = []
-    if row.interval:
-        interval = row.interval
-        parts.append(_text_or(f"day.{interval}", interval))
-    for key, value in row.group:
-        shown = value
-        weekday = (f"day.{value}",) if key == "weekday" else ()  # the heat map's cells
-        for candidate in (f"{key}.{value}", f"report.{key}.{value}", *weekday):
-            shown = _text_or(candidate, shown)
-        parts.append(shown)
-    return " · ".join(parts)
-
-
 # --- the terminal's table -------------------------------------------------------------
 
 
@@ -157,8 +137,16 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
         lines.append(filters)
     for section in report.sections:
         lines += ["", section_label(section.key), "─" * min(width, len(section_label(section.key)))]
-        lines += [f"  {note}" for note in section.notes]
-        lines += _rows_text(section.rows, width)
+        lines += [f"  {_note(note)}" for note in section.notes]
+        rows = section.rows
+        if charts and section.chart == "heatmap" and charted(section):
+            # a grid of 168 cells reads better than 168 lines: the cells' numbers are
+            # in the exports; the table keeps the section's other rows
+            cells = {id(row) for row in charted(section)}
+            rows = tuple(row for row in rows if id(row) not in cells)
+            lines.append(f"  {t('report.cells_in_exports')}")
+        if rows or not charts or section.chart != "heatmap":
+            lines += _rows_text(rows, width)
         if charts:
             chart = section_chart(section, width - 2)
             if chart:
@@ -175,6 +163,13 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
                     subsequent_indent="    ",
                 )
     return "\n".join(lines) + "\n"
+
+
+def _note(note: str) -> str:
+    """A section's note (name=value) in the reader's language; one with no message
+    as it is."""
+    name, _, _value = note.partition("=")
+    return note_text(note) if text_or(f"report.note.{name}", "") else note
 
 
 def _filters_text(filters: Filters) -> str:
@@ -194,10 +189,10 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
         return [f"  {t('report.no_rows')}"]
     labels = []
     for row in rows:
-        where = _where(row)
+        where = place(row)
         labels.append(f"{figure_label(row.figure)} {where}" if where else figure_label(row.figure))
     values = [format_value(row.value, row.unit) for row in rows]
-    counts = [f"n {format_value(row.n, 'count')}" for row in rows]
+    counts = [format_value(row.n, "count") for row in rows]
     references = [
         ""
         if row.reference is None
@@ -207,12 +202,12 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
     value_width = max(len(v) for v in values)
     count_width = max(len(c) for c in counts)
     reference_width = max(len(r) for r in references)
-    label_width = max(width - 2 - value_width - count_width - reference_width - 6, 12)
+    label_width = max(width - 2 - value_width - count_width - reference_width - 8, 12)
     lines = []
     for label, value, count, reference in zip(labels, values, counts, references, strict=True):
         if len(label) > label_width:
             label = label[: label_width - 1] + "…"
-        line = f"  {label:<{label_width}}  {value:>{value_width}}  {count:>{count_width}}"
+        line = f"  {label:<{label_width}}  {value:>{value_width}}  n {count:>{count_width}}"
         lines.append(f"{line}  {reference}".rstrip())
     return lines
 
@@ -511,6 +506,9 @@ def report_xlsx(report: Report) -> bytes:
     sheet.title = "report"
     for index, row in enumerate(report_rows(report)):
         sheet.append(["" if cell is None and index == 0 else cell for cell in row])
+        for cell in sheet[index + 1]:  # openpyxl takes text starting with = for a formula
+            if cell.data_type == "f":
+                cell.data_type = "s"
         unit = row[6]
         for column in (6, 9):  # value, reference: shown in their unit, kept as numbers
             cell = sheet.cell(row=index + 1, column=column)

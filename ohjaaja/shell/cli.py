@@ -171,8 +171,11 @@ def _defaults(*parsers: argparse.ArgumentParser) -> dict[str, object]:
 
 def build_parser() -> argparse.ArgumentParser:
     common, mode, desk = _options(top=False)
+    # No abbreviations at the top: it sees every option of the line, and would take a
+    # subcommand's own (`report --to`) for an ambiguous --token or --token-file.
     parser = _Command(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
+        allow_abbrev=False,
         epilog="The options above may also follow a subcommand that takes them; given "
         "before and after it, the one after wins.",
         parents=[common, mode, desk],

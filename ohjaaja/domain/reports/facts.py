@@ -95,6 +95,19 @@ class OfferFact:
 
 
 @dataclass(frozen=True)
+class MunicipalityFact:
+    """A municipality as the cost shares need it: the population aged 75+ of one year
+    and whether it is in the guidance agreement."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    population_75plus: int
+    population_year: int
+    in_agreement: bool
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a store holds for one request: the period's records, and for figures that
     look back (frequent contacters: 12 months) the counts they need."""
@@ -106,6 +119,10 @@ class Facts:
     # client id -> contacts in the look-back window ending at the period's end
     contacts_per_client: dict[str, int] = field(default_factory=dict)
     workers_on_duty: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> workers
+    municipalities: tuple[MunicipalityFact, ...] = ()
+    # Performed contacts by municipality code given from outside the store (a CSV for a
+    # period before the system); None: the cost shares count the contacts above.
+    performed_contacts: Mapping[str, int] | None = None
 
 
 # -- from stored rows -------------------------------------------------------------
@@ -255,3 +272,17 @@ def _callbacks(
                 place = len(made) - 1 if made and made[-1].called_at is None else len(made)
                 made.insert(place, CallbackFact(due_at=at, called_at=at, missed=True))
     return tuple(made)
+
+
+def municipality_from_row(row: Mapping[str, Any], population_year: int) -> MunicipalityFact:
+    """A row of the desk's municipality table (db/reports/municipalities.py): code,
+    name_fi, name_sv, population_75plus, in_agreement; its population is of
+    `population_year` (the table holds one year's)."""
+    return MunicipalityFact(
+        code=str(row["code"]),
+        name_fi=str(row["name_fi"]),
+        name_sv=str(row["name_sv"]),
+        population_75plus=int(row["population_75plus"]),
+        population_year=population_year,
+        in_agreement=bool(row["in_agreement"]),
+    )
