@@ -40,6 +40,18 @@ DEFAULT_POPULATION_SHARE = Decimal(70)  # percent, the 2021 agreement's
 DESK_POPULATION_YEAR = 2019
 
 
+def fixture_municipalities() -> tuple[MunicipalityFact, ...]:
+    """The shipped fixture's municipalities as facts (population 75+ of 2019, the 2021
+    agreement): what a desk's table is seeded with, for a store that holds no table."""
+    from ohjaaja.domain.reference import municipalities
+
+    return tuple(
+        MunicipalityFact(m.code, m.name_fi, m.name_sv, m.population_75plus,
+                         DESK_POPULATION_YEAR, m.in_agreement)
+        for m in municipalities().values()
+    )  # fmt: skip
+
+
 class CostError(ValueError):
     """Input the cost shares cannot be computed from: which field, and why. `where` is
     the option it came from (`ohjaaja report costs` names its options after the fields:
