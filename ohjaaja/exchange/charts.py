@@ -154,17 +154,23 @@ def place(row: Row, separator: str = " · ") -> str:
     return separator.join(parts)
 
 
+def charted(section: Section) -> list[Row]:
+    """The rows a section's chart draws: the broken-down rows (an interval or a
+    breakdown) of its first such figure, with numbers; none without a chart."""
+    broken_down = [row for row in section.rows if row.interval or row.group]
+    figure = broken_down[0].figure if broken_down else None
+    if section.chart is None:
+        return []
+    return [r for r in broken_down if r.figure == figure and isinstance(r.value, int | float)]
+
+
 def section_chart(section: Section, width: int = WIDTH) -> list[str]:
     """The chart a section asks for, from its broken-down rows of its first such
     figure (a total for the period is left out): bars and
     histogram by each row's interval (and breakdown), heatmap by weekday and hour,
     read from the interval and the breakdown wherever they are ("mon 08", or interval
     "08" with ("weekday", "mon"))."""
-    broken_down = [row for row in section.rows if row.interval or row.group]
-    figure = broken_down[0].figure if broken_down else None
-    rows = [
-        row for row in broken_down if row.figure == figure and isinstance(row.value, int | float)
-    ]
+    rows = charted(section)
     if section.chart is None or not rows:
         return []
     if section.chart == "heatmap":

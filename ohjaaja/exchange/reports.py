@@ -48,7 +48,8 @@ from ohjaaja.domain.reports.model import (
     Unit,
     Value,
 )
-from ohjaaja.exchange.charts import WIDTH, place, section_chart, text_or
+from ohjaaja.domain.reports.notes import note_text
+from ohjaaja.exchange.charts import WIDTH, charted, place, section_chart, text_or
 from ohjaaja.exchange.exports import csv_text, read_cell
 from ohjaaja.i18n import get_language, t
 
@@ -136,8 +137,16 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
         lines.append(filters)
     for section in report.sections:
         lines += ["", section_label(section.key), "─" * min(width, len(section_label(section.key)))]
-        lines += [f"  {note}" for note in section.notes]
-        lines += _rows_text(section.rows, width)
+        lines += [f"  {_note(note)}" for note in section.notes]
+        rows = section.rows
+        if charts and section.chart == "heatmap" and charted(section):
+            # a grid of 168 cells reads better than 168 lines: the cells' numbers are
+            # in the exports; the table keeps the section's other rows
+            cells = {id(row) for row in charted(section)}
+            rows = tuple(row for row in rows if id(row) not in cells)
+            lines.append(f"  {t('report.cells_in_exports')}")
+        if rows or not charts or section.chart != "heatmap":
+            lines += _rows_text(rows, width)
         if charts:
             chart = section_chart(section, width - 2)
             if chart:
@@ -154,6 +163,13 @@ def report_table(report: Report, width: int = WIDTH, charts: bool = True) -> str
                     subsequent_indent="    ",
                 )
     return "\n".join(lines) + "\n"
+
+
+def _note(note: str) -> str:
+    """A section's note (name=value) in the reader's language; one with no message
+    as it is."""
+    name, _, _value = note.partition("=")
+    return note_text(note) if text_or(f"report.note.{name}", "") else note
 
 
 def _filters_text(filters: Filters) -> str:
@@ -176,7 +192,7 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
         where = place(row)
         labels.append(f"{figure_label(row.figure)} {where}" if where else figure_label(row.figure))
     values = [format_value(row.value, row.unit) for row in rows]
-    counts = [f"n {format_value(row.n, 'count')}" for row in rows]
+    counts = [format_value(row.n, "count") for row in rows]
     references = [
         ""
         if row.reference is None
@@ -186,12 +202,12 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
     value_width = max(len(v) for v in values)
     count_width = max(len(c) for c in counts)
     reference_width = max(len(r) for r in references)
-    label_width = max(width - 2 - value_width - count_width - reference_width - 6, 12)
+    label_width = max(width - 2 - value_width - count_width - reference_width - 8, 12)
     lines = []
     for label, value, count, reference in zip(labels, values, counts, references, strict=True):
         if len(label) > label_width:
             label = label[: label_width - 1] + "…"
-        line = f"  {label:<{label_width}}  {value:>{value_width}}  {count:>{count_width}}"
+        line = f"  {label:<{label_width}}  {value:>{value_width}}  n {count:>{count_width}}"
         lines.append(f"{line}  {reference}".rstrip())
     return lines
 

@@ -2,9 +2,10 @@
 (issue 17) from the shell, as a table with charts, CSV, JSON or XLSX.
 
 Where a report comes from is one seam, `obtain`: the desk's own database, or a
-`Remote` (a callable from Request to Report) when --server is given. The server's
-side (`_remote`) fetches the server's report and reads it with
-exchange.reports.report_from_json.
+`Remote` (a callable from Request to Report, or None after saying why not) when
+--server is given. The server's side (`_remote`) fetches the server's report
+(ohjaaja.sync.reports.fetch_report: computed on the server's store, an organiser's
+token) and reads it with exchange.reports.report_from_json.
 
 Options of one report only (`report costs --total ...`) come in as ReportOptions,
 listed in EXTRA_OPTIONS: each adds its options to the parser and turns what was given
@@ -29,7 +30,7 @@ from ohjaaja.domain.reports.periods import PeriodError, choose_period, helsinki_
 from ohjaaja.i18n import LANGUAGES, set_language, t
 
 FORMATS = ("table", "csv", "json", "xlsx")
-Remote = Callable[[Request], Report]
+Remote = Callable[[Request], Report | None]
 
 
 class OptionError(Exception):
@@ -266,11 +267,41 @@ def desk_report(desk: object, request: Request) -> Report:
 
 
 def _remote(args: argparse.Namespace) -> Remote | None:
-    """The server's report for --server URL --token-file FILE (h17s: fetches it and
-    reads it with report_from_json); None for the desk's own."""
+    """The server's report for --server URL --token-file FILE; None for the desk's own."""
     if args.report_server is None and args.report_token_file is None:
         return None
-    raise OptionError("--server", t("report.error.server_not_yet"))
+    if args.report_server is None:
+        raise OptionError("--token-file", t("report.error.token_without_server"))
+    if args.report_token_file is None:
+        raise OptionError("--server", t("report.error.server_needs_token"))
+    from ohjaaja.shell.settings import TokenError, read_token_file
+
+    try:
+        token = read_token_file(args.report_token_file)
+    except TokenError as exc:
+        raise OptionError("--token-file", str(exc)) from None
+    url = str(args.report_server)
+
+    def fetch(request: Request) -> Report | None:
+        import httpx
+
+        from ohjaaja.exchange.reports import ReportFormatError, report_from_json
+        from ohjaaja.sync.reports import RemoteReportError, fetch_report
+
+        try:
+            return report_from_json(fetch_report(url, token, request))
+        except RemoteReportError as exc:
+            why = t("report.error.server_refused", status=exc.status, reason=exc.reason)
+        except httpx.HTTPError as exc:
+            why = t(
+                "report.error.server_unreachable", url=url, reason=str(exc) or type(exc).__name__
+            )
+        except (ReportFormatError, ValueError) as exc:
+            why = t("report.error.server_answer", reason=str(exc))
+        print(f"ohjaaja report: --server: {why}", file=sys.stderr)
+        return None
+
+    return fetch
 
 
 def write(report: Report, form: str, output: Path | None) -> int:

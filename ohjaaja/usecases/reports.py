@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
-from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from ohjaaja.db.reports import contacts as contact_rows
-from ohjaaja.domain.clock import to_iso
+from ohjaaja.domain.reports import loading
 from ohjaaja.domain.reports.all import compute
-from ohjaaja.domain.reports.facts import Facts, contact_from_row
-from ohjaaja.domain.reports.model import HELSINKI, Report, Request
+from ohjaaja.domain.reports.facts import Facts
+from ohjaaja.domain.reports.model import Report, Request
 from ohjaaja.usecases.context import DeskContext
 from ohjaaja.usecases.report_costs import load_municipalities
 
@@ -26,36 +25,8 @@ from ohjaaja.usecases.report_costs import load_municipalities
 Loader = Callable[[sqlite3.Connection, Request], Mapping[str, Any]]
 
 
-def months_back(day: date, months: int) -> date:
-    """The same day `months` months earlier (the month's last day if it is shorter)."""
-    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
-    month += 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def look_back_since(request: Request) -> datetime:
-    """The start of the look-back window ending with the period (frequent contacters:
-    Settings.frequent_months, 12 by the seeds), at local midnight."""
-    end = request.period.end + timedelta(days=1)
-    return datetime.combine(months_back(end, request.settings.frequent_months), time(0), HELSINKI)
-
-
 def load_contacts(conn: sqlite3.Connection, request: Request) -> Mapping[str, Any]:
-    filters = request.filters
-    chosen = (filters.lines, filters.channels, filters.municipalities)
-    since, until = to_iso(request.period.since), to_iso(request.period.until)
-    rows = contact_rows.contacts(conn, since, until, *chosen)
-    events = contact_rows.events(conn, since, until, *chosen)
-    back = to_iso(look_back_since(request))
-    return {
-        "contacts": tuple(contact_from_row(row, events.get(row["id"], ())) for row in rows),
-        "contacts_per_client": contact_rows.contacts_per_client(conn, back, until, *chosen),
-    }
+    return loading.load_contacts(contact_rows, conn, request)
 
 
 LOADERS: list[Loader] = [load_contacts, load_municipalities]

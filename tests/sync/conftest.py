@@ -136,15 +136,17 @@ def cli(*args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def start_server(store_args: list[str], fault: str | None = None) -> Server:
+def start_server(store_args: list[str], fault: str | None = None, quiet: bool = False) -> Server:
     """Start `ohjaaja server` on a free port; wait for uvicorn's own 'running' line.
-    `fault` makes it die at that point of its first push (OHJAAJA_FAULT)."""
+    `fault` makes it die at that point of its first push (OHJAAJA_FAULT); `quiet`
+    drops its access log (a benchmark's requests)."""
     env = {k: v for k, v in os.environ.items() if k != "OHJAAJA_FAULT"}
     if fault:
         env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
         [sys.executable, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", "0"],
         stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL if quiet else None,
         text=True,
         env=env,
     )

@@ -15,6 +15,7 @@ from ohjaaja.domain.reports.model import HELSINKI, Period, Report, Request, Row,
 from ohjaaja.domain.reports.registry import REPORTS
 from ohjaaja.exchange.reports import (
     report_from_json,
+    section_label,
     sections_from_csv,
     sections_from_xlsx,
 )
@@ -99,13 +100,13 @@ def test_the_table_on_a_desk_database(capsys, database: Path) -> None:
     assert code == 0, err
     lines = out.splitlines()
     assert lines[0] == f"Report {NAME}, 2026-11-23 (from desk)"
-    assert [line.split()[-3:] for line in lines if line.startswith("  contacts")][:3] == [
+    assert [line.split()[-3:] for line in lines if line.lower().startswith("  contacts")][:3] == [
         ["3", "n", "3"],
         ["1", "n", "1"],  # Chat
         ["2", "n", "2"],  # Phone
     ]
-    assert "  contacts Phone" in out and "  within 30 s, abandoned True, extra {}" in lines
-    chart = lines[lines.index("by_hour") :]
+    assert "  Contacts Phone" in out and "  within 30 s, abandoned True, extra {}" in lines
+    chart = lines[lines.index(section_label("by_hour")) :]
     assert any(line.strip().startswith("2 │") for line in chart)  # 11 o'clock: two
     assert all(len(line) <= 80 for line in lines)
 

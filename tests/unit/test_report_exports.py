@@ -23,6 +23,7 @@ from ohjaaja.domain.reports.model import (
 from ohjaaja.exchange.charts import WEEKDAYS, columns, hbars, heatmap, section_chart
 from ohjaaja.exchange.reports import (
     ReportFormatError,
+    figure_label,
     format_value,
     report_csv,
     report_document,
@@ -30,6 +31,7 @@ from ohjaaja.exchange.reports import (
     report_json,
     report_table,
     report_xlsx,
+    section_label,
     sections_from_csv,
     sections_from_xlsx,
 )
@@ -172,6 +174,13 @@ def test_the_table_shows_label_value_n_reference_and_definition(monkeypatch) -> 
     assert "Linjat: ikaihmiset; Kunnat: 853, 202" in lines
     assert "ei lukuja tältä jaksolta" in text  # the empty section says so
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    # the heat map's 168 cells are its grid, not 168 lines (their numbers: the exports)
+    heat = lines[lines.index(section_label("heatmap")) :]
+    assert heat[2] == "  Kunkin solun luku: --format csv, json tai xlsx"
+    assert not any(line.startswith(f"  {figure_label('contacts')} ") for line in heat)
+    assert sum(line.startswith("  ma ") for line in heat) == 1
+    plain = report_table(REPORT, charts=False).splitlines()
+    assert sum(line.startswith(f"  {figure_label('contacts')} ") for line in plain) == 1 + 24 + 168
 
 
 def test_charts_fit_80_columns_and_use_no_colour() -> None:
