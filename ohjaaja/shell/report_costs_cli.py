@@ -59,6 +59,9 @@ def extra(args: argparse.Namespace) -> dict[str, str]:
         found = dict(given)
         for field, path in (("population", args.population_file),
                             ("contacts", args.contacts_file)):  # fmt: skip
+            if path is not None and getattr(args, "report_server", None):
+                # the server computes on its own store and reads no file of ours
+                raise CostError(field, "report.costs.error.file_with_server")
             if path is not None:
                 _check_file(field, path, options.population_year)
                 found[f"{field}_file"] = str(path.resolve())

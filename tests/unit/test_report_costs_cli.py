@@ -178,6 +178,15 @@ def test_a_bad_file_is_told_by_line_and_field_before_the_database_opens(
     assert not missing.exists()
 
 
+def test_files_are_read_on_the_desk_not_sent_to_the_server(capsys, tmp_path: Path) -> None:
+    contacts = tmp_path / "suoritteet.csv"
+    contacts.write_text("municipality_code,contacts\n853,12\n", encoding="utf-8")
+    args = ["--total", "9", "--contacts", str(contacts), "--server", "https://server.example"]
+    code, _, err = run(capsys, *november(tmp_path / "none.sqlite", *args))
+    assert code == 2
+    assert err.startswith("ohjaaja report: --contacts: a file is read on this desk, not with")
+
+
 def test_the_cost_options_belong_to_report_costs_only(capsys, database: Path) -> None:
     code = main(["report", "volumes", "--database", str(database), "--total", "9",
                  "--language", "en"])  # fmt: skip
