@@ -48,6 +48,7 @@ from ohjaaja.domain.reasons import Reason, reason
 from ohjaaja.domain.reports.model import Filters, Period, Report, Request, Row, Section, Settings
 from ohjaaja.exchange import exports
 from ohjaaja.exchange import reports as files
+from ohjaaja.exchange.charts import place, section_chart
 from ohjaaja.i18n import t
 from ohjaaja.usecases.desk import Desk
 
@@ -394,7 +395,7 @@ class ReportScreen(DeskScreen[None]):
             self.lines.append((section, None))
             for row in section.rows:
                 table.add_row(
-                    files.figure_label(row.figure), files._where(row),
+                    files.figure_label(row.figure), place(row),
                     files.format_value(row.value, row.unit), str(row.n),
                     "" if row.reference is None else files.format_value(row.reference, row.unit),
                 )  # fmt: skip
@@ -411,8 +412,6 @@ class ReportScreen(DeskScreen[None]):
 
     def _focused(self, index: int) -> None:
         """The definition of the figure under the cursor, and its section's chart."""
-        from ohjaaja.exchange.charts import section_chart
-
         if not 0 <= index < len(self.lines):
             self.query_one("#report-definition", Said).clear()
             self.query_one("#report-chart", Static).update("")
