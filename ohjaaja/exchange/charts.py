@@ -148,7 +148,8 @@ def place(row: Row, separator: str = " · ") -> str:
     parts = [text_or(f"day.{row.interval}", row.interval)] if row.interval else []
     for key, value in row.group:
         shown = value
-        for candidate in (f"{key}.{value}", f"report.{key}.{value}"):
+        weekday = (f"day.{value}",) if key == "weekday" else ()  # the heat map's cells
+        for candidate in (f"{key}.{value}", f"report.{key}.{value}", *weekday):
             shown = text_or(candidate, shown)
         parts.append(shown)
     return separator.join(parts)

@@ -45,7 +45,9 @@ from textual.widgets.option_list import Option
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import CHANNELS, LINES
 from ohjaaja.domain.reasons import Reason, reason
+from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Filters, Period, Report, Request, Row, Section, Settings
+from ohjaaja.domain.reports.registry import REPORTS
 from ohjaaja.exchange import exports
 from ohjaaja.exchange import reports as files
 from ohjaaja.exchange.charts import place, section_chart
@@ -73,9 +75,19 @@ def run_report(desk: Desk, request: Request) -> Report:
     return run(desk.ctx, request)
 
 
-def about(name: str) -> str:
+def about(name: str, today: date) -> str:
+    """What a report is: its definition where it has one, and the sections it shows
+    (computed on no facts: pure and quick, so every family's reports say it)."""
     text = t(f"report.about.{name}")
-    return "" if text == f"report.about.{name}" else text
+    parts = [] if text == f"report.about.{name}" else [text]
+    try:
+        sections = REPORTS[name](Facts(), Request(name, Period(today, today)))
+    except (KeyError, ValueError):  # one that needs its own options (the costs' total)
+        sections = ()
+    if sections:
+        labels = ", ".join(dict.fromkeys(files.section_label(s.key) for s in sections))
+        parts.append(t("report.contains", sections=labels))
+    return "\n\n".join(parts)
 
 
 def definition(section: Section, row: Row | None) -> str:
@@ -120,7 +132,6 @@ class ReportsScreen(DeskScreen[None]):
     ReportsScreen #report-pick { height: 6; }
     ReportsScreen #report-list { width: 24; height: 6; border: none; padding: 0; }
     ReportsScreen #report-about { width: 1fr; height: 6; padding: 0 1; }
-    ReportsScreen .label { width: 16; }
     ReportsScreen #report-form { height: 1fr; }
     ReportsScreen .costs { display: none; }
     ReportsScreen.-costs .costs { display: block; }
@@ -212,7 +223,9 @@ class ReportsScreen(DeskScreen[None]):
     def _highlighted(self) -> None:
         name = self.chosen
         said = self.query_one("#report-about", Said)
-        said.show(None if name is None else lambda: about(name))
+        said.show(
+            None if name is None else lambda: about(name, local(self.desk.clock.now()).date())
+        )
         self.set_class(name == COST_REPORT, "-costs")
 
     @on(OptionList.OptionSelected, "#report-list")
@@ -304,24 +317,30 @@ class ReportsScreen(DeskScreen[None]):
     def _compute(self, request: Request) -> None:
         try:
             report = run_report(self.desk, request)
-        except ValueError as error:  # an option the report refused names its field
+        except ValueError as error:  # a report's refusal that names what it refused
             field = getattr(error, "field", None) or getattr(error, "option", None)
-            if field not in FIELDS:
+            if field is None:
                 raise
             self.app.call_from_thread(self._refused, str(field), error)
             return
         self.app.call_from_thread(self._computed, report)
 
     def _refused(self, field: str, error: ValueError) -> None:
+        """Below its field; one the form has no field for (the costs' contacts: none in
+        the period) on the status line, naming it."""
         key = getattr(error, "key", None)
         params = getattr(error, "params", {})
-        reason = getattr(error, "reason", None)
-        line = self.query_one(f"#error-{field}", Said)
-        if key is not None:
-            line.warn(key, **params)
-        else:
-            line.show(lambda: f"⚠ {reason or error}")
-        self.query_one("#form-status", Said).say("form.fix_fields", count=1)
+        words = getattr(error, "reason", None) or str(error)
+
+        def write() -> str:
+            return f"⚠ {t(key, **params) if key is not None else words}"
+
+        status = self.query_one("#form-status", Said)
+        if field not in FIELDS:
+            status.show(lambda: f"{field}: {write()}")
+            return
+        self.query_one(f"#error-{field}", Said).show(write)
+        status.say("form.fix_fields", count=1)
         self.query_one(f"#{field}").focus()
 
     def _computed(self, report: Report) -> None:
@@ -344,7 +363,7 @@ class ReportScreen(DeskScreen[None]):
     DEFAULT_CSS = """
     ReportScreen #report-settings { height: 1; }
     ReportScreen #report-figures { height: 1fr; min-height: 7; }
-    ReportScreen #report-definition { height: 2; background: $boost; }
+    ReportScreen #report-definition { height: 3; background: $boost; }
     ReportScreen #report-chart-box { height: auto; max-height: 10; }
     ReportScreen #status { height: auto; }
     """

@@ -201,9 +201,10 @@ async def test_help_and_the_palette_find_the_reports_in_every_language(desk: Des
         await settle(pilot)
         await keys(pilot, "f1")
         assert isinstance(app.screen, HelpScreen)
-        assert app.screen.rows() and {row[3]: row for row in app.screen.rows()}["reports"][
-            :2
-        ] == ("^s", "Raportit")
+        assert app.screen.rows() and {row[3]: row for row in app.screen.rows()}["reports"][:2] == (
+            "^s",
+            "Raportit",
+        )
         await keys(pilot, "escape")
         for word in ("raportit", "rapporter", "reports", "statistik"):
             await keys(pilot, "ctrl+p", *word)
