@@ -216,3 +216,40 @@ async def test_help_and_the_palette_find_the_reports_in_every_language(desk: Des
                 await keys(pilot, "escape")
         await keys(pilot, "enter")
         assert isinstance(app.screen, ReportsScreen)
+
+
+async def test_the_cost_shares_from_the_form_sum_to_the_total(desk: Desk) -> None:
+    """The costs' form typed as an organiser would: the shares the report shows are
+    the real report's (h17c), in euros, summing to the total typed."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from ohjaaja.usecases.contacts import ContactForm
+
+    for day, place in ((2, "853"), (3, "853"), (4, "734")):
+        made = desk.contacts.receive(
+            "phone", "ikaihmiset", place, received_at=datetime(2026, 11, day, 8, tzinfo=UTC)
+        )
+        desk.contacts.take(made)
+        form = ContactForm("client", None, ["kotihoito"], "resolved")
+        assert desk.contacts.close_contact(made, "Neuvottu.", form) == []
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(pilot)
+        await pick(pilot, screen, "costs")
+        await keys(pilot, "f10")  # no total yet: the focus goes to it
+        await keys(pilot, *"10 000,00", "f10")
+        shown = app.screen
+        assert isinstance(shown, ReportScreen)
+        rows = shown.report.sections[0].rows
+        paid = [
+            Decimal(f"{row.value:.2f}")
+            for row in rows
+            if row.figure == "cost_share"
+            and dict(row.group).get("municipality")
+            and isinstance(row.value, float)
+        ]
+        assert sum(paid) == Decimal("10000.00") and len(paid) == 26
+        table = shown.query_one("#report-figures", DataTable)
+        cells = [str(table.get_row_at(i)[2]) for i in range(table.row_count)]
+        assert any(cell.endswith("€") for cell in cells)
