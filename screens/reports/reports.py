@@ -379,6 +379,7 @@ class ReportScreen(DeskScreen[None]):
         # The table's rows: (section, row), row None for the section's own line.
         self.lines: list[tuple[Section, Row | None]] = []
         self.saved_to: Path | None = None
+        self._charted: Section | None = None  # the section whose chart is shown
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.reports", self.desk.worker_name, id="title")
@@ -408,6 +409,7 @@ class ReportScreen(DeskScreen[None]):
         for key, width in (("figure", 26), ("where", 14), ("value", 12), ("n", 6), ("pilot", 8)):
             table.add_column(t(f"report.col.{key}"), width=width)
         self.lines = []
+        self._charted = None  # drawn again: its words (weekdays) in the new language
         for section in report.sections:
             heading = Text(files.section_label(section.key), style="bold")
             table.add_row(heading, "", "", "", "")
@@ -435,9 +437,13 @@ class ReportScreen(DeskScreen[None]):
             self.query_one("#report-definition", Said).clear()
             self.query_one("#report-chart", Static).update("")
             self.query_one("#report-chart-box").display = False
+            self._charted = None
             return
         section, row = self.lines[index]
         self.query_one("#report-definition", Said).show(lambda: definition(section, row))
+        if section is self._charted:  # a heat map is 168 rows: drawn once, not per row
+            return
+        self._charted = section
         chart = section_chart(section, width=78)
         self.query_one("#report-chart", Static).update("\n".join(chart))
         self.query_one("#report-chart-box").display = bool(chart)

@@ -96,7 +96,7 @@ async def test_a_week_s_report_from_the_queue_its_definition_and_its_file(
     assert document == files.report_document(shown.report)  # the screen's numbers
 
 
-async def test_every_figure_is_reached_by_the_keys_and_the_heat_map_drawn(
+async def test_every_figure_is_a_line_the_keys_reach_and_the_heat_map_drawn(
     desk: Desk, clock: FixedClock
 ) -> None:
     a_week_of_contacts(desk, clock)
@@ -109,13 +109,17 @@ async def test_every_figure_is_reached_by_the_keys_and_the_heat_map_drawn(
         assert isinstance(shown, ReportScreen)
         table = shown.query_one("#report-figures", DataTable)
         figures = sum(len(section.rows) for section in shown.report.sections)
-        reached = set()
-        for _ in range(table.row_count):
-            section, row = shown.lines[table.cursor_row]
-            reached.add((section.key, row))
-            await pilot.press("down")
-        await settle(pilot)
-        assert len({r for r in reached if r[1] is not None}) == figures
+        told: list[int] = []  # each line whose definition and chart were shown
+        shown_focused = shown._focused
+        shown._focused = lambda index: (told.append(index), shown_focused(index))[1]  # type: ignore[method-assign]
+        # Down steps one line at a time (the table holds every figure, each a line),
+        # Ctrl+End reaches the last: the heat map's.
+        await keys(pilot, *["down"] * 12)
+        assert told == list(range(1, 13))
+        await keys(pilot, "ctrl+end")
+        assert told[-1] == table.row_count - 1 == len(shown.lines) - 1
+        assert len([line for line in shown.lines if line[1] is not None]) == figures
+        section, _row = shown.lines[table.cursor_row]
         assert section.chart == "heatmap"  # the last section: its chart below the table
         chart = str(shown.query_one("#report-chart").render())
         assert ("Mån" in chart and "░" in chart) or "█" in chart
