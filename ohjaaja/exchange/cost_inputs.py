@@ -26,7 +26,6 @@ from pathlib import Path
 
 from ohjaaja.domain.reports.costs import CostError
 from ohjaaja.domain.reports.facts import MunicipalityFact
-from ohjaaja.i18n import t
 
 YES = {"yes", "y", "1", "true", "kyllä", "k", "ja"}
 NO = {"no", "n", "0", "false", "ei", "e", "nej"}
@@ -38,11 +37,8 @@ class CostInputError(CostError):
     def __init__(self, path: Path, line: int, field: str, key: str, **params: object) -> None:
         super().__init__(field, key, **params)
         self.path, self.line = path, line  # line 0: the file as a whole
-        where = f"{path}:{line}" if line else str(path)
-        self.args = (f"{where}: {field}: {t(key, **params)}",)
-
-    def __str__(self) -> str:
-        return str(self.args[0])
+        self.where = f"{path}:{line}: {field}" if line else f"{path}: {field}"
+        self.args = (f"{self.where}: {self.reason}",)
 
 
 @dataclass(frozen=True)

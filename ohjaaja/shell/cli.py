@@ -13,6 +13,7 @@ from typing import Any
 from ohjaaja.domain.clock import SystemClock, to_iso
 from ohjaaja.domain.queue import LINES
 from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ohjaaja.shell import report_costs_cli  # noqa: F401  (adds report costs' options)
 from ohjaaja.shell.report_cli import add_report_parser
 from ohjaaja.shell.settings import (
     Settings,

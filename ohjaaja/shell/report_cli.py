@@ -126,7 +126,13 @@ def run_report_command(args: argparse.Namespace, database: Path) -> int:
     except OptionError as exc:
         print(f"ohjaaja report: {exc.option}: {exc.reason}", file=sys.stderr)
         return 2
-    report = obtain(request, database, args.training, remote)
+    from ohjaaja.domain.reports.costs import CostError
+
+    try:
+        report = obtain(request, database, args.training, remote)
+    except CostError as exc:  # what the figures cannot be computed from (report costs)
+        print(f"ohjaaja report: {exc.where}: {exc.reason}", file=sys.stderr)
+        return 2
     if report is None:
         return 2
     return write(report, args.format, args.output)

@@ -9,10 +9,10 @@ from fractions import Fraction
 
 import pytest
 
-from ohjaaja.domain.reference import municipalities
 from ohjaaja.domain.reports.costs import (
     CostError,
     costs,
+    fixture_municipalities,
     largest_remainder,
     parse_euros,
     share_costs,
@@ -29,10 +29,11 @@ PERIOD_2021 = Period(date(2021, 1, 1), date(2021, 11, 30))
 def shipped() -> tuple[MunicipalityFact, ...]:
     """The shipped fixture's municipalities: 2019's population aged 75+, and the 2021
     agreement (every municipality but Uusikaupunki)."""
-    return tuple(
-        MunicipalityFact(m.code, m.name_fi, m.name_sv, m.population_75plus, 2019, m.in_agreement)
-        for m in municipalities().values()
-    )
+    found = fixture_municipalities()
+    assert [(m.code, m.population_75plus, m.in_agreement) for m in found if m.code == "895"] == [
+        ("895", 1864, False)
+    ]
+    return found
 
 
 def request(total: str, period: Period = PERIOD_2021, **extra: str) -> Request:

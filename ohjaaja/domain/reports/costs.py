@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
+from pathlib import PurePath
 
 from ohjaaja.domain.reports.facts import ContactFact, Facts, MunicipalityFact
 from ohjaaja.domain.reports.model import Filters, Period, Request, Row, Section
@@ -39,12 +40,28 @@ DEFAULT_POPULATION_SHARE = Decimal(70)  # percent, the 2021 agreement's
 DESK_POPULATION_YEAR = 2019
 
 
+def fixture_municipalities() -> tuple[MunicipalityFact, ...]:
+    """The shipped fixture's municipalities as facts (population 75+ of 2019, the 2021
+    agreement): what a desk's table is seeded with, for a store that holds no table."""
+    from ohjaaja.domain.reference import municipalities
+
+    return tuple(
+        MunicipalityFact(m.code, m.name_fi, m.name_sv, m.population_75plus,
+                         DESK_POPULATION_YEAR, m.in_agreement)
+        for m in municipalities().values()
+    )  # fmt: skip
+
+
 class CostError(ValueError):
-    """Input the cost shares cannot be computed from: which option or file field, and why."""
+    """Input the cost shares cannot be computed from: which field, and why. `where` is
+    the option it came from (`ohjaaja report costs` names its options after the fields:
+    population_share is --population-share), `reason` the translated why."""
 
     def __init__(self, field: str, key: str, **params: object) -> None:
         self.field, self.key, self.params = field, key, params
-        super().__init__(f"{field}: {t(key, **params)}")
+        self.where = "--" + field.replace("_", "-")
+        self.reason = t(key, **params)
+        super().__init__(f"{field}: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -288,15 +305,15 @@ def costs(facts: Facts, request: Request) -> tuple[Section, ...]:
         Row("contacts_outside_agreement", counted.outside_agreement, "count", contacts),
         Row("contacts_without_municipality", counted.without_municipality, "count", contacts),
     )
-    lines = ", ".join(request.filters.lines) or t("report.costs.all_lines")
-    source = "report.costs.source_file" if counted.given else "report.costs.source_store"
-    notes = (
-        t(
-            "report.costs.settings",
-            total=euro_text(options.total_cents),
-            share=options.population_share.normalize(),
-            year=options.population_year,
-        ),
-        t(source, lines=lines),
-    )
-    return (Section("costs", tuple(rows), notes=notes), Section("costs_basis", basis))
+    notes = [  # name=value (ohjaaja/domain/reports/notes.py)
+        f"total={euro_text(options.total_cents)}",
+        f"population_share={format(options.population_share.normalize(), 'f')}",
+        f"population_year={options.population_year}",
+    ]
+    if counted.given:
+        notes.append(f"contacts_file={PurePath(request.extra.get('contacts_file', '')).name}")
+    elif request.filters.lines:
+        notes.append(f"contacts_lines={','.join(request.filters.lines)}")
+    else:
+        notes.append("contacts_all_lines=")
+    return (Section("costs", tuple(rows), notes=tuple(notes)), Section("costs_basis", basis))

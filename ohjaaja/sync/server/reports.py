@@ -11,6 +11,7 @@ from typing import Any
 from ohjaaja.db.server import reports as store_rows
 from ohjaaja.db.server.store import Store
 from ohjaaja.domain.reports import loading
+from ohjaaja.domain.reports.costs import fixture_municipalities
 from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Request
 
@@ -18,6 +19,8 @@ Loader = Callable[[Any, Request], Mapping[str, Any]]
 # The desk's loaders (ohjaaja/usecases/reports.py), each over the store's readers.
 LOADERS: list[Loader] = [
     lambda conn, request: loading.load_contacts(store_rows, conn, request),
+    # The store holds no municipality table: the shipped one, as a desk is seeded with.
+    lambda conn, request: {"municipalities": fixture_municipalities()},
 ]
 
 
