@@ -178,6 +178,12 @@ def test_the_table_shows_label_value_n_reference_and_definition(monkeypatch) -> 
     below = lines[lines.index(f"  {long}") + 1]
     assert below.startswith("       ") and " ".join(below.split()) == "12 min 34 s n 311"
     assert "Linjat: ikaihmiset; Kunnat: 853, 202" in lines
+    assert re.sub(" +", " ", next(x for x in lines if "Turku" in x)).endswith(
+        "1\u202f234\u202f567,89 € n 0"
+    )
+    set_language("sv")
+    assert any(line.startswith("  cost Åbo ") for line in report_table(REPORT).splitlines())
+    set_language("fi")
     assert "ei lukuja tältä jaksolta" in text  # the empty section says so
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     # the heat map's 168 cells are its grid, not 168 lines (their numbers: the exports)
