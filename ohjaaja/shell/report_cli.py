@@ -260,17 +260,9 @@ def obtain(
     if desk is None:
         return None
     try:
-        return desk_report(desk, request)
+        return desk.reports.run(request)
     finally:
         desk.close()
-
-
-def desk_report(desk: object, request: Request) -> Report:
-    from ohjaaja.usecases.desk import Desk
-    from ohjaaja.usecases.reports import run_report
-
-    assert isinstance(desk, Desk)
-    return run_report(desk.ctx, request)
 
 
 def _remote(args: argparse.Namespace) -> Remote | None:
