@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
 
+from ohjaaja.domain.reference import Municipality, municipalities
 from ohjaaja.domain.reports.model import Row, Section
-from ohjaaja.i18n import t
+from ohjaaja.i18n import get_language, t
 
 WIDTH = 80
 EIGHTHS = " ▁▂▃▄▅▆▇█"  # vertical: 0..8 eighths of a cell
@@ -144,15 +146,26 @@ def text_or(key: str, fallback: str) -> str:
 def place(row: Row, separator: str = " · ") -> str:
     """A row's interval and breakdown as a person reads them: a weekday, a line, a
     channel by their names (messages day.*, line.*, channel.*, report.<key>.<code>),
-    anything else as it is."""
+    a municipality by its name in the reader's language, anything else as it is."""
     parts = [text_or(f"day.{row.interval}", row.interval)] if row.interval else []
     for key, value in row.group:
         shown = value
-        weekday = (f"day.{value}",) if key == "weekday" else ()  # the heat map's cells
-        for candidate in (f"{key}.{value}", f"report.{key}.{value}", *weekday):
+        if key == "municipality":
+            shown = _municipality_names().get(value, value)
+        for candidate in (f"{key}.{value}", f"report.{key}.{value}", f"day.{value}"):
             shown = text_or(candidate, shown)
         parts.append(shown)
     return separator.join(parts)
+
+
+@cache
+def _places() -> dict[str, Municipality]:
+    return municipalities()
+
+
+def _municipality_names() -> dict[str, str]:
+    swedish = get_language() == "sv"
+    return {code: m.name_sv if swedish else m.name_fi for code, m in _places().items()}
 
 
 def charted(section: Section) -> list[Row]:

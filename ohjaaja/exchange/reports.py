@@ -205,8 +205,9 @@ def _rows_text(rows: tuple[Row, ...], width: int) -> list[str]:
     label_width = max(width - 2 - value_width - count_width - reference_width - 8, 12)
     lines = []
     for label, value, count, reference in zip(labels, values, counts, references, strict=True):
-        if len(label) > label_width:
-            label = label[: label_width - 1] + "…"
+        if len(label) > label_width:  # the whole label on a line of its own, numbers below
+            lines += textwrap.wrap(label, width - 2, initial_indent="  ", subsequent_indent="  ")
+            label = ""
         line = f"  {label:<{label_width}}  {value:>{value_width}}  n {count:>{count_width}}"
         lines.append(f"{line}  {reference}".rstrip())
     return lines

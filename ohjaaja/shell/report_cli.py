@@ -160,12 +160,19 @@ def _reports() -> Mapping[str, object]:
 
 
 def _print_list() -> int:
+    """Each report's name and what it gives, wrapped at 80 columns."""
+    import textwrap
+
     from ohjaaja.exchange.charts import text_or
 
-    REPORTS = _reports()
-    width = max((len(name) for name in REPORTS), default=0)
-    for name in sorted(REPORTS):
-        print(f"{name:<{width}}  {text_or(f'report.about.{name}', '')}".rstrip())
+    names = sorted(_reports())
+    width = max((len(name) for name in names), default=0)
+    for name in names:
+        about = text_or(f"report.about.{name}", "")
+        lines = textwrap.wrap(about, 78 - width) or [""]
+        print(f"{name:<{width}}  {lines[0]}".rstrip())
+        for line in lines[1:]:
+            print(" " * (width + 2) + line)
     return 0
 
 
@@ -253,17 +260,9 @@ def obtain(
     if desk is None:
         return None
     try:
-        return desk_report(desk, request)
+        return desk.reports.run(request)
     finally:
         desk.close()
-
-
-def desk_report(desk: object, request: Request) -> Report:
-    from ohjaaja.usecases.desk import Desk
-    from ohjaaja.usecases.reports import run_report
-
-    assert isinstance(desk, Desk)
-    return run_report(desk.ctx, request)
 
 
 def _remote(args: argparse.Namespace) -> Remote | None:

@@ -2,6 +2,7 @@
 registered here (the real ones are tested with their families), every format, and
 errors that name the option."""
 
+import re
 import stat
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -19,6 +20,7 @@ from ohjaaja.exchange.reports import (
     sections_from_csv,
     sections_from_xlsx,
 )
+from ohjaaja.i18n import LANGUAGES, messages
 from ohjaaja.shell import report_cli
 from ohjaaja.shell.cli import main
 from ohjaaja.usecases.desk import Desk
@@ -194,9 +196,24 @@ def test_today_is_the_default_period(capsys, database: Path, monkeypatch) -> Non
 
 
 def test_the_list_gives_every_report(capsys) -> None:
-    code, out, _ = run(capsys, "--list")
+    code, out, _ = run(capsys, "--list", "--language", "en")
     assert code == 0
-    assert NAME in [line.split()[0] for line in out.splitlines()]
+    assert NAME in [line.split()[0] for line in out.splitlines() if not line.startswith(" ")]
+    assert re.search(r"^volumes +contacts by day, channel, line", out, re.MULTILINE)
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_report_says_what_it_gives(language: str) -> None:
+    """`report --list` gives each report's one line (report.about.NAME) in fi, sv, en."""
+    import ohjaaja.domain.reports.all  # noqa: F401  (every family registers its reports)
+
+    missing = [
+        name
+        for name in REPORTS
+        if name != NAME and language not in messages().get(f"report.about.{name}", {})
+    ]
+    assert not missing, f"report.about.NAME missing in {language}: {missing}"
 
 
 def test_a_remote_source_is_asked_instead_of_the_desk(tmp_path: Path) -> None:

@@ -35,7 +35,7 @@ from ohjaaja.exchange.reports import (
     sections_from_csv,
     sections_from_xlsx,
 )
-from ohjaaja.i18n import messages, set_language
+from ohjaaja.i18n import messages, set_language, t
 
 HOURS = [Row("contacts", 40 + hour * 7 % 23, "count", 40, f"{hour:02d}") for hour in range(24)]
 HEAT = [
@@ -163,6 +163,7 @@ def test_the_table_shows_label_value_n_reference_and_definition(monkeypatch) -> 
     monkeypatch.setitem(table, "report.figure.asa", {"fi": "Keskimääräinen vastausaika"})
     monkeypatch.setitem(table, "report.define.asa", {"fi": "Jonoon tulosta vastaamiseen."})
     monkeypatch.setitem(table, "report.section.answers", {"fi": "Vastaaminen"})
+    monkeypatch.setitem(table, "report.figure.handling_p90", {"fi": "Käsittelyaika, 90 % ehtii"})
     text = report_table(REPORT)
     lines = text.splitlines()
     assert lines[0] == "Raportti sample, 2026-11-01..2026-11-30 (lähde: desk)"
@@ -171,7 +172,18 @@ def test_the_table_shows_label_value_n_reference_and_definition(monkeypatch) -> 
     assert re.sub(" +", " ", asa).endswith("9,4 s n 1\u202f581 pilotti 9 s")
     assert "  Keskimääräinen vastausaika: Jonoon tulosta vastaamiseen." in lines
     assert "  service level: within 20 s, abandoned left out" in lines
+    # a label too long to stand beside its numbers has a line of its own, never cut
+    long = figure_label("handling_p90") + " 2026-11-03 · " + t("line.mipa")
+    assert f"  {long}" in lines
+    below = lines[lines.index(f"  {long}") + 1]
+    assert below.startswith("       ") and " ".join(below.split()) == "12 min 34 s n 311"
     assert "Linjat: ikaihmiset; Kunnat: 853, 202" in lines
+    assert re.sub(" +", " ", next(x for x in lines if "Turku" in x)).endswith(
+        "1\u202f234\u202f567,89 € n 0"
+    )
+    set_language("sv")
+    assert any(line.startswith("  cost Åbo ") for line in report_table(REPORT).splitlines())
+    set_language("fi")
     assert "ei lukuja tältä jaksolta" in text  # the empty section says so
     assert all(len(line) <= 80 for line in lines), max(lines, key=len)
     # the heat map's 168 cells are its grid, not 168 lines (their numbers: the exports)

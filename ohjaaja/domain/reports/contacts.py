@@ -42,7 +42,7 @@ from ohjaaja.domain.reports.common import (
     share,
 )
 from ohjaaja.domain.reports.facts import CallbackFact, ContactFact, Facts
-from ohjaaja.domain.reports.model import Request, Row, Section, Settings, Unit, Value
+from ohjaaja.domain.reports.model import Period, Request, Row, Section, Settings, Unit, Value
 from ohjaaja.domain.reports.registry import report
 
 ELDERLY_LINE = "ikaihmiset"
@@ -70,8 +70,8 @@ def is_abandoned(contact: ContactFact, settings: Settings) -> bool:
     """Hung up before anyone answered, and not sooner than the short-abandon limit."""
     if contact.status != "abandoned" or contact.taken_at is not None:
         return False
-    waited = seconds(contact.received_at, contact.abandoned_at or contact.received_at)
-    return waited >= settings.short_abandon_seconds
+    wait = seconds(contact.received_at, contact.abandoned_at or contact.received_at)
+    return wait >= settings.short_abandon_seconds
 
 
 def is_short_abandon(contact: ContactFact, settings: Settings) -> bool:
@@ -91,7 +91,8 @@ def queued_live(contacts: Iterable[ContactFact], settings: Settings) -> list[Con
     ]
 
 
-def answer_seconds(contact: ContactFact) -> float | None:
+def waited(contact: ContactFact) -> float | None:
+    """Seconds from arrival to the first take; None if never taken."""
     return None if contact.taken_at is None else seconds(contact.received_at, contact.taken_at)
 
 
@@ -131,6 +132,13 @@ def measures(request: Request) -> dict[str, Measure]:
     """Every contact figure by its key, for the request's settings and period."""
     settings = request.settings
     days = (request.period.end - request.period.start).days + 1
+    known: dict[int, float | None] = {}  # id(contact) -> answer seconds, once per report
+
+    def answer_seconds(contact: ContactFact) -> float | None:
+        key = id(contact)
+        if key not in known:
+            known[key] = waited(contact)
+        return known[key]
 
     def asa(contacts: Sequence[ContactFact]) -> tuple[Value, int]:
         waits = [s for c in contacts if (s := answer_seconds(c)) is not None]
@@ -241,13 +249,29 @@ def total(
     return Row(measure.figure, _rounded(value), measure.unit, n, "", group, reference)
 
 
-def per_interval(measure: Measure, contacts: Sequence[ContactFact], request: Request) -> list[Row]:
+class Intervals:
+    """The period's intervals, and each contact's, worked out once per report (a
+    report splits the same contacts by interval for several figures)."""
+
+    def __init__(self, period: Period) -> None:
+        self.period = period
+        self.keys = intervals(period)
+        self._of: dict[int, str] = {}
+
+    def of(self, contact: ContactFact) -> str:
+        key = self._of.get(id(contact))
+        if key is None:
+            key = self._of[id(contact)] = interval_of(contact.received_at, self.period)
+        return key
+
+
+def per_interval(measure: Measure, contacts: Sequence[ContactFact], split: Intervals) -> list[Row]:
     """The measure per interval of the period (days of a month, ...), empty ones too."""
-    split: dict[str, list[ContactFact]] = {key: [] for key in intervals(request.period)}
+    parts: dict[str, list[ContactFact]] = {key: [] for key in split.keys}
     for contact in contacts:
-        split.setdefault(interval_of(contact.received_at, request.period), []).append(contact)
+        parts.setdefault(split.of(contact), []).append(contact)
     rows = []
-    for key, part in split.items():
+    for key, part in parts.items():
         value, n = measure.compute(part)
         rows.append(Row(measure.figure, _rounded(value), measure.unit, n, key))
     return rows
@@ -323,7 +347,7 @@ def volumes(facts: Facts, request: Request) -> tuple[Section, ...]:
     return (
         Section(
             "contacts",
-            (total(count, contacts), *per_interval(count, contacts, request)),
+            (total(count, contacts), *per_interval(count, contacts, Intervals(request.period))),
             chart="bars",
         ),
         Section(
@@ -385,10 +409,11 @@ def answers(facts: Facts, request: Request) -> tuple[Section, ...]:
     live = queued_live(contacts, settings)
     queued = [c for c in contacts if c.via_queue]
     asa, answered = every["asa"], every["answered"]
-    waits = [s for c in live if (s := answer_seconds(c)) is not None]
+    waits = [s for c in live if (s := waited(c)) is not None]
     buckets = Counter(_answer_bucket(w) for w in waits)
     labels = [_answer_bucket(b) for b in ANSWER_BUCKETS]
     level, rate = every["service_level"], every["abandonment_rate"]
+    split = Intervals(request.period)
     return (
         Section(
             "answer_speed",
@@ -399,7 +424,7 @@ def answers(facts: Facts, request: Request) -> tuple[Section, ...]:
                     asa, queued, "channel", _channel, [c for c in CHANNELS if c != "callback"]
                 ),
                 *per_group(asa, live, "line", _line, LINES),
-                *per_interval(asa, live, request),
+                *per_interval(asa, live, split),
             ),
             notes=_notes(settings, "live_channels"),
         ),
@@ -414,7 +439,7 @@ def answers(facts: Facts, request: Request) -> tuple[Section, ...]:
             (
                 total(level, contacts),
                 *per_group(level, contacts, "line", _line, LINES),
-                *per_interval(level, contacts, request),
+                *per_interval(level, contacts, split),
             ),
             notes=_notes(
                 settings,
@@ -431,7 +456,7 @@ def answers(facts: Facts, request: Request) -> tuple[Section, ...]:
                 total(rate, contacts),
                 total(every["time_to_abandon"], contacts),
                 *per_group(rate, contacts, "line", _line, LINES),
-                *per_interval(rate, contacts, request),
+                *per_interval(rate, contacts, split),
             ),
             notes=_notes(settings, "short_abandon_seconds", "live_channels"),
         ),
@@ -443,6 +468,7 @@ def outcomes(facts: Facts, request: Request) -> tuple[Section, ...]:
     every = measures(request)
     contacts = in_period(facts, request)
     fcr, assessment = every["fcr"], every["assessment_share"]
+    split = Intervals(request.period)
     closed = [c for c in contacts if is_closed(c)]
     kinds = Counter(c.outcome or "" for c in closed)
     known = [*OUTCOMES, *sorted(set(kinds) - set(OUTCOMES))]
@@ -454,7 +480,7 @@ def outcomes(facts: Facts, request: Request) -> tuple[Section, ...]:
                 total(every["reopened"], contacts),
                 *per_group(fcr, contacts, "line", _line, LINES, {ELDERLY_LINE: PILOT_FCR}),
                 *per_group(fcr, contacts, "channel", _channel, CHANNELS),
-                *per_interval(fcr, contacts, request),
+                *per_interval(fcr, contacts, split),
             ),
         ),
         Section(
