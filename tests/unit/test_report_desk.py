@@ -149,6 +149,10 @@ def test_the_desk_reads_its_contacts_into_the_same_figures(desk: Desk, clock: Fi
     night = desk.contacts.receive("phone", "ikaihmiset", "853")
     clock.advance(seconds=15)
     desk.contacts.take(night)
+    # A contact deleted (a mistaken entry) is not counted.
+    deleted = desk.contacts.receive("phone", "ikaihmiset", "853")
+    with transaction(desk.conn) as conn:
+        contact_rows.update(conn, deleted, {"deleted": 1})
     # December is outside the period.
     desk.contacts.receive(
         "phone", "ikaihmiset", "853", received_at=datetime(2026, 12, 1, 8, tzinfo=UTC)

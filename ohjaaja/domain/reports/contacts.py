@@ -288,7 +288,7 @@ def per_group(
     """The measure for each value of a dimension: the known values in their order
     (empty ones too), then any other value found, sorted."""
     split: dict[str, list[ContactFact]] = {value: [] for value in known}
-    for contact in sorted(contacts, key=key):
+    for contact in contacts:
         split.setdefault(key(contact), []).append(contact)
     ordered = [*known, *sorted(set(split) - set(known))]
     refs = references or {}
