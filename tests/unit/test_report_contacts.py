@@ -103,6 +103,11 @@ def test_a_contact_over_midnight_counts_on_its_finnish_day_hour_and_weekday() ->
     assert one(rows["by_weekday"], "contacts", "mon").value == 1
     assert one(rows["heatmap"], "contacts", "23", weekday="mon").value == 1
     assert sum(int(r.value or 0) for r in rows["heatmap"]) == 1
+    charts = {
+        s.key: s.chart for s in compute(Facts(contacts=(late,)), Request("volumes", NOVEMBER))
+    }
+    assert (charts["heatmap"], charts["by_hour"]) == ("heatmap", "bars")
+    assert len(rows["heatmap"]) == 7 * 24
 
 
 def test_a_contact_received_after_the_period_in_utc_but_inside_in_finnish_time() -> None:
@@ -198,10 +203,13 @@ def test_average_speed_of_answer_and_its_distribution() -> None:
     speed = rows["answer_speed"]
     assert one(speed, "asa").value == approx((5 + 15 + 25 + 400) / 4)
     assert one(speed, "asa").n == 4
+    assert one(speed, "answered").value == 4  # the live ones through the queue
     assert one(speed, "asa", channel="email").value == 3600.0
     assert one(speed, "asa", channel="phone").value == approx((5 + 15 + 400) / 3)
     assert one(speed, "asa", "2026-11-02").n == 4
     assert one(speed, "asa", "2026-11-03").value is None  # nothing answered: no figure
+    sections = compute(Facts(contacts=contacts), Request("answers", NOVEMBER))
+    assert {s.key: s.chart for s in sections}["answer_distribution"] == "histogram"
     histogram = {r.interval: r.value for r in rows["answer_distribution"]}
     assert histogram == {"0-10": 1, "10-20": 1, "20-30": 1, "30-60": 0, "60-120": 0,
                          "120-300": 0, "300-": 1}  # fmt: skip

@@ -52,6 +52,15 @@ def test_a_row_alone_is_a_contact_answered_and_closed() -> None:
     assert not fact.reopened and fact.callbacks == ()
 
 
+def test_a_servers_json_document_reads_the_same() -> None:
+    """The server keeps rows as JSON: booleans, lists, and the same ISO strings."""
+    desk_row = stored(reasons='["r1"]')
+    document = stored(reasons=["r1"], via_queue=True, is_training=False)
+    assert contact_from_row(document) == contact_from_row(desk_row)
+    with_moments = stored(received_at=T0, taken_at=T0 + timedelta(minutes=1), reasons=["r1"])
+    assert contact_from_row(with_moments).taken_at == T0 + timedelta(minutes=1)
+
+
 def test_the_first_take_comes_from_the_events_when_the_contact_was_released() -> None:
     # taken at 1, put back at 2, taken again at 3 (the row keeps only the last take)
     events = [event("taken", 3), event("released", 2), event("taken", 1)]  # any order
