@@ -110,6 +110,15 @@ def test_a_callback_on_the_row_alone_keeps_its_time_but_not_the_first_answer() -
     assert fact.reopened
 
 
+def test_a_callback_a_colleague_scheduled_is_not_made_by_this_desks_first_take() -> None:
+    # This desk answered (its own 'taken' event); a colleague's desk put it back for a
+    # callback at 60, which is still waiting: nothing here says it was made.
+    row = stored(status="waiting", taken_at=None, closed_at=None, outcome=None, callback_at=iso(60))
+    fact = contact_from_row(row, [event("taken", 1)])
+    assert fact.callbacks == (CallbackFact(T0 + timedelta(minutes=60)),)
+    assert fact.taken_at == T0 + timedelta(minutes=1)
+
+
 def test_a_row_without_its_arrival_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="received_at"):
         contact_from_row(stored(received_at=None))
