@@ -287,6 +287,26 @@ def test_first_contact_resolution_leaves_out_the_reopened() -> None:
     assert one(outcomes, "outcome", outcome="notification").value == 0
 
 
+def test_closed_contacts_by_their_reasons_most_frequent_first() -> None:
+    def with_reasons(id: str, line: str, *codes: str) -> ContactFact:
+        closed = contact(id, at(2, 9), answer=5, handled=60, outcome="resolved", line=line)
+        return replace(closed, reasons=codes)
+
+    contacts = (
+        with_reasons("a", "ikaihmiset", "kotihoito", "muisti"),
+        with_reasons("b", "ikaihmiset", "kotihoito"),
+        with_reasons("c", "tyoikaiset", "toimeentulo"),
+        replace(contact("d", at(2, 9), answer=5), reasons=("muisti",)),  # not closed
+    )
+    rows = run("outcomes", *contacts)["reasons"]
+    assert [(dict(r.group)["reason"], r.value) for r in rows] == [
+        ("kotihoito", 2),
+        ("muisti", 1),
+        ("toimeentulo", 1),
+    ]
+    assert dict(rows[2].group)["line"] == "tyoikaiset"
+
+
 # -- handling -----------------------------------------------------------------------
 def test_handling_time_median_and_90th_percentile() -> None:
     times = [60, 120, 180, 240, 300, 360, 420, 480, 540, 600]
