@@ -137,7 +137,7 @@ def _data(event: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _reasons(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
+    if value is None or value == "" or value == "[]":  # most contacts: no JSON to parse
         return ()
     if isinstance(value, str):
         value = json.loads(value)
