@@ -103,6 +103,11 @@ def test_a_contact_over_midnight_counts_on_its_finnish_day_hour_and_weekday() ->
     assert one(rows["by_weekday"], "contacts", "mon").value == 1
     assert one(rows["heatmap"], "contacts", "23", weekday="mon").value == 1
     assert sum(int(r.value or 0) for r in rows["heatmap"]) == 1
+    charts = {
+        s.key: s.chart for s in compute(Facts(contacts=(late,)), Request("volumes", NOVEMBER))
+    }
+    assert (charts["heatmap"], charts["by_hour"]) == ("heatmap", "bars")
+    assert len(rows["heatmap"]) == 7 * 24
 
 
 def test_a_contact_received_after_the_period_in_utc_but_inside_in_finnish_time() -> None:
@@ -198,10 +203,13 @@ def test_average_speed_of_answer_and_its_distribution() -> None:
     speed = rows["answer_speed"]
     assert one(speed, "asa").value == approx((5 + 15 + 25 + 400) / 4)
     assert one(speed, "asa").n == 4
+    assert one(speed, "answered").value == 4  # the live ones through the queue
     assert one(speed, "asa", channel="email").value == 3600.0
     assert one(speed, "asa", channel="phone").value == approx((5 + 15 + 400) / 3)
     assert one(speed, "asa", "2026-11-02").n == 4
     assert one(speed, "asa", "2026-11-03").value is None  # nothing answered: no figure
+    sections = compute(Facts(contacts=contacts), Request("answers", NOVEMBER))
+    assert {s.key: s.chart for s in sections}["answer_distribution"] == "histogram"
     histogram = {r.interval: r.value for r in rows["answer_distribution"]}
     assert histogram == {"0-10": 1, "10-20": 1, "20-30": 1, "30-60": 0, "60-120": 0,
                          "120-300": 0, "300-": 1}  # fmt: skip
@@ -277,6 +285,26 @@ def test_first_contact_resolution_leaves_out_the_reopened() -> None:
     assert one(outcomes, "outcome", outcome="resolved").value == 3
     assert one(outcomes, "outcome_share", outcome="resolved").value == 0.75
     assert one(outcomes, "outcome", outcome="notification").value == 0
+
+
+def test_closed_contacts_by_their_reasons_most_frequent_first() -> None:
+    def with_reasons(id: str, line: str, *codes: str) -> ContactFact:
+        closed = contact(id, at(2, 9), answer=5, handled=60, outcome="resolved", line=line)
+        return replace(closed, reasons=codes)
+
+    contacts = (
+        with_reasons("a", "ikaihmiset", "kotihoito", "muisti"),
+        with_reasons("b", "ikaihmiset", "kotihoito"),
+        with_reasons("c", "tyoikaiset", "toimeentulo"),
+        replace(contact("d", at(2, 9), answer=5), reasons=("muisti",)),  # not closed
+    )
+    rows = run("outcomes", *contacts)["reasons"]
+    assert [(dict(r.group)["reason"], r.value) for r in rows] == [
+        ("kotihoito", 2),
+        ("muisti", 1),
+        ("toimeentulo", 1),
+    ]
+    assert dict(rows[2].group)["line"] == "tyoikaiset"
 
 
 # -- handling -----------------------------------------------------------------------

@@ -52,6 +52,15 @@ def test_a_row_alone_is_a_contact_answered_and_closed() -> None:
     assert not fact.reopened and fact.callbacks == ()
 
 
+def test_a_servers_json_document_reads_the_same() -> None:
+    """The server keeps rows as JSON: booleans, lists, and the same ISO strings."""
+    desk_row = stored(reasons='["r1"]')
+    document = stored(reasons=["r1"], via_queue=True, is_training=False)
+    assert contact_from_row(document) == contact_from_row(desk_row)
+    with_moments = stored(received_at=T0, taken_at=T0 + timedelta(minutes=1), reasons=["r1"])
+    assert contact_from_row(with_moments).taken_at == T0 + timedelta(minutes=1)
+
+
 def test_the_first_take_comes_from_the_events_when_the_contact_was_released() -> None:
     # taken at 1, put back at 2, taken again at 3 (the row keeps only the last take)
     events = [event("taken", 3), event("released", 2), event("taken", 1)]  # any order
@@ -99,6 +108,15 @@ def test_a_callback_on_the_row_alone_keeps_its_time_but_not_the_first_answer() -
     due, called = T0 + timedelta(minutes=60), T0 + timedelta(minutes=62)
     assert fact.callbacks == (CallbackFact(due, called_at=called),)
     assert fact.reopened
+
+
+def test_a_callback_a_colleague_scheduled_is_not_made_by_this_desks_first_take() -> None:
+    # This desk answered (its own 'taken' event); a colleague's desk put it back for a
+    # callback at 60, which is still waiting: nothing here says it was made.
+    row = stored(status="waiting", taken_at=None, closed_at=None, outcome=None, callback_at=iso(60))
+    fact = contact_from_row(row, [event("taken", 1)])
+    assert fact.callbacks == (CallbackFact(T0 + timedelta(minutes=60)),)
+    assert fact.taken_at == T0 + timedelta(minutes=1)
 
 
 def test_a_row_without_its_arrival_is_refused_by_name() -> None:
@@ -149,6 +167,10 @@ def test_the_desk_reads_its_contacts_into_the_same_figures(desk: Desk, clock: Fi
     night = desk.contacts.receive("phone", "ikaihmiset", "853")
     clock.advance(seconds=15)
     desk.contacts.take(night)
+    # A contact deleted (a mistaken entry) is not counted.
+    deleted = desk.contacts.receive("phone", "ikaihmiset", "853")
+    with transaction(desk.conn) as conn:
+        contact_rows.update(conn, deleted, {"deleted": 1})
     # December is outside the period.
     desk.contacts.receive(
         "phone", "ikaihmiset", "853", received_at=datetime(2026, 12, 1, 8, tzinfo=UTC)

@@ -10,6 +10,8 @@ Definitions (each figure's own is the message report.define.<figure>):
   the *first* time a worker took it; abandoned is a caller who hung up before anyone
   answered (status abandoned, never taken). Abandoned ones sooner than
   Settings.short_abandon_seconds are left out of everything.
+- Referred to a service-need assessment: closed with the outcome "assessment" (the
+  reason code "arvio" is what the caller asked about, not where they were sent).
 - First-contact resolution: of the contacts closed, the share closed with the outcome
   "resolved" (the caller got what they needed) that never went back to the queue (not
   released, no callback scheduled): one contact, one answer, done.
@@ -288,7 +290,7 @@ def per_group(
     """The measure for each value of a dimension: the known values in their order
     (empty ones too), then any other value found, sorted."""
     split: dict[str, list[ContactFact]] = {value: [] for value in known}
-    for contact in sorted(contacts, key=key):
+    for contact in contacts:
         split.setdefault(key(contact), []).append(contact)
     ordered = [*known, *sorted(set(split) - set(known))]
     refs = references or {}
@@ -511,7 +513,19 @@ def outcomes(facts: Facts, request: Request) -> tuple[Section, ...]:
             ),
             chart="bars",
         ),
+        Section("reasons", tuple(_reason_rows(closed)), chart="bars"),
     )
+
+
+def _reason_rows(closed: Sequence[ContactFact]) -> list[Row]:
+    """Closed contacts by the reasons the worker chose (a contact may have several),
+    most frequent first; the codes are the line's (reference.reasons())."""
+    counts = Counter((c.line, code) for c in closed for code in c.reasons)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [
+        Row("reason", n, "count", n, "", (("line", line), ("reason", code)))
+        for (line, code), n in ordered
+    ]
 
 
 @report("handling")

@@ -154,7 +154,7 @@ def _data(event: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _reasons(value: object) -> tuple[str, ...]:
-    if value is None or value == "":
+    if value is None or value == "" or value == "[]":  # most contacts: no JSON to parse
         return ()
     if isinstance(value, str):
         value = json.loads(value)
@@ -262,7 +262,7 @@ def _callbacks(
         if kind == "callback_scheduled":
             due = _moment(_data(event).get("at")) or at
             made.append(CallbackFact(due_at=due, scheduled_at=at))
-        elif kind in TAKEN_KINDS and made and made[-1].called_at is None:
+        elif kind in TAKEN_KINDS and made and made[-1].called_at is None and scheduled:
             made[-1] = replace(made[-1], called_at=at)
         elif kind == "callback_missed":
             tried = [i for i, c in enumerate(made) if c.called_at is not None]
