@@ -10,15 +10,29 @@ from typing import Any
 
 from ohjaaja.db.server import reports as store_rows
 from ohjaaja.db.server.store import Store
+from ohjaaja.domain.reference import municipalities
 from ohjaaja.domain.reports import loading
-from ohjaaja.domain.reports.facts import Facts
+from ohjaaja.domain.reports.costs import DESK_POPULATION_YEAR
+from ohjaaja.domain.reports.facts import Facts, municipality_from_row
 from ohjaaja.domain.reports.model import Request
 
 Loader = Callable[[Any, Request], Mapping[str, Any]]
 # The desk's loaders (ohjaaja/usecases/reports.py), each over the store's readers.
 LOADERS: list[Loader] = [
     lambda conn, request: loading.load_contacts(store_rows, conn, request),
+    lambda conn, request: load_municipalities(),
 ]
+
+
+def load_municipalities() -> Mapping[str, Any]:
+    """The cost shares' municipalities: the region's reference data, as a desk seeds
+    its municipality table from it (population 75+ of 2019, the agreement)."""
+    rows = [
+        {"code": m.code, "name_fi": m.name_fi, "name_sv": m.name_sv,
+         "population_75plus": m.population_75plus, "in_agreement": m.in_agreement}
+        for m in municipalities().values()
+    ]  # fmt: skip
+    return {"municipalities": tuple(municipality_from_row(r, DESK_POPULATION_YEAR) for r in rows)}
 
 
 def store_facts(store: Store, request: Request, now: datetime) -> Facts:
