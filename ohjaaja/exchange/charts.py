@@ -19,7 +19,7 @@ import math
 from collections.abc import Sequence
 
 from ohjaaja.domain.reports.model import Row, Section
-from ohjaaja.i18n import t
+from ohjaaja.i18n import get_language, t
 
 WIDTH = 80
 EIGHTHS = " ▁▂▃▄▅▆▇█"  # vertical: 0..8 eighths of a cell
@@ -144,10 +144,14 @@ def text_or(key: str, fallback: str) -> str:
 def place(row: Row, separator: str = " · ") -> str:
     """A row's interval and breakdown as a person reads them: a weekday, a line, a
     channel by their names (messages day.*, line.*, channel.*, report.<key>.<code>),
-    anything else as it is."""
+    a municipality by its name in the reader's language, anything else as it is."""
+    from ohjaaja.domain.reference import municipalities
+
     parts = [text_or(f"day.{row.interval}", row.interval)] if row.interval else []
     for key, value in row.group:
         shown = value
+        if key == "municipality" and value in municipalities():
+            shown = municipalities()[value].name(get_language())
         for candidate in (f"{key}.{value}", f"report.{key}.{value}"):
             shown = text_or(candidate, shown)
         parts.append(shown)
