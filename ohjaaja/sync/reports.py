@@ -6,7 +6,8 @@ agree on every parameter: `from` and `to` (days, both included, Finnish local ti
 `line`, `channel` and `municipality` (repeated: each one more allowed), each setting
 of ohjaaja.domain.reports.model.Settings by its field name (but `may_see_clients`,
 which the server decides from the token's role), and `option` (`key=value`, repeated:
-a report's own options). Anything else is refused, naming the parameter.
+a report's own options; never a file to read, `*_file`: the server reads no file a
+caller names). Anything else is refused, naming the parameter.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def request_of(name: str, query: Iterable[tuple[str, str]], may_see_clients: boo
         key, equals, value = option.partition("=")
         if not equals or not key.strip():
             raise BadQuery("option", f"{option!r}: not key=value")
+        if key.strip().endswith("_file"):  # the desk's own files (costs' inputs)
+            raise BadQuery("option", f"{key.strip()}: a file is read at the desk, not here")
         extra[key.strip()] = value.strip()
     return Request(name, period, Filters(**chosen), settings, extra)
 

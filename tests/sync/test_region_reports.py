@@ -66,8 +66,9 @@ def same(report: Report) -> dict:
         Request("volumes", NOVEMBER, Filters(municipalities=("853",), channels=("phone",))),
         Request("handling", Period(NOVEMBER.start, NOVEMBER.start + timedelta(days=7)),
                 settings=Settings(service_level_seconds=20, frequent_contacts=1)),
+        Request("costs", NOVEMBER, extra={"total": "120000.50", "population_share": "70"}),
     ],
-    ids=["overview", "answers-by-line", "volumes-of-turku-phone", "handling-a-week"],
+    ids=["overview", "answers-by-line", "volumes-of-turku-phone", "handling-a-week", "costs"],
 )  # fmt: skip
 def test_the_server_gives_the_numbers_of_a_desk_holding_the_same_rows(
     server: Server, tmp_path: Path, request_: Request
@@ -127,6 +128,8 @@ def test_only_an_organiser_or_admin_reads_reports_and_an_organiser_pulls_nothing
          "may_see_clients: unknown parameter"),
         ("overview", {"from": "2026-11-01", "to": "2026-11-30", "service_level_seconds": "x"},
          422, "service_level_seconds: 'x' is not a whole number"),
+        ("costs", {"from": "2026-11-01", "to": "2026-11-30", "option": "contacts_file=/etc/passwd"},
+         422, "contacts_file: a file is read at the desk"),
     ],
 )  # fmt: skip
 def test_a_bad_request_is_refused_with_its_reason(

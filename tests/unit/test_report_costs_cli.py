@@ -98,7 +98,7 @@ def test_the_table_fits_80_columns_and_notes_what_the_shares_rest_on(
     assert code == 0, err
     lines = out.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    assert any(line.startswith("  Pays 853") and "4,939.07" in line for line in lines), out
+    assert any(line.startswith("  Pays Turku ") and "4,939.07" in line for line in lines), out
     code, out, _ = run(capsys, *november(database, "--total", "10000", "--format", "json"))
     notes = report_from_json(out).sections[0].notes
     assert notes == (

@@ -23,8 +23,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import PurePath
@@ -209,16 +210,26 @@ class Counted:
     given: bool  # from a file (Facts.performed_contacts), not counted in the store
 
 
-def is_performed(contact: ContactFact, period: Period, filters: Filters) -> bool:
-    """A suorite: received in the period, closed, not abandoned, not training."""
-    return (
-        contact.status == "closed"
-        and contact.abandoned_at is None
-        and not contact.is_training
-        and period.contains(contact.received_at)
-        and (not filters.lines or contact.line in filters.lines)
-        and (not filters.channels or contact.channel in filters.channels)
-    )
+def performed(
+    contacts: Iterable[ContactFact], period: Period, filters: Filters
+) -> list[ContactFact]:
+    """The suoritteet: received in the period, closed, not abandoned, not training, in
+    the filters' lines and channels; each once (a contact listed twice is one)."""
+    # In UTC, as the facts' times are: comparing across zones asks Helsinki's offset each
+    # time, and a year holds some 100 000 contacts.
+    since, until = period.since.astimezone(UTC), period.until.astimezone(UTC)
+    lines, channels = set(filters.lines), set(filters.channels)
+    found = {
+        c.id: c
+        for c in contacts
+        if c.status == "closed"
+        and c.abandoned_at is None
+        and not c.is_training
+        and since <= c.received_at < until
+        and (not lines or c.line in lines)
+        and (not channels or c.channel in channels)
+    }
+    return list(found.values())
 
 
 def count_performed(facts: Facts, request: Request, agreement: set[str]) -> Counted:
@@ -230,11 +241,11 @@ def count_performed(facts: Facts, request: Request, agreement: set[str]) -> Coun
             codes = ", ".join(missing)
             raise CostError("contacts", "report.costs.error.contacts_missing", codes=codes)
     else:
-        performed = {  # by id: a contact listed twice is still one
-            c.id: c for c in facts.contacts if is_performed(c, request.period, request.filters)
-        }.values()
-        counts = Counter(c.municipality for c in performed if c.municipality is not None)
-        without = sum(1 for c in performed if c.municipality is None)
+        done = Counter(
+            c.municipality for c in performed(facts.contacts, request.period, request.filters)
+        )
+        without = done.pop(None, 0)
+        counts = {str(code): n for code, n in done.items()}
     return Counted(
         by_municipality=Counter({code: n for code, n in counts.items() if code in agreement}),
         outside_agreement=sum(n for code, n in counts.items() if code not in agreement),

@@ -19,9 +19,14 @@ Loader = Callable[[Any, Request], Mapping[str, Any]]
 # The desk's loaders (ohjaaja/usecases/reports.py), each over the store's readers.
 LOADERS: list[Loader] = [
     lambda conn, request: loading.load_contacts(store_rows, conn, request),
-    # The store holds no municipality table: the shipped one, as a desk is seeded with.
-    lambda conn, request: {"municipalities": fixture_municipalities()},
+    lambda conn, request: load_municipalities(),
 ]
+
+
+def load_municipalities() -> Mapping[str, Any]:
+    """The cost shares' municipalities: the region's reference data, as a desk seeds
+    its municipality table from it (population 75+ of 2019, the agreement)."""
+    return {"municipalities": fixture_municipalities()}
 
 
 def store_facts(store: Store, request: Request, now: datetime) -> Facts:
