@@ -60,19 +60,11 @@ COST_REPORT = "costs"  # asks for the total and the shares (request.extra)
 FIELDS = ("from", "to", "service_level", "total", "population_share", "population_year")
 
 
-def report_names() -> list[str]:
-    """Every report the desk computes, in the order the registry has them."""
-    from ohjaaja.domain.reports.registry import REPORTS
-    from ohjaaja.usecases import reports  # noqa: F401  (its families register their reports)
-
+def report_names(desk: Desk) -> list[str]:
+    """In a worker: every report the desk computes, in the order the registry has
+    them (desk.reports imports every family, each registering its own)."""
+    assert desk.reports is not None
     return list(REPORTS)
-
-
-def run_report(desk: Desk, request: Request) -> Report:
-    """In a worker: the report on this desk's own figures."""
-    from ohjaaja.usecases.reports import run_report as run
-
-    return run(desk.ctx, request)
 
 
 def about(name: str, today: date) -> str:
@@ -87,7 +79,7 @@ def about(name: str, today: date) -> str:
     if sections:
         labels = ", ".join(dict.fromkeys(files.section_label(s.key) for s in sections))
         parts.append(t("report.contains", sections=labels))
-    return "\n\n".join(parts)
+    return "\n".join(parts)
 
 
 def definition(section: Section, row: Row | None) -> str:
@@ -129,9 +121,9 @@ class ReportsScreen(DeskScreen[None]):
     """What to show: the report, the period, the filters and the settings."""
 
     DEFAULT_CSS = """
-    ReportsScreen #report-pick { height: 6; }
-    ReportsScreen #report-list { width: 24; height: 6; border: none; padding: 0; }
-    ReportsScreen #report-about { width: 1fr; height: 6; padding: 0 1; }
+    ReportsScreen #report-pick { height: 8; }
+    ReportsScreen #report-list { width: 24; height: 8; border: none; padding: 0; }
+    ReportsScreen #report-about { width: 1fr; height: 8; padding: 0 1; }
     ReportsScreen #report-form { height: 1fr; }
     ReportsScreen .costs { display: none; }
     ReportsScreen.-costs .costs { display: block; }
@@ -194,7 +186,7 @@ class ReportsScreen(DeskScreen[None]):
 
     @db_work("reports", group="reports-list", exclusive=True)
     def load(self) -> None:
-        names = report_names()
+        names = report_names(self.desk)
         self.app.call_from_thread(self._show_names, names)
 
     def _show_names(self, names: list[str]) -> None:
@@ -316,7 +308,7 @@ class ReportsScreen(DeskScreen[None]):
     @db_work("report", group="report-run", exclusive=True)
     def _compute(self, request: Request) -> None:
         try:
-            report = run_report(self.desk, request)
+            report = self.desk.reports.run(request)
         except ValueError as error:  # a report's refusal that names what it refused
             field = getattr(error, "field", None) or getattr(error, "option", None)
             if field is None:
