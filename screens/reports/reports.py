@@ -354,9 +354,10 @@ class ReportScreen(DeskScreen[None]):
 
     DEFAULT_CSS = """
     ReportScreen #report-settings { height: 1; }
-    ReportScreen #report-figures { height: 1fr; min-height: 7; }
+    ReportScreen #report-figures { height: 1fr; min-height: 5; }
     ReportScreen #report-definition { height: 3; background: $boost; }
     ReportScreen #report-chart-box { height: auto; max-height: 10; }
+    ReportScreen #report-chart { text-wrap: nowrap; }
     ReportScreen #status { height: auto; }
     """
     BINDINGS = [
@@ -436,7 +437,7 @@ class ReportScreen(DeskScreen[None]):
         if section is self._charted:  # a heat map is 168 rows: drawn once, not per row
             return
         self._charted = section
-        chart = section_chart(section, width=78)
+        chart = section_chart(section, width=76)  # beside the box's scroll bar
         self.query_one("#report-chart", Static).update("\n".join(chart))
         self.query_one("#report-chart-box").display = bool(chart)
 
