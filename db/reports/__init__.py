@@ -1,2 +1,3 @@
 """Reading a desk's database into the reports' facts (ohjaaja.domain.reports.facts): contacts
-(contacts.py), handovers, notifications and offers (cases.py)."""
+(contacts.py), handovers, notifications and offers (cases.py), municipalities for the cost
+shares (municipalities.py)."""

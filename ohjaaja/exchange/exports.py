@@ -75,7 +75,8 @@ def export_path(database: str | Path, name: str, suffix: str, at: datetime) -> P
     return inside(folder, safe_file_name(f"{name}-{at:%Y%m%d-%H%M%S}.{suffix}"))
 
 
-def write_private(path: Path, text: str) -> Path:
-    """UTF-8 text in a file only its owner (a desk's group) reads; folders made 0700."""
-    write_file(path, text.encode("utf-8"))
+def write_private(path: Path, content: str | bytes) -> Path:
+    """UTF-8 text (or bytes: an XLSX) in a file only its owner (a desk's group) reads;
+    folders made 0700."""
+    write_file(path, content.encode("utf-8") if isinstance(content, str) else content)
     return path

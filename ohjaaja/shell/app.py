@@ -34,6 +34,7 @@ HEARTBEAT_SECONDS = 1.0
 _NOT_LISTED = (
     "palette",
     "training_console",
+    "reports",
 )  # clocks and wait times move; other processes' writes are seen
 FOLLOW_RETRY_SECONDS = 60.0
 
@@ -63,10 +64,16 @@ def _training_commands() -> type[Provider]:
     return TrainingCommands
 
 
+def _reports_commands() -> type[Provider]:
+    from ohjaaja.shell.palette import ReportsCommands
+
+    return ReportsCommands
+
+
 class OhjaajaApp(App[None]):
     CSS_PATH = CSS
     TITLE = "ohjaaja"
-    COMMANDS = App.COMMANDS | {_training_commands}
+    COMMANDS = App.COMMANDS | {_training_commands, _reports_commands}
     BINDINGS = [
         action("help", "f1", "help", priority=True),
         # The footer at 80 columns holds a screen's own keys and F1; the keys that work
@@ -77,6 +84,8 @@ class OhjaajaApp(App[None]):
         action("palette", "ctrl+p", "command_palette", show=False),
         # A desk that plays a shift (the trainer's, a trainee's alone): its console.
         action("training_console", "f11", "training_console", priority=True, show=False),
+        # The reports mode (S for statistics in all three languages): the organiser's figures.
+        action("reports", "ctrl+s", "reports", priority=True, show=False),
         action("quit", "ctrl+q", "quit", priority=True, show=False),
     ]
 
@@ -337,6 +346,17 @@ class OhjaajaApp(App[None]):
             handler()
         elif not isinstance(self.screen, CatalogueScreen):
             self.push_screen(CatalogueScreen(self.desk))
+
+    def action_reports(self) -> None:
+        """The reports mode from anywhere; within it, back to its list of reports."""
+        from ohjaaja.screens.reports.reports import ReportsScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ReportsScreen):
+                while self.screen is not screen:
+                    self.pop_screen()
+                return
+        self.push_screen(ReportsScreen(self.desk))
 
     def action_cycle_language(self) -> None:
         following = LANGUAGES[(LANGUAGES.index(get_language()) + 1) % len(LANGUAGES)]

@@ -13,6 +13,8 @@ from typing import Any
 from ohjaaja.domain.clock import SystemClock, to_iso
 from ohjaaja.domain.queue import LINES
 from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ohjaaja.shell import report_costs_cli  # noqa: F401  (adds report costs' options)
+from ohjaaja.shell.report_cli import add_report_parser
 from ohjaaja.shell.settings import (
     Settings,
     TokenError,
@@ -170,8 +172,11 @@ def _defaults(*parsers: argparse.ArgumentParser) -> dict[str, object]:
 
 def build_parser() -> argparse.ArgumentParser:
     common, mode, desk = _options(top=False)
+    # No abbreviations at the top: it sees every option of the line, and would take a
+    # subcommand's own (`report --to`) for an ambiguous --token or --token-file.
     parser = _Command(
         prog="ohjaaja", description="Keyboard-first desk for client and service guidance.",
+        allow_abbrev=False,
         epilog="The options above may also follow a subcommand that takes them; given "
         "before and after it, the one after wins.",
         parents=[common, mode, desk],
@@ -190,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     _server_parser(sub)
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
+    add_report_parser(sub, common, mode)
     _train, train_commands = add_train_parser(sub)
     add_console_parsers(train_commands, common, desk)
     add_debrief_command(train_commands, [common])
@@ -597,6 +603,10 @@ def _main(argv: Sequence[str] | None) -> int:
 
         handler = getattr(args, "train_handler", None)  # a command added from another module
         return int(handler(args)) if handler else run_train(args)
+    if args.command == "report":
+        from ohjaaja.shell.report_cli import run_report_command
+
+        return run_report_command(args, args.database or default_database())
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 

@@ -41,31 +41,44 @@ class DeskPalette(CommandPalette):
         self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
 
 
-class TrainingCommands(Provider):
-    """Training in the palette whatever word a worker tries, in any of the three
-    languages ('simul', 'koulut', 'harjoit', 'training', 'övning'): the shift's
-    console on a desk that plays one, else how to start a training shift. Found by
-    searching only: the list the palette opens with stays the screen's own keys."""
+class AnyLanguageCommand(Provider):
+    """An app-wide action in the palette whatever word a worker tries, in any of the
+    three languages (its `words` message and its title in each). Found by searching
+    only: the list the palette opens with stays the screen's own keys."""
+
+    action = ""
+    words = ""
 
     def _command(self) -> tuple[str, str, Callable[[], object]]:
-        app = self.app
-        return (
-            t("action.training_console"),
-            t("help.training_console"),
-            lambda: app.run_action("training_console"),
-        )
+        app, name = self.app, self.action
+        return (t(f"action.{name}"), t(f"help.{name}"), lambda: app.run_action(name))
 
     async def search(self, query: str) -> Hits:
         words = fold(query).split()
         haystack = fold(
             " ".join(
-                [t_in(language, "palette.training_words") for language in LANGUAGES]
-                + [t_in(language, "action.training_console") for language in LANGUAGES]
+                [t_in(language, self.words) for language in LANGUAGES]
+                + [t_in(language, f"action.{self.action}") for language in LANGUAGES]
             )
         )
         if words and all(word in haystack for word in words):
             title, help_text, run = self._command()
             yield Hit(1.0, title, run, help=help_text)
+
+
+class TrainingCommands(AnyLanguageCommand):
+    """Training ('simul', 'koulut', 'harjoit', 'training', 'övning'): the shift's
+    console on a desk that plays one, else how to start a training shift."""
+
+    action = "training_console"
+    words = "palette.training_words"
+
+
+class ReportsCommands(AnyLanguageCommand):
+    """The reports mode ('raportit', 'rapporter', 'reports', 'tilastot', 'statistik')."""
+
+    action = "reports"
+    words = "palette.reports_words"
 
 
 def fold(text: str) -> str:

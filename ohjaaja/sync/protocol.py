@@ -25,8 +25,9 @@ from ohjaaja.domain.queue import CALLER_KINDS, CHANNELS, CONTACT_STATUSES, LINES
 SCHEMA_VERSION = 2
 
 # Roles a token has (what kind of client it is) and roles a worker has (what the
-# person may do). A desk token acts for the workers listed on it.
-TOKEN_ROLES = ("desk", "worker", "integration", "admin")
+# person may do). A desk token acts for the workers listed on it; an organiser's
+# reads the region's reports and nothing of client rows (issue 17).
+TOKEN_ROLES = ("desk", "worker", "integration", "organiser", "admin")
 WORKER_ROLES = ("guidance", "emergency", "trainer", "admin")
 
 MUTATIONS = (

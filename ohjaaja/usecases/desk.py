@@ -6,6 +6,7 @@ parts, one per feature.
     desk.catalogue  services, offers and unmet needs; the admin's edits
     desk.handovers  handovers, notifications, callbacks, shift handovers
     desk.drafts     drafts of the long forms
+    desk.reports    the organiser's figures from what this desk holds
 
 Each part is handed the same DeskContext (connection, lock, clock, worker,
 audit) and holds no state another part reads. Screens call the parts from
@@ -16,9 +17,11 @@ its transaction and returns plain values.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ohjaaja.db import outbox
 from ohjaaja.db.engine import connect, data_version, file_problem, transaction
@@ -40,6 +43,9 @@ from ohjaaja.usecases.context import DeskContext
 from ohjaaja.usecases.drafts import FormDraftUseCases
 from ohjaaja.usecases.failures import FailureLog
 from ohjaaja.usecases.handovers import HandoverUseCases
+
+if TYPE_CHECKING:
+    from ohjaaja.usecases.reports import ReportUseCases
 
 
 class Desk:
@@ -70,6 +76,14 @@ class Desk:
         self.drafts = FormDraftUseCases(self.ctx)
         self.handovers = HandoverUseCases(self.ctx, self.drafts)
         self._seen_version = -1
+
+    @functools.cached_property
+    def reports(self) -> ReportUseCases:
+        """The organiser's figures: made when first asked for, so the desk's start
+        does not pay for importing every family of figures (some 30 ms)."""
+        from ohjaaja.usecases.reports import ReportUseCases
+
+        return ReportUseCases(self.ctx)
 
     # Who and where, read by the screens and the sync client.
     @property

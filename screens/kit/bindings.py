@@ -33,6 +33,7 @@ KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
                 "hand_over_shift",
                 "complete",
                 "abandon_confirm",
+                "show_report",
             }
         ),
     ),
@@ -51,7 +52,9 @@ KEYMAP: dict[str, tuple[str, frozenset[str]]] = {
     "new_handover": ("ctrl+t", frozenset({"handover"})),
     "new_notification": ("ctrl+n", frozenset({"notification"})),
     "edit": ("e", frozenset({"edit_client", "edit_service"})),
-    "to_file": ("x", frozenset({"export_log", "save_summary"})),
+    "to_file": ("x", frozenset({"export_log", "save_summary", "export_report"})),
+    # Ctrl+S from anywhere: the reports mode (statistics, statistik).
+    "reports": ("ctrl+s", frozenset({"reports"})),
     "help": ("f1", frozenset({"help", "close_help_f1"})),
     "back": ("escape", frozenset({"go_back", "back", "cancel", "close_help"})),
     # Enter opens or asks what the cursor is on (never takes a contact: that is t).

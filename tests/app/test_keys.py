@@ -118,6 +118,12 @@ def a_day_s_work(admin: Desk) -> tuple[Desk, str]:
 ALL_SCREENS = (
     ("f1",),
     ("escape",),  # help
+    ("ctrl+s",),
+    ("f10",),
+    ("x",),
+    ("escape",),  # the reports mode: its list, a report, to a file
+    ("escape",),
+    ("escape",),
     ("h",),
     ("u",),
     ("i",),

@@ -161,6 +161,11 @@ def main() -> None:
 
         training_main()
         return
+    if sys.argv[1:] == ["reports"]:
+        from tests.bench.reports import main as reports_main
+
+        reports_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

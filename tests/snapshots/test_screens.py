@@ -390,3 +390,40 @@ def test_debrief(snap_compare, desk: Desk) -> None:
         await keys(pilot, "full_stop", "full_stop", "full_stop")
 
     assert snap_compare(app_for(state.trainer), terminal_size=(80, 24), run_before=opened)
+
+
+def three_weeks_of_contacts(desk: Desk, clock: FixedClock) -> None:
+    """Contacts on the three weeks before Monday morning, busiest on weekday mornings:
+    a month's report has every hour and weekday to draw."""
+    from ohjaaja.domain.queue import LINES
+
+    start = clock.now()
+    for n in range(150):  # several in the busiest hours: the heat map's shades differ
+        back = timedelta(days=n % 19, hours=(n * n) % 11)
+        channel = ("phone", "chat", "email")[n % 3]
+        desk.contacts.receive(
+            channel, LINES[n % len(LINES)], "853", "fi", None, received_at=start - back
+        )
+
+
+def test_reports_list(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    """Ctrl+S from the queue: the reports, this month, no filters, the settings."""
+    three_weeks_of_contacts(desk, clock)
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "ctrl+s")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)
+
+
+def test_report_with_a_heatmap(snap_compare, desk: Desk, clock: FixedClock) -> None:
+    """This month's volumes, the cursor on the last figure: hour x weekday."""
+    three_weeks_of_contacts(desk, clock)
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "ctrl+s", "f10")
+        await keys(pilot, "ctrl+end")
+
+    assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)

@@ -45,6 +45,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train", "solo"): ["aamu-ikaihmiset"],
     ("train", "debrief"): [],
     ("train", "run"): ["aamu-ikaihmiset"],
+    ("report",): ["volumes"],
 }
 
 # Every option of the top level, with a value unlike its default.

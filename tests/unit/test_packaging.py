@@ -194,6 +194,17 @@ def test_clients_and_catalogue_from_the_shell(installed: Installed, demo: Path) 
     assert len(json.loads((out / "services.json").read_text(encoding="utf-8"))) > 100
 
 
+def test_a_report_from_the_shell(installed: Installed, demo: Path) -> None:
+    """The figures' modules, their words and openpyxl travel: a table and an XLSX."""
+    table = _check(installed.ohjaaja("report", "volumes", "--period", "2026-11",
+                                     "--database", str(demo)))  # fmt: skip
+    assert table.startswith("Raportti volumes, 2026-11-01..2026-11-30")
+    out = installed.work / "report.xlsx"
+    _check(installed.ohjaaja("report", "overview", "--period", "2026-11", "--format", "xlsx",
+                             "--output", str(out), "--database", str(demo)))  # fmt: skip
+    assert out.read_bytes()[:2] == b"PK"  # a zip: the workbook
+
+
 def test_the_bundled_training_scenarios_and_their_schema(installed: Installed) -> None:
     """The scenarios (fixtures/scenarios) and scenario.schema.json travel: each checks."""
     names = [line.split()[0] for line in _check(installed.ohjaaja("train", "list")).splitlines()]

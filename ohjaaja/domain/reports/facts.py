@@ -9,8 +9,25 @@ Add a field with a default when a figure needs one; never compute figures here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
+
+from ohjaaja.domain.clock import from_iso
+
+
+@dataclass(frozen=True)
+class CallbackFact:
+    """One callback a worker promised (contact_event 'callback_scheduled'): when it was
+    due, when a worker took the contact again to make it, and whether that call found
+    nobody ('callback_missed', recorded when the worker scheduled the next one)."""
+
+    due_at: datetime
+    scheduled_at: datetime | None = None
+    called_at: datetime | None = None
+    missed: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,8 @@ class ContactFact:
     callback_at: datetime | None = None
     reopened: bool = False
     is_training: bool = False
+    last_taken_at: datetime | None = None  # the take the contact was closed from
+    callbacks: tuple[CallbackFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +95,19 @@ class OfferFact:
 
 
 @dataclass(frozen=True)
+class MunicipalityFact:
+    """A municipality as the cost shares need it: the population aged 75+ of one year
+    and whether it is in the guidance agreement."""
+
+    code: str
+    name_fi: str
+    name_sv: str
+    population_75plus: int
+    population_year: int
+    in_agreement: bool
+
+
+@dataclass(frozen=True)
 class Facts:
     """What a store holds for one request: the period's records, and for figures that
     look back (frequent contacters: 12 months) the counts they need."""
@@ -87,3 +119,170 @@ class Facts:
     # client id -> contacts in the look-back window ending at the period's end
     contacts_per_client: dict[str, int] = field(default_factory=dict)
     workers_on_duty: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DDTHH" -> workers
+    municipalities: tuple[MunicipalityFact, ...] = ()
+    # Performed contacts by municipality code given from outside the store (a CSV for a
+    # period before the system); None: the cost shares count the contacts above.
+    performed_contacts: Mapping[str, int] | None = None
+
+
+# -- from stored rows -------------------------------------------------------------
+# The contact_event kinds the facts read (the desk writes them: ohjaaja/usecases/
+# contacts.py and handovers.py). On the server only 'callback_missed' and 'note' are
+# synced rows; a reader there may pass events made from the pushed mutations
+# (contact.claim -> taken, contact.release -> released, contact.callback ->
+# callback_scheduled with data {"at": callback_at}, contact.abandon -> abandoned).
+TAKEN_KINDS = ("taken", "logged")
+BACK_TO_QUEUE_KINDS = ("released", "callback_scheduled")
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        return from_iso(value)
+    raise ValueError(f"not a time: {value!r}")
+
+
+def _data(event: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = event.get("data") or {}
+    if isinstance(data, str):
+        loaded = json.loads(data) if data.strip() else {}
+        return loaded if isinstance(loaded, dict) else {}
+    return data if isinstance(data, Mapping) else {}
+
+
+def _reasons(value: object) -> tuple[str, ...]:
+    if value is None or value == "" or value == "[]":  # most contacts: no JSON to parse
+        return ()
+    if isinstance(value, str):
+        value = json.loads(value)
+    if not isinstance(value, list | tuple):
+        raise ValueError(f"reasons: not a list: {value!r}")
+    return tuple(str(code) for code in value)
+
+
+def contact_from_row(
+    row: Mapping[str, Any], events: Iterable[Mapping[str, Any]] = ()
+) -> ContactFact:
+    """A contact's fact from its stored row and its events.
+
+    `row`: the contact table's columns (the desk's sqlite3.Row as a dict, or the
+    server's JSON document): id, channel, line_code, original_line_code,
+    municipality_code, language, received_at, status, via_queue, client_id,
+    caller_kind, taken_at, closed_at, taken_by, outcome, reasons (a JSON list or a
+    list), callback_at, is_training; optionally abandoned_at and updated_at. Times
+    are ISO 8601 strings (as stored) or aware datetimes.
+
+    `events`: the contact's contact_event rows, each with kind, at and data (a JSON
+    object or a dict), in any order. Kinds read: taken, logged, released,
+    callback_scheduled (data.at: when it is due), callback_missed, abandoned.
+
+    What the row alone cannot say, the events tell: the *first* time it was taken
+    (a release or a callback empties taken_at and a later take sets it again),
+    whether it came back to the queue (reopened), each callback. Without events
+    (a colleague's contact on a desk, which holds only its own events) the row
+    decides: taken_at is the first take unless a callback was scheduled, when the
+    first take is unknown (None: not in the answer times)."""
+    ordered = sorted(events, key=lambda e: str(e.get("at") or ""))
+    takes = [m for e in ordered if e.get("kind") in TAKEN_KINDS if (m := _moment(e["at"]))]
+    kinds = {str(e.get("kind")) for e in ordered}
+    row_taken = _moment(row.get("taken_at"))
+    callback_at = _moment(row.get("callback_at"))
+    status = str(row["status"])
+    if takes:
+        first_taken: datetime | None = takes[0]
+    elif callback_at is None:
+        first_taken = row_taken
+    else:
+        first_taken = None  # the answer before the callback is not on this row
+    abandoned_at = _moment(row.get("abandoned_at"))
+    if abandoned_at is None:
+        abandoned_at = next(
+            (_moment(e["at"]) for e in ordered if e.get("kind") == "abandoned"), None
+        )
+    if "abandoned" in kinds and status == "waiting":
+        status = "abandoned"
+    if status == "abandoned" and abandoned_at is None:
+        abandoned_at = _moment(row.get("updated_at"))
+    return ContactFact(
+        id=str(row["id"]),
+        channel=str(row["channel"]),
+        line=str(row.get("original_line_code") or row["line_code"]),
+        answered_line=str(row["line_code"]),
+        municipality=row.get("municipality_code"),
+        language=str(row.get("language") or "fi"),
+        received_at=_received(row),
+        status=status,
+        via_queue=bool(row.get("via_queue", True)),
+        client_id=row.get("client_id"),
+        caller_kind=row.get("caller_kind"),
+        taken_at=first_taken,
+        closed_at=_moment(row.get("closed_at")),
+        abandoned_at=abandoned_at,
+        taken_by=row.get("taken_by"),
+        outcome=row.get("outcome"),
+        reasons=_reasons(row.get("reasons")),
+        callback_at=callback_at,
+        reopened=(
+            bool(kinds & set(BACK_TO_QUEUE_KINDS)) or len(takes) > 1 or callback_at is not None
+        ),
+        is_training=bool(row.get("is_training", False)),
+        last_taken_at=row_taken or (takes[-1] if takes else None),
+        callbacks=_callbacks(ordered, callback_at, row_taken, status),
+    )
+
+
+def _received(row: Mapping[str, Any]) -> datetime:
+    received = _moment(row.get("received_at"))
+    if received is None:
+        raise ValueError(f"contact {row.get('id')}: received_at is required")
+    return received
+
+
+def _callbacks(
+    events: list[Mapping[str, Any]],
+    callback_at: datetime | None,
+    row_taken: datetime | None,
+    status: str,
+) -> tuple[CallbackFact, ...]:
+    """Each scheduled callback, the take that made it and whether that call missed.
+    A 'callback_missed' event is written when the worker schedules the next try: it
+    marks the latest callback made before it (or, with none, the call just made)."""
+    made: list[CallbackFact] = []
+    scheduled = any(e.get("kind") == "callback_scheduled" for e in events)
+    if not scheduled and callback_at is not None:  # the row alone: its last callback
+        called = row_taken if status in ("taken", "closed") else None
+        made.append(CallbackFact(due_at=callback_at, called_at=called))
+    for event in events:
+        kind, at = event.get("kind"), _moment(event.get("at"))
+        if at is None:
+            continue
+        if kind == "callback_scheduled":
+            due = _moment(_data(event).get("at")) or at
+            made.append(CallbackFact(due_at=due, scheduled_at=at))
+        elif kind in TAKEN_KINDS and made and made[-1].called_at is None and scheduled:
+            made[-1] = replace(made[-1], called_at=at)
+        elif kind == "callback_missed":
+            tried = [i for i, c in enumerate(made) if c.called_at is not None]
+            if tried:
+                made[tried[-1]] = replace(made[tried[-1]], missed=True)
+            else:  # the first call (a callback request) found nobody
+                place = len(made) - 1 if made and made[-1].called_at is None else len(made)
+                made.insert(place, CallbackFact(due_at=at, called_at=at, missed=True))
+    return tuple(made)
+
+
+def municipality_from_row(row: Mapping[str, Any], population_year: int) -> MunicipalityFact:
+    """A row of the desk's municipality table (db/reports/municipalities.py): code,
+    name_fi, name_sv, population_75plus, in_agreement; its population is of
+    `population_year` (the table holds one year's)."""
+    return MunicipalityFact(
+        code=str(row["code"]),
+        name_fi=str(row["name_fi"]),
+        name_sv=str(row["name_sv"]),
+        population_75plus=int(row["population_75plus"]),
+        population_year=population_year,
+        in_agreement=bool(row["in_agreement"]),
+    )

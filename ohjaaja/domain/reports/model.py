@@ -8,6 +8,7 @@ this one structure, so every place gives the same numbers.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -31,12 +32,12 @@ class Period:
         if self.end < self.start:
             raise ValueError(f"the period ends ({self.end}) before it starts ({self.start})")
 
-    @property
+    @functools.cached_property  # contains() runs once per contact of a report
     def since(self) -> datetime:
         """The first moment, aware (Helsinki); compare with UTC instants freely."""
         return datetime.combine(self.start, time(0), HELSINKI)
 
-    @property
+    @functools.cached_property
     def until(self) -> datetime:
         """The first moment after the period (exclusive), aware (Helsinki)."""
         return datetime.combine(self.end + timedelta(days=1), time(0), HELSINKI)
@@ -69,6 +70,7 @@ class Settings:
     frequent_contacts: int = 10  # the seeds' trigger: about 10 a year
     frequent_months: int = 12
     may_see_clients: bool = False  # the viewer's role may see who the frequent contacters are
+    callback_on_time_minutes: int = 60  # a callback made this long after its time is on time
 
 
 @dataclass(frozen=True)

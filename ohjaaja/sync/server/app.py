@@ -15,7 +15,7 @@ from ohjaaja.db.server.store import Store
 from ohjaaja.domain.clock import Clock, SystemClock
 from ohjaaja.sync import protocol
 from ohjaaja.sync.server.limits import BodyLimit
-from ohjaaja.sync.server.routes import events, intake, status, sync
+from ohjaaja.sync.server.routes import events, intake, reports, status, sync
 from ohjaaja.sync.server.scoping import scope_row
 from ohjaaja.sync.server.watch import HeadWatch
 
@@ -43,7 +43,7 @@ def create_app(store: Store, clock: Clock | None = None, fault: str | None = Non
     app.state.watch = HeadWatch(store)
     app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
     app.add_exception_handler(RequestValidationError, _unprocessable)
-    for routes in (status, intake, sync, events):
+    for routes in (status, intake, sync, events, reports):
         app.include_router(routes.router)
     return app
 

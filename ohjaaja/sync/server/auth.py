@@ -40,6 +40,8 @@ def role(*allowed: str) -> Callable[..., TokenInfo]:
 
 Desk = Annotated[TokenInfo, Depends(role("desk", "admin"))]
 Reader = Annotated[TokenInfo, Depends(role("desk", "worker", "admin"))]
+# The region's figures: an organiser's token (never client rows: no pull) or admin.
+Organiser = Annotated[TokenInfo, Depends(role("organiser", "admin"))]
 Intake = Annotated[TokenInfo, Depends(role("integration", "admin"))]
 Caller = Annotated[TokenInfo, Depends(principal)]
 StoreDep = Annotated[Store, Depends(store_of)]
