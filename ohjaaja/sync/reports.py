@@ -140,7 +140,7 @@ def fetch_report(url: str, token: str, request: Request, timeout: float = 120.0)
     the figures only). RemoteReportError with the server's reason if refused;
     httpx.HTTPError if the server cannot be reached."""
     headers = {"Authorization": f"Bearer {token}"}
-    query = httpx.QueryParams(query_of(request))
+    query = httpx.QueryParams(tuple(query_of(request)))
     with httpx.Client(base_url=url, timeout=timeout, headers=headers) as http:
         response = http.get(f"/v1/reports/{request.name}", params=query)
     if response.status_code != 200:

@@ -301,6 +301,7 @@ class Figures:
     server_report: float
     server_floor: float
     same: bool  # the server's report equals the desk's
+    cases: dict[str, tuple[int, int]]  # the month's handovers, ...: (desk, store's reader)
 
 
 def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
@@ -323,6 +324,7 @@ def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
         floor_seconds, (month, _) = timed(lambda: desk_floor(desk.conn, since, until), runs)
         server_seconds, answer = timed(lambda: fetch_report(server.url, token, request), runs)
         store_seconds, (on_store, _) = timed(lambda: store_floor(store, since, until), runs)
+        cases = month_cases(desk.conn, store, since, until)
     finally:
         stop(server)
         desk.close()
@@ -334,7 +336,25 @@ def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
 
     same = bare(report_document(report_from_json(answer))) == bare(report_document(desk_report))
     return Figures(region.contacts, month, store.engine.dialect.name, desk_seconds,
-                   floor_seconds, server_seconds, store_seconds, same)  # fmt: skip
+                   floor_seconds, server_seconds, store_seconds, same, cases)  # fmt: skip
+
+
+def month_cases(desk_conn: Any, store: Store, since: str, until: str) -> dict[str, tuple[int, int]]:
+    """The month's handovers, notifications and offers as the desk counts them, beside
+    what the store's readers (db/server/reports.py) return for the same month."""
+    from ohjaaja.db.server import reports as store_rows
+
+    found = {}
+    with store.engine.connect() as conn:
+        for table, read in (("handover", store_rows.handovers),
+                            ("notification", store_rows.notifications),
+                            ("offer", store_rows.offers)):  # fmt: skip
+            (held,) = desk_conn.execute(
+                f"SELECT count(*) FROM {table} WHERE created_at >= ? AND created_at < ?",
+                (since, until),
+            ).fetchone()
+            found[table] = (int(held), len(read(conn, since, until)))
+    return found
 
 
 def store_for(folder: Path) -> tuple[list[str], str, Callable[[], None]]:
@@ -377,3 +397,5 @@ def main() -> None:
         print(f"  {label:<28} {report * 1000:8.0f} ms   {floor * 1000:8.1f} ms"
               f"          {report / floor:6.1f}x")  # fmt: skip
     print(f"  the server's figures equal the desk's: {'yes' if found.same else 'NO'}")
+    print("  the month's cases (desk / store's reader): " + ", ".join(
+        f"{table} {held}/{read}" for table, (held, read) in found.cases.items()))  # fmt: skip

@@ -16,4 +16,7 @@ def test_the_benchmark_runs_and_both_sides_agree(store_args: list[str], tmp_path
     assert found.contacts == 40 * len(LINES)
     assert 0 < found.month < found.contacts  # a month of the year
     assert found.same
+    # The store's readers of cases find the month's rows the desk holds.
+    assert all(held == read for held, read in found.cases.values()), found.cases
+    assert sum(read for _, read in found.cases.values()) > 0
     assert found.store == ("postgresql" if store_args[0] == "--database-url" else "sqlite")

@@ -12,10 +12,11 @@ from ohjaaja.db.engine import transaction
 
 from ohjaaja.domain.clock import FixedClock, to_iso
 from ohjaaja.domain.reports.facts import CallbackFact, contact_from_row
+from ohjaaja.domain.reports.loading import months_back
 from ohjaaja.domain.reports.model import Filters, Period, Request, Row
 from ohjaaja.usecases.contacts import ContactForm
 from ohjaaja.usecases.desk import Desk
-from ohjaaja.usecases.reports import load_facts, months_back, run_report
+from ohjaaja.usecases.reports import load_facts, run_report
 from tests.conftest import AINO
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 10:00 in Helsinki
