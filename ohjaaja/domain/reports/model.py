@@ -69,6 +69,7 @@ class Settings:
     frequent_contacts: int = 10  # the seeds' trigger: about 10 a year
     frequent_months: int = 12
     may_see_clients: bool = False  # the viewer's role may see who the frequent contacters are
+    service_level_target: float = 0.8  # staffing: the share to answer within service_level_seconds
 
 
 @dataclass(frozen=True)
