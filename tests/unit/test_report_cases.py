@@ -293,7 +293,7 @@ def staffing_request(days: int = 1) -> Request:
 def test_staffing_against_the_erlang_c_example() -> None:
     sections = run("staffing", Facts(contacts=EXAMPLE), staffing_request())
     assert value(sections, "arrival_rate", interval="10") == (200.0, 200)
-    assert value(sections, "handling_time") == (180.0, 200)
+    assert value(sections, "handling_mean") == (180.0, 200)
     assert value(sections, "workers_needed", interval="10") == (14, 200)
     assert value(sections, "workers_on_duty", interval="10") == (12.0, 200)
     assert value(sections, "workers_needed", interval="09") == (0, 0)
@@ -317,7 +317,7 @@ def test_staffing_with_callers_who_hang_up_uses_erlang_a() -> None:
     )
     answered = tuple(contact(f"b{i}", at(23, 10, 10 * i), 30, 300) for i in range(1, 4))
     sections = run("staffing", Facts(contacts=gave_up + answered), staffing_request())
-    assert value(sections, "patience") == (135.0, 2)
+    assert value(sections, "patience_mean") == (135.0, 2)
     assert "model=erlang_a" in sections[0].notes
     needed = erlang.workers_needed(5.0, 300.0, 135.0, service_level=0.8, within=20)
     assert value(sections, "workers_needed", interval="10") == (needed, 5)
@@ -337,3 +337,31 @@ def test_the_staffing_model_is_checked() -> None:
     request = replace(staffing_request(), extra={"model": "erlang_x"})
     with pytest.raises(ValueError, match="model"):
         run("staffing", Facts(contacts=EXAMPLE), request)
+
+
+def test_every_figure_and_section_has_its_words_in_three_languages() -> None:
+    import json
+    from pathlib import Path
+
+    import ohjaaja
+
+    messages = json.loads(
+        (Path(ohjaaja.__file__).parent / "locales" / "messages.json").read_text("utf-8")
+    )
+    facts = Facts(
+        handovers=HANDOVERS,
+        notifications=NOTIFICATIONS,
+        offers=OFFERS,
+        contacts=EXAMPLE,
+        contacts_per_client=PER_CLIENT,
+    )
+    seeing = Settings(may_see_clients=True)
+    keys = set()
+    for name in ("handovers", "notifications", "services", "frequent", "staffing"):
+        for section in run(name, facts, replace(staffing_request(), name=name, settings=seeing)):
+            keys |= {f"report.section.{section.key}", f"report.define.{section.key}"}
+            for row in section.rows:
+                keys |= {f"report.figure.{row.figure}", f"report.define.{row.figure}"}
+    assert len(keys) == 2 * (10 + 24)
+    for key in sorted(keys):
+        assert set(messages.get(key, {})) == {"fi", "sv", "en"}, key

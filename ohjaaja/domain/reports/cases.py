@@ -211,8 +211,8 @@ def services(facts: Facts, request: Request) -> tuple[Section, ...]:
         for o in sorted(unmet, key=lambda o: (o.created_at or request.period.since, o.id))
     ]
     return (
-        Section("services_offered", _counted("services_offered", offered, by_service)),
-        Section("unmet_needs", _counted("unmet_needs", unmet, by_need)),
+        Section("services", _counted("services_offered", offered, by_service)),
+        Section("unmet_need_counts", _counted("unmet_needs", unmet, by_need)),
         Section("unmet_need_words", tuple(words)),
     )
 

@@ -89,8 +89,8 @@ def staffing(facts: Facts, request: Request) -> tuple[Section, ...]:
         if period.start.isoformat() <= key[:10] <= period.end.isoformat():
             duty_by_hour[key[11:13]].append(workers)
     rows: list[Row] = [
-        Row("handling_time", handling, "seconds", len(handled)),
-        Row("patience", mean_patience, "seconds", sum(c.abandoned_at is not None for c in queued)),
+        Row("handling_mean", handling, "seconds", len(handled)),
+        Row("patience_mean", mean_patience, "seconds", sum(c.abandoned_at is not None for c in queued)),
     ]
     for hour in HOURS:
         n = arrivals[hour]
