@@ -365,3 +365,54 @@ def test_every_figure_and_section_has_its_words_in_three_languages() -> None:
     assert len(keys) == 2 * (10 + 24)
     for key in sorted(keys):
         assert set(messages.get(key, {})) == {"fi", "sv", "en"}, key
+
+
+# -- the converters the desk and the server share ------------------------------------------
+
+
+def test_stored_rows_become_facts_as_a_server_document_holds_them() -> None:
+    from ohjaaja.domain.reports.facts import (
+        handover_from_row,
+        notification_from_row,
+        offer_from_row,
+    )
+
+    document = {
+        "id": "h1", "contact_id": "c1", "to_team": "assessment:853", "urgency": "same_day",
+        "state": "returned", "created_at": "2026-11-23T08:00:00.000000Z",
+        "due_at": "2026-11-23T14:00:00.000000Z", "municipality_code": "853",
+    }  # fmt: skip
+    events = [  # in any order; each move's first event counts
+        {"kind": "return", "at": "2026-11-23T09:00:00.000000Z"},
+        {"kind": "accept", "at": "2026-11-23T08:30:00.000000Z"},
+        {"kind": "sent", "at": "2026-11-23T08:00:00.000000Z"},
+        {"kind": "accept", "at": "2026-11-23T08:45:00.000000Z"},
+    ]
+    fact = handover_from_row(document, events)
+    assert (fact.sent_at, fact.accepted_at, fact.returned_at) == (
+        at(23, 10),
+        at(23, 10, 30),
+        at(23, 11),
+    )
+    assert (fact.due_at, fact.completed_at, fact.state) == (at(23, 16), None, "returned")
+    with pytest.raises(ValueError, match="created_at"):
+        handover_from_row({**document, "created_at": None})
+
+    made = {"id": "n1", "kind": "child_welfare", "contact_id": None, "municipality_code": "853",
+            "created_at": "2026-11-23T08:00:00.000000Z", "received_at": None}  # fmt: skip
+    notification = notification_from_row(made, fact)
+    assert (notification.due_at, notification.accepted_at) == (fact.due_at, fact.accepted_at)
+    joined = {**made, "due_at": at(23, 11), "accepted_at": "2026-11-23T08:10:00.000000Z"}
+    assert notification_from_row(joined).accepted_at == at(23, 10, 10)
+
+    row = {"id": "o1", "contact_id": "c1", "service_id": "s1", "unmet_need": None,
+           "created_at": "2026-11-23T08:00:00.000000Z", "municipality_code": "853",
+           "line_code": "ikaihmiset", "service_name": '{"fi": "Kotihoito", "sv": "Hemvård"}',
+           "sector": "public"}  # fmt: skip
+    offered = offer_from_row(row)
+    assert (offered.service_name, offered.client_group, offered.created_at) == (
+        "Kotihoito", "ikaihmiset", at(23, 10)
+    )  # fmt: skip
+    need = offer_from_row({**row, "service_id": None, "service_name": None, "sector": None,
+                           "unmet_need": "Kuljetus"})  # fmt: skip
+    assert (need.service_name, need.unmet_need) == (None, "Kuljetus")
