@@ -80,6 +80,7 @@ HANDOVERS = (
 
 def test_handovers_sent_accepted_completed_returned_overdue() -> None:
     sections = run("handovers", Facts(handovers=HANDOVERS, as_of=at(24, 12)))
+    assert sections[0].notes == ("as_of=2026-11-24 12:00",)
     assert value(sections, "handovers_sent") == (5, 5)
     assert value(sections, "handovers_accepted") == (3, 5)
     assert value(sections, "handovers_completed") == (3, 5)
@@ -238,7 +239,7 @@ def test_frequent_contacters_from_exactly_the_threshold_counted_not_named() -> N
     assert value(sections, "frequent_contacters") == (2, 4)  # 10 counts, 9 does not
     assert value(sections, "frequent_contacts") == (21, 31)
     assert [s.key for s in sections] == ["frequent"]
-    assert "frequent_contacts=10" in sections[0].notes
+    assert sections[0].notes == ("frequent_contacts=10", "frequent_months=12", "may_see_clients=no")
     stricter = Request("frequent", Period(MONDAY, MONDAY), settings=Settings(frequent_contacts=11))
     stricter_sections = run("frequent", Facts(contacts_per_client=PER_CLIENT), stricter)
     assert value(stricter_sections, "frequent_contacters") == (1, 4)
@@ -357,13 +358,17 @@ def test_every_figure_and_section_has_its_words_in_three_languages() -> None:
     )
     seeing = Settings(may_see_clients=True)
     keys = set()
+    notes = set()
     for name in ("handovers", "notifications", "services", "frequent", "staffing"):
         for section in run(name, facts, replace(staffing_request(), name=name, settings=seeing)):
             keys |= {f"report.section.{section.key}", f"report.define.{section.key}"}
+            notes |= {f"report.note.{note.partition('=')[0]}" for note in section.notes}
             for row in section.rows:
                 keys |= {f"report.figure.{row.figure}", f"report.define.{row.figure}"}
     assert len(keys) == 2 * (10 + 24)
-    for key in sorted(keys):
+    # service_level_seconds is the contact figures' note (their module's messages).
+    assert len(notes - {"report.note.service_level_seconds"}) == 7
+    for key in sorted(keys | notes - {"report.note.service_level_seconds"}):
         assert set(messages.get(key, {})) == {"fi", "sv", "en"}, key
 
 

@@ -22,6 +22,7 @@ from ohjaaja.usecases.report_cases import load_cases
 from tests.conftest import AINO
 
 MONDAY = date(2026, 11, 23)  # the fixed clock's day: 10:00 in Helsinki
+EVERYTHING = Filters()
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def team(db_path: Path, clock: FixedClock, admin: Desk) -> Iterator[Desk]:
     desk.close()
 
 
-def read(desk: Desk, filters: Filters = Filters(), day: date = MONDAY) -> Facts:
+def read(desk: Desk, filters: Filters = EVERYTHING, day: date = MONDAY) -> Facts:
     request = Request("handovers", Period(day, day), filters)
     with desk.ctx.lock:
         return Facts(**load_cases(desk.ctx.conn, request))

@@ -42,6 +42,11 @@ def as_of(facts: Facts, request: Request) -> datetime:
     return facts.as_of or request.period.until
 
 
+def as_of_note(now: datetime) -> str:
+    """The moment the figures are as of, a note in Finnish local time."""
+    return f"as_of={now.astimezone(HELSINKI):%Y-%m-%d %H:%M}"
+
+
 def _chosen(municipality: str | None, request: Request) -> bool:
     chosen = request.filters.municipalities
     return not chosen or (municipality or "") in chosen
@@ -108,7 +113,7 @@ def handovers(facts: Facts, request: Request) -> tuple[Section, ...]:
         spans += _times(records, lambda h: h.completed_at, "to_complete")
         times += [Row(r.figure, r.value, r.unit, r.n, group=group) for r in spans]
     return (
-        Section("handovers", tuple(counts), notes=(f"as_of={now.isoformat()}",)),
+        Section("handovers", tuple(counts), notes=(as_of_note(now),)),
         Section("handover_times", tuple(times)),
     )
 
@@ -170,7 +175,7 @@ def notifications(facts: Facts, request: Request) -> tuple[Section, ...]:
         ]
     return (
         Section("notifications", tuple(made)),
-        Section("notification_clocks", tuple(kept), notes=(f"as_of={now.isoformat()}",)),
+        Section("notification_clocks", tuple(kept), notes=(as_of_note(now),)),
     )
 
 

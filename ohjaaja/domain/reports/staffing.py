@@ -90,7 +90,12 @@ def staffing(facts: Facts, request: Request) -> tuple[Section, ...]:
             duty_by_hour[key[11:13]].append(workers)
     rows: list[Row] = [
         Row("handling_mean", handling, "seconds", len(handled)),
-        Row("patience_mean", mean_patience, "seconds", sum(c.abandoned_at is not None for c in queued)),
+        Row(
+            "patience_mean",
+            mean_patience,
+            "seconds",
+            sum(c.abandoned_at is not None for c in queued),
+        ),
     ]
     for hour in HOURS:
         n = arrivals[hour]
