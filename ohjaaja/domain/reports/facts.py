@@ -109,14 +109,18 @@ class Facts:
 RowLike = Mapping[str, object]
 
 
-def _time(value: object) -> datetime | None:
+def _moment(value: object) -> datetime | None:
+    if value is None or value == "":
+        return None
     if isinstance(value, datetime):
         return value
-    return from_iso(str(value)) if value else None
+    if isinstance(value, str):
+        return from_iso(value)
+    raise ValueError(f"not a time: {value!r}")
 
 
 def _required(row: RowLike, column: str) -> datetime:
-    at = _time(row.get(column))
+    at = _moment(row.get(column))
     if at is None:
         raise ValueError(f"{row.get('id')}: {column} is required")
     return at
@@ -133,7 +137,7 @@ def handover_from_row(row: RowLike, events: Iterable[RowLike] = ()) -> HandoverF
     at); each move's time is its first event of that kind."""
     moved: dict[str, datetime] = {}
     for event in events:
-        at = _time(event["at"])
+        at = _moment(event["at"])
         kind = str(event["kind"])
         if at is not None and (kind not in moved or at < moved[kind]):
             moved[kind] = at
@@ -146,7 +150,7 @@ def handover_from_row(row: RowLike, events: Iterable[RowLike] = ()) -> HandoverF
         urgency=str(row.get("urgency") or "normal"),
         state=str(row["state"]),
         sent_at=moved.get("sent", sent),
-        due_at=_time(row.get("due_at")),
+        due_at=_moment(row.get("due_at")),
         accepted_at=moved.get("accept"),
         completed_at=moved.get("complete"),
         returned_at=moved.get("return"),
@@ -172,10 +176,10 @@ def notification_from_row(row: RowLike, handover: HandoverFact | None = None) ->
         contact_id=_text(row.get("contact_id")),
         municipality=_text(row.get("municipality_code")),
         made_at=_required(row, "created_at"),
-        received_at=_time(row.get("received_at")),
-        due_at=_time(row.get("due_at")),
-        accepted_at=_time(row.get("accepted_at")),
-        completed_at=_time(row.get("completed_at")),
+        received_at=_moment(row.get("received_at")),
+        due_at=_moment(row.get("due_at")),
+        accepted_at=_moment(row.get("accepted_at")),
+        completed_at=_moment(row.get("completed_at")),
     )
 
 
@@ -195,5 +199,5 @@ def offer_from_row(row: RowLike) -> OfferFact:
         sector=_text(row.get("sector")),
         unmet_need=_text(row.get("unmet_need")),
         client_group=_text(row.get("line_code")),
-        created_at=_time(row.get("created_at")),
+        created_at=_moment(row.get("created_at")),
     )
