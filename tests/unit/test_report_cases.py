@@ -275,13 +275,15 @@ def contact(
 
 # Call Centre Helper's Erlang C example: 200 calls an hour, 180 s each, 80 % within 20 s
 # needs 14 agents (tests/training/test_erlang.py). 200 arrive between 10:00 and 10:57
-# on the elderly line, taken by 12 workers; one more on another line is not counted.
+# on the elderly line, taken by 12 workers; one on another line and one made to the
+# elderly line but answered by the emergency's worker are not counted.
 EXAMPLE = (
     *(
         contact(f"c{i}", at(23, 10) + timedelta(seconds=17 * i), 0, 180, f"w{i % 12}")
         for i in range(200)
     ),
     contact("other", at(23, 10), 0, 180, "w99", line="mipa"),
+    replace(contact("routed", at(23, 10), 0, 180, "w98"), answered_line="sosiaalipaivystys"),
 )
 TARGET = Settings(service_level_seconds=20, service_level_target=0.8)
 

@@ -1,6 +1,8 @@
 """Staffing: for the chosen line(s) and period, by hour of day (Finnish time), the
 measured arrival rate and the workers a queue model needs for the target service
-level, beside the workers who were on duty.
+level, beside the workers who were on duty. A line here is the one whose workers
+answer (a contact routed after hours is the emergency's), unlike the contact figures,
+which count it in the line it was made to.
 
 - Arrival rate: contacts that came through the queue in that hour of the day, over
   the period's days (per hour).
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from ohjaaja.domain.erlang import workers_needed
@@ -67,7 +70,14 @@ def patience(contacts: Sequence[ContactFact]) -> float | None:
 def staffing(facts: Facts, request: Request) -> tuple[Section, ...]:
     settings = request.settings
     period = request.period
-    chosen = [c for c in facts.contacts if in_scope(c, period, request.filters)]
+    # The line whose workers answer: after hours a routed contact is the emergency's.
+    lines = request.filters.lines
+    others = replace(request.filters, lines=())
+    chosen = [
+        c
+        for c in facts.contacts
+        if in_scope(c, period, others) and (not lines or c.answered_line in lines)
+    ]
     queued = [c for c in chosen if c.via_queue]
     days = (period.end - period.start).days + 1
     handled = [seconds(c.taken_at, c.closed_at) for c in chosen if c.taken_at and c.closed_at]
