@@ -96,19 +96,19 @@ def notifications(
     if municipalities:
         where += f" AND n.municipality_code IN ({', '.join('?' for _ in municipalities)})"
         params.extend(municipalities)
-    first = (
-        "(SELECT min(e.at) FROM handover_event AS e JOIN handover AS h "
-        "ON h.id = e.handover_id WHERE h.notification_id = n.id AND e.kind = '{0}') AS {1}"
-    )
+    # One pass over the notification's handover and its events (handover_event is
+    # indexed by handover; SQLite indexes handover.notification_id for the join).
     return _dicts(
         conn.execute(
             "SELECT n.id, n.kind, n.contact_id, n.municipality_code, n.created_at, "
-            "n.received_at, (SELECT min(h.due_at) FROM handover AS h "
-            "WHERE h.notification_id = n.id) AS due_at, "
-            f"{first.format('accept', 'accepted_at')}, {first.format('complete', 'completed_at')} "
+            "n.received_at, min(h.due_at) AS due_at, "
+            "min(CASE WHEN e.kind = 'accept' THEN e.at END) AS accepted_at, "
+            "min(CASE WHEN e.kind = 'complete' THEN e.at END) AS completed_at "
             "FROM notification AS n LEFT JOIN contact AS c ON c.id = n.contact_id "
+            "LEFT JOIN handover AS h ON h.notification_id = n.id AND h.deleted = 0 "
+            "LEFT JOIN handover_event AS e ON e.handover_id = h.id "
             f"WHERE n.deleted = 0 AND n.created_at >= ? AND n.created_at < ?{where} "
-            "ORDER BY n.created_at, n.id",
+            "GROUP BY n.id ORDER BY n.created_at, n.id",
             [since, until, *params],
         )
     )

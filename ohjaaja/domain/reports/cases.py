@@ -47,6 +47,12 @@ def as_of_note(now: datetime) -> str:
     return f"as_of={now.astimezone(HELSINKI):%Y-%m-%d %H:%M}"
 
 
+def in_period(request: Request) -> Callable[[datetime], bool]:
+    """Period.contains with its bounds made once (they are computed on each call)."""
+    since, until = request.period.since, request.period.until
+    return lambda moment: since <= moment < until
+
+
 def _chosen(municipality: str | None, request: Request) -> bool:
     chosen = request.filters.municipalities
     return not chosen or (municipality or "") in chosen
@@ -88,11 +94,8 @@ def _times(
 @report("handovers")
 def handovers(facts: Facts, request: Request) -> tuple[Section, ...]:
     now = as_of(facts, request)
-    chosen = [
-        h
-        for h in facts.handovers
-        if request.period.contains(h.sent_at) and _chosen(h.municipality, request)
-    ]
+    within = in_period(request)
+    chosen = [h for h in facts.handovers if within(h.sent_at) and _chosen(h.municipality, request)]
     counts: list[Row] = []
     times: list[Row] = []
     for group, records in breakdowns(
@@ -151,10 +154,9 @@ def _end_of(day: date) -> datetime:
 @report("notifications")
 def notifications(facts: Facts, request: Request) -> tuple[Section, ...]:
     now = as_of(facts, request)
+    within = in_period(request)
     chosen = [
-        n
-        for n in facts.notifications
-        if request.period.contains(n.made_at) and _chosen(n.municipality, request)
+        n for n in facts.notifications if within(n.made_at) and _chosen(n.municipality, request)
     ]
     made = [
         Row("notifications_made", len(records), "count", len(records), group=group)
@@ -184,11 +186,11 @@ def notifications(facts: Facts, request: Request) -> tuple[Section, ...]:
 
 @report("services")
 def services(facts: Facts, request: Request) -> tuple[Section, ...]:
+    within = in_period(request)
     chosen = [
         o
         for o in facts.offers
-        if (o.created_at is None or request.period.contains(o.created_at))
-        and _chosen(o.municipality, request)
+        if (o.created_at is None or within(o.created_at)) and _chosen(o.municipality, request)
     ]
     offered = [o for o in chosen if o.service_id is not None]
     unmet = [o for o in chosen if o.service_id is None and o.unmet_need]

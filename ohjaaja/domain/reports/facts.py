@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from ohjaaja.domain.catalogue import text_in
 from ohjaaja.domain.clock import from_iso
@@ -183,19 +184,27 @@ def notification_from_row(row: RowLike, handover: HandoverFact | None = None) ->
     )
 
 
+@lru_cache(maxsize=4096)
+def _finnish(names: str) -> str | None:
+    """A name in Finnish (else Swedish, else English) from its JSON texts; plain text
+    as it is. Cached: a month's offers name the same few services again and again."""
+    if not names.startswith("{"):
+        return names or None
+    return text_in(json.loads(names), "fi") or None
+
+
 def offer_from_row(row: RowLike) -> OfferFact:
     """`row`: an offer's columns id, contact_id, service_id, unmet_need, created_at, and
     the joined `municipality_code` and `line_code` (the contact's; its original line
     when routed: the client group), `service_name` (the service's name texts, JSON) and
     `sector` (its organisation's)."""
     names = row.get("service_name")
-    texts = json.loads(str(names)) if isinstance(names, str) and names.startswith("{") else None
     return OfferFact(
         id=str(row["id"]),
         contact_id=str(row["contact_id"]),
         municipality=_text(row.get("municipality_code")),
         service_id=_text(row.get("service_id")),
-        service_name=text_in(texts, "fi") if texts is not None else _text(names),
+        service_name=_finnish(names) if isinstance(names, str) else None,
         sector=_text(row.get("sector")),
         unmet_need=_text(row.get("unmet_need")),
         client_group=_text(row.get("line_code")),
