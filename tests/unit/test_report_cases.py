@@ -423,3 +423,9 @@ def test_stored_rows_become_facts_as_a_server_document_holds_them() -> None:
     need = offer_from_row({**row, "service_id": None, "service_name": None, "sector": None,
                            "unmet_need": "Kuljetus"})  # fmt: skip
     assert (need.service_name, need.unmet_need) == (None, "Kuljetus")
+
+
+def test_a_store_that_knows_who_was_on_duty_is_believed() -> None:
+    rota = {"2026-11-23T10": 15, "2026-11-24T10": 9}  # the second day is outside the period
+    sections = run("staffing", Facts(contacts=EXAMPLE, workers_on_duty=rota), staffing_request())
+    assert value(sections, "workers_on_duty", interval="10") == (15.0, 200)
