@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ohjaaja.db.reports import contacts as contact_rows
@@ -18,6 +19,7 @@ from ohjaaja.domain.reports.all import compute
 from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Report, Request
 from ohjaaja.usecases.context import DeskContext
+from ohjaaja.usecases.report_cases import load_cases
 from ohjaaja.usecases.report_costs import load_municipalities
 
 # One loader per family of facts: (connection, request) -> some of Facts' fields.
@@ -29,7 +31,7 @@ def load_contacts(conn: sqlite3.Connection, request: Request) -> Mapping[str, An
     return loading.load_contacts(contact_rows, conn, request)
 
 
-LOADERS: list[Loader] = [load_contacts, load_municipalities]
+LOADERS: list[Loader] = [load_contacts, load_cases, load_municipalities]
 
 
 def load_facts(source: DeskContext | sqlite3.Connection, request: Request) -> Facts:
@@ -49,8 +51,10 @@ def _load(conn: sqlite3.Connection, request: Request) -> Facts:
 
 def run_report(ctx: DeskContext, request: Request) -> Report:
     """The report `request.name` on this desk's figures (ValueError for an unknown name)."""
-    facts = load_facts(ctx, request)
-    return Report(request, "desk", ctx.clock.now(), compute(facts, request))
+    now = ctx.clock.now()
+    # as_of: a handover open now and past its due is overdue (not judged at the period's end)
+    facts = replace(load_facts(ctx, request), as_of=now)
+    return Report(request, "desk", now, compute(facts, request))
 
 
 class ReportUseCases:

@@ -3,7 +3,7 @@ computing one: the desk's use case and the server both come here."""
 
 from __future__ import annotations
 
-from ohjaaja.domain.reports import contacts, costs  # noqa: F401  (register their reports)
+from ohjaaja.domain.reports import cases, contacts, costs, staffing  # noqa: F401  (register their reports)
 from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Request, Section
 from ohjaaja.domain.reports.registry import REPORTS

@@ -15,7 +15,12 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from ohjaaja.domain.clock import to_iso
-from ohjaaja.domain.reports.facts import contact_from_row
+from ohjaaja.domain.reports.facts import (
+    contact_from_row,
+    handover_from_row,
+    notification_from_row,
+    offer_from_row,
+)
 from ohjaaja.domain.reports.model import HELSINKI, Request
 
 
@@ -51,6 +56,39 @@ class ContactReaders(Protocol):
         channels: Sequence[str] = (),
         municipalities: Sequence[str] = (),
     ) -> dict[str, int]: ...
+
+
+class CaseReaders(Protocol):
+    """db/reports/cases.py, db/server/reports.py: each (conn, since, until, lines,
+    channels, municipalities) -> rows; a handover's row carries its `events`."""
+
+    def handovers(
+        self,
+        conn: Any,
+        since: str,
+        until: str,
+        lines: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        municipalities: Sequence[str] = (),
+    ) -> list[dict[str, Any]]: ...
+    def notifications(
+        self,
+        conn: Any,
+        since: str,
+        until: str,
+        lines: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        municipalities: Sequence[str] = (),
+    ) -> list[dict[str, Any]]: ...
+    def offers(
+        self,
+        conn: Any,
+        since: str,
+        until: str,
+        lines: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        municipalities: Sequence[str] = (),
+    ) -> list[dict[str, Any]]: ...
 
 
 def months_back(day: date, months: int) -> date:
@@ -90,4 +128,20 @@ def load_contacts(read: ContactReaders, conn: Any, request: Request) -> Mapping[
     return {
         "contacts": tuple(contact_from_row(row, events.get(row["id"], ())) for row in rows),
         "contacts_per_client": read.contacts_per_client(conn, back, until, *chosen(request)),
+    }
+
+
+def load_cases(read: CaseReaders, conn: Any, request: Request) -> Mapping[str, Any]:
+    """The period's handovers, notifications and offers."""
+    since, until = bounds(request)
+    filters = chosen(request)
+    return {
+        "handovers": tuple(
+            handover_from_row(row, row["events"])
+            for row in read.handovers(conn, since, until, *filters)
+        ),
+        "notifications": tuple(
+            notification_from_row(row) for row in read.notifications(conn, since, until, *filters)
+        ),
+        "offers": tuple(offer_from_row(row) for row in read.offers(conn, since, until, *filters)),
     }

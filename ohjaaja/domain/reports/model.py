@@ -71,6 +71,7 @@ class Settings:
     frequent_months: int = 12
     may_see_clients: bool = False  # the viewer's role may see who the frequent contacters are
     callback_on_time_minutes: int = 60  # a callback made this long after its time is on time
+    service_level_target: float = 0.8  # staffing: the share to answer within service_level_seconds
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ Loader = Callable[[Any, Request], Mapping[str, Any]]
 # The desk's loaders (ohjaaja/usecases/reports.py), each over the store's readers.
 LOADERS: list[Loader] = [
     lambda conn, request: loading.load_contacts(store_rows, conn, request),
+    lambda conn, request: loading.load_cases(store_rows, conn, request),
     lambda conn, request: load_municipalities(),
 ]
 
@@ -36,4 +37,4 @@ def store_facts(store: Store, request: Request, now: datetime) -> Facts:
     with store.engine.connect() as conn, conn.begin():
         for loader in LOADERS:
             fields.update(loader(conn, request))
-    return Facts(**fields)
+    return Facts(**fields, as_of=now)
