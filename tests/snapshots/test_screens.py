@@ -423,7 +423,7 @@ def test_report_with_a_heatmap(snap_compare, desk: Desk, clock: FixedClock) -> N
 
     async def opened(pilot: Pilot) -> None:
         await settle(pilot)
-        await keys(pilot, "ctrl+s", "f10")
+        await keys(pilot, "ctrl+s", "down", "f10")  # overview is first, volumes next
         await keys(pilot, "ctrl+end")
 
     assert snap_compare(app_for(desk), terminal_size=(80, 24), run_before=opened)

@@ -8,6 +8,18 @@ from ohjaaja.domain.reports.facts import Facts
 from ohjaaja.domain.reports.model import Request, Section
 from ohjaaja.domain.reports.registry import REPORTS
 
+# The order a person reads them in (the reports mode's list, --list): the headline
+# figures first, the contacts, the cases, the money last; imports register them in
+# whatever order the modules load.
+ORDER = (
+    "overview", "volumes", "answers", "outcomes", "handling",
+    "handovers", "notifications", "services", "frequent", "staffing", "costs",
+)  # fmt: skip
+_registered = dict(REPORTS)
+REPORTS.clear()
+REPORTS.update({name: _registered.pop(name) for name in ORDER if name in _registered})
+REPORTS.update(_registered)
+
 
 class UnknownReport(ValueError):
     def __init__(self, name: str) -> None:
