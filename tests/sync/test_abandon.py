@@ -263,3 +263,18 @@ def test_a_claim_made_offline_after_the_caller_hung_up_is_lost_and_said_so(
         contact_id, "abandoned", None)  # fmt: skip
     assert a.desk.contacts.my_open_contacts() == []
     a.close()
+
+
+def test_an_integration_adds_contacts_only_within_its_reach(server: Server) -> None:
+    """A phone system of Salo's may not put a Turku caller in the queue: its token's
+    municipalities are its reach for new contacts as for hang-ups (403, nothing stored)."""
+    salo_only = server.client(integration_token(server, "salo-phones", frozenset({"734"})))
+    store = server.admin()
+    before = store.head()
+    refused = salo_only.post("/v1/contacts", json={**CALL, "municipality_code": "853"})
+    assert refused.status_code == 403, refused.text
+    assert "municipality_code" in refused.json()["detail"]
+    assert store.head() == before
+    assert intake(salo_only, municipality_code="734")  # its own municipality: taken in
+    assert store.head() == before + 1
+    store.close()

@@ -13,9 +13,11 @@ from ohjaaja.domain.reference import lines, municipalities
 from ohjaaja.sync.mutations import Actor, Rejection
 from ohjaaja.sync.mutations.contacts import apply_abandon
 from ohjaaja.sync.rows import TIME, Invalid, identifier, normalise
+from ohjaaja.sync.scope import own_scope
 from ohjaaja.sync.server.auth import Intake, StoreDep
 from ohjaaja.sync.server.models import AbandonIn, AbandonOut, ContactIn, ContactOut
 from ohjaaja.sync.server.push import OutOfReach, RulesStore
+from ohjaaja.sync.server.scoping import reach_of
 
 router = APIRouter()
 
@@ -24,6 +26,13 @@ router = APIRouter()
 def intake(body: ContactIn, who: Intake, store: StoreDep, request: Request) -> ContactOut:
     if body.municipality_code not in municipalities():
         raise HTTPException(422, "municipality_code: not a municipality of the region")
+    # A scoped integration (one municipality's phone system) adds callers of its own reach
+    # only, as a desk's token writes only rows it may see.
+    asked = own_scope(
+        "contact", {"municipality_code": body.municipality_code, "line_code": body.line}
+    )
+    if not reach_of(who).sees(asked):
+        raise HTTPException(403, "municipality_code, line: outside this token's reach")
     phone = None
     if body.phone:
         from ohjaaja.domain.phones import PhoneError, normalise_phone
