@@ -17,6 +17,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from ohjaaja.db.reports.rows import dicts
+
 Rows = list[dict[str, Any]]
 
 # The municipality of a handover or an offer: the contact's, else the client's.
@@ -40,11 +42,6 @@ def _filters(
     return sql, params
 
 
-def _dicts(cursor: sqlite3.Cursor) -> Rows:
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def handovers(
     conn: sqlite3.Connection,
     since: str,
@@ -57,7 +54,7 @@ def handovers(
     `municipality_code` joined and `events`: its handover_event rows (kind, at), in
     the order written: handover_from_row(row, row["events"])."""
     where, params = _filters(lines, channels, municipalities)
-    found = _dicts(
+    found = dicts(
         conn.execute(
             "SELECT h.id, h.contact_id, h.to_team, h.urgency, h.state, h.created_at, "
             f"h.due_at, {_MUNICIPALITY} AS municipality_code FROM handover AS h "
@@ -98,7 +95,7 @@ def notifications(
         params.extend(municipalities)
     # One pass over the notification's handover and its events (handover_event is
     # indexed by handover; SQLite indexes handover.notification_id for the join).
-    return _dicts(
+    return dicts(
         conn.execute(
             "SELECT n.id, n.kind, n.contact_id, n.municipality_code, n.created_at, "
             "n.received_at, min(h.due_at) AS due_at, "
@@ -127,7 +124,7 @@ def offers(
     original line: the client group), the service's `service_name` (JSON texts) and
     its organisation's `sector`."""
     where, params = _filters(lines, channels, municipalities)
-    return _dicts(
+    return dicts(
         conn.execute(
             "SELECT o.id, o.contact_id, o.service_id, o.unmet_need, o.created_at, "
             f"{_MUNICIPALITY} AS municipality_code, "

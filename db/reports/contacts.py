@@ -14,6 +14,8 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+from ohjaaja.db.reports.rows import dicts
+
 # What contact_from_row reads of a contact row.
 COLUMNS = (
     "id, channel, line_code, original_line_code, municipality_code, language, received_at, "
@@ -58,11 +60,11 @@ def contacts(
 ) -> list[dict[str, Any]]:
     """The contacts received in [since, until) that the filters let through, oldest first."""
     where, params = _where(since, until, lines, channels, municipalities)
-    cursor = conn.execute(
-        f"SELECT {COLUMNS} FROM contact WHERE {where} ORDER BY received_at, id", params
+    return dicts(
+        conn.execute(
+            f"SELECT {COLUMNS} FROM contact WHERE {where} ORDER BY received_at, id", params
+        )
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
 
 
 def events(
