@@ -215,8 +215,10 @@ class OhjaajaApp(App[None]):
     @db_work("refresh", group="data-version", exclusive=True)
     def _look_for_changes(self) -> None:
         if self.desk.has_changed():
-            if self.desk.training:
+            if self.desk.training and self.shift is None:
                 # A shift's clock changed (the trainer's pause, speed, step) or arrived.
+                # Not on the desk that plays the shift: its clock is the source, and a
+                # row read just before the trainer's key would put the old clock back.
                 from ohjaaja.training.follow import follow_shift
 
                 follow_shift(self.desk)

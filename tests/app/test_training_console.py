@@ -257,3 +257,31 @@ async def test_quick_presses_of_faster_and_run_each_count(played: tuple[Desk, Sh
         await app.workers.wait_for_complete()
         await settle(pilot)
         assert not shift.clock.paused
+
+
+async def test_the_desk_that_plays_the_shift_does_not_follow_its_row(
+    played: tuple[Desk, Shift],
+) -> None:
+    """The trainer's desk is the shift's clock: it never takes the clock back from the
+    row. (A heartbeat that read the row just before a press of space put the old,
+    paused clock back over the trainer's start: seen in CI.)"""
+    import sqlite3
+
+    from ohjaaja.db import training as rows
+
+    trainer, shift = played
+    app = console_app(trainer, shift)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "space")
+        assert not shift.clock.paused
+        # The row as a read a moment before the start saw it, written by another
+        # connection so that the desk sees a change.
+        stale = {**shift.clock.state.to_json(), "paused": True}
+        other = sqlite3.connect(trainer.database)
+        with other:
+            rows.set_clock(other, shift.id, stale, "2026-03-12T08:00:00+00:00")
+        other.close()
+        app._look_for_changes()
+        await settle(pilot)
+        assert not shift.clock.paused
