@@ -141,7 +141,7 @@ class Filters:
         params: list[Any] = []
         if self.municipality_code is not None:
             clauses.append(
-                "(s.service_areas = '[]' OR EXISTS "
+                "((s.service_areas = '[]' AND s.other_areas = '[]') OR EXISTS "
                 "(SELECT 1 FROM json_each(s.service_areas) WHERE value = ?))"
             )
             params.append(self.municipality_code)

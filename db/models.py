@@ -163,6 +163,7 @@ class Organization(Synced, table=True):
     sector: str = "public"
     website: str | None = None
     email: str | None = None
+    source_modified_at: str | None = None
 
 
 class Service(Synced, table=True):
@@ -178,6 +179,8 @@ class Service(Synced, table=True):
     client_groups: str = "[]"
     languages: str = '["fi"]'
     service_areas: str = "[]"
+    other_areas: str = "[]"
+    source_modified_at: str | None = None
     free: bool = True
     last_verified_at: str | None = None
     channels: str = "[]"
@@ -232,6 +235,8 @@ class Schedule(Synced, table=True):
     closes_at: str | None = None
     description: str = "{}"
     position: int = 0
+    valid_from: str | None = None
+    valid_to: str | None = None
 
 
 class Offer(SQLModel, table=True):

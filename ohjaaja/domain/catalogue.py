@@ -17,6 +17,7 @@ from ohjaaja.domain.phones import PhoneError, normalise_phone
 from ohjaaja.domain.reasons import Reason, Unusable, reason
 from ohjaaja.domain.schedules import (
     HOLIDAY_RULES,
+    ExceptionalHours,
     ServiceHours,
     WeeklyHours,
     form_time,
@@ -66,6 +67,27 @@ class Location:
 
 
 @dataclass(frozen=True)
+class ServiceArea:
+    """An area outside the region (a neighbouring region's municipality, a whole
+    country) as a catalogue gave it: kept and exported back unchanged, never placed
+    under a municipality of ours."""
+
+    id: str
+    name: str = ""
+    extent: str = ""  # HSDS: GeoJSON or KML text
+    extent_type: str = ""  # geojson, topojson, kml, text
+    uri: str = ""  # a code list's URI for the area (PTV, Statistics Finland)
+    description: Texts = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if v}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ServiceArea:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass(frozen=True)
 class Organization:
     id: str
     name: Texts
@@ -74,6 +96,7 @@ class Organization:
     website: str | None = None
     email: str | None = None
     phones: tuple[Phone, ...] = ()
+    source_modified: str | None = None  # the source's own stamp (PTV's modified)
 
 
 @dataclass(frozen=True)
@@ -88,7 +111,10 @@ class Service:
     status: str = "active"
     client_groups: tuple[str, ...] = ()
     languages: tuple[str, ...] = ("fi",)
-    service_areas: tuple[str, ...] = ()  # municipality codes; () = the whole region
+    # Municipality codes of the region; () with no other_areas = the whole region
+    # (or the whole country: a nationwide service covers the region too).
+    service_areas: tuple[str, ...] = ()
+    other_areas: tuple[ServiceArea, ...] = ()  # outside the region: kept, not placed
     channels: tuple[str, ...] = ()
     free: bool = True
     url: str | None = None
@@ -98,17 +124,23 @@ class Service:
     eve_closes: time | None = None
     phones: tuple[Phone, ...] = ()
     schedules: tuple[WeeklyHours, ...] = ()
+    exceptional_hours: tuple[ExceptionalHours, ...] = ()
     locations: tuple[Location, ...] = ()
+    source_modified: str | None = None  # the source's own stamp (PTV's modified)
 
     @property
     def hours(self) -> ServiceHours:
-        return ServiceHours(self.schedules, self.holidays, self.eve_closes)
+        return ServiceHours(self.schedules, self.holidays, self.eve_closes, self.exceptional_hours)
 
     def stale(self, today: date) -> bool:
         return self.last_verified is None or today - self.last_verified > STALE_AFTER
 
     def available_in(self, municipality_code: str | None) -> bool:
-        return not self.service_areas or municipality_code in self.service_areas
+        """Whether a client of the municipality may use it: a service only of areas
+        outside the region is not offered under a municipality of ours."""
+        if self.service_areas:
+            return municipality_code in self.service_areas
+        return not self.other_areas
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from ohjaaja.domain.catalogue import Location, Organization, Phone, Service
-from ohjaaja.domain.schedules import WeeklyHours, parse_byday
+from ohjaaja.domain.catalogue import Location, Organization, Phone, Service, ServiceArea
+from ohjaaja.domain.schedules import BYDAY, ExceptionalHours, WeeklyHours, parse_byday
 
 Row = dict[str, Any]
 RowLike = Mapping[str, Any] | sqlite3.Row
@@ -36,6 +36,7 @@ def organization_rows(organization: Organization, now: str) -> dict[str, list[Ro
             "sector": organization.sector,
             "website": organization.website,
             "email": organization.email,
+            "source_modified_at": organization.source_modified,
         },
         now,
     )
@@ -60,6 +61,8 @@ def service_rows(service: Service, now: str) -> dict[str, list[Row]]:
             "client_groups": _json(list(service.client_groups)),
             "languages": _json(list(service.languages)),
             "service_areas": _json(list(service.service_areas)),
+            "other_areas": _json([area.to_json() for area in service.other_areas]),
+            "source_modified_at": service.source_modified,
             "channels": _json(list(service.channels)),
             "free": int(service.free),
             "url": service.url,
@@ -83,10 +86,29 @@ def service_rows(service: Service, now: str) -> dict[str, list[Row]]:
                 "closes_at": f"{rule.closes:%H:%M}",
                 "description": _json(rule.description),
                 "position": position,
+                "valid_from": None,
+                "valid_to": None,
             },
             now,
         )
         for position, rule in enumerate(service.schedules)
+    ] + [
+        _stamp(
+            {
+                "id": hours.id,
+                "service_id": service.id,
+                "freq": "DAILY" if not hours.days else "WEEKLY",
+                "byday": ",".join(BYDAY[day] for day in hours.days) or None,
+                "opens_at": f"{hours.opens:%H:%M}" if hours.opens else None,
+                "closes_at": f"{hours.closes:%H:%M}" if hours.closes else None,
+                "description": _json(hours.description),
+                "position": len(service.schedules) + position,
+                "valid_from": hours.valid_from.isoformat(),
+                "valid_to": hours.valid_to.isoformat(),
+            },
+            now,
+        )
+        for position, hours in enumerate(service.exceptional_hours)
     ]
     locations = [
         _stamp(
@@ -160,6 +182,7 @@ def organization_from_row(row: RowLike, phones: Sequence[RowLike]) -> Organizati
         website=row["website"],
         email=row["email"],
         phones=tuple(phone_from_row(p) for p in phones),
+        source_modified=row["source_modified_at"],
     )
 
 
@@ -181,6 +204,8 @@ def service_from_row(
         client_groups=tuple(json.loads(row["client_groups"])),
         languages=tuple(json.loads(row["languages"])),
         service_areas=tuple(json.loads(row["service_areas"])),
+        other_areas=tuple(ServiceArea.from_json(a) for a in json.loads(row["other_areas"])),
+        source_modified=row["source_modified_at"],
         channels=tuple(json.loads(row["channels"])),
         free=bool(row["free"]),
         url=row["url"],
@@ -200,7 +225,9 @@ def service_from_row(
                 description=_texts(s["description"]),
             )
             for s in schedules
+            if not s["valid_from"]
         ),
+        exceptional_hours=tuple(_exceptional(s) for s in schedules if s["valid_from"]),
         locations=tuple(
             Location(
                 id=place["id"],
@@ -213,4 +240,16 @@ def service_from_row(
             )
             for place in locations
         ),
+    )
+
+
+def _exceptional(row: RowLike) -> ExceptionalHours:
+    return ExceptionalHours(
+        id=row["id"],
+        valid_from=date.fromisoformat(row["valid_from"]),
+        valid_to=date.fromisoformat(row["valid_to"] or row["valid_from"]),
+        opens=time.fromisoformat(row["opens_at"]) if row["opens_at"] else None,
+        closes=time.fromisoformat(row["closes_at"]) if row["closes_at"] else None,
+        days=parse_byday(row["byday"]) if row["byday"] else (),
+        description=_texts(row["description"]),
     )

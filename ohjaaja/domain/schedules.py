@@ -96,13 +96,54 @@ def form_time(text: str) -> time:
 
 
 @dataclass(frozen=True)
+class ExceptionalHours:
+    """Hours that replace the weekly ones from valid_from to valid_to (both days
+    included): closed (opens is None) or open from opens to closes (past midnight
+    when closes is at or before opens), on the given weekdays of the period or every
+    day of it. PTV's exceptional service hours; HSDS schedules with valid_from/to."""
+
+    id: str
+    valid_from: date
+    valid_to: date
+    opens: time | None = None
+    closes: time | None = None
+    days: tuple[int, ...] = ()  # 0 = Monday; () = every day of the period
+    description: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> bool:
+        return self.opens is None
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_to and (
+            not self.days or day.weekday() in self.days
+        )
+
+    def span(self, day: date) -> tuple[datetime, datetime] | None:
+        if self.opens is None or self.closes is None:
+            return None
+        start = datetime.combine(day, self.opens)
+        end_day = day + timedelta(days=1) if self.closes <= self.opens else day
+        return start, datetime.combine(end_day, self.closes)
+
+
+@dataclass(frozen=True)
 class ServiceHours:
     rules: tuple[WeeklyHours, ...] = ()
     holidays: str = "closed"
     eve_closes: time | None = None  # closes early on the eve of a weekday holiday
+    exceptions: tuple[ExceptionalHours, ...] = ()  # they win over rules and holidays
+
+    def exceptional(self, day: date) -> tuple[ExceptionalHours, ...]:
+        """The exceptions that decide a day; () when the weekly hours do."""
+        return tuple(e for e in self.exceptions if e.covers(day))
 
     def spans_starting(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The open spans that begin on a calendar day, holidays and eves applied."""
+        """The open spans that begin on a calendar day: an exception's for the day if
+        one covers it (closed: none), else the weekly ones, holidays and eves applied."""
+        exceptional = self.exceptional(day)
+        if exceptional:
+            return sorted(span for e in exceptional if (span := e.span(day)) is not None)
         weekday = day.weekday()
         if is_holiday(day):
             if self.holidays == "closed":
@@ -141,6 +182,7 @@ class ServiceHours:
 
     @property
     def known(self) -> bool:
+        # Exceptions alone say nothing of the days they do not cover.
         return bool(self.rules)
 
 

@@ -220,6 +220,25 @@ def _texts(value: Any, field: str) -> None:
         raise Invalid(field, 'texts by language, like {"fi": "...", "sv": "..."}')
 
 
+_AREA_KEYS = frozenset({"id", "name", "extent", "extent_type", "uri", "description"})
+
+
+def _areas(value: Any, field: str) -> None:
+    """A service's areas outside the region (ohjaaja.domain.catalogue.ServiceArea)."""
+    if not isinstance(value, list):
+        raise Invalid(field, "a JSON list of areas")
+    for i, area in enumerate(value):
+        where = f"{field}[{i}]"
+        if not isinstance(area, dict) or not set(area) <= _AREA_KEYS or "id" not in area:
+            raise Invalid(where, "an object of id, name, extent, extent_type, uri, description")
+        identifier(area["id"], f"{where}.id")
+        for key in ("name", "extent", "extent_type", "uri"):
+            if key in area and not isinstance(area[key], str):
+                raise Invalid(f"{where}.{key}", "must be text")
+        if "description" in area:
+            _texts(area["description"], f"{where}.description")
+
+
 def _object(value: Any, field: str) -> None:
     if not isinstance(value, dict):
         raise Invalid(field, "a JSON object")
@@ -332,6 +351,7 @@ LANGUAGE = _choice(("fi", "sv", "en"))
 LIST = _json_text(p.SHORT_TEXT_MAX, _codes)
 TEXTS = _json_text(p.TEXT_MAX * 3, _texts)  # {"fi": ..., "sv": ..., "en": ...}
 OBJECT = _json_text(p.TEXT_MAX, _object)
+AREAS = _json_text(p.TEXT_MAX * 10, _areas)  # an area's extent (GeoJSON) may be long
 
 
 @dataclass(frozen=True)
@@ -446,6 +466,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("sector", _choice(("public", "private", "third")), req=True, default="public"),
         _col("website", URL),
         _col("email", EMAIL),
+        _col("source_modified_at", CODE),
         *_row_life(),
     ),
     "service": (
@@ -460,6 +481,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("client_groups", LIST, req=True, default="[]"),
         _col("languages", LIST, req=True, default='["fi"]'),
         _col("service_areas", LIST, req=True, default="[]"),
+        _col("other_areas", AREAS, req=True, default="[]"),
+        _col("source_modified_at", CODE),
         _col("channels", LIST, req=True, default="[]"),
         _col("free", FLAG, req=True, default=1),
         _col("url", URL),
@@ -506,6 +529,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("closes_at", CLOCK),
         _col("description", TEXTS, req=True, default="{}"),
         _col("position", POSITION, req=True, default=0),
+        _col("valid_from", DATE),
+        _col("valid_to", DATE),
         *_row_life(),
     ),
     "offer": (
