@@ -159,6 +159,11 @@ class OhjaajaApp(App[None]):
 
     def on_desk_written(self, _message: DeskWritten) -> None:
         self.desk_changed()
+        if self.settings.server and self.settings.token:
+            # Sent at once, not at the next periodic round: a colleague sees the claim,
+            # a trainee the trainer's arrival, before the caller gives up. A burst of
+            # writes makes one round and one more after it (sync_round).
+            self.sync_round()
 
     def heartbeat(self) -> None:
         """Every second: the visible screens' clocks and wait times move (each redraws
@@ -476,7 +481,9 @@ class OhjaajaApp(App[None]):
             pass  # offline, or the app is closing: the periodic round covers the gap
         finally:
             client.close()
-        with contextlib.suppress(RuntimeError):  # the app may be gone
+        if not self.is_running:  # closing: a call into a closed loop leaves a coroutine
+            return
+        with contextlib.suppress(RuntimeError):  # the app may be gone even so
             self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
 
     def _sync_done(self, status: SyncStatus | None, report: SyncReport | None) -> None:

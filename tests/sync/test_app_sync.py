@@ -98,3 +98,22 @@ async def test_a_sync_round_that_brings_changes_refreshes_the_screens(
     their_sync.close()
     theirs.close()
     mine.close()
+
+
+async def test_a_desk_sends_its_own_write_at_once(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write of the desk's own starts a round: colleagues (and a training shift's
+    trainees) see it without waiting for the periodic round, which does not run here."""
+    monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600.0)
+    monkeypatch.setattr(app_module, "HEARTBEAT_SECONDS", 3600.0)
+    desk = Desk(tmp_path / "desk.sqlite", clock, "Anna")
+    token = server.token("desk", "desk-a", ("Anna",))
+    app = make_app(desk, Settings(desk.database, "Anna", server=server.url, token=token))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        contact_id = desk.contacts.receive("phone", "ikaihmiset", "853")
+        await settle(pilot)
+        pulled = server.client(token).get("/v1/changes").json()["changes"]
+        assert contact_id in [c["id"] for c in pulled]
+    desk.close()
