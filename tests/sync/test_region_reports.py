@@ -192,3 +192,27 @@ def test_the_report_command_shows_the_servers_figures(server: Server, tmp_path: 
     assert denied.returncode == 2
     assert "the server refused (403)" in denied.stderr
     a.close()
+
+
+def test_an_organiser_of_some_municipalities_gets_only_their_figures(
+    server: Server, tmp_path: Path
+) -> None:
+    """A municipality's organiser (a token with a reach) gets the figures of its own
+    municipalities and lines: a filter of none is narrowed to them, a filter outside
+    them is refused (403, naming it)."""
+    clock = FixedClock(datetime(2026, 11, 1, 8, tzinfo=UTC))
+    site = Site(server, tmp_path, "a", clock)
+    work(site, clock, WORK)
+    site.sync.sync_once()
+    admin = server.admin()
+    turku = admin.create_token("organiser-turku", "organiser", AT, munis="853")
+    admin.close()
+    mine = report_from_json(fetch_report(server.url, turku, Request("volumes", NOVEMBER)))
+    theirs = Request("volumes", NOVEMBER, Filters(municipalities=("853",)))
+    regional = report_from_json(fetch_report(server.url, organiser(server), theirs))
+    assert same(mine) == same(regional)
+    query = {"from": "2026-11-01", "to": "2026-11-30", "municipality": "202"}
+    answer = server.client(turku).get("/v1/reports/volumes", params=query)
+    assert answer.status_code == 403
+    assert "202" in answer.json()["detail"]
+    site.close()

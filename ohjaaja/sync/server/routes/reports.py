@@ -10,6 +10,8 @@ without what they are computed from.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, HTTPException, Request
 
 from ohjaaja.db.server.reports import TrainingStoreError
@@ -17,12 +19,15 @@ from ohjaaja.domain.clock import Clock
 from ohjaaja.domain.reports.all import UnknownReport, compute
 from ohjaaja.domain.reports.costs import CostError
 from ohjaaja.domain.reports.model import Report
+from ohjaaja.domain.reports.model import Request as Asked
 from ohjaaja.domain.reports.registry import REPORTS
 from ohjaaja.exchange.reports import report_document
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.reports import BadQuery, request_of
+from ohjaaja.sync.scope import Reach
 from ohjaaja.sync.server.auth import Organiser, StoreDep
 from ohjaaja.sync.server.reports import store_facts
+from ohjaaja.sync.server.scoping import reach_of
 
 router = APIRouter()
 
@@ -35,6 +40,7 @@ def report(name: str, who: Organiser, store: StoreDep, request: Request) -> obje
         raise HTTPException(422, str(exc)) from None
     if name not in REPORTS:
         raise HTTPException(404, str(UnknownReport(name)))
+    asked = within_reach(asked, reach_of(who))
     clock: Clock = request.app.state.clock
     try:
         facts = store_facts(store, asked, clock.now())
@@ -46,3 +52,27 @@ def report(name: str, who: Organiser, store: StoreDep, request: Request) -> obje
     except CostError as exc:  # report costs: no total, no contacts to share by, ...
         raise HTTPException(422, f"{exc.field}: {t_in('en', exc.key, **exc.params)}") from None
     return report_document(Report(asked, source, clock.now(), sections))
+
+
+# The cost split is the region's by nature: each municipality's share depends on
+# every other's contacts, so every organiser gets the same split (figures only).
+REGIONAL = frozenset({"costs"})
+
+
+def within_reach(asked: Asked, reach: Reach) -> Asked:
+    """A municipality's organiser (a token with a reach) gets its municipalities' and
+    lines' figures: no filter becomes its reach; one outside it is 403, named."""
+    if asked.name in REGIONAL:
+        return asked
+    filters = asked.filters
+    for field, allowed in (("municipalities", reach.munis), ("lines", reach.lines)):
+        if allowed is None:
+            continue
+        wanted: tuple[str, ...] = getattr(filters, field)
+        outside = sorted(set(wanted) - allowed)
+        if outside:
+            detail = f"{field}: outside this token's reach: {', '.join(outside)}"
+            raise HTTPException(403, detail)
+        if not wanted:
+            filters = replace(filters, **{field: tuple(sorted(allowed))})
+    return replace(asked, filters=filters)
