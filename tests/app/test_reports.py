@@ -74,7 +74,7 @@ async def test_a_week_s_report_from_the_queue_its_definition_and_its_file(
         shown = app.screen
         assert isinstance(shown, ReportScreen)
         assert shown.report.request.period.start.isoformat() == "2026-11-23"
-        assert "30 s" in said(shown, "#report-settings")  # the settings beside the figures
+        assert "60 s" in said(shown, "#report-settings")  # the settings beside the figures
         table = shown.query_one("#report-figures", DataTable)
         assert app.focused is table
         # The first line is the first section; down to its first figure.

@@ -107,7 +107,7 @@ def test_the_table_on_a_desk_database(capsys, database: Path) -> None:
         ["1", "n", "1"],  # Chat
         ["2", "n", "2"],  # Phone
     ]
-    assert "  Contacts Phone" in out and "  within 30 s, abandoned True, extra {}" in lines
+    assert "  Contacts Phone" in out and "  within 60 s, abandoned True, extra {}" in lines
     chart = lines[lines.index(section_label("by_hour")) :]
     assert any(line.strip().startswith("2 │") for line in chart)  # 11 o'clock: two
     assert all(len(line) <= 80 for line in lines)
@@ -242,7 +242,7 @@ def test_options_of_one_report_are_refused_for_another(capsys, database: Path, m
                            "--database", str(database), "--language", "en")  # fmt: skip
         assert code == 0, err
         code, out, _ = run(capsys, *monday(database, "--total", "10.50"))
-        assert "  within 30 s, abandoned True, extra {'total': '10.50'}" in out
+        assert "  within 60 s, abandoned True, extra {'total': '10.50'}" in out
         args = ["other", "--database", str(database), "--language", "en", "--total", "10"]
         code, _, err = run(capsys, *args)
         assert code == 2 and f"--total: an option of `report {NAME}` only" in err

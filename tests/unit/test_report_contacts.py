@@ -218,9 +218,9 @@ def test_average_speed_of_answer_and_its_distribution() -> None:
 def test_service_level_with_and_without_the_abandoned() -> None:
     contacts = (
         contact("a", at(2, 9), answer=10),
-        contact("b", at(2, 9, 1), answer=30),  # within 30 s: at the limit counts
-        contact("c", at(2, 9, 2), answer=31),
-        contact("d", at(2, 9, 3), abandon=45),
+        contact("b", at(2, 9, 1), answer=60),  # within 60 s (the default): the limit counts
+        contact("c", at(2, 9, 2), answer=61),
+        contact("d", at(2, 9, 3), abandon=90),
         contact("e", at(2, 9, 4), abandon=3),  # short: left out with short_abandon_seconds=5
     )
     counted = run("answers", *contacts)["service_level"]
