@@ -359,6 +359,21 @@ def test_the_overview_puts_the_pilots_figures_beside_ours() -> None:
     )
 
 
+def test_calls_a_month_count_only_the_days_of_the_period_so_far() -> None:
+    """Asked on 10 November for November: ten days have passed, not thirty; the
+    future days do not dilute the month's pace."""
+    calls = [contact(str(i), at(1 + i % 10, 9), answer=8) for i in range(20)]
+    request = Request("overview", NOVEMBER)
+    sections = compute(Facts(contacts=tuple(calls), as_of=at(10, 12)), request)
+    rows = {s.key: s.rows for s in sections}["overview"]
+    month = one(rows, "calls_per_month", line="ikaihmiset", channel="phone")
+    assert month.value == approx(20 / 10 * 365.25 / 12)
+    ended = compute(Facts(contacts=tuple(calls), as_of=at(3, 12, month=12)), request)
+    overview = {s.key: s.rows for s in ended}["overview"]
+    whole = one(overview, "calls_per_month", line="ikaihmiset", channel="phone")
+    assert whole.value == approx(20 / 30 * 365.25 / 12)  # a past month: all its days
+
+
 def test_every_figure_and_section_has_its_words_in_three_languages() -> None:
     from ohjaaja.i18n import messages
 

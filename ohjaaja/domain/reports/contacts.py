@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import CHANNELS, LINES, LIVE_CHANNELS, OUTCOMES
 from ohjaaja.domain.reports.common import (
     HOURS,
@@ -130,10 +131,14 @@ def _count(contacts: Sequence[ContactFact]) -> tuple[Value, int]:
     return len(contacts), len(contacts)
 
 
-def measures(request: Request) -> dict[str, Measure]:
-    """Every contact figure by its key, for the request's settings and period."""
+def measures(request: Request, as_of: datetime | None = None) -> dict[str, Measure]:
+    """Every contact figure by its key, for the request's settings and period; a pace
+    (calls a month) over the days of the period up to `as_of`, not the ones to come."""
     settings = request.settings
-    days = (request.period.end - request.period.start).days + 1
+    last = request.period.end
+    if as_of is not None:
+        last = max(request.period.start, min(last, local(as_of).date()))
+    days = (last - request.period.start).days + 1
     known: dict[int, float | None] = {}  # id(contact) -> answer seconds, once per report
 
     def answer_seconds(contact: ContactFact) -> float | None:
@@ -567,7 +572,7 @@ def overview(facts: Facts, request: Request) -> tuple[Section, ...]:
     """The headline figures, with the pilot's beside the comparable ones (the older
     people's line; the phone for the answer time)."""
     settings = request.settings
-    every = measures(request)
+    every = measures(request, facts.as_of)
     contacts = in_period(facts, request)
     live = queued_live(contacts, settings)
     elderly = [c for c in contacts if c.line == ELDERLY_LINE]
