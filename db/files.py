@@ -11,8 +11,11 @@ database, so making the database file right makes them right too.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE, SHARED_FILE = 0o600, 0o660
@@ -54,6 +57,30 @@ def create_file(path: Path) -> bool:
     finally:
         os.close(fd)
     return True
+
+
+@contextlib.contextmanager
+def held_open_lock(database: Path) -> Iterator[None]:
+    """One process at a time opens (makes, migrates, seeds) the database: an advisory
+    lock on `<database>.open-lock` beside it, made with the database's mode and freed
+    by the kernel if the process dies. Without it, desks started together on a new
+    file saw it empty while the first was making it, and ran the same migration twice.
+    A lock file this user may not write (a folder made read-only) is opened without."""
+    if str(database) in ("", ":memory:"):
+        yield
+        return
+    path = database.with_name(database.name + ".open-lock")
+    try:
+        create_file(path)
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # waits for the process that holds it
+        yield
+    finally:
+        os.close(fd)  # closing frees the lock
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -46,10 +46,12 @@ def migrate(conn: sqlite3.Connection) -> int:
         if number <= version:
             continue
         with transaction(conn):
-            # executescript would COMMIT on its own; run statement by statement instead.
-            for statement in _statements(path.read_text(encoding="utf-8")):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number}")
+            # Another process may have applied it while this one waited for the lock.
+            if current_version(conn) < number:
+                # executescript would COMMIT on its own; run statement by statement.
+                for statement in _statements(path.read_text(encoding="utf-8")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
         version = number
     return version
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ohjaaja.db import outbox
 from ohjaaja.db.engine import connect, data_version, file_problem, transaction
+from ohjaaja.db.files import held_open_lock
 from ohjaaja.db.migrate import migrate
 from ohjaaja.db.reference import (
     get_meta,
@@ -173,13 +174,14 @@ def open_database(database: str | Path) -> sqlite3.Connection:
     A new database is made only where no file is. An existing file that is empty
     (truncated) or not a database is refused, never made anew over: its
     unsynced work would be gone without a word."""
-    _check_file(Path(database))
     try:
-        conn = connect(database)
-        migrate(conn)
-        with transaction(conn):
-            if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
-                seed_reference(conn)
+        with held_open_lock(Path(database)):
+            _check_file(Path(database))
+            conn = connect(database)
+            migrate(conn)
+            with transaction(conn):
+                if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
+                    seed_reference(conn)
     except sqlite3.DatabaseError as exc:
         raise DeskFileError(
             f"{database}: {exc}; restore the file from a backup, or move it aside to start "

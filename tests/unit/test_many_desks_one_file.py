@@ -1,0 +1,66 @@
+"""Many desk processes starting at once on one file (a thin-terminal host at shift
+change): all of them open it, the first start of a new file included; the schema is
+made once."""
+
+from __future__ import annotations
+
+import multiprocessing
+from multiprocessing.synchronize import Barrier
+from pathlib import Path
+
+import pytest
+
+PROCESSES = 16
+
+
+def _open(path: str, barrier: Barrier, outcomes: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    import os
+
+    from ohjaaja.db.migrate import current_version
+
+    from ohjaaja.domain.clock import SystemClock
+    from ohjaaja.usecases.desk import Desk
+
+    barrier.wait()
+    try:
+        desk = Desk(path, SystemClock(), f"Worker {os.getpid()}")
+        outcomes.put(("ok", current_version(desk.conn)))
+        desk.close()
+    except Exception as exc:
+        outcomes.put(("failed", f"{type(exc).__name__}: {exc}"))
+
+
+def test_processes_opening_a_new_file_at_once_all_start(tmp_path: Path) -> None:
+    from ohjaaja.db.migrate import latest_version
+
+    spawn = multiprocessing.get_context("spawn")
+    barrier = spawn.Barrier(PROCESSES)
+    outcomes = spawn.Queue()
+    path = str(tmp_path / "desk.sqlite")
+    started = [
+        spawn.Process(target=_open, args=(path, barrier, outcomes)) for _ in range(PROCESSES)
+    ]
+    for process in started:
+        process.start()
+    seen = [outcomes.get(timeout=120) for _ in started]
+    for process in started:
+        process.join(timeout=60)
+    assert [outcome for outcome in seen if outcome[0] != "ok"] == []
+    assert {version for _, version in seen} == {latest_version()}
+
+
+def test_a_migration_another_process_applied_meanwhile_is_not_run_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """migrate read the version before another process migrated the file: each step
+    reads it again under the write lock ('table municipality already exists')."""
+    from ohjaaja.db import migrate as migrations
+    from ohjaaja.db.engine import connect
+
+    path = tmp_path / "desk.sqlite"
+    first, late = connect(path), connect(path)
+    migrations.migrate(first)
+    looks = [0]  # the late one's first look: a new file
+    real = migrations.current_version
+    monkeypatch.setattr(migrations, "current_version", lambda c: looks.pop() if looks else real(c))
+    assert migrations.migrate(late) == migrations.latest_version()
