@@ -9,12 +9,13 @@ hold row locks in crossing orders (no deadlocks).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ from sqlalchemy.exc import DBAPIError
 
 Row = dict[str, Any]
 # PostgreSQL's deadlock and serialization failures: the transaction is run again.
+READ_ONLY = "ohjaaja_read_only"  # an execution option: begin without the write lock
 _RETRY_STATES = ("40P01", "40001")
 _RETRIES = 5
 
@@ -158,8 +160,13 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Connection) -> None:
-            # Take the write lock at BEGIN, so two writers queue instead of deadlocking.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # A writer takes the write lock at BEGIN, so two writers queue instead of
+            # deadlocking; a read (Store.reading) begins deferred: it reads WAL's
+            # snapshot beside the writer instead of queueing behind it.
+            if conn.get_execution_options().get(READ_ONLY):
+                conn.exec_driver_sql("BEGIN")
+            else:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_pre_ping=True)
@@ -205,12 +212,21 @@ class Store:
         if scoper is not None:
             self.use_scoper(scoper)
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A connection for reads only: on SQLite its transaction begins deferred and
+        never takes the write lock (head polls, token checks and pulls went on one at
+        a time behind every push); PostgreSQL reads never lock."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})
+            yield conn
+
     def use_scoper(self, scoper: Scoper) -> None:
         """Write with these rules of scope from now on, and scope the rows written
         before scopes, parents before children (no new sequence numbers: desks
         that hold them keep them until they start over)."""
         self.scoper = scoper
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             tables = [t for (t,) in conn.execute(
                 select(row_state.c.tbl).where(row_state.c.kind == "unscoped").distinct()
             )]  # fmt: skip
@@ -242,7 +258,7 @@ class Store:
 
     # -- epochs ---------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             found = conn.execute(
                 select(server_meta.c.value).where(server_meta.c.key == key)
             ).scalar()
@@ -280,7 +296,7 @@ class Store:
 
     def heads(self) -> tuple[int, int]:
         """(the sequence head, the token revision) in one read."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             found = dict(conn.execute(select(counter.c.name, counter.c.value)).all())
         return int(found.get("seq", 0)), int(found.get("tokens", 0))
 
@@ -323,7 +339,7 @@ class Store:
     def tokens(self) -> list[TokenRecord]:
         """Every token (never its secret): name, role, workers, made and revoked when."""
         names = {w.id: w.name for w in self.workers()}
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(select(token).order_by(token.c.name, token.c.created_at)).all()
         return [
             TokenRecord(
@@ -340,7 +356,7 @@ class Store:
         ]
 
     def authenticate(self, secret: str) -> TokenInfo | None:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             row = conn.execute(
                 select(
                     token.c.name,
@@ -378,7 +394,7 @@ class Store:
         return self._administer({"op": "worker.remove", "at": at, "name": name})
 
     def workers(self) -> list[WorkerRecord]:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             rows = conn.execute(select(worker).order_by(worker.c.name)).all()
         return [_worker_record(row) for row in rows]
 
@@ -465,7 +481,7 @@ class Store:
         cursor, in sequence order, each signed; the rows that left some scope in
         the same stretch (the caller decides whose); the cursor to ask from next;
         the head. Audit rows are never among them."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             head = int(
                 conn.execute(select(counter.c.value).where(counter.c.name == "seq")).scalar_one()
             )  # read first: every row up to it is committed
@@ -498,7 +514,7 @@ class Store:
         return changes, exits, upto, head
 
     def knows_client(self, client_id: str) -> bool:
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             return (
                 conn.execute(
                     select(row_state.c.id).where(
@@ -518,7 +534,7 @@ class Store:
         """A client's record in the whole region: (the looks desks recorded as audit
         rows, the trail of changes, disclosures and reads of this log), including
         what was recorded under ids merged into this client."""
-        with self.engine.connect() as conn:
+        with self.reading() as conn:
             ids = [client_id, *conn.execute(
                 select(client_alias.c.alias).where(client_alias.c.client_id == client_id)
             ).scalars()]  # fmt: skip

@@ -34,7 +34,7 @@ def store_facts(store: Store, request: Request, now: datetime) -> Facts:
     """What the store holds for the request (TrainingStoreError for a training store)."""
     store_rows.check_store(store)
     fields: dict[str, Any] = {}
-    with store.engine.connect() as conn, conn.begin():
+    with store.reading() as conn, conn.begin():
         for loader in LOADERS:
             fields.update(loader(conn, request))
     return Facts(**fields, as_of=now)
