@@ -108,6 +108,8 @@ def _read_package(folder: Path) -> list[Record]:
     def nest(kind: str, obj: Obj) -> Obj:
         obj = dict(obj)
         for field, file_name, key in CHILDREN.get(kind, []):
+            if file_name not in tables:  # a table the package lacks says nothing
+                continue
             children = index.get((file_name, f"{key}={obj['id']}"), [])
             if kind == "service" and field == "phones":
                 children = [c for c in children if c.get("service_id") == obj["id"]]
