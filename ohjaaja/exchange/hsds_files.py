@@ -194,10 +194,16 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     for obj in services:
         obj = {k: v for k, v in obj.items() if k != "organization"}  # in organizations.csv
         _flatten(obj, "services.csv", tables)
+    # Written even when empty: a package without languages.csv reads as all Finnish.
+    tables.setdefault("languages.csv", {})
     resources, written = [], []
     for name in sorted(tables):
         rows = list(tables[name].values())
-        columns = list(dict.fromkeys(key for row in rows for key in row))
+        columns = list(dict.fromkeys(key for row in rows for key in row)) or [
+            "id",
+            "service_id",
+            "code",
+        ]
         text = csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
         written.append(write_private(folder / name, text))
         resources.append(

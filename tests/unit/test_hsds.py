@@ -93,7 +93,9 @@ AREA_KEYS = ("id", "name", "description", "extent", "extent_type", "uri")
 
 
 @pytest.mark.parametrize("name", ["service_full.json", "organization_full.json", "csv"])
-def test_the_specifications_own_examples_import_unchanged_and_export_back(name: str) -> None:
+def test_the_specifications_own_examples_import_unchanged_and_export_back(
+    name: str, tmp_path: Path
+) -> None:
     path, given = example(name)
     reading = read_catalogue(path, "en")
     (service,) = reading.services.values()
@@ -136,10 +138,12 @@ def test_the_specifications_own_examples_import_unchanged_and_export_back(name: 
     assert exported["phones"][0]["description"] == given["phones"][0]["description"]
     for key in ("name", "eligibility_description", "fees_description", "application_process"):
         assert exported[key] == given[key], key
-    # And back again: the export reads to the same service.
-    again = Reading(default_language="en")
-    again.read(exported)
-    assert again.services[service.id] == service
+    # And back again, from JSON and from the datapackage: the same service.
+    organizations = [organization_object(organization)]
+    write_json(tmp_path / "json", [exported], organizations)
+    write_package(tmp_path / "csv", [exported], organizations)
+    for source in (tmp_path / "json" / "services.json", tmp_path / "csv"):
+        assert read_catalogue(source, "en").services == {service.id: service}, source
 
 
 @pytest.mark.parametrize("name", ["service_full.json", "organization_full.json", "csv"])
