@@ -186,6 +186,9 @@ FLAT = {
 }
 
 
+EMPTY_COLUMNS = ["id", "service_id", "code"]  # languages.csv's, when no service has one
+
+
 def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -> list[Path]:
     """The tabular form: one CSV per table and datapackage.json describing them."""
     tables: dict[str, dict[str, Obj]] = defaultdict(dict)
@@ -199,11 +202,7 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     resources, written = [], []
     for name in sorted(tables):
         rows = list(tables[name].values())
-        columns = list(dict.fromkeys(key for row in rows for key in row)) or [
-            "id",
-            "service_id",
-            "code",
-        ]
+        columns = list(dict.fromkeys(key for row in rows for key in row)) or EMPTY_COLUMNS
         text = csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
         written.append(write_private(folder / name, text))
         resources.append(

@@ -4,7 +4,6 @@ file may take, broken records, and importing the same file again."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -199,7 +198,8 @@ def test_exceptional_hours_closed_and_on_weekdays_travel_both_ways() -> None:
     }
     summer = {"id": "0b8a4f7e-7d83-4b8e-9d4c-2b1f3e6a1c02", "service_id": sid,
               "valid_from": "2026-07-01", "valid_to": "2026-07-31", "freq": "WEEKLY",
-              "wkst": "MO", "byday": "MO,WE", "opens_at": "09:00", "closes_at": "12:00"}  # fmt: skip
+              "wkst": "MO", "byday": "MO,WE",
+              "opens_at": "09:00", "closes_at": "12:00"}  # fmt: skip
     record["schedules"] += [closed, summer]
     reading = Reading()
     reading.read(record)
