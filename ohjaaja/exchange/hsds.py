@@ -13,6 +13,7 @@ import of it matches by id. README's "Catalogue exchange" has the whole table.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from ohjaaja.domain.schedules import (
     parse_byday,
     parse_time,
 )
+from ohjaaja.sync.rows import AREAS, Invalid
 
 Obj = dict[str, Any]
 NAMESPACE = uuid.UUID("6f1c2a7e-5b0d-4c47-9a51-0d1f0a9e0c3b")  # ohjaaja's, for derived ids
@@ -545,6 +547,12 @@ class Reading:
                     **texts,
                 )
             )
+        if others:  # the desk's own check of the column, so a huge extent is named here
+            kept = json.dumps([a.to_json() for a in others], ensure_ascii=False, sort_keys=True)
+            try:
+                AREAS.check(kept, f"{where}service_areas")
+            except Invalid as exc:
+                raise RecordError(exc.field, f"areas outside the region: {exc.message}") from exc
         return tuple(codes), tuple(others)
 
     def _free(self, obj: Obj, where: str) -> bool:

@@ -367,3 +367,23 @@ def test_files_that_cannot_be_read(tmp_path: Path, capsys) -> None:
         capsys, "import", "--database", str(tmp_path / "d.sqlite"), str(tmp_path / "none.json")
     )
     assert code == 2 and "cannot read" in err
+
+
+def test_what_the_desk_cannot_store_is_named_and_nothing_imported(tmp_path: Path, capsys) -> None:
+    document = json.loads((EXAMPLES / "service_full.json").read_text(encoding="utf-8"))
+    points = ",".join(f"[24.{i:05d},60.1]" for i in range(20_000))  # a real border is long
+    document["service_areas"][0]["extent"] = f'{{"type":"Polygon","coordinates":[[{points}]]}}'
+    path = tmp_path / "service.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    database = tmp_path / "desk.sqlite"
+    code, _, err = run(capsys, "import", "--database", str(database), str(path))
+    assert code == 1 and not database.exists()
+    assert "service.json: record 1: service_areas: areas outside the region: at most" in err
+    # Any other value too long for the desk: named, no traceback, nothing stored.
+    document = json.loads((EXAMPLES / "service_full.json").read_text(encoding="utf-8"))
+    document["description"] = "x" * 40_000
+    path.write_text(json.dumps(document), encoding="utf-8")
+    code, _, err = run(capsys, "import", "--database", str(database), str(path))
+    assert code == 1 and "description: at most" in err and "nothing was imported" in err
+    code, out, _ = run(capsys, "export", "--database", str(database), str(tmp_path / "out"))
+    assert "exported 0 services" in out
