@@ -60,8 +60,10 @@ def child(args: list[str]) -> tuple[Run, str]:
 
 
 def measure(label: str, command: list[str], path: Path, services: int, workdir: Path) -> Figures:
-    """`ohjaaja COMMAND --database DB PATH` twice into a new database: the first import
-    and the same again (nothing to change). COMMAND is e.g. ["catalogue", "import"]."""
+    """`ohjaaja COMMAND --database DB PATH` twice into a new database in WORKDIR: the
+    first import and the same again (nothing to change). COMMAND is e.g. ["catalogue",
+    "import"]; PATH the file or folder to import."""
+    workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / f"{label.replace(' ', '-')}.sqlite"
     first, said_first = child([*command, "--database", str(database), str(path)])
     again, said_again = child([*command, "--database", str(database), str(path)])
@@ -69,6 +71,7 @@ def measure(label: str, command: list[str], path: Path, services: int, workdir: 
 
 
 def floor(path: Path, services: int, workdir: Path) -> Figures:
+    workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "floor.sqlite"
     first, _ = child(["floor", str(path), str(database)])
     again, _ = child(["floor", str(path), str(database)])
@@ -128,18 +131,31 @@ def _varied(service: Service, number: int) -> Service:
 
 def main() -> None:
     count = int(os.environ.get("OHJAAJA_BENCH_IMPORT_SERVICES", "5000"))
+    runs = int(os.environ.get("OHJAAJA_BENCH_IMPORT_RUNS", "3"))
     with tempfile.TemporaryDirectory(prefix="ohjaaja-bench-") as tmp:
         workdir = Path(tmp)
         services_json, package = generated_hsds(workdir / "hsds", count)
-        base = floor(services_json, count, workdir)
-        rows = [
-            measure("HSDS JSON", ["catalogue", "import"], services_json, count, workdir),
-            measure("HSDS datapackage (CSV)", ["catalogue", "import"], package, count, workdir),
-        ]
-        for row in rows:  # the figures count only if the import did the work
+        bases, rows = [], []
+        forms = (("HSDS JSON", services_json), ("HSDS datapackage (CSV)", package))
+        for run in range(runs):  # interleaved, so a busy spell of the machine hits all alike
+            where = workdir / f"{run}"
+            bases.append(floor(services_json, count, where))
+            rows.append(
+                [
+                    measure(label, ["catalogue", "import"], path, count, where)
+                    for label, path in forms
+                ]
+            )
+        for row in (r for each in rows for r in each):  # figures count only if it did the work
             assert f"new {count}, updated 0, unchanged 0" in row.said[0], row.said
             assert f"new 0, updated 0, unchanged {count}" in row.said[1], row.said
-        print_table(rows, base)
+        print(f"(the median of {runs} interleaved runs each)")
+        print_table([median(list(column)) for column in zip(*rows, strict=True)], median(bases))
+
+
+def median(figures: list[Figures]) -> Figures:
+    """The run whose first import took the median time."""
+    return sorted(figures, key=lambda f: f.first.seconds)[len(figures) // 2]
 
 
 if __name__ == "__main__":
