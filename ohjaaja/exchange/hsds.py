@@ -13,6 +13,7 @@ import of it matches by id. README's "Catalogue exchange" has the whole table.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,16 +23,26 @@ from typing import Any
 from ohjaaja.domain import reference
 from ohjaaja.domain.catalogue import (
     SECTORS,
+    SERVICE_LANGUAGES,
     Location,
     Organization,
     Phone,
     Service,
+    ServiceArea,
     Texts,
     phone_number,
     text_in,
 )
 from ohjaaja.domain.phones import PhoneError
-from ohjaaja.domain.schedules import HOLIDAY_RULES, WeeklyHours, parse_byday, parse_time
+from ohjaaja.domain.schedules import (
+    BYDAY,
+    HOLIDAY_RULES,
+    ExceptionalHours,
+    WeeklyHours,
+    parse_byday,
+    parse_time,
+)
+from ohjaaja.sync.rows import AREAS, Invalid
 
 Obj = dict[str, Any]
 NAMESPACE = uuid.UUID("6f1c2a7e-5b0d-4c47-9a51-0d1f0a9e0c3b")  # ohjaaja's, for derived ids
@@ -42,6 +53,8 @@ CHANNEL = "ohjaaja:channel"
 HOLIDAYS = "ohjaaja:holidays"
 EVE_CLOSES = "ohjaaja:eve_closes_at"
 SECTOR = "ohjaaja:sector"
+AREA_TEXTS = ("name", "extent", "extent_type", "uri")  # a service area's, kept as given
+EXTENT_TYPES = ("geojson", "topojson", "kml", "text")  # HSDS's list
 
 
 def derived_id(*parts: str) -> str:
@@ -117,8 +130,12 @@ def service_object(service: Service, organization: Organization) -> Obj:
     if service.last_verified:
         obj["assured_date"] = service.last_verified.isoformat()
     obj["phones"] = [_phone_object(p, "service_id", sid) for p in service.phones]
-    obj["schedules"] = [_schedule_object(rule, sid) for rule in service.schedules]
-    obj["service_areas"] = [_area_object(code, sid) for code in service.service_areas]
+    obj["schedules"] = [_schedule_object(rule, sid) for rule in service.schedules] + [
+        _exceptional_object(hours, sid) for hours in service.exceptional_hours
+    ]
+    obj["service_areas"] = [_area_object(code, sid) for code in service.service_areas] + [
+        _other_area_object(area, sid) for area in service.other_areas
+    ]
     obj["languages"] = [
         {"id": derived_id("language", sid, code), "service_id": sid, "code": code}
         for code in service.languages
@@ -157,6 +174,37 @@ def _schedule_object(rule: WeeklyHours, service_id: str) -> Obj:
     }
     if rule.description:
         _put_text(obj, "description", rule.description, rule.id, "schedule")
+    return obj
+
+
+def _exceptional_object(hours: ExceptionalHours, service_id: str) -> Obj:
+    """A schedule valid only from valid_from to valid_to; closed when it has no hours.
+    HSDS's freq knows only WEEKLY and MONTHLY: every day of the period is no freq."""
+    obj: Obj = {
+        "id": hours.id,
+        "service_id": service_id,
+        "valid_from": hours.valid_from.isoformat(),
+        "valid_to": hours.valid_to.isoformat(),
+    }
+    if hours.days:
+        obj.update(freq="WEEKLY", wkst="MO", byday=",".join(BYDAY[day] for day in hours.days))
+    if hours.opens is not None and hours.closes is not None:
+        obj.update(opens_at=f"{hours.opens:%H:%M}", closes_at=f"{hours.closes:%H:%M}")
+    if hours.description:
+        _put_text(obj, "description", hours.description, hours.id, "schedule")
+    return obj
+
+
+def _other_area_object(area: ServiceArea, service_id: str) -> Obj:
+    """An area outside the region, written back as it came."""
+    obj: Obj = {"id": area.id, "service_id": service_id}
+    obj.update(
+        (key, value)
+        for key in ("name", "extent", "extent_type", "uri")
+        if (value := getattr(area, key))
+    )
+    if area.description:
+        _put_text(obj, "description", area.description, area.id, "service_area")
     return obj
 
 
@@ -226,9 +274,11 @@ KNOWN = {
     "phone": {"id", "number", "description", "attributes", "service_id", "organization_id"},
     "schedule": {
         "id", "service_id", "freq", "wkst", "byday", "opens_at", "closes_at", "description",
-        "attributes",
+        "attributes", "valid_from", "valid_to",
     },
-    "service_area": {"id", "service_id", "name", "extent", "extent_type", "uri"},
+    "service_area": {
+        "id", "service_id", "name", "extent", "extent_type", "uri", "description", "attributes",
+    },
     "language": {"id", "service_id", "code", "name"},
     "cost_option": {"id", "service_id", "option", "amount", "currency", "amount_description"},
     "service_at_location": {"id", "service_id", "location_id", "location"},
@@ -254,6 +304,7 @@ class Reading:
     organizations: dict[str, Organization] = field(default_factory=dict)
     services: dict[str, Service] = field(default_factory=dict)
     ignored: Counter[str] = field(default_factory=Counter)
+    phone_owners: dict[str, str] = field(default_factory=dict)  # phone id -> its owner
 
     def read(self, obj: Any) -> None:
         """One HSDS service or organization object (with its nested records)."""
@@ -288,7 +339,7 @@ class Reading:
             website=_str(obj, "website", where),
             email=_str(obj, "email", where),
             phones=tuple(
-                self._phone(p, f"{where}phones[{i}].")
+                self._phone(p, oid, f"{where}phones[{i}].")
                 for i, p in enumerate(_list(obj, "phones", where))
             ),
         )
@@ -322,6 +373,11 @@ class Reading:
                 f"{where}attributes", f"holidays must be one of {', '.join(HOLIDAY_RULES)}"
             )
         eve = [a["value"] for a in attrs if a["taxonomy"] == EVE_CLOSES]
+        service_areas, other_areas = self._areas(obj, where)
+        hours = [
+            self._schedule(s, f"{where}schedules[{i}].")
+            for i, s in enumerate(_list(obj, "schedules", where))
+        ]
         self.services[sid] = Service(
             id=sid,
             organization_id=organization_id,
@@ -334,7 +390,8 @@ class Reading:
             client_groups=tuple(a["code"] for a in attrs if a["taxonomy"] == CLIENT_GROUP),
             channels=tuple(a["code"] for a in attrs if a["taxonomy"] == CHANNEL),
             languages=self._languages(obj, where),
-            service_areas=self._areas(obj, where),
+            service_areas=service_areas,
+            other_areas=other_areas,
             free=self._free(obj, where),
             url=_str(obj, "url", where),
             email=_str(obj, "email", where),
@@ -342,14 +399,11 @@ class Reading:
             holidays=holidays[0],
             eve_closes=_time(eve[0], f"{where}attributes ({EVE_CLOSES})") if eve else None,
             phones=tuple(
-                self._phone(p, f"{where}phones[{i}].")
+                self._phone(p, sid, f"{where}phones[{i}].")
                 for i, p in enumerate(_list(obj, "phones", where))
             ),
-            schedules=tuple(
-                rule
-                for i, s in enumerate(_list(obj, "schedules", where))
-                if (rule := self._schedule(s, f"{where}schedules[{i}].")) is not None
-            ),
+            schedules=tuple(h for h in hours if isinstance(h, WeeklyHours)),
+            exceptional_hours=tuple(h for h in hours if isinstance(h, ExceptionalHours)),
             locations=tuple(
                 self._location(link, organization_id, f"{where}service_at_locations[{i}].")
                 for i, link in enumerate(_list(obj, "service_at_locations", where))
@@ -367,7 +421,10 @@ class Reading:
         value = _str(obj, name, where)
         return {self.default_language: value} if value else {}
 
-    def _phone(self, obj: Any, where: str) -> Phone:
+    def _phone(self, obj: Any, owner: str, where: str) -> Phone:
+        """One HSDS phone row may serve an organisation and its service at once (the
+        specification's example does); ohjaaja's phone has one owner, so the second
+        owner's copy gets an id derived from the pair."""
         obj = _object(obj, where)
         self._count("phone", obj, where)
         raw = _str(obj, "number", where)
@@ -378,63 +435,125 @@ class Reading:
         except PhoneError as exc:
             raise RecordError(f"{where}number", f"{raw!r}: {exc}") from exc
         attrs = _attributes(obj, where, self)
-        return Phone(_uuid(obj, "id", where), number, self._texts(obj, "description", attrs, where))
+        pid = _uuid(obj, "id", where)
+        if self.phone_owners.setdefault(pid, owner) != owner:
+            pid = derived_id("phone", owner, pid)
+        return Phone(pid, number, self._texts(obj, "description", attrs, where))
 
-    def _schedule(self, obj: Any, where: str) -> WeeklyHours | None:
+    def _schedule(self, obj: Any, where: str) -> WeeklyHours | ExceptionalHours | None:
+        """Weekly hours, or exceptional hours when the schedule has valid_from/valid_to."""
         obj = _object(obj, where)
         self._count("schedule", obj, where)
-        freq = (_str(obj, "freq", where) or "WEEKLY").upper()
-        if freq != "WEEKLY":  # monthly rules do not say whether a service is open now
+        exceptional = any(obj.get(key) not in (None, "") for key in ("valid_from", "valid_to"))
+        freq = (_str(obj, "freq", where) or ("DAILY" if exceptional else "WEEKLY")).upper()
+        if freq not in ("WEEKLY", "DAILY"):  # monthly rules do not say if it is open now
             self.ignored[f"schedule.freq={freq}"] += 1
             return None
+        byday = _str(obj, "byday", where)
         try:
-            days = parse_byday(_str(obj, "byday", where) or "MO,TU,WE,TH,FR,SA,SU")
+            days = parse_byday(byday) if byday else ()
         except ValueError as exc:
             raise RecordError(f"{where}byday", str(exc)) from exc
         opens, closes = (_str(obj, key, where) for key in ("opens_at", "closes_at"))
+        attrs = _attributes(obj, where, self)
+        if exceptional:
+            return self._exceptional(obj, days, opens, closes, attrs, where)
         if not opens or not closes:
             raise RecordError(f"{where}{'opens_at' if not opens else 'closes_at'}", "required")
-        attrs = _attributes(obj, where, self)
         return WeeklyHours(
             id=_uuid(obj, "id", where),
-            days=days,
+            days=days or tuple(range(7)),
             opens=_time(opens, f"{where}opens_at"),
             closes=_time(closes, f"{where}closes_at"),
             description=self._texts(obj, "description", attrs, where),
         )
 
+    def _exceptional(
+        self,
+        obj: Obj,
+        days: tuple[int, ...],
+        opens: str | None,
+        closes: str | None,
+        attrs: list[Obj],
+        where: str,
+    ) -> ExceptionalHours:
+        """Hours of a period (a closed holiday, a summer week): no opens_at is closed."""
+        valid_from, valid_to = (_date(obj, key, where) for key in ("valid_from", "valid_to"))
+        if valid_from is None or valid_to is None:
+            missing = "valid_from" if valid_from is None else "valid_to"
+            raise RecordError(f"{where}{missing}", "required: exceptional hours are for dates")
+        if valid_to < valid_from:
+            raise RecordError(f"{where}valid_to", f"before valid_from ({valid_from})")
+        if bool(opens) != bool(closes):
+            missing = "opens_at" if not opens else "closes_at"
+            raise RecordError(f"{where}{missing}", "required with the other (or neither: closed)")
+        return ExceptionalHours(
+            id=_uuid(obj, "id", where),
+            valid_from=valid_from,
+            valid_to=valid_to,
+            opens=_time(opens, f"{where}opens_at") if opens else None,
+            closes=_time(closes, f"{where}closes_at") if closes else None,
+            days=days,
+            description=self._texts(obj, "description", attrs, where),
+        )
+
     def _languages(self, obj: Obj, where: str) -> tuple[str, ...]:
+        """The languages the desk knows; others (Urdu in the specification's example)
+        are counted, as the desk has no filter for them. No list at all: Finnish."""
         codes = []
-        for i, item in enumerate(_list(obj, "languages", where)):
+        items = _list(obj, "languages", where)
+        for i, item in enumerate(items):
             item = _object(item, f"{where}languages[{i}]")
             self._count("language", item, where)
-            code = (_str(item, "code", where) or "").lower()
+            code = (_str(item, "code", f"{where}languages[{i}].") or "").lower()
             if not code:
                 raise RecordError(f"{where}languages[{i}].code", "required")
-            codes.append(code)
-        return tuple(codes) or ("fi",)
+            if code in SERVICE_LANGUAGES:
+                codes.append(code)
+            else:
+                self.ignored[f"language {code}"] += 1
+        return tuple(codes) if "languages" in obj else ("fi",)
 
-    def _areas(self, obj: Obj, where: str) -> tuple[str, ...]:
+    def _areas(self, obj: Obj, where: str) -> tuple[tuple[str, ...], tuple[ServiceArea, ...]]:
+        """Municipality codes of the region, and the areas outside it kept as given."""
         municipalities = reference.municipalities()
         by_name = {m.name_fi.casefold(): code for code, m in municipalities.items()}
         by_name.update({m.name_sv.casefold(): code for code, m in municipalities.items()})
-        codes = []
+        codes: list[str] = []
+        others: list[ServiceArea] = []
         for i, item in enumerate(_list(obj, "service_areas", where)):
-            item = _object(item, f"{where}service_areas[{i}]")
+            at = f"{where}service_areas[{i}]"
+            item = _object(item, at)
             self._count("service_area", item, where)
+            texts = {key: _str(item, key, f"{at}.") or "" for key in AREA_TEXTS}
             candidates = [
-                str(item.get("extent") or ""),
-                str(item.get("uri") or "").rstrip("/").rsplit("/", 1)[-1],
-                by_name.get(str(item.get("name") or "").casefold(), ""),
+                texts["extent"],
+                texts["uri"].rstrip("/").rsplit("/", 1)[-1],
+                by_name.get(texts["name"].casefold(), ""),
             ]
             code = next((c for c in candidates if c in municipalities), None)
-            if code is None:
-                raise RecordError(
-                    f"{where}service_areas[{i}]",
-                    "not a municipality of the region (its code in extent or uri, or its name)",
+            if code is not None:
+                codes.append(code)
+                continue
+            if not texts["name"] and not texts["extent"]:
+                raise RecordError(at, "neither a municipality of the region nor a named area")
+            if texts["extent_type"] and texts["extent_type"] not in EXTENT_TYPES:
+                raise RecordError(f"{at}.extent_type", f"one of {', '.join(EXTENT_TYPES)}")
+            attrs = _attributes(item, f"{at}.", self)
+            others.append(
+                ServiceArea(
+                    id=_uuid(item, "id", f"{at}."),
+                    description=self._texts(item, "description", attrs, f"{at}."),
+                    **texts,
                 )
-            codes.append(code)
-        return tuple(codes)
+            )
+        if others:  # the desk's own check of the column, so a huge extent is named here
+            kept = json.dumps([a.to_json() for a in others], ensure_ascii=False, sort_keys=True)
+            try:
+                AREAS.check(kept, f"{where}service_areas")
+            except Invalid as exc:
+                raise RecordError(exc.field, f"areas outside the region: {exc.message}") from exc
+        return tuple(codes), tuple(others)
 
     def _free(self, obj: Obj, where: str) -> bool:
         options = [_object(o, f"{where}cost_options") for o in _list(obj, "cost_options", where)]

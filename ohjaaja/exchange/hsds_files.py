@@ -108,6 +108,8 @@ def _read_package(folder: Path) -> list[Record]:
     def nest(kind: str, obj: Obj) -> Obj:
         obj = dict(obj)
         for field, file_name, key in CHILDREN.get(kind, []):
+            if file_name not in tables:  # a table the package lacks says nothing
+                continue
             children = index.get((file_name, f"{key}={obj['id']}"), [])
             if kind == "service" and field == "phones":
                 children = [c for c in children if c.get("service_id") == obj["id"]]
@@ -184,6 +186,9 @@ FLAT = {
 }
 
 
+EMPTY_COLUMNS = ["id", "service_id", "code"]  # languages.csv's, when no service has one
+
+
 def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -> list[Path]:
     """The tabular form: one CSV per table and datapackage.json describing them."""
     tables: dict[str, dict[str, Obj]] = defaultdict(dict)
@@ -192,10 +197,12 @@ def write_package(folder: Path, services: list[Obj], organizations: list[Obj]) -
     for obj in services:
         obj = {k: v for k, v in obj.items() if k != "organization"}  # in organizations.csv
         _flatten(obj, "services.csv", tables)
+    # Written even when empty: a package without languages.csv reads as all Finnish.
+    tables.setdefault("languages.csv", {})
     resources, written = [], []
     for name in sorted(tables):
         rows = list(tables[name].values())
-        columns = list(dict.fromkeys(key for row in rows for key in row))
+        columns = list(dict.fromkeys(key for row in rows for key in row)) or EMPTY_COLUMNS
         text = csv_text([columns, *([row.get(c, "") for c in columns] for row in rows)])
         written.append(write_private(folder / name, text))
         resources.append(

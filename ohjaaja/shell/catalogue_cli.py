@@ -10,6 +10,7 @@ from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, ser
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
+from ohjaaja.sync.rows import Invalid
 from ohjaaja.usecases.desk import Desk
 
 
@@ -39,9 +40,13 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
 
 
 def import_reading(desk: Desk, reading: Reading) -> int:
-    report, errors = desk.catalogue.save_catalogue(
-        list(reading.organizations.values()), list(reading.services.values())
-    )
+    try:
+        report, errors = desk.catalogue.save_catalogue(
+            list(reading.organizations.values()), list(reading.services.values())
+        )
+    except Invalid as exc:  # a value the desk cannot store (too long): the write is undone
+        print(f"{exc}\nnothing was imported", file=sys.stderr)
+        return 1
     for error in errors:
         print(error, file=sys.stderr)
     if report is None:

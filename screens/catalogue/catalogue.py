@@ -36,7 +36,8 @@ from ohjaaja.usecases.desk import Desk
 
 
 def _select(options: Options, widget_id: str, any_key: str, value: str | None = None) -> Choice:
-    """A filter: blank means any (its prompt, catalogue.<any_key>, names the filter)."""
+    """A filter: blank means any (its prompt, catalogue.<any_key>, names the filter, or
+    says "all areas" for the municipality: a service of areas outside the region too)."""
     return Choice(options, widget_id, value, allow_blank=True, prompt_key=f"catalogue.{any_key}")
 
 

@@ -350,3 +350,30 @@ async def test_every_place_of_a_service_is_edited_on_its_form(admin: Desk) -> No
         assert again.query_one("#address_3", Input).value == ""  # and a third to add
     service, _ = admin.catalogue.service(klubitalo.id)  # type: ignore[misc]
     assert [p.city for p in service.locations][-1] == "Raisio"
+
+
+async def test_a_service_only_of_other_areas_is_found_under_all_areas(admin: Desk) -> None:
+    from dataclasses import replace
+
+    from ohjaaja.domain.catalogue import ServiceArea
+
+    hit = admin.catalogue.search_services("velkaneuvonta")[0]
+    service, _ = admin.catalogue.service(hit.id)  # type: ignore[misc]
+    helsinki = ServiceArea("area-hki", "Helsinki")  # a neighbouring region's, from HSDS
+    assert (
+        admin.catalogue.save_service(replace(service, service_areas=(), other_areas=(helsinki,)))
+        == []
+    )
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"velkaneuvonta")
+        screen = app.screen
+        assert isinstance(screen, CatalogueScreen)
+        municipality = screen.query_one("#municipality", Select)
+        assert str(municipality.prompt) == "Kaikki alueet"  # blank: no area left out
+        assert hit.name in names(screen)
+        await choose(pilot, "#municipality", "853")  # Turku: not offered there
+        assert hit.name not in names(screen)
+        await choose(pilot, "#municipality", Select.NULL)  # type: ignore[arg-type]
+        assert hit.name in names(screen)

@@ -141,6 +141,11 @@ def main() -> None:
 
         catalogue_main()
         return
+    if sys.argv[1:] == ["catalogue-import"]:
+        from tests.bench.catalogue_import import main as catalogue_import_main
+
+        catalogue_import_main()
+        return
     if sys.argv[1:2] == ["chaos"]:
         from tests.bench.chaos import main as chaos_main
 
