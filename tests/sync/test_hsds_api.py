@@ -222,6 +222,8 @@ BAD = [  # (path, parameters, the one named in the answer)
     ("/hsds/organizations", {"organization_id": "x"}, "organization_id"),
     ("/hsds/services/abc", {"full": "true"}, "full"),
     ("/hsds/organizations/abc", {"full_service": "perhaps"}, "full_service"),
+    ("/hsds/services", {"organization_id": "a\x00b"}, "organization_id"),
+    ("/hsds/service_at_locations", {"search": "\x00"}, "search"),
 ]
 
 
@@ -231,5 +233,7 @@ def test_a_bad_parameter_is_refused_with_its_name(server: Server) -> None:
         answer = reader.get(path, params=params)
         assert answer.status_code == 400, (path, params, answer.text)
         assert answer.json()["detail"].startswith(f"{named}:"), answer.text
+    for path in ("/hsds/services/a%00b", "/hsds/organizations/" + "x" * 65):
+        assert reader.get(path).status_code == 404, path
     twice = reader.get("/hsds/services?page=1&page=2")
     assert twice.status_code == 400 and twice.json()["detail"] == "page: given twice"

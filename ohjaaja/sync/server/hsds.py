@@ -94,6 +94,8 @@ def _given(items: Sequence[tuple[str, str]], allowed: set[str]) -> dict[str, str
             raise BadParameter(name[:64], f"not a parameter here (these are: {known})")
         if name in given:
             raise BadParameter(name, "given twice")
+        if "\x00" in value:  # no store takes a NUL in text
+            raise BadParameter(name, "text without NUL characters")
         given[name] = value
     if given.get("format", "json") != "json":
         raise BadParameter("format", "only json is served")
@@ -104,7 +106,7 @@ def listing(kind: str, items: Sequence[tuple[str, str]]) -> Listing:
     """A list's parameters, checked (BadParameter naming the first bad one)."""
     given = _given(items, LIST_PARAMETERS[kind])
     search = given.get("search", "").strip()
-    if len(search) > SEARCH_MAX or "\x00" in search:
+    if len(search) > SEARCH_MAX:
         raise BadParameter("search", f"at most {SEARCH_MAX} characters of text")
     organization = given.get("organization_id")
     if organization is not None and not 1 <= len(organization) <= 64:

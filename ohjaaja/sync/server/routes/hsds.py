@@ -56,7 +56,10 @@ def _one(kind: str, record_id: str, request: Request, store: StoreDep) -> object
         options = hsds.one_options(kind, _items(request))
     except hsds.BadParameter as exc:
         raise HTTPException(400, str(exc)) from None
-    found = hsds.one_record(store, kind, record_id, options)
+    # No catalogue id is longer or holds a NUL (which PostgreSQL would refuse as text).
+    found = None
+    if len(record_id) <= 64 and "\x00" not in record_id:
+        found = hsds.one_record(store, kind, record_id, options)
     if found is None:
         raise HTTPException(404, f"id: no {kind[:-1]} {record_id[:64]!r}")
     return found
