@@ -146,6 +146,9 @@ def test_the_synced_catalogue_reads_as_hsds_page_by_page(
     # Organisations: the list's one-to-one fields; one whole, with its services.
     listed = valid_page(get(reader, "/hsds/organizations", per_page=100), "organization_list")
     assert [o["id"] for o in listed["contents"]] == sorted(orgs)
+    wholes = get(reader, "/hsds/organizations", per_page=5, page=2, full="true")
+    for item in valid_page(wholes, "organization_list")["contents"]:
+        assert "services" not in valid(item, "organization") and "attributes" in item
     whole = valid(get(reader, f"/hsds/organizations/{big}"), "organization")
     assert sorted(s["id"] for s in whole["services"]) == sorted(
         s.id for s in services if s.organization_id == big
@@ -220,6 +223,7 @@ BAD = [  # (path, parameters, the one named in the answer)
     ("/hsds/services", {"search": "x" * 201}, "search"),
     ("/hsds/services", {"taxonomy_term_id": "x"}, "taxonomy_term_id"),
     ("/hsds/organizations", {"organization_id": "x"}, "organization_id"),
+    ("/hsds/organizations", {"full_service": "true"}, "full_service"),
     ("/hsds/services/abc", {"full": "true"}, "full"),
     ("/hsds/organizations/abc", {"full_service": "perhaps"}, "full_service"),
     ("/hsds/services", {"organization_id": "a\x00b"}, "organization_id"),

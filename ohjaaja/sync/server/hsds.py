@@ -51,8 +51,7 @@ class Listing:
 LIST_PARAMETERS = {
     "services": {"page", "per_page", "search", "organization_id", "modified_after", "full",
                  "format"},
-    "organizations": {"page", "per_page", "search", "modified_after", "full", "full_service",
-                      "format"},
+    "organizations": {"page", "per_page", "search", "modified_after", "full", "format"},
     "service_at_locations": {"page", "per_page", "search", "organization_id", "modified_after",
                              "full", "format"},
 }  # fmt: skip
@@ -188,25 +187,21 @@ def service_records(conn: Connection, rows: list[Doc], full: bool) -> list[Obj]:
     return records
 
 
-def organization_records(
-    conn: Connection, rows: list[Doc], full: bool, full_service: bool
-) -> list[Obj]:
-    """HSDS organisation records; full ones hold their services (list form, or full
-    with full_service)."""
-    ids = [row["id"] for row in rows]
-    found = _organizations(conn, ids, phones=full)
-    services: dict[str, list[Obj]] = {}
-    if full or full_service:
-        for oid in ids:
-            _, theirs = docs.services(conn, Query(organization_id=oid), 10**9, 0)
-            services[oid] = service_records(conn, theirs, full_service)
-    records = []
-    for row in rows:
-        record = organization_object(found[row["id"]])
-        if full or full_service:
-            record["services"] = services[row["id"]]
-        records.append(record if full or full_service else listed(record))
-    return records
+def organization_records(conn: Connection, rows: list[Doc], full: bool) -> list[Obj]:
+    """HSDS organisation records: whole (phones, attributes) or the list's fields. A
+    list never nests services: a page of organisations would carry the whole
+    catalogue (`/hsds/services?organization_id=` pages them)."""
+    found = _organizations(conn, [row["id"] for row in rows], phones=full)
+    records = [organization_object(found[row["id"]]) for row in rows]
+    return records if full else [listed(record) for record in records]
+
+
+def organization_record(conn: Connection, row: Doc, full_service: bool) -> Obj:
+    """One organisation whole, with every service of it (list form, or whole)."""
+    (record,) = organization_records(conn, [row], full=True)
+    _, theirs = docs.services(conn, Query(organization_id=row["id"]), 10**9, 0)
+    record["services"] = service_records(conn, theirs, full_service)
+    return record
 
 
 def link_records(conn: Connection, rows: list[Doc], full: bool) -> list[Obj]:
@@ -244,7 +239,7 @@ def services_page(store: Store, listing: Listing) -> Obj:
 def organizations_page(store: Store, listing: Listing) -> Obj:
     with store.engine.connect() as conn, conn.begin():
         total, rows = docs.organizations(conn, listing.query, listing.per_page, _offset(listing))
-        contents = organization_records(conn, rows, listing.full, listing.full_service)
+        contents = organization_records(conn, rows, listing.full)
     return page_document(total, listing.page, listing.per_page, contents)
 
 
@@ -269,7 +264,7 @@ def one_record(store: Store, kind: str, record_id: str, options: Listing) -> Obj
         if kind == "services":
             made = service_records(conn, [row], full=True)
         elif kind == "organizations":
-            made = organization_records(conn, [row], True, options.full_service)
+            made = [organization_record(conn, row, options.full_service)]
         else:
             made = link_records(conn, [row], full=True)
     return made[0] if made else None
