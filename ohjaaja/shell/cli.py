@@ -258,6 +258,11 @@ def _server_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
     server = sub.add_parser("server", parents=[store], help="run the shared server")
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8750)
+    server.add_argument(
+        "--hsds-anonymous", action="store_true",
+        help="anyone may read the catalogue's HSDS API (/hsds/) without a token "
+        "(default: a live token of any role is needed)",
+    )  # fmt: skip
     commands = server.add_subparsers(dest="server_command")
     token = commands.add_parser("token", parents=[store], help="create or revoke access tokens")
     token_sub = token.add_subparsers(dest="token_command", required=True)
@@ -447,7 +452,9 @@ def run_server(args: argparse.Namespace) -> int:
 
     # Live event streams never end by themselves: give them 3 s at shutdown, then close.
     uvicorn.run(
-        create_app(store, fault=os.environ.get("OHJAAJA_FAULT")),
+        create_app(
+            store, fault=os.environ.get("OHJAAJA_FAULT"), hsds_anonymous=args.hsds_anonymous
+        ),
         host=args.host,
         port=args.port,
         log_level="info",

@@ -171,6 +171,11 @@ def main() -> None:
 
         reports_main()
         return
+    if sys.argv[1:] == ["hsds"]:
+        from tests.bench.hsds_api import main as hsds_main
+
+        hsds_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

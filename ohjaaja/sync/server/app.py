@@ -15,14 +15,18 @@ from ohjaaja.db.server.store import Store
 from ohjaaja.domain.clock import Clock, SystemClock
 from ohjaaja.sync import protocol
 from ohjaaja.sync.server.limits import BodyLimit
-from ohjaaja.sync.server.routes import events, intake, reports, status, sync
+from ohjaaja.sync.server.routes import events, hsds, intake, reports, status, sync
 from ohjaaja.sync.server.scoping import scope_row
 from ohjaaja.sync.server.watch import HeadWatch
 
 
-def create_app(store: Store, clock: Clock | None = None, fault: str | None = None) -> FastAPI:
+def create_app(
+    store: Store, clock: Clock | None = None, fault: str | None = None,
+    hsds_anonymous: bool = False,
+) -> FastAPI:  # fmt: skip
     """`fault` (tests only, from OHJAAJA_FAULT): 'push-before-commit' or
-    'push-after-commit' kills the process at that point of the first push."""
+    'push-after-commit' kills the process at that point of the first push.
+    `hsds_anonymous`: the HSDS API (/hsds/) is read without a token."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,10 +44,11 @@ def create_app(store: Store, clock: Clock | None = None, fault: str | None = Non
     app.state.store = store
     app.state.clock = clock or SystemClock()
     app.state.fault = fault
+    app.state.hsds_anonymous = hsds_anonymous
     app.state.watch = HeadWatch(store)
     app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
     app.add_exception_handler(RequestValidationError, _unprocessable)
-    for routes in (status, intake, sync, events, reports):
+    for routes in (status, intake, sync, events, reports, hsds):
         app.include_router(routes.router)
     return app
 
