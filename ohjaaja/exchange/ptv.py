@@ -102,6 +102,9 @@ class PtvReading:
     channels: dict[str, Channel] = field(default_factory=dict)
     removed_channels: dict[str, Channel] = field(default_factory=dict)  # deleted, archived
     links: dict[str, list[tuple[str, Obj, str]]] = field(default_factory=dict)
+    # Services linking channels of which none is in this import (a fetch of changed
+    # services only): they keep the channels' parts the catalogue has (keep_channels).
+    unjoined: set[str] = field(default_factory=set)
     personal: Counter[str] = field(default_factory=Counter)  # named persons' details
     ignored: Counter[str] = field(default_factory=Counter)
     where: dict[str, str] = field(default_factory=dict)  # record id -> its file and path
@@ -356,6 +359,8 @@ class PtvReading:
         channels += [(c, {}, "") for c in linking if c.id not in named and c.id in self.channels]
         gone = [self.removed_channels[cid] for cid in named if cid in self.removed_channels]
         gone += [c for c in linking if c.id in self.removed_channels]
+        if named and not channels and not gone:
+            self.unjoined.add(sid)
         phones: dict[str, Phone] = {}
         schedules: list[WeeklyHours] = []
         exceptional: list[ExceptionalHours] = []
@@ -389,6 +394,22 @@ class PtvReading:
             holidays="open" if any(_always(r) for r in schedules) else "closed",
             source_modified=max(stamps) if stamps else None,
         )
+
+
+def keep_channels(service: Service, stored: Service) -> Service:
+    """The service as read, with the parts its channels gave the stored copy: for a
+    service imported without any of its channels (PTV's service changed, they not)."""
+    return replace(
+        service,
+        channels=stored.channels,
+        phones=stored.phones,
+        email=stored.email,
+        url=stored.url,
+        locations=stored.locations,
+        schedules=stored.schedules,
+        exceptional_hours=stored.exceptional_hours,
+        holidays=stored.holidays,
+    )
 
 
 def _always(rule: WeeklyHours) -> bool:
@@ -505,10 +526,16 @@ def _span(opening: Obj, at: str) -> tuple[time, time]:
         if not value:
             raise RecordError(f"{at}.{key}", "required (HH:MM)")
         try:
-            found.append(parse_time(value))
+            found.append(_clock(value))
         except ValueError as exc:
             raise RecordError(f"{at}.{key}", f"not a time (HH:MM): {value!r}") from exc
     return found[0], found[1]
+
+
+@cache
+def _clock(value: str) -> time:
+    """A fetch repeats a few dozen times thousands of times: each is read once."""
+    return parse_time(value)
 
 
 def _weekday(opening: Obj, key: str, at: str) -> int:

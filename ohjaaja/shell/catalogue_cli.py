@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
-from ohjaaja.exchange.ptv import PtvReading
+from ohjaaja.exchange.ptv import PtvReading, keep_channels
 from ohjaaja.exchange.ptv_files import read_ptv
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
@@ -69,6 +69,10 @@ def import_reading(desk: Desk, reading: Reading) -> int:
 def import_ptv(desk: Desk, reading: PtvReading) -> int:
     """Write what was read, remove what PTV deleted or archived; a record the
     desk refuses is named with its file and place in it, and nothing is written."""
+    for sid in sorted(reading.unjoined):
+        stored = desk.catalogue.service(sid)
+        if stored is not None:
+            reading.services[sid] = keep_channels(reading.services[sid], stored[0])
     report, errors = desk.catalogue.save_catalogue(
         list(reading.organizations.values()),
         list(reading.services.values()),

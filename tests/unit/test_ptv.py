@@ -218,6 +218,27 @@ def test_importing_again_changes_nothing_and_modified_drives_updates(
         assert HELSINKI in everywhere and HELSINKI not in turku
     finally:
         desk.close()
+    # A fetch of the services changed since, without their channels: a service keeps
+    # the phones, places and hours its channels gave it.
+    only = tmp_path / "changed"
+    only.mkdir()
+    shutil.copy(folder / "services.json", only / "services.json")
+    edit(
+        only,
+        "services.json",
+        NIGHT,
+        modified="2026-11-03T00:00:00",
+        serviceChargeType="FreeOfCharge",
+    )
+    code, out, _ = run(capsys, "import-ptv", "--database", database, str(only))
+    assert "new 0, updated 1, unchanged 3" in out
+    desk = open_desk(tmp_path / "desk.sqlite", _clock())
+    try:
+        night = desk.catalogue.service(NIGHT)[0]  # type: ignore[index]
+        assert night.free and [p.number for p in night.phones] == ["+358505551234"]
+        assert len(night.schedules) == 4 and night.url == "https://yokoti.example.fi"
+    finally:
+        desk.close()
     # The service PTV deleted goes.
     edit(folder, "services.json", ADVICE, publishingStatus="Archived")
     code, out, _ = run(capsys, "import-ptv", "--database", database, str(folder))
