@@ -62,17 +62,22 @@ def read_path(path: Path) -> list[Record]:
     """Every record of a JSON file or a datapackage folder; HsdsFileError if unreadable."""
     if path.is_dir():
         return _read_package(path)
+    document = load_json(path)
+    return [
+        Record(f"{path.name}: record {i + 1}", obj) for i, obj in enumerate(objects_in(document))
+    ]
+
+
+def load_json(path: Path) -> Any:
+    """A JSON file's document; HsdsFileError naming the file (and line) if unreadable."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise HsdsFileError(f"{path}: cannot read: {exc}") from exc
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise HsdsFileError(f"{path}:{exc.lineno}: not JSON: {exc.msg}") from exc
-    return [
-        Record(f"{path.name}: record {i + 1}", obj) for i, obj in enumerate(objects_in(document))
-    ]
 
 
 def read_catalogue(path: Path, language: str) -> Reading:

@@ -1,4 +1,5 @@
-"""`ohjaaja catalogue import PATH` and `ohjaaja catalogue export DIR` (HSDS 3.0)."""
+"""`ohjaaja catalogue import PATH` and `ohjaaja catalogue export DIR` (HSDS 3.0), and
+`ohjaaja catalogue import-ptv PATH` (the national Service Catalogue, PTV)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, service_object
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
+from ohjaaja.exchange.ptv import PtvReading, keep_channels
+from ohjaaja.exchange.ptv_files import read_ptv
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.sync.rows import Invalid
@@ -15,10 +18,13 @@ from ohjaaja.usecases.desk import Desk
 
 
 def run_catalogue(args: argparse.Namespace, database: Path) -> int:
-    reading = None
-    if args.catalogue_command == "import":
+    reading: Reading | PtvReading | None = None
+    if args.catalogue_command in ("import", "import-ptv"):
         try:  # read and check before the database is opened: a bad file changes nothing
-            reading = read_catalogue(args.path, args.text_language)
+            if args.catalogue_command == "import-ptv":
+                reading = read_ptv(args.path)
+            else:
+                reading = read_catalogue(args.path, args.text_language)
         except HsdsFileError as exc:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
             return 2
@@ -32,6 +38,8 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
     if desk is None:
         return 2
     try:
+        if isinstance(reading, PtvReading):
+            return import_ptv(desk, reading)
         if reading is not None:
             return import_reading(desk, reading)
         return export(desk, args.directory, args.format)
@@ -59,6 +67,37 @@ def import_reading(desk: Desk, reading: Reading) -> int:
     print(
         f"organizations {report.organizations} changed; services: new {report.created}, "
         f"updated {report.updated}, unchanged {report.unchanged}"
+    )
+    return 0
+
+
+def import_ptv(desk: Desk, reading: PtvReading) -> int:
+    """Write what was read, remove what PTV deleted or archived; a record the
+    desk refuses is named with its file and place in it, and nothing is written."""
+    for sid in sorted(reading.unjoined):
+        stored = desk.catalogue.service(sid)
+        if stored is not None:
+            reading.services[sid] = keep_channels(reading.services[sid], stored[0])
+    report, errors = desk.catalogue.save_catalogue(
+        list(reading.organizations.values()),
+        list(reading.services.values()),
+        sorted(reading.removed),
+    )
+    for error in errors:
+        record = error.where.rpartition(" ")[2]
+        print(f"{reading.where.get(record, error.where)}: {error.line()}", file=sys.stderr)
+    if report is None:
+        print(f"{len(errors)} error(s); nothing was imported", file=sys.stderr)
+        return 1
+    if reading.ignored:
+        listed = ", ".join(f"{name} ×{n}" for name, n in reading.ignored.most_common())
+        print(f"left out (not modelled): {listed}", file=sys.stderr)
+    personal = ", ".join(f"{kind} ×{n}" for kind, n in sorted(reading.personal.items()))
+    print(
+        f"organizations {report.organizations} changed; services: new {report.created}, "
+        f"updated {report.updated}, unchanged {report.unchanged}, removed {report.removed}; "
+        f"a named person's contact details not imported: {sum(reading.personal.values())}"
+        + (f" ({personal})" if personal else "")
     )
     return 0
 

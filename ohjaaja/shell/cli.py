@@ -382,6 +382,12 @@ def _catalogue_parser(
         "--language", dest="text_language", default="fi", choices=("fi", "sv", "en"),
         help="the language of plain HSDS texts (default fi)",
     )  # fmt: skip
+    ptv = commands.add_parser(
+        "import-ptv", parents=[who], help="import the national Service Catalogue's (PTV) JSON"
+    )
+    ptv.add_argument(
+        "path", type=Path, help="a PTV open API v11 .json file (an object or a page) or a folder"
+    )
     out = commands.add_parser("export", parents=[who], help="write HSDS 3.0 files")
     out.add_argument("directory", type=Path)
     out.add_argument("--format", choices=("json", "csv"), default="json")

@@ -95,6 +95,7 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
+    removed: int = 0  # services the source no longer offers (PTV: deleted, archived)
 
 
 def folded_words(text: str) -> list[str]:
@@ -347,9 +348,13 @@ class CatalogueUseCases:
         return self.save_service(replace(found[0], last_verified=today))
 
     def save_catalogue(
-        self, organizations: Sequence[Organization], services: Sequence[Service]
+        self,
+        organizations: Sequence[Organization],
+        services: Sequence[Service],
+        removed: Sequence[str] = (),
     ) -> tuple[ImportReport | None, list[CatalogueError]]:
-        """Check every record, then write all of them or none (admin only)."""
+        """Check every record, then write all of them or none, and remove the services
+        of `removed` (ids; those not stored are passed over) with them (admin only)."""
         if not self.is_admin:
             only = reason("error.admin_only", "only an admin changes the catalogue")
             return None, [CatalogueError("", "role", only)]
@@ -360,7 +365,7 @@ class CatalogueUseCases:
                 return None, errors
             with transaction(self.ctx.conn) as conn:
                 report = write_catalogue(
-                    conn, organizations, services, self.ctx.now(), self.ctx.worker_id
+                    conn, organizations, services, self.ctx.now(), self.ctx.worker_id, removed
                 )
         self.ctx.wrote()
         return report, []
@@ -414,21 +419,28 @@ def write_catalogue(
     services: Sequence[Service],
     now: str,
     by: str | None,
+    removed: Sequence[str] = (),
 ) -> ImportReport:
     """Write records that changed, each with its version bumped, tombstone the child
     rows an edit dropped, and put each change in the outbox as worker `by`'s (None:
-    not at all, as the demo's own catalogue). The caller holds the transaction."""
+    not at all, as the demo's own catalogue). A record whose source stamp (PTV's
+    modified) is not newer than the stored one is kept as it is. Services of
+    `removed` are tombstoned with their rows. The caller holds the transaction."""
     existing_orgs = {
         row["id"]: organization_from_row(row, store.organization_phones(conn, row["id"]))
         for row in store.organizations(conn, [o.id for o in organizations])
     }
-    changed_orgs = [o for o in organizations if existing_orgs.get(o.id) != o]
+    changed_orgs = [
+        o
+        for o in organizations
+        if existing_orgs.get(o.id) != o and not _older(o.source_modified, existing_orgs.get(o.id))
+    ]
     mutations = [_put(conn, organization_rows(o, now), now) for o in changed_orgs]
-    stored = {s.id: s for s in load_services(conn, [s.id for s in services])}
+    stored = {s.id: s for s in load_services(conn, [*(s.id for s in services), *removed])}
     created = updated = 0
     for service in services:
         if service.id in stored:
-            if stored[service.id] == service:
+            if stored[service.id] == service or _older(service.source_modified, stored[service.id]):
                 continue
             updated += 1
         else:
@@ -436,10 +448,26 @@ def write_catalogue(
         tables = service_rows(service, now)
         _tombstone_dropped(conn, service.id, tables, now)
         mutations.append(_put(conn, tables, now))
+    gone = [stored[sid] for sid in dict.fromkeys(removed) if sid in stored]
+    for service in gone:
+        tables = {table: [] for table in store.TABLES}
+        _tombstone_dropped(conn, service.id, tables, now)
+        tables["service"] = [
+            {**store.row(conn, "service", service.id), "deleted": 1, "updated_at": now}
+        ]
+        mutations.append(_put(conn, tables, now))
     if by is not None and mutations:
         puts = [("catalogue.put", {"rows": m, "worker_id": by}) for m in mutations]
         record_many(conn, puts, now, by)
-    return ImportReport(len(changed_orgs), created, updated, len(services) - created - updated)
+    unchanged = len(services) - created - updated
+    return ImportReport(len(changed_orgs), created, updated, unchanged, len(gone))
+
+
+def _older(incoming: str | None, stored: Service | Organization | None) -> bool:
+    """Whether the source says the stored copy is as new as this one or newer."""
+    return bool(
+        incoming and stored and stored.source_modified and incoming <= stored.source_modified
+    )
 
 
 def _tombstone_dropped(

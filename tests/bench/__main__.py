@@ -181,6 +181,11 @@ def main() -> None:
 
         clients_main()
         return
+    if sys.argv[1:] == ["ptv-import"]:
+        from tests.bench.ptv_import import main as ptv_import_main
+
+        ptv_import_main()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         bench_startup(workdir)

@@ -54,3 +54,33 @@ def test_catalogue_changes_and_offers_sync(
     assert [e.field for e in worker.desk.catalogue.save_service(chosen[2])] == ["role"]
     admin.close()
     worker.close()
+
+
+def test_a_ptv_import_and_its_removals_sync(
+    server: Server, tmp_path: Path, clock: FixedClock
+) -> None:
+    """What PTV gives (exceptional hours, areas elsewhere, stamps) travels to the other
+    desks, and a service PTV deleted goes from them too."""
+    from ohjaaja.exchange.ptv_files import read_ptv
+
+    fetch = Path(__file__).resolve().parents[1] / "ptv" / "fetch"
+    admin = Site(server, tmp_path, "admin", clock, roles=("guidance", "admin"))
+    worker = Site(server, tmp_path, "worker", clock)
+    reading = read_ptv(fetch)
+    report, errors = admin.desk.catalogue.save_catalogue(
+        list(reading.organizations.values()), list(reading.services.values())
+    )
+    assert errors == [] and report is not None and report.created == 4
+    assert admin.sync.sync_once().rejected == 0
+    worker.sync.sync_once()
+    advice = next(iter(reading.services.values()))
+    arrived, _ = worker.desk.catalogue.service(advice.id)  # type: ignore[misc]
+    assert arrived == advice
+    report, errors = admin.desk.catalogue.save_catalogue([], [], [advice.id])
+    assert errors == [] and report is not None and report.removed == 1
+    assert admin.sync.sync_once().rejected == 0
+    worker.sync.sync_once()
+    assert worker.desk.catalogue.service(advice.id) is None
+    assert advice.id not in {h.id for h in worker.desk.catalogue.search_services("neuvonta")}
+    admin.close()
+    worker.close()
