@@ -64,8 +64,8 @@ def service_body(service: Service, organization: Organization, today: date, lang
         row("service.other_areas", ", ".join(names))
     row("service.languages", ", ".join(t(f"service_language.{c}") for c in service.languages))
     row("service.channels", ", ".join(t(f"service_channel.{c}") for c in service.channels))
-    # Exceptions not yet over, each with its dates (and the source's name for it).
-    for exception in service.exceptional_hours:
+    # Exceptions not yet over, by date, each with its dates (and the source's name).
+    for exception in sorted(service.exceptional_hours, key=lambda e: e.valid_from):
         if exception.valid_to >= today:
             said = exceptions_text((exception,), get_language())
             named = text_in(exception.description, language)

@@ -29,6 +29,7 @@ from ohjaaja.screens.kit.widgets import (
     TitleBar,
     coded,
     desk_footer,
+    field_line,
     field_row,
     show_field_errors,
 )
@@ -244,6 +245,10 @@ class ServiceFormScreen(DeskScreen[str | None]):
         # The first one whole on the status line too, named by its field's label.
         first = next(name for name in self.all_fields if name in by_field)
         count, told = len(problems), by_field[first]
+        # Focused already (F10 from the bad field itself), it is not brought into view
+        # by the focus: its error line, just shown, would stay below the screen.
+        line = field_line(self.query_one(f"#{first}"))
+        self.call_after_refresh(line.scroll_visible, animate=False)
 
         def status() -> str:
             fix = t("form.fix_fields", count=count)
