@@ -20,8 +20,10 @@ from ohjaaja.domain.schedules import (
     ExceptionalHours,
     ServiceHours,
     WeeklyHours,
+    exceptions_text,
     form_time,
     hours_text,
+    parse_exceptions_text,
     parse_hours_text,
 )
 from ohjaaja.domain.web_addresses import email_address, web_address
@@ -308,11 +310,15 @@ def service_from_form(
     existing: Service | None,
     new_id: Callable[[], str],
     language: str = "en",
+    today: date | None = None,
 ) -> tuple[Service | None, list[Problem]]:
     """The admin form's values (texts, lists, flags) as a Service, or (field, reason)
-    for each field that cannot be read; check_service does the rest."""
+    for each field that cannot be read; check_service does the rest. `today` places
+    an exception's date written without a year; what the form does not show (areas
+    outside the region, an exception's description) stays as it was."""
     errors: list[Problem] = []
     old = existing
+    exceptions = _exceptions_from_form(values, old, new_id, today or date.today(), errors)
     try:
         rules = parse_hours_text(values["hours"], [r.id for r in old.schedules] if old else [])
         rules = tuple(replace(r, id=r.id or new_id()) for r in rules)
@@ -365,7 +371,41 @@ def service_from_form(
         eve_closes=eve,
         phones=tuple(phones),
         schedules=rules,
+        exceptional_hours=base.exceptional_hours if exceptions is None else exceptions,
     ), []
+
+
+def _exceptions_from_form(
+    values: dict[str, Any],
+    old: Service | None,
+    new_id: Callable[[], str],
+    today: date,
+    errors: list[Problem],
+) -> tuple[ExceptionalHours, ...] | None:
+    """The form's exceptional hours; one for a period the service had keeps its id and
+    description (PTV's 'Juhannus'), a new period is a new row. None: not on the form."""
+    if "exceptions" not in values:
+        return None
+    try:
+        written = parse_exceptions_text(values["exceptions"], today)
+    except Unusable as exc:
+        errors.append(("exceptions", exc.why))
+        return None
+    unused = list(old.exceptional_hours if old else ())
+    kept = []
+    for hours in written:
+        same = next(
+            (o for o in unused if (o.valid_from, o.valid_to) == (hours.valid_from, hours.valid_to)),
+            None,
+        )
+        if same is not None:
+            unused.remove(same)
+        kept.append(
+            replace(hours, id=same.id, description=same.description)
+            if same is not None
+            else replace(hours, id=new_id())
+        )
+    return tuple(kept)
 
 
 ADDRESS_FIELDS = ("address", "postal_code", "city")
@@ -460,6 +500,9 @@ def service_form_values(service: Service, language: str = "en") -> dict[str, Any
         "eve_closes": f"{service.eve_closes:%H:%M}" if service.eve_closes else "",
         "phones": ", ".join(display_phone(p.number) for p in service.phones),
         "hours": hours_text(service.schedules, language),
+        "exceptions": exceptions_text(service.exceptional_hours, language),
+        # Shown, not edited: the form keeps them as the catalogue gave them.
+        "other_areas": ", ".join(area.name or area.uri or area.id for area in service.other_areas),
     }
 
 
@@ -477,7 +520,12 @@ def organization_from_form(
     return replace(
         base,
         name=clean_texts({lang: values[f"name_{lang}"] for lang in TEXT_LANGUAGES}),
-        description=clean_texts({lang: values[f"description_{lang}"] for lang in ("fi", "sv")}),
+        description=clean_texts(
+            {
+                lang: values.get(f"description_{lang}", base.description.get(lang, ""))
+                for lang in TEXT_LANGUAGES
+            }
+        ),
         sector=values["sector"],
         website=website,
         email=email,
@@ -490,7 +538,9 @@ def organization_form_values(organization: Organization) -> dict[str, str]:
 
     return {
         **{f"name_{lang}": organization.name.get(lang, "") for lang in TEXT_LANGUAGES},
-        **{f"description_{lang}": organization.description.get(lang, "") for lang in ("fi", "sv")},
+        **{
+            f"description_{lang}": organization.description.get(lang, "") for lang in TEXT_LANGUAGES
+        },
         "sector": organization.sector,
         "website": organization.website or "",
         "email": organization.email or "",

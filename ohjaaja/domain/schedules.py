@@ -8,6 +8,7 @@ day the shift begins. 00:00-00:00 is the whole day.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -240,3 +241,114 @@ def day_runs(days: tuple[int, ...]) -> list[tuple[int, int]]:
         else:
             runs.append((day, day))
     return runs
+
+
+# The form's word for a closed period, written in the worker's language and read in any.
+CLOSED_WORDS = {"fi": "suljettu", "sv": "stängt", "en": "closed"}
+_CLOSED_READINGS = {*CLOSED_WORDS.values(), "kiinni", "stängd"}
+_DAY_MONTH = r"\d{1,2}\.\d{1,2}\.(?:\d{4})?"
+_PERIOD = re.compile(rf"({_DAY_MONTH})(?:\s*-\s*({_DAY_MONTH}))?(?=\s|$)")
+
+
+def parse_exceptions_text(text: str, today: date) -> tuple[ExceptionalHours, ...]:
+    """The admin form's exceptional hours, '24.12.-26.12. suljettu; 1.7.-31.7. 9-12'
+    (a date or period, then closed or the hours, optionally on some weekdays: '1.7.-
+    31.7. ma-pe 9-12'). A date without a year is in the year that does not put the
+    period behind today. The ids are left empty for the caller. Unusable names the
+    part and why."""
+    exceptions = []
+    dashed = text.replace("\u2013", "-").replace("\u2014", "-")
+    for part in (p.strip() for p in dashed.split(";") if p.strip()):
+        try:
+            exceptions.append(_exception(part, today))
+        except Unusable as exc:
+            english = f"{part!r}: {exc}; write e.g. 24.12.-26.12. closed; 1.7.-31.7. 9-12"
+            raise Unusable(
+                reason("error.exception", english, part=repr(part), why=exc.why)
+            ) from exc
+    return tuple(exceptions)
+
+
+def _exception(part: str, today: date) -> ExceptionalHours:
+    found = _PERIOD.match(part)
+    if found is None:
+        first = part.split()[0]
+        english = f"{first!r} is not a date or period (24.12. or 24.12.-26.12.)"
+        raise Unusable(reason("error.exception_period", english, text=repr(first)))
+    valid_from, valid_to = _period(found.group(1), found.group(2), today)
+    rest = part[found.end() :].strip()
+    if not rest:
+        english = "say closed or the hours (9-12)"
+        raise Unusable(reason("error.exception_what", english))
+    if rest.lower() in _CLOSED_READINGS:
+        return ExceptionalHours("", valid_from, valid_to)
+    days_text, _, span = rest.rpartition(" ")
+    if not any(c.isdigit() for c in span):  # 'auki', 'open': a word, not hours
+        english = f"{span!r} is neither closed nor the hours (9-12)"
+        raise Unusable(reason("error.exception_neither", english, text=repr(span)))
+    days = _day_range(days_text.strip().lower()) if days_text.strip() else ()
+    opens, _, closes = span.partition("-")
+    return ExceptionalHours("", valid_from, valid_to, form_time(opens), form_time(closes), days)
+
+
+def _period(first: str, last: str | None, today: date) -> tuple[date, date]:
+    """'24.12.', '24.12.-26.12.', '28.12.-2.1.2027': the first and the last day."""
+    (day, month, year), end = _day_month(first), _day_month(last or first)
+    if year is not None and end[2] is not None:
+        begins, ends = _date(first, day, month, year), _date(last or first, *end[:2], end[2])
+        if ends < begins:
+            raise Unusable(reason("error.exception_backwards", "ends before it begins"))
+        return begins, ends
+    if end[2] is not None:  # '28.12.-2.1.2027': the year of the end, the year before if need be
+        ends = _date(last or first, end[0], end[1], end[2])
+        begins = _date(first, day, month, ends.year)
+        return (begins if begins <= ends else _date(first, day, month, ends.year - 1)), ends
+    start_year = year if year is not None else today.year
+    for shift in (0, 1):
+        begins = _date(first, day, month, start_year + shift)
+        ends = _date(last or first, end[0], end[1], begins.year)
+        if ends < begins:
+            ends = _date(last or first, end[0], end[1], begins.year + 1)
+        if year is not None or ends >= today:
+            break
+    return begins, ends
+
+
+def _day_month(text: str) -> tuple[int, int, int | None]:
+    day, month, year = text.split(".")
+    return int(day), int(month), int(year) if year else None
+
+
+def _date(text: str, day: int, month: int, year: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        english = f"{text!r} is not a date (24.12. or 24.12.2026)"
+        raise Unusable(reason("error.exception_date", english, date=repr(text))) from None
+
+
+def exceptions_text(exceptions: tuple[ExceptionalHours, ...], language: str = "en") -> str:
+    """Exceptions in the admin form's notation, in a language, each date with its year
+    so that reading it again any day gives the same (the inverse of
+    parse_exceptions_text)."""
+    names = DAY_WORDS.get(language, DAY_NAMES)
+    parts = []
+    for hours in exceptions:
+        begins, ends = hours.valid_from, hours.valid_to
+        if begins == ends:
+            period = f"{ends.day}.{ends.month}.{ends.year}"
+        elif begins.year == ends.year:
+            period = f"{begins.day}.{begins.month}.-{ends.day}.{ends.month}.{ends.year}"
+        else:
+            period = (
+                f"{begins.day}.{begins.month}.{begins.year}-{ends.day}.{ends.month}.{ends.year}"
+            )
+        if hours.opens is None or hours.closes is None:
+            parts.append(f"{period} {CLOSED_WORDS.get(language, 'closed')}")
+            continue
+        runs = ",".join(
+            names[a] + (f"-{names[b]}" if b > a else "") for a, b in day_runs(hours.days)
+        )
+        closes = "24:00" if hours.closes == hours.opens else f"{hours.closes:%H:%M}"
+        parts.append(" ".join(p for p in (period, runs, f"{hours.opens:%H:%M}-{closes}") if p))
+    return "; ".join(parts)

@@ -320,11 +320,12 @@ class CatalogueUseCases:
         self, values: dict[str, Any], existing: Service | None
     ) -> tuple[str | None, list[Problem]]:
         """The admin form: the saved service's id, or (field, reason) for each problem."""
-        service, problems = service_from_form(values, existing, new_id)
+        today = local(self.ctx.clock.now()).date()
+        service, problems = service_from_form(values, existing, new_id, today=today)
         if service is None:
             return None, problems
         if values.get("verified"):  # the admin ticked the details checked today
-            service = replace(service, last_verified=local(self.ctx.clock.now()).date())
+            service = replace(service, last_verified=today)
         errors = self.save_service(service)
         return (None, [(e.field, e.reason) for e in errors]) if errors else (service.id, [])
 

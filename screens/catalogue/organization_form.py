@@ -1,4 +1,5 @@
-"""An organisation, new or edited (admin): names, sector, website, email, phones."""
+"""An organisation, new or edited (admin): every field the catalogue keeps of it:
+names and descriptions in fi, sv and en, sector, website, email, phones."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from ohjaaja.domain.reasons import Reason
 from ohjaaja.usecases.desk import Desk
 
 TEXT_FIELDS = (
-    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "website", "email",
-    "phones",
+    "name_fi", "name_sv", "name_en", "description_fi", "description_sv", "description_en",
+    "website", "email", "phones",
 )  # fmt: skip
 
 

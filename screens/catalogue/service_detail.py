@@ -1,5 +1,6 @@
 """One service in full: what it is, for whom, what it costs, how to apply, who
-provides it, numbers, addresses, this week's hours, languages, when verified."""
+provides it, numbers, addresses, areas (those outside the region too), exceptional
+hours with their dates, the next seven days' hours, languages, when verified."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ohjaaja.domain.catalogue import Organization, Service, text_in
 from ohjaaja.domain.clients import finnish_date
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.phones import display_phone
+from ohjaaja.domain.schedules import exceptions_text
 from ohjaaja.i18n import get_language, t
 from ohjaaja.usecases.desk import Desk
 
@@ -50,21 +52,34 @@ def service_body(service: Service, organization: Organization, today: date, lang
         row("service.url", service.url)
     if service.email:
         row("service.email", service.email)
-    areas = (
-        ", ".join(municipality_name(code) for code in service.service_areas)
-        if service.service_areas
-        else t("service.whole_region")
-    )
-    row("service.areas", areas)
+    if service.service_areas or not service.other_areas:
+        areas = (
+            ", ".join(municipality_name(code) for code in service.service_areas)
+            if service.service_areas
+            else t("service.whole_region")
+        )
+        row("service.areas", areas)
+    if service.other_areas:  # outside the region, as the catalogue gave them
+        names = (area.name or area.uri or area.id for area in service.other_areas)
+        row("service.other_areas", ", ".join(names))
     row("service.languages", ", ".join(t(f"service_language.{c}") for c in service.languages))
     row("service.channels", ", ".join(t(f"service_channel.{c}") for c in service.channels))
+    # Exceptions not yet over, by date, each with its dates (and the source's name).
+    for exception in sorted(service.exceptional_hours, key=lambda e: e.valid_from):
+        if exception.valid_to >= today:
+            said = exceptions_text((exception,), get_language())
+            named = text_in(exception.description, language)
+            row("service.exceptions", f"{said} ({named})" if named else said)
     hours = Table.grid(padding=(0, 1))
     hours.add_column(width=14)
     hours.add_column()
     for offset in range(7):
         day = today + timedelta(days=offset)
         label = f"{t(WEEKDAYS[day.weekday()])} {day.day}.{day.month}."
-        hours.add_row(label, service.hours.describe(day) or t("catalogue.closed"))
+        shown = service.hours.describe(day) or t("catalogue.closed")
+        if service.hours.exceptional(day):
+            shown += f"  {t('service.exceptional_day')}"
+        hours.add_row(label, shown)
     verified = finnish_date(service.last_verified) if service.last_verified else "—"
     if service.stale(today):
         verified += f"  {t('service.stale')}"

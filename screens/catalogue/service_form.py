@@ -1,10 +1,14 @@
-"""A service, new or edited (admin): texts in Finnish and Swedish (and English),
-for whom, where, in which languages and channels, cost, phones and hours.
+"""A service, new or edited (admin): every field the catalogue models. Its texts
+in Finnish, Swedish and English, one language at a time (F3 shows the next: the
+form fits 80x24 without three copies of each text), for whom, where, in which
+languages and channels, cost, phones, places, hours and exceptional hours.
 
 Hours are written as 'ma-pe 8-16; la 10-14' (day names in Finnish, Swedish or
-English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day).
-Every field that cannot be used is named with its reason; nothing is saved until
-all are right.
+English, times as 8, 8:00 or 8.00; 20-8 runs overnight, 0-24 is the whole day);
+exceptions as '24.12.-26.12. suljettu; 1.7.-31.7. 9-12'. Areas outside the region
+(from an import) are shown, not edited, and kept. Every field that cannot be used
+is named with its reason; nothing is saved until all are right, and nothing typed
+is lost.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ohjaaja.screens.kit.widgets import (
     TitleBar,
     coded,
     desk_footer,
+    field_line,
     field_row,
     show_field_errors,
 )
@@ -34,8 +39,10 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain.catalogue import (
+    FORM_TEXTS,
     SERVICE_CHANNELS,
     STATUSES,
+    TEXT_LANGUAGES,
     Organization,
     Problem,
     Service,
@@ -56,7 +63,7 @@ TEXT_FIELDS = (
     "eligibility_fi", "eligibility_sv", "eligibility_en",
     "application_fi", "application_sv", "application_en", "languages", "areas",
     "fees_fi", "fees_sv", "fees_en", "phones", "website", "email", "address", "postal_code", "city",
-    "hours", "eve_closes",
+    "hours", "exceptions", "eve_closes",
 )  # fmt: skip
 CHOICES = ("organization_id", "status", "holidays")
 TICKS = ("client_groups", "channels")
@@ -71,6 +78,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         # F7 is the app's catalogue, which never let an F7 here through; F4 is new.
         action("edit_organization", "f6", "edit_organization", priority=True),
         action("new_organization", "f4", "new_organization", priority=True),
+        action("text_language", "f3", "text_language", priority=True),
         action("cancel", "escape", "cancel", key_display="Esc"),
         *FORM_KEYS,
     ]
@@ -90,6 +98,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         extra = [name for index in range(1, places) for name in place_fields(index)]
         at = TEXT_FIELDS.index("city") + 1
         self.text_fields = (*TEXT_FIELDS[:at], *extra, *TEXT_FIELDS[at:])
+        self.text_language = get_language()  # the texts shown; F3 the next language
         self.all_fields = (
             "organization_id",
             *self.text_fields,
@@ -103,6 +112,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
             # Filled by a worker once mounted (the database is not read on the UI thread).
             organizations = Choice(self._organization_options, "organization_id", allow_blank=True)
             yield field_row("service_form.organization_id", organizations, "error-organization_id")
+            yield field_row("service_form.text_language", Said(id="text-language"))
             for name in self.text_fields:
                 base, _, number = name.rpartition("_")
                 if number.isdigit() and base == "address":  # the second place on
@@ -111,7 +121,13 @@ class ServiceFormScreen(DeskScreen[str | None]):
                     yield header
                 label = base if number.isdigit() else name
                 value = Input(str(self.prefill.get(name, "")), id=name, compact=True)
-                yield field_row(f"service_form.{label}", value, f"error-{name}")
+                line = field_row(f"service_form.{label}", value, f"error-{name}")
+                if base in FORM_TEXTS and number in TEXT_LANGUAGES:
+                    line.add_class(f"text-{number}")  # shown while its language is
+                yield line
+                if name == "areas" and self.prefill.get("other_areas"):
+                    other = Said(str(self.prefill["other_areas"]), id="other_areas")
+                    yield field_row("service_form.other_areas", other)
             yield self._select("status", coded("status", STATUSES))
             yield self._select("holidays", coded("holidays", HOLIDAY_RULES))
             free = Tick("catalogue.free", bool(self.prefill.get("free")), id="free")
@@ -142,11 +158,33 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     def mounted(self) -> None:
         self.query_one("#title", TitleBar).show(self.desk.clock.now())
+        self._show_text_language(self.text_language)
         self.query_one("#organization_id", Select).focus()
         self._load_organizations(self.prefill.get("organization_id"))
 
     def retranslated(self) -> None:
         self._organization_phones()
+
+    def action_text_language(self) -> None:
+        """F3: the texts in the next language; what is typed in the others stays."""
+        at = TEXT_LANGUAGES.index(self.text_language)
+        self._show_text_language(TEXT_LANGUAGES[(at + 1) % len(TEXT_LANGUAGES)])
+
+    def _show_text_language(self, language: str) -> None:
+        self.text_language = language
+        for code in TEXT_LANGUAGES:
+            for line in self.query(f".text-{code}"):
+                line.display = code == language
+        others = [code for code in TEXT_LANGUAGES if code != language]
+
+        def said() -> str:
+            return t(
+                "service_form.texts_in",
+                language=t(f"service_language.{language}"),
+                others=", ".join(t(f"service_language.{code}") for code in others),
+            )
+
+        self.query_one("#text-language", Said).show(said)
 
     @db_work("organizations", group="service-organizations", exclusive=True)
     def _load_organizations(self, chosen: str | None) -> None:
@@ -192,15 +230,25 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     def _after_save(self, service_id: str | None, problems: list[Problem]) -> None:
         by_field: dict[str, Reason] = {}
+        name_field = f"name_{self.text_language}"  # a missing name: asked where one looks
         for name, why in problems:
-            key = {"name": "name_fi", "service_areas": "areas", "location": "city"}.get(name, name)
-            by_field.setdefault(key if key in self.all_fields else "name_fi", why)
+            key = {"name": name_field, "service_areas": "areas", "location": "city"}.get(name, name)
+            by_field.setdefault(key if key in self.all_fields else name_field, why)
+        # The first bad field in sight: its texts' language is shown if another was.
+        bad = next((name for name in self.all_fields if name in by_field), None)
+        base, _, language = (bad or "").rpartition("_")
+        if base in FORM_TEXTS and language != self.text_language:
+            self._show_text_language(language)
         if not show_field_errors(self, self.all_fields, by_field):
             self.dismiss(service_id)
             return
         # The first one whole on the status line too, named by its field's label.
         first = next(name for name in self.all_fields if name in by_field)
         count, told = len(problems), by_field[first]
+        # Focused already (F10 from the bad field itself), it is not brought into view
+        # by the focus: its error line, just shown, would stay below the screen.
+        line = field_line(self.query_one(f"#{first}"))
+        self.call_after_refresh(line.scroll_visible, animate=False)
 
         def status() -> str:
             fix = t("form.fix_fields", count=count)

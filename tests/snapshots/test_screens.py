@@ -362,6 +362,52 @@ def test_service_form(snap_compare, admin: Desk, clock: FixedClock) -> None:
     assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=editing)
 
 
+def test_service_form_in_swedish_with_a_bad_exception(
+    snap_compare, admin: Desk, clock: FixedClock
+) -> None:
+    """The Swedish texts (F3) and the hours: a bad exceptional date named below it,
+    brought into view though the field had the focus already."""
+
+    async def editing(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e", "f3")
+        pilot.app.screen.query_one("#exceptions").focus()
+        await keys(pilot, *"24.12.-26.12. suljettu; 31.2. 9-12", "f10")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=editing)
+
+
+def test_service_detail_with_exceptions(snap_compare, admin: Desk, clock: FixedClock) -> None:
+    """An area outside the region, an exception with its dates and name, and the next
+    seven days with the exceptional one marked."""
+    from dataclasses import replace
+    from datetime import date, time
+
+    from ohjaaja.domain.catalogue import ServiceArea
+    from ohjaaja.domain.schedules import ExceptionalHours
+
+    (found,) = admin.catalogue.search_services("klubitalo")
+    service, _ = admin.catalogue.service(found.id)  # type: ignore[misc]
+    staff_day = ExceptionalHours(
+        "x1", date(2026, 11, 24), date(2026, 11, 24), description={"fi": "Henkilöstöpäivä"}
+    )
+    summer = ExceptionalHours("x2", date(2027, 7, 1), date(2027, 7, 31), time(9), time(12))
+    helsinki = ServiceArea("a1", "Helsinki", uri="http://uri.suomi.fi/codelist/jhs/kunta/091")
+    edited = replace(
+        service,
+        service_areas=("853",),
+        other_areas=(helsinki,),
+        exceptional_hours=(staff_day, summer),
+    )
+    assert admin.catalogue.save_service(edited) == []
+
+    async def opened(pilot: Pilot) -> None:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "end")
+
+    assert snap_compare(app_for(admin), terminal_size=(80, 24), run_before=opened)
+
+
 def test_organization_form(snap_compare, admin: Desk, clock: FixedClock) -> None:
     """A new organisation (F8 in the service form), its Finnish name typed."""
 
