@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -164,6 +165,10 @@ class DeskModeError(DeskOpenError):
     """A training desk on a client-data database, or the other way round."""
 
 
+BUSY_ATTEMPTS = 12  # each after the busy timeout (5 s) and a growing pause: ~2 min
+BUSY_BACKOFF_SECONDS = 0.5
+
+
 class DeskFileError(DeskOpenError):
     """A database file that is empty or not a database."""
 
@@ -174,20 +179,39 @@ def open_database(database: str | Path) -> sqlite3.Connection:
     A new database is made only where no file is. An existing file that is empty
     (truncated) or not a database is refused, never made anew over: its
     unsynced work would be gone without a word."""
-    try:
-        with held_open_lock(Path(database)):
-            _check_file(Path(database))
-            conn = connect(database)
-            migrate(conn)
-            with transaction(conn):
-                if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
-                    seed_reference(conn)
-    except sqlite3.DatabaseError as exc:
-        raise DeskFileError(
-            f"{database}: {exc}; restore the file from a backup, or move it aside to start "
-            "a new database"
-        ) from exc
-    return conn
+    for attempt in range(BUSY_ATTEMPTS):
+        conn: sqlite3.Connection | None = None
+        try:
+            with held_open_lock(Path(database)):
+                _check_file(Path(database))
+                conn = connect(database)
+                migrate(conn)
+                with transaction(conn):
+                    if conn.execute("SELECT count(*) FROM line").fetchone()[0] == 0:
+                        seed_reference(conn)
+            return conn
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            if not _busy(exc):
+                raise _broken(database, exc) from exc
+            # Another process holds the file past the busy timeout (desks starting
+            # together under load): wait and try again; the file is fine.
+            time.sleep(BUSY_BACKOFF_SECONDS * (attempt + 1))
+        except sqlite3.DatabaseError as exc:
+            raise _broken(database, exc) from exc
+    raise DeskOpenError(f"{database}: busy: other processes held it for too long; try again")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return any(word in str(exc) for word in ("locked", "busy"))
+
+
+def _broken(database: str | Path, exc: sqlite3.DatabaseError) -> DeskFileError:
+    return DeskFileError(
+        f"{database}: {exc}; restore the file from a backup, or move it aside to start "
+        "a new database"
+    )
 
 
 def _check_file(path: Path) -> None:

@@ -64,3 +64,28 @@ def test_a_migration_another_process_applied_meanwhile_is_not_run_again(
     real = migrations.current_version
     monkeypatch.setattr(migrations, "current_version", lambda c: looks.pop() if looks else real(c))
     assert migrations.migrate(late) == migrations.latest_version()
+
+
+def test_a_busy_file_is_waited_for_not_called_broken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database another process holds longer than the busy timeout (a hundred desks
+    starting at once) is tried again; it was refused with 'restore the file from a
+    backup' - advice that would have replaced a healthy file."""
+    import sqlite3
+
+    from ohjaaja.usecases import desk as desk_module
+
+    real = desk_module.migrate
+    busy = [sqlite3.OperationalError("database is locked")]
+
+    def migrate_once_busy(conn: sqlite3.Connection) -> int:
+        if busy:
+            raise busy.pop()
+        return real(conn)
+
+    monkeypatch.setattr(desk_module, "migrate", migrate_once_busy)
+    monkeypatch.setattr(desk_module, "BUSY_BACKOFF_SECONDS", 0.0)
+    conn = desk_module.open_database(tmp_path / "desk.sqlite")
+    assert busy == []
+    conn.close()
