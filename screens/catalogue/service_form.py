@@ -36,6 +36,7 @@ from ohjaaja.screens.kit.widgets import (
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Select, SelectionList
 
 from ohjaaja.domain.catalogue import (
@@ -99,6 +100,7 @@ class ServiceFormScreen(DeskScreen[str | None]):
         at = TEXT_FIELDS.index("city") + 1
         self.text_fields = (*TEXT_FIELDS[:at], *extra, *TEXT_FIELDS[at:])
         self.text_language = get_language()  # the texts shown; F3 the next language
+        self._ui_language = get_language()  # F2 moves the texts shown along with it
         self.all_fields = (
             "organization_id",
             *self.text_fields,
@@ -164,6 +166,33 @@ class ServiceFormScreen(DeskScreen[str | None]):
 
     def retranslated(self) -> None:
         self._organization_phones()
+        language = get_language()
+        if {language, self._ui_language} <= set(TEXT_LANGUAGES):
+            # As far from the new language as F3 had taken them from the old one, so
+            # the form reads as one opened in the new language and F3'd as often.
+            step = TEXT_LANGUAGES.index(self.text_language) - TEXT_LANGUAGES.index(
+                self._ui_language
+            )
+            at = (TEXT_LANGUAGES.index(language) + step) % len(TEXT_LANGUAGES)
+            self._show_text_language(TEXT_LANGUAGES[at])
+        self._ui_language = language
+        if self.focused is not None:
+            # The focused line and its error, rewrapped in the new language, scrolled
+            # to as a form opened in it would be: down from the top, no further.
+            line = field_line(self.focused)
+            for box in line.ancestors:
+                if isinstance(box, Widget) and box.allow_vertical_scroll:
+                    box.scroll_home(animate=False, immediate=True)
+                    break
+            self.call_after_refresh(line.scroll_visible, animate=False)
+        if self.service is not None:
+            # The days as the form wrote them, now in the new language, unless edited.
+            shown = service_form_values(self.service, language)
+            for name in ("hours", "exceptions"):
+                field = self.query_one(f"#{name}", Input)
+                if field.value == str(self.prefill.get(name, "")):
+                    field.value = str(shown[name])
+                    self.prefill[name] = shown[name]
 
     def action_text_language(self) -> None:
         """F3: the texts in the next language; what is typed in the others stays."""

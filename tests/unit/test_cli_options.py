@@ -27,6 +27,7 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("clients", "find"): ["makinen"],
     ("clients", "access-log"): ["some-id"],
     ("catalogue", "import"): ["services.json"],
+    ("catalogue", "import-ptv"): ["ptv"],
     ("catalogue", "export"): ["out"],
     ("server",): [],
     ("server", "new-epoch"): [],
