@@ -17,7 +17,7 @@ import json
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from ohjaaja.domain import reference
@@ -42,9 +42,17 @@ from ohjaaja.domain.schedules import (
     parse_byday,
     parse_time,
 )
+from ohjaaja.exchange.fields import (
+    Obj,
+    RecordError,
+    date_at,
+    list_at,
+    object_at,
+    text_at,
+    uuid_at,
+)
 from ohjaaja.sync.rows import AREAS, Invalid
 
-Obj = dict[str, Any]
 NAMESPACE = uuid.UUID("6f1c2a7e-5b0d-4c47-9a51-0d1f0a9e0c3b")  # ohjaaja's, for derived ids
 MUNICIPALITY_URI = "http://uri.suomi.fi/codelist/jhs/kunta_1_20240101/code/"
 TRANSLATION = "ohjaaja:translation"
@@ -251,13 +259,6 @@ def _link_object(place: Location, service: Service) -> Obj:
 
 
 # -- import ------------------------------------------------------------------
-class RecordError(ValueError):
-    """A record that cannot be used: the field (a path such as phones[0].number) and why."""
-
-    def __init__(self, field_path: str, reason: str) -> None:
-        super().__init__(f"{field_path}: {reason}")
-        self.field = field_path
-        self.reason = reason
 
 
 # The HSDS fields ohjaaja reads, per kind of object; anything else is counted.
@@ -322,7 +323,7 @@ class Reading:
 
     def _organization(self, obj: Obj, where: str = "") -> Organization:
         self._count("organization", obj, where)
-        oid = _uuid(obj, "id", where)
+        oid = uuid_at(obj, "id", where)
         attrs = _attributes(obj, where, self)
         name = self._texts(obj, "name", attrs, where)
         if not name:
@@ -336,15 +337,15 @@ class Reading:
             name=name,
             description=self._texts(obj, "description", attrs, where),
             sector=sector,
-            website=_str(obj, "website", where),
-            email=_str(obj, "email", where),
+            website=text_at(obj, "website", where),
+            email=text_at(obj, "email", where),
             phones=tuple(
                 self._phone(p, oid, f"{where}phones[{i}].")
-                for i, p in enumerate(_list(obj, "phones", where))
+                for i, p in enumerate(list_at(obj, "phones", where))
             ),
         )
         self.organizations[oid] = organization
-        for i, nested in enumerate(_list(obj, "services", where)):
+        for i, nested in enumerate(list_at(obj, "services", where)):
             if not isinstance(nested, dict):
                 raise RecordError(f"{where}services[{i}]", "must be an object")
             self._service(nested, organization_id=oid, where=f"{where}services[{i}].")
@@ -352,11 +353,11 @@ class Reading:
 
     def _service(self, obj: Obj, organization_id: str | None, where: str = "") -> None:
         self._count("service", obj, where)
-        sid = _uuid(obj, "id", where)
+        sid = uuid_at(obj, "id", where)
         nested_org = obj.get("organization")
         if isinstance(nested_org, dict) and nested_org.get("id"):
             organization_id = self._organization(nested_org, f"{where}organization.").id
-        organization_id = _str(obj, "organization_id", where) or organization_id
+        organization_id = text_at(obj, "organization_id", where) or organization_id
         if not organization_id:
             raise RecordError(
                 f"{where}organization_id",
@@ -366,7 +367,7 @@ class Reading:
         name = self._texts(obj, "name", attrs, where)
         if not name:
             raise RecordError(f"{where}name", "required")
-        status = _str(obj, "status", where) or ""
+        status = text_at(obj, "status", where) or ""
         holidays = [a["code"] for a in attrs if a["taxonomy"] == HOLIDAYS] or ["closed"]
         if holidays[0] not in HOLIDAY_RULES:
             raise RecordError(
@@ -376,7 +377,7 @@ class Reading:
         service_areas, other_areas = self._areas(obj, where)
         hours = [
             self._schedule(s, f"{where}schedules[{i}].")
-            for i, s in enumerate(_list(obj, "schedules", where))
+            for i, s in enumerate(list_at(obj, "schedules", where))
         ]
         self.services[sid] = Service(
             id=sid,
@@ -393,20 +394,20 @@ class Reading:
             service_areas=service_areas,
             other_areas=other_areas,
             free=self._free(obj, where),
-            url=_str(obj, "url", where),
-            email=_str(obj, "email", where),
-            last_verified=_date(obj, "assured_date", where),
+            url=text_at(obj, "url", where),
+            email=text_at(obj, "email", where),
+            last_verified=date_at(obj, "assured_date", where),
             holidays=holidays[0],
             eve_closes=_time(eve[0], f"{where}attributes ({EVE_CLOSES})") if eve else None,
             phones=tuple(
                 self._phone(p, sid, f"{where}phones[{i}].")
-                for i, p in enumerate(_list(obj, "phones", where))
+                for i, p in enumerate(list_at(obj, "phones", where))
             ),
             schedules=tuple(h for h in hours if isinstance(h, WeeklyHours)),
             exceptional_hours=tuple(h for h in hours if isinstance(h, ExceptionalHours)),
             locations=tuple(
                 self._location(link, organization_id, f"{where}service_at_locations[{i}].")
-                for i, link in enumerate(_list(obj, "service_at_locations", where))
+                for i, link in enumerate(list_at(obj, "service_at_locations", where))
             ),
         )
 
@@ -418,16 +419,16 @@ class Reading:
         }
         if translated:
             return translated
-        value = _str(obj, name, where)
+        value = text_at(obj, name, where)
         return {self.default_language: value} if value else {}
 
     def _phone(self, obj: Any, owner: str, where: str) -> Phone:
         """One HSDS phone row may serve an organisation and its service at once (the
         specification's example does); ohjaaja's phone has one owner, so the second
         owner's copy gets an id derived from the pair."""
-        obj = _object(obj, where)
+        obj = object_at(obj, where)
         self._count("phone", obj, where)
-        raw = _str(obj, "number", where)
+        raw = text_at(obj, "number", where)
         if not raw:
             raise RecordError(f"{where}number", "required")
         try:
@@ -435,33 +436,33 @@ class Reading:
         except PhoneError as exc:
             raise RecordError(f"{where}number", f"{raw!r}: {exc}") from exc
         attrs = _attributes(obj, where, self)
-        pid = _uuid(obj, "id", where)
+        pid = uuid_at(obj, "id", where)
         if self.phone_owners.setdefault(pid, owner) != owner:
             pid = derived_id("phone", owner, pid)
         return Phone(pid, number, self._texts(obj, "description", attrs, where))
 
     def _schedule(self, obj: Any, where: str) -> WeeklyHours | ExceptionalHours | None:
         """Weekly hours, or exceptional hours when the schedule has valid_from/valid_to."""
-        obj = _object(obj, where)
+        obj = object_at(obj, where)
         self._count("schedule", obj, where)
         exceptional = any(obj.get(key) not in (None, "") for key in ("valid_from", "valid_to"))
-        freq = (_str(obj, "freq", where) or ("DAILY" if exceptional else "WEEKLY")).upper()
+        freq = (text_at(obj, "freq", where) or ("DAILY" if exceptional else "WEEKLY")).upper()
         if freq not in ("WEEKLY", "DAILY"):  # monthly rules do not say if it is open now
             self.ignored[f"schedule.freq={freq}"] += 1
             return None
-        byday = _str(obj, "byday", where)
+        byday = text_at(obj, "byday", where)
         try:
             days = parse_byday(byday) if byday else ()
         except ValueError as exc:
             raise RecordError(f"{where}byday", str(exc)) from exc
-        opens, closes = (_str(obj, key, where) for key in ("opens_at", "closes_at"))
+        opens, closes = (text_at(obj, key, where) for key in ("opens_at", "closes_at"))
         attrs = _attributes(obj, where, self)
         if exceptional:
             return self._exceptional(obj, days, opens, closes, attrs, where)
         if not opens or not closes:
             raise RecordError(f"{where}{'opens_at' if not opens else 'closes_at'}", "required")
         return WeeklyHours(
-            id=_uuid(obj, "id", where),
+            id=uuid_at(obj, "id", where),
             days=days or tuple(range(7)),
             opens=_time(opens, f"{where}opens_at"),
             closes=_time(closes, f"{where}closes_at"),
@@ -478,7 +479,7 @@ class Reading:
         where: str,
     ) -> ExceptionalHours:
         """Hours of a period (a closed holiday, a summer week): no opens_at is closed."""
-        valid_from, valid_to = (_date(obj, key, where) for key in ("valid_from", "valid_to"))
+        valid_from, valid_to = (date_at(obj, key, where) for key in ("valid_from", "valid_to"))
         if valid_from is None or valid_to is None:
             missing = "valid_from" if valid_from is None else "valid_to"
             raise RecordError(f"{where}{missing}", "required: exceptional hours are for dates")
@@ -488,7 +489,7 @@ class Reading:
             missing = "opens_at" if not opens else "closes_at"
             raise RecordError(f"{where}{missing}", "required with the other (or neither: closed)")
         return ExceptionalHours(
-            id=_uuid(obj, "id", where),
+            id=uuid_at(obj, "id", where),
             valid_from=valid_from,
             valid_to=valid_to,
             opens=_time(opens, f"{where}opens_at") if opens else None,
@@ -501,11 +502,11 @@ class Reading:
         """The languages the desk knows; others (Urdu in the specification's example)
         are counted, as the desk has no filter for them. No list at all: Finnish."""
         codes = []
-        items = _list(obj, "languages", where)
+        items = list_at(obj, "languages", where)
         for i, item in enumerate(items):
-            item = _object(item, f"{where}languages[{i}]")
+            item = object_at(item, f"{where}languages[{i}]")
             self._count("language", item, where)
-            code = (_str(item, "code", f"{where}languages[{i}].") or "").lower()
+            code = (text_at(item, "code", f"{where}languages[{i}].") or "").lower()
             if not code:
                 raise RecordError(f"{where}languages[{i}].code", "required")
             if code in SERVICE_LANGUAGES:
@@ -521,11 +522,11 @@ class Reading:
         by_name.update({m.name_sv.casefold(): code for code, m in municipalities.items()})
         codes: list[str] = []
         others: list[ServiceArea] = []
-        for i, item in enumerate(_list(obj, "service_areas", where)):
+        for i, item in enumerate(list_at(obj, "service_areas", where)):
             at = f"{where}service_areas[{i}]"
-            item = _object(item, at)
+            item = object_at(item, at)
             self._count("service_area", item, where)
-            texts = {key: _str(item, key, f"{at}.") or "" for key in AREA_TEXTS}
+            texts = {key: text_at(item, key, f"{at}.") or "" for key in AREA_TEXTS}
             candidates = [
                 texts["extent"],
                 texts["uri"].rstrip("/").rsplit("/", 1)[-1],
@@ -542,7 +543,7 @@ class Reading:
             attrs = _attributes(item, f"{at}.", self)
             others.append(
                 ServiceArea(
-                    id=_uuid(item, "id", f"{at}."),
+                    id=uuid_at(item, "id", f"{at}."),
                     description=self._texts(item, "description", attrs, f"{at}."),
                     **texts,
                 )
@@ -556,7 +557,9 @@ class Reading:
         return tuple(codes), tuple(others)
 
     def _free(self, obj: Obj, where: str) -> bool:
-        options = [_object(o, f"{where}cost_options") for o in _list(obj, "cost_options", where)]
+        options = [
+            object_at(o, f"{where}cost_options") for o in list_at(obj, "cost_options", where)
+        ]
         for option in options:
             self._count("cost_option", option, where)
         amounts = [a for o in options if isinstance(a := o.get("amount"), int | float)]
@@ -568,76 +571,32 @@ class Reading:
         return not obj.get("fees_description")
 
     def _location(self, link: Any, organization_id: str, where: str) -> Location:
-        link = _object(link, where)
+        link = object_at(link, where)
         self._count("service_at_location", link, where)
         place = link.get("location")
         if not isinstance(place, dict):
             raise RecordError(f"{where}location", "required: the location object")
         inner = f"{where}location."
         self._count("location", place, inner)
-        addresses = [_object(a, f"{inner}addresses") for a in _list(place, "addresses", inner)]
+        addresses = [object_at(a, f"{inner}addresses") for a in list_at(place, "addresses", inner)]
         for address in addresses:
             self._count("address", address, inner)
         first = addresses[0] if addresses else {}
         code = None  # an external identifier is a municipality code only when typed so
-        if _str(place, "external_identifier_type", inner) == "municipality_code":
-            code = _str(place, "external_identifier", inner)
+        if text_at(place, "external_identifier_type", inner) == "municipality_code":
+            code = text_at(place, "external_identifier", inner)
         if code and code not in reference.municipalities():
             raise RecordError(f"{inner}external_identifier", f"unknown municipality code {code!r}")
         attrs = _attributes(place, inner, self)
         return Location(
-            id=_uuid(place, "id", inner),
-            link_id=_uuid(link, "id", where),
+            id=uuid_at(place, "id", inner),
+            link_id=uuid_at(link, "id", where),
             name=self._texts(place, "name", attrs, inner),
             address=str(first.get("address_1") or ""),
             postal_code=str(first.get("postal_code") or ""),
             city=str(first.get("city") or ""),
             municipality_code=code,
         )
-
-
-def _object(value: Any, where: str) -> Obj:
-    if not isinstance(value, dict):
-        raise RecordError(where.rstrip("."), "must be an object")
-    return value
-
-
-def _list(obj: Obj, name: str, where: str) -> list[Any]:
-    value = obj.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{where}{name}", "must be a list")
-    return value
-
-
-def _str(obj: Obj, name: str, where: str) -> str | None:
-    value = obj.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise RecordError(f"{where}{name}", "must be a string")
-    return value.strip() or None
-
-
-def _uuid(obj: Obj, name: str, where: str) -> str:
-    value = _str(obj, name, where)
-    if value is None:
-        raise RecordError(f"{where}{name}", "required")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError as exc:
-        raise RecordError(f"{where}{name}", f"not a UUID: {value!r}") from exc
-
-
-def _date(obj: Obj, name: str, where: str) -> date | None:
-    value = _str(obj, name, where)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise RecordError(f"{where}{name}", f"not a date (YYYY-MM-DD): {value!r}") from exc
 
 
 def _time(value: str, where: str) -> time:
@@ -655,8 +614,8 @@ def _time(value: str, where: str) -> time:
 def _attributes(obj: Obj, where: str, reading: Reading) -> list[Obj]:
     """The attributes of ohjaaja's taxonomies, flattened: taxonomy, code, link_type, value."""
     found = []
-    for i, attribute in enumerate(_list(obj, "attributes", where)):
-        attribute = _object(attribute, f"{where}attributes[{i}]")
+    for i, attribute in enumerate(list_at(obj, "attributes", where)):
+        attribute = object_at(attribute, f"{where}attributes[{i}]")
         reading._count("attribute", attribute, where)
         term = attribute.get("taxonomy_term")
         if not isinstance(term, dict) or not str(term.get("taxonomy", "")).startswith("ohjaaja:"):

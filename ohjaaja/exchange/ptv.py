@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, time
+from datetime import time
 from functools import cache
 from typing import Any
 
@@ -37,9 +36,17 @@ from ohjaaja.domain.catalogue import (
 )
 from ohjaaja.domain.phones import PhoneError
 from ohjaaja.domain.schedules import ExceptionalHours, WeeklyHours, parse_time
-from ohjaaja.exchange.hsds import RecordError, derived_id
+from ohjaaja.exchange.fields import (
+    Obj,
+    RecordError,
+    date_at,
+    list_at,
+    object_at,
+    text_at,
+    uuid_at,
+)
+from ohjaaja.exchange.hsds import derived_id
 
-Obj = dict[str, Any]
 LANGUAGES = ("fi", "sv", "en")
 # Where PTV's area codes live (the JHS code lists at uri.suomi.fi).
 AREA_URIS = {
@@ -130,11 +137,11 @@ class PtvReading:
 
     # -- organisations -----------------------------------------------------------
     def _organization(self, obj: Obj) -> None:
-        oid = _uuid(obj, "id", "")
-        if _str(obj, "publishingStatus", "") in REMOVED:
+        oid = uuid_at(obj, "id", "")
+        if text_at(obj, "publishingStatus", "") in REMOVED:
             self.ignored["organization (deleted or archived)"] += 1
             return
-        kind = _str(obj, "organizationType", "") or ""
+        kind = text_at(obj, "organizationType", "") or ""
         if kind not in SECTOR_OF:
             raise RecordError("organizationType", f"unknown {kind!r} (use {', '.join(SECTOR_OF)})")
         emails = [e for e in self._emails(obj, "emails", "") if e]
@@ -146,29 +153,29 @@ class PtvReading:
             website=next(iter(_web_pages(obj, "webPages", "")), None),
             email=emails[0] if emails else None,
             phones=self._phones(obj, "phoneNumbers", oid, ""),
-            source_modified=_str(obj, "modified", ""),
+            source_modified=text_at(obj, "modified", ""),
         )
 
     # -- channels -------------------------------------------------------------
     def _channel(self, obj: Obj) -> None:
-        cid = _uuid(obj, "id", "")
+        cid = uuid_at(obj, "id", "")
         services = []
-        for i, link in enumerate(_list(obj, "services", "")):
-            inner = _object(link, f"services[{i}]").get("service")
+        for i, link in enumerate(list_at(obj, "services", "")):
+            inner = object_at(link, f"services[{i}]").get("service")
             services.append(
-                _uuid(_object(inner, f"services[{i}].service"), "id", f"services[{i}].")
+                uuid_at(object_at(inner, f"services[{i}].service"), "id", f"services[{i}].")
             )
-        if _str(obj, "publishingStatus", "") in REMOVED:
+        if text_at(obj, "publishingStatus", "") in REMOVED:
             # Its stamp still counts: the services it leaves have changed since.
             self.removed_channels[cid] = Channel(
-                cid, None, _str(obj, "modified", ""), tuple(services)
+                cid, None, text_at(obj, "modified", ""), tuple(services)
             )
             return
-        kind = _str(obj, "serviceChannelType", "") or ""
+        kind = text_at(obj, "serviceChannelType", "") or ""
         if kind not in CHANNEL_KIND:
             self.ignored[f"serviceChannelType={kind}"] += 1
         name = _typed(obj, "serviceChannelNames", "Name", "")
-        schedules, exceptional = _hours(_list(obj, "serviceHours", ""), cid, name, "serviceHours")
+        schedules, exceptional = _hours(list_at(obj, "serviceHours", ""), cid, name, "serviceHours")
         emails = [e for e in self._emails(obj, "supportEmails", "") if e]
         urls = _web_pages(obj, "webPages", "") + [
             u for u in _language_values(obj, "urls", "").values() if u
@@ -176,7 +183,7 @@ class PtvReading:
         self.channels[cid] = Channel(
             id=cid,
             kind=CHANNEL_KIND.get(kind),
-            modified=_str(obj, "modified", ""),
+            modified=text_at(obj, "modified", ""),
             services=tuple(services),
             phones=self._phones(obj, "phoneNumbers", cid, ""),
             email=emails[0] if emails else None,
@@ -189,8 +196,8 @@ class PtvReading:
     def _emails(self, obj: Obj, name: str, where: str) -> list[str | None]:
         """The addresses, a named person's left out (counted)."""
         found: list[str | None] = []
-        for i, item in enumerate(_list(obj, name, where)):
-            value = _str(_object(item, f"{where}{name}[{i}]"), "value", f"{where}{name}[{i}].")
+        for i, item in enumerate(list_at(obj, name, where)):
+            value = text_at(object_at(item, f"{where}{name}[{i}]"), "value", f"{where}{name}[{i}].")
             if value and _personal_email(value):
                 self.personal["e-mail"] += 1
                 continue
@@ -201,21 +208,21 @@ class PtvReading:
         """Phone numbers in E.164, one per number with each language's information
         and charge; SMS and fax numbers and a named person's numbers are left out."""
         by_number: dict[str, dict[str, list[str]]] = {}
-        for i, item in enumerate(_list(obj, name, where)):
+        for i, item in enumerate(list_at(obj, name, where)):
             at = f"{where}{name}[{i}]"
-            item = _object(item, at)
-            if (_str(item, "type", at + ".") or "Phone") != "Phone":
+            item = object_at(item, at)
+            if (text_at(item, "type", at + ".") or "Phone") != "Phone":
                 self.ignored[f"phone type {item['type']}"] += 1
                 continue
-            info = _str(item, "additionalInformation", at + ".") or ""
+            info = text_at(item, "additionalInformation", at + ".") or ""
             if _personal_name(info):
                 self.personal["phone"] += 1
                 continue
             number = _phone(item, at)
-            language = _str(item, "language", at + ".") or "fi"
+            language = text_at(item, "language", at + ".") or "fi"
             notes = [info] if info else []
-            charge = _str(item, "chargeDescription", at + ".")
-            charge_type = _str(item, "serviceChargeType", at + ".")
+            charge = text_at(item, "chargeDescription", at + ".")
+            charge_type = text_at(item, "serviceChargeType", at + ".")
             if charge:
                 notes.append(charge)
             elif charge_type in CHARGE:
@@ -234,8 +241,8 @@ class PtvReading:
 
     # -- services -------------------------------------------------------------
     def _service(self, obj: Obj) -> None:
-        sid = _uuid(obj, "id", "")
-        if _str(obj, "publishingStatus", "") in REMOVED:
+        sid = uuid_at(obj, "id", "")
+        if text_at(obj, "publishingStatus", "") in REMOVED:
             self.removed.add(sid)
             return
         name = _typed(obj, "serviceNames", "Name", "")
@@ -243,13 +250,15 @@ class PtvReading:
             raise RecordError("serviceNames", "required: a Name in fi, sv or en")
         organization = _main_organization(obj)
         links = []
-        for i, link in enumerate(_list(obj, "serviceChannels", "")):
+        for i, link in enumerate(list_at(obj, "serviceChannels", "")):
             at = f"serviceChannels[{i}]"
-            link = _object(link, at)
-            cid = _uuid(_object(link.get("serviceChannel"), f"{at}.serviceChannel"), "id", at + ".")
+            link = object_at(link, at)
+            cid = uuid_at(
+                object_at(link.get("serviceChannel"), f"{at}.serviceChannel"), "id", at + "."
+            )
             links.append((cid, link, at))
         self.links[sid] = links
-        charge = _str(obj, "serviceChargeType", "")
+        charge = text_at(obj, "serviceChargeType", "")
         if charge not in (None, "Chargeable", "FreeOfCharge"):
             raise RecordError("serviceChargeType", f"{charge!r}: use Chargeable or FreeOfCharge")
         fees = _typed(obj, "serviceDescriptions", "ChargeTypeAdditionalInfo", "")
@@ -267,13 +276,13 @@ class PtvReading:
             service_areas=areas,
             other_areas=others,
             free=charge == "FreeOfCharge" if charge else not fees,
-            source_modified=_str(obj, "modified", ""),
+            source_modified=text_at(obj, "modified", ""),
         )
 
     def _areas(self, obj: Obj, sid: str) -> tuple[tuple[str, ...], tuple[ServiceArea, ...]]:
         """Nationwide: everywhere (no areas). Limited: the region's municipalities by
         code; any other area kept as PTV gave it, with its code list URI."""
-        area_type = _str(obj, "areaType", "") or "Nationwide"
+        area_type = text_at(obj, "areaType", "") or "Nationwide"
         if area_type in NATIONWIDE:
             return (), ()
         if area_type != "LimitedType":
@@ -281,11 +290,11 @@ class PtvReading:
         ours = reference.municipalities()
         codes: list[str] = []
         others: list[ServiceArea] = []
-        for i, area in enumerate(_list(obj, "areas", "")):
+        for i, area in enumerate(list_at(obj, "areas", "")):
             at = f"areas[{i}]"
-            area = _object(area, at)
-            kind = _str(area, "type", at + ".") or "Municipality"
-            code = _str(area, "code", at + ".")
+            area = object_at(area, at)
+            kind = text_at(area, "type", at + ".") or "Municipality"
+            code = text_at(area, "code", at + ".")
             if not code:
                 raise RecordError(f"{at}.code", "required")
             if kind == "Municipality":
@@ -293,8 +302,8 @@ class PtvReading:
             else:  # a region or district: the municipalities of ours it lists
                 inside = [
                     c
-                    for j, m in enumerate(_list(area, "municipalities", at + "."))
-                    if (c := _str(_object(m, f"{at}.municipalities[{j}]"), "code", "")) in ours
+                    for j, m in enumerate(list_at(area, "municipalities", at + "."))
+                    if (c := text_at(object_at(m, f"{at}.municipalities[{j}]"), "code", "")) in ours
                 ]
             if inside:
                 codes += [c for c in inside if c not in codes]
@@ -314,7 +323,7 @@ class PtvReading:
 
     def _languages(self, obj: Obj) -> tuple[str, ...]:
         codes = []
-        for i, code in enumerate(_list(obj, "languages", "")):
+        for i, code in enumerate(list_at(obj, "languages", "")):
             if not isinstance(code, str):
                 raise RecordError(f"languages[{i}]", "must be a language code")
             if code.lower() in SERVICE_LANGUAGES:
@@ -325,8 +334,8 @@ class PtvReading:
 
     def _client_groups(self, obj: Obj) -> tuple[str, ...]:
         groups: list[str] = []
-        for i, item in enumerate(_list(obj, "targetGroups", "")):
-            names = _language_values(_object(item, f"targetGroups[{i}]"), "name", "")
+        for i, item in enumerate(list_at(obj, "targetGroups", "")):
+            names = _language_values(object_at(item, f"targetGroups[{i}]"), "name", "")
             group = TARGET_GROUPS.get((names.get("fi") or "").casefold())
             if group is None:
                 self.ignored["target group without a client group"] += 1
@@ -368,7 +377,7 @@ class PtvReading:
             for phone in channel.phones:
                 phones.setdefault(phone.number, phone)
             extra = _hours(
-                _list(link, "serviceHours", f"{at}."), derived_id(sid, channel.id), {},
+                list_at(link, "serviceHours", f"{at}."), derived_id(sid, channel.id), {},
                 f"{at}.serviceHours",
             )  # fmt: skip
             schedules += [*channel.schedules, *extra[0]]
@@ -427,15 +436,15 @@ def _hours(
     exceptions: list[ExceptionalHours] = []
     for i, item in enumerate(items):
         at = f"{where}[{i}]"
-        item = _object(item, at)
-        kind = _str(item, "serviceHourType", at + ".")
+        item = object_at(item, at)
+        kind = text_at(item, "serviceHourType", at + ".")
         info = _language_values(item, "additionalInformation", at + ".") or name
         rid = derived_id("ptv-hours", owner, str(i))
-        valid_from = _date(item, "validFrom", at + ".")
-        valid_to = _date(item, "validTo", at + ".")
+        valid_from = date_at(item, "validFrom", at + ".")
+        valid_to = date_at(item, "validTo", at + ".")
         openings = [
-            _object(o, f"{at}.openingHour[{j}]")
-            for j, o in enumerate(_list(item, "openingHour", at + "."))
+            object_at(o, f"{at}.openingHour[{j}]")
+            for j, o in enumerate(list_at(item, "openingHour", at + "."))
         ]
         always = item.get("isAlwaysOpen") is True
         if kind == "Exceptional" or (kind == "DaysOfTheWeek" and valid_to is not None):
@@ -522,7 +531,7 @@ def _weekly(opening: Obj, rid: str, info: Texts, at: str) -> list[WeeklyHours]:
 def _span(opening: Obj, at: str) -> tuple[time, time]:
     found = []
     for key in ("from", "to"):
-        value = _str(opening, key, at + ".")
+        value = text_at(opening, key, at + ".")
         if not value:
             raise RecordError(f"{at}.{key}", "required (HH:MM)")
         try:
@@ -540,7 +549,7 @@ def _clock(value: str) -> time:
 
 def _weekday(opening: Obj, key: str, at: str) -> int:
     """'Monday' -> 0; required."""
-    value = _str(opening, key, at + ".")
+    value = text_at(opening, key, at + ".")
     if value not in WEEKDAYS:
         raise RecordError(f"{at}.{key}", f"{value!r}: use {', '.join(WEEKDAYS)}")
     return WEEKDAYS.index(value)
@@ -548,17 +557,17 @@ def _weekday(opening: Obj, key: str, at: str) -> int:
 
 def _any_weekday(opening: Obj, key: str, at: str) -> int | None:
     """A weekday, or None when not given."""
-    return None if _str(opening, key, at + ".") is None else _weekday(opening, key, at)
+    return None if text_at(opening, key, at + ".") is None else _weekday(opening, key, at)
 
 
 # -- places ---------------------------------------------------------------------
 def _locations(obj: Obj, cid: str, name: Texts) -> tuple[Location, ...]:
     """A service location channel's visiting addresses (type Location) as places."""
     places: list[Location] = []
-    for i, address in enumerate(_list(obj, "addresses", "")):
+    for i, address in enumerate(list_at(obj, "addresses", "")):
         at = f"addresses[{i}]"
-        address = _object(address, at)
-        if _str(address, "type", at + ".") not in (None, "Location", "Visiting"):
+        address = object_at(address, at)
+        if text_at(address, "type", at + ".") not in (None, "Location", "Visiting"):
             continue  # a postal address is not where a client goes
         street = address.get("streetAddress")
         if not isinstance(street, dict):
@@ -566,13 +575,13 @@ def _locations(obj: Obj, cid: str, name: Texts) -> tuple[Location, ...]:
         inner = f"{at}.streetAddress."
         municipality = street.get("municipality")
         code = (
-            _str(municipality, "code", inner + "municipality.")
+            text_at(municipality, "code", inner + "municipality.")
             if isinstance(municipality, dict)
             else None
         )
         streets = _language_values(street, "street", inner)
         offices = _language_values(street, "postOffice", inner)
-        number = _str(street, "streetNumber", inner) or ""
+        number = text_at(street, "streetNumber", inner) or ""
         places.append(
             Location(
                 id=cid if not places else derived_id("ptv-place", cid, str(i)),
@@ -581,7 +590,7 @@ def _locations(obj: Obj, cid: str, name: Texts) -> tuple[Location, ...]:
                 address=" ".join(
                     p for p in (streets.get("fi") or next(iter(streets.values()), ""), number) if p
                 ),
-                postal_code=_str(street, "postalCode", inner) or "",
+                postal_code=text_at(street, "postalCode", inner) or "",
                 city=(offices.get("fi") or next(iter(offices.values()), "")).title(),  # TURKU
                 municipality_code=code if code in reference.municipalities() else None,
             )
@@ -590,58 +599,15 @@ def _locations(obj: Obj, cid: str, name: Texts) -> tuple[Location, ...]:
 
 
 # -- small readers ------------------------------------------------------------------
-def _object(value: Any, where: str) -> Obj:
-    if not isinstance(value, dict):
-        raise RecordError(where, "must be an object")
-    return value
-
-
-def _list(obj: Obj, name: str, where: str) -> list[Any]:
-    value = obj.get(name)
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise RecordError(f"{where}{name}", "must be a list")
-    return value
-
-
-def _str(obj: Obj, name: str, where: str) -> str | None:
-    value = obj.get(name)
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise RecordError(f"{where}{name}", "must be a string")
-    return value.strip() or None
-
-
-def _uuid(obj: Obj, name: str, where: str) -> str:
-    value = _str(obj, name, where)
-    if value is None:
-        raise RecordError(f"{where}{name}", "required")
-    try:
-        return str(uuid.UUID(value))
-    except ValueError as exc:
-        raise RecordError(f"{where}{name}", f"not a UUID: {value!r}") from exc
-
-
-def _date(obj: Obj, name: str, where: str) -> date | None:
-    """PTV's date-times ('2026-12-24T00:00:00') as the date they name."""
-    value = _str(obj, name, where)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError as exc:
-        raise RecordError(f"{where}{name}", f"not a date (YYYY-MM-DD...): {value!r}") from exc
 
 
 def _language_values(obj: Obj, name: str, where: str) -> Texts:
     """[{"value", "language"}, ...] as {"fi": ..., "sv": ...} (fi, sv, en only)."""
     found: Texts = {}
-    for i, item in enumerate(_list(obj, name, where)):
+    for i, item in enumerate(list_at(obj, name, where)):
         at = f"{where}{name}[{i}]"
-        item = _object(item, at)
-        value, language = _str(item, "value", at + "."), _str(item, "language", at + ".")
+        item = object_at(item, at)
+        value, language = text_at(item, "value", at + "."), text_at(item, "language", at + ".")
         if value and language in LANGUAGES and language not in found:
             found[language] = value
     return found
@@ -651,8 +617,8 @@ def _typed(obj: Obj, name: str, kind: str, where: str) -> Texts:
     """The texts of one type ({"type": "Summary", "language", "value"}) by language."""
     items = [
         item
-        for i, item in enumerate(_list(obj, name, where))
-        if _object(item, f"{where}{name}[{i}]").get("type") == kind
+        for i, item in enumerate(list_at(obj, name, where))
+        if object_at(item, f"{where}{name}[{i}]").get("type") == kind
     ]
     return _language_values({name: items}, name, where)
 
@@ -669,8 +635,8 @@ def _description(obj: Obj, name: str, where: str) -> Texts:
 
 def _web_pages(obj: Obj, name: str, where: str) -> list[str]:
     pages = []
-    for i, item in enumerate(_list(obj, name, where)):
-        url = _str(_object(item, f"{where}{name}[{i}]"), "url", f"{where}{name}[{i}].")
+    for i, item in enumerate(list_at(obj, name, where)):
+        url = text_at(object_at(item, f"{where}{name}[{i}]"), "url", f"{where}{name}[{i}].")
         if url:
             pages.append(url)
     return pages
@@ -679,11 +645,11 @@ def _web_pages(obj: Obj, name: str, where: str) -> list[str]:
 def _main_organization(obj: Obj) -> str:
     main = obj.get("mainOrganization")
     if isinstance(main, dict) and main.get("id"):
-        return _uuid(main, "id", "mainOrganization.")
-    for i, item in enumerate(_list(obj, "organizations", "")):
-        item = _object(item, f"organizations[{i}]")
+        return uuid_at(main, "id", "mainOrganization.")
+    for i, item in enumerate(list_at(obj, "organizations", "")):
+        item = object_at(item, f"organizations[{i}]")
         if item.get("roleType") == "Responsible" and isinstance(item.get("organization"), dict):
-            return _uuid(item["organization"], "id", f"organizations[{i}].organization.")
+            return uuid_at(item["organization"], "id", f"organizations[{i}].organization.")
     raise RecordError(
         "mainOrganization", "required: ohjaaja files each service under its organisation"
     )
@@ -691,10 +657,10 @@ def _main_organization(obj: Obj) -> str:
 
 def _phone(item: Obj, at: str) -> str:
     """prefixNumber and number to E.164; a Finnish service number as written."""
-    number = _str(item, "number", at + ".")
+    number = text_at(item, "number", at + ".")
     if not number:
         raise RecordError(f"{at}.number", "required")
-    prefix = _str(item, "prefixNumber", at + ".")
+    prefix = text_at(item, "prefixNumber", at + ".")
     written = (
         number
         if item.get("isFinnishServiceNumber") or not prefix

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ohjaaja.exchange.hsds import RecordError
+from ohjaaja.exchange.fields import RecordError
 from ohjaaja.exchange.hsds_files import HsdsFileError, load_json
 from ohjaaja.exchange.ptv import PtvReading, objects_in
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from ohjaaja.db.catalogue import Filters
 
-from ohjaaja.exchange.hsds import RecordError
+from ohjaaja.exchange.fields import RecordError
 from ohjaaja.exchange.hsds_files import HsdsFileError
 from ohjaaja.exchange.ptv import PtvReading
 from ohjaaja.exchange.ptv_files import read_ptv
