@@ -76,8 +76,14 @@ def service_body(service: Service, organization: Organization, today: date, lang
     for offset in range(7):
         day = today + timedelta(days=offset)
         label = f"{t(WEEKDAYS[day.weekday()])} {day.day}.{day.month}."
-        shown = service.hours.describe(day) or t("catalogue.closed")
-        if service.hours.exceptional(day):
+        exceptional = service.hours.exceptional(day)
+        # No weekly hours is not known to be closed (the list says '?'): an exception
+        # alone decides only its own days.
+        known = service.hours.known or exceptional
+        shown = service.hours.describe(day) or t(
+            "catalogue.closed" if known else "catalogue.hours_unknown"
+        )
+        if exceptional:
             shown += f"  {t('service.exceptional_day')}"
         hours.add_row(label, shown)
     verified = finnish_date(service.last_verified) if service.last_verified else "—"

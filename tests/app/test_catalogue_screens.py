@@ -377,3 +377,29 @@ async def test_a_service_only_of_other_areas_is_found_under_all_areas(admin: Des
         assert hit.name not in names(screen)
         await choose(pilot, "#municipality", Select.NULL)  # type: ignore[arg-type]
         assert hit.name in names(screen)
+
+
+def test_a_card_of_a_service_without_hours_does_not_say_closed(admin: Desk) -> None:
+    """No weekly hours known (an import without them): the next seven days say the
+    hours are not known, not 'kiinni' (the list says '?'); an exception still shows."""
+    from dataclasses import replace
+    from datetime import date
+
+    from ohjaaja.screens.catalogue.service_detail import service_body
+    from rich.console import Console
+
+    from ohjaaja.domain.schedules import ExceptionalHours
+    from ohjaaja.i18n import set_language
+
+    set_language("fi")
+    hit = admin.catalogue.search_services("velkaneuvonta")[0]
+    service, organization = admin.catalogue.service(hit.id)  # type: ignore[misc]
+    closed = ExceptionalHours("x", date(2026, 12, 24), date(2026, 12, 24))
+    unknown = replace(service, schedules=(), exceptional_hours=(closed,))
+    console = Console(width=80, record=True)
+    console.print(service_body(unknown, organization, date(2026, 12, 21), "fi"))
+    days = [line for line in console.export_text().splitlines() if " 2" in line[:12]]
+    assert [line.split(None, 2)[2].strip() for line in days if "12." in line] == [
+        "ei tiedossa", "ei tiedossa", "ei tiedossa", "kiinni  (poikkeus)",
+        "ei tiedossa", "ei tiedossa", "ei tiedossa",
+    ]  # fmt: skip
