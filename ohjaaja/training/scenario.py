@@ -133,7 +133,7 @@ class Targets:
 @dataclass(frozen=True)
 class World:
     clients: int = 300  # synthetic register size (the demo's generator, seeded)
-    catalogue: str = "demo"  # the demo's catalogue, or a fixture file's name
+    catalogue: str = "demo"  # as written: demo, a fixture's name, or a path (catalogues)
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,10 @@ class Scenario:
     streams: tuple[Stream, ...] = ()
     scripts: tuple[ScriptedContact, ...] = ()
     name: str = ""  # the file's stem: how the trainer names it
+    # Where world.catalogue was found (catalogues.resolve): "demo", a fixture's name or
+    # a file's absolute path; "" when read from a shift's text and it names a file
+    # (the trainer's, not here: the store's copy is the one a trainee's desk holds).
+    catalogue_source: str = "demo"
 
     @property
     def end(self) -> datetime:

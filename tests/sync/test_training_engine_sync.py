@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.training import catalogues
+from ohjaaja.training.debrief import build_debrief
 from ohjaaja.training.clock import ClockState, SimClock
 from ohjaaja.training.engine import Shift, contact_id
 from ohjaaja.training.follow import follow_shift
@@ -142,9 +143,8 @@ def test_abandoning_loses_to_a_trainees_claim_and_is_the_trainers_alone(
     real = Real()
     trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer",))
     trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
-    shift = Shift.start(
-        trainer.desk, morning(per_hour=0.0), "{}", "json", shift_id="shift-1", real=real
-    )
+    scenario = morning(per_hour=0.0)
+    shift = Shift.start(trainer.desk, scenario, "{}", "json", shift_id="shift-1", real=real)
     shift.step(timedelta(minutes=6))
     shift.advance()
     trainer.sync.sync_once()
@@ -166,6 +166,15 @@ def test_abandoning_loses_to_a_trainees_claim_and_is_the_trainers_alone(
         "SELECT status, taken_by FROM contact WHERE id = ?", (first,)
     ).fetchone()
     assert tuple(row) == ("taken", trainee.desk.worker_id)  # the claim stands
+    # Nor did the caller hang up in the shift's record: no 'abandoned' event for the
+    # debrief's timeline, and the shift counts it answered.
+    recorded = trainer.desk.conn.execute(
+        "SELECT count(*) FROM training_event WHERE contact_id = ? AND kind = 'abandoned'",
+        (first,),
+    ).fetchone()[0]
+    assert recorded == 0
+    assert not [m for m in build_debrief(trainer.desk.conn, scenario, "shift-1").timeline
+                if m.kind == "abandoned"]  # fmt: skip
     # The second caller (8:15) waits unanswered: a trainee's desk cannot hang it up.
     shift.step(timedelta(minutes=1))
     shift.advance()
