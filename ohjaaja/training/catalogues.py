@@ -24,6 +24,7 @@ from ohjaaja.demo.catalogue import demo_catalogue, demo_service_keys
 from ohjaaja.domain import reference
 from ohjaaja.domain.catalogue import Organization, Service
 from ohjaaja.exchange.hsds_files import read_catalogue
+from ohjaaja.training.scenario import Scenario
 from ohjaaja.usecases.catalogue import write_catalogue
 
 DEMO = "demo"
@@ -106,6 +107,14 @@ def named_in(source: str) -> str:
     world = data.get("world") if isinstance(data, dict) else None
     name = world.get("catalogue") if isinstance(world, dict) else None
     return name if isinstance(name, str) else DEMO
+
+
+def of(scenario: Scenario) -> str | None:
+    """Where a scenario's catalogue is (as resolve() says it), or None when it is a
+    file this desk has not got (a shift's text naming the trainer's file)."""
+    if scenario.catalogue_file:
+        return scenario.catalogue_file
+    return scenario.world.catalogue if scenario.world.catalogue in names() else None
 
 
 def load(conn: sqlite3.Connection, where: str, now: str, by: str | None = None) -> bool:

@@ -388,7 +388,7 @@ class _Builder:
             self.r.problem(("speed",), "training.file.speed",
                            low=int(TRAINING_SPEED_MIN), high=int(TRAINING_SPEED_MAX))  # fmt: skip
         world = World(**d.get("world", {}))
-        catalogue_source = self._catalogue(world.catalogue)
+        where = self._catalogue(world.catalogue)
         streams = tuple(self._stream(i, s) for i, s in enumerate(d.get("streams", [])))
         scripts = tuple(
             self._script(i, s, d["language"], start, length)
@@ -413,7 +413,7 @@ class _Builder:
             streams=streams,
             scripts=scripts,
             name=name,
-            catalogue_source=catalogue_source,
+            catalogue_file="" if where in catalogues.names() else where,
         )
 
     def _start(self) -> datetime | None:

@@ -150,10 +150,9 @@ class Scenario:
     streams: tuple[Stream, ...] = ()
     scripts: tuple[ScriptedContact, ...] = ()
     name: str = ""  # the file's stem: how the trainer names it
-    # Where world.catalogue was found (catalogues.resolve): "demo", a fixture's name or
-    # a file's absolute path; "" when read from a shift's text and it names a file
-    # (the trainer's, not here: the store's copy is the one a trainee's desk holds).
-    catalogue_source: str = "demo"
+    # The absolute path of the file or folder world.catalogue names, when it names
+    # one (not the demo or a fixture): found beside the scenario file (files.py).
+    catalogue_file: str = ""
 
     @property
     def end(self) -> datetime:
