@@ -550,10 +550,12 @@ class Store:
         with self.reading() as conn:
             head = int(conn.execute(_HEAD).scalar_one())  # read first: all up to it committed
             epoch = str(conn.execute(_EPOCH).scalar_one())
-            return self.pages.get(
-                (head, epoch, cursor, limit, *reach),
-                lambda: self._page(conn, head, epoch, cursor, limit, *reach),
-            )
+
+        def read() -> Page:  # on a connection of its own: waiting askers hold none
+            with self.reading() as conn:
+                return self._page(conn, head, epoch, cursor, limit, *reach)
+
+        return self.pages.get((head, epoch, cursor, limit, *reach), read)
 
     def _page(
         self, conn: Connection, head: int, epoch: str, cursor: int, limit: int,

@@ -149,6 +149,8 @@ def start_server(
         env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
         [python, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", str(port)],
+        # Another interpreter runs its own ohjaaja, not the one in this checkout's folder.
+        cwd=None if python == sys.executable else Path(python).parent,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL if quiet else None,
         text=True,

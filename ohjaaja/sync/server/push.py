@@ -150,11 +150,17 @@ def apply_batch(
 
 
 def _ids_in(value: Any) -> Iterator[str]:
-    """The ids a mutation's arguments name (`id` and `..._id` keys, at any depth)."""
+    """The ids a mutation's arguments name (`id` and `..._id` keys, at any depth);
+    not yet checked, so only those a store can be asked for (printable: no NUL, no
+    unpaired surrogate; the rules refuse the others by name)."""
     if isinstance(value, dict):
         for key, inner in value.items():
             if isinstance(inner, str):
-                if key == "id" or key.endswith("_id"):
+                if (
+                    (key == "id" or key.endswith("_id"))
+                    and len(inner) <= 200
+                    and inner.isprintable()
+                ):
                     yield inner
             else:
                 yield from _ids_in(inner)
