@@ -14,11 +14,13 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ohjaaja.db.engine import file_problem
 from ohjaaja.db.files import create_file
@@ -114,6 +116,10 @@ class Exit:
     now: RowScope | None
 
 
+# A pull's page: rows, exits, the cursor to ask from next, the head.
+Page = tuple[list[Row], list[Exit], int, int]
+
+
 @dataclass(frozen=True)
 class TokenRecord:
     name: str
@@ -137,6 +143,45 @@ class WorkerRecord:
     roles: tuple[str, ...]
     teams: tuple[str, ...]
     active: bool
+
+
+T = TypeVar("T")
+
+
+class Pages(Generic[T]):
+    """What a pull read, kept for the head it was read at. A key names its head, so a
+    new head makes every older page useless: they are dropped when the first page of
+    the new head is asked for. Asked for at once by many threads, a page is read by
+    the first and waited for by the others (never read twice)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._head: Any = None
+        self._pages: dict[tuple[Any, ...], Future[T]] = {}
+
+    def get(self, key: tuple[Any, ...], read: Callable[[], T]) -> T:
+        mine: Future[T] = Future()
+        with self._lock:
+            if self._head is not None and key[0] < self._head:
+                late = True  # a reader late for its head: it reads, nothing is kept
+            else:
+                late = False
+                if key[0] != self._head:
+                    self._head, self._pages = key[0], {}
+                found = self._pages.setdefault(key, mine)
+        if late:
+            return read()
+        if found is not mine:
+            return found.result()
+        try:
+            mine.set_result(read())
+        except BaseException as exc:
+            with self._lock:  # a failed read is not kept: the next asker reads again
+                if self._pages.get(key) is mine:
+                    del self._pages[key]
+            mine.set_exception(exc)
+            raise
+        return mine.result()
 
 
 def make_engine(url: str) -> Engine:
@@ -181,6 +226,10 @@ def _check_file(path: str) -> None:
 
 
 class Store:
+    # PostgreSQL: every transaction that moves the head or the token revision notifies
+    # this channel at commit (ohjaaja.sync.server.watch listens).
+    CHANNEL = "ohjaaja_head"
+
     def __init__(
         self,
         url: str,
@@ -209,6 +258,13 @@ class Store:
         if training is not None and training != self.training:
             raise StoreModeError(f"this is a {meta['mode']} store")
         self._row_key = bytes.fromhex(meta["row_key"])
+        self.pages: Pages[Page] = Pages()  # pull pages read once per head
+        self.on_commit: Callable[[], None] | None = None  # after a commit that moved the head
+        self.listen_url: str | None = None  # where to LISTEN for commits (PostgreSQL)
+        if self.engine.dialect.name == "postgresql":
+            self.listen_url = self.engine.url.set(drivername="postgresql").render_as_string(
+                hide_password=False
+            )
         if scoper is not None:
             self.use_scoper(scoper)
 
@@ -244,6 +300,7 @@ class Store:
                     writer.set_scope(table, row_id, found)
 
             self.transaction(scope_table)
+        self.pages = Pages()  # scoped without new numbers: pages read before are not so
 
     def close(self) -> None:
         """Checkpoint an SQLite store's WAL into its file, so a plain copy of the file
@@ -439,6 +496,7 @@ class Store:
                     .where(counter.c.name == "tokens")
                     .values(value=counter.c.value + 1)
                 )
+                _notify(conn)
                 return int(changed)
             if op == "token.workers":
                 return int(conn.execute(
@@ -464,7 +522,9 @@ class Store:
                     writer.lock()
                     result = work(writer)
                     writer.finish()
-                    return result
+                if writer.moved and self.on_commit is not None:
+                    self.on_commit()
+                return result
             except DBAPIError as exc:
                 state = getattr(exc.orig, "sqlstate", None)
                 if state not in _RETRY_STATES or attempt == _RETRIES - 1:
@@ -476,39 +536,54 @@ class Store:
     def changes(
         self, cursor: int, limit: int, munis: Iterable[str] | None = None,
         lines: Iterable[str] | None = None,
-    ) -> tuple[list[Row], list[Exit], int, int]:  # fmt: skip
+    ) -> Page:  # fmt: skip
         """Rows a reach may be sent (munis, lines: None for all) changed after the
         cursor, in sequence order, each signed; the rows that left some scope in
         the same stretch (the caller decides whose); the cursor to ask from next;
-        the head. Audit rows are never among them."""
+        the head. Audit rows are never among them.
+
+        A page is read once per head: the many desks a change wakes ask for the same
+        page (same cursor, limit and reach) and share one reading of it, the first
+        asker's, while the others wait for it (Pages)."""
+        reach = (None if munis is None else tuple(sorted(munis)),
+                 None if lines is None else tuple(sorted(lines)))  # fmt: skip
         with self.reading() as conn:
-            head = int(
-                conn.execute(select(counter.c.value).where(counter.c.name == "seq")).scalar_one()
-            )  # read first: every row up to it is committed
-            where = [row_state.c.seq > cursor, row_state.c.seq <= head,
-                     row_state.c.kind.in_(("shared", "client"))]  # fmt: skip
-            for column, codes in ((row_state.c.munis, munis), (row_state.c.lines, lines)):
-                if codes is not None:
-                    where.append(or_(column.is_(None), *(
-                        column.contains(f"|{code}|", autoescape=True) for code in codes
-                    )))  # fmt: skip
-            rows = conn.execute(
-                select(row_state).where(*where).order_by(row_state.c.seq).limit(limit)
-            ).all()
-            upto = int(rows[-1].seq) if len(rows) == limit else head
-            exits = [
-                Exit(int(e.seq), e.tbl, e.id, e.munis, e.lines,
-                     None if e.kind is None else RowScope(e.kind, e.now_munis, e.now_lines))
-                for e in conn.execute(
-                    select(scope_exit, row_state.c.kind, row_state.c.munis.label("now_munis"),
-                           row_state.c.lines.label("now_lines"))
-                    .outerjoin(row_state, (row_state.c.tbl == scope_exit.c.tbl)
-                               & (row_state.c.id == scope_exit.c.id))
-                    .where(scope_exit.c.seq > cursor, scope_exit.c.seq <= upto)
-                    .order_by(scope_exit.c.seq)
-                )
-            ] if munis is not None or lines is not None else []  # fmt: skip
-        epoch = self.epoch
+            head = int(conn.execute(_HEAD).scalar_one())  # read first: all up to it committed
+            epoch = str(conn.execute(_EPOCH).scalar_one())
+
+        def read() -> Page:  # on a connection of its own: waiting askers hold none
+            with self.reading() as conn:
+                return self._page(conn, head, epoch, cursor, limit, *reach)
+
+        return self.pages.get((head, epoch, cursor, limit, *reach), read)
+
+    def _page(
+        self, conn: Connection, head: int, epoch: str, cursor: int, limit: int,
+        munis: tuple[str, ...] | None, lines: tuple[str, ...] | None,
+    ) -> Page:  # fmt: skip
+        where = [row_state.c.seq > cursor, row_state.c.seq <= head,
+                 row_state.c.kind.in_(("shared", "client"))]  # fmt: skip
+        for column, codes in ((row_state.c.munis, munis), (row_state.c.lines, lines)):
+            if codes is not None:
+                where.append(or_(column.is_(None), *(
+                    column.contains(f"|{code}|", autoescape=True) for code in codes
+                )))  # fmt: skip
+        rows = conn.execute(
+            select(row_state).where(*where).order_by(row_state.c.seq).limit(limit)
+        ).all()
+        upto = int(rows[-1].seq) if len(rows) == limit else head
+        exits = [
+            Exit(int(e.seq), e.tbl, e.id, e.munis, e.lines,
+                 None if e.kind is None else RowScope(e.kind, e.now_munis, e.now_lines))
+            for e in conn.execute(
+                select(scope_exit, row_state.c.kind, row_state.c.munis.label("now_munis"),
+                       row_state.c.lines.label("now_lines"))
+                .outerjoin(row_state, (row_state.c.tbl == scope_exit.c.tbl)
+                           & (row_state.c.id == scope_exit.c.id))
+                .where(scope_exit.c.seq > cursor, scope_exit.c.seq <= upto)
+                .order_by(scope_exit.c.seq)
+            )
+        ] if munis is not None or lines is not None else []  # fmt: skip
         changes = [{**_change(row, self._row_key, epoch), "subject": row.subject,
                     "blind_refs": row.blind_refs} for row in rows]  # fmt: skip
         return changes, exits, upto, head
@@ -558,7 +633,13 @@ class Store:
 
 
 class Writer:
-    """Operations inside one server transaction (see Store.transaction)."""
+    """Operations inside one server transaction (see Store.transaction).
+
+    A batch is read and written in sets: `prefetch` reads every row a batch names in
+    one SELECT; rows, trail entries, links and the mutation log are written when the
+    transaction finishes (or before a read that must see them), one executemany per
+    kind, each row once at its last version (`_pending`). `get` answers from what
+    was read or written in this transaction."""
 
     def __init__(
         self, conn: Connection, row_key: bytes, training: bool, scoper: Scoper = shared
@@ -572,14 +653,26 @@ class Writer:
         # client data is put on that client's trail with it. None: no trail (admin).
         self.context: Row | None = None
         self._seq: int | None = None  # the last number handed out in this transaction
-        self._start: int | None = None  # the counter as this transaction found it
+        self._start: int | None = None  # the counter as last stored in this transaction
+        self._first: int | None = None  # the counter as this transaction found it
         self._workers: dict[str, WorkerRecord | None] = {}
         self._epochs: tuple[str, str | None, int] | None = None
+        self._rows: dict[tuple[str, str], Row | None] = {}  # (table, id): data, None: absent
+        self._read: dict[str, frozenset[str]] = {}  # id: the tables whose rows are in _rows
+        self._pending: dict[tuple[str, str], tuple[bool, Row]] = {}  # (insert?, values)
+        self._links: list[Row] = []
+        self._trail: list[Row] = []
+        self._log: list[Row] = []
+
+    @property
+    def moved(self) -> bool:
+        """This transaction handed out sequence numbers."""
+        return self._seq is not None and self._seq != self._first
 
     def lock(self) -> None:
         """Lock the counter row (SQLite's BEGIN IMMEDIATE already holds its write lock)."""
         if self._seq is None:
-            self._seq = self._start = _lock_counter(self.conn)
+            self._seq = self._start = self._first = _lock_counter(self.conn)
 
     def next_seq(self) -> int:
         self.lock()
@@ -588,20 +681,71 @@ class Writer:
         return self._seq
 
     def finish(self) -> None:
-        """Store the last number handed out (once, at the end of the transaction)."""
+        """Write what waits, and store the last number handed out (once, at the end
+        of the transaction)."""
+        self.flush()
         if self._seq is not None and self._seq != self._start:
             self.conn.execute(
                 update(counter).where(counter.c.name == "seq").values(value=self._seq)
             )
             self._start = self._seq
+            _notify(self.conn)
+
+    def flush(self) -> None:
+        """Write the rows, links, trail entries and log entries that wait, one
+        statement (executemany) per kind."""
+        if self._pending:
+            inserts = [values for new, values in self._pending.values() if new]
+            updates = [values for new, values in self._pending.values() if not new]
+            self._pending = {}
+            if inserts:
+                self.conn.execute(_INSERT, inserts)
+            if updates:
+                self.conn.execute(_UPDATE, updates)
+        if self._links:
+            links, self._links = self._links, []
+            dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+            self.conn.execute(dialect.insert(row_link).on_conflict_do_nothing(), links)
+        if self._trail:
+            entries, self._trail = self._trail, []
+            self.conn.execute(_TRAIL, entries)
+        if self._log:
+            entries, self._log = self._log, []
+            self.conn.execute(_LOG, entries)
+
+    def prefetch(self, tables: Iterable[str], ids: Iterable[str]) -> None:
+        """Read the rows of these tables with these ids, and their scopes, in one
+        statement per thousand ids: what a batch will look at. (Every table, so
+        `get` knows a row it did not find is not there.)"""
+        tables = frozenset(tables)
+        wanted = sorted({i for i in ids if not tables <= self._read.get(i, frozenset())})
+        for first in range(0, len(wanted), 1000):
+            chunk = wanted[first : first + 1000]
+            self.flush()
+            for row in self.conn.execute(_PREFETCH, {"tables": sorted(tables), "ids": chunk}):
+                key = (row.tbl, row.id)
+                if key not in self._rows:
+                    self._rows[key] = dict(row.data)
+                    self._scopes.setdefault(key, RowScope(
+                        row.kind, row.munis, row.lines, row.subject, blind=row.blind_refs,
+                        origin=row.origin,
+                    ))  # fmt: skip
+            for row_id in chunk:
+                self._read[row_id] = self._read.get(row_id, frozenset()) | tables
 
     # -- synced rows --------------------------------------------------------------
     def get(self, table: str, row_id: str) -> Row | None:
-        found = self.conn.execute(_GET, {"t": table, "i": row_id}).first()
-        return None if found is None else dict(found[0])
+        key = (table, row_id)
+        if key not in self._rows and table not in self._read.get(row_id, ()):
+            self.flush()
+            found = self.conn.execute(_GET, {"t": table, "i": row_id}).first()
+            self._rows[key] = None if found is None else dict(found[0])
+        data = self._rows.get(key)
+        return None if data is None else dict(data)
 
     def change(self, table: str, row_id: str) -> Row | None:
         """A row as a pull serves it (sequence number, version, data, signature)."""
+        self.flush()
         found = self.conn.execute(
             select(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
         ).first()
@@ -634,8 +778,15 @@ class Writer:
         values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq,
                   "sig": sig, "kind": scope.kind, "munis": scope.munis, "lines": scope.lines,
                   "subject": scope.subject, "blind": scope.blind, "origin": origin}  # fmt: skip
-        if new or not self.conn.execute(_UPDATE, values).rowcount:
-            self.conn.execute(_INSERT, values)
+        key = (table, row_id)
+        waiting = self._pending.get(key)
+        if waiting is not None:  # written before in this transaction: once, at its last
+            insert_it = waiting[0]
+            values["origin"] = waiting[1]["origin"]
+        else:
+            insert_it = new or self.get(table, row_id) is None
+        self._pending[key] = (insert_it, values)
+        self._rows[key] = dict(data)
         self._scopes[(table, row_id)] = replace(
             scope, origin=before.origin if before is not None else origin
         )
@@ -659,6 +810,7 @@ class Writer:
         """The rows referring to a row whose scope or client changed are written again
         (not on anyone's trail: nothing in them changed)."""
         context, self.context = self.context, None
+        self.flush()
         try:
             for child_table, child_id in self.conn.execute(
                 select(row_link.c.child_tbl, row_link.c.child_id).where(
@@ -672,19 +824,22 @@ class Writer:
             self.context = context
 
     def _link(self, table: str, row_id: str, scope: RowScope) -> None:
-        if not scope.parents:
-            return
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        self.conn.execute(
-            dialect.insert(row_link).on_conflict_do_nothing(),
-            [{"parent_tbl": p[0], "parent_id": p[1], "child_tbl": table, "child_id": row_id}
-             for p in scope.parents],
-        )  # fmt: skip
+        self._links.extend(
+            {"parent_tbl": p[0], "parent_id": p[1], "child_tbl": table, "child_id": row_id}
+            for p in scope.parents
+        )
 
     def scope_of(self, table: str, row_id: str) -> RowScope | None:
         """A stored row's scope (None: no such row), read once a transaction."""
         key = (table, row_id)
+        if (
+            key not in self._scopes
+            and key not in self._rows
+            and table in self._read.get(row_id, ())
+        ):
+            return None  # read with its batch: no such row
         if key not in self._scopes:
+            self.flush()
             found = self.conn.execute(_SCOPE, {"t": table, "i": row_id}).first()
             self._scopes[key] = (
                 None if found is None else RowScope(*found[:4], blind=found[4], origin=found[5])
@@ -693,6 +848,7 @@ class Writer:
 
     def set_scope(self, table: str, row_id: str, scope: RowScope) -> None:
         """Scope a row without writing it again (a store upgraded to scopes)."""
+        self.flush()
         self.conn.execute(
             update(row_state).where(row_state.c.tbl == table, row_state.c.id == row_id)
             .values(kind=scope.kind, munis=scope.munis, lines=scope.lines, subject=scope.subject,
@@ -705,11 +861,12 @@ class Writer:
               detail: Row) -> None:  # fmt: skip
         """Append to a client's trail (the context's token and time)."""
         context = self.context or {}
-        self.conn.execute(insert(client_trail).values(
-            at=context.get("at") or "", client_id=client_id, event=event, action=action,
-            desk=context.get("desk"), workers=json.dumps(sorted(w for w in workers if w)),
-            role=context.get("role"), detail=detail,
-        ))  # fmt: skip
+        self._trail.append({
+            "at": context.get("at") or "", "client_id": client_id, "event": event,
+            "action": action, "desk": context.get("desk"),
+            "workers": json.dumps(sorted(w for w in workers if w)), "role": context.get("role"),
+            "detail": detail,
+        })  # fmt: skip
 
     def restore(self, change: Row) -> bool:
         """A row a desk gives back after a restore: taken only if this store signed it
@@ -723,6 +880,7 @@ class Writer:
         expected = sign_row(self.row_key, previous, table, row_id, version, seq, change["data"])
         if not hmac.compare_digest(change["sig"], expected):
             return False
+        self.flush()
         current = self.conn.execute(
             select(row_state.c.version, row_state.c.seq).where(
                 row_state.c.tbl == table, row_state.c.id == row_id
@@ -823,6 +981,7 @@ class Writer:
         """The answers once given to these mutations of this desk, by mutation id."""
         if not mutation_ids:
             return {}
+        self.flush()
         found = self.conn.execute(
             select(pushed_mutation.c.mutation_id, pushed_mutation.c.status,
                    pushed_mutation.c.result).where(
@@ -860,11 +1019,8 @@ class Writer:
             )
 
     def log(self, desk: str, incarnation: str, seq: int, entry: Row) -> None:
-        """entry: mutation_id, name, worker_id, status, result."""
-        self.conn.execute(
-            _LOG,
-            {"desk": desk, "incarnation": incarnation, "seq": seq, **entry},
-        )
+        """entry: mutation_id, name, worker_id, status, result (written at finish)."""
+        self._log.append({"desk": desk, "incarnation": incarnation, "seq": seq, **entry})
 
 
 # The statements every push runs, built once (building and compiling a statement
@@ -894,6 +1050,23 @@ _SCOPE = select(
     row_state.c.origin,
 ).where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
 _LOG = insert(pushed_mutation)
+_TRAIL = insert(client_trail)
+_PREFETCH = select(
+    row_state.c.tbl,
+    row_state.c.id,
+    row_state.c.data,
+    row_state.c.kind,
+    row_state.c.munis,
+    row_state.c.lines,
+    row_state.c.subject,
+    row_state.c.blind_refs,
+    row_state.c.origin,
+).where(
+    row_state.c.tbl.in_(bindparam("tables", expanding=True)),
+    row_state.c.id.in_(bindparam("ids", expanding=True)),
+)  # both in the primary key: index lookups on either store
+_HEAD = select(counter.c.value).where(counter.c.name == "seq")
+_EPOCH = select(server_meta.c.value).where(server_meta.c.key == "epoch")
 
 
 def sign(key: bytes, *parts: Any) -> str:
@@ -920,6 +1093,12 @@ def _epochs(conn: Connection) -> tuple[str, str | None, int]:
         ).all()
     )
     return str(meta["epoch"]), meta.get("previous_epoch"), int(meta.get("epoch_head") or 0)
+
+
+def _notify(conn: Connection) -> None:
+    """Tell every listening server process, at commit, that the counters moved."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"NOTIFY {Store.CHANNEL}")
 
 
 def _lock_counter(conn: Connection) -> int:

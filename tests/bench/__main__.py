@@ -151,6 +151,11 @@ def main() -> None:
 
         chaos_main(sys.argv[2:])
         return
+    if sys.argv[1:2] == ["scale"]:
+        from tests.bench.scale import main as scale_main
+
+        scale_main()
+        return
     if sys.argv[1:] == ["scope"]:
         from tests.bench.scope import main as scope_main
 

@@ -137,16 +137,20 @@ def cli(*args: str) -> str:
 
 
 def start_server(
-    store_args: list[str], fault: str | None = None, port: int = 0, quiet: bool = False
-) -> Server:
+    store_args: list[str], fault: str | None = None, port: int = 0, quiet: bool = False,
+    python: str = sys.executable,
+) -> Server:  # fmt: skip
     """Start `ohjaaja server` on a free port (or `port`); wait for uvicorn's own
     'running' line. `fault` makes it die at that point of its first push (OHJAAJA_FAULT);
-    `quiet` drops its access log (a benchmark's output is its figures)."""
+    `quiet` drops its access log (a benchmark's output is its figures); `python`: the
+    interpreter whose ohjaaja runs it (a benchmark compares another checkout's)."""
     env = {k: v for k, v in os.environ.items() if k != "OHJAAJA_FAULT"}
     if fault:
         env["OHJAAJA_FAULT"] = fault
     process = subprocess.Popen(
-        [sys.executable, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", str(port)],
+        [python, "-m", "ohjaaja.shell.cli", "server", *store_args, "--port", str(port)],
+        # Another interpreter runs its own ohjaaja, not the one in this checkout's folder.
+        cwd=None if python == sys.executable else Path(python).parent,
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL if quiet else None,
         text=True,

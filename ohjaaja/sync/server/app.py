@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from ohjaaja.db.server.store import Store
 from ohjaaja.domain.clock import Clock, SystemClock
 from ohjaaja.sync import protocol
+from ohjaaja.sync.server.group_commit import GroupCommit
 from ohjaaja.sync.server.limits import BodyLimit
 from ohjaaja.sync.server.routes import events, hsds, intake, reports, status, sync
 from ohjaaja.sync.server.scoping import scope_row
@@ -46,6 +47,8 @@ def create_app(
     app.state.fault = fault
     app.state.hsds_anonymous = hsds_anonymous
     app.state.watch = HeadWatch(store)
+    app.state.intake = GroupCommit(store)
+    store.on_commit = app.state.watch.poke  # this process's writes wake its streams at once
     app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
     app.add_exception_handler(RequestValidationError, _unprocessable)
     for routes in (status, intake, sync, events, reports, hsds):

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, Literal
 
 from ohjaaja.db.server.store import TokenInfo, Writer
 from ohjaaja.sync import mutations, protocol
 from ohjaaja.sync.mutations import Actor, Rejection
-from ohjaaja.sync.rows import Invalid, check_values, training_flag
+from ohjaaja.sync.rows import TABLES, Invalid, check_values, training_flag
 from ohjaaja.sync.scope import redact
 from ohjaaja.sync.server.models import MutationIn, MutationResult, PushIn
 from ohjaaja.sync.server.scoping import disclosures, reach_of, sees, unseen_refs
@@ -113,6 +114,8 @@ def apply_batch(
         if item.seq <= last and item.mutation_id not in answered:
             raise SeqReused(item.seq)
     store = RulesStore(writer, who)
+    # Every row the batch names, read at once (the rules then find them in the Writer).
+    writer.prefetch(TABLES, (i for item in items for i in _ids_in(item.args)))
     results: list[MutationResult] = []
     gap = None
     for item in items:
@@ -144,6 +147,26 @@ def apply_batch(
     if items:  # asking where the numbering stands (an empty push) registers nothing
         writer.set_last_seq(desk, incarnation, last)
     return results, last, gap
+
+
+def _ids_in(value: Any) -> Iterator[str]:
+    """The ids a mutation's arguments name (`id` and `..._id` keys, at any depth);
+    not yet checked, so only those a store can be asked for (printable: no NUL, no
+    unpaired surrogate; the rules refuse the others by name)."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            if isinstance(inner, str):
+                if (
+                    (key == "id" or key.endswith("_id"))
+                    and len(inner) <= 200
+                    and inner.isprintable()
+                ):
+                    yield inner
+            else:
+                yield from _ids_in(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _ids_in(inner)
 
 
 def _answer(

@@ -52,10 +52,7 @@ def intake(body: ContactIn, who: Intake, store: StoreDep, request: Request) -> C
         "received_at": to_iso(now), "created_at": to_iso(now), "updated_at": to_iso(now),
     }, "contact")  # fmt: skip
 
-    def write(writer: Writer) -> None:
-        writer.put("contact", row["id"], row)
-
-    store.transaction(write)
+    request.app.state.intake.insert("contact", row["id"], row)  # with others at once
     return ContactOut(
         id=row["id"], channel=body.channel, line=routed, original_line=row["original_line_code"],
         municipality_code=body.municipality_code, language=body.language, phone=phone,

@@ -62,7 +62,8 @@ def changes(
     rows, exits, next_cursor, head = store.changes(cursor, limit, reach.munis, reach.lines)
     page = served(reach, rows, exits)
     now = to_iso(request.app.state.clock.now())
-    store.record(disclosures(who, worker_names(store), page, now))
+    if any(row.get("subject") for row in page):  # client data: on its clients' trails
+        store.record(disclosures(who, worker_names(store), page, now))
     return ChangesOut(
         epoch=store.epoch, head=head, next_cursor=max(next_cursor, cursor),
         changes=[Change(**{k: v for k, v in r.items() if k not in _INTERNAL}) for r in page],

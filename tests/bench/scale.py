@@ -1,0 +1,367 @@
+"""A region on one server (issue 20): `python3 dev.py bench scale`.
+
+- Propagation: two server processes on one PostgreSQL database; N followers
+  (lightweight desks: each follows the event stream of one of the two servers,
+  half each, and pulls /v1/changes whenever the head moves, as a desk does), run
+  in a few worker processes. A writer desk pushes a contact to the first server;
+  the latency is from before its push to the moment each follower's pull brought
+  the row. p50/p95/p99, the servers' CPU (share of one core over the run) and
+  resident memory.
+- Intake: 20 concurrent clients posting contacts, beside the floor of one
+  transaction per contact written in process to the same kind of store.
+- Push: batches of 500 mutations, beside the floor of a bulk insert of the same
+  rows and the mutation log into the same kind of store.
+
+Options: --followers 20,200 (1000 where the machine allows), --changes N,
+--intake N, --push N, --port-base P (P and P+1; default any free ports), --python
+PATH (the interpreter whose ohjaaja serves: measure another checkout for a
+before/after). PostgreSQL figures need OHJAAJA_TEST_POSTGRES_URL; databases made
+are named with OHJAAJA_BENCH_DB_PREFIX (default ohjaaja_scale) and dropped after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from ohjaaja.db.ids import worker_id
+from ohjaaja.db.server.store import Store, Writer
+from ohjaaja.db.server.tables import pushed_mutation, row_state
+
+from tests.bench.__main__ import pct
+from tests.sync.conftest import AT, Server, push_body, start_server, stop
+
+FOLLOWERS_PER_PROCESS = 250
+ARRIVAL_TIMEOUT = 10.0
+
+
+def contact_row(row_id: str | None = None) -> dict[str, Any]:
+    return {"id": row_id or str(uuid.uuid4()), "channel": "phone", "line_code": "ikaihmiset",
+            "municipality_code": "853", "language": "fi", "priority": 3, "status": "waiting",
+            "received_at": AT, "created_at": AT, "updated_at": AT}  # fmt: skip
+
+
+# -- followers ------------------------------------------------------------------------
+async def _follow(url: str, token: str, ready: asyncio.Event, seen: Any) -> None:
+    """One desk: read the event stream; on each new head pull until caught up."""
+    headers = {"Authorization": f"Bearer {token}"}
+    timeout = httpx.Timeout(30, read=None)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=timeout) as http:
+        cursor = 0
+        moved = asyncio.Event()
+        heads = [0]
+
+        async def pull() -> None:
+            nonlocal cursor
+            while True:
+                await moved.wait()
+                moved.clear()
+                while True:
+                    page = (await http.get("/v1/changes", params={"cursor": cursor})).json()
+                    now = time.time()
+                    for change in page["changes"]:
+                        if change["table"] == "contact":
+                            seen(change["id"], now)
+                    cursor = page["next_cursor"]
+                    if cursor >= page["head"]:
+                        break
+                ready.set()
+
+        puller = asyncio.create_task(pull())
+        try:
+            async with http.stream("GET", "/v1/events") as response:
+                event = None
+                async for line in response.aiter_lines():
+                    if line.startswith("event:"):
+                        event = line.partition(":")[2].strip()
+                    elif line.startswith("data:") and event == "head":
+                        heads[0] = int(line.partition(":")[2])
+                        moved.set()
+        finally:
+            puller.cancel()
+
+
+def _followers(urls: list[str], tokens: list[str], first: int, out: Any, stop_event: Any) -> None:
+    """A worker process: its share of the followers; reports ('ready', n) once each
+    has caught up, then (contact id, time) for each contact each one pulled."""
+
+    async def run() -> None:
+        readies = []
+        tasks = []
+
+        def seen(contact_id: str, at: float) -> None:
+            out.put((contact_id, at))
+
+        for n, token in enumerate(tokens):
+            ready = asyncio.Event()
+            readies.append(ready)
+            url = urls[(first + n) % len(urls)]
+            tasks.append(asyncio.create_task(_follow(url, token, ready, seen)))
+        await asyncio.gather(*(r.wait() for r in readies))
+        out.put(("ready", len(tokens)))
+        await asyncio.to_thread(stop_event.wait)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(run())
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _tokens(server: Server, names: list[str]) -> list[str]:
+    admin = server.admin()
+    tokens = []
+    for name in names:
+        admin.add_worker(name, ["guidance"], [], AT)
+        tokens.append(admin.create_token(name, "desk", AT, [name]))
+    admin.close()
+    return tokens
+
+
+def propagation(
+    url: str, followers: int, changes: int, ports: list[int], python: str
+) -> dict[str, float]:
+    servers = [start_server(["--database-url", url], port=p, quiet=True, python=python)
+               for p in ports]  # fmt: skip
+    stop_event = multiprocessing.Event()
+    workers: list[multiprocessing.Process] = []
+    try:
+        tokens = _tokens(servers[0], [f"f{n}" for n in range(followers)])
+        writer_token = _tokens(servers[0], ["writer"])[0]
+        out: Any = multiprocessing.Queue()
+        urls = [s.url for s in servers]
+        for first in range(0, followers, FOLLOWERS_PER_PROCESS):
+            share = tokens[first : first + FOLLOWERS_PER_PROCESS]
+            worker = multiprocessing.Process(
+                target=_followers, args=(urls, share, first, out, stop_event), daemon=True
+            )
+            worker.start()
+            workers.append(worker)
+        arrived: dict[str, list[float]] = {}
+        ready = 0
+        while ready < followers:
+            message = out.get(timeout=120)
+            if message[0] == "ready":
+                ready += message[1]
+            else:
+                arrived.setdefault(message[0], []).append(message[1])
+        cpu0 = [_cpu_seconds(s.process.pid) for s in servers]
+        wall0 = time.time()
+        writer = servers[0].client(writer_token)
+        latencies: list[float] = []
+        missing = 0
+        for n in range(changes):
+            row = contact_row()
+            body = push_body("writer", [{"seq": n + 1, "mutation_id": f"w{n}",
+                                          "name": "contact.receive", "worker": "writer",
+                                          "args": row}])  # fmt: skip
+            sent = time.time()
+            writer.post("/v1/push", json=body).raise_for_status()
+            times: list[float] = []
+            deadline = time.time() + ARRIVAL_TIMEOUT
+            while len(times) < followers and time.time() < deadline:
+                try:
+                    contact_id, at = out.get(timeout=max(0.01, deadline - time.time()))
+                except Exception:
+                    break
+                if contact_id == row["id"]:
+                    times.append(at)
+            latencies += [(t - sent) * 1000 for t in times]
+            missing += followers - len(times)
+        wall = time.time() - wall0
+        cpu = [
+            (_cpu_seconds(s.process.pid) - c) / wall * 100
+            for s, c in zip(servers, cpu0, strict=True)
+        ]
+        rss = [_peak_rss_mib(s.process.pid) for s in servers]
+        p50, p95, p99 = (pct(latencies, q) for q in (0.5, 0.95, 0.99))
+        print(
+            f"propagation, {followers} followers on two server processes (PostgreSQL), "
+            f"{changes} changes ({missing} arrivals not seen in {ARRIVAL_TIMEOUT:.0f} s)"
+        )
+        print(f"  p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms")
+        print(f"  server CPU {cpu[0]:.0f} % + {cpu[1]:.0f} % of a core; "
+              f"peak RSS {rss[0]:.0f} + {rss[1]:.0f} MiB")  # fmt: skip
+        writer.close()
+        return {"p50": p50, "p95": p95, "p99": p99, "missing": missing}
+    finally:
+        stop_event.set()
+        for worker in workers:
+            worker.join(timeout=10)
+            if worker.is_alive():
+                worker.terminate()
+        for server in servers:
+            stop(server)
+
+
+# -- intake and push beside their floors ------------------------------------------------
+def intake(store_args: list[str], floor_url: str, count: int, port: int, python: str) -> float:
+    """Contacts posted a second by 20 clients, as a share of the floor."""
+    server = start_server(store_args, port=port, quiet=True, python=python)
+    try:
+        token = server.token("integration", "pbx")
+        body = {"channel": "phone", "line": "ikaihmiset", "municipality_code": "853"}
+        clients = [server.client(token) for _ in range(20)]
+
+        def post(n: int) -> None:
+            clients[n % 20].post("/v1/contacts", json=body).raise_for_status()
+
+        with ThreadPoolExecutor(20) as pool:
+            t0 = time.perf_counter()
+            list(pool.map(post, range(count)))
+            rate = count / (time.perf_counter() - t0)
+        for client in clients:
+            client.close()
+    finally:
+        stop(server)
+    floor_store = Store(floor_url)
+    rows = [contact_row() for _ in range(count)]
+    t0 = time.perf_counter()
+    for row in rows:
+
+        def put(writer: Writer, row: dict[str, Any] = row) -> None:
+            writer.put("contact", row["id"], row, new=True)
+
+        floor_store.transaction(put)
+    floor = count / (time.perf_counter() - t0)
+    floor_store.close()
+    return print_rate("intake, 20 clients", rate, floor, "one transaction a contact")
+
+
+def print_rate(label: str, rate: float, floor: float, what: str) -> float:
+    print(f"  {label:22}: {rate:7.0f}/s; floor ({what}) {floor:7.0f}/s; "
+          f"{rate / floor * 100:5.1f} % of the floor")  # fmt: skip
+    return rate / floor
+
+
+def push(store_args: list[str], floor_url: str, count: int, port: int, python: str) -> float:
+    """Mutations pushed a second, as a share of the floor."""
+    server = start_server(store_args, port=port, quiet=True, python=python)
+    rows = [contact_row() for _ in range(count)]
+    try:
+        client = server.client(_tokens(server, ["bench"])[0])
+        t0 = time.perf_counter()
+        for first in range(0, count, 500):
+            body = push_body("bench", [
+                {"seq": i + 1, "mutation_id": f"m{i}", "name": "contact.receive",
+                 "worker": "bench", "args": rows[i]}
+                for i in range(first, min(first + 500, count))
+            ])  # fmt: skip
+            client.post("/v1/push", json=body).raise_for_status()
+        rate = count / (time.perf_counter() - t0)
+        client.close()
+    finally:
+        stop(server)
+    floor_store = Store(floor_url)
+    t0 = time.perf_counter()
+    with floor_store.engine.begin() as conn:
+        conn.execute(row_state.insert(), [
+            {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r, "sig": ""}
+            for i, r in enumerate(rows)
+        ])  # fmt: skip
+        conn.execute(pushed_mutation.insert(), [
+            {"desk": "bench", "incarnation": "", "seq": i + 1, "mutation_id": f"m{i}",
+             "name": "contact.receive", "worker_id": worker_id("bench"), "status": "applied",
+             "result": {"rows": [["contact", r["id"], i + 1]]}}
+            for i, r in enumerate(rows)
+        ])  # fmt: skip
+    floor = count / (time.perf_counter() - t0)
+    floor_store.close()
+    return print_rate("push, batches of 500", rate, floor, "bulk insert of rows and log")
+
+
+# -- databases --------------------------------------------------------------------------
+class Databases:
+    """PostgreSQL databases made for the run, dropped at its end."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.made: list[str] = []
+        self.prefix = os.environ.get("OHJAAJA_BENCH_DB_PREFIX", "ohjaaja_scale")
+
+    def new(self) -> str:
+        name = f"{self.prefix}_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(self.base, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        self.made.append(name)
+        return self.base.rsplit("/", 1)[0] + "/" + name
+
+    def drop(self) -> None:
+        with psycopg.connect(self.base, autocommit=True) as admin:
+            for name in self.made:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(argv: list[str]) -> dict[str, Any]:
+    """The figures by name (the suite's smoke run checks them)."""
+    parser = argparse.ArgumentParser(prog="dev.py bench scale")
+    parser.add_argument("--followers", default="20,200")
+    parser.add_argument("--changes", type=int, default=30)
+    parser.add_argument("--intake", type=int, default=1000)
+    parser.add_argument("--push", type=int, default=2000)
+    parser.add_argument("--port-base", type=int, default=0)
+    parser.add_argument("--python", default=sys.executable)
+    args = parser.parse_args(argv)
+    ports = [args.port_base, args.port_base + 1] if args.port_base else [0, 0]
+    base = os.environ.get("OHJAAJA_TEST_POSTGRES_URL")
+    databases = Databases(base) if base else None
+    figures: dict[str, Any] = {}
+    try:
+        if databases is not None:
+            for followers in (int(n) for n in args.followers.split(",") if n):
+                figures[f"propagation {followers}"] = propagation(
+                    databases.new(), followers, args.changes, ports, args.python
+                )
+        else:
+            print("propagation: set OHJAAJA_TEST_POSTGRES_URL (two processes on PostgreSQL)")
+        with tempfile.TemporaryDirectory() as tmp:
+            stores: list[tuple[str, list[str], str]] = [(
+                "SQLite", ["--database", f"{tmp}/intake.sqlite"], f"sqlite:///{tmp}/floor.sqlite"
+            )]  # fmt: skip
+            if databases is not None:
+                stores.append(("PostgreSQL", ["--database-url", databases.new()], databases.new()))
+            for label, where, floor in stores:
+                print(f"{label}:")
+                figures[f"intake {label}"] = intake(where, floor, args.intake, ports[0],
+                                                    args.python)  # fmt: skip
+            stores = [("SQLite", ["--database", f"{tmp}/push.sqlite"],
+                       f"sqlite:///{tmp}/push-floor.sqlite")]  # fmt: skip
+            if databases is not None:
+                stores.append(("PostgreSQL", ["--database-url", databases.new()], databases.new()))
+            for label, where, floor in stores:
+                print(f"{label}:")
+                figures[f"push {label}"] = push(where, floor, args.push, ports[0], args.python)
+    finally:
+        if databases is not None:
+            databases.drop()
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    run(sys.argv[2:] if argv is None else argv)
+
+
+if __name__ == "__main__":
+    main()
