@@ -383,12 +383,15 @@ class ContactScreen(DeskScreen):
         self.desk.contacts.attach_client(self.contact.id, client_id)
 
     # -- actions ------------------------------------------------------------
+    # Widget.focus() moves the focus only once the keys already queued are handled,
+    # and they would land in the field being left: keys arrive together from a fast
+    # typist, and from a browser desk over a slow link. set_focus moves it now.
     def action_find_client(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_to_note(self) -> None:
         """F12: to the note, wherever the focus was (a list left open is closed)."""
-        self.query_one("#note", TextArea).focus()
+        self.set_focus(self.query_one("#note", TextArea))
 
     def action_client_search(self) -> None:
         """F5 here searches for this contact: a client picked (Ctrl+O) is attached."""

@@ -295,3 +295,21 @@ async def test_keys_typed_while_the_contact_loads_are_kept(desk: Desk, monkeypat
         assert note.text == "Soitti itse"
         assert app.screen.focused is note
     assert load_draft(contact_id)[0] == "Soitti itse"
+
+
+async def test_keys_typed_right_after_f12_go_to_the_note(desk: Desk) -> None:
+    """Keys that arrive together (a fast typist, a browser desk over a slow link)
+    follow the focus that F12 gave: none lands in the field it left."""
+    from textual import events
+
+    desk.contacts.receive("phone", "lapsiperheet", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        assert app.focused is app.screen.query_one("#search", Input)
+        for key, character in (("f12", None), ("o", "o"), ("k", "k")):
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await settle(pilot)
+        assert app.screen.query_one("#note", TextArea).text == "ok"
+        assert app.screen.query_one("#search", Input).value == ""
