@@ -66,14 +66,16 @@ def add_serve_parser(
         help="set a worker's password for the browser desk (asked twice; from standard "
         "input when it is not a terminal)",
     )  # fmt: skip
-    passwd.add_argument("worker")
+    passwd.add_argument(
+        "name", metavar="WORKER"
+    )  # not `worker`: the desk's --worker is refused here
     passwd.add_argument("--remove", action="store_true", help="remove the worker's password")
 
 
 def run_serve(args: argparse.Namespace, database: Path) -> int:
     passwords = PasswordFile(getattr(args, "passwords", None) or default_password_file())
     if args.serve_command == "passwd":
-        return _passwd(passwords, args.worker, args.remove)
+        return _passwd(passwords, args.name, args.remove)
     from ohjaaja.shell.serve import LOOPBACK, ServeOptions, serve
     from ohjaaja.shell.settings import TokenError, resolve_token
 
