@@ -49,6 +49,7 @@ from ohjaaja.shell.serve_signin import FailedTries, PasswordFile, worker_name_pr
 log = logging.getLogger("ohjaaja.serve")
 
 COOKIE = "ohjaaja_session"
+WORKER = web.RequestKey("worker", str)  # who a request was served to, for the access log
 STATIC = Path(textual_serve.__file__).parent / "static"
 SESSION_HOURS = 12
 
@@ -194,7 +195,8 @@ class BrowserDesks:
     def worker_of(self, request: web.Request) -> str | None:
         """The signed-in worker: the trusted proxy's header, else the session cookie."""
         worker = self._worker_of(request)
-        request["worker"] = worker  # for the access log
+        if worker is not None:
+            request[WORKER] = worker
         return worker
 
     def _worker_of(self, request: web.Request) -> str | None:
@@ -253,7 +255,7 @@ class BrowserDesks:
         self.tries.succeeded(keys[0])
         token = secrets.token_urlsafe(32)
         self.sessions[token] = _Session(worker, self.clock() + SESSION_HOURS * 3600)
-        request["worker"] = worker
+        request[WORKER] = worker
         log.info("signed in: %r from %s", worker, request.remote)
         response = web.HTTPSeeOther("/?lang=" + language)
         response.set_cookie(
@@ -561,7 +563,7 @@ class _AccessLog(AbstractAccessLogger):
         self.logger.info(
             "%s %s %s %s %s %.3fs",
             request.remote,
-            request.get("worker") or "-",
+            request.get(WORKER, "-"),
             request.method,
             request.path,
             response.status,
