@@ -3,10 +3,11 @@
 
 Needs nothing but python3. `python3 dev.py demo` starts the desk on a demo
 database; `python3 dev.py test` runs the formatter, the linter, the type checker,
-the import contracts and the tests (`mypy` and `lint-imports` run those two
-alone); `python3 dev.py docs` makes the README's pictures from the screens'
-snapshots; `python3 dev.py bench` prints the benchmark figures. The environment is
-made in `.venv/` and reinstalled only when pyproject.toml changes.
+the import contracts and the tests, installing Debian's chromium for the browser
+tests when it is missing (`mypy` and `lint-imports` run those two alone);
+`python3 dev.py docs` makes the README's pictures from the screens' snapshots;
+`python3 dev.py bench` prints the benchmark figures. The environment is made in
+`.venv/` and reinstalled only when pyproject.toml changes.
 """
 
 from __future__ import annotations
@@ -39,6 +40,29 @@ def ensure_env(extras: str) -> None:
     quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
     quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
     stamp.touch()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """tests/browser drive Debian's chromium through Playwright's API (Playwright's own
+    browsers are never downloaded): installed with apt when missing, as CI runs as root."""
+    if CHROMIUM.exists():
+        return
+    if os.name != "posix" or os.geteuid() != 0:
+        print(f"dev.py: no {CHROMIUM}: the browser tests need it (apt-get install chromium)",
+              flush=True)  # fmt: skip
+        return
+    print("dev.py: installing chromium with apt-get (the browser tests)", flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env=env)  # fmt: skip
+        if result.returncode != 0:
+            sys.stdout.write(result.stdout[-3000:])
+            print(f"dev.py: failed (exit {result.returncode}): {' '.join(cmd)}", flush=True)
+            sys.exit(result.returncode)
 
 
 def run(cmd: list[str]) -> None:
@@ -229,6 +253,7 @@ def main(argv: list[str]) -> None:
         os.execv(str(BIN / "ohjaaja"), [str(BIN / "ohjaaja"), "demo", *rest])
     elif task == "test":
         ensure_env("test")
+        ensure_chromium()
         run([str(BIN / "ruff"), "format", "--check", "."])
         run([str(BIN / "ruff"), "check", "."])
         run([str(PYTHON), __file__, "mypy"])

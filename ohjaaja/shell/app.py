@@ -147,6 +147,13 @@ class OhjaajaApp(App[None]):
             self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
             self.follow_server()
 
+    def on_app_focus(self) -> None:
+        """In a browser (`ohjaaja serve`) the desk is focused when a tab connects to it,
+        also a tab that comes back to it after a reload with a new, blank terminal:
+        the whole screen is drawn again."""
+        if self.is_web:
+            self.screen.refresh()
+
     def on_unmount(self) -> None:
         if self._sync is not None:
             self._sync.close()

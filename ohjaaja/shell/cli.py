@@ -15,6 +15,7 @@ from ohjaaja.domain.queue import LINES
 from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from ohjaaja.shell import report_costs_cli  # noqa: F401  (adds report costs' options)
 from ohjaaja.shell.report_cli import add_report_parser
+from ohjaaja.shell.serve_cli import add_serve_parser
 from ohjaaja.shell.settings import (
     Settings,
     TokenError,
@@ -196,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     _clients_parser(sub, common, mode)
     _catalogue_parser(sub, common, mode)
     add_report_parser(sub, common, mode)
+    add_serve_parser(sub, common, mode)
     _train, train_commands = add_train_parser(sub)
     add_console_parsers(train_commands, common, desk)
     add_debrief_command(train_commands, [common])
@@ -620,6 +622,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from ohjaaja.shell.report_cli import run_report_command
 
         return run_report_command(args, args.database or default_database())
+    if args.command == "serve":
+        from ohjaaja.shell.serve_cli import run_serve
+
+        return run_serve(args, args.database or default_database())
     if args.command == "clients":
         from ohjaaja.shell.client_cli import run_clients
 

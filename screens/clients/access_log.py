@@ -3,25 +3,18 @@ a CSV file for the client's information request (the export is logged too)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
+from ohjaaja.screens.kit.exports import save_export
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from textual.app import ComposeResult
 
 from ohjaaja.domain.clients import reason_text
 from ohjaaja.domain.clock import local
-from ohjaaja.exchange import exports
 from ohjaaja.i18n import t
 from ohjaaja.usecases.clients import AccessEntry
 from ohjaaja.usecases.desk import Desk
-
-
-def export_path(desk: Desk, name: str, suffix: str) -> Path:
-    """exports/ beside the desk's database (ohjaaja.exchange.exports), named at the local time."""
-    return exports.export_path(desk.database, name, suffix, local(desk.clock.now()))
 
 
 class AccessLogScreen(DeskScreen[None]):
@@ -35,7 +28,8 @@ class AccessLogScreen(DeskScreen[None]):
         self.desk = desk
         self.client_id = client_id
         self.client_name = name
-        self.saved_to: Path | None = None  # the last export, told below the count
+        # The last export (where it went, as a message), told below the count.
+        self.saved: tuple[str, dict[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.access_log", self.desk.worker_name, id="title")
@@ -78,8 +72,9 @@ class AccessLogScreen(DeskScreen[None]):
                 f"{moment:%d.%m.%Y %H.%M}", entry.worker or "—", what, reason_text(entry.reason)
             )
         status = t("log.count", count=len(entries))
-        if self.saved_to is not None:
-            status += "\n" + t("log.exported", path=str(self.saved_to))
+        if self.saved is not None:
+            key, params = self.saved
+            status += "\n" + t(key, **params)
         self.query_one("#status", Static).update(status)
 
     def action_export(self) -> None:
@@ -88,12 +83,13 @@ class AccessLogScreen(DeskScreen[None]):
     @db_work("access_log_export", group="access-log", exclusive=True)
     def _export(self) -> None:
         text = self.desk.clients.export_access_log(self.client_id, t("log.export_reason"))
-        path = export_path(self.desk, f"access-log-{self.client_id}", "csv")
-        exports.write_private(path, text)
-        self.app.call_from_thread(self._exported, path)
+        saved = save_export(
+            self.app, self.desk, f"access-log-{self.client_id}", "csv", text, "log.exported"
+        )
+        self.app.call_from_thread(self._exported, saved)
 
-    def _exported(self, path: Path) -> None:
-        self.saved_to = path
+    def _exported(self, saved: tuple[str, dict[str, str]]) -> None:
+        self.saved = saved
         self.load()  # the export is logged too; the count and where it went
 
     def action_back(self) -> None:

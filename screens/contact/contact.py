@@ -245,14 +245,27 @@ class ContactScreen(DeskScreen):
         self.form = form
         self.client = client
         self.matches = matches
-        self.query_one("#note", TextArea).load_text(note)
+        # The screen draws before its draft has loaded (at once in a browser desk), and
+        # a worker may type into the note meanwhile: those keys are kept after the
+        # loaded note, not wiped by it, and saved. Nor is the focus taken from where
+        # the worker moved it: only from where the screen opened it (nothing, or the
+        # first field).
+        area = self.query_one("#note", TextArea)
+        typed = area.text
+        joined = "\n".join(part for part in (note, typed) if part)
+        area.load_text(joined)
+        if typed:
+            area.move_cursor(area.document.end)
         self._fill_reasons()
         self._show_form()
         self._show_client()
         self._show_matches()
-        self.query_one("#note" if client else "#search").focus()
+        if self.focused is None or self.focused.id == "caller_kind":
+            self.query_one("#note" if client else "#search").focus()
         # Change events from filling the widgets arrive after this; let them pass.
         self.call_after_refresh(self._done_restoring)
+        if typed:
+            self.save_draft()
 
     def _fill_reasons(self) -> None:
         reasons_list = self.query_one("#reasons", SelectionList)
@@ -370,12 +383,15 @@ class ContactScreen(DeskScreen):
         self.desk.contacts.attach_client(self.contact.id, client_id)
 
     # -- actions ------------------------------------------------------------
+    # Widget.focus() moves the focus only once the keys already queued are handled,
+    # and they would land in the field being left: keys arrive together from a fast
+    # typist, and from a browser desk over a slow link. set_focus moves it now.
     def action_find_client(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     def action_to_note(self) -> None:
         """F12: to the note, wherever the focus was (a list left open is closed)."""
-        self.query_one("#note", TextArea).focus()
+        self.set_focus(self.query_one("#note", TextArea))
 
     def action_client_search(self) -> None:
         """F5 here searches for this contact: a client picked (Ctrl+O) is attached."""

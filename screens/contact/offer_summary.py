@@ -3,16 +3,15 @@ language: to read aloud, copy (c) or save to a file (x) to send."""
 
 from __future__ import annotations
 
-from ohjaaja.screens.clients.access_log import export_path
 from ohjaaja.screens.contact.offer_context import OfferContext
 from ohjaaja.screens.kit.base import DeskScreen, db_work
 from ohjaaja.screens.kit.bindings import action
+from ohjaaja.screens.kit.exports import save_export
 from ohjaaja.screens.kit.plain import Static
 from ohjaaja.screens.kit.widgets import Said, TitleBar, desk_footer
 from textual.app import ComposeResult
 from textual.widgets import TextArea
 
-from ohjaaja.exchange.exports import write_private
 from ohjaaja.i18n import LANGUAGES, t
 from ohjaaja.usecases.catalogue import OfferView
 from ohjaaja.usecases.desk import Desk
@@ -83,11 +82,15 @@ class OfferSummaryScreen(DeskScreen[None]):
 
     @db_work("summary_save", group="summary-save")
     def _save(self) -> None:
-        path = export_path(self.desk, f"summary-{self.context.contact_id}", "txt")
-        write_private(path, self.text + "\n")
-        self.app.call_from_thread(
-            self.query_one("#status", Said).say, "summary.saved", path=str(path)
+        key, params = save_export(
+            self.app,
+            self.desk,
+            f"summary-{self.context.contact_id}",
+            "txt",
+            self.text + "\n",
+            "summary.saved",
         )
+        self.app.call_from_thread(self.query_one("#status", Said).say, key, **params)
 
     def action_back(self) -> None:
         self.dismiss(None)

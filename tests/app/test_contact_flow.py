@@ -264,3 +264,52 @@ async def test_the_caller_survives_leaving_and_coming_back(desk: Desk) -> None:
         assert screen.query_one("#caller_kind").value == "relative"
         assert screen.query_one("#note", TextArea).text == "Isä soitti"
     assert desk.contacts.load_draft(contact_id)[1].caller_kind == "relative"
+
+
+async def test_keys_typed_while_the_contact_loads_are_kept(desk: Desk, monkeypatch) -> None:
+    """A worker who opens a contact and types at once (a browser desk draws before the
+    contact's draft has loaded) keeps every key: the note typed before the load ends is
+    neither wiped by the loaded note nor left unsaved, and the focus stays in it."""
+    import threading
+
+    contact_id = desk.contacts.receive("phone", "lapsiperheet", "853")
+    loaded = threading.Event()
+    load_draft = desk.contacts.load_draft
+
+    def slow_load(contact: str):
+        loaded.wait(timeout=30)
+        return load_draft(contact)
+
+    monkeypatch.setattr(desk.contacts, "load_draft", slow_load)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ContactScreen)
+        await pilot.press("f12", *"Soitti itse")
+        await pilot.pause()
+        loaded.set()
+        await settle(pilot)
+        note = app.screen.query_one("#note", TextArea)
+        assert note.text == "Soitti itse"
+        assert app.screen.focused is note
+    assert load_draft(contact_id)[0] == "Soitti itse"
+
+
+async def test_keys_typed_right_after_f12_go_to_the_note(desk: Desk) -> None:
+    """Keys that arrive together (a fast typist, a browser desk over a slow link)
+    follow the focus that F12 gave: none lands in the field it left."""
+    from textual import events
+
+    desk.contacts.receive("phone", "lapsiperheet", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "n")
+        assert app.focused is app.screen.query_one("#search", Input)
+        for key, character in (("f12", None), ("o", "o"), ("k", "k")):
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await settle(pilot)
+        assert app.screen.query_one("#note", TextArea).text == "ok"
+        assert app.screen.query_one("#search", Input).value == ""

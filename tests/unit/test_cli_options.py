@@ -47,6 +47,8 @@ COMMANDS: dict[tuple[str, ...], list[str]] = {
     ("train", "debrief"): [],
     ("train", "run"): ["aamu-ikaihmiset"],
     ("report",): ["volumes"],
+    ("serve",): [],
+    ("serve", "passwd"): ["anna"],
 }
 
 # Every option of the top level, with a value unlike its default.
