@@ -78,6 +78,7 @@ class Terminal:
         os.close(slave)
         self.master = master
         self.bytes = 0
+        self.recording: list[bytes] | None = None  # set to a list to keep what it writes
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -90,6 +91,8 @@ class Terminal:
             if not chunk:
                 return
             self.bytes += len(chunk)
+            if self.recording is not None:
+                self.recording.append(chunk)
 
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
