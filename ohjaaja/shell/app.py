@@ -25,6 +25,7 @@ from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
+from ohjaaja.screens.kit.textual_fixes import write_only_the_dirty_spans
 from ohjaaja.shell.settings import Settings, remember_language
 from ohjaaja.usecases.contacts import ContactView, LostClaim
 from ohjaaja.usecases.desk import Desk
@@ -108,6 +109,7 @@ class OhjaajaApp(App[None]):
             self.theme = theme.name
         # No animations: a thin terminal's SSH link pays for every frame.
         self.animation_level = "none"
+        write_only_the_dirty_spans()  # nor for cells that did not change
         self.desk = desk
         self.settings = settings
         self.simulator = simulator

@@ -12,12 +12,13 @@ import sqlite3
 from typing import Any
 
 from ohjaaja.db import outbox
-from ohjaaja.sync.mutations import check
 
 
 def record(
     conn: sqlite3.Connection, name: str, args: dict[str, Any], at: str, worker_id: str
 ) -> str:
+    from ohjaaja.sync.mutations import check  # at the first write, not at the desk's start
+
     check(name, args)
     return outbox.record(conn, name, args, at, worker_id)
 
@@ -25,6 +26,8 @@ def record(
 def record_many(
     conn: sqlite3.Connection, mutations: list[tuple[str, dict[str, Any]]], at: str, worker_id: str
 ) -> None:
+    from ohjaaja.sync.mutations import check
+
     for name, args in mutations:
         check(name, args)
     outbox.record_many(conn, mutations, at, worker_id)

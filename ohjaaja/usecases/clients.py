@@ -31,7 +31,6 @@ from ohjaaja.domain.clients import (
 from ohjaaja.domain.clock import from_iso, to_iso
 from ohjaaja.domain.identity import mask_identity_code
 from ohjaaja.domain.search import Lookup, lookups
-from ohjaaja.exchange.exports import csv_text
 from ohjaaja.sync.outgoing import record
 from ohjaaja.usecases.context import DeskContext
 
@@ -520,6 +519,8 @@ class ClientUseCases:
             for entry in self.access_log(client_id)
         ]
         # Names and reasons are typed by people: csv_text keeps them from running.
+        from ohjaaja.exchange.exports import csv_text  # the files' code: not at the start
+
         return csv_text([["at", "worker", "action", "reason", "detail"], *rows])
 
 

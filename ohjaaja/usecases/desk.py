@@ -38,7 +38,6 @@ from ohjaaja.db.reference import (
 from ohjaaja.db.workers import ensure_worker
 from ohjaaja.domain import reference
 from ohjaaja.domain.clock import Clock, to_iso
-from ohjaaja.usecases.catalogue import CatalogueUseCases
 from ohjaaja.usecases.clients import ClientUseCases
 from ohjaaja.usecases.contacts import ContactUseCases
 from ohjaaja.usecases.context import DeskContext
@@ -47,6 +46,7 @@ from ohjaaja.usecases.failures import FailureLog
 from ohjaaja.usecases.handovers import HandoverUseCases
 
 if TYPE_CHECKING:
+    from ohjaaja.usecases.catalogue import CatalogueUseCases
     from ohjaaja.usecases.reports import ReportUseCases
 
 
@@ -74,10 +74,18 @@ class Desk:
         )
         self.contacts = ContactUseCases(self.ctx)
         self.clients = ClientUseCases(self.ctx)
-        self.catalogue = CatalogueUseCases(self.ctx)
         self.drafts = FormDraftUseCases(self.ctx)
         self.handovers = HandoverUseCases(self.ctx, self.drafts)
         self._seen_version = -1
+
+    @functools.cached_property
+    def catalogue(self) -> CatalogueUseCases:
+        """Services, offers and unmet needs: made when first asked for, so the queue's
+        start does not pay for the catalogue's rules and their libraries (phone
+        numbers, e-mail addresses: a third of the desk's own imports)."""
+        from ohjaaja.usecases.catalogue import CatalogueUseCases
+
+        return CatalogueUseCases(self.ctx)
 
     @functools.cached_property
     def reports(self) -> ReportUseCases:

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from ohjaaja.screens.kit.labels import channel_name, line_name, municipality_name, reason_text
 from ohjaaja.screens.kit.plain import DataTable, Label, OptionList, Static
+from ohjaaja.screens.kit.textual_fixes import Footer
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Select, SelectionList
+from textual.widgets import Checkbox, Input, Select, SelectionList
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.select import InvalidSelectValueError

@@ -236,27 +236,37 @@ class QueueScreen(DeskScreen):
         return text
 
     def _fill_table(self, entries: list[QueueEntry], now: datetime) -> None:
+        """The rows for the entries. The same contacts in the same order (the minute's
+        reload, a write elsewhere) change only the cells that differ; otherwise the
+        table is built again, the cursor kept on the contact it was on."""
         table = self.query_one("#queue", DataTable)
+        rows = {entry.id: self._row_cells(entry, now) for entry in entries}
+        if [key.value for key in table.rows] == list(rows):
+            for row_key, cells in rows.items():
+                for column, cell in zip(COLUMNS, cells, strict=True):
+                    table.update_cell(row_key, column, cell)
+            return
         selected = None
         if table.row_count and table.cursor_row < table.row_count:
             selected = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         table.clear()
-        for entry in entries:
-            line = line_short(entry.line_code)
-            if entry.original_line_code:
-                line = f"{line}←{line_short(entry.original_line_code)}"
-            priority = Text(str(entry.priority), style="bold red" if entry.priority == 1 else "")
-            table.add_row(
-                priority,
-                channel_name(entry.channel),
-                line,
-                municipality_name(entry.municipality_code),
-                entry.language,
-                format_duration(wait_seconds(entry.received_at, now)),
-                key=entry.id,
-            )
+        for row_key, cells in rows.items():
+            table.add_row(*cells, key=row_key)
         if selected is not None and selected in table.rows:
             table.move_cursor(row=table.get_row_index(selected))
+
+    def _row_cells(self, entry: QueueEntry, now: datetime) -> tuple[Text | str, ...]:
+        line = line_short(entry.line_code)
+        if entry.original_line_code:
+            line = f"{line}←{line_short(entry.original_line_code)}"
+        return (
+            Text(str(entry.priority), style="bold red" if entry.priority == 1 else ""),
+            channel_name(entry.channel),
+            line,
+            municipality_name(entry.municipality_code),
+            entry.language,
+            format_duration(wait_seconds(entry.received_at, now)),
+        )
 
     # -- actions ------------------------------------------------------------
     def action_toggle_line(self, code: str) -> None:

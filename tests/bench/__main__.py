@@ -191,6 +191,11 @@ def main() -> None:
 
         clients_main()
         return
+    if sys.argv[1:] == ["idle"]:
+        from tests.bench.idle import main as idle_main
+
+        idle_main()
+        return
     if sys.argv[1:] == ["ptv-import"]:
         from tests.bench.ptv_import import main as ptv_import_main
 

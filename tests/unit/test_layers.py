@@ -43,6 +43,33 @@ def test_desk_start_path_does_not_pay_for_sqlmodel() -> None:
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
+# What the first screen (the queue) does not need, imported when first used: each
+# a part of the start-up a thin terminal pays for every desk (README, start-up).
+NOT_ON_THE_START_PATH = (
+    "ohjaaja.usecases.catalogue",  # desk.catalogue is made when first asked for
+    "ohjaaja.sync.mutations",  # the checks of a mutation, at the first write
+    "ohjaaja.exchange",
+    "ohjaaja.training",
+    "ohjaaja.usecases.reports",
+    "phonenumbers",
+    "email_validator",
+    "jsonschema",
+    "httpx",
+)
+
+
+def test_the_queue_s_start_path_defers_what_it_does_not_need() -> None:
+    code = (
+        "import sys, ohjaaja.usecases.desk, ohjaaja.shell.app, ohjaaja.screens.queue.queue\n"
+        f"gone = {NOT_ON_THE_START_PATH!r}\n"
+        "inside = tuple(g + '.' for g in gone)\n"
+        "print(sorted(m for m in sys.modules if m in gone or m.startswith(inside)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
 def _imports(path: Path) -> set[str]:
     """Every module a file imports, dotted in full."""
     names = set()

@@ -1,0 +1,71 @@
+"""Workarounds for bugs in Textual, each named for the bug it works around.
+
+Each reaches into Textual's internals, so `tests/app/test_textual_fixes.py` checks
+both that the bug is still there in the Textual installed (drop the workaround
+when it is fixed) and that the workaround still finds what it relies on.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.control import Control
+from textual import widgets
+from textual._compositor import ChopsUpdate
+from textual.dom import DOMNode
+
+# Textual's own, kept before write_only_the_dirty_spans replaces it (for the tests).
+TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments
+
+# Where Textual keeps the watchers of a node's reactives (textual.reactive._watch).
+WATCHERS = "__watchers"
+
+
+def forget_watchers_of_removed(node: DOMNode) -> None:
+    """Drop the watchers of `node`'s reactives that belong to widgets no longer in
+    the DOM. Textual prunes them only when the watched reactive changes, so a
+    widget that watches a reactive which never changes stays in memory with its
+    whole subtree after it is removed (Textual issue 6666)."""
+    watchers = getattr(node, WATCHERS, None)
+    if not isinstance(watchers, dict):
+        return
+    for entries in watchers.values():
+        entries[:] = [(watcher, callback) for watcher, callback in entries if watcher.is_attached]
+
+
+class Footer(widgets.Footer):
+    """Textual's Footer without its leak: every change of a screen's bindings (each
+    return to a screen, F2) composes new keys, each bound to the footer's `compact`,
+    which never changes, so the old keys were never freed: a desk visiting screens
+    grew by tens of MB in minutes."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        forget_watchers_of_removed(self)
+
+
+def _render_only_the_spans(self: ChopsUpdate, console: Console) -> str:
+    """ChopsUpdate.render_segments writing each dirty span from its own first cell.
+    Textual's writes a line's chop from the chop's start (its "TODO: crop to x
+    extents"): a wait time's cell at the right of the queue sent the whole row, every
+    second."""
+    sequences: list[str] = []
+    append = sequences.append
+    move_to = Control.move_to
+    last_y = self.spans[-1][0]
+    for y, x1, x2 in self.spans:
+        for end, (x, strip) in zip(self.chop_ends[y], self.chops[y].items(), strict=False):
+            start, stop = max(x, x1), min(end, x2)
+            if strip is None or start >= stop:
+                continue
+            if (start, stop) != (x, end):
+                strip = strip.crop(start - x, stop - x)
+            append(move_to(start, y).segment.text)
+            append(strip.render(console))
+        if y != last_y:
+            append("\n")
+    return "".join(sequences)
+
+
+def write_only_the_dirty_spans() -> None:
+    """Install _render_only_the_spans (the app does, as it starts)."""
+    ChopsUpdate.render_segments = _render_only_the_spans  # type: ignore[method-assign]

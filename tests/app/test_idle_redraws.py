@@ -1,0 +1,130 @@
+"""Pilot tests: an idle desk redraws only what changed. Every second the heartbeat
+moves the clock; a thin terminal's link pays for every cell written, so a tick
+redraws the wait times that changed (each its own cell), the title's clock once a
+minute, and nothing when nothing changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from ohjaaja.screens.kit.plain import DataTable, Static
+from ohjaaja.screens.kit.widgets import TitleBar
+from ohjaaja.screens.queue.queue import QueueScreen
+from textual.widget import Widget
+
+from ohjaaja.domain.clock import FixedClock
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, settle
+
+Refreshes = dict[str, list[tuple[tuple[Any, ...], dict[str, Any]]]]
+
+
+@contextmanager
+def refreshes_of(widgets: dict[str, Widget]) -> Iterator[Refreshes]:
+    """Every refresh that reaches Textual's Widget.refresh for each widget while in
+    the block: (regions, options)."""
+    seen: Refreshes = {name: [] for name in widgets}
+    names = {id(widget): name for name, widget in widgets.items()}
+    original = Widget.refresh
+
+    def refresh(self: Widget, *regions: Any, **options: Any) -> Any:
+        if id(self) in names:
+            seen[names[id(self)]].append((regions, options))
+        return original(self, *regions, **options)
+
+    Widget.refresh = refresh  # type: ignore[method-assign]
+    try:
+        yield seen
+    finally:
+        Widget.refresh = original  # type: ignore[method-assign]
+
+
+def queue_widgets(screen: QueueScreen) -> dict[str, Widget]:
+    return {
+        "table": screen.query_one("#queue", DataTable),
+        "title": screen.query_one("#title", TitleBar),
+        "figures": screen.query_one("#figures", Static),
+        "lines": screen.query_one("#lines", Static),
+        "status": screen.query_one("#status", Static),
+    }
+
+
+async def test_a_tick_redraws_only_the_wait_cells_that_changed(
+    desk: Desk, clock: FixedClock
+) -> None:
+    for line in ("ikaihmiset", "lapsiperheet", "mipa"):
+        desk.contacts.receive("phone", line, "853")
+        clock.advance(seconds=20)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one("#queue", DataTable)
+        with refreshes_of(queue_widgets(screen)) as seen:
+            clock.advance(seconds=1)
+            screen.clock_ticked(clock.now())
+            await pilot.pause()
+        # Three waits moved: three cells, each its own region; never the whole table.
+        assert len(seen["table"]) == 3, seen["table"]
+        for regions, options in seen["table"]:
+            assert len(regions) == 1 and not options.get("layout"), (regions, options)
+            assert regions[0].height == 1 and regions[0].width < table.size.width
+        assert len(seen["figures"]) == 1  # the longest wait
+        assert seen["title"] == seen["lines"] == seen["status"] == []
+
+
+async def test_a_tick_with_nothing_changed_redraws_nothing(desk: Desk, clock: FixedClock) -> None:
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        with refreshes_of(queue_widgets(screen)) as seen:
+            screen.clock_ticked(clock.now())  # the same second again
+            screen.show_data()  # the same data drawn again (the minute's reload)
+            await pilot.pause()
+        assert seen == {name: [] for name in seen}
+
+
+async def test_the_minute_reload_with_the_same_queue_redraws_no_row(
+    desk: Desk, clock: FixedClock
+) -> None:
+    for line in ("ikaihmiset", "lapsiperheet"):
+        desk.contacts.receive("phone", line, "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one("#queue", DataTable)
+        table.move_cursor(row=1)
+        with refreshes_of(queue_widgets(screen)) as seen:
+            screen.refresh_queue()  # what the timer does every minute
+            await settle(pilot)
+        assert seen["table"] == []
+        assert table.cursor_row == 1
+        # A new contact is a changed queue: drawn, the cursor on the same contact.
+        desk.contacts.receive("phone", "ikaihmiset", "853")
+        await settle(pilot)
+        assert table.row_count == 3 and table.cursor_row == 1
+
+
+async def test_the_title_clock_moves_once_a_minute(desk: Desk, clock: FixedClock) -> None:
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        title = screen.query_one("#title", TitleBar)
+        with refreshes_of({"title": title}) as seen:
+            for _ in range(59):
+                clock.advance(seconds=1)
+                screen.clock_ticked(clock.now())
+            assert seen["title"] == []  # 10.00.59: still 10.00
+            clock.advance(seconds=1)
+            screen.clock_ticked(clock.now())
+            assert len(seen["title"]) == 1  # 10.01

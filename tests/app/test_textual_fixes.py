@@ -1,0 +1,87 @@
+"""screens/kit/textual_fixes.py reaches into Textual's internals: these tests fail
+when the Textual installed changes under a workaround, either way: the bug is
+fixed (drop the workaround) or what the workaround relies on moved."""
+
+from __future__ import annotations
+
+from ohjaaja.screens.kit.textual_fixes import (
+    TEXTUAL_RENDER_SEGMENTS,
+    WATCHERS,
+    Footer,
+    _render_only_the_spans,
+)
+from rich.console import Console
+from rich.control import Control
+from rich.segment import Segment
+from textual import widgets
+from textual._compositor import ChopsUpdate
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
+
+
+class Other(Screen[None]):
+    BINDINGS = [Binding("x", "nothing", "Nothing")]
+
+    def compose(self) -> ComposeResult:
+        yield widgets.Label("other")
+
+
+def footer_app(footer: type[TextualFooter]) -> App[None]:
+    class FooterApp(App[None]):
+        BINDINGS = [Binding("a", "one", "A"), Binding("b", "two", "B")]
+
+        def compose(self) -> ComposeResult:
+            yield footer(compact=True, show_command_palette=False)
+
+    return FooterApp()
+
+
+async def visits(footer: type[TextualFooter]) -> tuple[int, int]:
+    """(watchers of the footer's `compact`, its keys now) after ten screen visits."""
+    app = footer_app(footer)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for _ in range(10):
+            await app.push_screen(Other())
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+        await pilot.pause()
+        shown = app.screen.query_one(TextualFooter)
+        watchers = getattr(shown, WATCHERS)["compact"]
+        return len(watchers), len(shown.query(FooterKey))
+
+
+async def test_textual_s_footer_still_keeps_its_old_keys() -> None:
+    """Textual issue 6666. When this fails, Textual frees them itself: remove
+    textual_fixes.Footer and use Textual's."""
+    watchers, keys = await visits(TextualFooter)
+    assert keys == 2
+    assert watchers > keys
+
+
+async def test_the_desk_s_footer_keeps_only_its_keys() -> None:
+    watchers, keys = await visits(Footer)
+    assert keys == 2
+    assert watchers == keys
+
+
+def a_chops_update() -> ChopsUpdate:
+    """One line of ten cells in one chop from x=0; cells 6 to 8 are dirty."""
+    return ChopsUpdate([{0: Strip([Segment("abcdefghij")])}], [(0, 6, 8)], [[10]])
+
+
+def test_textual_still_writes_a_dirty_span_from_its_chop_s_start() -> None:
+    """When this fails, Textual crops to the span itself: drop _render_only_the_spans."""
+    written = TEXTUAL_RENDER_SEGMENTS(a_chops_update(), Console())
+    assert "abcdefgh" in written
+
+
+def test_only_the_dirty_span_is_written() -> None:
+    written = _render_only_the_spans(a_chops_update(), Console())
+    assert written == Control.move_to(6, 0).segment.text + "gh"
+    assert "render_segments" in vars(ChopsUpdate)  # what write_only_the_dirty_spans replaces
