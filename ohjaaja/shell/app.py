@@ -58,12 +58,11 @@ def while_running(
     worker quits would find no screen (ScreenStackError, into the error log) or push
     one onto an app being taken down."""
 
-    @wraps(method)
     def call(app: OhjaajaApp, *args: P.args, **kwargs: P.kwargs) -> None:
         if app.is_running:
             method(app, *args, **kwargs)
 
-    return call
+    return wraps(method)(call)  # type: ignore[return-value]
 
 
 def httpx_errors() -> type[Exception]:
@@ -499,8 +498,15 @@ class OhjaajaApp(App[None]):
         client = SyncClient(
             self.desk.database, self.settings.server, self.settings.token, self.desk.clock
         )
+
+        def moved(head: int) -> None:
+            # Desks on one file (a thin-terminal host's) all hear the head move; the
+            # first round there pulls it for every one of them.
+            if not client.pulled_to(head):
+                self.call_from_thread(self.sync_round)
+
         try:
-            client.follow(lambda _head: self.call_from_thread(self.sync_round), lambda: False)
+            client.follow(moved, lambda: False)
         except (SyncError, RuntimeError, httpx_errors()):
             pass  # offline, or the app is closing: the periodic round covers the gap
         finally:
@@ -524,7 +530,7 @@ class OhjaajaApp(App[None]):
                 self.resume_open_contact()  # shown at once: the worker may be on it
             if report.changed_rows:
                 self.sync_changed()
-        refresh = getattr(self.screen, "show_data", None)  # the sync state in its status line
+        refresh = getattr(self.screen, "show_sync_state", None)  # in its status line
         if refresh is not None:
             refresh()
 
