@@ -150,6 +150,8 @@ NAMED = {
     "report-cases": "tests.bench.report_cases",
     "hsds": "tests.bench.hsds_api",
     "clients": "tests.bench.clients",
+    "desks": "tests.bench.desks",
+    "intake": "tests.bench.intake",
 }
 TAKES_ARGS = {"chaos"}
 

@@ -94,6 +94,19 @@ SMOKE: dict[str, tuple[list[str], dict[str, str], list[str]]] = {
         [rf"floor: parse, one row each +{N} +{N} +{N} +{N}\n",
          rf"PTV JSON \(folder\) +{N} +{N} +{N} +{N} +\| +{N}x the floor's time, +{N}x its memory"],
     ),
+    "desks": (
+        [],
+        {"DESKS": "2", "DESKS_WINDOW": "2", "DESKS_RATE": "60"},
+        [r"N = 2: 2/2 desks drew their queue",
+         rf"bare Textual +: key->screen p50 +{N} ms +p95 +{N} ms .*\| CPU {N} cores \| RSS",
+         rf"desks +: key->screen p50 +{N} ms", rf"desks / floor : p95 +{N}x",
+         rf"server +: CPU {N} cores, RSS +{N} MiB", r"Ctrl\+Q: 0 of 2 desks did not exit cleanly"],
+    ),
+    "intake": (
+        [],
+        {"INTAKE_CONTACTS": "40", "INTAKE_CLIENTS": "4"},
+        [rf"SQLite +: +{N} contacts/s, p50 +{N} ms +p95 +{N} ms \| floor .* +{N}/s \| +{N}x"],
+    ),
 }  # fmt: skip
 ELSEWHERE = {"hsds", "reports"}  # tests/sync: on both stores, in process
 
