@@ -149,6 +149,7 @@ NAMED = {
     "reports": "tests.bench.reports",
     "report-cases": "tests.bench.report_cases",
     "hsds": "tests.bench.hsds_api",
+    "search": "tests.bench.search_scale",
     "clients": "tests.bench.clients",
     "desks": "tests.bench.desks",
     "intake": "tests.bench.intake",

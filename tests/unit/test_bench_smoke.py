@@ -3,8 +3,9 @@ NAME` runs it: it must finish and print each of its figures, so an API change th
 breaks one fails the suite instead of rotting until someone next measures. The
 values are the benchmark's to judge, never a test's.
 
-Two are run in process on both stores instead, in tests/sync: the HSDS API's
-(test_hsds_bench.py) and the region reports' (test_report_bench.py)."""
+Three are run in process instead: the HSDS API's and the region reports' on both
+stores (tests/sync/test_hsds_bench.py, test_report_bench.py), and client search at
+scale (tests/unit/test_search_bench.py)."""
 
 from __future__ import annotations
 
@@ -108,7 +109,7 @@ SMOKE: dict[str, tuple[list[str], dict[str, str], list[str]]] = {
         [rf"SQLite +: +{N} contacts/s, p50 +{N} ms +p95 +{N} ms \| floor .* +{N}/s \| +{N}x"],
     ),
 }  # fmt: skip
-ELSEWHERE = {"hsds", "reports"}  # tests/sync: on both stores, in process
+ELSEWHERE = {"hsds", "reports", "search"}  # in process (the docstring says where)
 
 
 def test_every_benchmark_has_a_smoke_run() -> None:
