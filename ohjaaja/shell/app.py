@@ -13,8 +13,9 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 from textual.app import App, SystemCommand
 from textual.command import Provider
@@ -44,6 +45,25 @@ if TYPE_CHECKING:
     from ohjaaja.sync.client import SyncClient, SyncModeError, SyncReport, SyncStatus
     from ohjaaja.training.engine import Shift
     from ohjaaja.training.scenario import Scenario
+
+
+P = ParamSpec("P")
+
+
+def while_running(
+    method: Callable[Concatenate[OhjaajaApp, P], None],
+) -> Callable[Concatenate[OhjaajaApp, P], None]:
+    """A method that a worker hands to the UI thread (call_from_thread) when its work
+    ends: skipped once the app is closing. Textual takes every screen down before it
+    stops taking calls from threads, so a sync round or a load that ends while the
+    worker quits would find no screen (ScreenStackError, into the error log) or push
+    one onto an app being taken down."""
+
+    def call(app: OhjaajaApp, *args: P.args, **kwargs: P.kwargs) -> None:
+        if app.is_running:
+            method(app, *args, **kwargs)
+
+    return wraps(method)(call)  # type: ignore[return-value]
 
 
 def httpx_errors() -> type[Exception]:
@@ -207,6 +227,7 @@ class OhjaajaApp(App[None]):
             with contextlib.suppress(RuntimeError):  # the app is closing
                 self.call_from_thread(self._advanced)
 
+    @while_running
     def _advanced(self) -> None:
         self._advancing = False
         for screen in self.visible_screens():
@@ -279,6 +300,7 @@ class OhjaajaApp(App[None]):
         contact = self.desk.contacts.contact(contact_id)
         self.call_from_thread(self._push_contact, contact)
 
+    @while_running
     def _push_contact(self, contact: ContactView) -> None:
         from ohjaaja.screens.contact.contact import ContactScreen
 
@@ -306,6 +328,7 @@ class OhjaajaApp(App[None]):
         if open_contacts:
             self.call_from_thread(self._push_contact, open_contacts[0])
 
+    @while_running
     def _push_lost(self, lost: LostClaim) -> None:
         from ohjaaja.screens.contact.contact import ContactScreen
         from ohjaaja.screens.queue.lost_claim import LostClaimScreen
@@ -484,8 +507,15 @@ class OhjaajaApp(App[None]):
         client = SyncClient(
             self.desk.database, self.settings.server, self.settings.token, self.desk.clock
         )
+
+        def moved(head: int) -> None:
+            # Desks on one file (a thin-terminal host's) all hear the head move; the
+            # first round there pulls it for every one of them.
+            if not client.pulled_to(head):
+                self.call_from_thread(self.sync_round)
+
         try:
-            client.follow(lambda _head: self.call_from_thread(self.sync_round), lambda: False)
+            client.follow(moved, lambda: False)
         except (SyncError, RuntimeError, httpx_errors()):
             pass  # offline, or the app is closing: the periodic round covers the gap
         finally:
@@ -495,6 +525,7 @@ class OhjaajaApp(App[None]):
         with contextlib.suppress(RuntimeError):  # the app may be gone even so
             self.call_from_thread(self.set_timer, FOLLOW_RETRY_SECONDS, self.follow_server)
 
+    @while_running
     def _sync_done(self, status: SyncStatus | None, report: SyncReport | None) -> None:
         self.sync_status = status
         self._sync_running = False
@@ -508,11 +539,12 @@ class OhjaajaApp(App[None]):
                 self.resume_open_contact()  # shown at once: the worker may be on it
             if report.changed_rows:
                 self.sync_changed()
-        refresh = getattr(self.screen, "show_data", None)  # the sync state in its status line
+        refresh = getattr(self.screen, "show_sync_state", None)  # in its status line
         if refresh is not None:
             refresh()
 
     # -- the demo's arrivals ---------------------------------------------------
+    @while_running
     def _schedule_arrival(self) -> None:
         assert self.simulator is not None
         gap = self.simulator.gap_after(self.desk.clock.now())

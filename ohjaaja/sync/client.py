@@ -411,6 +411,11 @@ class SyncClient:
                 break
 
     # -- live pokes ---------------------------------------------------------
+    def pulled_to(self, head: int) -> bool:
+        """Has this database pulled the server's changes up to `head`? Desks on one
+        file share its cursor, so another process's round may have done it."""
+        return int(get_meta(self.conn, "pull_cursor") or 0) >= head
+
     def follow(self, on_head: Callable[[int], None], stopped: Callable[[], bool]) -> None:
         """Read the server's event stream, calling on_head(head) on each move, until
         stopped() or the connection fails (the caller reconnects later)."""

@@ -193,7 +193,7 @@ class ContactScreen(DeskScreen):
                 form.caller_kind = form.caller_kind or "relative"
         self.app.call_from_thread(self._restore, note, form, client, matches)
 
-    def show_data(self) -> None:
+    def show_sync_state(self) -> None:
         """After a sync round: the contact's claim state and others' notes, as now."""
         self._refresh_contact()
 

@@ -100,6 +100,7 @@ class QueueScreen(DeskScreen):
         self.data: QueueData | None = None
         self.lines_open: dict[str, bool] = {}
         self._lines_minute: datetime | None = None
+        self._status_parts: list[str] = []  # the status line's texts before the sync state
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.queue", self.desk.worker_name, id="title")
@@ -199,8 +200,15 @@ class QueueScreen(DeskScreen):
         shown = len(self.data.entries)
         if self.data.figures.waiting > shown:
             parts.insert(0, t("queue.shown", shown=shown, total=self.data.figures.waiting))
-        parts.append(sync_text(self.app))
+        self._status_parts = parts
+        self.show_sync_state()
+
+    def show_sync_state(self) -> None:
+        """The status line with the sync state as it is now: after every sync round
+        (with many desks on a host, each arrival makes one at every desk), so it
+        redraws that line alone, never the queue."""
         status = self.query_one("#status", Static)
+        parts = [*self._status_parts, sync_text(self.app)]
         status.update(join_fitting([p for p in parts if p], max(status.size.width, 80)))
 
     def _figures_text(self, f: DayFigures, now: datetime) -> Text:

@@ -9,6 +9,7 @@ absolute times on shared machines are noisy. Targets (issue 2): start-up within
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import statistics
 import subprocess
@@ -22,6 +23,7 @@ from ohjaaja.demo.build import build_demo, load_clients
 from ohjaaja.demo.synthetic import generate_clients
 from ohjaaja.domain.clock import FixedClock, SystemClock
 from ohjaaja.usecases.desk import Desk
+from tests.bench import sized
 
 ROOT = Path(__file__).resolve().parents[2]
 CHILD = [sys.executable, "-m", "tests.bench.startup_child"]
@@ -39,7 +41,7 @@ def timed_start(args: list[str]) -> tuple[float, int]:
     return result["drawn_at"] - started, result["peak_rss_kib"]
 
 
-def bench_startup(workdir: Path, runs: int = 7) -> None:
+def bench_startup(workdir: Path, runs: int = sized("STARTUP_RUNS", 7)) -> None:
     database = workdir / "demo.sqlite"
     build_demo(database, SystemClock())
     timed_start(["bare"])  # warm the file cache for both
@@ -57,7 +59,11 @@ def bench_startup(workdir: Path, runs: int = 7) -> None:
     print(f"  peak RSS, ohjaaja           : {max(rss) / 1024:7.1f} MB   (target < 100 MB)")
 
 
-def bench_refresh(workdir: Path, waiting: int = 1000, rounds: int = 60) -> None:
+def bench_refresh(
+    workdir: Path,
+    waiting: int = sized("REFRESH_WAITING", 1000),
+    rounds: int = sized("REFRESH_ROUNDS", 60),
+) -> None:
     from ohjaaja.screens.queue.queue import QueueData, QueueScreen
 
     from ohjaaja.shell.app import make_app
@@ -120,7 +126,7 @@ def bench_refresh(workdir: Path, waiting: int = 1000, rounds: int = 60) -> None:
 
 
 def bench_generator(workdir: Path) -> None:
-    for count in (2_000, 500_000):
+    for count in (sized("GENERATOR_SMALL", 2_000), sized("GENERATOR_LARGE", 500_000)):
         database = workdir / f"clients-{count}.sqlite"
         desk = Desk(database, SystemClock(), "Bench")
         t0 = time.perf_counter()
@@ -130,76 +136,36 @@ def bench_generator(workdir: Path) -> None:
         print(f"synthetic register: {loaded:7d} clients generated and loaded in {seconds:5.1f} s")
 
 
+# `python3 dev.py bench NAME [ARGS]`: the module whose main() runs it (chaos takes ARGS).
+NAMED = {
+    "sync": "tests.bench.sync",
+    "catalogue": "tests.bench.catalogue",
+    "catalogue-import": "tests.bench.catalogue_import",
+    "ptv-import": "tests.bench.ptv_import",
+    "chaos": "tests.bench.chaos",
+    "scope": "tests.bench.scope",
+    "debrief": "tests.bench.debrief",
+    "training": "tests.bench.training",
+    "reports": "tests.bench.reports",
+    "report-cases": "tests.bench.report_cases",
+    "hsds": "tests.bench.hsds_api",
+    "search": "tests.bench.search_scale",
+    "clients": "tests.bench.clients",
+    "desks": "tests.bench.desks",
+    "intake": "tests.bench.intake",
+    "scale": "tests.bench.scale",
+    "idle": "tests.bench.idle",
+}
+TAKES_ARGS = {"chaos", "scale"}
+
+
 def main() -> None:
-    if sys.argv[1:] == ["sync"]:
-        from tests.bench.sync import main as sync_main
-
-        sync_main()
-        return
-    if sys.argv[1:] == ["catalogue"]:
-        from tests.bench.catalogue import main as catalogue_main
-
-        catalogue_main()
-        return
-    if sys.argv[1:] == ["catalogue-import"]:
-        from tests.bench.catalogue_import import main as catalogue_import_main
-
-        catalogue_import_main()
-        return
-    if sys.argv[1:2] == ["chaos"]:
-        from tests.bench.chaos import main as chaos_main
-
-        chaos_main(sys.argv[2:])
-        return
-    if sys.argv[1:2] == ["scale"]:
-        from tests.bench.scale import main as scale_main
-
-        scale_main()
-        return
-    if sys.argv[1:] == ["scope"]:
-        from tests.bench.scope import main as scope_main
-
-        scope_main()
-        return
-    if sys.argv[1:] == ["debrief"]:
-        from tests.bench.debrief import main as debrief_main
-
-        debrief_main()
-        return
-    if sys.argv[1:] == ["training"]:
-        from tests.bench.training import main as training_main
-
-        training_main()
-        return
-    if sys.argv[1:] == ["reports"]:
-        from tests.bench.reports import main as reports_main
-
-        reports_main()
-        return
-    if sys.argv[1:] == ["hsds"]:
-        from tests.bench.hsds_api import main as hsds_main
-
-        hsds_main()
-        return
-    if sys.argv[1:] == ["search"]:
-        from tests.bench.search_scale import main as search_main
-
-        search_main()
-        return
-    if sys.argv[1:] == ["clients"]:
-        from tests.bench.clients import main as clients_main
-
-        clients_main()
-        return
-    if sys.argv[1:] == ["idle"]:
-        from tests.bench.idle import main as idle_main
-
-        idle_main()
-        return
-    if sys.argv[1:] == ["ptv-import"]:
-        from tests.bench.ptv_import import main as ptv_import_main
-
-        ptv_import_main()
+    name, rest = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else (None, [])
+    if name is not None:
+        if name not in NAMED or (rest and name not in TAKES_ARGS):
+            sys.exit(f"bench: one of {', '.join(NAMED)} (or none: start-up, refresh, generator)")
+        module = importlib.import_module(NAMED[name])
+        module.main(rest) if name in TAKES_ARGS else module.main()
         return
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)

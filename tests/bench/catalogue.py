@@ -25,10 +25,11 @@ from ohjaaja.exchange.hsds import organization_object, service_object
 from ohjaaja.exchange.hsds_files import read_catalogue, write_json
 from ohjaaja.usecases.catalogue import match_expression, name_weights
 from ohjaaja.usecases.desk import Desk
+from tests.bench import sized
 from tests.bench.clients import pct, timed
 
-SERVICES = 20_000
-QUERIES = 1_000
+SERVICES = sized("CATALOGUE_SERVICES", 20_000)
+QUERIES = sized("CATALOGUE_QUERIES", 1_000)
 
 
 def synthetic_catalogue(count: int, rng: random.Random) -> list[Service]:

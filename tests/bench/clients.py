@@ -23,10 +23,11 @@ from ohjaaja.domain.clock import SystemClock
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.exchange.client_import import import_clients, read_register
 from ohjaaja.usecases.desk import Desk
+from tests.bench import sized
 
-REGISTER = 500_000
-QUERIES = 1_000
-IMPORT_ROWS = 100_000
+REGISTER = sized("CLIENTS_REGISTER", 500_000)
+QUERIES = sized("CLIENTS_QUERIES", 1_000)
+IMPORT_ROWS = sized("CLIENTS_IMPORT", 100_000)
 SUMMARY = "c.id, c.last_name, c.first_names, c.birth_date, c.municipality_code, c.language"
 
 

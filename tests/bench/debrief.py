@@ -16,9 +16,11 @@ from ohjaaja.domain.clock import to_iso
 from ohjaaja.training.debrief import build_debrief, write_files
 from ohjaaja.training.scenario import Expect, ScriptedContact
 from ohjaaja.training.scoring import score_shift
+from tests.bench import sized
 from tests.training.shift_state import START, ShiftState, scenario
 
-CONTACTS, TRAINEES, SCRIPTS, RUNS = 2_000, 10, 20, 5
+CONTACTS, TRAINEES, SCRIPTS = sized("DEBRIEF_CONTACTS", 2_000), 10, 20
+RUNS = sized("DEBRIEF_RUNS", 5)
 LINES = ("ikaihmiset", "lapsiperheet", "tyoikaiset", "mipa", "sosiaalipaivystys")
 
 

@@ -27,9 +27,10 @@ from ohjaaja.domain.reports.model import Period, Request
 from ohjaaja.domain.reports.registry import REPORTS
 from ohjaaja.usecases.desk import seed_reference
 from ohjaaja.usecases.report_cases import load_cases
+from tests.bench import sized
 
-CONTACTS = 125_000
-RUNS = 9
+CONTACTS = sized("CASES_CONTACTS", 125_000)
+RUNS = sized("CASES_RUNS", 9)
 START = datetime(2026, 1, 1, tzinfo=UTC)
 JUNE = Period(date(2026, 6, 1), date(2026, 6, 30))
 KINDS = ("child_welfare", "elderly_services", "social_care_need")

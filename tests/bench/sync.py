@@ -23,13 +23,14 @@ from ohjaaja.db.server.tables import row_state
 from ohjaaja.domain.clock import SystemClock
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.usecases.desk import Desk
+from tests.bench import sized
 from tests.bench.__main__ import pct
 from tests.sync.conftest import AT, Server, push_body, start_server, stop
 
-DESKS = 20
-ROUNDS = 30
-PUSH_N = 5000
-CATCH_UP = 10_000
+DESKS = sized("SYNC_DESKS", 20)
+ROUNDS = sized("SYNC_ROUNDS", 30)
+PUSH_N = sized("SYNC_PUSH", 5000)
+CATCH_UP = sized("SYNC_CATCH_UP", 10_000)
 
 
 def contact(i: int) -> dict:

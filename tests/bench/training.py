@@ -13,7 +13,7 @@
 3. The console's rescoring (scoring.score_shift) on a 2,000-contact shift: time
    per rescoring beside reading its rows, and its share of a core at 60x.
 
-Sizes from the environment, so a test runs it small (tests/training/
+Sizes from the environment, so a test runs it small (tests/unit/
 test_bench_smoke.py): OHJAAJA_BENCH_TRAINING_HOURS (1; 0 skips 2),
 _DESKS (10), _RESCORE (2000 contacts; 0 skips 3), _HEADLESS_HOURS (8; 0 skips 1),
 OHJAAJA_BENCH_PORT (0: any free port).

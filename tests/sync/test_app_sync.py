@@ -117,3 +117,50 @@ async def test_a_desk_sends_its_own_write_at_once(
         pulled = server.client(token).get("/v1/changes").json()["changes"]
         assert contact_id in [c["id"] for c in pulled]
     desk.close()
+
+
+async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Desks on one file (a thin-terminal host's) share its pull cursor. When the
+    server's head moves, each desk hears it; one whose file another desk has already
+    pulled up to that head makes no round of its own (with 100 desks on a file,
+    every arrival made 100 rounds). A head beyond the cursor still makes one."""
+    import asyncio
+    import queue
+
+    from ohjaaja.shell.app import OhjaajaApp
+
+    path = tmp_path / "desk.sqlite"
+    desk = Desk(path, clock, "Anna")
+    settings = Settings(
+        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
+    )
+    heads: queue.Queue[int] = queue.Queue()
+    heard: queue.Queue[int] = queue.Queue()
+
+    def follow(self: SyncClient, on_head: object, stopped: object) -> None:
+        while (head := heads.get()) >= 0:  # the server's event stream, as we say
+            on_head(head)  # type: ignore[operator]
+            heard.put(head)
+
+    monkeypatch.setattr(SyncClient, "follow", follow)
+    rounds: list[int] = []
+    sync_once = OhjaajaApp._sync_once
+    monkeypatch.setattr(
+        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
+    )
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(rounds) == 1  # the first round pulled the file up to the head
+        store = server.admin()
+        head = store.head()
+        store.close()
+        for moved, more in ((head, 0), (head + 1, 1)):
+            heads.put(moved)
+            assert await asyncio.to_thread(heard.get, True, 30) == moved
+            await settle(pilot)
+            assert len(rounds) == 1 + more, moved
+        heads.put(-1)
+    desk.close()
