@@ -16,6 +16,7 @@ read at all raises ImportFileError before anything is written.
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -96,12 +97,15 @@ class Register:
         line cannot be read (read_register found none, so only if the file changed)."""
         size = self.path.stat().st_size
         try:
-            with self.path.open(encoding="utf-8-sig", newline="") as handle:
+            with (
+                self.path.open("rb") as raw,
+                io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as handle,
+            ):
                 reader = csv.reader(handle, delimiter=self.delimiter)
                 next(reader, None)
                 for count, fields in enumerate(reader):
                     if progress is not None and count % 1000 == 0:
-                        progress(handle.buffer.tell(), size)
+                        progress(raw.tell(), size)
                     if not fields or fields == [""]:
                         continue  # a blank line is no row
                     values = dict(zip(self.header, fields, strict=False))

@@ -11,8 +11,9 @@ Progress = Callable[[int, int], None]  # done so far, the total (bytes of the fi
 
 
 @contextmanager
-def progress_bar(what: str) -> Iterator[Progress | None]:
-    """A callback moving a bar titled WHAT, or None when standard error is no terminal."""
+def progress_bar(what: str, unit: str = "bytes") -> Iterator[Progress | None]:
+    """A callback moving a bar titled WHAT, or None when standard error is no terminal;
+    UNIT "bytes" (a file read) or a word counted as "12/500 services"."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -20,6 +21,7 @@ def progress_bar(what: str) -> Iterator[Progress | None]:
     from rich.progress import (
         BarColumn,
         DownloadColumn,
+        MofNCompleteColumn,
         TextColumn,
         TimeRemainingColumn,
     )
@@ -27,7 +29,13 @@ def progress_bar(what: str) -> Iterator[Progress | None]:
         Progress as Bar,
     )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn())
+    count = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        count,
+        TextColumn(unit * (unit != "bytes")),
+    )
     with Bar(*columns, TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(what, total=None)
 
