@@ -16,7 +16,6 @@ from ohjaaja.exchange.spill import spilling
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.progress import Progress, progress_bar
 from ohjaaja.shell.settings import default_worker
-from ohjaaja.sync.rows import Invalid
 from ohjaaja.usecases.desk import Desk
 
 
@@ -63,13 +62,9 @@ def import_path(args: argparse.Namespace, database: Path, spill: sqlite3.Connect
 
 
 def import_reading(desk: Desk, reading: Reading, progress: Progress | None = None) -> int:
-    try:
-        report, errors = desk.catalogue.save_catalogue(
-            reading.organizations.values(), reading.services.values(), progress=progress
-        )
-    except Invalid as exc:  # a value the desk cannot store (too long): the write is undone
-        print(f"{exc}\nnothing was imported", file=sys.stderr)
-        return 1
+    report, errors = desk.catalogue.save_catalogue(
+        reading.organizations.values(), reading.services.values(), progress=progress
+    )
     for error in errors:
         print(error, file=sys.stderr)
     if report is None:
