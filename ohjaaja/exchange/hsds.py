@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Any
@@ -302,10 +303,11 @@ class Reading:
     """What one import has read so far: records, and the fields it ignored."""
 
     default_language: str = "fi"
-    organizations: dict[str, Organization] = field(default_factory=dict)
-    services: dict[str, Service] = field(default_factory=dict)
+    # dicts, or for a large import SpillMaps (exchange/spill.py: kept on disk)
+    organizations: MutableMapping[str, Organization] = field(default_factory=dict)
+    services: MutableMapping[str, Service] = field(default_factory=dict)
     ignored: Counter[str] = field(default_factory=Counter)
-    phone_owners: dict[str, str] = field(default_factory=dict)  # phone id -> its owner
+    phone_owners: MutableMapping[str, str] = field(default_factory=dict)  # phone id -> its owner
 
     def read(self, obj: Any) -> None:
         """One HSDS service or organization object (with its nested records)."""

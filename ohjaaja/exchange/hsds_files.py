@@ -6,25 +6,32 @@ or an array of them. A datapackage folder holds datapackage.json and one CSV per
 HSDS table (services.csv, phones.csv, ...), rows joined by their *_id columns;
 it is read into the same nested objects the API returns, so one reader checks
 both. Each object keeps where it came from (file and record or line) for errors.
+Both are read a record at a time (exchange/json_records.py; a package's rows in a
+temporary index), so a file of any size takes about the memory of one record.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sqlite3
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ohjaaja.exchange.exports import csv_text, read_cell, write_private
 from ohjaaja.exchange.hsds import Reading, RecordError, objects_in
+from ohjaaja.exchange.json_records import JsonFileError, json_records
+from ohjaaja.exchange.spill import SpillMap, spilling
 
 Obj = dict[str, Any]
+Progress = Callable[[int, int], None]  # bytes read so far, of the whole
 
 
-class HsdsFileError(ValueError):
-    """A file that cannot be read at all, named with where and why."""
+# One error for a file that cannot be read at all, JSON or a datapackage's CSV.
+HsdsFileError = JsonFileError
 
 
 @dataclass(frozen=True)
@@ -55,17 +62,26 @@ CHILDREN = {
         ("attributes", "attributes.csv", "link_id"),
     ],
 }
+KEYS = ("service_id", "organization_id", "link_id", "location_id")
 NUMBERS = {"amount", "minimum_age", "maximum_age", "latitude", "longitude", "extension"}
 
 
-def read_path(path: Path) -> list[Record]:
-    """Every record of a JSON file or a datapackage folder; HsdsFileError if unreadable."""
+def read_path(path: Path, progress: Progress | None = None) -> Iterator[Record]:
+    """Every record of a JSON file or a datapackage folder, one at a time;
+    HsdsFileError when the file cannot be read (perhaps after some records)."""
     if path.is_dir():
-        return _read_package(path)
-    document = load_json(path)
-    return [
-        Record(f"{path.name}: record {i + 1}", obj) for i, obj in enumerate(objects_in(document))
-    ]
+        yield from _read_package(path, progress)
+        return
+    size = path.stat().st_size if path.is_file() else 0
+    position = (lambda done: progress(done, size)) if progress else None
+    for shape, i, obj in json_records(path, "contents", position):
+        if shape == "document":
+            for j, record in enumerate(objects_in(obj)):
+                yield Record(f"{path.name}: record {j + 1}", record)
+        else:
+            yield Record(f"{path.name}: record {i + 1}", obj)
+    if progress is not None:
+        progress(size, size)
 
 
 def load_json(path: Path) -> Any:
@@ -80,71 +96,102 @@ def load_json(path: Path) -> Any:
         raise HsdsFileError(f"{path}:{exc.lineno}: not JSON: {exc.msg}") from exc
 
 
-def read_catalogue(path: Path, language: str) -> Reading:
-    """Every record of the file or folder; RecordError names the first broken one."""
+def read_catalogue(
+    path: Path,
+    language: str,
+    spill: sqlite3.Connection | None = None,
+    progress: Progress | None = None,
+) -> Reading:
+    """Every record of the file or folder; RecordError names the first broken one.
+    With SPILL (exchange/spill.py) the records are kept there, not in memory."""
     reading = Reading(default_language=language)
-    for record in read_path(path):
+    if spill is not None:
+        reading.organizations = SpillMap(spill, "hsds_organizations")
+        reading.services = SpillMap(spill, "hsds_services")
+        reading.phone_owners = SpillMap(spill, "hsds_phone_owners")
+    records = read_path(path, progress)
+    for record in records:
         try:
             reading.read(record.obj)
         except RecordError as exc:
+            for _ in records:  # a file that is not JSON further on says so first
+                pass
             raise RecordError(f"{record.where}: {exc.field}", exc.reason) from exc
     return reading
 
 
-def _read_package(folder: Path) -> list[Record]:
+def _read_package(folder: Path, progress: Progress | None) -> Iterator[Record]:
+    """The package's rows put in a temporary index (exchange/spill.py's database),
+    then each organisation and service nested from it, one at a time."""
     if not (folder / "datapackage.json").is_file():
         raise HsdsFileError(f"{folder}: no datapackage.json (a folder must be a datapackage)")
-    tables: dict[str, list[tuple[int, Obj]]] = {}
-    for csv_path in sorted(folder.glob("*.csv")):
-        tables[csv_path.name] = _read_csv(csv_path)
-    if "services.csv" not in tables and "organizations.csv" not in tables:
-        raise HsdsFileError(f"{folder}: neither services.csv nor organizations.csv")
-    index: dict[tuple[str, str], list[Obj]] = defaultdict(list)
-    for name, rows in tables.items():
-        for _, row in rows:
-            for key in ("service_id", "organization_id", "link_id", "location_id"):
-                if row.get(key):
-                    index[(name, f"{key}={row[key]}")].append(row)
-    by_id = {
-        name: {row["id"]: row for _, row in tables.get(name, []) if row.get("id")}
-        for name in ("locations.csv", "taxonomy_terms.csv")
-    }
+    files = sorted(folder.glob("*.csv"))
+    total, done = sum(p.stat().st_size for p in files), 0
+    with spilling() as index:
+        index.execute(
+            f"CREATE TABLE row (file TEXT, line INTEGER, id TEXT, {', '.join(KEYS)}, obj TEXT)"
+        )
+        for csv_path in files:
+            index.executemany(
+                "INSERT INTO row VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (csv_path.name, line, row.get("id"), *(row.get(k) or None for k in KEYS),
+                     json.dumps(row))
+                    for line, row in _read_csv(csv_path)
+                ),
+            )  # fmt: skip
+            done += csv_path.stat().st_size
+            if progress is not None:
+                progress(done, total)
+        for column in ("id", *KEYS):
+            index.execute(f"CREATE INDEX row_{column} ON row (file, {column})")
+        tables = {name for (name,) in index.execute("SELECT DISTINCT file FROM row")}
+        tables |= {p.name for p in files}
+        if "services.csv" not in tables and "organizations.csv" not in tables:
+            raise HsdsFileError(f"{folder}: neither services.csv nor organizations.csv")
 
-    def nest(kind: str, obj: Obj) -> Obj:
-        obj = dict(obj)
-        for field, file_name, key in CHILDREN.get(kind, []):
-            if file_name not in tables:  # a table the package lacks says nothing
-                continue
-            children = index.get((file_name, f"{key}={obj['id']}"), [])
-            if kind == "service" and field == "phones":
-                children = [c for c in children if c.get("service_id") == obj["id"]]
-            if kind == "organization" and field == "phones":
-                children = [c for c in children if not c.get("service_id")]
-            child_kind = "address" if field == "addresses" else field.removesuffix("s")
-            obj[field] = [nest(child_kind, child) for child in children]
-        if "taxonomy_term_id" in obj and obj["taxonomy_term_id"] in by_id["taxonomy_terms.csv"]:
-            obj["taxonomy_term"] = by_id["taxonomy_terms.csv"][obj["taxonomy_term_id"]]
-        if kind == "service_at_location" and obj.get("location_id") in by_id["locations.csv"]:
-            obj["location"] = nest("location", by_id["locations.csv"][obj["location_id"]])
-        return obj
+        def rows(file_name: str, column: str, value: Any) -> list[Obj]:
+            query = f"SELECT obj FROM row WHERE file = ? AND {column} = ? ORDER BY rowid"
+            return [json.loads(obj) for (obj,) in index.execute(query, (file_name, value))]
 
-    records = [
-        Record(f"{folder.name}/organizations.csv:{line}", nest("organization", row))
-        for line, row in tables.get("organizations.csv", [])
-    ]
-    records += [
-        Record(f"{folder.name}/services.csv:{line}", nest("service", row))
-        for line, row in tables.get("services.csv", [])
-    ]
-    return records
+        def by_id(file_name: str, value: Any) -> Obj | None:
+            found = rows(file_name, "id", value)
+            return found[-1] if found else None  # the last row of an id counts
+
+        def nest(kind: str, obj: Obj) -> Obj:
+            obj = dict(obj)
+            for field, file_name, key in CHILDREN.get(kind, []):
+                if file_name not in tables:  # a table the package lacks says nothing
+                    continue
+                children = rows(file_name, key, obj["id"])
+                if kind == "service" and field == "phones":
+                    children = [c for c in children if c.get("service_id") == obj["id"]]
+                if kind == "organization" and field == "phones":
+                    children = [c for c in children if not c.get("service_id")]
+                child_kind = "address" if field == "addresses" else field.removesuffix("s")
+                obj[field] = [nest(child_kind, child) for child in children]
+            if "taxonomy_term_id" in obj:
+                term = by_id("taxonomy_terms.csv", obj["taxonomy_term_id"])
+                if term is not None:
+                    obj["taxonomy_term"] = term
+            if kind == "service_at_location" and obj.get("location_id"):
+                place = by_id("locations.csv", obj["location_id"])
+                if place is not None:
+                    obj["location"] = nest("location", place)
+            return obj
+
+        query = "SELECT line, obj FROM row WHERE file = ? ORDER BY rowid"
+        for kind, file_name in (("organization", "organizations.csv"), ("service", "services.csv")):
+            # A cursor read as the nesting queries run beside it (reads only: SQLite allows).
+            for line, obj in index.execute(query, (file_name,)):
+                yield Record(f"{folder.name}/{file_name}:{line}", nest(kind, json.loads(obj)))
 
 
-def _read_csv(path: Path) -> list[tuple[int, Obj]]:
+def _read_csv(path: Path) -> Iterator[tuple[int, Obj]]:
     """(line, row) with empty cells dropped and numeric columns as numbers."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
-            rows = []
             for row in reader:
                 clean: Obj = {}
                 for key, value in row.items():
@@ -152,8 +199,7 @@ def _read_csv(path: Path) -> list[tuple[int, Obj]]:
                         continue
                     value = read_cell(value)  # our export's quote before a formula-like text
                     clean[key] = _number(value) if key in NUMBERS else value
-                rows.append((reader.line_num, clean))
-            return rows
+                yield reader.line_num, clean
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise HsdsFileError(f"{path}: cannot read: {exc}") from exc
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import time
 from functools import cache
@@ -103,18 +104,21 @@ class Channel:
 class PtvReading:
     """What one import has read: records, what PTV removed, and what was left out."""
 
-    organizations: dict[str, Organization] = field(default_factory=dict)
-    services: dict[str, Service] = field(default_factory=dict)
+    # dicts, or for a large import SpillMaps (exchange/spill.py: kept on disk)
+    organizations: MutableMapping[str, Organization] = field(default_factory=dict)
+    services: MutableMapping[str, Service] = field(default_factory=dict)
     removed: set[str] = field(default_factory=set)  # services PTV deleted or archived
-    channels: dict[str, Channel] = field(default_factory=dict)
-    removed_channels: dict[str, Channel] = field(default_factory=dict)  # deleted, archived
-    links: dict[str, list[tuple[str, Obj, str]]] = field(default_factory=dict)
+    channels: MutableMapping[str, Channel] = field(default_factory=dict)
+    removed_channels: MutableMapping[str, Channel] = field(default_factory=dict)  # deleted
+    links: MutableMapping[str, list[tuple[str, Obj, str]]] = field(default_factory=dict)
+    # service id -> the channels (ids) naming it as linked, as they are read
+    linked: MutableMapping[str, list[str]] = field(default_factory=dict)
     # Services linking channels of which none is in this import (a fetch of changed
     # services only): they keep the channels' parts the catalogue has (keep_channels).
     unjoined: set[str] = field(default_factory=set)
     personal: Counter[str] = field(default_factory=Counter)  # named persons' details
     ignored: Counter[str] = field(default_factory=Counter)
-    where: dict[str, str] = field(default_factory=dict)  # record id -> its file and path
+    where: MutableMapping[str, str] = field(default_factory=dict)  # record id -> file, path
 
     def read(self, obj: Any, where: str = "") -> None:
         """One PTV object: a service, a service channel or an organisation."""
@@ -165,6 +169,8 @@ class PtvReading:
             services.append(
                 uuid_at(object_at(inner, f"services[{i}].service"), "id", f"services[{i}].")
             )
+        for sid in services:
+            self.linked[sid] = list(dict.fromkeys([*self.linked.get(sid, []), cid]))
         if text_at(obj, "publishingStatus", "") in REMOVED:
             # Its stamp still counts: the services it leaves have changed since.
             self.removed_channels[cid] = Channel(
@@ -348,26 +354,25 @@ class PtvReading:
         """Join each service to its channels: their phones, e-mail, web page, places
         and hours, plus the hours of the link itself. A channel PTV removed, or one
         not in this import, adds nothing; the service's stamp is its latest change."""
-        linked: dict[str, list[Channel]] = {}
-        for channel in (*self.channels.values(), *self.removed_channels.values()):
-            for sid in channel.services:
-                linked.setdefault(sid, []).append(channel)
-        for sid in list(self.services):
+        for sid in self.services:  # (a SpillMap's keys, read in chunks as values change)
             try:
-                self._join(sid, linked.get(sid, []))
+                self._join(sid)
             except RecordError as exc:
                 raise RecordError(f"{self.where.get(sid, sid)}: {exc.field}", exc.reason) from exc
 
-    def _join(self, sid: str, linking: list[Channel]) -> None:
+    def _join(self, sid: str) -> None:
         service = self.services[sid]
         links = self.links.get(sid, [])
+        linking = self.linked.get(sid, [])
         channels = [
             (self.channels[cid], link, at) for cid, link, at in links if cid in self.channels
         ]
         named = {cid for cid, _, _ in links}
-        channels += [(c, {}, "") for c in linking if c.id not in named and c.id in self.channels]
+        channels += [
+            (self.channels[c], {}, "") for c in linking if c not in named and c in self.channels
+        ]
         gone = [self.removed_channels[cid] for cid in named if cid in self.removed_channels]
-        gone += [c for c in linking if c.id in self.removed_channels]
+        gone += [self.removed_channels[c] for c in linking if c in self.removed_channels]
         if named and not channels and not gone:
             self.unjoined.add(sid)
         phones: dict[str, Phone] = {}

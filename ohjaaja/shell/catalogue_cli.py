@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -11,44 +12,58 @@ from ohjaaja.exchange.hsds import Reading, RecordError, organization_object, ser
 from ohjaaja.exchange.hsds_files import HsdsFileError, read_catalogue, write_json, write_package
 from ohjaaja.exchange.ptv import PtvReading, keep_channels
 from ohjaaja.exchange.ptv_files import read_ptv
+from ohjaaja.exchange.spill import spilling
 from ohjaaja.shell.opening import existing, open_desk
+from ohjaaja.shell.progress import Progress, progress_bar
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
 
 
 def run_catalogue(args: argparse.Namespace, database: Path) -> int:
-    reading: Reading | PtvReading | None = None
     if args.catalogue_command in ("import", "import-ptv"):
-        try:  # read and check before the database is opened: a bad file changes nothing
-            if args.catalogue_command == "import-ptv":
-                reading = read_ptv(args.path)
-            else:
-                reading = read_catalogue(args.path, args.text_language)
-        except HsdsFileError as exc:
-            print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
-            return 2
-        except RecordError as exc:
-            print(f"{exc}", file=sys.stderr)
-            print("nothing was imported", file=sys.stderr)
-            return 1
-    elif not existing(database):  # an export reads; an import may make the file
+        with spilling() as spill:  # what is read waits on disk, not in memory
+            return import_path(args, database, spill)
+    if not existing(database):  # an export reads; an import may make the file
         return 2
     desk = open_desk(database, args.worker or default_worker(), ("admin",), args.training)
     if desk is None:
         return 2
     try:
-        if isinstance(reading, PtvReading):
-            return import_ptv(desk, reading)
-        if reading is not None:
-            return import_reading(desk, reading)
         return export(desk, args.directory, args.format)
     finally:
         desk.close()
 
 
-def import_reading(desk: Desk, reading: Reading) -> int:
+def import_path(args: argparse.Namespace, database: Path, spill: sqlite3.Connection) -> int:
+    reading: Reading | PtvReading
+    try:  # read and check before the database is opened: a bad file changes nothing
+        with progress_bar(f"reading {args.path.name}") as progress:
+            if args.catalogue_command == "import-ptv":
+                reading = read_ptv(args.path, spill, progress)
+            else:
+                reading = read_catalogue(args.path, args.text_language, spill, progress)
+    except HsdsFileError as exc:
+        print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
+        return 2
+    except RecordError as exc:
+        print(f"{exc}", file=sys.stderr)
+        print("nothing was imported", file=sys.stderr)
+        return 1
+    desk = open_desk(database, args.worker or default_worker(), ("admin",), args.training)
+    if desk is None:
+        return 2
+    try:
+        with progress_bar("writing", "services") as progress:
+            if isinstance(reading, PtvReading):
+                return import_ptv(desk, reading, progress)
+            return import_reading(desk, reading, progress)
+    finally:
+        desk.close()
+
+
+def import_reading(desk: Desk, reading: Reading, progress: Progress | None = None) -> int:
     report, errors = desk.catalogue.save_catalogue(
-        list(reading.organizations.values()), list(reading.services.values())
+        reading.organizations.values(), reading.services.values(), progress=progress
     )
     for error in errors:
         print(error, file=sys.stderr)
@@ -66,7 +81,7 @@ def import_reading(desk: Desk, reading: Reading) -> int:
     return 0
 
 
-def import_ptv(desk: Desk, reading: PtvReading) -> int:
+def import_ptv(desk: Desk, reading: PtvReading, progress: Progress | None = None) -> int:
     """Write what was read, remove what PTV deleted or archived; a record the
     desk refuses is named with its file and place in it, and nothing is written."""
     for sid in sorted(reading.unjoined):
@@ -74,9 +89,10 @@ def import_ptv(desk: Desk, reading: PtvReading) -> int:
         if stored is not None:
             reading.services[sid] = keep_channels(reading.services[sid], stored[0])
     report, errors = desk.catalogue.save_catalogue(
-        list(reading.organizations.values()),
-        list(reading.services.values()),
+        reading.organizations.values(),
+        reading.services.values(),
         sorted(reading.removed),
+        progress,
     )
     for error in errors:
         record = error.where.rpartition(" ")[2]

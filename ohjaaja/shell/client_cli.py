@@ -25,7 +25,7 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
     if args.clients_command == "import":
         from ohjaaja.exchange.client_import import ImportFileError, read_register
 
-        try:  # read before the database is opened: an unreadable file changes nothing
+        try:  # read once before the database is opened: an unreadable file changes nothing
             register = read_register(args.file)
         except ImportFileError as exc:
             print(f"ohjaaja: {exc}; nothing was imported", file=sys.stderr)
@@ -48,8 +48,10 @@ def run_clients(args: argparse.Namespace, database: Path) -> int:
 
 def import_file(desk: Desk, register: Register) -> int:
     from ohjaaja.exchange.client_import import import_clients
+    from ohjaaja.shell.progress import progress_bar
 
-    report = import_clients(desk, register)
+    with progress_bar(f"importing {register.path.name}") as progress:
+        report = import_clients(desk, register, progress)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for problem in report.problems:

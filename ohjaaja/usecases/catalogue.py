@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
+from dataclasses import astuple, dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from ohjaaja.db import catalogue as store
 from ohjaaja.db.catalogue import Filters  # the ohjaaja.screens filter through the use cases
@@ -88,6 +89,10 @@ class OfferView:
     service_id: str | None
     name: str  # the service's name, or the unmet need as written
     unmet_need: bool
+
+
+T = TypeVar("T")
+BATCH = 500  # catalogue records checked and written at a time (save_catalogue)
 
 
 @dataclass(frozen=True)
@@ -351,29 +356,62 @@ class CatalogueUseCases:
 
     def save_catalogue(
         self,
-        organizations: Sequence[Organization],
-        services: Sequence[Service],
+        organizations: Iterable[Organization],
+        services: Iterable[Service],
         removed: Sequence[str] = (),
+        progress: Callable[[int, int], None] | None = None,
     ) -> tuple[ImportReport | None, list[CatalogueError]]:
-        """Check every record, then write all of them or none, and remove the services
-        of `removed` (ids; those not stored are passed over) with them (admin only)."""
+        """Check every record and write all of them or none, and remove the services
+        of `removed` (ids; those not stored are passed over) with them (admin only).
+        One transaction, checked and written BATCH records at a time: an import's
+        records may come from disk (exchange/spill.py), and memory holds one batch.
+        PROGRESS is told the services done and their number (0: not known)."""
         if not self.is_admin:
             only = reason("error.admin_only", "only an admin changes the catalogue")
             return None, [CatalogueError("", "role", only)]
+        now, by = self.ctx.now(), self.ctx.worker_id
+        total = len(services) if isinstance(services, Sized) else 0
+        errors: list[CatalogueError] = []
+        reports: list[ImportReport] = []
         with self.ctx.lock:
-            known = {row["id"] for row in store.organizations(self.ctx.conn)}
-            errors = check_all(organizations, services, known)
-            if errors:
-                return None, errors
             try:
                 with transaction(self.ctx.conn) as conn:
-                    report = write_catalogue(
-                        conn, organizations, services, self.ctx.now(), self.ctx.worker_id, removed
-                    )
+                    known = {row["id"] for row in store.organizations(conn)}
+                    for orgs in batched(organizations, BATCH):
+                        known |= {o.id for o in orgs}
+                        errors += check_all(orgs, [], known)
+                        if not errors:  # after the first error only checked, then undone
+                            reports.append(write_catalogue(conn, orgs, [], now, by))
+                    done = 0
+                    for batch in batched(services, BATCH):
+                        errors += check_all([], batch, known)
+                        if not errors:
+                            reports.append(write_catalogue(conn, [], batch, now, by))
+                        done += len(batch)
+                        if progress is not None:
+                            progress(done, total)
+                    if errors:
+                        raise _Undo
+                    reports.append(write_catalogue(conn, [], [], now, by, removed))
+            except _Undo:
+                return None, errors
             except Invalid as exc:  # a value the store cannot hold: the write is undone
                 return None, [not_storable(exc)]
         self.ctx.wrote()
-        return report, []
+        return ImportReport(
+            *(sum(column) for column in zip(*map(astuple, reports), strict=True))
+        ), []
+
+
+class _Undo(Exception):
+    """Raised inside an import's transaction to roll it back: a record was refused."""
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of SIZE items, the last perhaps shorter (itertools.batched from 3.12)."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
 
 
 def not_storable(exc: Invalid) -> CatalogueError:

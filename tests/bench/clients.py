@@ -114,20 +114,25 @@ def bench_search(workdir: Path) -> None:
     desk.close()
 
 
-def bench_import(workdir: Path) -> None:
-    path = workdir / "legacy.csv"
+def legacy_register(path: Path, rows: int, seed: int = 77) -> Path:
+    """A legacy register of ROWS generated people, as `clients import` reads it."""
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, delimiter=";")
         writer.writerow(
             ["last_name", "first_names", "hetu", "birth_date", "phone", "email",
              "municipality_code", "language", "address"]
         )  # fmt: skip
-        for person in generate_clients(IMPORT_ROWS, seed=77):
+        for person in generate_clients(rows, seed=seed):
             writer.writerow(
                 [person.last_name, person.first_names, person.hetu,
                  person.birth_date.isoformat(), display_phone(person.phones[0]) if person.phones
                  else "", "", person.municipality_code, person.language, ""]
             )  # fmt: skip
+    return path
+
+
+def bench_import(workdir: Path) -> None:
+    path = legacy_register(workdir / "legacy.csv", IMPORT_ROWS)
     desk = Desk(workdir / "import.sqlite", SystemClock(), "Bench")
     start = time.perf_counter()
     report = import_clients(desk, read_register(path))

@@ -1,6 +1,10 @@
 """One measured CLI run: `python -m tests.bench.import_child ARGS...` runs `ohjaaja
 ARGS...` (or, with `floor FILE DB`, the floor) in this fresh process and prints, as
 its last line, JSON with the seconds it took, the peak RSS in KiB and the exit code.
+`--traced` first also counts Python's own allocations (tracemalloc's peak, in KiB:
+the same for the same work on any machine, so a test may compare two runs);
+`--batch N` first makes the imports write N records a batch (a test's small files
+then span many batches).
 
 A process of its own, so the peak RSS is this import's alone: VmHWM, the high-water
 mark of this program's memory. (ru_maxrss will not do: Linux carries it across exec,
@@ -17,6 +21,7 @@ import resource
 import sqlite3
 import sys
 import time
+import tracemalloc
 from pathlib import Path
 
 
@@ -45,6 +50,22 @@ def high_water_kib() -> int:
 
 
 def main(argv: list[str]) -> None:
+    traced = argv[:1] == ["--traced"]
+    if traced:
+        argv = argv[1:]
+        tracemalloc.start()
+    if argv[:1] == ["--batch"]:
+        from ohjaaja.exchange import client_import
+        from ohjaaja.usecases import catalogue
+
+        client_import.BATCH = catalogue.BATCH = int(argv[1])
+        argv = argv[2:]
+    if traced:  # what every run imports, whatever its size, is no import's own memory
+        import ohjaaja.shell.catalogue_cli
+        import ohjaaja.shell.cli
+        import ohjaaja.shell.client_cli
+
+        tracemalloc.reset_peak()
     started = time.perf_counter()
     out = io.StringIO()
     if argv[0] == "floor":
@@ -57,6 +78,8 @@ def main(argv: list[str]) -> None:
     seconds = time.perf_counter() - started
     peak = high_water_kib()
     result = {"seconds": seconds, "peak_rss_kib": peak, "code": code, "out": out.getvalue()}
+    if traced:
+        result["traced_peak_kib"] = tracemalloc.get_traced_memory()[1] // 1024
     print(json.dumps(result), flush=True)
 
 
