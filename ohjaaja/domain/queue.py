@@ -45,12 +45,13 @@ def abandoned_event_id(contact_id: str) -> str:
 ANSWER_EVENT_KINDS = ("taken", "logged", "released", "callback_scheduled")
 
 
-def answer_event_id(contact_id: str, kind: str, at: str) -> str:
-    """The id of a contact's taken/logged/released/callback_scheduled event at `at`
-    (an ISO time as stored)."""
+def answer_event_id(contact_id: str, kind: str, at: str, worker_id: str | None) -> str:
+    """The id of a contact's taken/logged/released/callback_scheduled event by a worker
+    at `at` (an ISO time as stored); the same act at the same moment (a paused
+    training clock) is one event."""
     if kind not in ANSWER_EVENT_KINDS:
         raise ValueError(f"not an answer event: {kind!r}")
-    return str(uuid.uuid5(_ABANDONED_NAMESPACE, f"{contact_id}|{kind}|{at}"))
+    return str(uuid.uuid5(_ABANDONED_NAMESPACE, f"{contact_id}|{kind}|{at}|{worker_id or ''}"))
 
 
 def default_priority(channel: str, line: str) -> int:

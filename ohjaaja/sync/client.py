@@ -498,4 +498,5 @@ def _answer_event_of(name: str, args: dict[str, Any]) -> str | None:
     at = args.get("at")
     if kind is None or not isinstance(at, str) or not isinstance(args.get("id"), str):
         return None
-    return answer_event_id(args["id"], kind, at)
+    worker = args.get("worker_id")
+    return answer_event_id(args["id"], kind, at, worker if isinstance(worker, str) else None)

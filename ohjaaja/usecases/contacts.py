@@ -237,8 +237,10 @@ class ContactUseCases:
         }
         with self.ctx.writing() as conn:
             contact_rows.insert_contact(conn, values)
-            contact_rows.add_event(conn, contact_id, "logged", now, self.ctx.worker_id,
-                                   event_id=answer_event_id(contact_id, "logged", now))  # fmt: skip
+            event_id = answer_event_id(contact_id, "logged", now, self.ctx.worker_id)
+            contact_rows.add_event(
+                conn, contact_id, "logged", now, self.ctx.worker_id, event_id=event_id
+            )
             record(conn, "contact.log", values, now, self.ctx.worker_id)
         return contact_id
 
@@ -250,8 +252,10 @@ class ContactUseCases:
             version = contact_rows.claim(conn, contact_id, self.ctx.worker_id, now)
             if version is None:
                 return None
-            contact_rows.add_event(conn, contact_id, "taken", now, self.ctx.worker_id,
-                                   event_id=answer_event_id(contact_id, "taken", now))  # fmt: skip
+            event_id = answer_event_id(contact_id, "taken", now, self.ctx.worker_id)
+            contact_rows.add_event(
+                conn, contact_id, "taken", now, self.ctx.worker_id, event_id=event_id
+            )
             record(
                 conn,
                 "contact.claim",
@@ -285,7 +289,7 @@ class ContactUseCases:
                 contact_id,
                 {"status": "waiting", "taken_by": None, "taken_at": None, "updated_at": now},
             )
-            released = answer_event_id(contact_id, "released", now)
+            released = answer_event_id(contact_id, "released", now, self.ctx.worker_id)
             contact_rows.add_event(
                 conn, contact_id, "released", now, self.ctx.worker_id, event_id=released
             )

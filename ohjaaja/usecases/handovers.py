@@ -333,7 +333,7 @@ class HandoverUseCases:
                 now,
                 self.ctx.worker_id,
                 {"at": to_iso(at)},
-                event_id=answer_event_id(contact_id, "callback_scheduled", now),
+                event_id=answer_event_id(contact_id, "callback_scheduled", now, self.ctx.worker_id),
             )
             args: dict[str, Any] = {
                 "id": contact_id, "worker_id": self.ctx.worker_id, "callback_at": to_iso(at),

@@ -72,7 +72,7 @@ def test_claim_is_compare_and_set_and_the_loser_gets_the_row_back() -> None:
     write, event = run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
     assert write.data["status"] == "taken" and write.data["version"] == 2
     # How it was answered is kept, under the id the desk gave its own event.
-    assert (event.table, event.id) == ("contact_event", answer_event_id("c1", "taken", AT))
+    assert (event.table, event.id) == ("contact_event", answer_event_id("c1", "taken", AT, "w1"))
     assert (event.data["kind"], event.data["at"], event.data["worker_id"]) == ("taken", AT, "w1")
     lost = run(store, "contact.claim", {"id": "c1", "worker_id": "w2", "at": AT}, W2)
     assert lost.reason == "taken" and lost.detail["taken_by"] == "w1"
@@ -333,12 +333,12 @@ def test_a_release_and_a_callback_are_kept_as_the_desk_wrote_them() -> None:
     run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
     release = {"id": "c1", "worker_id": "w1", "at": later}
     _, released = run(store, "contact.release", release)
-    assert released.id == answer_event_id("c1", "released", later)
+    assert released.id == answer_event_id("c1", "released", later, "w1")
     assert released.data["kind"] == "released" and released.data["data"] == "{}"
     run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": later})
     callback = {"id": "c1", "worker_id": "w1", "callback_at": due, "at": after}
     _, scheduled = run(store, "contact.callback", callback)
-    assert scheduled.id == answer_event_id("c1", "callback_scheduled", after)
+    assert scheduled.id == answer_event_id("c1", "callback_scheduled", after, "w1")
     assert scheduled.data["data"] == '{"at": "2026-11-24T08:00:00.000000Z"}'
     run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": due})
     (quiet,) = run(store, "contact.release", {"id": "c1", "worker_id": "w1"})

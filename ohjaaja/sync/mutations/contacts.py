@@ -151,8 +151,8 @@ def answer_event(contact_id: str, kind: str, at: str, worker_id: str | None,
     store keeps how a contact was answered, so the region's reports are a desk's."""
     return row_of(
         "contact_event",
-        {"id": answer_event_id(contact_id, kind, at), "contact_id": contact_id, "kind": kind,
-         "at": at, "worker_id": worker_id, "data": data},
+        {"id": answer_event_id(contact_id, kind, at, worker_id), "contact_id": contact_id,
+         "kind": kind, "at": at, "worker_id": worker_id, "data": data},
         "event",
     )  # fmt: skip
 
