@@ -39,7 +39,9 @@ def _like(word: str) -> str:
 
 def name_ranges(words: Sequence[str]) -> list[Range]:
     """Folded words: one is a last name (exact first, then prefix); two are a
-    last name and a first name in either order (exact pairs first)."""
+    last name and a given name in either order: exact pairs first, then one word
+    whole and the other begun on any given name (client_name_key), then two begun
+    words."""
     order = "c.search_name"
     if len(words) == 1:
         (w,) = words
@@ -58,33 +60,28 @@ def name_ranges(words: Sequence[str]) -> list[Range]:
     a, b = words[0], words[1]
     ranges = []
     for last, first in ((a, b), (b, a)):
-        pair = f"{last} {first}"
         ranges.append(
-            Range(
-                "name",
-                "client c",
-                "c.search_name >= :lo AND c.search_name < :hi",
-                order,
-                {"lo": pair, "hi": pair + HIGH},
-            )
-        )
+            Range("name", "client c", "c.search_name >= :lo AND c.search_name < :hi", order,
+                  {"lo": f"{last} {first}", "hi": f"{last} {first}{HIGH}"})
+        )  # fmt: skip
+    for whole, begun in ((a, b), (b, a)):
+        ranges.append(
+            Range("name", "client_name_key k JOIN client c ON c.id = k.client_id",
+                  "k.key >= :lo AND k.key < :hi", "k.key, k.search_name",
+                  {"lo": f"{whole} {begun}", "hi": f"{whole} {begun}{HIGH}"})
+        )  # fmt: skip
+    # Two begun words ("virt mat") have no key: the last resort walks the names whose
+    # last name goes on past the first word (a whole last name's clients were found
+    # above) until the page is full. Only a begun pair that matches few reads far.
     for last, first in ((a, b), (b, a)):
-        pair = f"{last} {first}"
         ranges.append(
             Range(
                 "name",
                 "client c",
-                "c.search_name >= :w AND c.search_name < :w_end "
-                "AND c.search_name LIKE :first ESCAPE '\\' "
-                "AND NOT (c.search_name >= :lo AND c.search_name < :hi)",
+                "c.search_name > :w AND c.search_name < :w_end "
+                "AND c.search_name LIKE :first ESCAPE '\\'",
                 order,
-                {
-                    "w": last,
-                    "w_end": last + HIGH,
-                    "first": _like(first),
-                    "lo": pair,
-                    "hi": pair + HIGH,
-                },
+                {"w": last + "!", "w_end": last + HIGH, "first": _like(first)},
             )
         )
     return ranges

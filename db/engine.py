@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from ohjaaja.db.files import create_file
-from ohjaaja.db.text import fold
+from ohjaaja.db.text import fold, name_keys
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -28,6 +28,7 @@ def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Con
     )
     conn.row_factory = sqlite3.Row
     conn.create_function("fold", 1, fold, deterministic=True)
+    conn.create_function("name_keys", 2, name_keys, deterministic=True)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")

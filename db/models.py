@@ -54,7 +54,7 @@ class Worker(Synced, table=True):
 class Client(Synced, table=True):
     __table_args__ = (
         Index("client_name", "last_name", "first_names"),
-        Index("client_birth", "birth_date"),
+        Index("client_birth_name", "birth_date", "search_name"),
         Index("client_search_name", "search_name"),
         Index("client_municipality_name", "municipality_code", "search_name"),
     )
@@ -71,6 +71,16 @@ class Client(Synced, table=True):
     alerts: str = ""
     is_training: bool = False
     search_name: str = ""  # folded last and first names, kept by a trigger
+
+
+class ClientNameKey(SQLModel, table=True):
+    """Two-word name search keys ('given last', 'last given'), kept by triggers."""
+
+    __tablename__ = "client_name_key"
+    __table_args__ = {"sqlite_with_rowid": False}
+    key: str = Field(primary_key=True)
+    search_name: str = Field(primary_key=True)
+    client_id: str = Field(primary_key=True)
 
 
 class ClientPhone(Synced, table=True):

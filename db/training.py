@@ -148,6 +148,14 @@ def add_event(
     return event_id
 
 
+def forget_abandoned(conn: sqlite3.Connection, contact_id: str) -> None:
+    """The shift's record that a caller hung up, when the store refused the hang-up
+    (a trainee's claim got there first): the caller was answered."""
+    conn.execute(
+        "DELETE FROM training_event WHERE contact_id = ? AND kind = 'abandoned'", (contact_id,)
+    )
+
+
 def dumps(data: dict[str, Any]) -> str:
     """An event's data as stored and as it syncs: the same text in both places."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True)

@@ -13,7 +13,6 @@ from ohjaaja.exchange.ptv import PtvReading, keep_channels
 from ohjaaja.exchange.ptv_files import read_ptv
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
-from ohjaaja.sync.rows import Invalid
 from ohjaaja.usecases.desk import Desk
 
 
@@ -48,13 +47,9 @@ def run_catalogue(args: argparse.Namespace, database: Path) -> int:
 
 
 def import_reading(desk: Desk, reading: Reading) -> int:
-    try:
-        report, errors = desk.catalogue.save_catalogue(
-            list(reading.organizations.values()), list(reading.services.values())
-        )
-    except Invalid as exc:  # a value the desk cannot store (too long): the write is undone
-        print(f"{exc}\nnothing was imported", file=sys.stderr)
-        return 1
+    report, errors = desk.catalogue.save_catalogue(
+        list(reading.organizations.values()), list(reading.services.values())
+    )
     for error in errors:
         print(error, file=sys.stderr)
     if report is None:

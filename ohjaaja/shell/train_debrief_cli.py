@@ -77,7 +77,7 @@ def _debrief(conn: sqlite3.Connection, database: Path, args: argparse.Namespace)
         print(f"ohjaaja: {database}: {t('debrief.no_shift', shift=args.shift)}", file=sys.stderr)
         return 1
     try:
-        scenario = parse_scenario(shift.source, shift.format, shift.scenario)
+        scenario = parse_scenario(shift.source, shift.format, shift.scenario, shift_text=True)
     except ScenarioError as exc:  # a shift's text was checked when it started
         for problem in exc.problems:
             print(problem.text(args.report_language), file=sys.stderr)

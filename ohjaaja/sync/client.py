@@ -35,6 +35,7 @@ import httpx
 
 from ohjaaja.db import contacts as contact_rows
 from ohjaaja.db import outbox, sync_state
+from ohjaaja.db import training as training_rows
 from ohjaaja.db.engine import connect, transaction
 from ohjaaja.db.files import create_file
 from ohjaaja.db.ids import new_id
@@ -363,6 +364,7 @@ class SyncClient:
             elif name == "contact.abandon":
                 # Someone took the contact first: the caller did not hang up unanswered.
                 sync_state.forget_event(self.conn, "contact_event", abandoned_event_id(args["id"]))
+                training_rows.forget_abandoned(self.conn, args["id"])  # a shift's, too
             elif name == "client.create" and result.get("reason") == "hetu_taken":
                 client = args["client"]
                 report.merged_names.append(f"{client['last_name']} {client['first_names']}")

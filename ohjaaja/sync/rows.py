@@ -38,6 +38,15 @@ class Invalid(ValueError):
         self.message = message
 
 
+class TooLong(Invalid):
+    """A text longer than its column takes; the numbers, for a message in any language."""
+
+    def __init__(self, field: str, limit: int, given: int) -> None:
+        super().__init__(field, f"at most {limit:,} characters ({given:,} given)")
+        self.limit = limit
+        self.given = given
+
+
 # -- kinds of value ------------------------------------------------------------
 
 # [0-9], not \d: \d matches every script's digits ('٥' among them).
@@ -59,7 +68,7 @@ def text(value: Any, field: str, limit: int) -> str:
     if _BAD_CHARS.search(value):
         raise Invalid(field, "contains a NUL or an unpaired surrogate")
     if len(value) > limit:
-        raise Invalid(field, f"at most {limit:,} characters ({len(value):,} given)")
+        raise TooLong(field, limit, len(value))
     return value
 
 

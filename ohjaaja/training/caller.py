@@ -96,7 +96,7 @@ class CallerCards:
         shift = rows.shift(conn, shift_id)
         if shift is None:
             raise NotScripted(shift_id)
-        scenario = parse_scenario(shift.source, shift.format, shift.scenario)
+        scenario = parse_scenario(shift.source, shift.format, shift.scenario, shift_text=True)
         with self._lock:
             self._scenarios[shift_id] = scenario
         return scenario

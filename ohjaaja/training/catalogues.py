@@ -1,16 +1,21 @@
-"""The catalogue a scenario's world names (`world.catalogue`): the demo's, or a
-catalogue fixture, an HSDS 3.0 file in fixtures/catalogues/ named by its stem,
-read as `ohjaaja catalogue import` reads one.
+"""The catalogue a scenario's world names (`world.catalogue`): the demo's; a
+catalogue fixture, an HSDS 3.0 JSON file or datapackage folder in
+fixtures/catalogues/ named by its stem; or a file or datapackage folder by its
+path, relative to the scenario file. Fixtures and files are read as `ohjaaja
+catalogue import` reads one.
 
 Every desk of a shift loads the same records under the same ids (the demo's are
-derived from its keys, a fixture's are the file's own), so an offer made on one
-desk names the same service on every other and on the store.
+derived from its keys, a fixture's or a file's are its own), so an offer made on
+one desk names the same service on every other and on the store. A trainee's desk
+has the shift's text but not the trainer's files: it loads a demo or fixture
+catalogue itself and gets a file's from the store, where the trainer's desk put it.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from functools import cache
+from pathlib import Path
 
 import yaml
 
@@ -19,6 +24,7 @@ from ohjaaja.demo.catalogue import demo_catalogue, demo_service_keys
 from ohjaaja.domain import reference
 from ohjaaja.domain.catalogue import Organization, Service
 from ohjaaja.exchange.hsds_files import read_catalogue
+from ohjaaja.training.scenario import Scenario
 from ohjaaja.usecases.catalogue import write_catalogue
 
 DEMO = "demo"
@@ -29,34 +35,59 @@ class CatalogueFixtureError(ValueError):
     """A fixture that cannot be read: the file, the record and field, and why."""
 
 
+def _fixtures() -> dict[str, Path]:
+    """Each fixture's name -> its JSON file or datapackage folder."""
+    found = {p.stem: p for p in FOLDER.glob("*.json")}
+    found.update({p.name: p for p in FOLDER.iterdir() if (p / "datapackage.json").is_file()})
+    return found
+
+
 def names() -> tuple[str, ...]:
-    """What `world.catalogue` may say: the demo's, then each fixture's name."""
-    return (DEMO, *sorted(p.stem for p in FOLDER.glob("*.json")))
+    """The catalogues `world.catalogue` may name without a path: the demo's, then
+    each fixture's name."""
+    return (DEMO, *sorted(_fixtures()))
+
+
+def resolve(name: str, folder: Path | None) -> str:
+    """Where a scenario's `world.catalogue` is: DEMO, a fixture's name, or the
+    absolute path of a file or datapackage folder beside the scenario (`folder`, the
+    scenario file's; None: a shift's text, no files to look in). KeyError if none;
+    a fixture's name wins over a file of the same name (write `./name` for that)."""
+    if name in names():
+        return name
+    if folder is not None:
+        path = (folder / name).resolve()
+        if path.is_file() or path.is_dir():
+            return str(path)
+    raise KeyError(name)
 
 
 @cache
-def records(name: str) -> tuple[tuple[Organization, ...], tuple[Service, ...]]:
-    """The organisations and services of a catalogue by name; KeyError if there is no
-    such catalogue, CatalogueFixtureError if its file is broken."""
-    if name == DEMO:
+def records(where: str) -> tuple[tuple[Organization, ...], tuple[Service, ...]]:
+    """The organisations and services of a catalogue, as resolve() says where it is;
+    KeyError if there is no such catalogue, CatalogueFixtureError if its file is
+    broken or holds no service."""
+    if where == DEMO:
         return demo_catalogue()
-    if name not in names():
-        raise KeyError(name)
-    path = FOLDER / f"{name}.json"
+    path = _fixtures().get(where) or Path(where)
+    if not path.is_absolute() or not path.exists():
+        raise KeyError(where)
     try:
         reading = read_catalogue(path, "fi")
     except ValueError as exc:  # HsdsFileError, RecordError: both say where and why
         raise CatalogueFixtureError(f"{path}: {exc}") from exc
+    if not reading.services:
+        raise CatalogueFixtureError(f"{path}: no services")
     return tuple(reading.organizations.values()), tuple(reading.services.values())
 
 
-def service_keys(name: str) -> dict[str, tuple[str, ...]]:
+def service_keys(where: str) -> dict[str, tuple[str, ...]]:
     """How a scenario names the services of its catalogue in `offer` expectations ->
-    the ids each stands for: the demo's keys (demo_service_keys), a fixture's
-    service ids."""
-    if name == DEMO:
+    the ids each stands for: the demo's keys (demo_service_keys), a fixture's or a
+    file's service ids."""
+    if where == DEMO:
         return demo_service_keys()
-    return {service.id: (service.id,) for service in records(name)[1]}
+    return {service.id: (service.id,) for service in records(where)[1]}
 
 
 def held(conn: sqlite3.Connection) -> bool:
@@ -78,12 +109,21 @@ def named_in(source: str) -> str:
     return name if isinstance(name, str) else DEMO
 
 
-def load(conn: sqlite3.Connection, name: str, now: str, by: str | None = None) -> bool:
-    """The named catalogue into a training file that has none; put to the store as
-    `by` if given, else kept on this desk. True if loaded now."""
+def of(scenario: Scenario) -> str | None:
+    """Where a scenario's catalogue is (as resolve() says it), or None when it is a
+    file this desk has not got (a shift's text naming the trainer's file)."""
+    if scenario.catalogue_file:
+        return scenario.catalogue_file
+    return scenario.world.catalogue if scenario.world.catalogue in names() else None
+
+
+def load(conn: sqlite3.Connection, where: str, now: str, by: str | None = None) -> bool:
+    """The catalogue (as resolve() says where it is) into a training file that has
+    none; put to the store as `by` if given, else kept on this desk. True if loaded
+    now."""
     if held(conn):
         return False
-    organizations, services = records(name)
+    organizations, services = records(where)
     with transaction(conn):
         write_catalogue(conn, organizations, services, now, by=by)
     return True

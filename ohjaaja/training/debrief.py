@@ -411,8 +411,14 @@ def _table(header: list[str], rows: Iterable[tuple[str, list[str]]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n"
 
 
-def check_cells(check: Check) -> list[str]:
-    return [check_mark(check), check.script_id, check.expected.text(), check.actual.text(),
+def check_cells(check: Check, limit_first: bool = False) -> list[str]:
+    """A check's row; `limit_first`: the expected action's time limit said before it
+    (the screen folds a long one to its column and cuts its end, never the limit)."""
+    expected = check.expected.text()
+    if limit_first and check.expected.key == "score.expect.within":
+        said = dict(check.expected.params)
+        expected = f"{t('debrief.within_first', limit=str(said['limit']))} {said['what']}"
+    return [check_mark(check), check.script_id, expected, check.actual.text(),
             f"{check.points}/{check.possible}"]  # fmt: skip
 
 

@@ -97,7 +97,9 @@ def prepare_world(desk: Desk, scenario: Scenario, seed: int) -> None:
                 set_meta(conn, "training_register", str(seed))
         # A trainer puts the catalogue to the store too (a training store takes it from
         # the trainer role, README), so the trainees' offers name services it holds.
-        catalogues.load(conn, scenario.world.catalogue, now, _putter(desk))
+        where = catalogues.of(scenario)
+        if where is not None:  # None: the trainer's file, the store's copy comes by sync
+            catalogues.load(conn, where, now, _putter(desk))
     for script in scenario.scripts:
         person = script.caller.person
         if person is not None and not _known(desk, person):

@@ -341,10 +341,12 @@ def arrival_line(scenario: Scenario, script: ScriptedContact) -> str:
 
 
 class _Builder:
-    def __init__(self, reader: _Reader, data: dict[str, Any]) -> None:
+    def __init__(self, reader: _Reader, data: dict[str, Any], folder: Path | None) -> None:
         self.r = reader
         self.data = data
+        self.folder = folder  # the scenario file's, where a catalogue's path starts
         self.services: Mapping[str, tuple[str, ...]] | None = None  # set by build
+        self.as_written = False  # services named as written (see _catalogue)
 
     def _code(self, path: Path_, value: str | None, known: Mapping[str, Any] | tuple[str, ...],
               what: str) -> None:  # fmt: skip
@@ -353,18 +355,27 @@ class _Builder:
             self.r.problem(path, "training.file.unknown_code", what=what, value=value,
                            choices=shown)  # fmt: skip
 
-    def _catalogue(self, name: str) -> Mapping[str, tuple[str, ...]] | None:
-        """How the scenario may name the services of its catalogue; None (and the
-        problem said) if there is no such catalogue or its file is broken."""
+    def _catalogue(self, name: str) -> str:
+        """Where the scenario's catalogue is (catalogues.resolve) and, in
+        self.services, how the scenario may name its services; None there (and the
+        problem said) if there is no such catalogue or its file is broken. A shift's
+        text (no folder) that names the trainer's file is taken as written: it was
+        checked when the shift began."""
         path = ("world", "catalogue")
-        if name not in catalogues.names():
-            self._code(path, name, catalogues.names(), "catalogue")
-            return None
         try:
-            return catalogues.service_keys(name)
+            where = catalogues.resolve(name, self.folder)
+        except KeyError:
+            if self.folder is None:
+                self.as_written = True
+                return ""
+            self.r.problem(path, "training.file.no_catalogue", value=name,
+                           choices=", ".join(catalogues.names()))  # fmt: skip
+            return ""
+        try:
+            self.services = catalogues.service_keys(where)
         except catalogues.CatalogueFixtureError as exc:
             self.r.problem(path, "training.file.catalogue_broken", detail=str(exc))
-            return None
+        return where
 
     def build(self, name: str) -> Scenario:
         d = self.data
@@ -377,7 +388,7 @@ class _Builder:
             self.r.problem(("speed",), "training.file.speed",
                            low=int(TRAINING_SPEED_MIN), high=int(TRAINING_SPEED_MAX))  # fmt: skip
         world = World(**d.get("world", {}))
-        self.services = self._catalogue(world.catalogue)
+        where = self._catalogue(world.catalogue)
         streams = tuple(self._stream(i, s) for i, s in enumerate(d.get("streams", [])))
         scripts = tuple(
             self._script(i, s, d["language"], start, length)
@@ -402,6 +413,7 @@ class _Builder:
             streams=streams,
             scripts=scripts,
             name=name,
+            catalogue_file="" if where in catalogues.names() else where,
         )
 
     def _start(self) -> datetime | None:
@@ -548,7 +560,9 @@ class _Builder:
         services: list[str] = []
         keys = self.services  # None: the catalogue's own problem is said already
         for j, key in enumerate(e.get("services", ())):
-            if keys is not None:
+            if self.as_written:
+                services.append(key)
+            elif keys is not None:
                 self._code((*path, "services", j), key, keys, "service")
                 services.extend(keys.get(key, ()))
         self._code((*path, "client_group"), e.get("client_group"), reference.lines(), "line")
@@ -599,9 +613,19 @@ def _clients_known(reader: _Reader, scenario: Scenario) -> None:
 # -- the entry points ---------------------------------------------------------------
 
 
-def parse_scenario(text: str, fmt: str, name: str, source: str | None = None) -> Scenario:
+def parse_scenario(
+    text: str,
+    fmt: str,
+    name: str,
+    source: str | None = None,
+    folder: Path = Path(),
+    shift_text: bool = False,
+) -> Scenario:
     """The scenario of a text ("yaml" or "json"); `name` is how the trainer calls it,
-    `source` how problems name the file (the name when not given)."""
+    `source` how problems name the file (the name when not given), `folder` where
+    the file is (a catalogue's path starts there). `shift_text`: the copy a shift
+    keeps, checked when it began; a catalogue file it names is the trainer's, so
+    its services are taken as written."""
     if fmt not in ("yaml", "json"):
         raise ValueError(f"unknown scenario format {fmt!r}")
     reader = _Reader(source or name)
@@ -611,7 +635,7 @@ def parse_scenario(text: str, fmt: str, name: str, source: str | None = None) ->
     _schema_problems(reader, data)
     if reader.problems:
         raise ScenarioError(sorted(reader.problems, key=lambda p: p.line or 0))
-    scenario = _Builder(reader, data).build(name)
+    scenario = _Builder(reader, data, None if shift_text else folder).build(name)
     if not reader.problems:
         _clients_known(reader, scenario)
     if reader.problems:
@@ -635,7 +659,7 @@ def load_scenario(path: Path) -> tuple[Scenario, str, str]:
         problem = Problem(str(path), None, (), "training.file.unreadable",
                           (("detail", getattr(exc, "strerror", None) or str(exc)),))  # fmt: skip
         raise ScenarioError([problem]) from exc
-    return parse_scenario(text, fmt, path.stem, str(path)), text, fmt
+    return parse_scenario(text, fmt, path.stem, str(path), path.parent), text, fmt
 
 
 def _bundled_files() -> Iterator[Path]:

@@ -133,7 +133,7 @@ class Targets:
 @dataclass(frozen=True)
 class World:
     clients: int = 300  # synthetic register size (the demo's generator, seeded)
-    catalogue: str = "demo"  # the demo's catalogue, or a fixture file's name
+    catalogue: str = "demo"  # as written: demo, a fixture's name, or a path (catalogues)
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,9 @@ class Scenario:
     streams: tuple[Stream, ...] = ()
     scripts: tuple[ScriptedContact, ...] = ()
     name: str = ""  # the file's stem: how the trainer names it
+    # The absolute path of the file or folder world.catalogue names, when it names
+    # one (not the demo or a fixture): found beside the scenario file (files.py).
+    catalogue_file: str = ""
 
     @property
     def end(self) -> datetime:

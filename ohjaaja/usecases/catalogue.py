@@ -45,6 +45,7 @@ from ohjaaja.domain.reasons import reason
 from ohjaaja.domain.schedules import ServiceHours, day_runs
 from ohjaaja.i18n import t_in
 from ohjaaja.sync.outgoing import record, record_many
+from ohjaaja.sync.rows import Invalid, TooLong
 from ohjaaja.usecases.context import DeskContext
 
 __all__ = ["CatalogueUseCases", "Filters", "ServiceHit", "ServicePage"]
@@ -364,12 +365,33 @@ class CatalogueUseCases:
             errors = check_all(organizations, services, known)
             if errors:
                 return None, errors
-            with transaction(self.ctx.conn) as conn:
-                report = write_catalogue(
-                    conn, organizations, services, self.ctx.now(), self.ctx.worker_id, removed
-                )
+            try:
+                with transaction(self.ctx.conn) as conn:
+                    report = write_catalogue(
+                        conn, organizations, services, self.ctx.now(), self.ctx.worker_id, removed
+                    )
+            except Invalid as exc:  # a value the store cannot hold: the write is undone
+                return None, [not_storable(exc)]
         self.ctx.wrote()
         return report, []
+
+
+def not_storable(exc: Invalid) -> CatalogueError:
+    """A value the checks let through but its column cannot hold (a text longer than
+    the sync protocol takes), as its record's field: 'args.rows.service[0].name'
+    is the field 'name' of the first service row written."""
+    *path, field = exc.field.split(".")
+    where = path[-1] if path else ""
+    if isinstance(exc, TooLong):
+        why = reason(
+            "error.too_long_to_store",
+            f"at most {exc.limit} characters ({exc.given} given)",
+            limit=str(exc.limit),
+            given=str(exc.given),
+        )
+    else:
+        why = reason("error.cannot_store", f"cannot be stored: {exc.message}", why=exc.message)
+    return CatalogueError(where, field, why)
 
 
 def load_services(conn: sqlite3.Connection, ids: Sequence[str]) -> list[Service]:

@@ -72,9 +72,11 @@ class OrganizationFormScreen(DeskModal[str | None]):
 
     def _after_save(self, organization_id: str | None, problems: list[Problem]) -> None:
         by_field: dict[str, str | Reason] = {}
-        for name, why in problems:
-            by_field.setdefault("name_fi" if name == "name" else name, why)
-        if not show_field_errors(self, (*TEXT_FIELDS, "sector"), by_field):
+        fields = (*TEXT_FIELDS, "sector")
+        for name, why in problems:  # a text of all languages (missing, too long): its _fi
+            key = name if name in fields else f"{name}_fi"
+            by_field.setdefault(key if key in fields else "name_fi", why)
+        if not show_field_errors(self, fields, by_field):
             self.dismiss(organization_id)
 
     def action_cancel(self) -> None:

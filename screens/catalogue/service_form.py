@@ -261,7 +261,9 @@ class ServiceFormScreen(DeskScreen[str | None]):
         by_field: dict[str, Reason] = {}
         name_field = f"name_{self.text_language}"  # a missing name: asked where one looks
         for name, why in problems:
-            key = {"name": name_field, "service_areas": "areas", "location": "city"}.get(name, name)
+            key = {"service_areas": "areas", "location": "city"}.get(name, name)
+            if key not in self.all_fields:  # a text of all languages (too long): this one's
+                key = f"{key}_{self.text_language}"
             by_field.setdefault(key if key in self.all_fields else name_field, why)
         # The first bad field in sight: its texts' language is shown if another was.
         bad = next((name for name in self.all_fields if name in by_field), None)

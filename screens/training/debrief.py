@@ -109,7 +109,7 @@ class DebriefScreen(DeskScreen[None]):
         if not debrief.score.checks:
             checks.add_row("", "", t("debrief.no_scripts"), "", "")
         for check in debrief.score.checks:
-            checks.add_row(*check_cells(check))
+            checks.add_row(*check_cells(check, limit_first=True))
         timeline = self.query_one("#debrief-timeline", DataTable)
         timeline.clear(columns=True)
         for label, width in zip(timeline_header(), (8, 19, 9, 11, 19), strict=True):

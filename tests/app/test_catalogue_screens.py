@@ -235,6 +235,20 @@ async def test_the_service_form_names_bad_fields_in_the_workers_language(admin: 
         assert rendered(form, "#form-status").startswith("Korjaa 2 kenttää · Organisaatio: valitse")
 
 
+async def test_a_description_too_long_to_store_is_named_on_its_field(admin: Desk) -> None:
+    app = app_for(admin)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "f7", *"klubitalo", "enter", "enter", "e")
+        form = app.screen
+        assert isinstance(form, ServiceFormScreen)
+        form.query_one("#description_fi", Input).value = "x" * 40_000
+        await keys(pilot, "f10")
+        assert app.screen is form  # the typed text stays to be shortened
+        assert shown_error(form, "description_fi").startswith("⚠ enintään 30000 merkkiä (")
+        assert form.query_one("#description_fi", Input).value == "x" * 40_000
+
+
 async def test_a_guidance_worker_has_no_admin_keys(desk: Desk, admin: Desk) -> None:
     app = app_for(desk)  # the same database, without the admin role
     async with app.run_test(size=(80, 24)) as pilot:
@@ -324,6 +338,11 @@ async def test_the_organisation_form_checks_its_web_address_and_email(admin: Des
         assert "sähköpostiosoite" in rendered(form, "#error-email")
         form.query_one("#website", Input).value = "yhdistys.fi"
         form.query_one("#email", Input).value = "info@yhdistys.fi"
+        form.query_one("#description_fi", Input).value = "x" * 40_000  # more than is stored
+        await keys(pilot, "f10")
+        assert app.screen is form  # not closed as if saved
+        assert rendered(form, "#error-description_fi").strip().startswith("⚠ enintään 30000")
+        form.query_one("#description_fi", Input).value = ""
         await keys(pilot, "f10")
         assert not isinstance(app.screen, OrganizationFormScreen)
     (made,) = [o for o in admin.catalogue.organizations() if o.name.get("fi") == "Uusi yhdistys ry"]

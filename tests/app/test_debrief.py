@@ -8,7 +8,9 @@ from pathlib import Path
 
 from ohjaaja.screens.training.debrief import DebriefScreen
 
+from ohjaaja.demo.catalogue import demo_service_keys
 from ohjaaja.i18n import set_language
+from ohjaaja.training.debrief import check_cells
 from tests.app.helpers import app_for, keys, settle
 from tests.training.shift_state import START, ShiftState, minutes, work_well
 
@@ -43,8 +45,41 @@ async def test_a_long_expectation_is_folded_whole_not_cut(tmp_path: Path) -> Non
             def squash(text: str) -> str:  # folding breaks at spaces and after hyphens
                 return "".join(text.split())
 
-            assert [squash(row[2]) for row in checks] == [squash(c.expected.text()) for c in score]
+            said = [check_cells(c, limit_first=True)[2] for c in score]  # the limit first
+            assert [squash(row[2]) for row in checks] == [squash(text) for text in said]
             assert [squash(row[3]) for row in checks] == [squash(c.actual.text()) for c in score]
+    finally:
+        set_language("fi")
+
+
+async def test_a_time_limit_is_never_cut_however_long_the_expectation(tmp_path: Path) -> None:
+    """An offer of any of many services runs past the fold's eight lines: what is
+    cut is the end of the list (with '…'), never the time limit, said first."""
+    from dataclasses import replace
+
+    from ohjaaja.training.scenario import Expect
+    from tests.training.shift_state import scenario
+
+    base = scenario()
+    services = tuple(sorted(s for ids in demo_service_keys().values() for s in ids))
+    offer = Expect("offer", points=1, services=services, within=timedelta(minutes=10))
+    elli = replace(base.scripts[0], expect=(offer,))
+    state = ShiftState(tmp_path / "training.sqlite", replace(base, scripts=(elli,)))
+    work_well(state)
+    set_language("en")
+    app = app_for(state.trainer, language="en")
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_debrief(state.shift_id, state.scenario)
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DebriefScreen) and screen.debrief is not None
+            (check,) = screen.debrief.score.checks
+            assert len(check.expected.text()) > 8 * 25  # more than the column folds
+            (row,) = cells(screen, "debrief-checks")
+            assert "within 10:00" in row[2], row[2]
+            assert row[2].endswith("…")
     finally:
         set_language("fi")
 

@@ -176,6 +176,11 @@ def main() -> None:
 
         hsds_main()
         return
+    if sys.argv[1:] == ["search"]:
+        from tests.bench.search_scale import main as search_main
+
+        search_main()
+        return
     if sys.argv[1:] == ["clients"]:
         from tests.bench.clients import main as clients_main
 

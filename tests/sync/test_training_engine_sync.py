@@ -14,6 +14,7 @@ from pathlib import Path
 from ohjaaja.sync.client import SyncClient
 from ohjaaja.training import catalogues
 from ohjaaja.training.clock import ClockState, SimClock
+from ohjaaja.training.debrief import build_debrief
 from ohjaaja.training.engine import Shift, contact_id
 from ohjaaja.training.follow import follow_shift
 from ohjaaja.training.scenario import World
@@ -142,9 +143,8 @@ def test_abandoning_loses_to_a_trainees_claim_and_is_the_trainers_alone(
     real = Real()
     trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer",))
     trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
-    shift = Shift.start(
-        trainer.desk, morning(per_hour=0.0), "{}", "json", shift_id="shift-1", real=real
-    )
+    scenario = morning(per_hour=0.0)
+    shift = Shift.start(trainer.desk, scenario, "{}", "json", shift_id="shift-1", real=real)
     shift.step(timedelta(minutes=6))
     shift.advance()
     trainer.sync.sync_once()
@@ -166,6 +166,15 @@ def test_abandoning_loses_to_a_trainees_claim_and_is_the_trainers_alone(
         "SELECT status, taken_by FROM contact WHERE id = ?", (first,)
     ).fetchone()
     assert tuple(row) == ("taken", trainee.desk.worker_id)  # the claim stands
+    # Nor did the caller hang up in the shift's record: no 'abandoned' event for the
+    # debrief's timeline, and the shift counts it answered.
+    recorded = trainer.desk.conn.execute(
+        "SELECT count(*) FROM training_event WHERE contact_id = ? AND kind = 'abandoned'",
+        (first,),
+    ).fetchone()[0]
+    assert recorded == 0
+    assert not [m for m in build_debrief(trainer.desk.conn, scenario, "shift-1").timeline
+                if m.kind == "abandoned"]  # fmt: skip
     # The second caller (8:15) waits unanswered: a trainee's desk cannot hang it up.
     shift.step(timedelta(minutes=1))
     shift.advance()
@@ -233,6 +242,42 @@ def test_a_trainer_without_the_admin_role_puts_the_scenarios_named_catalogue(
     first = contact_id("shift-1", "c:daughter-0")
     assert trainee.desk.contacts.take(first) is not None
     trainee.desk.catalogue.offer_service(first, "2f19eb2b-947c-5e23-86b7-82cd215be95e", "fi")
+    assert trainee.sync.sync_once().rejected == 0
+    assert outcomes(trainee, "offer.create") == [("applied", None)]
+    trainer.close()
+    trainee.close()
+
+
+def test_a_catalogue_file_beside_the_trainers_scenario_reaches_every_trainee_desk(
+    training_server: Server, tmp_path: Path
+) -> None:
+    """A trainee's desk has the shift's text, not the trainer's files: the file's
+    catalogue comes from the store, where the trainer's desk put it, ids and all."""
+    document = json.loads((catalogues.FOLDER / "yo-paivystys.json").read_text("utf-8"))
+    own = tmp_path / "tarjotin.json"
+    own.write_text(json.dumps({"contents": document["contents"][2:5]}), encoding="utf-8")
+    real = Real()
+    trainer = Site(training_server, tmp_path, "kouluttaja", real, ("trainer",))
+    trainee = Site(training_server, tmp_path, "harjoittelija", real, ("guidance",))
+    scenario = replace(
+        morning(per_hour=0.0),
+        world=World(clients=20, catalogue="tarjotin.json"),
+        catalogue_file=str(own),
+    )
+    source = "world: {clients: 20, catalogue: tarjotin.json}\n"  # as the shift keeps it
+    shift = Shift.start(trainer.desk, scenario, source, "yaml", shift_id="shift-1", real=real)
+    shift.step(timedelta(minutes=6))
+    shift.advance()
+    assert trainer.sync.sync_once().rejected == 0
+    trainee.sync.sync_once()
+    follow_shift(trainee.desk)
+    wanted = {s["id"] for s in document["contents"][2:5]}
+    for site in (trainer, trainee):
+        held = {r[0] for r in site.desk.conn.execute("SELECT id FROM service")}
+        assert held == wanted  # the file's three, not the demo's nor the fixture's eight
+    first = contact_id("shift-1", "c:daughter-0")
+    assert trainee.desk.contacts.take(first) is not None
+    trainee.desk.catalogue.offer_service(first, sorted(wanted)[0], "fi")
     assert trainee.sync.sync_once().rejected == 0
     assert outcomes(trainee, "offer.create") == [("applied", None)]
     trainer.close()

@@ -129,7 +129,7 @@ CASES: list[tuple[tuple[Any, ...], Any, str, str]] = [
     (("goals", 0), "", "goals[0]", "training.file.empty"),
     (("surprise",), 1, "surprise", "training.file.unknown_field"),
     (("world", "clients"), -1, "world.clients", "training.file.minimum"),
-    (("world", "catalogue"), "other", "world.catalogue", "training.file.unknown_code"),
+    (("world", "catalogue"), "other", "world.catalogue", "training.file.no_catalogue"),
     (("world", "size"), 1, "world.size", "training.file.unknown_field"),
     (("targets", "service_level"), 1.5, "targets.service_level", "training.file.maximum"),
     (("targets", "answer_seconds"), 0, "targets.answer_seconds", "training.file.minimum"),
@@ -380,8 +380,10 @@ def test_the_schema_is_draft_2020_12_and_names_every_model_field() -> None:
         (model.Patience, defs["stream"]["properties"]["patience"]),
     ]  # fmt: skip
     for cls, node in pairs:
-        # `name` is the file's stem, not a field of the file
-        assert {f.name for f in fields(cls)} - {"name"} <= set(node["properties"]), cls
+        # `name` is the file's stem and `catalogue_file` the file world.catalogue
+        # names: neither is a field of the file
+        own = {"name", "catalogue_file"}
+        assert {f.name for f in fields(cls)} - own <= set(node["properties"]), cls
         if cls is model.Stream:
             assert "name" in node["properties"]
 
@@ -585,9 +587,101 @@ def test_an_unknown_catalogue_names_the_ones_there_are() -> None:
     (problem,) = problems(text, "yaml")
     assert problem.field == "world.catalogue" and problem.line is not None
     assert "koko-maa" in text.splitlines()[problem.line - 1]
-    assert problem.text("en").endswith("unknown catalogue: koko-maa (known: demo, yo-paivystys)"), (
-        problem.text("en")
-    )
+    assert problem.text("en").endswith(
+        "no catalogue koko-maa: neither a fixture (demo, yo-paivystys) nor a file or "
+        "datapackage folder at that path from the scenario's folder"
+    ), problem.text("en")
+    assert "palvelutarjotinta koko-maa ei ole" in problem.text("fi")
+    assert "ingen katalog koko-maa" in problem.text("sv")
+
+
+def _night_services(count: int) -> dict[str, Any]:
+    """A page of the night fixture's first services: a catalogue of the trainer's own."""
+    from ohjaaja.training import catalogues
+
+    document = json.loads((catalogues.FOLDER / f"{NIGHT_CATALOGUE}.json").read_text("utf-8"))
+    first = [s for s in document["contents"] if s["id"] == LAHISUHDE]
+    return {"contents": first + [s for s in document["contents"] if s["id"] != LAHISUHDE][
+        : count - 1]}  # fmt: skip
+
+
+def _scenario_beside(tmp_path: Path, catalogue: str, services: list[str]) -> Path:
+    data = mutated(("world", "catalogue"), catalogue)
+    data["scripts"][0]["expect"][3]["services"] = services
+    (tmp_path / "vuorot").mkdir(exist_ok=True)
+    path = tmp_path / "vuorot" / "oma.yaml"
+    path.write_text(dump(data, "yaml"), encoding="utf-8")
+    return path
+
+
+def test_a_catalogue_file_is_named_by_its_path_from_the_scenarios_folder(tmp_path: Path) -> None:
+    from ohjaaja.training import catalogues
+
+    (tmp_path / "tarjottimet").mkdir()
+    own = tmp_path / "tarjottimet" / "yo.json"
+    own.write_text(json.dumps(_night_services(3)), encoding="utf-8")
+    path = _scenario_beside(tmp_path, "../tarjottimet/yo.json", [LAHISUHDE])
+    scenario, _text, _fmt = load_scenario(path)
+    assert scenario.catalogue_file == catalogues.of(scenario) == str(own.resolve())
+    assert scenario.scripts[0].expect[3].services == (LAHISUHDE,)
+    assert len(catalogues.records(scenario.catalogue_file)[1]) == 3
+    # A service the file does not hold is named with the ones it does.
+    path = _scenario_beside(tmp_path, "../tarjottimet/yo.json", ["muistineuvola"])
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    (problem,) = caught.value.problems
+    assert problem.field == "scripts[0].expect[3].services[0]" and LAHISUHDE in problem.text()
+    assert problem.text().startswith(f"{path}:")
+
+
+def test_a_datapackage_folder_is_a_catalogue_beside_the_scenario_or_as_a_fixture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ohjaaja.exchange.hsds_files import write_package
+    from ohjaaja.training import catalogues
+
+    night = _night_services(2)["contents"]
+    write_package(tmp_path / "vuorot" / "paketti", night, [s["organization"] for s in night])
+    scenario, _text, _fmt = load_scenario(_scenario_beside(tmp_path, "paketti", [LAHISUHDE]))
+    held = {s.id for s in catalogues.records(scenario.catalogue_file)[1]}
+    assert held == {s["id"] for s in night} and LAHISUHDE in held
+    # The same folder among the fixtures is named by its name alone.
+    monkeypatch.setattr(catalogues, "FOLDER", tmp_path / "vuorot")
+    assert catalogues.names() == ("demo", "paketti")
+    assert catalogues.resolve("paketti", None) == "paketti"
+    assert {s.id for s in catalogues.records("paketti")[1]} == held
+
+
+def test_a_missing_or_empty_catalogue_file_is_said_with_the_scenarios_line(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "vuorot").mkdir()
+    (tmp_path / "vuorot" / "tyhja.json").write_text('{"contents": []}', encoding="utf-8")
+    for name, key, said in (
+        ("puuttuu.json", "training.file.no_catalogue", "no catalogue puuttuu.json"),
+        ("tyhja.json", "training.file.catalogue_broken", "tyhja.json: no services"),
+    ):
+        path = _scenario_beside(tmp_path, name, [LAHISUHDE])
+        with pytest.raises(ScenarioError) as caught:
+            load_scenario(path)
+        (problem,) = caught.value.problems
+        assert (problem.field, problem.key) == ("world.catalogue", key)
+        assert problem.line is not None and name in path.read_text().splitlines()[problem.line - 1]
+        assert said in problem.text(), problem.text()
+
+
+def test_a_shifts_text_naming_the_trainers_file_is_read_without_it(tmp_path: Path) -> None:
+    """A trainee's desk re-reads the shift's text (the caller card, the debrief) but
+    has no trainer's files: the services are taken as the trainer's desk checked them."""
+    text = dump(on_night_catalogue([LAHISUHDE]) | {"world": {"clients": 20,
+                "catalogue": "../tarjottimet/yo.json"}}, "yaml")  # fmt: skip
+    with pytest.raises(ScenarioError):
+        parse_scenario(text, "yaml", "oma", folder=tmp_path)
+    from ohjaaja.training import catalogues
+
+    scenario = parse_scenario(text, "yaml", "oma", shift_text=True)
+    assert scenario.catalogue_file == "" and catalogues.of(scenario) is None
+    assert scenario.scripts[0].expect[3].services == (LAHISUHDE,)
 
 
 def test_a_broken_catalogue_fixture_names_its_file_record_and_field(

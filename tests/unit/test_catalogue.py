@@ -339,3 +339,18 @@ def test_every_place_of_a_service_is_on_the_form(admin: Desk) -> None:
     assert admin.catalogue.save_service_form(edited, two) == (service.id, [])
     one, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
     assert [(p.id, p.address) for p in one.locations] == [(two.locations[1].id, "Sivupiste 3")]
+
+
+def test_a_value_too_long_to_store_is_a_problem_of_its_field_not_an_exception(
+    admin: Desk,
+) -> None:
+    service, _ = admin.catalogue.service(admin.catalogue.search_services("kela")[0].id)  # type: ignore[misc]
+    values = service_form_values(service, "fi")
+    saved, problems = admin.catalogue.save_service_form(
+        {**values, "description_fi": "Kuvaus " + "x" * 40_000}, service
+    )
+    assert saved is None and [name for name, _ in problems] == ["description"], problems
+    assert str(problems[0][1]) == "at most 30000 characters (40072 given)"
+    assert problems[0][1].key == "error.too_long_to_store"  # a screen says it in fi/sv
+    stored, _ = admin.catalogue.service(service.id)  # type: ignore[misc]
+    assert stored.description == service.description

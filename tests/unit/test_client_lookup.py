@@ -122,3 +122,22 @@ def test_results_show_no_identity_code(desk: Desk, aino: str) -> None:
     (match,) = desk.clients.find_clients("Mäkinen")
     assert not hasattr(match, "hetu")
     assert match.birth_date == "1952-10-13" and match.municipality_code == "853"
+
+
+def test_one_word_whole_and_one_begun_on_any_given_name(desk: Desk) -> None:
+    anna = make(desk, last_name="Virtanen", first_names="Anna Juhani Maria", hetu="010150-123A")
+    assert [m.id for m in desk.clients.find_clients("Virtanen Juh")] == [anna]
+    assert [m.id for m in desk.clients.find_clients("juhani virt")] == [anna]
+    assert [m.id for m in desk.clients.find_clients("maria virtanen")] == [anna]
+    assert [m.id for m in desk.clients.find_clients("virt mar")] == [anna]  # both begun
+    assert [m.id for m in desk.clients.find_clients("mar virt")] == [anna]
+
+
+def test_a_renamed_client_is_found_by_the_new_name_only(desk: Desk) -> None:
+    anna = make(desk, last_name="Virtanen", first_names="Anna Juhani", hetu="010150-123A")
+    saved = desk.clients.update_client(
+        anna, {**AINO, "last_name": "Lehtonen", "first_names": "Anna Juhani", "hetu": ""}
+    )
+    assert saved.client_id == anna, saved.errors
+    assert desk.clients.find_clients("juhani virtanen") == []
+    assert [m.id for m in desk.clients.find_clients("juhani lehtonen")] == [anna]
