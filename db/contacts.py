@@ -37,9 +37,12 @@ def add_event(
     data: dict[str, Any] | None = None,
     event_id: str | None = None,
 ) -> str:
+    # A given id is derived from the fact (ohjaaja.domain.queue): the same fact twice
+    # is one event.
+    verb = "INSERT OR IGNORE" if event_id else "INSERT"
     event_id = event_id or new_id()
     conn.execute(
-        "INSERT INTO contact_event (id, contact_id, kind, at, worker_id, data) "
+        f"{verb} INTO contact_event (id, contact_id, kind, at, worker_id, data) "
         "VALUES (?, ?, ?, ?, ?, ?)",
         (event_id, contact_id, kind, at, worker_id, json.dumps(data or {}, ensure_ascii=False)),
     )

@@ -171,7 +171,37 @@ def _v3_scope(conn: Connection) -> None:
     conn.execute(text("UPDATE row_state SET kind = 'unscoped'"))
 
 
-STEPS: tuple[Callable[[Connection], None], ...] = (_v1_initial, _v2_authority, _v3_scope)
+def _v4_report_keys(conn: Connection) -> None:
+    """The reports' period and parent as indexed columns (issue 17): a month's report
+    on a year's store read every contact's document to find the month's. The fields
+    copied are those of db.server.tables.REPORT_KEYS at this step."""
+    meta = MetaData()
+    rows = Table(
+        "row_state", meta,
+        Column("tbl", String, primary_key=True), Column("id", String, primary_key=True),
+        Column("data", JSON, nullable=False), Column("at", String), Column("parent", String),
+    )  # fmt: skip
+    for column in ("at VARCHAR", "parent VARCHAR"):
+        conn.execute(text(f"ALTER TABLE row_state ADD COLUMN {column}"))
+    keys = {
+        "contact": ("received_at", None), "handover": ("created_at", "notification_id"),
+        "notification": ("created_at", None), "offer": ("created_at", None),
+        "contact_event": (None, "contact_id"), "handover_event": (None, "handover_id"),
+    }  # fmt: skip
+    for table, (at, parent) in keys.items():
+        values = {}
+        if at:
+            values["at"] = rows.c.data[at].as_string()
+        if parent:
+            values["parent"] = rows.c.data[parent].as_string()
+        conn.execute(rows.update().where(rows.c.tbl == table).values(**values))
+    conn.execute(text("CREATE INDEX row_state_at ON row_state (tbl, at)"))
+    conn.execute(text("CREATE INDEX row_state_parent ON row_state (tbl, parent)"))
+
+
+STEPS: tuple[Callable[[Connection], None], ...] = (
+    _v1_initial, _v2_authority, _v3_scope, _v4_report_keys
+)  # fmt: skip
 LATEST = len(STEPS)
 
 

@@ -3,7 +3,9 @@ report's facts are made of, for one period and its filters.
 
 The same readers, with the same arguments and answers, as the desk's
 (db/reports/contacts.py, db/reports/cases.py), on the store's JSON documents in
-`row_state`: the period and the filters are tested in SQL on the documents
+`row_state`: the period is selected on row_state's indexed `at` and an event's
+owner on its `parent` (copies of document fields, db.server.tables.REPORT_KEYS),
+so a month reads the month's rows; the filters are tested in SQL on the documents
 (SQLAlchemy's JSON index, one statement for SQLite and PostgreSQL), and the joins the
 desk makes are made on the documents, so only the period's rows leave the database.
 The layer above converts the rows with the same functions as the desk: both give the
@@ -67,13 +69,13 @@ def _contact_where(
     """As the desk's: received in [since, until), not deleted, the filters; and, in a
     store, not a training row. Times are stored one way (fixed-width UTC ISO with a
     Z), so text order is time order."""
-    received = _get(row_state, "received_at")
+    received = row_state.c.at  # received_at, indexed (db.server.tables.REPORT_KEYS)
     return [
         row_state.c.tbl == "contact",
-        _int(row_state, "deleted") == 0,
-        func.coalesce(_int(row_state, "is_training"), 0) == 0,
         received >= since,
         received < until,
+        _int(row_state, "deleted") == 0,
+        func.coalesce(_int(row_state, "is_training"), 0) == 0,
         *_one_of(_made_to(row_state), lines),
         *_one_of(_get(row_state, "channel"), channels),
         *_one_of(_get(row_state, "municipality_code"), municipalities),
@@ -86,11 +88,7 @@ def contacts(
 ) -> Rows:  # fmt: skip
     """The contacts received in [since, until) that the filters let through, oldest first."""
     where = _contact_where(since, until, lines, channels, municipalities)
-    query = (
-        select(row_state.c.data)
-        .where(*where)
-        .order_by(_get(row_state, "received_at"), row_state.c.id)
-    )
+    query = select(row_state.c.data).where(*where).order_by(row_state.c.at, row_state.c.id)
     return [dict(data) for (data,) in conn.execute(query)]
 
 
@@ -108,7 +106,7 @@ def events(
     query = (
         select(e.c.data)
         .where(e.c.tbl == "contact_event", _get(e, "kind").in_(EVENT_KINDS),
-               _get(e, "contact_id").in_(period.scalar_subquery()))
+               e.c.parent.in_(period.scalar_subquery()))  # contact_id, indexed
         .order_by(_get(e, "at"), e.c.id)
     )  # fmt: skip
     found: dict[str, Rows] = {}
@@ -156,7 +154,7 @@ def _case_filters(
 
 
 def _made_in(case: FromClause, table: str, since: str, until: str) -> list[ColumnElement[bool]]:
-    made = _get(case, "created_at")
+    made = case.c.at  # created_at, indexed
     return [case.c.tbl == table, made >= since, made < until]
 
 
@@ -176,7 +174,7 @@ def handovers(
         .select_from(_joined(h, func.coalesce(_get(h, "client_id"), _get(_c, "client_id"))))
         .where(*_made_in(h, "handover", since, until), _live(h),
                *_case_filters(lines, channels, municipalities))
-        .order_by(_get(h, "created_at"), h.c.id)
+        .order_by(h.c.at, h.c.id)
     )  # fmt: skip
     found = [{**data, "municipality_code": muni} for data, muni in conn.execute(query)]
     moves = _handover_events(conn, [row["id"] for row in found])
@@ -190,7 +188,7 @@ def _handover_events(conn: Connection, ids: Sequence[str]) -> dict[str, Rows]:
     found: dict[str, Rows] = {}
     for start in range(0, len(ids), _CHUNK):
         query = select(e.c.data).where(
-            e.c.tbl == "handover_event", _get(e, "handover_id").in_(ids[start : start + _CHUNK])
+            e.c.tbl == "handover_event", e.c.parent.in_(ids[start : start + _CHUNK])
         )
         for (data,) in conn.execute(query):
             found.setdefault(data["handover_id"], []).append(dict(data))
@@ -215,7 +213,7 @@ def notifications(
         .where(*_made_in(n, "notification", since, until), _live(n),
                *_case_filters(lines, channels, ()),
                *_one_of(_get(n, "municipality_code"), municipalities))
-        .order_by(_get(n, "created_at"), n.c.id)
+        .order_by(n.c.at, n.c.id)
     )  # fmt: skip
     found = [dict(data) for (data,) in conn.execute(query)]
     h = row_state.alias("h")
@@ -223,7 +221,8 @@ def notifications(
     ids = [row["id"] for row in found]
     for start in range(0, len(ids), _CHUNK):
         query = select(h.c.data).where(
-            h.c.tbl == "handover", _get(h, "notification_id").in_(ids[start : start + _CHUNK])
+            h.c.tbl == "handover",
+            h.c.parent.in_(ids[start : start + _CHUNK]),  # notification_id
         )
         for (data,) in conn.execute(query):
             carried.setdefault(data["notification_id"], []).append(dict(data))
@@ -260,7 +259,7 @@ def offers(
         .select_from(joined)
         .where(*_made_in(o, "offer", since, until),
                *_case_filters(lines, channels, municipalities))
-        .order_by(_get(o, "created_at"), o.c.id)
+        .order_by(o.c.at, o.c.id)
     )  # fmt: skip
     return [
         {**data, "municipality_code": muni, "line_code": line, "service_name": name,

@@ -34,6 +34,7 @@ from ohjaaja.db.server.tables import (
     counter,
     desk_incarnation,
     pushed_mutation,
+    report_keys,
     row_link,
     row_state,
     scope_exit,
@@ -778,6 +779,7 @@ class Writer:
         values = {"t": table, "i": row_id, "data": data, "version": version, "seq": seq,
                   "sig": sig, "kind": scope.kind, "munis": scope.munis, "lines": scope.lines,
                   "subject": scope.subject, "blind": scope.blind, "origin": origin}  # fmt: skip
+        values["at"], values["parent"] = report_keys(table, data)
         key = (table, row_id)
         waiting = self._pending.get(key)
         if waiting is not None:  # written before in this transaction: once, at its last
@@ -1033,13 +1035,14 @@ _UPDATE = (
     .where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
     .values(data=bindparam("data"), version=bindparam("version"), seq=bindparam("seq"),
             sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
-            lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"))
+            lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"),
+            at=bindparam("at"), parent=bindparam("parent"))
 )  # fmt: skip
 _INSERT = insert(row_state).values(
     tbl=bindparam("t"), id=bindparam("i"), data=bindparam("data"), version=bindparam("version"),
     seq=bindparam("seq"), sig=bindparam("sig"), kind=bindparam("kind"), munis=bindparam("munis"),
     lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"),
-    origin=bindparam("origin"),
+    origin=bindparam("origin"), at=bindparam("at"), parent=bindparam("parent"),
 )  # fmt: skip
 _SCOPE = select(
     row_state.c.kind,

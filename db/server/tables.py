@@ -66,7 +66,34 @@ row_state = Table(
     # follow: sent to it empty.
     Column("blind_refs", String),
     Column("origin", String),  # the desk (token name) that made it: it may still act on it
+    # Copies of two document fields the reports select on, indexed, so a month's report
+    # reads the month's rows, not every document of the year (REPORT_KEYS says which).
+    Column(
+        "at", String
+    ),  # a contact's received_at; a handover's, notification's, offer's created_at
+    Column("parent", String),  # an event's contact_id or handover_id; a handover's notification_id
+    Index("row_state_at", "tbl", "at"),
+    Index("row_state_parent", "tbl", "parent"),
 )
+# table -> (the field copied into `at`, the field copied into `parent`).
+REPORT_KEYS: dict[str, tuple[str | None, str | None]] = {
+    "contact": ("received_at", None),
+    "handover": ("created_at", "notification_id"),
+    "notification": ("created_at", None),
+    "offer": ("created_at", None),
+    "contact_event": (None, "contact_id"),
+    "handover_event": (None, "handover_id"),
+}
+
+
+def report_keys(table: str, data: dict[str, object]) -> tuple[str | None, str | None]:
+    """(at, parent) of a row as row_state keeps them: what the reports select on."""
+    at_field, parent_field = REPORT_KEYS.get(table, (None, None))
+    at = data.get(at_field) if at_field else None
+    parent = data.get(parent_field) if parent_field else None
+    return (at if isinstance(at, str) else None, parent if isinstance(parent, str) else None)
+
+
 # A row of client data and the rows of client data it refers to: when a row's
 # scope changes, the rows referring to it follow.
 row_link = Table(

@@ -38,6 +38,22 @@ def abandoned_event_id(contact_id: str) -> str:
     return str(uuid.uuid5(_ABANDONED_NAMESPACE, contact_id))
 
 
+# The events that tell how a contact was answered (reports: the first answer, a
+# release, a callback) are written by the desk that acted and recorded by the
+# server from the same mutation, under one id derived from the contact, the kind
+# and the moment: the server's copy, pulled back, is the desk's own row.
+ANSWER_EVENT_KINDS = ("taken", "logged", "released", "callback_scheduled")
+
+
+def answer_event_id(contact_id: str, kind: str, at: str, worker_id: str | None) -> str:
+    """The id of a contact's taken/logged/released/callback_scheduled event by a worker
+    at `at` (an ISO time as stored); the same act at the same moment (a paused
+    training clock) is one event."""
+    if kind not in ANSWER_EVENT_KINDS:
+        raise ValueError(f"not an answer event: {kind!r}")
+    return str(uuid.uuid5(_ABANDONED_NAMESPACE, f"{contact_id}|{kind}|{at}|{worker_id or ''}"))
+
+
 def default_priority(channel: str, line: str) -> int:
     """On the emergency line a person there now is urgent; an email, an e-form or a
     callback keeps its daytime place behind them (after hours, when every closed

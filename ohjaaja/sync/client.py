@@ -41,7 +41,7 @@ from ohjaaja.db.files import create_file
 from ohjaaja.db.ids import new_id
 from ohjaaja.db.reference import get_meta, is_demo, set_meta
 from ohjaaja.domain.clock import Clock, to_iso
-from ohjaaja.domain.queue import abandoned_event_id
+from ohjaaja.domain.queue import abandoned_event_id, answer_event_id
 from ohjaaja.sync import protocol
 from ohjaaja.sync.incoming import apply_changes, forget_client_data, signed_rows
 from ohjaaja.sync.outgoing import record
@@ -343,6 +343,9 @@ class SyncClient:
             report.rejected += 1
             report.refusals.append((name, str(result.get("reason"))))
             apply_changes(self.conn, result.get("current", []), skip, now)
+            refused_event = _answer_event_of(name, args)
+            if refused_event is not None:  # the take, release or callback did not happen
+                sync_state.forget_event(self.conn, "contact_event", refused_event)
             if name == "contact.claim":
                 # Lost only when another took it or its caller hung up first (the worker
                 # is told, what they wrote kept); any other refusal leaves the contact
@@ -489,3 +492,18 @@ def _fill(rows: list[Any]) -> list[Any]:
 def _without_rows(result: dict[str, Any]) -> dict[str, Any]:
     """What the outbox keeps of an answer: the current rows were applied, not kept."""
     return {k: v for k, v in result.items() if k != "current"}
+
+
+_ANSWER_EVENTS = {"contact.claim": "taken", "contact.release": "released",
+                  "contact.callback": "callback_scheduled"}  # fmt: skip
+
+
+def _answer_event_of(name: str, args: dict[str, Any]) -> str | None:
+    """The id of the answer event a refused mutation's desk wrote (its time is in the
+    arguments; the server records the same), or None."""
+    kind = _ANSWER_EVENTS.get(name)
+    at = args.get("at")
+    if kind is None or not isinstance(at, str) or not isinstance(args.get("id"), str):
+        return None
+    worker = args.get("worker_id")
+    return answer_event_id(args["id"], kind, at, worker if isinstance(worker, str) else None)

@@ -30,6 +30,7 @@ from ohjaaja.domain.queue import (
     DayFigures,
     QueueEntry,
     abandoned_event_id,
+    answer_event_id,
     day_figures,
     default_priority,
     route_line,
@@ -236,7 +237,10 @@ class ContactUseCases:
         }
         with self.ctx.writing() as conn:
             contact_rows.insert_contact(conn, values)
-            contact_rows.add_event(conn, contact_id, "logged", now, self.ctx.worker_id)
+            event_id = answer_event_id(contact_id, "logged", now, self.ctx.worker_id)
+            contact_rows.add_event(
+                conn, contact_id, "logged", now, self.ctx.worker_id, event_id=event_id
+            )
             record(conn, "contact.log", values, now, self.ctx.worker_id)
         return contact_id
 
@@ -248,7 +252,10 @@ class ContactUseCases:
             version = contact_rows.claim(conn, contact_id, self.ctx.worker_id, now)
             if version is None:
                 return None
-            contact_rows.add_event(conn, contact_id, "taken", now, self.ctx.worker_id)
+            event_id = answer_event_id(contact_id, "taken", now, self.ctx.worker_id)
+            contact_rows.add_event(
+                conn, contact_id, "taken", now, self.ctx.worker_id, event_id=event_id
+            )
             record(
                 conn,
                 "contact.claim",
@@ -282,7 +289,10 @@ class ContactUseCases:
                 contact_id,
                 {"status": "waiting", "taken_by": None, "taken_at": None, "updated_at": now},
             )
-            contact_rows.add_event(conn, contact_id, "released", now, self.ctx.worker_id)
+            released = answer_event_id(contact_id, "released", now, self.ctx.worker_id)
+            contact_rows.add_event(
+                conn, contact_id, "released", now, self.ctx.worker_id, event_id=released
+            )
             args = {
                 "id": contact_id,
                 "worker_id": self.ctx.worker_id,

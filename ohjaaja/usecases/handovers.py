@@ -29,6 +29,7 @@ from ohjaaja.domain.handovers import (
     next_state,
 )
 from ohjaaja.domain.limits import NOTE_MAX, TEXT_MAX
+from ohjaaja.domain.queue import answer_event_id
 from ohjaaja.i18n import t
 from ohjaaja.sync.outgoing import record
 from ohjaaja.usecases.context import DeskContext
@@ -326,10 +327,17 @@ class HandoverUseCases:
             }  # fmt: skip
             contact_rows.update(conn, contact_id, changes)
             contact_rows.add_event(
-                conn, contact_id, "callback_scheduled", now, self.ctx.worker_id, {"at": to_iso(at)}
+                conn,
+                contact_id,
+                "callback_scheduled",
+                now,
+                self.ctx.worker_id,
+                {"at": to_iso(at)},
+                event_id=answer_event_id(contact_id, "callback_scheduled", now, self.ctx.worker_id),
             )
             args: dict[str, Any] = {
-                "id": contact_id, "worker_id": self.ctx.worker_id, "callback_at": to_iso(at)
+                "id": contact_id, "worker_id": self.ctx.worker_id, "callback_at": to_iso(at),
+                "at": now,
             }  # fmt: skip
             if missed:
                 event_id = contact_rows.add_event(

@@ -29,7 +29,7 @@ import psycopg
 from ohjaaja.db.bulk import insert_rows
 from ohjaaja.db.engine import transaction
 from ohjaaja.db.server.store import Store
-from ohjaaja.db.server.tables import counter, row_state
+from ohjaaja.db.server.tables import counter, report_keys, row_state
 from ohjaaja.db.workers import ensure_worker
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import TIMESTAMP
@@ -237,8 +237,10 @@ def load_store(store: Store, region: Region, desk_conn: Any) -> int:
                 seq += 1
                 data = desk_row(table, row)
                 version = int(data.get("version", 1))
+                at, parent = report_keys(table, data)  # as Store.put keeps them
                 batch.append({"tbl": table, "id": data["id"], "version": version, "seq": seq,
-                              "data": data, "kind": "shared"})  # fmt: skip
+                              "data": data, "kind": "shared", "at": at,
+                              "parent": parent})  # fmt: skip
                 if len(batch) == 5000:
                     conn.execute(insert(row_state), batch)
                     written += len(batch)
@@ -261,16 +263,18 @@ def desk_floor(conn: Any, since: str, until: str) -> tuple[int, float | None]:
 
 
 def store_floor(store: Store, since: str, until: str) -> tuple[int, float | None]:
-    """The same on the store's documents, in one statement."""
-    received = row_state.c.data["received_at"].as_string()
+    """The same on the store's documents, in one statement (the month found by the
+    indexed copy of received_at, as the server's readers find it)."""
+    received = row_state.c.at
     taken = row_state.c.data["taken_at"].as_string()
+    received_text = row_state.c.data["received_at"].as_string()
     if store.engine.dialect.name == "postgresql":
         seconds: Any = func.extract(
             "epoch", func.cast(taken, TIMESTAMP(timezone=True))
-            - func.cast(received, TIMESTAMP(timezone=True)),
+            - func.cast(received_text, TIMESTAMP(timezone=True)),
         )  # fmt: skip
     else:
-        seconds = (func.julianday(taken) - func.julianday(received)) * 86400.0
+        seconds = (func.julianday(taken) - func.julianday(received_text)) * 86400.0
     query = select(func.count(), func.avg(seconds)).where(
         row_state.c.tbl == "contact", received >= since, received < until,
         row_state.c.data["deleted"].as_integer() == 0,

@@ -75,6 +75,42 @@ def test_a_store_made_at_version_1_is_upgraded_with_its_data(url: str) -> None:
     assert Store(url).epoch == "e1"  # opening again changes nothing
 
 
+def test_the_reports_keys_are_copied_from_the_documents_of_an_old_store(url: str) -> None:
+    """Version 4 copies the fields a report selects on (a contact's received_at, a
+    case's created_at, an event's contact or handover) into indexed columns, for the
+    rows already stored; every row written after keeps them."""
+    engine = make_engine(url)
+    upgrade(engine, target=3)
+    rows = [("contact", "c1", {"id": "c1", "received_at": AT}),
+            ("contact_event", "e1", {"id": "e1", "contact_id": "c1", "at": AT}),
+            ("handover", "h1", {"id": "h1", "created_at": AT, "notification_id": "n1"}),
+            ("handover_event", "he1", {"id": "he1", "handover_id": "h1"}),
+            ("client", "k1", {"id": "k1", "created_at": AT})]  # fmt: skip
+    with engine.begin() as conn:
+        for seq, (table, row_id, data) in enumerate(rows, start=1):
+            conn.execute(
+                text("INSERT INTO row_state (tbl, id, version, seq, data) "
+                     "VALUES (:t, :i, 1, :s, :d)"),
+                {"t": table, "i": row_id, "s": seq, "d": json.dumps(data)},
+            )  # fmt: skip
+    assert upgrade(engine) == LATEST
+    query = text("SELECT tbl, at, parent FROM row_state ORDER BY seq")
+    expected = [("contact", AT, None), ("contact_event", None, "c1"), ("handover", AT, "n1"),
+                ("handover_event", None, "h1"), ("client", None, None)]  # fmt: skip
+    with engine.connect() as conn:
+        assert [tuple(r) for r in conn.execute(query)] == expected
+    engine.dispose()
+    store = Store(url)
+    later = "2026-11-24T08:00:00.000000Z"
+    store.transaction(
+        lambda writer: writer.put("contact", "c1", {"id": "c1", "received_at": later})
+    )
+    with store.engine.connect() as conn:
+        found = conn.execute(text("SELECT at FROM row_state WHERE id = 'c1'")).scalar()
+    assert found == later
+    store.close()
+
+
 def test_a_restore_replays_the_admin_journal(tmp_path: Path) -> None:
     """A token revoked or a worker removed after the backup stays so; a token issued
     after it still works."""

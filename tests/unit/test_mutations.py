@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from ohjaaja.domain.queue import answer_event_id
 from ohjaaja.sync.mutations import DEFINITIONS, Actor, Invalid, Rejection, Write, check
 from ohjaaja.sync.rows import normalise
 
@@ -68,8 +69,11 @@ def receive(store: DictStore, contact_id: str = "c1") -> None:
 def test_claim_is_compare_and_set_and_the_loser_gets_the_row_back() -> None:
     store = DictStore()
     receive(store)
-    (write,) = run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
+    write, event = run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
     assert write.data["status"] == "taken" and write.data["version"] == 2
+    # How it was answered is kept, under the id the desk gave its own event.
+    assert (event.table, event.id) == ("contact_event", answer_event_id("c1", "taken", AT, "w1"))
+    assert (event.data["kind"], event.data["at"], event.data["worker_id"]) == ("taken", AT, "w1")
     lost = run(store, "contact.claim", {"id": "c1", "worker_id": "w2", "at": AT}, W2)
     assert lost.reason == "taken" and lost.detail["taken_by"] == "w1"
     assert lost.current == (("contact", "c1"),)
@@ -276,7 +280,8 @@ def test_an_answered_contact_is_not_abandoned_the_claim_stands() -> None:
     closed = run(store, "contact.abandon", {"id": "c2", "worker_id": "w2", "at": AT}, W2)
     assert (closed.reason, closed.code) == ("closed", 409)
     assert store.rows[("contact", "c1")]["status"] == "taken"
-    assert not [key for key in store.rows if key[0] == "contact_event"]
+    kinds = [row["kind"] for key, row in store.rows.items() if key[0] == "contact_event"]
+    assert kinds == ["taken", "taken"]  # the two claims; no abandoning
 
 
 def test_an_integration_reports_a_hang_up_recorded_under_its_name() -> None:
@@ -315,3 +320,28 @@ def test_only_a_trainer_makes_a_contact_under_a_shifts_derived_id() -> None:
     assert made.new
     # Ordinary ids (a desk's uuid7, anything else) are anyone's, as before.
     assert run(store, "contact.receive", contact("01a24225-d094-7045-8889-6e04c40216d2"), W1)
+
+
+def test_a_release_and_a_callback_are_kept_as_the_desk_wrote_them() -> None:
+    """The store records when a contact went back to the queue (the reports' reopened
+    contacts and callbacks), under the ids the desk gave its own events; a desk that
+    does not say when records nothing, and a resend is nothing new."""
+    store = DictStore()
+    receive(store)
+    later, after = "2026-11-23T08:05:00.000000Z", "2026-11-23T08:09:00.000000Z"
+    due = "2026-11-24T08:00:00.000000Z"
+    run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": AT})
+    release = {"id": "c1", "worker_id": "w1", "at": later}
+    _, released = run(store, "contact.release", release)
+    assert released.id == answer_event_id("c1", "released", later, "w1")
+    assert released.data["kind"] == "released" and released.data["data"] == "{}"
+    run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": later})
+    callback = {"id": "c1", "worker_id": "w1", "callback_at": due, "at": after}
+    _, scheduled = run(store, "contact.callback", callback)
+    assert scheduled.id == answer_event_id("c1", "callback_scheduled", after, "w1")
+    assert scheduled.data["data"] == '{"at": "2026-11-24T08:00:00.000000Z"}'
+    run(store, "contact.claim", {"id": "c1", "worker_id": "w1", "at": due})
+    (quiet,) = run(store, "contact.release", {"id": "c1", "worker_id": "w1"})
+    assert quiet.table == "contact"
+    with pytest.raises(Invalid):
+        run(store, "contact.callback", {**callback, "at": "yesterday"})

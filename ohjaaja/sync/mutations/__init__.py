@@ -30,7 +30,7 @@ from ohjaaja.sync.rows import Invalid
 _ALL = (
     Definition("worker.create", clients.parse_worker, clients.apply_worker, ("id",)),
     Definition("contact.receive", contacts.parse_receive, contacts.apply_insert),
-    Definition("contact.log", contacts.parse_log, contacts.apply_insert, ("taken_by",)),
+    Definition("contact.log", contacts.parse_log, contacts.apply_log, ("taken_by",)),
     Definition(
         "contact.claim", contacts.parse_claim, contacts.apply_claim, ("worker_id",), row="contact"
     ),

@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from ohjaaja.domain.queue import abandoned_event_id
+from ohjaaja.domain.queue import abandoned_event_id, answer_event_id
 from ohjaaja.sync import protocol
 from ohjaaja.sync.mutations.base import (
     Actor,
@@ -76,6 +76,19 @@ def _derived_id(row_id: str) -> bool:
         return False
 
 
+def apply_log(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
+    """A logged contact, and its 'logged' event as the desk wrote it."""
+    inserted = apply_insert(parsed, store, actor)
+    if isinstance(inserted, Rejection) or not inserted:
+        return inserted
+    row = parsed["row"]
+    if not row.get("taken_at"):
+        return inserted
+    return _with_event(
+        list(inserted), answer_event(row["id"], "logged", row["taken_at"], row["taken_by"]), store
+    )
+
+
 def parse_claim(args: Mapping[str, Any]) -> Parsed:
     arguments(args, ("id", "worker_id", "at"))
     return {"id": an_id(args, "id"), "at": TIME.check(args["at"], "args.at")}
@@ -110,7 +123,8 @@ def apply_claim(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
             current=(("contact", row["id"]),),
         )
     changes = {"status": "taken", "taken_by": actor.id, "taken_at": parsed["at"]}
-    return [Write("contact", row["id"], bump(row, changes))]
+    taken = answer_event(row["id"], "taken", parsed["at"], actor.id)
+    return _with_event([Write("contact", row["id"], bump(row, changes))], taken, store)
 
 
 def parse_abandon(args: Mapping[str, Any]) -> Parsed:
@@ -128,6 +142,26 @@ def abandoned_event(contact_id: str, at: str, worker_id: str | None, data: Row) 
          "data": json.dumps(data, ensure_ascii=False, sort_keys=True)},
         "event",
     )  # fmt: skip
+
+
+def answer_event(contact_id: str, kind: str, at: str, worker_id: str | None,
+                 data: str = "{}") -> Row:  # fmt: skip
+    """A taken, logged, released or callback_scheduled event as the desk that acted
+    wrote it (the same id, ohjaaja.domain.queue.answer_event_id, and data): the
+    store keeps how a contact was answered, so the region's reports are a desk's."""
+    return row_of(
+        "contact_event",
+        {"id": answer_event_id(contact_id, kind, at, worker_id), "contact_id": contact_id,
+         "kind": kind, "at": at, "worker_id": worker_id, "data": data},
+        "event",
+    )  # fmt: skip
+
+
+def _with_event(writes: list[Write], event: Row, store: Store) -> Outcome:
+    written = insert_once("contact_event", event, store)
+    if isinstance(written, Rejection):
+        return written
+    return [*writes, *written]
 
 
 def apply_abandon(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
@@ -170,7 +204,8 @@ def _held(store: Store, contact_id: str, actor: Actor) -> dict[str, Any] | Rejec
 
 def parse_release(args: Mapping[str, Any]) -> Parsed:
     arguments(args, ("id", "worker_id"), ("at",))
-    return {"id": an_id(args, "id")}
+    at = args.get("at")
+    return {"id": an_id(args, "id"), "at": None if at is None else TIME.check(at, "args.at")}
 
 
 def apply_release(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
@@ -178,7 +213,10 @@ def apply_release(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     if isinstance(row, Rejection):
         return row
     changes = {"status": "waiting", "taken_by": None, "taken_at": None}
-    return [Write("contact", row["id"], bump(row, changes))]
+    writes = [Write("contact", row["id"], bump(row, changes))]
+    if parsed["at"] is None:  # a desk that did not say when: no time to record
+        return writes
+    return _with_event(writes, answer_event(row["id"], "released", parsed["at"], actor.id), store)
 
 
 def parse_identify(args: Mapping[str, Any]) -> Parsed:
@@ -221,10 +259,11 @@ def apply_close(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
 
 
 def parse_callback(args: Mapping[str, Any]) -> Parsed:
-    arguments(args, ("id", "worker_id", "callback_at"), ("event",))
+    arguments(args, ("id", "worker_id", "callback_at"), ("event", "at"))
     parsed: Parsed = {
         "id": an_id(args, "id"),
         "callback_at": TIME.check(args["callback_at"], "args.callback_at"),
+        "at": None if args.get("at") is None else TIME.check(args["at"], "args.at"),
         "event": None,
     }
     if args.get("event") is not None:
@@ -245,6 +284,13 @@ def apply_callback(parsed: Parsed, store: Store, actor: Actor) -> Outcome:
     if isinstance(row, Rejection):
         return row
     writes: list[Write] = []
+    if parsed["at"] is not None:  # when it was scheduled, and for when
+        data = json.dumps({"at": parsed["callback_at"]}, ensure_ascii=False)
+        made = answer_event(row["id"], "callback_scheduled", parsed["at"], actor.id, data)
+        scheduled = insert_once("contact_event", made, store)
+        if isinstance(scheduled, Rejection):
+            return scheduled
+        writes += scheduled
     if parsed["event"] is not None:
         event = insert_once("contact_event", parsed["event"], store)
         if isinstance(event, Rejection):
