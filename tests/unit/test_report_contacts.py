@@ -246,6 +246,16 @@ def test_the_settings_are_shown_with_the_figures_they_change() -> None:
     assert note_text("service_level_seconds=20") == "Service level within 20 s"
 
 
+def test_a_yes_or_no_setting_reads_in_the_readers_language() -> None:
+    set_language("fi")
+    assert note_text("abandoned_in_service_level=yes").endswith(": kyllä")
+    assert note_text("may_see_clients=no").endswith(": ei")
+    set_language("sv")
+    assert note_text("abandoned_in_service_level=no").endswith(": nej")
+    set_language("en")
+    assert note_text("abandoned_in_service_level=yes").endswith(": yes")
+
+
 def test_abandonment_counts_callers_who_hung_up_unanswered_and_their_wait() -> None:
     contacts = (
         contact("a", at(2, 9), answer=10),
