@@ -1,13 +1,15 @@
 """The demo database: the Varsinais-Suomi region, synthetic clients, a busy day.
 
-Built once per file: a register of synthetic clients, today's contacts so far
-(answered and closed by two colleagues, so the figures mean something; phone
-callers whose patience ran out first abandoned) and a few still waiting. The app
+Built once per file: a register of synthetic clients, eight weeks of contacts
+before today (for the organiser's reports), today's contacts so far (answered and
+closed by two colleagues, so the figures mean something; phone callers whose
+patience ran out first abandoned) and a few still waiting. The app
 then keeps contacts arriving with the simulator.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections.abc import Iterator
@@ -23,11 +25,12 @@ from ohjaaja.db.reference import get_meta, is_demo, set_meta
 from ohjaaja.db.text import fold
 from ohjaaja.db.workers import ensure_worker
 from ohjaaja.demo.catalogue import load_demo_catalogue
-from ohjaaja.demo.simulator import ArrivalSimulator
+from ohjaaja.demo.simulator import Arrival, ArrivalSimulator
 from ohjaaja.demo.synthetic import SyntheticClient, generate_clients
 from ohjaaja.domain.clock import HELSINKI, Clock, local, to_iso
 from ohjaaja.domain.queue import abandoned_event_id, default_priority, route_line
 from ohjaaja.domain.reference import lines
+from ohjaaja.domain.reference import reasons as reference_reasons
 from ohjaaja.usecases.desk import (
     DeskFileError,
     DeskOpenError,
@@ -37,6 +40,9 @@ from ohjaaja.usecases.desk import (
 
 DEMO_CLIENTS = 2000
 STILL_WAITING = 9
+# Weeks of closed contacts before today, for the reports (0: today only).
+HISTORY_WEEKS = 8
+FREQUENT_CALLERS = 20
 # Outcome shares close to the KomPAssi pilot: 89 % helped at the first contact.
 OUTCOME_WEIGHTS = {
     "resolved": 0.86,
@@ -53,6 +59,7 @@ def build_demo(
     clients: int = DEMO_CLIENTS,
     seed: int = 2026,
     training: bool = False,
+    history: int = HISTORY_WEEKS,
 ) -> bool:
     """Create the demo database at `path` unless it is there; True if built now.
     Its mode (training or not) is fixed before anything else is written, and it is
@@ -88,6 +95,10 @@ def build_demo(
             return False
         load_clients(conn, generate_clients(clients, seed=seed))
         phones = [row[0] for row in conn.execute("SELECT e164 FROM client_phone LIMIT 1500")]
+        # A few clients call again and again (the frequent-contacters report).
+        frequent = phones[:FREQUENT_CALLERS] * 10
+        history_calls = ArrivalSimulator(seed=seed + 1, known_phones=phones + frequent)
+        load_history(conn, clock, history_calls, history)
         load_today(conn, clock, ArrivalSimulator(seed=seed, known_phones=phones))
         if not get_meta(conn, "demo_handovers_at"):
             load_handovers(path, clock, training)
@@ -214,18 +225,64 @@ def load_clients(
 
 
 def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulator) -> None:
-    """Today's contacts from 07:00 (or the last six hours at night) until now."""
+    """Today's contacts from 07:00 (or the last six hours at night) until now; the
+    last STILL_WAITING of them still wait."""
     now = clock.now()
-    opening = datetime.combine(local(now).date(), time(7, 0), tzinfo=HELSINKI)
-    start = opening if opening < now - timedelta(hours=1) else now - timedelta(hours=6)
+    start = _today_from(now)
     arrivals = simulator.between(start, now)
-    rng = random.Random(11)
+    colleagues = _colleagues(conn, start)
+    rows, events = _played(conn, arrivals, now, colleagues, random.Random(11), STILL_WAITING)
+    insert_rows(conn, "contact", rows)
+    insert_rows(conn, "contact_event", events)
+
+
+def load_history(
+    conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulator, weeks: int
+) -> int:
+    """The `weeks` before today's contacts, every one answered and closed or given up,
+    so the organiser's reports have months and weekdays to show; callers on a known
+    number are linked to the client (the frequent-contacters report). The number of
+    contacts made."""
+    if weeks <= 0:
+        return 0
+    now = clock.now()
+    end = _today_from(now)
+    arrivals = simulator.between(end - timedelta(weeks=weeks), end)
+    colleagues = _colleagues(conn, end - timedelta(weeks=weeks))
+    rows, events = _played(conn, arrivals, end, colleagues, random.Random(12), 0)
+    insert_rows(conn, "contact", rows)
+    insert_rows(conn, "contact_event", events)
+    return len(rows)
+
+
+def _today_from(now: datetime) -> datetime:
+    opening = datetime.combine(local(now).date(), time(7, 0), tzinfo=HELSINKI)
+    return opening if opening < now - timedelta(hours=1) else now - timedelta(hours=6)
+
+
+def _colleagues(conn: sqlite3.Connection, since: datetime) -> list[str]:
     with transaction(conn):
-        colleagues = [
-            ensure_worker(conn, name, ["guidance"], to_iso(start))
+        return [
+            ensure_worker(conn, name, ["guidance"], to_iso(since))
             for name in ("Kollega Laine", "Kollega Sjöberg")
         ]
+
+
+def _played(
+    conn: sqlite3.Connection,
+    arrivals: list[Arrival],
+    now: datetime,
+    colleagues: list[str],
+    rng: random.Random,
+    still_waiting: int,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Contact rows and their events for `arrivals` as two colleagues answered them by
+    `now`: a phone caller whose patience ran out before the answer gave up; the
+    last `still_waiting` are left waiting. A closed contact from a client's known
+    number is that client's, with a reason of its line."""
     hours = {code: line.hours for code, line in lines().items()}
+    reasons = {code: list(found) for code, found in reference_reasons().items()}
+    by_phone = dict(conn.execute("SELECT e164, client_id FROM client_phone"))
     rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for index, arrival in enumerate(arrivals):
@@ -240,6 +297,7 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
             "caller_phone": arrival.caller_phone,
             "priority": default_priority(arrival.channel, routed),
             "status": "waiting",
+            "reasons": "[]",
             "received_at": to_iso(arrival.received_at),
             "created_at": to_iso(arrival.received_at),
             "updated_at": to_iso(arrival.received_at),
@@ -247,22 +305,25 @@ def load_today(conn: sqlite3.Connection, clock: Clock, simulator: ArrivalSimulat
         taken = arrival.received_at + timedelta(seconds=rng.expovariate(1 / 40))
         closed = taken + timedelta(seconds=rng.expovariate(1 / 360))
         gave_up = arrival.received_at + arrival.patience if arrival.patience else None
-        if index < len(arrivals) - STILL_WAITING and gave_up and gave_up < min(taken, now):
+        if index < len(arrivals) - still_waiting and gave_up and gave_up < min(taken, now):
             # The caller hung up before a colleague answered (the simulator's patience).
             row.update(status="abandoned", updated_at=to_iso(gave_up))
             events.append({"id": abandoned_event_id(row["id"]), "contact_id": row["id"],
                            "kind": "abandoned", "at": to_iso(gave_up)})  # fmt: skip
-        elif index < len(arrivals) - STILL_WAITING and closed < now:
+        elif index < len(arrivals) - still_waiting and closed < now:
             outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
+            caller_kind = rng.choice(("client", "client", "relative", "professional"))
+            client_id = by_phone.get(arrival.caller_phone or "")
             row.update(
                 status="closed",
                 taken_at=to_iso(taken),
                 closed_at=to_iso(closed),
                 taken_by=rng.choice(colleagues),
-                caller_kind=rng.choice(("client", "client", "relative", "professional")),
+                caller_kind=caller_kind,
+                client_id=client_id if caller_kind == "client" else None,
+                reasons=json.dumps([rng.choice(reasons[routed])] if reasons.get(routed) else []),
                 outcome=outcome,
                 updated_at=to_iso(closed),
             )
         rows.append(row)
-    insert_rows(conn, "contact", rows)
-    insert_rows(conn, "contact_event", events)
+    return rows, events

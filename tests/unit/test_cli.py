@@ -71,6 +71,29 @@ def test_demo_database_is_built_once(db_path: Path, clock: FixedClock) -> None:
     desk.close()
 
 
+def test_the_demo_has_weeks_of_history_for_the_reports(db_path: Path, clock: FixedClock) -> None:
+    """Eight weeks before today, all answered or given up: last month's reports have
+    figures, a few clients call again and again, and none of it waits in the queue."""
+    build_demo(db_path, clock, clients=300)
+    desk = Desk(db_path, clock, "Demo")
+    earlier = desk.conn.execute(
+        "SELECT count(*), count(DISTINCT substr(received_at, 1, 10)), "
+        "sum(status NOT IN ('closed', 'abandoned')), sum(status = 'abandoned') "
+        "FROM contact WHERE received_at < '2026-11-23'"
+    ).fetchone()
+    assert earlier[0] > 5_000 and earlier[1] >= 54  # every day of the eight weeks
+    assert earlier[2] == 0 and 0 < earlier[3] < earlier[0] * 0.2
+    assert len(desk.contacts.queue()) == 9
+    desk.close()
+    october = ohjaaja("report", "frequent", "--period", "2026-11", "--format", "json",
+                      "--database", str(db_path))  # fmt: skip
+    assert october.returncode == 0, october.stderr
+    found = {
+        row["figure"]: row["value"] for row in json.loads(october.stdout)["sections"][0]["rows"]
+    }
+    assert found["frequent_contacters"] >= 3
+
+
 @pytest.mark.parametrize(
     "argv",
     [[], ["demo"], ["--training", "--worker", "Anna"], ["demo", "--no-arrivals", "--ansi"]],
