@@ -120,10 +120,12 @@ def export_path(desk: Desk, name: str, suffix: str) -> Path:
 class ReportsScreen(DeskScreen[None]):
     """What to show: the report, the period, the filters and the settings."""
 
+    # Eleven rows: every report in sight at 24 lines, so the list needs no scrollbar
+    # (without colour only its thumb's ends were drawn, two stray "▁▁").
     DEFAULT_CSS = """
-    ReportsScreen #report-pick { height: 8; }
-    ReportsScreen #report-list { width: 24; height: 8; border: none; padding: 0; }
-    ReportsScreen #report-about { width: 1fr; height: 8; padding: 0 1; }
+    ReportsScreen #report-pick { height: 11; }
+    ReportsScreen #report-list { width: 24; height: 11; border: none; padding: 0; }
+    ReportsScreen #report-about { width: 1fr; height: 11; padding: 0 1; }
     ReportsScreen #report-form { height: 1fr; }
     ReportsScreen .costs { display: none; }
     ReportsScreen.-costs .costs { display: block; }
