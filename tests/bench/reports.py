@@ -262,6 +262,14 @@ def desk_floor(conn: Any, since: str, until: str) -> tuple[int, float | None]:
     return int(count), average
 
 
+def desk_rows(conn: Any, since: str, until: str) -> int:
+    """A second floor: the month's contact rows and their events read as the report
+    reads them (db/reports), before any figure is computed."""
+    from ohjaaja.db.reports.contacts import contacts, events
+
+    return len(contacts(conn, since, until)) + len(events(conn, since, until))
+
+
 def store_floor(store: Store, since: str, until: str) -> tuple[int, float | None]:
     """The same on the store's documents, in one statement (the month found by the
     indexed copy of received_at, as the server's readers find it)."""
@@ -302,6 +310,7 @@ class Figures:
     store: str
     desk_report: float
     desk_floor: float
+    desk_rows: float  # reading the month's contact rows and events: the report's input
     server_report: float
     server_floor: float
     same: bool  # the server's report equals the desk's
@@ -326,6 +335,7 @@ def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
     try:
         desk_seconds, desk_report = timed(lambda: run_report(desk.ctx, request), runs)
         floor_seconds, (month, _) = timed(lambda: desk_floor(desk.conn, since, until), runs)
+        rows_seconds, _ = timed(lambda: desk_rows(desk.conn, since, until), runs)
         server_seconds, answer = timed(lambda: fetch_report(server.url, token, request), runs)
         store_seconds, (on_store, _) = timed(lambda: store_floor(store, since, until), runs)
         cases = month_cases(desk.conn, store, since, until)
@@ -340,7 +350,8 @@ def measure(folder: Path, store_args: list[str], store_url: str, per_line: int,
 
     same = bare(report_document(report_from_json(answer))) == bare(report_document(desk_report))
     return Figures(region.contacts, month, store.engine.dialect.name, desk_seconds,
-                   floor_seconds, server_seconds, store_seconds, same, cases)  # fmt: skip
+                   floor_seconds, rows_seconds, server_seconds, store_seconds,
+                   same, cases)  # fmt: skip
 
 
 def month_cases(desk_conn: Any, store: Store, since: str, until: str) -> dict[str, tuple[int, int]]:
@@ -400,6 +411,10 @@ def main() -> None:
     ):
         print(f"  {label:<28} {report * 1000:8.0f} ms   {floor * 1000:8.1f} ms"
               f"          {report / floor:6.1f}x")  # fmt: skip
+    print(
+        f"  desk (SQLite), beside reading the month's rows and events "
+        f"({found.desk_rows * 1000:.1f} ms): {found.desk_report / found.desk_rows:.1f}x"
+    )
     print(f"  the server's figures equal the desk's: {'yes' if found.same else 'NO'}")
     print("  the month's cases (desk / store's reader): " + ", ".join(
         f"{table} {held}/{read}" for table, (held, read) in found.cases.items()))  # fmt: skip
