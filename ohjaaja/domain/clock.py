@@ -52,5 +52,15 @@ def to_iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def stamp_from_iso(text: str) -> str:
+    """Any ISO 8601 date and time (without an offset: UTC) as stored (to_iso), so that
+    stamps from elsewhere (PTV's `modified`) compare as times; ValueError if the text
+    is no date and time."""
+    if "T" not in text:  # fromisoformat takes a bare date too: a stamp has a time
+        raise ValueError(f"not a date and time: {text!r}")
+    at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return to_iso(at if at.tzinfo else at.replace(tzinfo=UTC))
+
+
 def from_iso(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)

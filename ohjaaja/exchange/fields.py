@@ -8,6 +8,8 @@ import uuid
 from datetime import date
 from typing import Any
 
+from ohjaaja.domain.clock import stamp_from_iso
+
 Obj = dict[str, Any]
 
 
@@ -42,6 +44,18 @@ def text_at(obj: Obj, name: str, where: str) -> str | None:
     if not isinstance(value, str):
         raise RecordError(f"{where}{name}", "must be a string")
     return value.strip() or None
+
+
+def stamp_at(obj: Obj, name: str, where: str) -> str | None:
+    """An ISO 8601 time (PTV's `modified`) as the desk stores times, so that a newer
+    copy is told by time, not by how its text sorts."""
+    value = text_at(obj, name, where)
+    if value is None:
+        return None
+    try:
+        return stamp_from_iso(value)
+    except ValueError:
+        raise RecordError(f"{where}{name}", f"{value!r} is not an ISO 8601 time") from None
 
 
 def uuid_at(obj: Obj, name: str, where: str) -> str:

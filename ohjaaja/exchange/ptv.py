@@ -43,6 +43,7 @@ from ohjaaja.exchange.fields import (
     date_at,
     list_at,
     object_at,
+    stamp_at,
     text_at,
     uuid_at,
 )
@@ -157,7 +158,7 @@ class PtvReading:
             website=next(iter(_web_pages(obj, "webPages", "")), None),
             email=emails[0] if emails else None,
             phones=self._phones(obj, "phoneNumbers", oid, ""),
-            source_modified=text_at(obj, "modified", ""),
+            source_modified=stamp_at(obj, "modified", ""),
         )
 
     # -- channels -------------------------------------------------------------
@@ -174,7 +175,7 @@ class PtvReading:
         if text_at(obj, "publishingStatus", "") in REMOVED:
             # Its stamp still counts: the services it leaves have changed since.
             self.removed_channels[cid] = Channel(
-                cid, None, text_at(obj, "modified", ""), tuple(services)
+                cid, None, stamp_at(obj, "modified", ""), tuple(services)
             )
             return
         kind = text_at(obj, "serviceChannelType", "") or ""
@@ -189,7 +190,7 @@ class PtvReading:
         self.channels[cid] = Channel(
             id=cid,
             kind=CHANNEL_KIND.get(kind),
-            modified=text_at(obj, "modified", ""),
+            modified=stamp_at(obj, "modified", ""),
             services=tuple(services),
             phones=self._phones(obj, "phoneNumbers", cid, ""),
             email=emails[0] if emails else None,
@@ -282,7 +283,7 @@ class PtvReading:
             service_areas=areas,
             other_areas=others,
             free=charge == "FreeOfCharge" if charge else not fees,
-            source_modified=text_at(obj, "modified", ""),
+            source_modified=stamp_at(obj, "modified", ""),
         )
 
     def _areas(self, obj: Obj, sid: str) -> tuple[tuple[str, ...], tuple[ServiceArea, ...]]:

@@ -119,6 +119,18 @@ def _time(value: Any, field: str) -> str:
     return value
 
 
+def _stamp(value: Any, field: str) -> str:
+    """A source's own time (PTV's modified): any ISO 8601 date and time, stored in UTC
+    with a Z so that copies compare as times."""
+    from ohjaaja.domain.clock import stamp_from_iso
+
+    value = text(value, field, 64)
+    try:
+        return stamp_from_iso(value)
+    except ValueError as exc:
+        raise Invalid(field, "an ISO 8601 time like 2026-11-23T08:00:00Z") from exc
+
+
 def _date(value: Any, field: str) -> str:
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise Invalid(field, "a date like 2026-11-23")
@@ -340,6 +352,7 @@ def _team(value: Any, field: str) -> str:
 
 ID = Kind(identifier)
 TIME = Kind(_time)
+STAMP = Kind(_stamp)
 DATE = Kind(_date)
 CLOCK = Kind(_clock)
 FLAG = Kind(_flag)
@@ -475,7 +488,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("sector", _choice(("public", "private", "third")), req=True, default="public"),
         _col("website", URL),
         _col("email", EMAIL),
-        _col("source_modified_at", CODE),
+        _col("source_modified_at", STAMP),
         *_row_life(),
     ),
     "service": (
@@ -491,7 +504,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _col("languages", LIST, req=True, default='["fi"]'),
         _col("service_areas", LIST, req=True, default="[]"),
         _col("other_areas", AREAS, req=True, default="[]"),
-        _col("source_modified_at", CODE),
+        _col("source_modified_at", STAMP),
         _col("channels", LIST, req=True, default="[]"),
         _col("free", FLAG, req=True, default=1),
         _col("url", URL),

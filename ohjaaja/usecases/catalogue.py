@@ -39,7 +39,7 @@ from ohjaaja.domain.catalogue_rows import (
     service_from_row,
     service_rows,
 )
-from ohjaaja.domain.clock import local
+from ohjaaja.domain.clock import local, stamp_from_iso
 from ohjaaja.domain.limits import SHORT_TEXT_MAX
 from ohjaaja.domain.phones import display_phone
 from ohjaaja.domain.reasons import reason
@@ -525,10 +525,15 @@ def write_catalogue(
 
 
 def _older(incoming: str | None, stored: Service | Organization | None) -> bool:
-    """Whether the source says the stored copy is as new as this one or newer."""
-    return bool(
-        incoming and stored and stored.source_modified and incoming <= stored.source_modified
-    )
+    """Whether the source says the stored copy is as new as this one or newer. Stamps
+    are compared as times; one stored before stamps were kept in UTC is read again,
+    and one that is no time at all says nothing (the incoming copy wins)."""
+    if not (incoming and stored and stored.source_modified):
+        return False
+    try:
+        return stamp_from_iso(incoming) <= stamp_from_iso(stored.source_modified)
+    except ValueError:
+        return False
 
 
 def _tombstone_dropped(

@@ -213,6 +213,25 @@ def test_a_row_the_server_accepts_has_every_column_a_desk_needs() -> None:
         normalise("contact", contact(priority="3"), "contact")
 
 
+def test_a_source_stamp_is_a_real_time_stored_one_way() -> None:
+    """A catalogue record's source stamp (PTV's `modified`) is compared to decide which
+    copy is newer, so it is kept as the desk keeps times: any ISO 8601 time a desk
+    sends (no offset: UTC) is stored in UTC with a Z, and text that is no time is
+    refused, naming the field."""
+    org = {"id": "o1", "name": '{"fi": "Turku"}', "version": 1, "deleted": 0,
+           "created_at": AT, "updated_at": AT}  # fmt: skip
+    for given, stored in (
+        ("2026-10-05T07:00:00", "2026-10-05T07:00:00.000000Z"),
+        ("2026-10-05T10:00:00.5+03:00", "2026-10-05T07:00:00.500000Z"),
+        (None, None),
+    ):
+        row = normalise("organization", {**org, "source_modified_at": given}, "organization")
+        assert row["source_modified_at"] == stored
+    for junk in ("yesterday", "9999", "2026-13-01T00:00:00", 20261005):
+        with pytest.raises(Invalid, match="source_modified_at"):
+            normalise("organization", {**org, "source_modified_at": junk}, "organization")
+
+
 TRAINER = Actor("w8", "Kouluttaja", frozenset({"trainer"}), ())
 
 

@@ -65,7 +65,7 @@ def test_texts_charges_languages_and_groups(reading: PtvReading) -> None:
     assert reading.services[NIGHT].client_groups == ("ikaihmiset",)
     assert advice.organization_id == TURKU_ORG  # mainOrganization
     assert reading.services[CRISIS].organization_id == ASSOC_ORG  # the Responsible one
-    assert advice.source_modified == "2026-10-05T07:00:00"  # its latest channel's change
+    assert advice.source_modified == "2026-10-05T07:00:00.000000Z"  # its latest channel's change
 
 
 def test_areas_in_the_region_elsewhere_and_nationwide(reading: PtvReading) -> None:
@@ -93,7 +93,7 @@ def test_organisations_and_their_sectors(reading: PtvReading) -> None:
     ]
     assert reading.organizations[ASSOC_ORG].sector == "third"
     assert reading.organizations[COMPANY_ORG].sector == "private"
-    assert turku.source_modified == "2026-10-01T08:00:00"
+    assert turku.source_modified == "2026-10-01T08:00:00.000000Z"
 
 
 def test_channels_phones_mail_web_and_places(reading: PtvReading) -> None:
@@ -198,6 +198,11 @@ def test_importing_again_changes_nothing_and_modified_drives_updates(
     edit(folder, "services.json", CRISIS, serviceNames=name, modified="2026-01-01T00:00:00")
     code, out, _ = run(capsys, "import-ptv", "--database", database, str(folder))
     assert "updated 0, unchanged 4" in out
+    # Stamps are compared as times, not as text: 08:00 at +03:00 is 05:00 UTC, older
+    # than the stored 07:00 UTC, though "08" sorts after "07".
+    edit(folder, "services.json", CRISIS, serviceNames=name, modified="2026-09-03T08:00:00+03:00")
+    code, out, _ = run(capsys, "import-ptv", "--database", database, str(folder))
+    assert "updated 0, unchanged 4" in out
     # A newer one does.
     edit(folder, "services.json", CRISIS, modified="2026-11-01T00:00:00")
     code, out, _ = run(capsys, "import-ptv", "--database", database, str(folder))
@@ -277,6 +282,8 @@ def _clock() -> Any:
          "organizations.json: itemList[0]: organizationType: unknown 'Club'"),
         ("services.json", NIGHT, {"id": "not-a-uuid"},
          "services.json: itemList[2]: id: not a UUID"),
+        ("services.json", NIGHT, {"modified": "eilen"},
+         "services.json: itemList[2]: modified: 'eilen' is not an ISO 8601 time"),
     ],
 )  # fmt: skip
 def test_a_broken_record_is_named_and_nothing_is_imported(
