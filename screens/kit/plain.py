@@ -9,8 +9,10 @@ Textual's (tests/unit/test_layers.py checks).
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from typing import Any, Self
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import widgets
 from textual.coordinate import Coordinate
@@ -26,11 +28,31 @@ class Static(widgets.Static):
         kwargs.setdefault("markup", False)
         super().__init__(content, **kwargs)
 
+    _quiet = False  # in update: Textual's refresh of the whole widget is left out
+
     def update(self, content: Any = "", *, layout: bool = True) -> None:
         in_place = isinstance(content, Text) and content is self.content  # changed since?
         if same_text(self.content, content) and not in_place:
             return
-        super().update(content, layout=layout)
+        span = None if in_place else changed_span(self.content, content)
+        if span is None or cell_len(content.plain) > self.content_region.width:
+            super().update(content, layout=layout)
+            return
+        # Only characters changed (a ticking time): no layout, and only their cells
+        # are drawn again and sent to the terminal.
+        self._quiet = True
+        try:
+            super().update(content, layout=False)
+        finally:
+            self._quiet = False
+        start, end = span
+        gutter = self.styles.gutter
+        self.refresh(Region(gutter.left + start, gutter.top, end - start, 1))
+
+    def refresh(self, *regions: Region, **options: Any) -> Self:
+        if self._quiet:
+            return self
+        return super().refresh(*regions, **options)
 
 
 class Label(widgets.Label):
@@ -100,7 +122,11 @@ class DataTable(widgets.DataTable[CellType]):
                 if not column.auto_width
                 else value
             )
-        if same_text(self.get_cell(row_key, column_key), value):
+        shown = self.get_cell(row_key, column_key)
+        if same_text(shown, value):
+            return
+        span = None if update_width else changed_span(shown, value)
+        if span is not None and self._draw_changed_characters(row_key, column_index, value, span):
             return
         self._one_cell = not update_width
         try:
@@ -109,6 +135,46 @@ class DataTable(widgets.DataTable[CellType]):
             self._one_cell = False
         if not update_width:
             self.refresh_coordinate(Coordinate(self.get_row_index(row_key), column_index))
+
+    def _draw_changed_characters(
+        self, row_key: RowKey | str, column_index: int, value: Any, span: tuple[int, int]
+    ) -> bool:
+        """Put `value` in the cell and draw again only the characters that changed
+        (`span`, in cells from the cell's text start), keeping every other cell's
+        rendering cached; False (nothing done) if the text would not sit where it did.
+
+        Textual's update_cell counts an update that makes every cached cell, row and
+        line stale: each tick rendered every cell of each row whose wait moved. Here
+        only the cached renderings of this cell, its row and its lines are dropped."""
+        row_key = RowKey(row_key) if isinstance(row_key, str) else row_key
+        column = self.ordered_columns[column_index]
+        inner = column.get_render_width(self) - 2 * self.cell_padding
+        if self.rows[row_key].height != 1 or cell_len(value.plain) > inner:
+            return False
+        if value.justify not in (None, "default", "left"):
+            return False
+        self._data[row_key][column.key] = value
+        row_index = self.get_row_index(row_key)
+        self._forget_drawn(row_key, row_index, column.key)
+        cell = self._get_cell_region(Coordinate(row_index, column_index))
+        start, end = span
+        self._refresh_region(Region(cell.x + self.cell_padding + start, cell.y, end - start, 1))
+        return True
+
+    def _forget_drawn(self, row_key: RowKey, row_index: int, column_key: ColumnKey) -> None:
+        """Drop what Textual cached of drawing this cell: the cell, its row's renderables
+        and renderings, and the table lines it is on (keys as in Textual 8's
+        DataTable: tests/app/test_textual_fixes.py checks they still are)."""
+        row = self._get_row_region(row_index)
+        caches: tuple[tuple[Any, Callable[[Any], bool]], ...] = (
+            (self._cell_render_cache, lambda k: k[0] == row_key and k[1] == column_key),
+            (self._row_render_cache, lambda k: k[0] == row_key),
+            (self._row_renderable_cache, lambda k: k[1] == row_index),
+            (self._line_cache, lambda k: row.y <= k[0] < row.bottom),
+        )
+        for cache, stale in caches:
+            for key in [k for k in cache.keys() if stale(k)]:  # noqa: SIM118 (not a dict)
+                cache.discard(key)
 
     def refresh(self, *regions: Region, **options: Any) -> Self:
         if self._one_cell:  # update_cell's whole-table refresh: its cell's follows
@@ -119,6 +185,29 @@ class DataTable(widgets.DataTable[CellType]):
         if columns:
             self._lines.clear()
         return super().clear(columns)
+
+
+def changed_span(shown: Any, given: Any) -> tuple[int, int] | None:
+    """Where one line of text `given` differs from `shown` when only characters
+    changed, as [start, end) in cells; None when more changed (the length, a style,
+    a line, a wide character) or nothing did."""
+    if not (isinstance(shown, Text) and isinstance(given, Text)):
+        return None
+    old, new = shown.plain, given.plain
+    if len(old) != len(new) or "\n" in old or "\n" in new:
+        return None
+    if shown.spans != given.spans or shown.style != given.style:
+        return None
+    if (shown.justify, shown.overflow, shown.no_wrap) != (
+        given.justify,
+        given.overflow,
+        given.no_wrap,
+    ):
+        return None
+    if cell_len(old) != len(old) or cell_len(new) != len(new):
+        return None
+    differ = [index for index, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+    return (differ[0], differ[-1] + 1) if differ else None
 
 
 def same_text(shown: Any, given: Any) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar
 from ohjaaja.screens.queue.queue import QueueScreen
+from textual.renderables.styled import Styled
 from textual.widget import Widget
 
 from ohjaaja.domain.clock import FixedClock
@@ -62,18 +63,62 @@ async def test_a_tick_redraws_only_the_wait_cells_that_changed(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, QueueScreen)
-        table = screen.query_one("#queue", DataTable)
         with refreshes_of(queue_widgets(screen)) as seen:
             clock.advance(seconds=1)
             screen.clock_ticked(clock.now())
             await pilot.pause()
-        # Three waits moved: three cells, each its own region; never the whole table.
+        # Three waits moved by a second: three regions, each the one character that
+        # changed (1:00 -> 1:01); never the whole table, a row or a whole cell.
         assert len(seen["table"]) == 3, seen["table"]
         for regions, options in seen["table"]:
             assert len(regions) == 1 and not options.get("layout"), (regions, options)
-            assert regions[0].height == 1 and regions[0].width < table.size.width
-        assert len(seen["figures"]) == 1  # the longest wait
+            assert (regions[0].height, regions[0].width) == (1, 1), regions
+        # The longest wait: its last character, without a layout of the screen.
+        [(regions, options)] = seen["figures"]
+        assert len(regions) == 1 and regions[0].width == 1 and not options.get("layout")
         assert seen["title"] == seen["lines"] == seen["status"] == []
+
+
+async def test_a_tick_draws_again_only_the_cells_that_changed(
+    desk: Desk, clock: FixedClock
+) -> None:
+    """The table's other cells come from its cache (a tick used to render every cell
+    of every ticking row), and the rows drawn show the new waits beside the rest."""
+    for line in ("ikaihmiset", "lapsiperheet", "mipa"):
+        desk.contacts.receive("phone", line, "853")
+        clock.advance(seconds=20)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        table = screen.query_one("#queue", DataTable)
+        before = [table.render_line(y).text for y in range(1, 4)]
+        assert [line.split()[-1] for line in before] == ["1:00", "0:40", "0:20"]
+        console = app.console
+        rendered: list[Any] = []
+        render_lines = console.render_lines
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            if isinstance(args[0], Styled):  # a cell (its content is rendered within)
+                rendered.append(args[0])
+            return render_lines(*args, **kwargs)
+
+        console.render_lines = counted  # type: ignore[method-assign]
+        try:
+            clock.advance(seconds=1)
+            screen.clock_ticked(clock.now())
+            await pilot.pause()
+            after = [table.render_line(y).text for y in range(1, 4)]
+        finally:
+            console.render_lines = render_lines  # type: ignore[method-assign]
+        assert len(rendered) == 3  # the three wait cells, each once
+        assert after == [
+            line.replace(old, new)
+            for line, old, new in zip(
+                before, ("1:00", "0:40", "0:20"), ("1:01", "0:41", "0:21"), strict=True
+            )
+        ]
 
 
 async def test_a_tick_with_nothing_changed_redraws_nothing(desk: Desk, clock: FixedClock) -> None:

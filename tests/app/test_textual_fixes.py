@@ -85,3 +85,30 @@ def test_only_the_dirty_span_is_written() -> None:
     written = _render_only_the_spans(a_chops_update(), Console())
     assert written == Control.move_to(6, 0).segment.text + "gh"
     assert "render_segments" in vars(ChopsUpdate)  # what write_only_the_dirty_spans replaces
+
+
+async def test_the_data_table_caches_are_keyed_as_plain_datatable_forgets_them() -> None:
+    """plain.DataTable._forget_drawn drops cached renderings by the places of the row
+    and column keys in Textual's cache keys; if Textual changes them, this fails."""
+    from ohjaaja.screens.kit.plain import DataTable
+    from textual.widgets.data_table import ColumnKey, RowKey
+
+    class TableApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DataTable()
+
+    app = TableApp()
+    async with app.run_test(size=(40, 5)) as pilot:
+        table = app.query_one(DataTable)
+        table.add_column("a", width=4, key="a")
+        table.add_row("x", key="r")
+        await pilot.pause()
+        cells = list(table._cell_render_cache.keys())
+        assert any(k[0] == RowKey("r") and k[1] == ColumnKey("a") for k in cells), cells
+        rows = list(table._row_render_cache.keys())
+        assert any(k[0] == RowKey("r") for k in rows), rows
+        renderables = list(table._row_renderable_cache.keys())
+        assert any(k[1] == 0 for k in renderables), renderables
+        lines = list(table._line_cache.keys())
+        assert {k[0] for k in lines} >= {0, 1}, lines  # the header's line, the row's
+        assert table._data[RowKey("r")][ColumnKey("a")] is not None
