@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from pathlib import Path
 
 from ohjaaja.db.files import create_file
 from ohjaaja.db.text import fold, name_keys
 
 BUSY_TIMEOUT_MS = 5000
+# How long a write waits for the write lock in all: SQLite gives up after the busy
+# timeout, and a hundred desks writing at shift change queue longer than that.
+WRITE_WAIT_SECONDS = 60.0
 
 
 def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Connection:
@@ -37,14 +42,27 @@ def connect(path: str | Path, *, check_same_thread: bool = False) -> sqlite3.Con
 
 
 class transaction:
-    """`with transaction(conn):` runs a BEGIN IMMEDIATE ... COMMIT, rolling back on error."""
+    """`with transaction(conn):` runs a BEGIN IMMEDIATE ... COMMIT, rolling back on error.
+    A write lock another process holds is waited for up to WRITE_WAIT_SECONDS."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = 0.01
+        while True:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return self.conn
+            except sqlite3.OperationalError as exc:
+                # Busy after SQLite's own waiting: try again, with a growing random
+                # pause so that the waiting processes do not retry in step.
+                busy = "locked" in str(exc) or "busy" in str(exc)
+                if not busy or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(random.uniform(0, pause))
+                pause = min(pause * 2, 1.0)
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:

@@ -155,6 +155,7 @@ NAMED = {
     "intake": "tests.bench.intake",
     "scale": "tests.bench.scale",
     "idle": "tests.bench.idle",
+    "start": "tests.bench.start_many",
 }
 TAKES_ARGS = {"chaos", "scale"}
 

@@ -110,6 +110,13 @@ SMOKE: dict[str, tuple[list[str], dict[str, str], list[str]]] = {
         {"INTAKE_CONTACTS": "40", "INTAKE_CLIENTS": "4"},
         [rf"SQLite +: +{N} contacts/s, p50 +{N} ms +p95 +{N} ms \| floor .* +{N}/s \| +{N}x"],
     ),
+    "start": (
+        [],
+        {"START_PROCESSES": "3"},
+        [rf"3 desk processes at once on one file .* one alone on a new file {N} ms",
+         rf"a new file +: 3/3 started and wrote, 0 failed; all done {N} ms",
+         r"the file made *: 3/3 started and wrote, 0 failed"],
+    ),
 }  # fmt: skip
 ELSEWHERE = {"hsds", "reports", "search", "scale", "idle"}  # own smoke tests (docstring)
 
