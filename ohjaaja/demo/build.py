@@ -278,13 +278,22 @@ def _played(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Contact rows and their events for `arrivals` as two colleagues answered them by
     `now`: a phone caller whose patience ran out before the answer gave up; the
-    last `still_waiting` are left waiting. A closed contact from a client's known
-    number is that client's, with a reason of its line."""
+    last `still_waiting` whose caller is still there (at night the last ones came
+    over hours: a caller from then has hung up) are left waiting; one still in hand
+    at `now` is closed by then. A closed contact from a client's known number is
+    that client's, with a reason of its line."""
     hours = {code: line.hours for code, line in lines().items()}
     reasons = {code: list(found) for code, found in reference_reasons().items()}
     by_phone = dict(conn.execute("SELECT e164, client_id FROM client_phone"))
     rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    waiting: set[int] = set()
+    for index in reversed(range(len(arrivals))):
+        if len(waiting) == still_waiting:
+            break
+        patience = arrivals[index].patience
+        if patience is None or arrivals[index].received_at + patience >= now:
+            waiting.add(index)
     for index, arrival in enumerate(arrivals):
         routed = route_line(arrival.line, arrival.received_at, hours)
         row: dict[str, Any] = {
@@ -305,12 +314,15 @@ def _played(
         taken = arrival.received_at + timedelta(seconds=rng.expovariate(1 / 40))
         closed = taken + timedelta(seconds=rng.expovariate(1 / 360))
         gave_up = arrival.received_at + arrival.patience if arrival.patience else None
-        if index < len(arrivals) - still_waiting and gave_up and gave_up < min(taken, now):
+        if index not in waiting and gave_up and gave_up < min(taken, now):
             # The caller hung up before a colleague answered (the simulator's patience).
             row.update(status="abandoned", updated_at=to_iso(gave_up))
             events.append({"id": abandoned_event_id(row["id"]), "contact_id": row["id"],
                            "kind": "abandoned", "at": to_iso(gave_up)})  # fmt: skip
-        elif index < len(arrivals) - still_waiting and closed < now:
+        elif index not in waiting:
+            # Answered and closed; one still in hand at `now` is closed by then.
+            closed = min(closed, now)
+            taken = min(taken, closed)
             outcome = rng.choices(list(OUTCOME_WEIGHTS), weights=list(OUTCOME_WEIGHTS.values()))[0]
             caller_kind = rng.choice(("client", "client", "relative", "professional"))
             client_id = by_phone.get(arrival.caller_phone or "")

@@ -5,12 +5,13 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from ohjaaja.demo.build import build_demo
-from ohjaaja.domain.clock import FixedClock
+from ohjaaja.domain.clock import HELSINKI, FixedClock
 from ohjaaja.shell.cli import _settings, build_parser, main
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
@@ -92,6 +93,21 @@ def test_the_demo_has_weeks_of_history_for_the_reports(db_path: Path, clock: Fix
         row["figure"]: row["value"] for row in json.loads(october.stdout)["sections"][0]["rows"]
     }
     assert found["frequent_contacters"] >= 3
+
+
+def test_the_demo_at_night_has_no_caller_waiting_past_their_patience(db_path: Path) -> None:
+    """At 00:30 the last contacts came over hours (two an hour): a phone caller from
+    then has hung up (abandoned), as the simulator's callers do; those left waiting
+    are recent callers or written contacts. Patience is exponential with a mean of
+    3 minutes: one of over 30 minutes is a chance of e^-10."""
+    night = FixedClock(datetime(2026, 11, 24, 0, 30, tzinfo=HELSINKI))
+    build_demo(db_path, night, clients=300)
+    desk = Desk(db_path, night, "Demo")
+    waiting = desk.contacts.queue()
+    desk.close()
+    assert 1 <= len(waiting) <= 9  # at night few came, and the callers among them hung up
+    phones = [c for c in waiting if c.channel == "phone"]
+    assert all(night.now() - c.received_at < timedelta(minutes=30) for c in phones), phones
 
 
 @pytest.mark.parametrize(
