@@ -12,8 +12,9 @@ from typing import Any
 
 from ohjaaja.domain.clock import SystemClock, to_iso
 from ohjaaja.domain.queue import LINES
-from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES, t
 from ohjaaja.shell import report_costs_cli  # noqa: F401  (adds report costs' options)
+from ohjaaja.shell.cli_language import speak
 from ohjaaja.shell.report_cli import add_report_parser
 from ohjaaja.shell.serve_cli import add_serve_parser
 from ohjaaja.shell.settings import (
@@ -40,7 +41,7 @@ def _lines(text: str) -> tuple[str, ...]:
     unknown = [code for code in codes if code not in LINES]
     if unknown:
         raise argparse.ArgumentTypeError(
-            f"unknown line {', '.join(unknown)}; lines are {', '.join(LINES)}"
+            t("cli.type.unknown_line", unknown=", ".join(unknown), known=", ".join(LINES))
         )
     return codes
 
@@ -52,9 +53,9 @@ def _municipalities(text: str) -> frozenset[str]:
     codes = frozenset(code.strip() for code in text.split(",") if code.strip())
     unknown = sorted(codes - known.keys())
     if unknown or not codes:
+        given = ", ".join(unknown) or t("cli.type.none_given")
         raise argparse.ArgumentTypeError(
-            f"unknown municipality code {', '.join(unknown) or '(none given)'}; the region's "
-            f"are {', '.join(sorted(known))}"
+            t("cli.type.unknown_municipality", unknown=given, known=", ".join(sorted(known)))
         )
     return codes
 
@@ -333,7 +334,7 @@ def _roles(text: str) -> tuple[str, ...]:
     roles = _names(text)
     bad = [role for role in roles if role not in WORKER_ROLES]
     if bad or not roles:
-        raise argparse.ArgumentTypeError(f"roles are {', '.join(WORKER_ROLES)}")
+        raise argparse.ArgumentTypeError(t("cli.type.roles", roles=", ".join(WORKER_ROLES)))
     return roles
 
 
@@ -343,7 +344,7 @@ def _desk_name(text: str) -> str:
     from ohjaaja.sync.server.models import DESK_PATTERN
 
     if not re.fullmatch(DESK_PATTERN, text):
-        raise argparse.ArgumentTypeError("letters, digits and _ . : @ - (at most 200)")
+        raise argparse.ArgumentTypeError(t("cli.type.desk_name"))
     return text
 
 
@@ -401,10 +402,7 @@ def _teams(text: str) -> tuple[str, ...]:
     codes = tuple(code.strip() for code in text.split(",") if code.strip())
     bad = [code for code in codes if not is_valid(code)]
     if bad:
-        raise argparse.ArgumentTypeError(
-            f"unknown team {bad[0]!r} (kinds: assessment, home_care, child_welfare, "
-            "adult_social_work as KIND:MUNICIPALITY_CODE, or emergency)"
-        )
+        raise argparse.ArgumentTypeError(t("cli.type.unknown_team", team=bad[0]))
     return codes
 
 
@@ -586,6 +584,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
+    speak(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command in (None, "demo", "sync"):  # the commands that talk to the server
         try:

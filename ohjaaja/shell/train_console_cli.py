@@ -21,6 +21,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ohjaaja.i18n import t
+
 if TYPE_CHECKING:
     from ohjaaja.shell.settings import Settings
 
@@ -33,9 +35,9 @@ def _speed(text: str) -> float:
     try:
         speed = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        raise argparse.ArgumentTypeError(t("cli.type.not_a_number", text=text)) from None
     if not 1 <= speed <= MAX_SPEED or speed < MIN_SPEED:
-        raise argparse.ArgumentTypeError(f"from 1 to {MAX_SPEED:g}, not {text}")
+        raise argparse.ArgumentTypeError(t("cli.type.speed", most=f"{MAX_SPEED:g}", text=text))
     return speed
 
 

@@ -12,7 +12,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES, t_in
+from ohjaaja.i18n import DEFAULT_LANGUAGE, LANGUAGES, t, t_in
 from ohjaaja.training.erlang import QueueFigures
 from ohjaaja.training.headless import DISTRIBUTIONS, POLICIES, Handling, HeadlessResult, play
 
@@ -24,13 +24,13 @@ def duration(text: str) -> timedelta:
     """'6min', '90s', '1.5h'; a bare number is minutes."""
     match = _DURATION.match(text)
     if match is None or float(match[1]) <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a duration (e.g. 6min, 90s)")
+        raise argparse.ArgumentTypeError(t("cli.type.duration", text=text))
     return timedelta(seconds=float(match[1]) * _SECONDS[match[2]])
 
 
 def _trainees(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 500:
-        raise argparse.ArgumentTypeError(f"{text!r}: a whole number from 1 to 500")
+        raise argparse.ArgumentTypeError(t("cli.type.trainees", text=text))
     return int(text)
 
 

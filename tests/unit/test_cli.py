@@ -53,11 +53,29 @@ def test_database_from_the_environment_and_line_filter(db_path: Path, clock: Fix
 
 
 def test_bad_arguments_are_named(db_path: Path) -> None:
-    result = ohjaaja("queue", "--lines", "nonsense", "--database", str(db_path))
+    result = ohjaaja("queue", "--lines", "nonsense", "--database", str(db_path),
+                     env={"OHJAAJA_PREFERENCES": str(db_path.parent / "none.json")})  # fmt: skip
     assert result.returncode == 2
-    assert "unknown line nonsense" in result.stderr
+    assert "virhe: argumentti --lines: tuntematon linja nonsense" in result.stderr
     missing = ohjaaja("queue", "--database", str(db_path.parent / "nope.sqlite"))
     assert missing.returncode == 2 and "no database" in missing.stderr
+
+
+def test_the_command_lines_errors_speak_the_workers_language(tmp_path: Path) -> None:
+    """argparse's own messages and the options' reasons: --language where given, else
+    the language F2 last chose for the worker, else Finnish."""
+    preferences = tmp_path / "preferences.json"
+    env = {"OHJAAJA_PREFERENCES": str(preferences), "OHJAAJA_WORKER": "Anna"}
+    finnish = ohjaaja("queue", "--bogus", env=env)
+    assert (
+        finnish.returncode == 2 and "virhe: tuntemattomia argumentteja: --bogus" in finnish.stderr
+    )
+    assert finnish.stderr.startswith("käyttö: ")
+    swedish = ohjaaja("demo", "--language", "sv", "--teams", "nowhere", env=env)
+    assert "fel: argument --teams: okänt team 'nowhere'" in swedish.stderr
+    preferences.write_text(json.dumps({"language": {"Anna": "en"}}), encoding="utf-8")
+    english = ohjaaja("report", "overview", "--format", "pdf", env=env)
+    assert "error: argument --format: invalid choice: 'pdf'" in english.stderr
 
 
 def test_demo_database_is_built_once(db_path: Path, clock: FixedClock) -> None:
