@@ -17,7 +17,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from ohjaaja.db.reports.rows import dicts
+from ohjaaja.db.reports.rows import dicts, in_filters
 
 Rows = list[dict[str, Any]]
 
@@ -29,17 +29,13 @@ _JOINS = "LEFT JOIN contact AS c ON c.id = {0}.contact_id LEFT JOIN client AS cl
 def _filters(
     lines: Sequence[str], channels: Sequence[str], municipalities: Sequence[str]
 ) -> tuple[str, list[Any]]:
-    sql = ""
-    params: list[Any] = []
-    for column, values in (
-        ("coalesce(c.original_line_code, c.line_code)", lines),
-        ("c.channel", channels),
-        (_MUNICIPALITY, municipalities),
-    ):
-        if values:
-            sql += f" AND {column} IN ({', '.join('?' for _ in values)})"
-            params.extend(values)
-    return sql, params
+    return in_filters(
+        (
+            ("coalesce(c.original_line_code, c.line_code)", lines),
+            ("c.channel", channels),
+            (_MUNICIPALITY, municipalities),
+        )
+    )
 
 
 def handovers(

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
-from ohjaaja.db.reports.rows import dicts
+from ohjaaja.db.reports.rows import dicts, in_filters
 
 # What contact_from_row reads of a contact row.
 COLUMNS = (
@@ -37,17 +37,15 @@ def _where(
     """Received in [since, until), not deleted, in these lines (a contact routed after
     hours counts in the line it was made to), channels and municipalities."""
     a = f"{alias}." if alias else ""
-    sql = f"{a}deleted = 0 AND {a}received_at >= ? AND {a}received_at < ?"
-    params: list[Any] = [since, until]
-    for column, values in (
-        (f"coalesce({a}original_line_code, {a}line_code)", lines),
-        (f"{a}channel", channels),
-        (f"{a}municipality_code", municipalities),
-    ):
-        if values:
-            sql += f" AND {column} IN ({', '.join('?' for _ in values)})"
-            params.extend(values)
-    return sql, params
+    filters, params = in_filters(
+        (
+            (f"coalesce({a}original_line_code, {a}line_code)", lines),
+            (f"{a}channel", channels),
+            (f"{a}municipality_code", municipalities),
+        )
+    )
+    sql = f"{a}deleted = 0 AND {a}received_at >= ? AND {a}received_at < ?" + filters
+    return sql, [since, until, *params]
 
 
 def contacts(
