@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ohjaaja.domain.clock import to_iso
 from ohjaaja.domain.reports.facts import (
@@ -23,72 +23,44 @@ from ohjaaja.domain.reports.facts import (
 )
 from ohjaaja.domain.reports.model import HELSINKI, Request
 
+Rows = TypeVar("Rows", covariant=True)
+
+
+class Reader(Protocol[Rows]):
+    """One reader: (conn, since, until, lines, channels, municipalities) -> rows."""
+
+    def __call__(
+        self,
+        conn: Any,
+        since: str,
+        until: str,
+        lines: Sequence[str] = (),
+        channels: Sequence[str] = (),
+        municipalities: Sequence[str] = (),
+    ) -> Rows: ...
+
 
 class ContactReaders(Protocol):
     """db/reports/contacts.py, db/server/reports.py."""
 
-    def contacts(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> list[dict[str, Any]]: ...
-
-    def events(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> dict[str, list[dict[str, Any]]]: ...
-
-    def contacts_per_client(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> dict[str, int]: ...
+    @property
+    def contacts(self) -> Reader[list[dict[str, Any]]]: ...
+    @property
+    def events(self) -> Reader[dict[str, list[dict[str, Any]]]]: ...
+    @property
+    def contacts_per_client(self) -> Reader[dict[str, int]]: ...
 
 
 class CaseReaders(Protocol):
-    """db/reports/cases.py, db/server/reports.py: each (conn, since, until, lines,
-    channels, municipalities) -> rows; a handover's row carries its `events`."""
+    """db/reports/cases.py, db/server/reports.py; a handover's row carries its
+    `events`."""
 
-    def handovers(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> list[dict[str, Any]]: ...
-    def notifications(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> list[dict[str, Any]]: ...
-    def offers(
-        self,
-        conn: Any,
-        since: str,
-        until: str,
-        lines: Sequence[str] = (),
-        channels: Sequence[str] = (),
-        municipalities: Sequence[str] = (),
-    ) -> list[dict[str, Any]]: ...
+    @property
+    def handovers(self) -> Reader[list[dict[str, Any]]]: ...
+    @property
+    def notifications(self) -> Reader[list[dict[str, Any]]]: ...
+    @property
+    def offers(self) -> Reader[list[dict[str, Any]]]: ...
 
 
 def months_back(day: date, months: int) -> date:
