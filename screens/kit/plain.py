@@ -35,7 +35,7 @@ class Static(widgets.Static):
         if same_text(self.content, content) and not in_place:
             return
         span = None if in_place else changed_span(self.content, content)
-        if span is None or cell_len(content.plain) > self.content_region.width:
+        if span is None or not self._at_its_left(content):
             super().update(content, layout=layout)
             return
         # Only characters changed (a ticking time): no layout, and only their cells
@@ -48,6 +48,18 @@ class Static(widgets.Static):
         start, end = span
         gutter = self.styles.gutter
         self.refresh(Region(gutter.left + start, gutter.top, end - start, 1))
+
+    def _at_its_left(self, content: Text) -> bool:
+        """Whether the text is drawn from the content's left edge on one line, so a
+        character's cell is its place in the text (centred or right-aligned text
+        sits elsewhere; a wrapped one on other lines)."""
+        styles = self.styles
+        return (
+            styles.text_align in ("start", "left")
+            and styles.content_align_horizontal == "left"
+            and content.justify in (None, "default", "left")
+            and cell_len(content.plain) <= self.content_region.width
+        )
 
     def refresh(self, *regions: Region, **options: Any) -> Self:
         if self._quiet:

@@ -12,6 +12,7 @@ from typing import Any
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar
 from ohjaaja.screens.queue.queue import QueueScreen
+from rich.text import Text
 from textual.renderables.styled import Styled
 from textual.widget import Widget
 
@@ -173,3 +174,30 @@ async def test_the_title_clock_moves_once_a_minute(desk: Desk, clock: FixedClock
             clock.advance(seconds=1)
             screen.clock_ticked(clock.now())
             assert len(seen["title"]) == 1  # 10.01
+
+
+async def test_a_centred_or_right_aligned_text_is_drawn_whole() -> None:
+    """Only a text drawn from its left edge has its characters where they are in the
+    text: one centred or aligned right is redrawn whole (a narrow region there would
+    leave the terminal showing the old characters)."""
+    from textual.app import App, ComposeResult
+
+    class Aligned(App[None]):
+        CSS = "#centre { text-align: center; } #right { content-align: right top; }"
+
+        def compose(self) -> ComposeResult:
+            yield Static(Text("10:00"), id="left")
+            yield Static(Text("10:00"), id="centre")
+            yield Static(Text("10:00"), id="right")
+
+    app = Aligned()
+    async with app.run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        widgets = {name: app.query_one(f"#{name}", Static) for name in ("left", "centre", "right")}
+        with refreshes_of(dict(widgets)) as seen:
+            for widget in widgets.values():
+                widget.update(Text("10:01"))
+        [(regions, _)] = seen["left"]
+        assert regions and regions[0].width == 1
+        for name in ("centre", "right"):
+            assert all(not regions for regions, _ in seen[name]), seen[name]
