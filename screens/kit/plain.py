@@ -52,11 +52,12 @@ class Static(widgets.Static):
     def _at_its_left(self, content: Text) -> bool:
         """Whether the text is drawn from the content's left edge on one line, so a
         character's cell is its place in the text (centred or right-aligned text
-        sits elsewhere; a wrapped one on other lines)."""
+        sits elsewhere; a wrapped or vertically centred one on other lines)."""
         styles = self.styles
         return (
             styles.text_align in ("start", "left")
             and styles.content_align_horizontal == "left"
+            and (styles.content_align_vertical == "top" or self.content_region.height == 1)
             and content.justify in (None, "default", "left")
             and cell_len(content.plain) <= self.content_region.width
         )
