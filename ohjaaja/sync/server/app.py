@@ -20,6 +20,8 @@ from ohjaaja.sync.server.routes import events, hsds, intake, reports, status, sy
 from ohjaaja.sync.server.scoping import scope_row
 from ohjaaja.sync.server.watch import HeadWatch
 
+ROUTES = (status, intake, sync, events, reports, hsds)
+
 
 def create_app(
     store: Store, clock: Clock | None = None, fault: str | None = None,
@@ -51,7 +53,7 @@ def create_app(
     store.on_commit = app.state.watch.poke  # this process's writes wake its streams at once
     app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
     app.add_exception_handler(RequestValidationError, _unprocessable)
-    for routes in (status, intake, sync, events, reports, hsds):
+    for routes in ROUTES:
         app.include_router(routes.router)
     return app
 

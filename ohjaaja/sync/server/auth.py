@@ -10,7 +10,10 @@ from fastapi import Depends, HTTPException, Request
 from ohjaaja.db.server.store import Store, TokenInfo
 
 
-def store_of(request: Request) -> Store:
+# The dependencies that do no I/O are coroutines: FastAPI runs a plain function in
+# its thread pool, and the hops (store_of, the role check, then the route) were a
+# fifth of the server's time under intake.
+async def store_of(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -21,7 +24,8 @@ def principal(request: Request) -> TokenInfo:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
         raise HTTPException(401, "a bearer token is required")
-    found = store_of(request).authenticate(secret.strip())
+    store: Store = request.app.state.store
+    found = store.authenticate(secret.strip())
     if found is None:
         raise HTTPException(401, "unknown or revoked token")
     return found
@@ -30,7 +34,7 @@ def principal(request: Request) -> TokenInfo:
 def role(*allowed: str) -> Callable[..., TokenInfo]:
     """A dependency: the caller's token, if its role is one of `allowed`; else 403."""
 
-    def check(who: Annotated[TokenInfo, Depends(principal)]) -> TokenInfo:
+    async def check(who: Annotated[TokenInfo, Depends(principal)]) -> TokenInfo:
         if who.role not in allowed:
             raise HTTPException(403, f"a {' or '.join(allowed)} token is needed here")
         return who
