@@ -156,6 +156,7 @@ NAMED = {
     "scale": "tests.bench.scale",
     "idle": "tests.bench.idle",
     "start": "tests.bench.start_many",
+    "import-sizes": "tests.bench.import_sizes",
 }
 TAKES_ARGS = {"chaos", "scale"}
 

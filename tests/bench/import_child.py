@@ -1,5 +1,6 @@
 """One measured CLI run: `python -m tests.bench.import_child ARGS...` runs `ohjaaja
-ARGS...` (or, with `floor FILE DB`, the floor) in this fresh process and prints, as
+ARGS...` (or, with `floor FILE DB`, the floor; with `nothing`, nothing: the
+interpreter's own memory) in this fresh process and prints, as
 its last line, JSON with the seconds it took, the peak RSS in KiB and the exit code.
 `--traced` first also counts Python's own allocations (tracemalloc's peak, in KiB:
 the same for the same work on any machine, so a test may compare two runs);
@@ -70,6 +71,8 @@ def main(argv: list[str]) -> None:
     out = io.StringIO()
     if argv[0] == "floor":
         code = floor(Path(argv[1]), Path(argv[2]))
+    elif argv[0] == "nothing":  # the floor of a process's memory: the interpreter's own
+        code = 0
     else:
         from ohjaaja.shell.cli import main as ohjaaja
 

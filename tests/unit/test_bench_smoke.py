@@ -117,6 +117,13 @@ SMOKE: dict[str, tuple[list[str], dict[str, str], list[str]]] = {
          rf"a new file +: 3/3 started and wrote, 0 failed; all done {N} ms",
          r"the file made *: 3/3 started and wrote, 0 failed"],
     ),
+    "import-sizes": (
+        [],
+        {"IMPORT_BASE_CLIENTS": "20", "IMPORT_BASE_SERVICES": "4", "IMPORT_TIMES": "1,2"},
+        [rf"floor: the child process doing nothing: peak {N} MB",
+         rf"clients CSV +2x +40 +{N} +{N} +{N} +{N} +{N}",
+         rf"PTV folder +peak at 2x / at 1x: {N}x"],
+    ),
 }  # fmt: skip
 ELSEWHERE = {"hsds", "reports", "search", "scale", "idle"}  # own smoke tests (docstring)
 
