@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
+from ohjaaja.db.holiday_cache import finnish_holidays
 from ohjaaja.domain.clock import local
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -94,9 +95,7 @@ def expand_days(key: str) -> list[int]:
 
 @lru_cache(maxsize=8)
 def _finland(year: int) -> dict[date, str]:
-    import holidays  # imported on first use: it is not needed to draw the desk
-
-    return dict(holidays.country_holidays("FI", years=year))
+    return finnish_holidays(year)  # the `holidays` library's days, kept in a file
 
 
 def is_holiday(day: date) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -31,7 +31,7 @@ def principal(request: Request) -> TokenInfo:
     return found
 
 
-def role(*allowed: str) -> Callable[..., TokenInfo]:
+def role(*allowed: str) -> Callable[..., Awaitable[TokenInfo]]:
     """A dependency: the caller's token, if its role is one of `allowed`; else 403."""
 
     async def check(who: Annotated[TokenInfo, Depends(principal)]) -> TokenInfo:
