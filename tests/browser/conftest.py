@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,21 @@ class Served:
     contact_id: str
     process: subprocess.Popen[str]
     log: list[str]
+    logged: threading.Condition = field(default_factory=threading.Condition)
+
+    def read_log(self) -> None:
+        """Keep reading its log (so a full pipe never stalls the server), waking
+        whoever waits for a line."""
+        for line in self.process.stdout or ():
+            with self.logged:
+                self.log.append(line)
+                self.logged.notify_all()
+
+    def wait_for_log(self, text: str, timeout: float = 30) -> bool:
+        """Has `text` been logged? The server writes an access-log line after its
+        answer has gone, so a test that has the answer may not have the line yet."""
+        with self.logged:
+            return self.logged.wait_for(lambda: text in "".join(self.log), timeout)
 
 
 def cli(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> None:
@@ -66,9 +81,9 @@ def start_serve(tmp_path: Path, *options: str) -> Served:
         log.append(line)
         found = re.search(r"the desk for browsers on (http://\S+)", line)
         if found:
-            # Keep reading its log, so a full pipe never stalls the server.
-            threading.Thread(target=lambda: log.extend(process.stdout or ()), daemon=True).start()
-            return Served(found.group(1), database, contact_id, process, log)
+            served = Served(found.group(1), database, contact_id, process, log)
+            threading.Thread(target=served.read_log, daemon=True).start()
+            return served
     raise RuntimeError(f"serve did not start (exit {process.wait()}): {''.join(log)}")
 
 

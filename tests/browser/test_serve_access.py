@@ -42,7 +42,7 @@ def test_a_wrong_password_is_refused_in_the_workers_language_then_limited(
     limited = post_sign_in(served, "Aino", PASSWORD)
     assert limited.status_code == 429 and COOKIE not in limited.cookies
     assert t_in("fi", "serve.too_many", minutes=10) in limited.text
-    assert "Aino" in "".join(served.log)  # the failures are logged, by name
+    assert served.wait_for_log("Aino")  # the failures are logged, by name
 
 
 def test_sign_in_from_another_site_is_refused(served: Served) -> None:
@@ -60,7 +60,7 @@ def test_a_signed_in_worker_gets_the_desk_page(served: Served) -> None:
     page = httpx.get(served.url, cookies={COOKIE: signed.cookies[COOKIE]})
     assert page.status_code == 200 and 'id="terminal"' in page.text
     assert "googleapis" not in page.text  # nothing from a third party
-    assert "Aino GET /" in "".join(served.log)  # the access log names the worker
+    assert served.wait_for_log("Aino GET /")  # the access log names the worker
 
 
 def test_the_proxy_header_is_not_trusted_by_default(served: Served) -> None:
