@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -97,3 +98,13 @@ def write_file(path: Path, data: bytes) -> None:
             handle.write(data)
     finally:
         os.close(fd)
+
+
+def read_json_object(path: Path) -> dict[str, object]:
+    """A JSON object kept in a file; a missing, broken or other file is an empty one
+    (what such a file keeps can always be made again)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}

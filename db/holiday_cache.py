@@ -15,11 +15,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import json
-import os
 import re
-import tempfile
 from datetime import date
 from pathlib import Path
+
+from ohjaaja.db.files import read_json_object, write_file
 
 COUNTRY = "FI"
 
@@ -28,7 +28,7 @@ def finnish_holidays(year: int) -> dict[date, str]:
     """The year's holidays: from the cache file when it has them, else from the
     library (then kept in the file for the next start)."""
     path = _cache_file()
-    kept = _read(path) if path is not None else {}
+    kept = read_json_object(path) if path is not None else {}
     days = _parse(year, kept.get(str(year)))
     if days is None:
         days = _reckon(year)
@@ -69,14 +69,6 @@ def _cache_file() -> Path | None:
     return folder / f"holidays-{COUNTRY.lower()}-{version}.json"
 
 
-def _read(path: Path) -> dict[str, object]:
-    try:
-        kept = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
-
-
 def _parse(year: int, days: object) -> dict[date, str] | None:
     """The year's days as written, or None if they are not exactly that: dates of the
     year mapped to names."""
@@ -95,16 +87,8 @@ def _parse(year: int, days: object) -> dict[date, str] | None:
 
 
 def _write(path: Path, kept: dict[str, object]) -> None:
-    """Write whole or not at all (desks starting at once each write a whole file, the
-    last one stays); a folder that cannot be written is no error: the next start
-    reckons again."""
+    """Desks starting at once may write at once: a file left half written is not
+    JSON, or not these days, so it is ignored and written again. A folder that cannot
+    be written is no error: the next start reckons again."""
     with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(kept, out, ensure_ascii=False, sort_keys=True)
-            os.replace(temporary, path)
-        except OSError:
-            os.unlink(temporary)
-            raise
+        write_file(path, json.dumps(kept, ensure_ascii=False, sort_keys=True).encode("utf-8"))

@@ -86,11 +86,9 @@ def preferences_path() -> Path:
 
 def _preferences(path: Path) -> dict[str, object]:
     """The file's choices; a missing or broken file is none."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    from ohjaaja.db.files import read_json_object
+
+    return read_json_object(path)
 
 
 def remembered_language(path: Path, worker: str) -> str | None:

@@ -11,6 +11,7 @@ PTV folder alike), and the multiples OHJAAJA_BENCH_IMPORT_TIMES ("1,10,100").
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -66,17 +67,11 @@ def main() -> None:
                     f" {run.peak_mb - nothing.peak_mb:12.1f}",
                     flush=True,
                 )
-                remove(folder)
+                # A large file's folder goes once measured: 100x of every form at
+                # once would fill a small disk.
+                shutil.rmtree(folder, ignore_errors=True)
             print(f"  {label:18} peak at {TIMES[-1]}x / at {TIMES[0]}x: "
                   f"{peaks[-1] / peaks[0]:.2f}x", flush=True)  # fmt: skip
-
-
-def remove(folder: Path) -> None:
-    """A large file's folder goes once measured: 100x of every form at once would fill
-    a small disk."""
-    import shutil
-
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
