@@ -508,18 +508,15 @@ class Store:
                     .where(token.c.name == entry["name"], token.c.revoked_at.is_(None))
                     .values(revoked_at=entry["at"])
                 ).rowcount
-                conn.execute(
-                    update(counter)
-                    .where(counter.c.name == "tokens")
-                    .values(value=counter.c.value + 1)
-                )
-                _notify(conn)
+                _tokens_moved(conn)
                 return int(changed)
             if op == "token.workers":
-                return int(conn.execute(
+                changed = conn.execute(
                     update(token).where(token.c.name == entry["name"])
                     .values(workers=json.dumps(entry["workers"]))
-                ).rowcount)  # fmt: skip
+                ).rowcount  # fmt: skip
+                _tokens_moved(conn)  # an open stream's disclosures name the workers
+                return int(changed)
             writer = Writer(conn, self._row_key, self.training, self.scoper)
             if op == "worker.add":
                 return writer.register_worker(entry["name"], entry["roles"], entry["teams"],
@@ -1112,6 +1109,14 @@ def _epochs(conn: Connection) -> tuple[str, str | None, int]:
         ).all()
     )
     return str(meta["epoch"]), meta.get("previous_epoch"), int(meta.get("epoch_head") or 0)
+
+
+def _tokens_moved(conn: Connection) -> None:
+    """The token revision moves: open event streams check their tokens again."""
+    conn.execute(
+        update(counter).where(counter.c.name == "tokens").values(value=counter.c.value + 1)
+    )
+    _notify(conn)
 
 
 def _notify(conn: Connection) -> None:

@@ -35,8 +35,14 @@ class HeadWatch:
         self._loop: asyncio.AbstractEventLoop | None = None
         self.listening = False  # a LISTEN connection is up (PostgreSQL)
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        """Watch from now on; the counters read afresh first (they were read when the
+        app was made, and nothing watched them since: a first stream would begin
+        from that old head)."""
         if self._tasks:
+            return
+        self.head, self.tokens = await asyncio.to_thread(self.store.heads)
+        if self._tasks:  # another stream started it meanwhile
             return
         self._loop = asyncio.get_running_loop()
         self._woken = asyncio.Event()

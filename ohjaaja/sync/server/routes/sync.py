@@ -12,12 +12,12 @@ from ohjaaja.domain.clock import to_iso
 from ohjaaja.sync import protocol
 from ohjaaja.sync.rows import TABLES
 from ohjaaja.sync.server.auth import Desk, Reader, StoreDep
-from ohjaaja.sync.server.models import Change, ChangesOut, PushIn, PushOut, RestoreIn, RestoreOut
+from ohjaaja.sync.server.fanout import read_page
+from ohjaaja.sync.server.models import ChangesOut, PushIn, PushOut, RestoreIn, RestoreOut
 from ohjaaja.sync.server.push import SeqReused, TooManyIncarnations, apply_batch
-from ohjaaja.sync.server.scoping import disclosures, reach_of, served, worker_names
+from ohjaaja.sync.server.scoping import disclosures
 
 router = APIRouter()
-_INTERNAL = ("subject", "blind_refs")  # the store's, not the desk's
 
 
 @router.post("/v1/push", response_model=PushOut, responses={409: {}, 403: {}})
@@ -58,17 +58,11 @@ def changes(
     """Rows in the token's reach changed after the cursor (the cursor to ask from next
     passes rows out of reach too), each row of client data put on its client's
     trail as disclosed to this token."""
-    reach = reach_of(who)
-    rows, exits, next_cursor, head = store.changes(cursor, limit, reach.munis, reach.lines)
-    page = served(reach, rows, exits)
-    now = to_iso(request.app.state.clock.now())
-    if any(row.get("subject") for row in page):  # client data: on its clients' trails
-        store.record(disclosures(who, worker_names(store), page, now))
-    return ChangesOut(
-        epoch=store.epoch, head=head, next_cursor=max(next_cursor, cursor),
-        changes=[Change(**{k: v for k, v in r.items() if k not in _INTERNAL}) for r in page],
-        reach=reach.describe(),
-    )  # fmt: skip
+    found = read_page(store, who, cursor, limit)
+    if found.names is not None:  # client data: on its clients' trails
+        now = to_iso(request.app.state.clock.now())
+        store.record(disclosures(who, found.names, found.rows, now))
+    return found.answer
 
 
 @router.post("/v1/restore", response_model=RestoreOut)
