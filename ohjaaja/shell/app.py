@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec
 
 from textual.app import App, SystemCommand
 from textual.command import Provider
@@ -64,12 +64,6 @@ def while_running(
             method(app, *args, **kwargs)
 
     return wraps(method)(call)  # type: ignore[return-value]
-
-
-def httpx_errors() -> type[Exception]:
-    import httpx
-
-    return httpx.HTTPError
 
 
 CSS = Path(kit.__file__).resolve().parent / "ohjaaja.tcss"
@@ -145,6 +139,9 @@ class OhjaajaApp(App[None]):
         self._sync_running = False
         self._sync_again = False
         self._mode_told = False  # a desk and a server of other modes: said once, not every round
+        # The event stream opens after the first good round: opened beside it, its
+        # pages from the same cursor would be the same rows sent twice.
+        self._following = False
         self._preferences_lock = threading.Lock()
         set_language(settings.language)
         if settings.keymap:
@@ -167,7 +164,6 @@ class OhjaajaApp(App[None]):
         if self.settings.server and self.settings.token:
             self.sync_round()
             self.set_interval(SYNC_EVERY_SECONDS, self.sync_round)
-            self.follow_server()
 
     def on_app_focus(self) -> None:
         """In a browser (`ohjaaja serve`) the desk is focused when a tab connects to it,
@@ -501,7 +497,7 @@ class OhjaajaApp(App[None]):
         threading.Thread(target=self._follow, name="ohjaaja-follow", daemon=True).start()
 
     def _follow(self) -> None:
-        from ohjaaja.sync.client import SyncClient, SyncError
+        from ohjaaja.sync.client import SyncClient
 
         assert self.settings.server and self.settings.token
         client = SyncClient(
@@ -514,10 +510,20 @@ class OhjaajaApp(App[None]):
             if not client.pulled_to(head):
                 self.call_from_thread(self.sync_round)
 
+        def carried(page: dict[str, Any]) -> None:
+            # The changes came in the stream: no request. A page not taken (another
+            # process's turn, another cursor, a fault here) leaves it to the head.
+            try:
+                report = client.take_page(page)
+            except Exception:
+                return
+            if report is not None and report.changed_rows:
+                self.call_from_thread(self.sync_changed)
+
         try:
-            client.follow(moved, lambda: False)
-        except (SyncError, RuntimeError, httpx_errors()):
-            pass  # offline, or the app is closing: the periodic round covers the gap
+            client.follow(moved, lambda: False, carried)
+        except Exception:  # noqa: BLE001 - offline, closing, or a fault: never the end of
+            pass  # following for the shift; the periodic round covers the gap, then again
         finally:
             client.close()
         if not self.is_running:  # closing: a call into a closed loop leaves a coroutine
@@ -529,6 +535,9 @@ class OhjaajaApp(App[None]):
     def _sync_done(self, status: SyncStatus | None, report: SyncReport | None) -> None:
         self.sync_status = status
         self._sync_running = False
+        if status is not None and status.online and not self._following:
+            self._following = True
+            self.follow_server()
         if self._sync_again:
             self._sync_again = False
             self.sync_round()

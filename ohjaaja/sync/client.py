@@ -387,31 +387,58 @@ class SyncClient:
         cursor = int(get_meta(self.conn, "pull_cursor") or 0)
         while True:
             page = self._call("GET", "/v1/changes", params={"cursor": cursor, "limit": PULL_PAGE})
-            reach = str(page.get("reach", ""))
-            with transaction(self.conn):
-                known = get_meta(self.conn, "server_reach")
-                if known is None and cursor > 0:
-                    known = "everything"  # pulled before scopes: the whole region
-                if reach != (known or reach):
-                    # The token now reaches other municipalities or lines: what it may hold
-                    # is pulled anew (and what it no longer may is taken away).
-                    skip = sync_state.pending_row_ids(self.conn)
-                    forget_client_data(self.conn, skip)
-                    set_meta(self.conn, "server_reach", reach)
-                    set_meta(self.conn, "pull_cursor", "0")
-                    cursor = 0
-                    continue
-                set_meta(self.conn, "server_reach", reach)
-                # A page may carry nothing for this desk and still move its cursor on.
-                before, cursor = cursor, max(cursor, int(page["next_cursor"]))
-                if page["changes"]:
-                    skip = sync_state.pending_row_ids(self.conn)
-                    apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
-                set_meta(self.conn, "pull_cursor", str(cursor))
-            report.pulled += sum(1 for change in page["changes"] if not change.get("removed"))
-            report.removed += sum(1 for change in page["changes"] if change.get("removed"))
+            before = cursor
+            found = self._apply_page(cursor, page, report)
+            if found is None:
+                cursor = 0  # the reach changed: everything anew
+                continue
+            cursor = found
             if cursor >= int(page["head"]) or (cursor == before and not page["changes"]):
                 break
+
+    def _apply_page(self, cursor: int, page: dict[str, Any], report: SyncReport) -> int | None:
+        """A page read from `cursor`, applied with its cursor in one transaction: the
+        cursor to go on from, or None when the token's reach changed (the cursor is
+        then back at 0, and what the desk may no longer hold is gone)."""
+        reach = str(page.get("reach", ""))
+        with transaction(self.conn):
+            known = get_meta(self.conn, "server_reach")
+            if known is None and cursor > 0:
+                known = "everything"  # pulled before scopes: the whole region
+            if reach != (known or reach):
+                # The token now reaches other municipalities or lines: what it may hold
+                # is pulled anew (and what it no longer may is taken away).
+                skip = sync_state.pending_row_ids(self.conn)
+                forget_client_data(self.conn, skip)
+                set_meta(self.conn, "server_reach", reach)
+                set_meta(self.conn, "pull_cursor", "0")
+                return None
+            set_meta(self.conn, "server_reach", reach)
+            # A page may carry nothing for this desk and still move its cursor on.
+            cursor = max(cursor, int(page["next_cursor"]))
+            if page["changes"]:
+                skip = sync_state.pending_row_ids(self.conn)
+                apply_changes(self.conn, page["changes"], skip, to_iso(self.clock.now()))
+            set_meta(self.conn, "pull_cursor", str(cursor))
+        report.pulled += sum(1 for change in page["changes"] if not change.get("removed"))
+        report.removed += sum(1 for change in page["changes"] if change.get("removed"))
+        return cursor
+
+    def take_page(self, page: dict[str, Any]) -> SyncReport | None:
+        """A page the event stream carried, applied if it starts at this database's
+        cursor, in the epoch this database last synced in (so after that round's
+        checks of mode and epoch), while no other process syncs it; None if not, and
+        then the head that follows decides whether a round pulls instead."""
+        with self._turn() as mine:
+            if not mine or page.get("epoch") != get_meta(self.conn, "server_epoch"):
+                return None
+            cursor = int(get_meta(self.conn, "pull_cursor") or 0)
+            if int(page.get("cursor", -1)) != cursor:
+                return None
+            report = SyncReport()
+            if self._apply_page(cursor, page, report) is None:
+                return None  # the reach changed: a round pulls everything anew
+            return report
 
     # -- live pokes ---------------------------------------------------------
     def pulled_to(self, head: int) -> bool:
@@ -419,11 +446,21 @@ class SyncClient:
         file share its cursor, so another process's round may have done it."""
         return int(get_meta(self.conn, "pull_cursor") or 0) >= head
 
-    def follow(self, on_head: Callable[[int], None], stopped: Callable[[], bool]) -> None:
+    def follow(
+        self,
+        on_head: Callable[[int], None],
+        stopped: Callable[[], bool],
+        on_page: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
         """Read the server's event stream, calling on_head(head) on each move, until
-        stopped() or the connection fails (the caller reconnects later)."""
+        stopped() or the connection fails (the caller reconnects later). With
+        on_page, the stream also carries the changes from this database's cursor,
+        each page given to on_page before its head."""
         timeout = httpx.Timeout(30, read=FOLLOW_READ_TIMEOUT)
-        with self.http.stream("GET", "/v1/events", timeout=timeout) as response:
+        params = {}
+        if on_page is not None:
+            params["cursor"] = int(get_meta(self.conn, "pull_cursor") or 0)
+        with self.http.stream("GET", "/v1/events", params=params, timeout=timeout) as response:
             if response.status_code >= 400:
                 raise SyncError(f"GET /v1/events: {response.status_code}")
             event = None
@@ -436,6 +473,8 @@ class SyncClient:
                         raise SyncError("this desk's token was revoked")
                 elif line.startswith("data:") and event == "head":
                     on_head(int(line.partition(":")[2]))
+                elif line.startswith("data:") and event == "changes" and on_page is not None:
+                    on_page(json.loads(line.partition(":")[2]))
 
     # -- plumbing -------------------------------------------------------------
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:

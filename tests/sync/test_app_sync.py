@@ -139,7 +139,7 @@ async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
     heads: queue.Queue[int] = queue.Queue()
     heard: queue.Queue[int] = queue.Queue()
 
-    def follow(self: SyncClient, on_head: object, stopped: object) -> None:
+    def follow(self: SyncClient, on_head: object, stopped: object, on_page: object) -> None:
         while (head := heads.get()) >= 0:  # the server's event stream, as we say
             on_head(head)  # type: ignore[operator]
             heard.put(head)
@@ -163,4 +163,43 @@ async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
             await settle(pilot)
             assert len(rounds) == 1 + more, moved
         heads.put(-1)
+    desk.close()
+
+
+async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The event stream carries the changed rows: a colleague's new contact is on
+    this desk's queue with no sync round of its own after the first."""
+    import asyncio
+
+    from ohjaaja.shell.app import OhjaajaApp
+
+    path = tmp_path / "desk.sqlite"
+    desk = Desk(path, clock, "Anna")
+    settings = Settings(
+        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
+    )
+    rounds: list[int] = []
+    sync_once = OhjaajaApp._sync_once
+    monkeypatch.setattr(
+        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
+    )
+    monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600)  # no periodic round
+    changed = asyncio.Event()
+    monkeypatch.setattr(OhjaajaApp, "sync_changed", lambda self: changed.set())
+    colleague = Desk(tmp_path / "colleague.sqlite", clock, "Bea")
+    other = SyncClient(tmp_path / "colleague.sqlite", server.url, server.token("desk", "desk-b", ("Bea",)),
+                       clock)  # fmt: skip
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(rounds) == 1
+        new = colleague.contacts.receive("chat", "mipa", "853")
+        await asyncio.to_thread(other.sync_once)
+        await asyncio.wait_for(changed.wait(), 30)
+        held = desk.conn.execute("SELECT 1 FROM contact WHERE id = ?", (new,)).fetchone()
+        assert held is not None and len(rounds) == 1
+    other.close()
+    colleague.close()
     desk.close()
