@@ -522,8 +522,8 @@ class OhjaajaApp(App[None]):
 
         try:
             client.follow(moved, lambda: False, carried)
-        except Exception:  # noqa: BLE001 - offline, closing, or a fault: never the end of
-            pass  # following for the shift; the periodic round covers the gap, then again
+        except Exception:  # offline, closing, or a fault: never the end of following
+            pass  # for the shift; the periodic round covers the gap, then follow again
         finally:
             client.close()
         if not self.is_running:  # closing: a call into a closed loop leaves a coroutine

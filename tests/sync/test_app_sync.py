@@ -189,8 +189,8 @@ async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
     changed = asyncio.Event()
     monkeypatch.setattr(OhjaajaApp, "sync_changed", lambda self: changed.set())
     colleague = Desk(tmp_path / "colleague.sqlite", clock, "Bea")
-    other = SyncClient(tmp_path / "colleague.sqlite", server.url, server.token("desk", "desk-b", ("Bea",)),
-                       clock)  # fmt: skip
+    token = server.token("desk", "desk-b", ("Bea",))
+    other = SyncClient(tmp_path / "colleague.sqlite", server.url, token, clock)
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
