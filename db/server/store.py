@@ -83,6 +83,22 @@ class TokenInfo:
 
 
 @dataclass(frozen=True)
+class Voucher:
+    """A token as read at one token revision, for a caller that keeps it between
+    requests (intake's token cache, ohjaaja.sync.server.auth). Kept, it is taken on
+    trust only up to a write: the write's own transaction checks it again when the
+    revision has moved since (Writer.token_holds)."""
+
+    secret_hash: str
+    info: TokenInfo
+    revision: int
+
+
+class TokenRevoked(Exception):
+    """A kept token was revoked or changed before the write that relied on it."""
+
+
+@dataclass(frozen=True)
 class RowScope:
     """Who may be sent a row (see db.server.tables.row_state), the client it concerns,
     and the rows of client data it refers to."""
@@ -393,7 +409,7 @@ class Store:
         secret = "ohj_" + secrets.token_urlsafe(32)  # a prefix: never read as an option
         entry = {
             "op": "token.create", "at": at, "id": new_id(), "name": name, "role": role,
-            "secret_hash": _hash(secret), "workers": self._worker_ids(workers),
+            "secret_hash": token_hash(secret), "workers": self._worker_ids(workers),
             "munis": munis, "lines": lines, "identity_codes": identity_codes,
         }  # fmt: skip
         self._administer(entry)
@@ -431,22 +447,17 @@ class Store:
 
     def authenticate(self, secret: str) -> TokenInfo | None:
         with self.reading(one_statement=True) as conn:
-            row = conn.execute(
-                select(
-                    token.c.name,
-                    token.c.role,
-                    token.c.workers,
-                    token.c.munis,
-                    token.c.lines,
-                    token.c.identity_codes,
-                ).where(token.c.secret_hash == _hash(secret), token.c.revoked_at.is_(None))
-            ).first()
-        if row is None:
-            return None
-        return TokenInfo(
-            str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")), row[3], row[4],
-            bool(row[5]),
-        )  # fmt: skip
+            return _token_info(conn, token_hash(secret))
+
+    def vouch(self, secret: str) -> Voucher | None:
+        """The live token and the revision it was read at. The revision is read first:
+        a revocation committed between the two reads leaves the revision behind (the
+        write checks again), never a revoked token beside a fresh revision."""
+        key = token_hash(secret)
+        with self.reading() as conn:
+            revision = _token_revision(conn)
+            info = _token_info(conn, key)
+        return None if info is None else Voucher(key, info, revision)
 
     # -- the worker register -------------------------------------------------------
     def add_worker(
@@ -672,11 +683,25 @@ class Writer:
         self._workers: dict[str, WorkerRecord | None] = {}
         self._epochs: tuple[str, str | None, int] | None = None
         self._rows: dict[tuple[str, str], Row | None] = {}  # (table, id): data, None: absent
+        self._token_revision: int | None = None  # read once a transaction
         self._read: dict[str, frozenset[str]] = {}  # id: the tables whose rows are in _rows
         self._pending: dict[tuple[str, str], tuple[bool, Row]] = {}  # (insert?, values)
         self._links: list[Row] = []
         self._trail: list[Row] = []
         self._log: list[Row] = []
+
+    def token_holds(self, voucher: Voucher) -> int:
+        """The token revision, if the kept token still holds in this transaction;
+        raises TokenRevoked if it was revoked or changed. Where the revision has not
+        moved since it was read, no token can have changed: one read per transaction."""
+        if self._token_revision is None:
+            self._token_revision = _token_revision(self.conn)
+        current = self._token_revision
+        if current != voucher.revision and _token_info(self.conn, voucher.secret_hash) != (
+            voucher.info
+        ):
+            raise TokenRevoked(voucher.info.name)
+        return current
 
     @property
     def moved(self) -> bool:
@@ -1151,5 +1176,28 @@ def _worker_record(row: Any) -> WorkerRecord:
     )
 
 
-def _hash(secret: str) -> str:
+def token_hash(secret: str) -> str:
+    """How a token's secret is kept: only its hash is stored."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _token_info(conn: Connection, secret_hash: str) -> TokenInfo | None:
+    """The live (not revoked) token with this hash."""
+    row = conn.execute(
+        select(
+            token.c.name, token.c.role, token.c.workers, token.c.munis, token.c.lines,
+            token.c.identity_codes,
+        ).where(token.c.secret_hash == secret_hash, token.c.revoked_at.is_(None))
+    ).first()  # fmt: skip
+    if row is None:
+        return None
+    return TokenInfo(
+        str(row[0]), str(row[1]), frozenset(json.loads(row[2] or "[]")), row[3], row[4],
+        bool(row[5]),
+    )  # fmt: skip
+
+
+def _token_revision(conn: Connection) -> int:
+    """The token revision: it moves with every revocation and change of a token."""
+    found = conn.execute(select(counter.c.value).where(counter.c.name == "tokens")).scalar()
+    return int(found or 0)

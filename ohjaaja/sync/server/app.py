@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from ohjaaja.db.server.store import Store
 from ohjaaja.domain.clock import Clock, SystemClock
 from ohjaaja.sync import protocol
+from ohjaaja.sync.server.auth import TokenCache
 from ohjaaja.sync.server.fanout import FanOut
 from ohjaaja.sync.server.group_commit import GroupCommit
 from ohjaaja.sync.server.limits import BodyLimit
@@ -52,6 +53,7 @@ def create_app(
     app.state.watch = HeadWatch(store)
     app.state.fanout = FanOut(store, app.state.clock)
     app.state.intake = GroupCommit(store)
+    app.state.tokens = TokenCache()
     store.on_commit = app.state.watch.poke  # this process's writes wake its streams at once
     app.add_middleware(BodyLimit, limit=protocol.BODY_MAX_BYTES)
     app.add_exception_handler(RequestValidationError, _unprocessable)

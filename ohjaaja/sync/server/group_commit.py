@@ -7,6 +7,10 @@ no transaction under way writes every row waiting at that moment (one executeman
 one commit), and the requests that arrive meanwhile are the next group. A group
 that fails is written again one row a transaction, so one request's failure is its
 own (each request stores its row or nothing).
+
+A request may come with a kept token (a Voucher): its row is written only if the
+token still holds in the transaction that writes it (Writer.token_holds), so a
+revoked token stores nothing even though its request never asked the store.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from ohjaaja.db.server.store import Store, Writer
+from ohjaaja.db.server.store import Store, TokenRevoked, Voucher, Writer
 
 
 @dataclass
@@ -24,6 +28,8 @@ class _Waiting:
     table: str
     id: str
     data: dict[str, Any]
+    voucher: Voucher | None = None
+    revision: int | None = None  # the token revision at which the voucher held
     done: bool = False
     error: BaseException | None = None
 
@@ -35,10 +41,14 @@ class GroupCommit:
         self._queue: list[_Waiting] = []
         self._writing = False
 
-    def insert(self, table: str, row_id: str, data: dict[str, Any]) -> None:
+    def insert(
+        self, table: str, row_id: str, data: dict[str, Any], voucher: Voucher | None = None
+    ) -> int | None:
         """Write a new row (its id made by the caller, so not there yet); returns once
-        it is committed, raises what its transaction raised."""
-        mine = _Waiting(table, row_id, data)
+        it is committed, raises what its transaction raised (TokenRevoked: the
+        voucher no longer holds, and nothing was written). Returns the token revision
+        at which the voucher held (None without one)."""
+        mine = _Waiting(table, row_id, data, voucher)
         with self._turn:
             self._queue.append(mine)
             self._turn.notify_all()  # (lets a test see the queue grow)
@@ -47,7 +57,7 @@ class GroupCommit:
             if mine.done:
                 if mine.error is not None:
                     raise mine.error
-                return
+                return mine.revision
             self._writing = True
             group, self._queue = self._queue, []
         try:
@@ -58,6 +68,7 @@ class GroupCommit:
                 self._turn.notify_all()
         if mine.error is not None:
             raise mine.error
+        return mine.revision
 
     def _write(self, group: list[_Waiting]) -> None:
         try:
@@ -82,4 +93,11 @@ class GroupCommit:
 
 def _put(writer: Writer, group: list[_Waiting]) -> None:
     for one in group:
+        one.error = None  # (a failed group's rows are written again one by one)
+        if one.voucher is not None:
+            try:
+                one.revision = writer.token_holds(one.voucher)
+            except TokenRevoked as revoked:
+                one.error = revoked  # its row is not written; the others' are
+                continue
         writer.put(one.table, one.id, one.data, new=True)

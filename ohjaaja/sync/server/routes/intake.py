@@ -3,10 +3,12 @@ to the social emergency after hours; and callers who hung up before anyone answe
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, HTTPException, Request
 
 from ohjaaja.db.ids import new_id
-from ohjaaja.db.server.store import Writer
+from ohjaaja.db.server.store import TokenRevoked, Writer
 from ohjaaja.domain.clock import Clock, to_iso
 from ohjaaja.domain.queue import abandoned_event_id, default_priority, route_line
 from ohjaaja.domain.reference import lines, municipalities
@@ -14,7 +16,7 @@ from ohjaaja.sync.mutations import Actor, Rejection
 from ohjaaja.sync.mutations.contacts import apply_abandon
 from ohjaaja.sync.rows import TIME, Invalid, identifier, normalise
 from ohjaaja.sync.scope import own_scope
-from ohjaaja.sync.server.auth import Intake, StoreDep
+from ohjaaja.sync.server.auth import UNKNOWN_TOKEN, Intake, IntakeVoucher, StoreDep, TokenCache
 from ohjaaja.sync.server.models import AbandonIn, AbandonOut, ContactIn, ContactOut
 from ohjaaja.sync.server.push import OutOfReach, RulesStore
 from ohjaaja.sync.server.scoping import reach_of
@@ -23,7 +25,8 @@ router = APIRouter()
 
 
 @router.post("/v1/contacts", status_code=201, response_model=ContactOut)
-def intake(body: ContactIn, who: Intake, store: StoreDep, request: Request) -> ContactOut:
+def intake(body: ContactIn, voucher: IntakeVoucher, request: Request) -> ContactOut:
+    who = voucher.info
     if body.municipality_code not in municipalities():
         raise HTTPException(422, "municipality_code: not a municipality of the region")
     # A scoped integration (one municipality's phone system) adds callers of its own reach
@@ -52,7 +55,14 @@ def intake(body: ContactIn, who: Intake, store: StoreDep, request: Request) -> C
         "received_at": to_iso(now), "created_at": to_iso(now), "updated_at": to_iso(now),
     }, "contact")  # fmt: skip
 
-    request.app.state.intake.insert("contact", row["id"], row)  # with others at once
+    tokens: TokenCache = request.app.state.tokens
+    try:  # with others' at once, and only if the token still holds
+        revision = request.app.state.intake.insert("contact", row["id"], row, voucher)
+    except TokenRevoked:
+        tokens.forget(voucher.secret_hash)
+        raise HTTPException(401, UNKNOWN_TOKEN) from None
+    if revision != voucher.revision:  # it held at a later revision: no need to look again
+        tokens.keep(replace(voucher, revision=revision))
     return ContactOut(
         id=row["id"], channel=body.channel, line=routed, original_line=row["original_line_code"],
         municipality_code=body.municipality_code, language=body.language, phone=phone,
