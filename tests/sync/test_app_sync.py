@@ -166,6 +166,70 @@ async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
     desk.close()
 
 
+async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stream brings the changes, so the round every 10 s (two requests from
+    every desk: 200 a second from a region's 1,000) runs once a minute while it is
+    live, and every 10 s again once it breaks."""
+    import asyncio
+    import queue
+    import threading
+
+    from ohjaaja.shell.app import OhjaajaApp
+
+    path = tmp_path / "desk.sqlite"
+    desk = Desk(path, clock, "Anna")
+    settings = Settings(
+        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
+    )
+    heads: queue.Queue[int] = queue.Queue()
+    heard: queue.Queue[int] = queue.Queue()
+    closed = threading.Event()
+
+    def follow(self: SyncClient, on_head: object, stopped: object, on_page: object) -> None:
+        while (head := heads.get()) >= 0:
+            on_head(head)  # type: ignore[operator]
+            heard.put(head)
+
+    close = SyncClient.close
+
+    def closing(self: SyncClient) -> None:
+        close(self)
+        if threading.current_thread().name == "ohjaaja-follow":
+            closed.set()
+
+    monkeypatch.setattr(SyncClient, "follow", follow)
+    monkeypatch.setattr(SyncClient, "close", closing)
+    monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600)  # ticks by hand below
+    rounds: list[int] = []
+    sync_once = OhjaajaApp._sync_once
+    monkeypatch.setattr(
+        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
+    )
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(rounds) == 1
+        store = server.admin()
+        heads.put(store.head())  # the stream is open: its first head
+        store.close()
+        await asyncio.to_thread(heard.get, True, 30)
+        app.periodic_round()
+        await settle(pilot)
+        assert len(rounds) == 1  # the stream is live and the last round is recent
+        app._last_round -= app_module.SYNC_WHILE_FOLLOWING_SECONDS + 1
+        app.periodic_round()
+        await settle(pilot)
+        assert len(rounds) == 2  # a minute on: the safety round runs
+        heads.put(-1)  # the stream breaks
+        assert await asyncio.to_thread(closed.wait, 30)
+        app.periodic_round()
+        await settle(pilot)
+        assert len(rounds) == 3  # no stream: every tick makes a round again
+    desk.close()
+
+
 async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
     server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -195,11 +259,14 @@ async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert len(rounds) == 1
+        clock.advance(seconds=30)
         new = colleague.contacts.receive("chat", "mipa", "853")
         await asyncio.to_thread(other.sync_once)
         await asyncio.wait_for(changed.wait(), 30)
         held = desk.conn.execute("SELECT 1 FROM contact WHERE id = ?", (new,)).fetchone()
         assert held is not None and len(rounds) == 1
+        # The status line's "online HH.MM.SS" is the page's time, not the last round's.
+        assert app.sync_status is not None and app.sync_status.last_ok == clock.now()
     other.close()
     colleague.close()
     desk.close()
