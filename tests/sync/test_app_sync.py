@@ -127,29 +127,10 @@ async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
     pulled up to that head makes no round of its own (with 100 desks on a file,
     every arrival made 100 rounds). A head beyond the cursor still makes one."""
     import asyncio
-    import queue
 
-    from ohjaaja.shell.app import OhjaajaApp
-
-    path = tmp_path / "desk.sqlite"
-    desk = Desk(path, clock, "Anna")
-    settings = Settings(
-        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
-    )
-    heads: queue.Queue[int] = queue.Queue()
-    heard: queue.Queue[int] = queue.Queue()
-
-    def follow(self: SyncClient, on_head: object, stopped: object, on_page: object) -> None:
-        while (head := heads.get()) >= 0:  # the server's event stream, as we say
-            on_head(head)  # type: ignore[operator]
-            heard.put(head)
-
-    monkeypatch.setattr(SyncClient, "follow", follow)
-    rounds: list[int] = []
-    sync_once = OhjaajaApp._sync_once
-    monkeypatch.setattr(
-        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
-    )
+    desk, settings = desk_of_anna(server, tmp_path, clock)
+    stream = ScriptedStream(monkeypatch)
+    rounds = count_rounds(monkeypatch)
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -158,11 +139,11 @@ async def test_a_head_the_desk_file_has_pulled_already_makes_no_round(
         head = store.head()
         store.close()
         for moved, more in ((head, 0), (head + 1, 1)):
-            heads.put(moved)
-            assert await asyncio.to_thread(heard.get, True, 30) == moved
+            stream.heads.put(moved)
+            assert await asyncio.to_thread(stream.heard.get, True, 30) == moved
             await settle(pilot)
             assert len(rounds) == 1 + more, moved
-        heads.put(-1)
+        stream.heads.put(-1)
     desk.close()
 
 
@@ -173,48 +154,19 @@ async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
     every desk: 200 a second from a region's 1,000) runs once a minute while it is
     live, and every 10 s again once it breaks."""
     import asyncio
-    import queue
-    import threading
 
-    from ohjaaja.shell.app import OhjaajaApp
-
-    path = tmp_path / "desk.sqlite"
-    desk = Desk(path, clock, "Anna")
-    settings = Settings(
-        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
-    )
-    heads: queue.Queue[int] = queue.Queue()
-    heard: queue.Queue[int] = queue.Queue()
-    closed = threading.Event()
-
-    def follow(self: SyncClient, on_head: object, stopped: object, on_page: object) -> None:
-        while (head := heads.get()) >= 0:
-            on_head(head)  # type: ignore[operator]
-            heard.put(head)
-
-    close = SyncClient.close
-
-    def closing(self: SyncClient) -> None:
-        close(self)
-        if threading.current_thread().name == "ohjaaja-follow":
-            closed.set()
-
-    monkeypatch.setattr(SyncClient, "follow", follow)
-    monkeypatch.setattr(SyncClient, "close", closing)
+    desk, settings = desk_of_anna(server, tmp_path, clock)
+    stream = ScriptedStream(monkeypatch)
     monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600)  # ticks by hand below
-    rounds: list[int] = []
-    sync_once = OhjaajaApp._sync_once
-    monkeypatch.setattr(
-        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
-    )
+    rounds = count_rounds(monkeypatch)
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert len(rounds) == 1
         store = server.admin()
-        heads.put(store.head())  # the stream is open: its first head
+        stream.heads.put(store.head())  # the stream is open: its first head
         store.close()
-        await asyncio.to_thread(heard.get, True, 30)
+        await asyncio.to_thread(stream.heard.get, True, 30)
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 1  # the stream is live and the last round is recent
@@ -222,8 +174,8 @@ async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 2  # a minute on: the safety round runs
-        heads.put(-1)  # the stream breaks
-        assert await asyncio.to_thread(closed.wait, 30)
+        stream.heads.put(-1)  # the stream breaks
+        assert await asyncio.to_thread(stream.closed.wait, 30)
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 3  # no stream: every tick makes a round again
@@ -239,16 +191,8 @@ async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
 
     from ohjaaja.shell.app import OhjaajaApp
 
-    path = tmp_path / "desk.sqlite"
-    desk = Desk(path, clock, "Anna")
-    settings = Settings(
-        path, "Anna", server=server.url, token=server.token("desk", "desk-a", ("Anna",))
-    )
-    rounds: list[int] = []
-    sync_once = OhjaajaApp._sync_once
-    monkeypatch.setattr(
-        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
-    )
+    desk, settings = desk_of_anna(server, tmp_path, clock)
+    rounds = count_rounds(monkeypatch)
     monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600)  # no periodic round
     changed = asyncio.Event()
     monkeypatch.setattr(OhjaajaApp, "sync_changed", lambda self: changed.set())
@@ -270,3 +214,51 @@ async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
     other.close()
     colleague.close()
     desk.close()
+
+
+def desk_of_anna(server: Server, tmp_path: Path, clock: FixedClock) -> tuple[Desk, Settings]:
+    path = tmp_path / "desk.sqlite"
+    desk = Desk(path, clock, "Anna")
+    token = server.token("desk", "desk-a", ("Anna",))
+    return desk, Settings(path, "Anna", server=server.url, token=token)
+
+
+def count_rounds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one with each sync round the app makes."""
+    from ohjaaja.shell.app import OhjaajaApp
+
+    rounds: list[int] = []
+    sync_once = OhjaajaApp._sync_once
+    monkeypatch.setattr(
+        OhjaajaApp, "_sync_once", lambda self: (rounds.append(1), sync_once(self))[1]
+    )
+    return rounds
+
+
+class ScriptedStream:
+    """The server's event stream, as the test says: each number put on `heads` is a
+    head event (a negative one ends the stream), put on `heard` once the desk has
+    had it; `closed` is set when the desk's follow thread has let the stream go."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import queue
+        import threading
+
+        self.heads: queue.Queue[int] = queue.Queue()
+        self.heard: queue.Queue[int] = queue.Queue()
+        self.closed = threading.Event()
+        close = SyncClient.close
+        stream = self
+
+        def follow(client: SyncClient, on_head: object, stopped: object, on_page: object) -> None:
+            while (head := stream.heads.get()) >= 0:
+                on_head(head)  # type: ignore[operator]
+                stream.heard.put(head)
+
+        def closing(client: SyncClient) -> None:
+            close(client)
+            if threading.current_thread().name == "ohjaaja-follow":
+                stream.closed.set()
+
+        monkeypatch.setattr(SyncClient, "follow", follow)
+        monkeypatch.setattr(SyncClient, "close", closing)
