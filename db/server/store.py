@@ -514,6 +514,10 @@ class Store:
                 ))  # fmt: skip
                 return 1
             if op == "token.revoke":
+                # The counter lock every writer takes first: a revocation waits for a
+                # write under way (which may trust the token at the old revision), and
+                # any later write reads the new revision (Writer.token_holds).
+                _lock_counter(conn)
                 changed = conn.execute(
                     update(token)
                     .where(token.c.name == entry["name"], token.c.revoked_at.is_(None))
@@ -522,6 +526,7 @@ class Store:
                 _tokens_moved(conn)
                 return int(changed)
             if op == "token.workers":
+                _lock_counter(conn)  # as token.revoke
                 changed = conn.execute(
                     update(token).where(token.c.name == entry["name"])
                     .values(workers=json.dumps(entry["workers"]))

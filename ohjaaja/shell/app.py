@@ -446,9 +446,15 @@ class OhjaajaApp(App[None]):
 
     # -- sync with the shared server -----------------------------------------
     def periodic_round(self) -> None:
-        """The safety round: every tick, or once a minute while the stream is live."""
-        if self._stream_live and (
-            time.monotonic() - self._last_round < SYNC_WHILE_FOLLOWING_SECONDS
+        """The safety round: every tick, or once a minute while the stream is live
+        and the last round went through with nothing left to send (the stream tells
+        of the server's changes, never whether this desk's got there)."""
+        status = self.sync_status
+        healthy = status is not None and status.online and not status.pending
+        if (
+            healthy
+            and self._stream_live
+            and time.monotonic() - self._last_round < SYNC_WHILE_FOLLOWING_SECONDS
         ):
             return
         self.sync_round()

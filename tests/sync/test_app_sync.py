@@ -163,10 +163,7 @@ async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert len(rounds) == 1
-        store = server.admin()
-        stream.heads.put(store.head())  # the stream is open: its first head
-        store.close()
-        await asyncio.to_thread(stream.heard.get, True, 30)
+        await stream.opened(server)
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 1  # the stream is live and the last round is recent
@@ -179,6 +176,50 @@ async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 3  # no stream: every tick makes a round again
+    desk.close()
+
+
+async def test_a_failed_round_is_tried_again_at_the_next_tick_while_the_stream_is_live(
+    server: Server, tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stream says nothing of the desk's own changes: when a round fails (the
+    server takes no pushes while reads and the stream go on), the next tick tries
+    again, as without a stream, not a minute later (a hostile review found it)."""
+    import threading
+
+    from ohjaaja.sync.client import SyncError
+
+    desk, settings = desk_of_anna(server, tmp_path, clock)
+    stream = ScriptedStream(monkeypatch)
+    monkeypatch.setattr(app_module, "SYNC_EVERY_SECONDS", 3600)  # ticks by hand below
+    refusing = threading.Event()
+    sync_once = SyncClient.sync_once
+
+    def pushing(self: SyncClient) -> object:
+        if refusing.is_set():
+            raise SyncError("503 from POST /v1/push: the store takes no writes")
+        return sync_once(self)
+
+    monkeypatch.setattr(SyncClient, "sync_once", pushing)
+    rounds = count_rounds(monkeypatch)
+    app = make_app(desk, settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(rounds) == 1
+        await stream.opened(server)
+        refusing.set()
+        desk.contacts.receive("chat", "mipa", "853")  # the worker's change: a round
+        await settle(pilot)
+        assert len(rounds) == 2
+        assert app.sync_status is not None and not app.sync_status.online
+        assert app.sync_status.pending == 1
+        refusing.clear()
+        app.periodic_round()  # the next tick, 10 s on
+        await settle(pilot)
+        assert len(rounds) == 3
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "verkossa" in status and "lähettämättä 0" in status
+        stream.heads.put(-1)
     desk.close()
 
 
@@ -204,11 +245,18 @@ async def test_a_change_the_stream_carries_reaches_the_desk_without_a_round(
         await settle(pilot)
         assert len(rounds) == 1
         clock.advance(seconds=30)
+        changed.clear()  # (the first round may have told of rows of its own)
         new = colleague.contacts.receive("chat", "mipa", "853")
         await asyncio.to_thread(other.sync_once)
-        await asyncio.wait_for(changed.wait(), 30)
-        held = desk.conn.execute("SELECT 1 FROM contact WHERE id = ?", (new,)).fetchone()
-        assert held is not None and len(rounds) == 1
+
+        async def held() -> None:
+            query = "SELECT 1 FROM contact WHERE id = ?"
+            while desk.conn.execute(query, (new,)).fetchone() is None:
+                await changed.wait()  # each page taken that brought rows
+                changed.clear()
+
+        await asyncio.wait_for(held(), 30)
+        assert len(rounds) == 1
         # The status line's "online HH.MM.SS" is the page's time, not the last round's.
         assert app.sync_status is not None and app.sync_status.last_ok == clock.now()
     other.close()
@@ -262,3 +310,12 @@ class ScriptedStream:
 
         monkeypatch.setattr(SyncClient, "follow", follow)
         monkeypatch.setattr(SyncClient, "close", closing)
+
+    async def opened(self, server: Server) -> None:
+        """The stream opens with its first head (the server's), and the desk has it."""
+        import asyncio
+
+        store = server.admin()
+        self.heads.put(store.head())
+        store.close()
+        await asyncio.to_thread(self.heard.get, True, 30)

@@ -4,11 +4,13 @@ checks the token again whenever the token revision has moved."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from ohjaaja.db.server.store import Store, token_hash
+from ohjaaja.db.server.store import Store, Writer, token_hash
 from ohjaaja.db.server.tables import row_state
 from sqlalchemy import func, select
 
@@ -78,6 +80,69 @@ def test_another_tokens_change_does_not_refuse_a_kept_one(tmp_path: Path) -> Non
         # It held at the new revision: kept at it, so the next write need not read it.
         assert app.state.tokens.get(token_hash(token)).revision == before + 1
     assert contacts(store) == 2
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'server.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))
+
+
+def test_a_revocation_done_during_the_write_is_not_overtaken(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A revocation that commits while a group commit's transaction is open (after it
+    read the token revision) waits for that write on both stores: `token revoke`
+    never says "revoked" while a write that trusted the token can still commit.
+    (On PostgreSQL it took no lock a writer takes, and the write stored the contact.)"""
+    store = Store(url)
+    token = store.create_token("pbx", "integration", AT)
+    other = Store(url)  # the CLI: another process, another connection
+    app = create_app(store)
+    checked, go_on = threading.Event(), threading.Event()
+    holds = Writer.token_holds
+
+    def pausing(self: Writer, voucher: Any) -> int:
+        revision = holds(self, voucher)
+        if not go_on.is_set():  # the second post only
+            checked.set()
+            assert go_on.wait(30)
+        return revision
+
+    headers = {"Authorization": f"Bearer {token}"}
+    answers: list[int] = []
+    with TestClient(app) as client:
+        go_on.set()
+        assert client.post("/v1/contacts", json=CONTACT, headers=headers).status_code == 201
+        go_on.clear()  # the token is kept now
+        monkeypatch.setattr(Writer, "token_holds", pausing)
+        post = threading.Thread(
+            target=lambda: answers.append(
+                client.post("/v1/contacts", json=CONTACT, headers=headers).status_code
+            )
+        )
+        post.start()
+        assert checked.wait(30)  # the write's transaction is open and has checked the token
+        revoked: list[int] = []
+        revoke = threading.Thread(target=lambda: revoked.append(other.revoke_token("pbx", AT)))
+        revoke.start()
+        revoke.join(3)  # a revocation that waits for the write is as good as after it
+        revoke_done_first = not revoke.is_alive()
+        go_on.set()
+        post.join(30)
+        revoke.join(60)
+    assert revoked == [1]
+    stored = contacts(other)
+    other.close()
+    store.close()
+    if revoke_done_first:
+        # `token revoke` had answered "revoked 1" before the post was answered: the
+        # post must store nothing and be told 401.
+        assert answers == [401], f"answered {answers} after the revocation was done"
+        assert stored == 1, f"{stored - 1} contact(s) stored after the revocation was done"
+    else:
+        assert answers == [201] and stored == 2
 
 
 def _bearer(token: str) -> dict[str, str]:
