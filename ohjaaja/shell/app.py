@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from functools import wraps
 from pathlib import Path
@@ -560,8 +561,6 @@ class OhjaajaApp(App[None]):
         brought rows."""
         status = self.sync_status
         if status is not None and status.online:
-            from dataclasses import replace
-
             self.sync_status = replace(status, last_ok=self.desk.clock.now())
             self._show_sync_state()
         if changed:

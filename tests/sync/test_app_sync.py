@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from ohjaaja.screens.handovers.handovers import HandoverDetailScreen
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from ohjaaja.domain.clock import FixedClock
@@ -161,9 +162,7 @@ async def test_while_the_stream_is_live_the_periodic_round_waits_a_minute(
     rounds = count_rounds(monkeypatch)
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert len(rounds) == 1
-        await stream.opened(server)
+        await stream.opened_after_first_round(pilot, rounds, server)
         app.periodic_round()
         await settle(pilot)
         assert len(rounds) == 1  # the stream is live and the last round is recent
@@ -204,9 +203,7 @@ async def test_a_failed_round_is_tried_again_at_the_next_tick_while_the_stream_i
     rounds = count_rounds(monkeypatch)
     app = make_app(desk, settings)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        assert len(rounds) == 1
-        await stream.opened(server)
+        await stream.opened_after_first_round(pilot, rounds, server)
         refusing.set()
         desk.contacts.receive("chat", "mipa", "853")  # the worker's change: a round
         await settle(pilot)
@@ -310,6 +307,14 @@ class ScriptedStream:
 
         monkeypatch.setattr(SyncClient, "follow", follow)
         monkeypatch.setattr(SyncClient, "close", closing)
+
+    async def opened_after_first_round(
+        self, pilot: Pilot[None], rounds: list[int], server: Server
+    ) -> None:
+        """The desk has made its first round (and only that); then the stream opens."""
+        await settle(pilot)
+        assert len(rounds) == 1
+        await self.opened(server)
 
     async def opened(self, server: Server) -> None:
         """The stream opens with its first head (the server's), and the desk has it."""
