@@ -173,7 +173,31 @@ def parse_json(value: str, field: str) -> Any:
 def check_values(value: Any, field: str) -> None:
     """Every string and number inside a mutation's arguments, before anything reads
     them: a NUL, an unpaired surrogate or a NaN is refused wherever it hides."""
-    _walk(value, field, -2)  # arguments nest two levels deeper than a JSON column
+    # Arguments nest two levels deeper than a JSON column. Every push checks every
+    # value: a first pass names nothing (a tenth of the rules' time went on building
+    # field names); only a refusal walks again to say where.
+    if not _clean(value, -2):
+        _walk(value, field, -2)
+
+
+def _clean(value: Any, depth: int) -> bool:
+    """What _walk lets through, without naming anything."""
+    if depth > JSON_DEPTH:
+        return False
+    if isinstance(value, str):
+        return _BAD_CHARS.search(value) is None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or len(key) > 200 or _BAD_CHARS.search(key):
+                return False
+            if not _clean(item, depth + 1):
+                return False
+        return True
+    if isinstance(value, list):
+        return all(_clean(item, depth + 1) for item in value)
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return True
 
 
 def training_flag(value: Any, field: str) -> str | None:
