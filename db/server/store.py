@@ -43,6 +43,8 @@ from ohjaaja.db.server.tables import (
     worker,
 )
 from sqlalchemy import (
+    String,
+    any_,
     bindparam,
     create_engine,
     delete,
@@ -675,6 +677,7 @@ class Writer:
         self, conn: Connection, row_key: bytes, training: bool, scoper: Scoper = shared
     ) -> None:
         self.conn = conn
+        self.postgres = conn.dialect.name == "postgresql"
         self.row_key = row_key
         self.training = training
         self.scoper = scoper
@@ -748,7 +751,7 @@ class Writer:
                 self.conn.execute(_UPDATE, updates)
         if self._links:
             links, self._links = self._links, []
-            dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
+            dialect = postgresql if self.postgres else sqlite
             self.conn.execute(dialect.insert(row_link).on_conflict_do_nothing(), links)
         if self._trail:
             entries, self._trail = self._trail, []
@@ -766,7 +769,9 @@ class Writer:
         for first in range(0, len(wanted), 1000):
             chunk = wanted[first : first + 1000]
             self.flush()
-            for row in self.conn.execute(_PREFETCH, {"tables": sorted(tables), "ids": chunk}):
+            for row in self.conn.execute(_PREFETCH[self.postgres], {"ids": chunk}):
+                if row.tbl not in tables:
+                    continue
                 key = (row.tbl, row.id)
                 if key not in self._rows:
                     self._rows[key] = dict(row.data)
@@ -1027,12 +1032,7 @@ class Writer:
         if not mutation_ids:
             return {}
         self.flush()
-        found = self.conn.execute(
-            select(pushed_mutation.c.mutation_id, pushed_mutation.c.status,
-                   pushed_mutation.c.result).where(
-                pushed_mutation.c.desk == desk, pushed_mutation.c.mutation_id.in_(mutation_ids)
-            )
-        ).all()  # fmt: skip
+        found = self.conn.execute(_PUSHED[self.postgres], {"desk": desk, "ids": mutation_ids}).all()
         return {row[0]: {"status": row[1], "result": row[2]} for row in found}
 
     def last_seq(self, desk: str, incarnation: str) -> int | None:
@@ -1097,20 +1097,41 @@ _SCOPE = select(
 ).where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
 _LOG = insert(pushed_mutation)
 _TRAIL = insert(client_trail)
-_PREFETCH = select(
-    row_state.c.tbl,
-    row_state.c.id,
-    row_state.c.data,
-    row_state.c.kind,
-    row_state.c.munis,
-    row_state.c.lines,
-    row_state.c.subject,
-    row_state.c.blind_refs,
-    row_state.c.origin,
-).where(
-    row_state.c.tbl.in_(bindparam("tables", expanding=True)),
-    row_state.c.id.in_(bindparam("ids", expanding=True)),
-)  # both in the primary key: index lookups on either store
+
+
+def _among(column: Any, name: str, postgres: bool) -> Any:
+    """`column IN (the list in parameter name)`; on PostgreSQL one array parameter
+    (= ANY), sent and planned as one value rather than as hundreds of parameters."""
+    if postgres:
+        return column == any_(bindparam(name, type_=postgresql.ARRAY(String)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+# By id alone (row_state_id): one lookup an id, not one for each table in the
+# primary key; the rows of other tables are passed over. By store: PostgreSQL?
+_PREFETCH = {
+    postgres: select(
+        row_state.c.tbl,
+        row_state.c.id,
+        row_state.c.data,
+        row_state.c.kind,
+        row_state.c.munis,
+        row_state.c.lines,
+        row_state.c.subject,
+        row_state.c.blind_refs,
+        row_state.c.origin,
+    ).where(_among(row_state.c.id, "ids", postgres))
+    for postgres in (False, True)
+}
+_PUSHED = {
+    postgres: select(
+        pushed_mutation.c.mutation_id, pushed_mutation.c.status, pushed_mutation.c.result
+    ).where(
+        pushed_mutation.c.desk == bindparam("desk"),
+        _among(pushed_mutation.c.mutation_id, "ids", postgres),
+    )
+    for postgres in (False, True)
+}
 _HEAD = select(counter.c.value).where(counter.c.name == "seq")
 _EPOCH = select(server_meta.c.value).where(server_meta.c.key == "epoch")
 

@@ -74,6 +74,7 @@ row_state = Table(
     Column("parent", String),  # an event's contact_id or handover_id; a handover's notification_id
     Index("row_state_at", "tbl", "at"),
     Index("row_state_parent", "tbl", "parent"),
+    Index("row_state_id", "id"),  # a push's rows, whatever their table
 )
 # table -> (the field copied into `at`, the field copied into `parent`).
 REPORT_KEYS: dict[str, tuple[str | None, str | None]] = {

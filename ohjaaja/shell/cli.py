@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -456,6 +457,13 @@ def run_server(args: argparse.Namespace) -> int:
 
     from ohjaaja.sync.server import create_app
 
+    # A push of 500 mutations makes hundreds of thousands of short-lived objects: at
+    # Python's default threshold (700) the collector ran every few mutations, and its
+    # older generations walked every object loaded at start. Those are frozen out of
+    # its sight, and the youngest generation is collected every 20,000 allocations
+    # (bench scale: push about 30 % faster on SQLite; memory is unchanged).
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
     # Live event streams never end by themselves: give them 3 s at shutdown, then close.
     uvicorn.run(
         create_app(

@@ -28,6 +28,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -329,19 +330,28 @@ def push(store_args: list[str], floor_url: str, count: int, port: int, python: s
     finally:
         stop(server)
     floor_store = Store(floor_url)
-    t0 = time.perf_counter()
-    with floor_store.engine.begin() as conn:
-        conn.execute(row_state.insert(), [
-            {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r, "sig": ""}
-            for i, r in enumerate(rows)
-        ])  # fmt: skip
-        conn.execute(pushed_mutation.insert(), [
-            {"desk": "bench", "incarnation": "", "seq": i + 1, "mutation_id": f"m{i}",
-             "name": "contact.receive", "worker_id": worker_id("bench"), "status": "applied",
-             "result": {"rows": [["contact", r["id"], i + 1]]}}
-            for i, r in enumerate(rows)
-        ])  # fmt: skip
-    floor = count / (time.perf_counter() - t0)
+    # The median of three: one bulk insert lasts a fraction of a second, and on these
+    # machines one such run alone was seen anywhere from 13,000 to 36,000 rows a second.
+    floors = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        with floor_store.engine.begin() as conn:
+            conn.execute(row_state.insert(), [
+                {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r,
+                 "sig": ""}
+                for i, r in enumerate(rows)
+            ])  # fmt: skip
+            conn.execute(pushed_mutation.insert(), [
+                {"desk": "bench", "incarnation": "", "seq": i + 1, "mutation_id": f"m{i}",
+                 "name": "contact.receive", "worker_id": worker_id("bench"),
+                 "status": "applied", "result": {"rows": [["contact", r["id"], i + 1]]}}
+                for i, r in enumerate(rows)
+            ])  # fmt: skip
+        floors.append(count / (time.perf_counter() - t0))
+        with floor_store.engine.begin() as conn:
+            conn.execute(row_state.delete())
+            conn.execute(pushed_mutation.delete())
+    floor = statistics.median(floors)
     floor_store.close()
     return print_rate("push, batches of 500", rate, floor, "bulk insert of rows and log")
 

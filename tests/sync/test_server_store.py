@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ohjaaja.db.server.journal import Journal
 from ohjaaja.db.server.migrations import LATEST, upgrade, version
-from ohjaaja.db.server.store import Store, StoreFileError, make_engine
-from sqlalchemy import text
+from ohjaaja.db.server.store import Store, StoreFileError, Writer, make_engine
+from sqlalchemy import inspect, text
 
 from ohjaaja.sync.server.scoping import scope_row
 from tests.sync.conftest import AT
@@ -73,6 +74,39 @@ def test_a_store_made_at_version_1_is_upgraded_with_its_data(url: str) -> None:
     assert all(c["sig"] for c in served)  # old rows are signed when served
     store.close()
     assert Store(url).epoch == "e1"  # opening again changes nothing
+
+
+def test_a_push_reads_its_rows_by_id_through_an_index_on_an_upgraded_store(url: str) -> None:
+    """Version 5 indexes rows by id alone: a push asks for every row its batch names,
+    whatever the table, and by the primary key (table, id) that was one lookup for
+    each of the 20 tables. The rows of another table with that id are not taken."""
+    engine = make_engine(url)
+    upgrade(engine, target=4)
+    with engine.begin() as conn:
+        for seq, table in enumerate(("contact", "service"), start=1):
+            conn.execute(
+                text("INSERT INTO row_state (tbl, id, version, seq, data) "
+                     "VALUES (:t, 'x1', 1, :s, :d)"),
+                {"t": table, "s": seq, "d": json.dumps({"id": "x1", "table": table})},
+            )  # fmt: skip
+    engine.dispose()
+    store = Store(url)
+    assert "row_state_id" in {i["name"] for i in inspect(store.engine).get_indexes("row_state")}
+
+    def read(writer: Writer) -> tuple[Any, Any]:
+        writer.prefetch(["contact", "client"], ["x1", "x2"])
+        return writer.get("contact", "x1"), writer.get("service", "x1")
+
+    contact, service = store.transaction(read)
+    assert contact == {"id": "x1", "table": "contact"}
+    assert service == {"id": "x1", "table": "service"}  # read on its own, not mixed in
+    if url.startswith("sqlite"):
+        with store.engine.connect() as conn:
+            plan = conn.exec_driver_sql(
+                "EXPLAIN QUERY PLAN SELECT tbl FROM row_state WHERE id IN ('x1', 'x2')"
+            ).all()
+        assert "row_state_id" in str(plan)
+    store.close()
 
 
 def test_the_reports_keys_are_copied_from_the_documents_of_an_old_store(url: str) -> None:
