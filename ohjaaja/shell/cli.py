@@ -457,23 +457,20 @@ def run_server(args: argparse.Namespace) -> int:
 
     from ohjaaja.sync.server import create_app
 
+    app = create_app(
+        store, fault=os.environ.get("OHJAAJA_FAULT"), hsds_anonymous=args.hsds_anonymous
+    )
     # A push of 500 mutations makes hundreds of thousands of short-lived objects: at
     # Python's default threshold (700) the collector ran every few mutations, and its
-    # older generations walked every object loaded at start. Those are frozen out of
-    # its sight, and the youngest generation is collected every 20,000 allocations
-    # (bench scale: push about 30 % faster on SQLite; memory is unchanged).
+    # older generations walked every object loaded at start. Those (the app, its
+    # routes and validators; start-up's garbage collected first, not kept) are frozen
+    # out of its sight, and the youngest generation is collected every 20,000
+    # allocations (bench scale: push 15-30 % faster; memory does not grow by it).
+    gc.collect()
     gc.freeze()
     gc.set_threshold(20_000, 20, 20)
     # Live event streams never end by themselves: give them 3 s at shutdown, then close.
-    uvicorn.run(
-        create_app(
-            store, fault=os.environ.get("OHJAAJA_FAULT"), hsds_anonymous=args.hsds_anonymous
-        ),
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        timeout_graceful_shutdown=3,
-    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", timeout_graceful_shutdown=3)
     return 0
 
 

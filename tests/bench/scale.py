@@ -38,9 +38,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from ohjaaja.db.ids import worker_id
 from ohjaaja.db.server.store import Store, Writer
-from ohjaaja.db.server.tables import pushed_mutation, row_state
+from ohjaaja.db.server.tables import client_trail, pushed_mutation, row_link, row_state
+from sqlalchemy import Table, select
 
 from tests.bench.__main__ import pct
 from tests.sync.conftest import AT, Server, push_body, start_server, stop
@@ -329,6 +329,10 @@ def push(store_args: list[str], floor_url: str, count: int, port: int, python: s
         client.close()
     finally:
         stop(server)
+    # The floor writes the very rows the push stored, read back: each row whole as the
+    # rules made it (26 columns of a contact, not the 10 keys of its arguments), with
+    # its signature and scope, and the log's entries with their answers.
+    written = _stored(_url_of(store_args), (row_state, pushed_mutation, row_link, client_trail))
     floor_store = Store(floor_url)
     # The median of three: one bulk insert lasts a fraction of a second, and on these
     # machines one such run alone was seen anywhere from 13,000 to 36,000 rows a second.
@@ -336,24 +340,30 @@ def push(store_args: list[str], floor_url: str, count: int, port: int, python: s
     for _ in range(3):
         t0 = time.perf_counter()
         with floor_store.engine.begin() as conn:
-            conn.execute(row_state.insert(), [
-                {"tbl": "contact", "id": r["id"], "version": 1, "seq": i + 1, "data": r,
-                 "sig": ""}
-                for i, r in enumerate(rows)
-            ])  # fmt: skip
-            conn.execute(pushed_mutation.insert(), [
-                {"desk": "bench", "incarnation": "", "seq": i + 1, "mutation_id": f"m{i}",
-                 "name": "contact.receive", "worker_id": worker_id("bench"),
-                 "status": "applied", "result": {"rows": [["contact", r["id"], i + 1]]}}
-                for i, r in enumerate(rows)
-            ])  # fmt: skip
+            for table, entries in written.items():
+                conn.execute(table.insert(), entries)
         floors.append(count / (time.perf_counter() - t0))
         with floor_store.engine.begin() as conn:
-            conn.execute(row_state.delete())
-            conn.execute(pushed_mutation.delete())
+            for table in written:
+                conn.execute(table.delete())
     floor = statistics.median(floors)
     floor_store.close()
     return print_rate("push, batches of 500", rate, floor, "bulk insert of rows and log")
+
+
+def _url_of(store_args: list[str]) -> str:
+    option, where = store_args
+    return f"sqlite:///{where}" if option == "--database" else where
+
+
+def _stored(url: str, tables: tuple[Table, ...]) -> dict[Table, list[dict[str, Any]]]:
+    """Each table's rows as a store holds them (those with any)."""
+    store = Store(url)
+    with store.engine.connect() as conn:
+        found = {table: [dict(row._mapping) for row in conn.execute(select(table))]
+                 for table in tables}  # fmt: skip
+    store.close()
+    return {table: rows for table, rows in found.items() if rows}
 
 
 # -- databases --------------------------------------------------------------------------

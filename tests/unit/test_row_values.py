@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ohjaaja.sync.rows import Invalid, check_values
+from ohjaaja.sync.rows import Invalid, _clean, _walk, check_values
 
 SCALARS = (
     st.none()
@@ -58,6 +58,21 @@ def test_the_check_refuses_exactly_what_no_store_can_hold(value: Any) -> None:
             check_values(value, "args")
     else:
         check_values(value, "args")
+
+
+@settings(max_examples=400, deadline=None)
+@given(VALUES, st.integers(min_value=-3, max_value=7))
+def test_the_fast_pass_lets_through_exactly_what_the_naming_pass_does(
+    value: Any, depth: int
+) -> None:
+    """A fast pass that wrongly refused would not show above (the naming pass then
+    accepts): it would only cost time, so it is held to the naming pass directly."""
+    try:
+        _walk(value, "args", depth)
+        walked = True
+    except Invalid:
+        walked = False
+    assert _clean(value, depth) == walked
 
 
 def test_a_refusal_names_the_field_where_the_bad_value_sits() -> None:
