@@ -141,10 +141,7 @@ class _Command(argparse.ArgumentParser):
             ]
             if stray:
                 command = " ".join(path)
-                self.error(
-                    f"{', '.join(stray)} before `{command}`: the desk's, of no use to "
-                    f"`{command}`; its own options go after it (`ohjaaja {command} --help`)"
-                )
+                self.error(t("cli.stray_options", options=", ".join(stray), command=command))
         for dest, value in self.defaults.items():
             if not hasattr(parsed, dest):
                 setattr(parsed, dest, value)
@@ -706,13 +703,13 @@ def run_demo(args: argparse.Namespace) -> int:
     notices: list[tuple[str, dict[str, str]]] = []
     try:
         if not database.exists():  # a few seconds, before the desk can draw
-            print(f"ohjaaja: building the demo database {database} ...", file=sys.stderr)
+            print(f"ohjaaja: {t('cli.demo_building', file=database)}", file=sys.stderr)
         if build_demo(database, SystemClock(), clients=args.clients, training=args.training):
             notices.append(("demo.built", {"file": str(database)}))  # said in the desk
     except DeskOpenError as exc:
         from_env = args.database is None and os.environ.get("OHJAAJA_DATABASE")
-        hint = "$OHJAAJA_DATABASE names it; " if from_env else ""
-        print(f"ohjaaja: {exc} ({hint}give the demo a file: --database NEW)", file=sys.stderr)
+        hint = t("cli.demo_env_names") if from_env else ""
+        print(f"ohjaaja: {exc} ({hint}{t('cli.demo_needs_file')})", file=sys.stderr)
         return 2
     if args.worker is None:
         args.worker = os.environ.get("OHJAAJA_WORKER") or "Demo"
@@ -734,10 +731,7 @@ def run_sync(args: argparse.Namespace) -> int:
     if args.quarantine:
         return print_quarantine(database)
     if not args.server or not args.token:
-        print(
-            "ohjaaja: sync needs --server and --token-file (or OHJAAJA_SERVER, OHJAAJA_TOKEN)",
-            file=sys.stderr,
-        )
+        print(f"ohjaaja: {t('cli.sync_needs')}", file=sys.stderr)
         return 2
     try:
         open_database(database).close()  # migrated and seeded before the client opens it
@@ -748,10 +742,11 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         report = client.sync_once()
     except httpx.TransportError as exc:
-        print(f"ohjaaja: sync failed: cannot reach {args.server}: {exc}", file=sys.stderr)
+        said = t("cli.sync_unreachable", server=args.server, error=exc)
+        print(f"ohjaaja: {said}", file=sys.stderr)
         return 1
     except (SyncError, httpx.HTTPError, sqlite3.Error) as exc:
-        print(f"ohjaaja: sync failed: {exc}", file=sys.stderr)
+        print(f"ohjaaja: {t('cli.sync_failed', error=exc)}", file=sys.stderr)
         return 1
     finally:
         client.close()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ohjaaja.domain.clients import age_on
 from ohjaaja.domain.clock import local
 from ohjaaja.exchange.exports import write_private
+from ohjaaja.i18n import t
 from ohjaaja.shell.opening import existing, open_desk
 from ohjaaja.shell.settings import default_worker
 from ohjaaja.usecases.desk import Desk
@@ -108,14 +109,15 @@ def find(desk: Desk, args: argparse.Namespace) -> int:
     else:
         _print_rows(rows)
         if page.has_more:
-            print(f"... more: --page {args.page + 1}", file=sys.stderr)
+            print(t("cli.find_more", page=args.page + 1), file=sys.stderr)
     if rows:
         return 0
-    where = f" in municipality {args.municipality}" if args.municipality else ""
+    where = t("cli.find_in_municipality", code=args.municipality) if args.municipality else ""
     if args.page > 1:
-        print(f"ohjaaja: nothing on page {args.page} for {args.query!r}{where}", file=sys.stderr)
+        said = t("cli.find_page_empty", page=args.page, query=repr(args.query), where=where)
     else:
-        print(f"ohjaaja: no clients found for {args.query!r}{where}", file=sys.stderr)
+        said = t("cli.find_none", query=repr(args.query), where=where)
+    print(f"ohjaaja: {said}", file=sys.stderr)
     return 1
 
 
@@ -132,15 +134,11 @@ def access_log(desk: Desk, args: argparse.Namespace) -> int:
     try:
         text = desk.clients.export_access_log(args.client_id, args.reason)
     except KeyError:
-        print(f"ohjaaja: no client {args.client_id}", file=sys.stderr)
+        print(f"ohjaaja: {t('cli.no_client', id=args.client_id)}", file=sys.stderr)
         return 1
     if args.output:
         write_private(args.output, text)
     else:
         sys.stdout.write(text)
-    print(
-        "ohjaaja: what this desk holds; the whole region's record (other desks' looks, "
-        f"disclosures): `ohjaaja server access-log {args.client_id}` on the server",
-        file=sys.stderr,
-    )
+    print(f"ohjaaja: {t('cli.access_log_region', id=args.client_id)}", file=sys.stderr)
     return 0

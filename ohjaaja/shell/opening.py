@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ohjaaja.domain.clock import SystemClock
+from ohjaaja.i18n import t
 from ohjaaja.shell.settings import data_file
 from ohjaaja.usecases.desk import Desk, DeskOpenError
 
@@ -19,17 +20,13 @@ def existing(database: Path) -> bool:
     demo's file is opened only when named (it is never taken for a desk's)."""
     if database.exists():
         return True
-    print(f"ohjaaja: no database at {database}", file=sys.stderr)
+    print(f"ohjaaja: {t('cli.no_database', file=database)}", file=sys.stderr)
     if database == data_file():
         demos = [path for path in (data_file(demo=True), data_file(True, True)) if path.exists()]
         for demo in demos:
-            print(
-                f"ohjaaja: the demo's is {demo}, opened only when named: "
-                f"--database {demo} (or OHJAAJA_DATABASE={demo})",
-                file=sys.stderr,
-            )
+            print(f"ohjaaja: {t('cli.demo_is_at', file=demo)}", file=sys.stderr)
         if not demos:
-            print("ohjaaja: `ohjaaja` makes the desk's when it first starts", file=sys.stderr)
+            print(f"ohjaaja: {t('cli.first_start_makes')}", file=sys.stderr)
     return False
 
 

@@ -57,8 +57,9 @@ def test_bad_arguments_are_named(db_path: Path) -> None:
                      env={"OHJAAJA_PREFERENCES": str(db_path.parent / "none.json")})  # fmt: skip
     assert result.returncode == 2
     assert "virhe: argumentti --lines: tuntematon linja nonsense" in result.stderr
-    missing = ohjaaja("queue", "--database", str(db_path.parent / "nope.sqlite"))
-    assert missing.returncode == 2 and "no database" in missing.stderr
+    missing = ohjaaja("queue", "--database", str(db_path.parent / "nope.sqlite"),
+                      env={"OHJAAJA_PREFERENCES": str(db_path.parent / "none.json")})  # fmt: skip
+    assert missing.returncode == 2 and "tietokantaa ei ole" in missing.stderr
 
 
 def test_the_command_lines_errors_speak_the_workers_language(tmp_path: Path) -> None:

@@ -40,16 +40,34 @@ def test_nothing_found_is_said(register: Path, as_json: bool, capsys) -> None:
     argv = ["clients", "find", "0409", "--database", str(register)]
     assert main([*argv, "--json"] if as_json else argv) == 1
     out, err = capsys.readouterr()
-    assert "no clients found for '0409'" in err
+    assert "asiakkaita ei löytynyt haulla '0409'" in err
     if as_json:
         assert json.loads(out) == {"page": 1, "more": False, "clients": []}
     else:
         assert out == ""
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [("en", "no clients found for '0409'"), ("sv", "inga klienter hittades för '0409'")],
+)
+def test_nothing_found_is_said_in_the_workers_language(
+    register: Path, language: str, said: str, capsys, tmp_path: Path, monkeypatch
+) -> None:
+    """The language F2 last chose for the worker (the desk's rule for its commands)."""
+    from ohjaaja.shell.settings import remember_language
+
+    kept = tmp_path / "preferences.json"
+    monkeypatch.setenv("OHJAAJA_PREFERENCES", str(kept))
+    remember_language(kept, "Anna", language)
+    argv = ["clients", "find", "0409", "--database", str(register), "--worker", "Anna"]
+    assert main(argv) == 1
+    assert said in capsys.readouterr().err
+
+
 def test_a_page_past_the_last_is_said(register: Path, capsys) -> None:
     assert main(["clients", "find", "makinen", "--page", "3", "--database", str(register)]) == 1
-    assert "nothing on page 3" in capsys.readouterr().err
+    assert "sivulla 3 ei ole mitään" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("typed", ["", "04", "0"])

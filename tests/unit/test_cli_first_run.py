@@ -52,7 +52,7 @@ def test_a_first_try_after_the_demo_is_told_where_the_demo_is(
     build_demo(demo, clock, clients=20)
     assert main(argv) == 2
     said = capsys.readouterr().err
-    assert f"no database at {data_dir / 'desk.sqlite'}" in said
+    assert f"tietokantaa ei ole: {data_dir / 'desk.sqlite'}" in said
     assert f"--database {demo}" in said and "OHJAAJA_DATABASE" in said
     assert not (data_dir / "desk.sqlite").exists()  # nothing made, the demo not opened
 
@@ -73,7 +73,7 @@ def test_a_command_that_reads_makes_no_database(
     missing = tmp_path / "typo.sqlite"
     argv = [str(tmp_path / a) if a == "out" else a for a in argv]
     assert main([*argv, "--database", str(missing)]) == 2
-    assert f"no database at {missing}" in capsys.readouterr().err
+    assert f"tietokantaa ei ole: {missing}" in capsys.readouterr().err
     assert not missing.exists()
 
 
@@ -134,7 +134,7 @@ def test_the_demo_says_in_the_desk_that_it_built_the_database(
     assert main(["demo", "--clients", "20", "--no-arrivals"]) == 0
     demo = data_dir / "demo.sqlite"
     assert notices == [(("demo.built", {"file": str(demo)}),)]
-    assert capsys.readouterr().err == f"ohjaaja: building the demo database {demo} ...\n"
+    assert capsys.readouterr().err == f"ohjaaja: rakennetaan esittelyn tietokantaa {demo} ...\n"
     assert main(["demo", "--no-arrivals"]) == 0  # already built: nothing to say
     assert notices[-1] == () and capsys.readouterr().err == ""
 
