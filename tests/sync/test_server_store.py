@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from ohjaaja.db.server.journal import Journal
 from ohjaaja.db.server.migrations import LATEST, upgrade, version
-from ohjaaja.db.server.store import Store, StoreFileError, Writer, make_engine
+from ohjaaja.db.server.store import Store, StoreFileError, Writer, make_engine, sign
 from sqlalchemy import inspect, text
 
 from ohjaaja.sync.server.scoping import scope_row
@@ -178,3 +178,11 @@ def test_an_empty_store_file_is_never_made_anew(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(StoreFileError, match="empty"):
         Store(f"sqlite:///{path}")
+
+
+def test_a_signature_is_what_the_stores_already_hold() -> None:
+    """Desks hold signed rows and answers and give them back after a restore: a
+    signature made another way would refuse every one (canonical JSON, sorted keys,
+    escaped non-ASCII, HMAC-SHA256, 32 hex digits)."""
+    parts = ("row", "e1", "contact", "c1", 1, 7, {"b": "ö", "a": [1, None, 2.5, True]})
+    assert sign(b"k" * 32, *parts) == "5fa84952e33d3d7f3c2742704d542fd0"
