@@ -89,7 +89,8 @@ def db_work(
                 try:
                     method(node, *args, **kwargs)
                 except Exception as error:  # the desk goes on; the failure is kept and told
-                    report_failure(node, what, error)
+                    if not _closed(node, error):
+                        report_failure(node, what, error)
 
             return node.run_worker(  # type: ignore[attr-defined]
                 run, name=method.__name__, group=group, description=f"{what}: {method.__name__}",
@@ -100,6 +101,13 @@ def db_work(
         return cast("Callable[Concatenate[Node, P], Worker[None]]", start)
 
     return decorate
+
+
+def _closed(node: Any, error: Exception) -> bool:
+    """The desk was quit while the work ran: Textual refuses its answer with a
+    RuntimeError, and nothing failed (there is no screen left to show it on)."""
+    app = node if isinstance(node, App) else node.app
+    return isinstance(error, RuntimeError) and not app.is_running
 
 
 def report_failure(node: Any, what: str, error: Exception) -> None:
