@@ -183,7 +183,7 @@ def test_the_period_is_checked_before_the_database_is_opened(capsys, tmp_path: P
     assert code == 2 and "--period: 'viikko' ei ole jakso" in err
     assert not missing.exists()
     code, _, err = run(capsys, NAME, "--database", str(missing))
-    assert code == 2 and "no database" in err and not missing.exists()
+    assert code == 2 and "tietokantaa ei ole" in err and not missing.exists()
 
 
 def test_today_is_the_default_period(capsys, database: Path, monkeypatch) -> None:
