@@ -1087,14 +1087,18 @@ _INSERT = insert(row_state).values(
     lines=bindparam("lines"), subject=bindparam("subject"), blind_refs=bindparam("blind"),
     origin=bindparam("origin"), at=bindparam("at"), parent=bindparam("parent"),
 )  # fmt: skip
-_SCOPE = select(
+# A row's scope as stored (RowScope's fields), read alone or with the row.
+_SCOPE_COLUMNS = (
     row_state.c.kind,
     row_state.c.munis,
     row_state.c.lines,
     row_state.c.subject,
     row_state.c.blind_refs,
     row_state.c.origin,
-).where(row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i"))
+)
+_SCOPE = select(*_SCOPE_COLUMNS).where(
+    row_state.c.tbl == bindparam("t"), row_state.c.id == bindparam("i")
+)
 _LOG = insert(pushed_mutation)
 _TRAIL = insert(client_trail)
 
@@ -1110,17 +1114,9 @@ def _among(column: Any, name: str, postgres: bool) -> Any:
 # By id alone (row_state_id): one lookup an id, not one for each table in the
 # primary key; the rows of other tables are passed over. By store: PostgreSQL?
 _PREFETCH = {
-    postgres: select(
-        row_state.c.tbl,
-        row_state.c.id,
-        row_state.c.data,
-        row_state.c.kind,
-        row_state.c.munis,
-        row_state.c.lines,
-        row_state.c.subject,
-        row_state.c.blind_refs,
-        row_state.c.origin,
-    ).where(_among(row_state.c.id, "ids", postgres))
+    postgres: select(row_state.c.tbl, row_state.c.id, row_state.c.data, *_SCOPE_COLUMNS).where(
+        _among(row_state.c.id, "ids", postgres)
+    )
     for postgres in (False, True)
 }
 _PUSHED = {
