@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from ohjaaja.db.server.journal import Journal
 from ohjaaja.db.server.migrations import LATEST, upgrade, version
-from ohjaaja.db.server.store import Store, StoreFileError, Writer, make_engine, sign
+from ohjaaja.db.server.store import (
+    Store,
+    StoreFileError,
+    Writer,
+    make_engine,
+    row_signature,
+    sign,
+)
 from sqlalchemy import inspect, text
 
 from ohjaaja.sync.server.scoping import scope_row
@@ -186,3 +193,31 @@ def test_a_signature_is_what_the_stores_already_hold() -> None:
     escaped non-ASCII, HMAC-SHA256, 32 hex digits)."""
     parts = ("row", "e1", "contact", "c1", 1, 7, {"b": "ö", "a": [1, None, 2.5, True]})
     assert sign(b"k" * 32, *parts) == "5fa84952e33d3d7f3c2742704d542fd0"
+
+
+@pytest.mark.parametrize("data", [
+    {"b": "ö", "a": [1, None, 2.5, True]}, {}, {"x": {"y": [{}, []], "z": "\u2028]"}},
+])  # fmt: skip
+def test_a_row_signed_from_its_stored_json_is_signed_alike(data: dict[str, Any]) -> None:
+    """A pushed row's JSON is made once, stored as it is signed, and spliced into
+    the signed parts: the same bytes as signing the parts whole."""
+    encoded = json.dumps(data, ensure_ascii=True, sort_keys=True, separators=(",", ":"))
+    expected = sign(b"k" * 32, "row", "e1", "contact", "c1", 1, 7, data)
+    assert row_signature(b"k" * 32, "e1", "contact", "c1", 1, 7, encoded) == expected
+
+
+def test_a_row_is_stored_as_the_json_it_was_signed_in(tmp_path: Path) -> None:
+    """What a pull serves (the row read back, its signature checked) is the row
+    put, whatever its characters."""
+    store = Store(f"sqlite:///{tmp_path / 'server.sqlite'}")
+    data = {"id": "c1", "version": 1, "name": 'Åsa "Öberg"', "n": [1, 2.5, None]}
+    store.transaction(lambda w: w.put("contact", "c1", data, new=True))
+
+    def read_back(w: Writer) -> tuple[Any, str]:
+        change = w.change("contact", "c1")
+        assert change is not None
+        return change, sign(w.row_key, "row", w.epoch, "contact", "c1", 1, change["seq"], data)
+
+    change, expected = store.transaction(read_back)
+    assert change["data"] == data and change["sig"] == expected
+    store.close()
