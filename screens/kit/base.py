@@ -53,6 +53,7 @@ from ohjaaja.screens.kit.widgets import (
     steady_cursors,
 )
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets._select import SelectOverlay
@@ -104,10 +105,15 @@ def db_work(
 
 
 def _closed(node: Any, error: Exception) -> bool:
-    """The desk was quit while the work ran: Textual refuses its answer with a
-    RuntimeError, and nothing failed (there is no screen left to show it on)."""
-    app = node if isinstance(node, App) else node.app
-    return isinstance(error, RuntimeError) and not app.is_running
+    """The work's answer had nowhere to go, and nothing failed: the desk was quit while
+    it ran (Textual refuses the answer with a RuntimeError), or its screen was closed
+    (a worker pressed Esc before the search answered: the screen's widgets are gone,
+    so a query finds nothing, and the thread no longer finds the app through it)."""
+    if isinstance(node, App):
+        return isinstance(error, RuntimeError) and not node.is_running
+    if not node.is_attached:
+        return isinstance(error, (NoMatches, RuntimeError))  # NoActiveAppError is one
+    return isinstance(error, RuntimeError) and not node.app.is_running
 
 
 def report_failure(node: Any, what: str, error: Exception) -> None:

@@ -20,8 +20,10 @@ from ohjaaja.screens.handovers.handovers import HandoversScreen
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.queue.callback import CallbackScreen
 from ohjaaja.screens.queue.queue import QueueScreen
-from textual.app import App
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Static
 
 from ohjaaja.i18n import t_in
 from ohjaaja.usecases.contacts import ContactUseCases
@@ -139,4 +141,64 @@ async def test_work_that_ends_after_the_desk_closed_is_not_a_failure(
     await app.run_async(headless=True, size=(80, 24), auto_pilot=quit_while_reading)
     release.set()
     assert await asyncio.to_thread(done.wait, 30)  # the loop runs on meanwhile
+    assert not (db_path.parent / ERROR_LOG).exists()
+
+
+async def test_an_answer_for_a_screen_already_closed_is_not_a_failure(
+    desk: Desk, db_path: Path
+) -> None:
+    """A worker types a name and presses Esc before the search answers: the answer has
+    no screen left to show it on (its widgets are gone). Nothing failed, so nothing is
+    told or logged (the soak wrote 'No nodes match #found' to the error log and told
+    the worker that the search had failed)."""
+    started, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    class Reading(Screen[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.desk = desk
+
+        def compose(self) -> ComposeResult:
+            yield Static(id="found")
+
+        def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any:
+            def tracked() -> None:
+                try:
+                    work()
+                except BaseException as error:  # what db_work let through
+                    escaped.append(error)
+                    raise
+                finally:
+                    done.set()
+
+            return super().run_worker(tracked, *args, **kwargs)
+
+        @db_work("client_search", group="client-search")
+        def read(self) -> None:
+            started.set()
+            release.wait(30)
+            app.call_from_thread(self.show)  # as the desk's threads reach the app
+
+        def show(self) -> None:
+            self.query_one("#found", Static).update("Virtanen")
+
+    async def close_while_reading(pilot: Pilot[None]) -> None:
+        screen = Reading()
+        await app.push_screen(screen)
+        screen.read()
+        assert await asyncio.to_thread(started.wait, 30)
+        app.pop_screen()
+        await pilot.pause()
+        assert not screen.is_attached
+        release.set()
+        assert await asyncio.to_thread(done.wait, 30)
+        await pilot.pause()
+        seen.extend(told(app))
+        app.exit()
+
+    seen: list[str] = []
+    escaped: list[BaseException] = []
+    app = app_for(desk)
+    await app.run_async(headless=True, size=(80, 24), auto_pilot=close_while_reading)
+    assert seen == [] and escaped == []
     assert not (db_path.parent / ERROR_LOG).exists()
