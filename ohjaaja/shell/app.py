@@ -28,7 +28,10 @@ from ohjaaja.i18n import LANGUAGES, get_language, set_language, t
 from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
-from ohjaaja.screens.kit.textual_fixes import write_only_the_dirty_spans
+from ohjaaja.screens.kit.textual_fixes import (
+    forget_watchers_of_removed,
+    write_only_the_dirty_spans,
+)
 from ohjaaja.shell.settings import Settings, remember_language
 from ohjaaja.usecases.contacts import ContactView, LostClaim
 from ohjaaja.usecases.desk import Desk
@@ -216,6 +219,9 @@ class OhjaajaApp(App[None]):
             ticked = getattr(screen, "clock_ticked", None)
             if ticked is not None:
                 ticked(now)
+        # Each TextArea watches the app's theme, which never changes here: Textual
+        # would keep every note field of every form closed this shift (issue 6666).
+        forget_watchers_of_removed(self)
         self._look_for_changes()
 
     @db_work("training_advance", group="training-shift")

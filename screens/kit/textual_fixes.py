@@ -24,7 +24,8 @@ def forget_watchers_of_removed(node: DOMNode) -> None:
     """Drop the watchers of `node`'s reactives that belong to widgets no longer in
     the DOM. Textual prunes them only when the watched reactive changes, so a
     widget that watches a reactive which never changes stays in memory with its
-    whole subtree after it is removed (Textual issue 6666)."""
+    whole subtree after it is removed (Textual issue 6666): the Footer's keys (below),
+    and every TextArea, which watches the app's theme (the desk's heartbeat)."""
     watchers = getattr(node, WATCHERS, None)
     if not isinstance(watchers, dict):
         return

@@ -4,11 +4,13 @@ fixed (drop the workaround) or what the workaround relies on moved."""
 
 from __future__ import annotations
 
+from ohjaaja.screens.handovers.shift import ShiftScreen
 from ohjaaja.screens.kit.textual_fixes import (
     TEXTUAL_RENDER_SEGMENTS,
     WATCHERS,
     Footer,
     _render_only_the_spans,
+    forget_watchers_of_removed,
 )
 from rich.console import Console
 from rich.control import Control
@@ -21,6 +23,9 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
+
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, keys, settle
 
 
 class Other(Screen[None]):
@@ -112,3 +117,50 @@ async def test_the_data_table_caches_are_keyed_as_plain_datatable_forgets_them()
         lines = list(table._line_cache.keys())
         assert {k[0] for k in lines} >= {0, 1}, lines  # the header's line, the row's
         assert table._data[RowKey("r")][ColumnKey("a")] is not None
+
+
+class Note(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield widgets.TextArea("")
+
+
+async def text_areas_kept(prune: bool) -> int:
+    """The app's watchers of its `theme` (one each TextArea) after ten visits of a
+    screen with a TextArea; `prune`: as the desk's heartbeat does."""
+    app = App[None]()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(10):
+            await app.push_screen(Note())
+            await pilot.pause()
+            app.pop_screen()
+            await pilot.pause()
+            if prune:
+                forget_watchers_of_removed(app)
+        return len(getattr(app, WATCHERS).get("theme", []))
+
+
+async def test_textual_still_keeps_every_closed_text_area_by_the_app_s_theme() -> None:
+    """Textual issue 6666 again: a TextArea watches the app's theme, which a desk never
+    changes. When this fails, drop the desk's pruning of the app's watchers."""
+    assert await text_areas_kept(prune=False) == 10
+
+
+async def test_the_desk_keeps_no_closed_text_area() -> None:
+    assert await text_areas_kept(prune=True) <= 1
+
+
+async def test_a_desk_that_opens_the_shift_handover_all_shift_keeps_one_note(
+    desk: Desk,
+) -> None:
+    """The soak's leak: each visit of the shift handover (s, Esc) left its note's
+    TextArea in memory for good; the heartbeat lets them go."""
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(5):
+            await keys(pilot, "s")
+            assert isinstance(app.screen, ShiftScreen)
+            await keys(pilot, "escape")
+        app.heartbeat()
+        await settle(pilot)
+        assert len(getattr(app, WATCHERS).get("theme", [])) <= 1
