@@ -30,6 +30,7 @@ from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
 from ohjaaja.screens.kit.textual_fixes import (
     forget_watchers_of_removed,
+    show_toasts_without_empty_holders,
     write_only_the_dirty_spans,
 )
 from ohjaaja.shell.settings import Settings, remember_language
@@ -132,6 +133,7 @@ class OhjaajaApp(App[None]):
         # No animations: a thin terminal's SSH link pays for every frame.
         self.animation_level = "none"
         write_only_the_dirty_spans()  # nor for cells that did not change
+        show_toasts_without_empty_holders()
         self.desk = desk
         self.settings = settings
         self.simulator = simulator

@@ -12,9 +12,14 @@ from rich.control import Control
 from textual import widgets
 from textual._compositor import ChopsUpdate
 from textual.dom import DOMNode
+from textual.notifications import Notifications
+from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
 # Textual's own, kept before write_only_the_dirty_spans replaces it (for the tests).
 TEXTUAL_RENDER_SEGMENTS = ChopsUpdate.render_segments
+
+# Textual's own, kept before show_toasts_without_empty_holders wraps it (for the tests).
+TEXTUAL_SHOW_TOASTS = ToastRack.show
 
 # Where Textual keeps the watchers of a node's reactives (textual.reactive._watch).
 WATCHERS = "__watchers"
@@ -70,3 +75,22 @@ def _render_only_the_spans(self: ChopsUpdate, console: Console) -> str:
 def write_only_the_dirty_spans() -> None:
     """Install _render_only_the_spans (the app does, as it starts)."""
     ChopsUpdate.render_segments = _render_only_the_spans  # type: ignore[method-assign]
+
+
+def _show_without_empty_holders(self: ToastRack, notifications: Notifications) -> None:
+    """ToastRack.show that takes a stale toast away with its holder. Textual's removes
+    the toast alone: a notice that timed out while its screen lay under another left
+    an empty holder in that screen's rack for good (the soak: one or two a round)."""
+    stale = [
+        toast.parent
+        for toast in self.query(Toast)
+        if toast._notification not in notifications and isinstance(toast.parent, ToastHolder)
+    ]
+    TEXTUAL_SHOW_TOASTS(self, notifications)
+    for holder in stale:
+        holder.remove()
+
+
+def show_toasts_without_empty_holders() -> None:
+    """Install _show_without_empty_holders (the app does, as it starts)."""
+    ToastRack.show = _show_without_empty_holders  # type: ignore[method-assign]
