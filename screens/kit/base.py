@@ -52,6 +52,7 @@ from ohjaaja.screens.kit.widgets import (
     desk_of,
     steady_cursors,
 )
+from textual._context import NoActiveAppError
 from textual.app import App
 from textual.css.query import NoMatches
 from textual.screen import ModalScreen, Screen, ScreenResultType
@@ -86,12 +87,16 @@ def db_work(
     ) -> Callable[Concatenate[Node, P], Worker[None]]:
         @wraps(method)
         def start(node: Node, *args: P.args, **kwargs: P.kwargs) -> Worker[None]:
+            # Found as the work starts: a screen closed while it runs no longer leads
+            # to its app.
+            app: App[Any] = node if isinstance(node, App) else node.app  # type: ignore[attr-defined]
+
             def run() -> None:
                 try:
                     method(node, *args, **kwargs)
                 except Exception as error:  # the desk goes on; the failure is kept and told
-                    if not _closed(node, error):
-                        report_failure(node, what, error)
+                    if not _closed(app, node, error):
+                        report_failure(app, node, what, error)
 
             return node.run_worker(  # type: ignore[attr-defined]
                 run, name=method.__name__, group=group, description=f"{what}: {method.__name__}",
@@ -104,26 +109,24 @@ def db_work(
     return decorate
 
 
-def _closed(node: Any, error: Exception) -> bool:
+def _closed(app: App[Any], node: Any, error: Exception) -> bool:
     """The work's answer had nowhere to go, and nothing failed: the desk was quit while
-    it ran (Textual refuses the answer with a RuntimeError), or its screen was closed
-    (a worker pressed Esc before the search answered: the screen's widgets are gone,
-    so a query finds nothing, and the thread no longer finds the app through it)."""
-    if isinstance(node, App):
-        return isinstance(error, RuntimeError) and not node.is_running
-    if not node.is_attached:
-        return isinstance(error, (NoMatches, RuntimeError))  # NoActiveAppError is one
-    return isinstance(error, RuntimeError) and not node.app.is_running
+    it ran (Textual refuses the answer with a RuntimeError), or the work's screen was
+    closed (a worker pressed Esc before the search answered: its widgets are gone, so
+    a query finds nothing, and the screen no longer leads to the app)."""
+    if not app.is_running:
+        return isinstance(error, RuntimeError)
+    gone = node is not app and not node.is_attached
+    return gone and isinstance(error, (NoMatches, NoActiveAppError))
 
 
-def report_failure(node: Any, what: str, error: Exception) -> None:
+def report_failure(app: App[Any], node: Any, what: str, error: Exception) -> None:
     """In the worker's thread: written to the desk's error log, then told on the UI
     thread (once a minute for the same failure)."""
     desk: Desk = node.desk
     failure = desk.failures.record(what, desk.worker_name, error)
     if failure is None:
         return
-    app = node if isinstance(node, App) else node.app
     with suppress(RuntimeError):  # the app is closing: nobody to tell
         app.call_from_thread(tell_failure, app, failure)
 

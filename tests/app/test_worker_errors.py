@@ -12,6 +12,7 @@ import asyncio
 import sqlite3
 import stat
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,25 @@ def failed_text(language: str, what: str, log: Path) -> str:
 
 def told(app: object) -> list[str]:
     return [n.message for n in app._notifications]  # type: ignore[attr-defined]
+
+
+def tracked(
+    work: Callable[[], None], done: threading.Event, escaped: list[BaseException] | None = None
+) -> Callable[[], None]:
+    """`work` as db_work hands it to Textual, telling when it has ended (`done`) and
+    what it let through (`escaped`)."""
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:
+            if escaped is not None:
+                escaped.append(error)
+            raise
+        finally:
+            done.set()
+
+    return run
 
 
 async def test_a_failing_take_is_told_logged_and_the_desk_goes_on(
@@ -117,13 +137,7 @@ async def test_work_that_ends_after_the_desk_closed_is_not_a_failure(
             self.desk = desk
 
         def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any:
-            def tracked() -> None:
-                try:
-                    work()
-                finally:
-                    done.set()
-
-            return super().run_worker(tracked, *args, **kwargs)
+            return super().run_worker(tracked(work, done), *args, **kwargs)
 
         @db_work("queue", group="reading")
         def read(self) -> None:
@@ -162,16 +176,7 @@ async def test_an_answer_for_a_screen_already_closed_is_not_a_failure(
             yield Static(id="found")
 
         def run_worker(self, work: Any, *args: Any, **kwargs: Any) -> Any:
-            def tracked() -> None:
-                try:
-                    work()
-                except BaseException as error:  # what db_work let through
-                    escaped.append(error)
-                    raise
-                finally:
-                    done.set()
-
-            return super().run_worker(tracked, *args, **kwargs)
+            return super().run_worker(tracked(work, done, escaped), *args, **kwargs)
 
         @db_work("client_search", group="client-search")
         def read(self) -> None:
