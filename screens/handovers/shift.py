@@ -1,7 +1,12 @@
 """The end of a shift: the worker's open matters (taken but unclosed contacts, open
 handovers, callbacks due in the next shift) handed over with a note; and the
 handovers of the shift before, which the next shift reads and acknowledges: `a` on
-the list, as a handover is accepted (in the note it is a letter)."""
+the list, as a handover is accepted (in the note it is a letter).
+
+The focus stays in the note: the list is reached by Tab, never moved to as it loads,
+since a worker who begins the note at once would type into it, and every `a` of the
+words would acknowledge a colleague's handover unread. The first one is shown whole
+below the list without the focus."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from ohjaaja.screens.kit.form_draft import KeepsDraft
 from ohjaaja.screens.kit.labels import line_short
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import Said, T, TitleBar, desk_footer, when
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widget import Widget
@@ -45,7 +50,6 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         super().__init__()
         self.desk = desk
         self.pending: list[ShiftView] = []
-        self.loaded = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar("title.shift", self.desk.worker_name, id="title")
@@ -108,10 +112,8 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
             table.add_row(
                 when(view.created_at), view.from_name, view.note, str(len(view.items)), key=view.id
             )
-        # A colleague's handover is read first when the shift starts (the note is not begun).
-        if pending and not self.loaded and not self.query_one("#note", TextArea).text:
-            table.focus()
-        self.loaded = True
+        if not pending and self.focused is table:
+            self.query_one("#note", TextArea).focus()  # the last one acknowledged
         self.refresh_bindings()
 
     def action_hand_over(self) -> None:
@@ -129,6 +131,19 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
             return
         self.query_one("#note", TextArea).load_text("")
         status.say("shift.handed_over")
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the list that no key there binds goes to the note, and
+        the focus with it: what the worker typed is not lost."""
+        table = self.query_one("#pending", DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings:
+            return
+        event.stop()
+        note = self.query_one("#note", TextArea)
+        note.focus()
+        note.insert(event.character)
 
     def action_acknowledge(self) -> None:
         table = self.query_one("#pending", DataTable)

@@ -256,8 +256,12 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         await settle(pilot)
         await keys(pilot, "s")
         screen = app.screen
-        assert screen.query_one("#pending", DataTable).row_count == 1
-        assert screen.focused is screen.query_one("#pending", DataTable)  # read first
+        pending = screen.query_one("#pending", DataTable)
+        assert pending.row_count == 1
+        assert "Yksi puhelu kesken" in rendered(screen, "#status")  # shown whole, unfocused
+        assert screen.focused is screen.query_one("#note", TextArea)
+        await keys(pilot, "tab")  # the list is reached on purpose
+        assert screen.focused is pending
         await keys(pilot, "a")
         assert "Kuitattu" in rendered(screen, "#status")
         await keys(pilot, "f2")  # what was said, and the columns, in Swedish
@@ -266,6 +270,33 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
         assert columns == ["Tid", "Från", "Meddelande", "Ärenden"]
         assert screen.query_one("#pending", DataTable).row_count == 0
     assert desk.handovers.recent_shift_handovers()[0].acknowledged_name == "Yövuoro"
+    night.close()
+
+
+async def test_a_note_typed_on_the_shift_handover_never_acknowledges_a_colleagues(
+    desk: Desk,
+) -> None:
+    """`a` acknowledges on the colleagues' list, and words are full of it: a worker who
+    opens the shift handover and starts the note at once (the list loading meanwhile)
+    types into the note, and what strays onto the list goes there too."""
+    desk.handovers.hand_over_shift("Kaksi soittopyyntöä odottaa")
+    night = Desk(desk.database, desk.clock, "Yövuoro")
+    app = app_for(night)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ShiftScreen)
+        await keys(pilot, *"Yöllä rauhallista")
+        note = screen.query_one("#note", TextArea)
+        assert note.text == "Yöllä rauhallista"
+        assert screen.query_one("#pending", DataTable).row_count == 1
+        await keys(pilot, "tab", "down", *"pano")  # on the list, a letter no key binds
+        assert screen.focused is note
+        assert note.text.endswith("pano")
+        assert screen.query_one("#pending", DataTable).row_count == 1
+    assert night.handovers.pending_shift_handovers()[0].note == "Kaksi soittopyyntöä odottaa"
     night.close()
 
 
