@@ -33,13 +33,24 @@ def ensure_env(extras: str) -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
     stamp = VENV / f".installed-{extras or 'base'}-{digest}"
-    if stamp.exists():
-        return
-    spec = f".[{extras}]" if extras else "."
-    print(f"dev.py: installing {spec} into .venv (a minute or two the first time)", flush=True)
-    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
-    quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
-    stamp.touch()
+    if not stamp.exists():
+        spec = f".[{extras}]" if extras else "."
+        print(f"dev.py: installing {spec} into .venv (a minute or two the first time)", flush=True)
+        quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+        quietly([str(PYTHON), "-m", "pip", "install", "--quiet", "-e", spec])
+        stamp.touch()
+    compile_modules()
+
+
+def compile_modules() -> None:
+    """Byte-compile the project's own modules, as a regular install does. An editable
+    install leaves them as source, and where Python writes no cache of its own
+    (PYTHONDONTWRITEBYTECODE, a folder the desk's user cannot write) every desk
+    compiles some sixty modules again at each start. Up to date, this takes 0.05 s."""
+    folders = {
+        str(ROOT / path.relative_to(ROOT).parts[0]) for path in installed_packages().values()
+    }
+    quietly([str(PYTHON), "-m", "compileall", "-q", *sorted(folders)])
 
 
 CHROMIUM = Path("/usr/bin/chromium")

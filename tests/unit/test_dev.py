@@ -71,6 +71,34 @@ def test_a_failed_install_shows_what_pip_said(
     assert "Editable installation" in out + err and "failed" in out + err
 
 
+def test_the_project_s_modules_are_compiled_where_python_writes_no_cache(
+    dev: ModuleType, tmp_path: Path, monkeypatch
+) -> None:
+    """An editable install leaves the modules as source: with no cache written (the
+    variable here, or a shared folder a desk's user cannot write) each desk start
+    would compile them all again. Every installed folder is compiled, the moved too."""
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.setuptools]\npackages = ["app", "app.kit", "app.db"]\n'
+        '[tool.setuptools.package-dir]\n"app.db" = "db"\n',
+        encoding="utf-8",
+    )
+    modules = [tmp_path / "app" / "__init__.py", tmp_path / "app" / "kit" / "w.py",
+               tmp_path / "db" / "store.py"]  # fmt: skip
+    for module in modules:
+        module.parent.mkdir(parents=True, exist_ok=True)
+        module.write_text("X = 1\n", encoding="utf-8")
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setattr(dev, "PYTHON", Path(sys.executable))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    dev.compile_modules()
+    for module in modules:
+        assert importlib.util.cache_from_source(str(module)) in {
+            str(p) for p in (module.parent / "__pycache__").glob("*.pyc")
+        }, module
+
+
 # -- issue 15, item 28: `python3 dev.py test` runs the whole suite where CI's does --
 
 

@@ -70,6 +70,43 @@ def test_the_queue_s_start_path_defers_what_it_does_not_need() -> None:
     assert done.stdout.strip() == "[]"
 
 
+# What the queue's first minute runs (its lines, which are open, the first refresh)
+# loads nothing of NOT_ON_THE_START_PATH either: a worker thread that imports a
+# library as the queue draws takes the interpreter from the draw.
+FIRST_DRAW = """
+import asyncio, sys
+from ohjaaja.domain.clock import SystemClock
+from ohjaaja.screens.queue.queue import QueueScreen
+from ohjaaja.usecases.desk import Desk
+from tests.app.helpers import app_for, settle
+
+async def main() -> None:
+    app = app_for(Desk(sys.argv[1], SystemClock(), "Testi"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        while not (isinstance(app.screen, QueueScreen) and app.screen.lines_open):
+            await settle(pilot)
+    inside = tuple(g + "." for g in GONE)
+    print(sorted(m for m in sys.modules if m in GONE or m.startswith(inside)))
+
+asyncio.run(main())
+"""
+
+
+def test_the_queue_s_first_draw_defers_what_it_does_not_need(tmp_path: Path) -> None:
+    from ohjaaja.demo.build import build_demo
+    from ohjaaja.domain.clock import SystemClock
+
+    database = tmp_path / "demo.sqlite"
+    build_demo(database, SystemClock())
+    code = f"GONE = {NOT_ON_THE_START_PATH!r}\n" + FIRST_DRAW
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(database)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def _imports(path: Path) -> set[str]:
     """Every module a file imports, dotted in full."""
     names = set()

@@ -136,3 +136,13 @@ def test_the_figures_are_of_the_shift_so_far() -> None:
 def test_the_longest_wait_moves_with_the_clock() -> None:
     figures = day_figures(T0, [T0 - timedelta(seconds=40)], [], [])
     assert figures.longest_wait_at(T0 + timedelta(seconds=25)) == 65
+
+
+def test_every_line_s_number_is_a_valid_e164_number() -> None:
+    """The lines' numbers are read as written (no phonenumbers at start-up): each must
+    be what phonenumbers makes of it, and one written otherwise fails here."""
+    from ohjaaja.domain.phones import normalise_phone
+
+    for line in lines().values():
+        assert line.phone == normalise_phone(line.phone), line.code
+        assert line.phone.startswith("+358"), line.code
