@@ -220,28 +220,31 @@ class CatalogueScreen(DeskScreen[None]):
         today = local(self.desk.clock.now()).date()
         return unverified(chosen, today) if self.unverified_only else chosen
 
-    def search(self, offset: int = 0, at_end: bool = False) -> None:
+    def search(self, offset: int = 0, at_end: bool = False, again: bool = False) -> None:
         """From the first page when the criteria change; at_end puts the cursor on the
-        page's last row (PgUp from the top of a page)."""
+        page's last row (PgUp from the top of a page); `again`, the same search once
+        more (back from a service), keeps the cursor on its service."""
         text = self.query_one("#query", Input).value
         open_now = self.query_one("#open_now", Checkbox).value
-        self._search(text, self.filters(), open_now, offset, at_end)
+        self._search(text, self.filters(), open_now, offset, at_end, again)
 
     @db_work("service_search", group="catalogue-search", exclusive=True)
     def _search(
-        self, text: str, filters: Filters, open_now: bool, offset: int, at_end: bool
+        self, text: str, filters: Filters, open_now: bool, offset: int, at_end: bool, again: bool
     ) -> None:
         page = self.desk.catalogue.search_page(text, filters, self.language, open_now, offset)
-        self.app.call_from_thread(self._show, page, at_end, text)
+        self.app.call_from_thread(self._show, page, at_end, text, again)
 
-    def _show(self, page: ServicePage, at_end: bool = False, text: str | None = None) -> None:
+    def _show(
+        self, page: ServicePage, at_end: bool = False, text: str | None = None, again: bool = False
+    ) -> None:
         self.page, self.hits = page, page.hits
         if text is not None:
             self.query_one("#query", SearchBox).showing(text)
         table = self.query_one("#services", DataTable)
-        table.clear()
-        for hit in page.hits:
-            table.add_row(*hit_row(hit), key=hit.id)
+        if not again:
+            table.clear()  # another search: the cursor starts at its first hit
+        table.refill((hit.id, hit_row(hit)) for hit in page.hits)
         if at_end and page.hits:
             table.move_cursor(row=len(page.hits) - 1)
         self.refresh_bindings()
@@ -266,10 +269,10 @@ class CatalogueScreen(DeskScreen[None]):
         self.query_one("#status", Static).update(" · ".join(parts))
 
     def highlighted(self) -> ServiceHit | None:
-        table = self.query_one("#services", DataTable)
-        if not self.hits or table.cursor_row < 0:
-            return None
-        return self.hits[min(table.cursor_row, len(self.hits) - 1)]
+        return self._hit(self.query_one("#services", DataTable).cursor_key)
+
+    def _hit(self, key: str | None) -> ServiceHit | None:
+        return next((hit for hit in self.hits if hit.id == key), None)
 
     # -- actions ------------------------------------------------------------
     @on(DataTable.RowSelected, "#services")
@@ -282,10 +285,10 @@ class CatalogueScreen(DeskScreen[None]):
         self.app.push_screen(ServiceDetailScreen(self.desk, hit.id, self.context), self._back)
 
     def _back(self, _offered: bool | None) -> None:
-        self.search(self.page.offset)
+        self.search(self.page.offset, again=True)
 
     def action_offer(self) -> None:
-        hit = self.highlighted()
+        hit = self._hit(self.chosen_row(self.query_one("#services", DataTable)))
         if hit is None or self.context is None:
             return
         self._offer(hit)

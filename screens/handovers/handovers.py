@@ -108,12 +108,18 @@ class HandoverMoves:
     def current(self) -> HandoverView | None:
         raise NotImplementedError
 
+    def chosen(self) -> HandoverView | None:
+        """The handover a key acts on: the list's is the row the worker chose."""
+        return self.current()
+
     def moved(self, refused: str | None) -> None:
         """After a move: None, or why it was refused (translated, with who has it)."""
         raise NotImplementedError
 
     def action_accept(self) -> None:
-        self._move("accept")
+        view = self.chosen()
+        if view is not None:
+            self._do_move(view.id, "accept", "", None)
 
     def action_complete(self) -> None:
         self._ask_unless_refused("complete", "title.complete_handover", "handover.what_done")
@@ -123,23 +129,17 @@ class HandoverMoves:
 
     def _ask_unless_refused(self, action_name: str, title_key: str, question_key: str) -> None:
         """Asks why (return) or what was done (complete) only for a move that may be
-        made: one a colleague has taken or finished is tried at once, and says who."""
-        view = self.current()
+        made: one a colleague has taken or finished is tried at once, and says who.
+        The move is made from the dialog: refused, the dialog stays with what was
+        typed and says why (who has it now); done, it closes."""
+        view = self.chosen()
         if view is None:
             return
         parties = Parties(view.to_worker_id, view.to_team, view.accepted_by)
         try:
             next_state(view.state, action_name, parties, self.desk.worker_id, self.desk.teams)
         except IllegalMove:
-            self._move(action_name)
-            return
-        self._ask(action_name, title_key, question_key)
-
-    def _ask(self, action_name: str, title_key: str, question_key: str) -> None:
-        """The move is made from the dialog: refused, the dialog stays with what was
-        typed and says why (who has it now); done, it closes."""
-        view = self.current()
-        if view is None:
+            self._do_move(view.id, action_name, "", None)
             return
         dialog = ReasonScreen(
             title_key,
@@ -147,11 +147,6 @@ class HandoverMoves:
             attempt=lambda reason: self._do_move(view.id, action_name, reason, dialog),
         )
         self.app.push_screen(dialog)  # type: ignore[attr-defined]
-
-    def _move(self, action_name: str, reason: str = "") -> None:
-        view = self.current()
-        if view is not None:
-            self._do_move(view.id, action_name, reason, None)
 
     @db_work("handover_move", group="handover-move")
     def _do_move(
@@ -264,13 +259,8 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
 
     def _show(self, views: list[HandoverView]) -> None:
         table = self.query_one("#handovers", DataTable)
-        keep = table.cursor_row
         self.views = views
-        table.clear()
-        for view in views:
-            table.add_row(*handover_row(view, self.mode == "inbox"), key=view.id)
-        if views:
-            table.move_cursor(row=min(max(keep, 0), len(views) - 1))
+        table.refill((view.id, handover_row(view, self.mode == "inbox")) for view in views)
         overdue = sum(1 for v in views if v.overdue)
         status = t("handover.count", count=len(views))
         if overdue:
@@ -281,10 +271,13 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         self.query_one("#status", Static).update(status)
 
     def current(self) -> HandoverView | None:
-        table = self.query_one("#handovers", DataTable)
-        if not self.views or table.cursor_row < 0:
-            return None
-        return self.views[min(table.cursor_row, len(self.views) - 1)]
+        return self._view(self.query_one("#handovers", DataTable).cursor_key)
+
+    def chosen(self) -> HandoverView | None:
+        return self._view(self.chosen_row(self.query_one("#handovers", DataTable)))
+
+    def _view(self, key: str | None) -> HandoverView | None:
+        return next((view for view in self.views if view.id == key), None)
 
     def moved(self, refused: str | None) -> None:
         current = self.current()
@@ -303,8 +296,10 @@ class HandoversScreen(HandoverMoves, DeskScreen[None]):
         """A returned handover sent on elsewhere: a new one, its texts filled in."""
         from ohjaaja.screens.handovers.handover_form import HandoverFormScreen
 
-        view = self.current()
-        if view is None or view.state != "returned":
+        view = self.chosen()
+        if view is None:
+            return
+        if view.state != "returned":
             self.query_one("#status", Said).warn("handover.resend_returned_only")
             return
         texts = ("situation", "background", "assessment", "recommendation", "note")

@@ -107,11 +107,10 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         self.query_one("#matters", Static).update("\n".join(lines) or f" {t('shift.nothing_open')}")
         self.pending = pending
         table = self.query_one("#pending", DataTable)
-        table.clear()
-        for view in pending:
-            table.add_row(
-                when(view.created_at), view.from_name, view.note, str(len(view.items)), key=view.id
-            )
+        table.refill(
+            (view.id, (when(view.created_at), view.from_name, view.note, str(len(view.items))))
+            for view in pending
+        )
         if not pending and self.focused is table:
             self.query_one("#note", TextArea).focus()  # the last one acknowledged
         self.refresh_bindings()
@@ -146,10 +145,12 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         note.insert(event.character)
 
     def action_acknowledge(self) -> None:
-        table = self.query_one("#pending", DataTable)
-        if not self.pending or table.cursor_row < 0:
-            return
-        self._acknowledge(self.pending[min(table.cursor_row, len(self.pending) - 1)])
+        view = self._view(self.chosen_row(self.query_one("#pending", DataTable)))
+        if view is not None:
+            self._acknowledge(view)
+
+    def _view(self, key: str | None) -> ShiftView | None:
+        return next((view for view in self.pending if view.id == key), None)
 
     @db_work("shift_acknowledge", group="shift-acknowledge")
     def _acknowledge(self, view: ShiftView) -> None:
@@ -163,9 +164,8 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
     def _show_items(self) -> None:
         """The colleague's note and matters whole below the list, as the cursor comes
         to them: read before acknowledged (the list's column cuts the note)."""
-        table = self.query_one("#pending", DataTable)
-        if self.pending and table.cursor_row >= 0:
-            view = self.pending[min(table.cursor_row, len(self.pending) - 1)]
+        view = self._view(self.query_one("#pending", DataTable).cursor_key)
+        if view is not None:
 
             def items() -> str:
                 lines = [f" · {matter_line(item)}" for item in view.items]

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Concatenate, ParamSpec, TypeVar
 
 from ohjaaja.screens.kit.bindings import translate_bindings
 from ohjaaja.screens.kit.overlays import watch_lists
+from ohjaaja.screens.kit.plain import DataTable
 from ohjaaja.screens.kit.widgets import (
     RETRANSLATED,
     TitleBar,
@@ -203,6 +204,16 @@ class _DeskScreen(_Base):
 
     def retranslated(self) -> None:
         """The screen's own texts in the new language: columns, placeholders, data shown."""
+
+    def chosen_row(self, table: DataTable[Any]) -> str | None:
+        """The key of the row the worker chose on `table` for a key that acts on it;
+        None if there is none, or if a reload took the chosen row from the list (a
+        colleague was first): then the worker is told, and the next key acts."""
+        had = table.gone
+        key = table.chosen_key()
+        if key is None and had is not None:
+            self.notify(t("list.row_gone"), severity="warning", markup=False)
+        return key
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         attribute = self.ONLY_WHEN.get(action)

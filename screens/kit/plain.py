@@ -9,7 +9,7 @@ Textual's (tests/unit/test_layers.py checks).
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Self
 
 from rich.cells import cell_len
@@ -198,6 +198,48 @@ class DataTable(widgets.DataTable[CellType]):
         if columns:
             self._lines.clear()
         return super().clear(columns)
+
+    # The row the cursor was on when a reload (`refill`) took it from the list, until
+    # the cursor moves: the row under the cursor then is one the worker never chose.
+    gone: str | None = None
+
+    @property
+    def cursor_key(self) -> str | None:
+        """The key of the row under the cursor (None in an empty table)."""
+        if not self.row_count:
+            return None
+        row = min(max(self.cursor_row, 0), self.row_count - 1)
+        return self.coordinate_to_cell_key(Coordinate(row, 0)).row_key.value
+
+    def refill(self, rows: Iterable[tuple[str, Sequence[CellType]]]) -> None:
+        """The rows again, as a reload finds them: the cursor stays on its row wherever
+        it now sorts. A row gone from the list leaves the cursor at its place (not at
+        the top), with `gone` set until the worker moves it: see `chosen_key`."""
+        was, index, gone = self.cursor_key, self.cursor_row, self.gone
+        self.clear()
+        for key, cells in rows:
+            self.add_row(*cells, key=key)
+        if was is not None and was in self.rows:
+            self.move_cursor(row=self.get_row_index(was))
+        elif was is not None:
+            gone = gone or was
+            if self.row_count:
+                self.move_cursor(row=min(max(index, 0), self.row_count - 1))
+        self.gone = gone  # after the moves, which forget it (watch_cursor_coordinate)
+
+    def watch_cursor_coordinate(self, old: Coordinate, new: Coordinate) -> None:
+        super().watch_cursor_coordinate(old, new)
+        if old != new:
+            self.gone = None  # the worker has the cursor on a row of their own again
+
+    def chosen_key(self) -> str | None:
+        """The key of the row the worker chose: the cursor's, or None when a reload took
+        that row away since the cursor last moved. The loss is then forgotten, so a
+        screen says so once and the next key acts on the row now shown."""
+        if self.gone is not None:
+            self.gone = None
+            return None
+        return self.cursor_key
 
 
 def changed_span(shown: Any, given: Any) -> tuple[int, int] | None:

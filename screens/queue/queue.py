@@ -13,7 +13,6 @@ from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.coordinate import Coordinate
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
@@ -254,14 +253,7 @@ class QueueScreen(DeskScreen):
                 for column, cell in zip(COLUMNS, cells, strict=True):
                     table.update_cell(row_key, column, cell)
             return
-        selected = None
-        if table.row_count and table.cursor_row < table.row_count:
-            selected = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        table.clear()
-        for row_key, cells in rows.items():
-            table.add_row(*cells, key=row_key)
-        if selected is not None and selected in table.rows:
-            table.move_cursor(row=table.get_row_index(selected))
+        table.refill(rows.items())
 
     def _row_cells(self, entry: QueueEntry, now: datetime) -> tuple[Text | str, ...]:
         line = line_short(entry.line_code)
@@ -289,18 +281,14 @@ class QueueScreen(DeskScreen):
         self._take(None)
 
     def action_take_selected(self) -> None:
-        row_key = self._row_at_cursor()
+        row_key = self.chosen_row(self.query_one("#queue", DataTable))
         if row_key is not None:
             self._take(row_key)
 
-    def _row_at_cursor(self) -> str | None:
-        table = self.query_one("#queue", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-
     def action_abandon_contact(self) -> None:
-        entry = self._entry_at_cursor()
+        row_key = self.chosen_row(self.query_one("#queue", DataTable))
+        entries = self.data.entries if self.data is not None else []
+        entry = next((e for e in entries if e.id == row_key), None)
         if entry is None:
             return
         if self.desk.training and "trainer" not in self.desk.roles:
@@ -314,11 +302,6 @@ class QueueScreen(DeskScreen):
                 self._abandon(entry.id)
 
         self.app.push_screen(AbandonScreen(self.desk, entry), answered)
-
-    def _entry_at_cursor(self) -> QueueEntry | None:
-        row_key = self._row_at_cursor()
-        entries = self.data.entries if self.data is not None else []
-        return next((e for e in entries if e.id == row_key), None)
 
     @db_work("abandon", group="take", exclusive=True)
     def _abandon(self, contact_id: str) -> None:

@@ -71,7 +71,7 @@ async def test_the_reminders_follow_the_lists_they_count(desk: Desk, clock: Fixe
         assert "Uusia siirtoja: 2 (h)" in rendered(app.screen, "#status")
         await keys(pilot, "s")
         assert isinstance(app.screen, ShiftScreen)
-        await keys(pilot, "a")  # acknowledged: the list is empty
+        await keys(pilot, "tab", "a")  # on the list, acknowledged: the list is empty
         assert app.screen.query_one("#pending", DataTable).row_count == 0
         await keys(pilot, "escape")
         assert "vuoronvaihto" not in rendered(app.screen, "#status")
