@@ -309,13 +309,15 @@ class OhjaajaApp(App[None]):
     @db_work("open_contact", group="open-contact")
     def _open_contact(self, contact_id: str) -> None:
         contact = self.desk.contacts.contact(contact_id)
-        self.call_from_thread(self._push_contact, contact)
+        self.call_from_thread(self.show_contact, contact)
 
     @while_running
-    def _push_contact(self, contact: ContactView) -> None:
+    def show_contact(self, contact: ContactView, typed: str = "") -> None:
+        """The contact's screen; `typed`, what the worker typed while it was on its
+        way, is put in its first field."""
         from ohjaaja.screens.contact.contact import ContactScreen
 
-        self.push_screen(ContactScreen(self.desk, contact))
+        self.push_screen(ContactScreen(self.desk, contact, typed))
 
     def open_client_card(
         self, client_id: str, reason: str, done: Callable[[str | None], None] | None = None
@@ -337,7 +339,7 @@ class OhjaajaApp(App[None]):
             return
         open_contacts = self.desk.contacts.my_open_contacts()
         if open_contacts:
-            self.call_from_thread(self._push_contact, open_contacts[0])
+            self.call_from_thread(self.show_contact, open_contacts[0])
 
     @while_running
     def _push_lost(self, lost: LostClaim) -> None:

@@ -75,10 +75,16 @@ class ContactScreen(DeskScreen):
 
         self.app.push_screen(CallerCardScreen(self.desk, self.contact.id))
 
-    def __init__(self, desk: Desk, contact: ContactView) -> None:
+    # The first field a worker types in: what the caller says of who they are (with
+    # the client known, _restore moves on to the note). Never the caller kind, a list
+    # that a space opens and letters choose in.
+    AUTO_FOCUS = "#search"
+
+    def __init__(self, desk: Desk, contact: ContactView, typed: str = "") -> None:
         super().__init__()
         self.desk = desk
         self.contact = contact
+        self.typed = typed  # typed ahead, as the contact was taken
         self.form = ContactForm(caller_kind=contact.caller_kind, client_id=contact.client_id)
         self.client: ClientMatch | None = None
         self.matches: list[ClientMatch] = []
@@ -125,6 +131,12 @@ class ContactScreen(DeskScreen):
 
     def mounted(self) -> None:
         self.show_info()
+        if self.typed:
+            if self.contact.client_id:
+                self.query_one("#note", TextArea).insert(self.typed)
+                self.query_one("#note", TextArea).focus()
+            else:
+                self.query_one("#search", Input).insert_text_at_cursor(self.typed)
         self.load_state()
 
     def clock_ticked(self, now: datetime) -> None:
@@ -260,7 +272,8 @@ class ContactScreen(DeskScreen):
         self._show_form()
         self._show_client()
         self._show_matches()
-        if self.focused is None or self.focused.id == "caller_kind":
+        search = self.query_one("#search", Input)
+        if self.focused is None or (self.focused is search and not search.value and client):
             self.query_one("#note" if client else "#search").focus()
         # Change events from filling the widgets arrive after this; let them pass.
         self.call_after_refresh(self._done_restoring)

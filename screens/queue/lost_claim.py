@@ -2,8 +2,9 @@
 whose caller had hung up before the claim reached it).
 
 Shown until the worker has seen it: who has the contact now, and what they wrote,
-kept as their note on it (the worker who holds the contact reads it too). Enter
-or Esc: seen.
+kept as their note on it (the worker who holds the contact reads it too). Esc:
+seen. Not Enter: the notice opens over the contact's note as the worker types it, and
+a line's Enter would close it unread and send the words after it to the queue's keys.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ohjaaja.usecases.desk import Desk
 
 
 class LostClaimScreen(DeskModal[None]):
-    BINDINGS = [action("seen", "enter,escape", "seen", priority=True, key_display="⏎/Esc")]
+    BINDINGS = [action("seen", "escape", "seen", priority=True, key_display="Esc")]
 
     def __init__(self, desk: Desk, lost: LostClaim) -> None:
         super().__init__()

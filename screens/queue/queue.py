@@ -11,8 +11,9 @@ from ohjaaja.screens.kit.labels import channel_name, line_short, municipality_na
 from ohjaaja.screens.kit.plain import DataTable, Static
 from ohjaaja.screens.kit.widgets import TitleBar, desk_footer
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.worker import Worker
 
 from ohjaaja.domain.clock import local
 from ohjaaja.domain.queue import LINES, DayFigures, QueueEntry, format_duration, wait_seconds
@@ -278,12 +279,39 @@ class QueueScreen(DeskScreen):
         self.refresh_queue()
 
     def action_take_next(self) -> None:
-        self._take(None)
+        self._start_taking(None)
 
     def action_take_selected(self) -> None:
         row_key = self.chosen_row(self.query_one("#queue", DataTable))
         if row_key is not None:
-            self._take(row_key)
+            self._start_taking(row_key)
+
+    # While a take is on its way (the contact screen opens after its writes), keys are
+    # not the queue's: a worker who presses n and at once types the caller's name
+    # would take another contact with a `t`, open the shift handover with an `s`.
+    taking = False
+    typed_ahead = ""
+
+    def _start_taking(self, contact_id: str | None) -> None:
+        self.taking, self.typed_ahead = True, ""
+        self._take(contact_id)
+
+    def on_key(self, event: events.Key) -> None:
+        """Taking: the letters are kept for the contact's first field; no key acts."""
+        if not self.taking:
+            return
+        event.stop()
+        event.prevent_default()
+        if event.key == "backspace":
+            self.typed_ahead = self.typed_ahead[:-1]
+        elif event.is_printable and event.character:
+            self.typed_ahead += event.character
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The take has ended, however: with no contact shown (none left, a failure),
+        the keys are the queue's again."""
+        if event.worker.group == "take" and event.worker.is_finished:
+            self.taking = False
 
     def action_abandon_contact(self) -> None:
         row_key = self.chosen_row(self.query_one("#queue", DataTable))
@@ -331,8 +359,10 @@ class QueueScreen(DeskScreen):
         self.app.call_from_thread(self._after_take, contact, message)
 
     def _after_take(self, contact: ContactView | None, message: str | None) -> None:
+        self.taking, typed = False, self.typed_ahead
+        self.typed_ahead = ""
         if contact is not None:
-            self.app.open_contact(contact.id)  # type: ignore[attr-defined]
+            self.app.show_contact(contact, typed)  # type: ignore[attr-defined]
         elif message:
             self.notify(message, severity="warning")
         self.refresh_queue()

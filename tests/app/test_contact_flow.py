@@ -313,3 +313,41 @@ async def test_keys_typed_right_after_f12_go_to_the_note(desk: Desk) -> None:
         await settle(pilot)
         assert app.screen.query_one("#note", TextArea).text == "ok"
         assert app.screen.query_one("#search", Input).value == ""
+
+
+async def test_what_is_typed_while_a_contact_is_being_taken_goes_to_the_contact(
+    desk: Desk, clock: FixedClock, monkeypatch
+) -> None:
+    """`n` and at once the caller's name: the contact screen opens after the take's
+    writes, and until it does the keys were the queue's (`t` took another contact, `s`
+    opened the shift handover beneath, the space opened the caller list). They wait
+    for the contact, the letters in its search field, and the queue does nothing."""
+    import threading
+
+    first = desk.contacts.receive("email", "ikaihmiset", "853")
+    clock.advance(minutes=1)
+    desk.contacts.receive("email", "ikaihmiset", "202")
+    gate = threading.Event()
+    take_next = desk.contacts.take_next
+
+    def held(*args: object, **kwargs: object) -> object:
+        gate.wait(30)  # until the keys are in: the take is as slow as it can be
+        return take_next(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(desk.contacts, "take_next", held)
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "down")  # the cursor on the second contact: `t` would take it
+        await pilot.press("n", *"Virtanen soitti", "backspace", "s", "t")
+        gate.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        assert screen.contact.id == first
+        assert screen.query_one("#search", Input).value == "Virtanen soittst"
+        assert [s.__class__.__name__ for s in app.screen_stack[1:]] == [
+            "QueueScreen",
+            "ContactScreen",
+        ]
+        assert [c.id for c in desk.contacts.my_open_contacts()] == [first]

@@ -42,7 +42,10 @@ async def test_a_lost_claim_is_shown_until_seen_and_the_draft_kept(desk: Desk) -
         assert isinstance(screen, LostClaimScreen)
         text = " ".join(str(s.render()) for s in screen.query(Static))
         assert "Bertta" in text and "Soittaja kysyi omaishoidosta" in text
-        await keys(pilot, "enter")
+        # It pops up over the note being typed: Enter and letters were the note's.
+        await keys(pilot, "enter", *"ntsoitan")
+        assert app.screen is screen
+        await keys(pilot, "escape")  # seen, on purpose
         await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         status = str(app.screen.query_one("#status", Static).render())
