@@ -7,10 +7,15 @@ when it is fixed) and that the workaround still finds what it relies on.
 
 from __future__ import annotations
 
+import asyncio
+from contextlib import suppress
+from typing import Any
+
 from rich.console import Console
 from rich.control import Control
 from textual import widgets
 from textual._compositor import ChopsUpdate
+from textual.app import App
 from textual.dom import DOMNode
 from textual.notifications import Notifications
 from textual.widgets._toast import Toast, ToastHolder, ToastRack
@@ -94,3 +99,38 @@ def _show_without_empty_holders(self: ToastRack, notifications: Notifications) -
 def show_toasts_without_empty_holders() -> None:
     """Install _show_without_empty_holders (the app does, as it starts)."""
     ToastRack.show = _show_without_empty_holders  # type: ignore[method-assign]
+
+
+# How long a priority key waits for the focused widget to take in what was typed
+# before it: only a safety net, should that widget be waiting on the app itself.
+TYPED_FIRST_SECONDS = 1.0
+
+
+class TypedFirst(App[Any]):
+    """An app whose priority keys act after what was typed before them. Textual runs a
+    priority binding as its key reaches the app, while the keys before it may still
+    wait in the focused widget's queue: a burst of keys (a slow SSH link, a browser
+    desk, fast typing) of a note and F10 saved the note without its last letters, or
+    found it empty. Such a key now first lets the focused widget handle its queue."""
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        if priority and self.focused is not None and self._bound_first(key):
+            handled = asyncio.get_running_loop().create_future()
+
+            def done() -> None:
+                if not handled.done():
+                    handled.set_result(None)
+
+            if self.focused.call_later(done):  # after the keys already in its queue
+                with suppress(TimeoutError):
+                    await asyncio.wait_for(handled, TYPED_FIRST_SECONDS)
+        return await super()._check_bindings(key, priority)
+
+    def _bound_first(self, key: str) -> bool:
+        """Whether `key` has a priority binding on the screen (the others are checked
+        only after the focused widget has had the key, so in order)."""
+        return any(
+            binding.priority
+            for _, bindings in self.screen._binding_chain
+            for binding in bindings.key_to_bindings.get(key, ())
+        )

@@ -460,3 +460,22 @@ async def test_a_handover_without_a_client_has_no_card_to_open(desk: Desk) -> No
         assert isinstance(detail, HandoverDetailScreen)
         assert "⚠" in rendered(detail, "#status")
     team.close()
+
+
+async def test_a_note_and_f10_in_one_burst_hand_over_the_whole_note(desk: Desk) -> None:
+    """Over a slow link the keys arrive together: F10 acted before the note's letters
+    had reached the note (found empty, or saved without its last letters)."""
+    from textual import events
+
+    desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "escape", "s")
+        assert isinstance(app.screen, ShiftScreen)
+        text = "Yksi puhelu kesken"
+        for character in text:
+            app.post_message(events.Key("space" if character == " " else character, character))
+        app.post_message(events.Key("f10", None))
+        await settle(pilot)
+    assert [h.note for h in desk.handovers.recent_shift_handovers()] == [text]

@@ -12,6 +12,7 @@ from ohjaaja.screens.kit.textual_fixes import (
     TEXTUAL_SHOW_TOASTS,
     WATCHERS,
     Footer,
+    TypedFirst,
     _render_only_the_spans,
     _show_without_empty_holders,
     forget_watchers_of_removed,
@@ -19,7 +20,7 @@ from ohjaaja.screens.kit.textual_fixes import (
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
-from textual import widgets
+from textual import events, widgets
 from textual._compositor import ChopsUpdate
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -194,3 +195,37 @@ async def test_textual_still_leaves_an_empty_holder_for_each_stale_toast() -> No
 
 async def test_the_desk_leaves_no_empty_toast_holder() -> None:
     assert await empty_toast_holders(_show_without_empty_holders) == 0
+
+
+async def saved_after_a_burst(base: type[App[None]]) -> str:
+    """What a priority F10 finds in the field when a note and F10 come in one burst
+    (as keys reach the app from a slow link: all read at once, each posted)."""
+    saved: list[str] = []
+
+    class Form(base):  # type: ignore[misc,valid-type]
+        BINDINGS = [Binding("f10", "save", "Save", priority=True)]
+
+        def compose(self) -> ComposeResult:
+            yield widgets.Input(id="note")
+
+        def action_save(self) -> None:
+            saved.append(self.query_one("#note", widgets.Input).value)
+
+    app = Form()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for character in "kesken":
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("f10", None))
+        await pilot.pause()
+        await pilot.pause()
+    return saved[0]
+
+
+async def test_textual_still_runs_a_priority_key_before_the_keys_typed_first() -> None:
+    """When this fails, Textual keeps the order itself: remove TypedFirst."""
+    assert await saved_after_a_burst(App) != "kesken"
+
+
+async def test_the_desk_s_priority_keys_act_on_what_was_typed_before_them() -> None:
+    assert await saved_after_a_burst(TypedFirst) == "kesken"
