@@ -18,6 +18,7 @@ from textual._compositor import ChopsUpdate
 from textual.app import App
 from textual.dom import DOMNode
 from textual.notifications import Notifications
+from textual.screen import Screen
 from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
 # Textual's own, kept before write_only_the_dirty_spans replaces it (for the tests).
@@ -47,10 +48,46 @@ class Footer(widgets.Footer):
     """Textual's Footer without its leak: every change of a screen's bindings (each
     return to a screen, F2) composes new keys, each bound to the footer's `compact`,
     which never changes, so the old keys were never freed: a desk visiting screens
-    grew by tens of MB in minutes."""
+    grew by tens of MB in minutes.
+
+    Nor does it compose its keys again for nothing. Textual's composes them anew at
+    every signal that bindings may have changed, each signal its own pass: opening
+    the shift handover composed them six times, the queue's start four, each time the
+    same keys. Here the signals of one moment make one pass, and keys the same as
+    those shown make none."""
+
+    _pending = False  # a pass is asked for, after the next refresh
+    _shown: tuple[object, ...] | None = None  # what the keys shown were made from
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._pending:
+            self._pending = True
+            self.call_after_refresh(self._compose_if_changed)
+
+    async def _compose_if_changed(self) -> None:
+        self._pending = False
+        if self.is_attached and self.screen.is_active and self._keys() != self._shown:
+            await self.recompose()
+
+    def _keys(self) -> tuple[object, ...]:
+        """What compose makes the keys from: the bindings shown, as the app shows them."""
+        return (
+            self.compact,
+            self.show_command_palette,
+            tuple(
+                (key, self.app.get_key_display(binding), binding.description, binding.action,
+                 binding.group, enabled, tooltip)
+                for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+                if binding.show
+            ),
+        )  # fmt: skip
 
     async def recompose(self) -> None:
         await super().recompose()
+        self._shown = self._keys() if self._bindings_ready else None
         forget_watchers_of_removed(self)
 
 

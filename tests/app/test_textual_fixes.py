@@ -229,3 +229,37 @@ async def test_textual_still_runs_a_priority_key_before_the_keys_typed_first() -
 
 async def test_the_desk_s_priority_keys_act_on_what_was_typed_before_them() -> None:
     assert await saved_after_a_burst(TypedFirst) == "kesken"
+
+
+async def test_opening_a_screen_composes_its_footer_once(desk: Desk, monkeypatch: Any) -> None:
+    """Textual composed the keys anew for each signal (six times for the shift
+    handover); the same keys are not composed again, changed ones are (the list's
+    key as the focus comes to it, F2's language)."""
+    composed: list[str] = []
+    textual_recompose = Footer.recompose
+
+    async def counted(self: Footer) -> None:
+        composed.append(type(self.screen).__name__)
+        await textual_recompose(self)
+
+    monkeypatch.setattr(Footer, "recompose", counted)
+    desk.handovers.hand_over_shift("Yö oli rauhallinen")
+    night = Desk(desk.database, desk.clock, "Yövuoro")
+    app = app_for(night)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert composed == ["QueueScreen"]
+        await keys(pilot, "s")
+        assert composed[1:] == ["ShiftScreen"]
+        footer = app.screen.query_one(Footer)
+        assert "Kuittaa" not in " ".join(str(k.description) for k in footer.query(FooterKey))
+        await keys(pilot, "tab")  # on the list: `a` acknowledges, and the footer says so
+        assert "Kuittaa" in " ".join(str(k.description) for k in footer.query(FooterKey))
+        composed.clear()
+        await keys(pilot, "escape")
+        assert composed == []  # the queue's keys are as they were
+        await keys(pilot, "f2")
+        footer = app.screen.query_one(Footer)
+        assert "Nästa" in " ".join(str(k.description) for k in footer.query(FooterKey))
+        assert composed == ["QueueScreen"]
+    night.close()
