@@ -259,9 +259,19 @@ class OhjaajaApp(TypedFirst):
         else:
             self.push_screen(ConsoleScreen(self.desk, self.shift))
 
-    @db_work("refresh", group="data-version", exclusive=True)
     def _look_for_changes(self) -> None:
-        if self.desk.has_changed():
+        """Another process's writes, looked for here when the connection is free (a
+        worker thread for it every second was a fifth of an idle desk's CPU); in a
+        worker when it is busy, or when a change must be read (a training shift's)."""
+        changed = self.desk.changed_if_free()
+        if changed is None or (changed and self.desk.training and self.shift is None):
+            self._look_in_worker(changed)
+        elif changed:
+            self.desk_changed()
+
+    @db_work("refresh", group="data-version", exclusive=True)
+    def _look_in_worker(self, changed: bool | None) -> None:
+        if changed or (changed is None and self.desk.has_changed()):
             if self.desk.training and self.shift is None:
                 # A shift's clock changed (the trainer's pause, speed, step) or arrived.
                 # Not on the desk that plays the shift: its clock is the source, and a

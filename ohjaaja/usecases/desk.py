@@ -160,6 +160,17 @@ class Desk:
             self._seen_version = version
             return changed
 
+    def changed_if_free(self) -> bool | None:
+        """has_changed, asked without waiting for the connection: None while another
+        thread holds it (a write, a load). For the UI thread's look every second, which
+        must never wait: PRAGMA data_version reads no page and takes no file lock."""
+        if not self.ctx.lock.acquire(blocking=False):
+            return None
+        try:
+            return self.has_changed()
+        finally:
+            self.ctx.lock.release()
+
     def pending_changes(self) -> int:
         with self.ctx.reading() as conn:
             return outbox.pending_count(conn)

@@ -15,6 +15,8 @@ from ohjaaja.screens.queue.queue import QueueScreen
 from rich.text import Text
 from textual.renderables.styled import Styled
 from textual.widget import Widget
+from textual.worker import Worker
+from textual.worker_manager import WorkerManager
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
@@ -201,3 +203,36 @@ async def test_a_centred_or_right_aligned_text_is_drawn_whole() -> None:
         assert regions and regions[0].width == 1
         for name in ("centre", "right"):
             assert all(not regions for regions, _ in seen[name]), seen[name]
+
+
+async def test_an_idle_heartbeat_starts_no_worker_and_still_sees_another_s_write(
+    desk: Desk, clock: FixedClock, monkeypatch: Any
+) -> None:
+    """The look for other processes' writes each second asks PRAGMA data_version on the
+    UI thread when the connection is free: a worker thread for it every second was a
+    fifth of an idle desk's CPU. A write by another connection is still told."""
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, QueueScreen)
+        app.heartbeat()  # the first look reloads once: writes since the desk opened
+        await settle(pilot)
+        started: list[str] = []
+        add_worker = WorkerManager.add_worker
+
+        def counted(self: WorkerManager, worker: Worker[Any], *args: Any, **kwargs: Any) -> None:
+            started.append(worker.group)
+            add_worker(self, worker, *args, **kwargs)
+
+        monkeypatch.setattr(WorkerManager, "add_worker", counted)
+        for _ in range(3):
+            app.heartbeat()
+            await settle(pilot)
+        assert started == []
+        other = Desk(desk.database, clock, "Toinen")
+        other.contacts.receive("phone", "ikaihmiset", "853")
+        app.heartbeat()
+        await settle(pilot)
+        assert queue.query_one("#queue", DataTable).row_count == 1
+        other.close()

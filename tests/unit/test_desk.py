@@ -317,3 +317,31 @@ def test_names_fold_case_and_diacritics_and_rank_exact_first(desk: Desk) -> None
     assert [m.id for m in desk.clients.find_clients("asa makinen")] == [longer]
     assert [m.id for m in desk.clients.find_clients("mäki mar")] == [exact]  # a later first name
     assert desk.clients.find_clients("Aino") == []  # one word is a last name
+
+
+def test_a_look_for_changes_never_waits_for_the_connection(desk: Desk, clock) -> None:
+    """The UI thread asks each second: while another thread holds the connection it
+    is told so (None), not made to wait; free, it learns of another's write once."""
+    import threading
+
+    desk.changed_if_free()
+    other = Desk(desk.database, clock, "Toinen")
+    other.contacts.receive("phone", "ikaihmiset", "853")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with desk.ctx.lock:
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    try:
+        assert desk.changed_if_free() is None
+    finally:
+        release.set()
+        thread.join()
+    assert desk.changed_if_free() is True
+    assert desk.changed_if_free() is False
+    other.close()
