@@ -29,7 +29,7 @@ from ohjaaja.screens import kit
 from ohjaaja.screens.kit.base import db_work
 from ohjaaja.screens.kit.bindings import action, help_text, translate_bindings
 from ohjaaja.screens.kit.textual_fixes import (
-    TypedFirst,
+    KeysAsTyped,
     forget_watchers_of_removed,
     show_toasts_without_empty_holders,
     write_only_the_dirty_spans,
@@ -95,7 +95,7 @@ def _reports_commands() -> type[Provider]:
     return ReportsCommands
 
 
-class OhjaajaApp(TypedFirst):
+class OhjaajaApp(KeysAsTyped):
     CSS_PATH = CSS
     TITLE = "ohjaaja"
     COMMANDS = App.COMMANDS | {_training_commands, _reports_commands}

@@ -13,7 +13,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.control import Control
-from textual import widgets
+from textual import events, widgets
 from textual._compositor import ChopsUpdate
 from textual.app import App
 from textual.dom import DOMNode
@@ -143,12 +143,30 @@ def show_toasts_without_empty_holders() -> None:
 TYPED_FIRST_SECONDS = 1.0
 
 
-class TypedFirst(App[Any]):
-    """An app whose priority keys act after what was typed before them. Textual runs a
-    priority binding as its key reaches the app, while the keys before it may still
-    wait in the focused widget's queue: a burst of keys (a slow SSH link, a browser
-    desk, fast typing) of a note and F10 saved the note without its last letters, or
-    found it empty. Such a key now first lets the focused widget handle its queue."""
+class KeysAsTyped(App[Any]):
+    """An app whose keys act in the order typed, and on the screen they were typed on.
+
+    Textual hands a key to the focused widget as it reads it, and runs the key's
+    (non-priority) binding only when the key comes back up to the app, so in a burst
+    of keys (a fast typist, a slow SSH link, a browser desk) every key is on its way
+    before the first one's binding has run:
+    - a priority binding ran before the keys typed before it: a note and F10 saved the
+      note without its last letters, or found it empty. Such a key now first lets the
+      focused widget handle its queue;
+    - a key's binding ran on the screen the keys before it had opened: "hakemus" typed
+      on the queue opened the handovers with `h`, then accepted the first with `a`.
+      A key typed on one screen no longer acts on another."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            event.typed_on = self.screen  # type: ignore[attr-defined]
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Before App._on_key (which runs the bindings): a key typed on a screen no
+        longer in front is nobody's; prevent_default keeps App's from running."""
+        if getattr(event, "typed_on", self.screen) is not self.screen:
+            event.prevent_default()
 
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:
         if priority and self.focused is not None and self._bound_first(key):

@@ -12,7 +12,7 @@ from ohjaaja.screens.kit.textual_fixes import (
     TEXTUAL_SHOW_TOASTS,
     WATCHERS,
     Footer,
-    TypedFirst,
+    KeysAsTyped,
     _render_only_the_spans,
     _show_without_empty_holders,
     forget_watchers_of_removed,
@@ -223,12 +223,12 @@ async def saved_after_a_burst(base: type[App[None]]) -> str:
 
 
 async def test_textual_still_runs_a_priority_key_before_the_keys_typed_first() -> None:
-    """When this fails, Textual keeps the order itself: remove TypedFirst."""
+    """When this fails, Textual keeps the order itself: remove KeysAsTyped."""
     assert await saved_after_a_burst(App) != "kesken"
 
 
 async def test_the_desk_s_priority_keys_act_on_what_was_typed_before_them() -> None:
-    assert await saved_after_a_burst(TypedFirst) == "kesken"
+    assert await saved_after_a_burst(KeysAsTyped) == "kesken"
 
 
 async def test_opening_a_screen_composes_its_footer_once(desk: Desk, monkeypatch: Any) -> None:
@@ -263,3 +263,47 @@ async def test_opening_a_screen_composes_its_footer_once(desk: Desk, monkeypatch
         assert "Nästa" in " ".join(str(k.description) for k in footer.query(FooterKey))
         assert composed == ["QueueScreen"]
     night.close()
+
+
+async def acted_on_the_screen_opened(base: type[App[None]]) -> list[str]:
+    """What a burst of `o` (opens a screen) and `x` (bound on that screen) does there:
+    `x` was typed on the first screen, before the second was in front."""
+    done: list[str] = []
+
+    class Second(Screen[None]):
+        BINDINGS = [Binding("x", "mark", "Mark")]
+
+        def compose(self) -> ComposeResult:
+            yield widgets.Label("second")
+
+        def action_mark(self) -> None:
+            done.append("x")
+
+    class Opener(base):  # type: ignore[misc,valid-type]
+        BINDINGS = [Binding("o", "open", "Open")]
+
+        def compose(self) -> ComposeResult:
+            yield widgets.Input(id="first")  # focused: keys go through it
+
+        def action_open(self) -> None:
+            self.push_screen(Second())
+
+    app = Opener()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.set_focus(None)
+        for character in "ox":
+            app.post_message(events.Key(character, character))
+        await pilot.pause()
+        await pilot.pause()
+        done.append(type(app.screen).__name__)
+    return done
+
+
+async def test_textual_still_runs_a_key_s_binding_on_a_screen_opened_after_it() -> None:
+    """When this fails, Textual keeps a key to its screen: drop that part of KeysAsTyped."""
+    assert await acted_on_the_screen_opened(App) == ["x", "Second"]
+
+
+async def test_the_desk_s_keys_act_only_on_the_screen_they_were_typed_on() -> None:
+    assert await acted_on_the_screen_opened(KeysAsTyped) == ["Second"]
