@@ -163,9 +163,15 @@ class KeysAsTyped(App[Any]):
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:
-        """Before App._on_key (which runs the bindings): a key typed on a screen no
-        longer in front is nobody's; prevent_default keeps App's from running."""
+        """Before App._on_key (which runs the bindings), in the order typed: a key
+        typed on a screen no longer in front is nobody's, and a screen may hold keys
+        (`hold_key(event) -> bool`: the queue while a take is on its way); either way
+        prevent_default keeps App's from running."""
         if getattr(event, "typed_on", self.screen) is not self.screen:
+            event.prevent_default()
+            return
+        hold = getattr(self.screen, "hold_key", None)
+        if hold is not None and hold(event):
             event.prevent_default()
 
     async def _check_bindings(self, key: str, priority: bool = False) -> bool:

@@ -291,32 +291,22 @@ class QueueScreen(DeskScreen):
     # would take another contact with a `t`, open the shift handover with an `s`.
     taking = False
     typed_ahead = ""
-    TAKING_KEYS = frozenset({"take_next", "take_selected"})
 
     def _start_taking(self, contact_id: str | None) -> None:
         self.taking, self.typed_ahead = True, ""
         self._take(contact_id)
 
-    def on_key(self, event: events.Key) -> None:
-        """Taking: the letters are kept for the contact's first field; no key acts.
-
-        The take's own key starts it here, as the key passes the screen, not when its
-        binding runs: keys arrive in bursts (a fast typist, an SSH link), and every key
-        of a burst passes the screen before the first one's binding has run, so a flag
-        set by the binding came too late for them all."""
+    def hold_key(self, event: events.Key) -> bool:
+        """Taking: the key is held (see KeysAsTyped), its letter kept for the contact's
+        first field. Asked where the bindings run, so in the order typed: in a burst
+        every key passes the screen's own handlers before the first one's binding."""
         if not self.taking:
-            bound = self.active_bindings.get(event.key)
-            if bound is not None and bound.binding.action in self.TAKING_KEYS and bound.enabled:
-                event.stop()
-                event.prevent_default()
-                getattr(self, f"action_{bound.binding.action}")()
-            return
-        event.stop()
-        event.prevent_default()
+            return False
         if event.key == "backspace":
             self.typed_ahead = self.typed_ahead[:-1]
         elif event.is_printable and event.character:
             self.typed_ahead += event.character
+        return True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """No key of the queue's acts while a take is on its way (see on_key)."""

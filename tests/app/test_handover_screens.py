@@ -479,3 +479,20 @@ async def test_a_note_and_f10_in_one_burst_hand_over_the_whole_note(desk: Desk) 
         app.post_message(events.Key("f10", None))
         await settle(pilot)
     assert [h.note for h in desk.handovers.recent_shift_handovers()] == [text]
+
+
+async def test_a_burst_that_opens_the_shift_handover_takes_no_contact(desk: Desk) -> None:
+    """`s` and a note in one burst on the queue: the note's letters had passed the
+    queue before `s` opened the shift handover, and its `n` took the next contact."""
+    from textual import events
+
+    desk.contacts.receive("phone", "ikaihmiset", "853")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for character in "sToinen huomio":
+            key = "space" if character == " " else character
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert isinstance(app.screen, ShiftScreen)
+    assert desk.contacts.my_open_contacts() == []
