@@ -256,7 +256,8 @@ class ContactScreen(DeskScreen):
         self._restoring = True
         self.form = form
         self.client = client
-        self.matches = matches
+        if not self.query_one("#search", Input).value:  # else the search typed found them
+            self.matches = matches
         # The screen draws before its draft has loaded (at once in a browser desk), and
         # a worker may type into the note meanwhile: those keys are kept after the
         # loaded note, not wiped by it, and saved. Nor is the focus taken from where

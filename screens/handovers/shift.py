@@ -77,6 +77,8 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
 
     def watch_focused(self, focused: Widget | None) -> None:
         super().watch_focused(focused)
+        if focused is self.query_one("#pending", DataTable) and self._typing_on:
+            self._typing_on = False  # brought back by the worker (Tab)
         self.refresh_bindings()  # the footer offers `a` only where it acknowledges
 
     def _columns(self) -> None:
@@ -131,15 +133,22 @@ class ShiftScreen(KeepsDraft, DeskScreen[None]):
         self.query_one("#note", TextArea).load_text("")
         status.say("shift.handed_over")
 
+    # A letter typed on the list went on into the note: the keys of the same burst
+    # still on their way from the list follow it there, `a` too (the focus moves to
+    # the note only after them), until the worker brings the focus back to the list.
+    _typing_on = False
+
     def on_key(self, event: events.Key) -> None:
         """A letter typed on the list that no key there binds goes to the note, and
         the focus with it: what the worker typed is not lost."""
         table = self.query_one("#pending", DataTable)
-        if self.focused is not table or not event.is_printable or not event.character:
+        if not event.is_printable or not event.character:
             return
-        if event.key in self.active_bindings:
+        if not self._typing_on and (self.focused is not table or event.key in self.active_bindings):
             return
         event.stop()
+        event.prevent_default()
+        self._typing_on = True
         note = self.query_one("#note", TextArea)
         note.focus()
         note.insert(event.character)

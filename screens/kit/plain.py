@@ -197,6 +197,7 @@ class DataTable(widgets.DataTable[CellType]):
     def clear(self, columns: bool = False) -> Self:
         if columns:
             self._lines.clear()
+        self.gone = None  # another list: nothing of the last one to stand in for
         return super().clear(columns)
 
     # The row the cursor was on when a reload (`refill`) took it from the list, until
@@ -219,6 +220,8 @@ class DataTable(widgets.DataTable[CellType]):
         self.clear()
         for key, cells in rows:
             self.add_row(*cells, key=key)
+        if gone is not None and gone in self.rows:  # the worker's row is back
+            was, gone = gone, None
         if was is not None and was in self.rows:
             self.move_cursor(row=self.get_row_index(was))
         elif was is not None:

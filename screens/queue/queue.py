@@ -291,10 +291,12 @@ class QueueScreen(DeskScreen):
     # would take another contact with a `t`, open the shift handover with an `s`.
     taking = False
     typed_ahead = ""
+    _take_worker: Worker[None] | None = None
+    _take_answered = False  # its answer is on the way to _after_take
 
     def _start_taking(self, contact_id: str | None) -> None:
-        self.taking, self.typed_ahead = True, ""
-        self._take(contact_id)
+        self.taking, self.typed_ahead, self._take_answered = True, "", False
+        self._take_worker = self._take(contact_id)
 
     def hold_key(self, event: events.Key) -> bool:
         """Taking: the key is held (see KeysAsTyped), its letter kept for the contact's
@@ -315,9 +317,10 @@ class QueueScreen(DeskScreen):
         return super().check_action(action, parameters)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """The take has ended, however: with no contact shown (none left, a failure),
-        the keys are the queue's again."""
-        if event.worker.group == "take" and event.worker.is_finished:
+        """The take ended with no answer (a failure, told by db_work): the keys are the
+        queue's again. Only this take's worker: an abandon it cancelled ends later."""
+        worker = event.worker
+        if worker is self._take_worker and worker.is_finished and not self._take_answered:
             self.taking = False
 
     def action_abandon_contact(self) -> None:
@@ -366,6 +369,14 @@ class QueueScreen(DeskScreen):
         self.app.call_from_thread(self._after_take, contact, message)
 
     def _after_take(self, contact: ContactView | None, message: str | None) -> None:
+        """Once the keys already on their way through the table and the screen have
+        reached the app and been held: the last letters of a burst are the contact's,
+        not lost on a screen no longer in front (each call_later queues behind them)."""
+        self._take_answered = True
+        table = self.query_one("#queue", DataTable)
+        table.call_later(self.call_later, self.app.call_later, self._taken, contact, message)
+
+    def _taken(self, contact: ContactView | None, message: str | None) -> None:
         self.taking, typed = False, self.typed_ahead
         self.typed_ahead = ""
         if contact is not None:

@@ -12,7 +12,9 @@ from ohjaaja.screens.catalogue.catalogue import CatalogueScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from ohjaaja.screens.handovers.handovers import HandoversScreen
 from ohjaaja.screens.handovers.shift import ShiftScreen
+from ohjaaja.screens.kit.plain import DataTable as PlainTable
 from ohjaaja.screens.queue.queue import QueueScreen
+from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
 from ohjaaja.domain.clock import FixedClock
@@ -150,3 +152,32 @@ async def test_back_from_a_service_the_offer_is_of_the_service_looked_at(admin: 
         await keys(pilot, "ctrl+o")
         await settle(pilot)
         assert f"tarjottu: {looked_at}" in str(screen.query_one("#status").render())
+
+
+class OneTable(App[None]):
+    def compose(self) -> ComposeResult:
+        table: PlainTable[str] = PlainTable()
+        table.add_column("row")
+        yield table
+
+
+async def test_a_new_list_forgets_the_row_gone_and_a_row_back_takes_the_cursor() -> None:
+    """Found by a review: back from a service gone from the results, a new search (its
+    cursor at the first row, unmoved) refused the first Ctrl+O; and a row that comes
+    back is the worker's row again."""
+    app = OneTable()
+    async with app.run_test() as pilot:
+        table = app.query_one(PlainTable)
+        table.refill([("a", ["A"]), ("b", ["B"])])
+        table.refill([("b", ["B"])])
+        assert table.gone == "a"
+        table.clear()  # another search
+        table.refill([("x", ["X"]), ("y", ["Y"])])
+        assert table.chosen_key() == "x"
+        table.refill([("a", ["A"]), ("b", ["B"]), ("c", ["C"])])
+        table.move_cursor(row=1)
+        await pilot.pause()
+        table.refill([("a", ["A"]), ("c", ["C"])])
+        assert (table.gone, table.cursor_key) == ("b", "c")
+        table.refill([("a", ["A"]), ("b", ["B"]), ("c", ["C"])])  # b is back
+        assert (table.gone, table.chosen_key()) == (None, "b")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from ohjaaja.screens.clients.client_form import ClientFormScreen
 from ohjaaja.screens.contact.contact import ContactScreen
 from ohjaaja.screens.kit.help import HelpScreen
@@ -358,3 +360,62 @@ async def test_what_is_typed_while_a_contact_is_being_taken_goes_to_the_contact(
             "ContactScreen",
         ]
         assert [c.id for c in desk.contacts.my_open_contacts()] == [first]
+
+
+def held(monkeypatch, part: object, name: str) -> threading.Event:
+    """`part.name` made to wait for the returned event (set it to let it go on)."""
+    gate = threading.Event()
+    real = getattr(part, name)
+
+    def waiting(*args: object, **kwargs: object) -> object:
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(part, name, waiting)
+    return gate
+
+
+async def test_a_name_typed_ahead_finds_its_client(desk: Desk, monkeypatch) -> None:
+    """The search the typed letters start is not wiped when the contact's state loads
+    (found by a review: an e-mail contact has no phone to match, and its empty matches
+    replaced the name's)."""
+    from textual import events
+
+    desk.clients.create_client(AINO)
+    desk.contacts.receive("email", "ikaihmiset", "853")
+    gate = held(monkeypatch, desk.contacts, "take_next")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for character in "nMäk":
+            app.post_message(events.Key(character, character))
+        await pilot.pause()
+        gate.set()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ContactScreen)
+        assert screen.query_one("#search", Input).value == "Mäk"
+        assert [m.id for m in screen.matches] != []
+
+
+async def test_an_abandon_cut_short_by_a_take_does_not_end_the_take(
+    desk: Desk, clock: FixedClock, monkeypatch
+) -> None:
+    """The abandon (p, F10) and the take share one group, the take cancelling it: the
+    abandon's end, told later, ended the take's hold on the keys (found by a review),
+    and the `s` typed for the contact opened the shift handover beneath it."""
+    for _ in range(2):
+        desk.contacts.receive("phone", "ikaihmiset", "853")
+        clock.advance(seconds=30)
+    abandon = held(monkeypatch, desk.contacts, "abandon")
+    take = held(monkeypatch, desk.contacts, "take_next")
+    app = app_for(desk)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "f10", "n", "s")
+        abandon.set()
+        take.set()
+        await settle(pilot)
+        names = [type(s).__name__ for s in app.screen_stack[1:]]
+        assert names == ["QueueScreen", "ContactScreen"]
+        assert app.screen.query_one("#search", Input).value == "s"
