@@ -310,12 +310,6 @@ class QueueScreen(DeskScreen):
             self.typed_ahead += event.character
         return True
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No key of the queue's acts while a take is on its way (see on_key)."""
-        if self.taking:
-            return False
-        return super().check_action(action, parameters)
-
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The take ended with no answer (a failure, told by db_work): the keys are the
         queue's again. Only this take's worker: an abandon it cancelled ends later."""
