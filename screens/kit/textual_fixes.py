@@ -153,9 +153,10 @@ class KeysAsTyped(App[Any]):
     - a priority binding ran before the keys typed before it: a note and F10 saved the
       note without its last letters, or found it empty. Such a key now first lets the
       focused widget handle its queue;
-    - a key's binding ran on the screen the keys before it had opened: "hakemus" typed
-      on the queue opened the handovers with `h`, then accepted the first with `a`.
-      A key typed on one screen no longer acts on another."""
+    - a key's binding ran on whichever screen a key before it had opened (a burst of
+      `o` and `x`: `x` ran the opened screen's binding, tests/app/test_textual_fixes).
+      A key typed on one screen no longer acts on another; and a screen may hold
+      keys (`hold_key`: the queue while a take is on its way), asked here in order."""
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key) and not event.is_forwarded:
@@ -164,9 +165,9 @@ class KeysAsTyped(App[Any]):
 
     async def _on_key(self, event: events.Key) -> None:
         """Before App._on_key (which runs the bindings), in the order typed: a key
-        typed on a screen no longer in front is nobody's, and a screen may hold keys
-        (`hold_key(event) -> bool`: the queue while a take is on its way); either way
-        prevent_default keeps App's from running."""
+        typed on a screen no longer in front is nobody's, and a screen's
+        `hold_key(event) -> bool` may hold it; either way prevent_default keeps App's
+        from running."""
         if getattr(event, "typed_on", self.screen) is not self.screen:
             event.prevent_default()
             return

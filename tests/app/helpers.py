@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Select
 from textual.worker import WorkerCancelled
@@ -52,3 +55,14 @@ async def keys(pilot: Pilot, *pressed: str) -> None:
     """Press keys as a worker would, then wait until the app has done their work."""
     await pilot.press(*pressed)
     await settle(pilot)
+
+
+def burst(app: App[Any], *pressed: str) -> None:
+    """Post keys all at once, as a terminal's burst arrives (a fast typist, an SSH
+    link): each is on its way through the widgets before the one before it has acted.
+    Pilot's press waits between keys. A key is a name ("f10") or one character."""
+    for key in pressed:
+        if len(key) == 1:
+            app.post_message(events.Key("space" if key == " " else key, key))
+        else:
+            app.post_message(events.Key(key, None))

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
-from tests.app.helpers import app_for, choose, keys, settle
+from tests.app.helpers import app_for, burst, choose, keys, settle
 from tests.conftest import AINO
 
 
@@ -326,8 +326,6 @@ async def test_what_is_typed_while_a_contact_is_being_taken_goes_to_the_contact(
     for the contact, the letters in its search field, and the queue does nothing."""
     import threading
 
-    from textual import events
-
     first = desk.contacts.receive("email", "ikaihmiset", "853")
     clock.advance(minutes=1)
     desk.contacts.receive("email", "ikaihmiset", "202")
@@ -345,9 +343,7 @@ async def test_what_is_typed_while_a_contact_is_being_taken_goes_to_the_contact(
         await keys(pilot, "down")  # the cursor on the second contact: `t` would take it
         # In one burst, as a terminal's keys arrive: each key is on its way through the
         # widgets before the one before it has acted.
-        for key in ("n", *"Virtanen soitti", "backspace", "s", "t"):
-            character = {"space": " ", "backspace": None}.get(key, key)
-            app.post_message(events.Key("space" if key == " " else key, character))
+        burst(app, "n", *"Virtanen soitti", "backspace", "s", "t")
         await pilot.pause()
         gate.set()
         await settle(pilot)
@@ -379,16 +375,13 @@ async def test_a_name_typed_ahead_finds_its_client(desk: Desk, monkeypatch) -> N
     """The search the typed letters start is not wiped when the contact's state loads
     (found by a review: an e-mail contact has no phone to match, and its empty matches
     replaced the name's)."""
-    from textual import events
-
     desk.clients.create_client(AINO)
     desk.contacts.receive("email", "ikaihmiset", "853")
     gate = held(monkeypatch, desk.contacts, "take_next")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for character in "nMäk":
-            app.post_message(events.Key(character, character))
+        burst(app, *"nMäk")
         await pilot.pause()
         gate.set()
         await settle(pilot)

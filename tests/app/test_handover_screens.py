@@ -21,7 +21,7 @@ from ohjaaja.domain.clients import reason_text
 from ohjaaja.domain.clock import FixedClock
 from ohjaaja.usecases.desk import Desk
 from ohjaaja.usecases.handovers import HandoverForm
-from tests.app.helpers import app_for, choose, keys, settle
+from tests.app.helpers import app_for, burst, choose, keys, settle
 from tests.app.test_client_screens import rendered
 from tests.conftest import AINO
 
@@ -273,14 +273,19 @@ async def test_the_shift_handover_and_its_acknowledgement(desk: Desk) -> None:
     night.close()
 
 
+def night_after_a_handover(desk: Desk) -> Desk:
+    """The night shift's desk, a colleague's shift handover waiting for it."""
+    desk.handovers.hand_over_shift("Kaksi soittopyyntöä odottaa")
+    return Desk(desk.database, desk.clock, "Yövuoro")
+
+
 async def test_a_note_typed_on_the_shift_handover_never_acknowledges_a_colleagues(
     desk: Desk,
 ) -> None:
     """`a` acknowledges on the colleagues' list, and words are full of it: a worker who
     opens the shift handover and starts the note at once (the list loading meanwhile)
     types into the note, and what strays onto the list goes there too."""
-    desk.handovers.hand_over_shift("Kaksi soittopyyntöä odottaa")
-    night = Desk(desk.database, desk.clock, "Yövuoro")
+    night = night_after_a_handover(desk)
     app = app_for(night)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -465,8 +470,6 @@ async def test_a_handover_without_a_client_has_no_card_to_open(desk: Desk) -> No
 async def test_a_note_and_f10_in_one_burst_hand_over_the_whole_note(desk: Desk) -> None:
     """Over a slow link the keys arrive together: F10 acted before the note's letters
     had reached the note (found empty, or saved without its last letters)."""
-    from textual import events
-
     desk.contacts.take(desk.contacts.receive("phone", "ikaihmiset", "853"))
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -474,9 +477,7 @@ async def test_a_note_and_f10_in_one_burst_hand_over_the_whole_note(desk: Desk) 
         await keys(pilot, "escape", "s")
         assert isinstance(app.screen, ShiftScreen)
         text = "Yksi puhelu kesken"
-        for character in text:
-            app.post_message(events.Key("space" if character == " " else character, character))
-        app.post_message(events.Key("f10", None))
+        burst(app, *text, "f10")
         await settle(pilot)
     assert [h.note for h in desk.handovers.recent_shift_handovers()] == [text]
 
@@ -484,15 +485,11 @@ async def test_a_note_and_f10_in_one_burst_hand_over_the_whole_note(desk: Desk) 
 async def test_a_burst_that_opens_the_shift_handover_takes_no_contact(desk: Desk) -> None:
     """`s` and a note in one burst on the queue: the note's letters had passed the
     queue before `s` opened the shift handover, and its `n` took the next contact."""
-    from textual import events
-
     desk.contacts.receive("phone", "ikaihmiset", "853")
     app = app_for(desk)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        for character in "sToinen huomio":
-            key = "space" if character == " " else character
-            app.post_message(events.Key(key, character))
+        burst(app, *"sToinen huomio")
         await settle(pilot)
         assert isinstance(app.screen, ShiftScreen)
     assert desk.contacts.my_open_contacts() == []
@@ -502,10 +499,7 @@ async def test_a_word_typed_fast_on_the_shift_list_goes_whole_into_the_note(desk
     """On the list a letter goes on into the note; in a burst the focus moves there only
     after the rest of the word has reached the list, and its `a` were dropped (found
     by a review: "kala" became "kl"). Nothing is acknowledged."""
-    from textual import events
-
-    desk.handovers.hand_over_shift("Kaksi soittopyyntöä odottaa")
-    night = Desk(desk.database, desk.clock, "Yövuoro")
+    night = night_after_a_handover(desk)
     app = app_for(night)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -513,8 +507,7 @@ async def test_a_word_typed_fast_on_the_shift_list_goes_whole_into_the_note(desk
         await keys(pilot, "tab")
         screen = app.screen
         assert isinstance(screen, ShiftScreen)
-        for character in "kala":
-            app.post_message(events.Key(character, character))
+        burst(app, *"kala")
         await settle(pilot)
         assert screen.query_one("#note", TextArea).text == "kala"
         await keys(pilot, "tab", "a")  # back on the list on purpose: `a` acknowledges

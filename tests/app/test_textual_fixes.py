@@ -20,7 +20,7 @@ from ohjaaja.screens.kit.textual_fixes import (
 from rich.console import Console
 from rich.control import Control
 from rich.segment import Segment
-from textual import events, widgets
+from textual import widgets
 from textual._compositor import ChopsUpdate
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -32,7 +32,7 @@ from textual.widgets._footer import FooterKey
 from textual.widgets._toast import Toast, ToastHolder, ToastRack
 
 from ohjaaja.usecases.desk import Desk
-from tests.app.helpers import app_for, keys, settle
+from tests.app.helpers import app_for, burst, keys, settle
 
 
 class Other(Screen[None]):
@@ -214,9 +214,7 @@ async def saved_after_a_burst(base: type[App[None]]) -> str:
     app = Form()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        for character in "kesken":
-            app.post_message(events.Key(character, character))
-        app.post_message(events.Key("f10", None))
+        burst(app, *"kesken", "f10")
         await pilot.pause()
         await pilot.pause()
     return saved[0]
@@ -292,8 +290,7 @@ async def acted_on_the_screen_opened(base: type[App[None]]) -> list[str]:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         app.set_focus(None)
-        for character in "ox":
-            app.post_message(events.Key(character, character))
+        burst(app, *"ox")
         await pilot.pause()
         await pilot.pause()
         done.append(type(app.screen).__name__)
